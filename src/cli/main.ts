@@ -1,0 +1,62 @@
+#!/usr/bin/env node
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Command, CommanderError } from 'commander';
+import { OligolyteError, OptionError, ParseError } from '../core/errors.js';
+import { registerConvert } from './convert.js';
+import { registerInfo } from './info.js';
+
+/** Exit codes: 0 success, 1 input or physics error, 2 usage error. */
+export const buildProgram = (): Command => {
+  const program = new Command('oligolyte')
+    .description('Design and understand glassy oligomer solid electrolytes: structures, trajectories, transport.')
+    .version('0.1.0')
+    .exitOverride()
+    .showHelpAfterError('(run with --help for usage)');
+  registerInfo(program);
+  registerConvert(program);
+  return program;
+};
+
+export const run = async (argv: string[]): Promise<number> => {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
+    if (e instanceof OptionError) {
+      process.stderr.write(`oligolyte: ${e.message}\n`);
+      return 2;
+    }
+    if (e instanceof ParseError || e instanceof OligolyteError) {
+      process.stderr.write(`oligolyte: ${e.message}\n`);
+      return 1;
+    }
+    const err = e as NodeJS.ErrnoException;
+    if (err?.code === 'ENOENT' || err?.code === 'EISDIR' || err?.code === 'EACCES') {
+      process.stderr.write(`oligolyte: ${err.path ?? ''}: ${err.code === 'ENOENT' ? 'no such file' : err.message}\n`);
+      return 1;
+    }
+    if (err instanceof RangeError || err?.code === 'Z_DATA_ERROR' || err?.code === 'Z_BUF_ERROR') {
+      process.stderr.write(`oligolyte: ${err.message}\n`);
+      return 1;
+    }
+    process.stderr.write(`oligolyte: internal error: ${err?.stack ?? String(e)}\n`);
+    return 1;
+  }
+};
+
+/** True when this file is the program being run (also through the npm bin symlink). */
+const isMain = (): boolean => {
+  try {
+    return !!process.argv[1] && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url);
+  } catch {
+    return false;
+  }
+};
+if (isMain()) {
+  run(process.argv).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -1,0 +1,29 @@
+import { SingleBar } from 'cli-progress';
+
+/**
+ * A progress bar on stderr for long reads, shown only when stderr is a terminal (quiet in pipes,
+ * logs and CI). Returns the callback to pass as onProgress and a function that stops the bar.
+ */
+export const fileProgress = (label: string): { onProgress?: (done: number, total: number) => void; stop: () => void } => {
+  if (!process.stderr.isTTY) return { stop: () => {} };
+  const bar = new SingleBar({
+    stream: process.stderr,
+    format: `${label} [{bar}] {percentage}% | {value}/{total} MB | ETA {eta}s`,
+    hideCursor: true,
+    clearOnComplete: true,
+  });
+  let started = false;
+  return {
+    onProgress: (done, total) => {
+      const mb = (x: number) => Math.round(x / 1e5) / 10;
+      if (!started) {
+        bar.start(mb(total), 0);
+        started = true;
+      }
+      bar.update(mb(done));
+    },
+    stop: () => {
+      if (started) bar.stop();
+    },
+  };
+};

@@ -1,0 +1,64 @@
+/**
+ * The error hierarchy: OligolyteError -> ParseError, OptionError, UnknownFormatError, PhysicsError.
+ * The CLI maps user errors (all of these) to a one-line message and exit code 1 (2 for OptionError).
+ */
+export class OligolyteError extends Error {
+  override name = 'OligolyteError';
+}
+
+export interface ParseErrorDetails {
+  /** File the error is in (path as given by the user). */
+  file: string;
+  /** 1-based line number, or for binary formats undefined (then byteOffset is set). */
+  line?: number;
+  /** 1-based column where the offending field starts. */
+  column?: number;
+  /** Byte offset in the (decompressed) stream, for binary formats. */
+  byteOffset?: number;
+  /** What the parser expected there. */
+  expected: string;
+  /** What it found (shortened). */
+  found?: string;
+}
+
+const shorten = (s: string): string => (s.length > 60 ? `${s.slice(0, 57)}...` : s);
+
+/** Malformed input: names the file, the line (and column), what was expected and what was found. */
+export class ParseError extends OligolyteError {
+  override name = 'ParseError';
+  readonly file: string;
+  readonly line?: number;
+  readonly column?: number;
+  readonly byteOffset?: number;
+  readonly expected: string;
+  readonly found?: string;
+  constructor(d: ParseErrorDetails) {
+    const where =
+      d.line !== undefined
+        ? `${d.file}:${d.line}${d.column !== undefined ? `:${d.column}` : ''}`
+        : `${d.file}${d.byteOffset !== undefined ? ` (byte ${d.byteOffset})` : ''}`;
+    const found = d.found === undefined ? '' : `, found ${JSON.stringify(shorten(d.found))}`;
+    super(`${where}: expected ${d.expected}${found}`);
+    this.file = d.file;
+    this.line = d.line;
+    this.column = d.column;
+    this.byteOffset = d.byteOffset;
+    this.expected = d.expected;
+    this.found = d.found;
+  }
+}
+
+/** An impossible or inconsistent option value given by the caller. */
+export class OptionError extends OligolyteError {
+  override name = 'OptionError';
+}
+
+/** A file whose format cannot be recognised from its name or content. */
+export class UnknownFormatError extends OligolyteError {
+  override name = 'UnknownFormatError';
+}
+
+/** A physically impossible state: overlapping atoms, an energy that blew up, a singular cell. */
+export class PhysicsError extends OligolyteError {
+  override name = 'PhysicsError';
+}

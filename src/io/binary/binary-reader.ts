@@ -1,0 +1,128 @@
+import { ParseError } from '../../core/errors.js';
+import type { ByteStream } from '../byte-source.js';
+
+/**
+ * Sequential reader over a byte stream for binary formats: `ensure(n)` (async, once a record)
+ * makes n bytes available, then the typed getters read them synchronously. Errors name the byte
+ * offset in the (decompressed) stream.
+ */
+export class BinaryReader {
+  private buf = new Uint8Array(1 << 20);
+  private view = new DataView(this.buf.buffer);
+  private pos = 0;
+  private len = 0;
+  /** Stream offset of buf[0]. */
+  private base = 0;
+  private done = false;
+  private readonly it: AsyncIterator<Uint8Array>;
+  littleEndian = true;
+
+  constructor(
+    stream: ByteStream | AsyncIterable<Uint8Array>,
+    readonly file: string,
+  ) {
+    this.it = stream[Symbol.asyncIterator]();
+  }
+
+  /** Offset of the next byte in the stream. */
+  get offset(): number {
+    return this.base + this.pos;
+  }
+
+  /** Make n bytes available; false if the stream ends first (then `available` tells how many). */
+  async ensure(n: number): Promise<boolean> {
+    while (this.len - this.pos < n) {
+      if (this.done) return false;
+      const r = await this.it.next();
+      if (r.done) {
+        this.done = true;
+        return this.len - this.pos >= n;
+      }
+      this.append(r.value);
+    }
+    return true;
+  }
+
+  /** ensure(n) or a ParseError "expected <what>, found end of file". */
+  async need(n: number, what: string): Promise<void> {
+    if (!(await this.ensure(n)))
+      throw new ParseError({ file: this.file, byteOffset: this.offset, expected: what, found: `end of file after ${this.len - this.pos} more bytes` });
+  }
+
+  get available(): number {
+    return this.len - this.pos;
+  }
+
+  /** True at the end of the stream (no byte left). */
+  async atEnd(): Promise<boolean> {
+    return !(await this.ensure(1));
+  }
+
+  private append(chunk: Uint8Array): void {
+    const keep = this.len - this.pos;
+    if (keep + chunk.length > this.buf.length) {
+      const bigger = new Uint8Array(Math.max(this.buf.length * 2, keep + chunk.length));
+      bigger.set(this.buf.subarray(this.pos, this.len), 0);
+      this.buf = bigger;
+      this.view = new DataView(bigger.buffer);
+    } else if (this.pos > 0) this.buf.copyWithin(0, this.pos, this.len);
+    this.base += this.pos;
+    this.buf.set(chunk, keep);
+    this.pos = 0;
+    this.len = keep + chunk.length;
+  }
+
+  /** Peek at bytes without consuming them. */
+  peekBytes(n: number): Uint8Array {
+    return this.buf.subarray(this.pos, this.pos + n);
+  }
+
+  int32(): number {
+    const v = this.view.getInt32(this.pos, this.littleEndian);
+    this.pos += 4;
+    return v;
+  }
+
+  uint32(): number {
+    const v = this.view.getUint32(this.pos, this.littleEndian);
+    this.pos += 4;
+    return v;
+  }
+
+  int64(): number {
+    const v = Number(this.view.getBigInt64(this.pos, this.littleEndian));
+    this.pos += 8;
+    return v;
+  }
+
+  float32(): number {
+    const v = this.view.getFloat32(this.pos, this.littleEndian);
+    this.pos += 4;
+    return v;
+  }
+
+  float64(): number {
+    const v = this.view.getFloat64(this.pos, this.littleEndian);
+    this.pos += 8;
+    return v;
+  }
+
+  /** n bytes (a view into the buffer, valid until the next ensure()). */
+  bytes(n: number): Uint8Array {
+    const b = this.buf.subarray(this.pos, this.pos + n);
+    this.pos += n;
+    return b;
+  }
+
+  skip(n: number): void {
+    this.pos += n;
+  }
+
+  error(expected: string, found?: string, at = this.offset): ParseError {
+    return new ParseError({ file: this.file, byteOffset: at, expected, found });
+  }
+
+  async close(): Promise<void> {
+    await this.it.return?.();
+  }
+}

@@ -1,0 +1,92 @@
+import { createReadStream, statSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { createGunzip } from 'node:zlib';
+
+/** A file to read: its path and how it is named in error messages. */
+export interface InputFile {
+  path: string;
+  /** Size of the file on disk (compressed size for .gz), bytes. */
+  size: number;
+  /** True when the content is gzip-compressed (detected from the magic bytes, not the name). */
+  gzip: boolean;
+  /** Told how many bytes of the file on disk have been read so far (for progress bars). */
+  onRawBytes?: (bytes: number) => void;
+}
+
+const CHUNK = 1 << 20;
+
+/** Describe a file: size and whether it is gzip (magic bytes 1f 8b). */
+export const inspectInput = async (path: string): Promise<InputFile> => {
+  const size = statSync(path).size;
+  const fh = await open(path, 'r');
+  try {
+    const head = new Uint8Array(2);
+    const { bytesRead } = await fh.read(head, 0, 2, 0);
+    return { path, size, gzip: bytesRead === 2 && head[0] === 0x1f && head[1] === 0x8b };
+  } finally {
+    await fh.close();
+  }
+};
+
+/**
+ * The file's (decompressed) bytes as a stream of chunks. `rawBytes()` reports how much of the file
+ * on disk has been consumed, for progress bars.
+ */
+export interface ByteStream extends AsyncIterable<Uint8Array> {
+  rawBytes(): number;
+}
+
+export const openByteStream = (input: InputFile): ByteStream => {
+  const raw = createReadStream(input.path, { highWaterMark: CHUNK });
+  let consumed = 0;
+  const report = input.onRawBytes;
+  raw.on('data', (c) => {
+    consumed += c.length;
+    report?.(consumed);
+  });
+  const stream = input.gzip ? raw.pipe(createGunzip({ chunkSize: CHUNK })) : raw;
+  if (input.gzip) raw.on('error', (e) => stream.destroy(e));
+  return {
+    rawBytes: () => consumed,
+    [Symbol.asyncIterator]: () => stream[Symbol.asyncIterator]() as AsyncIterator<Uint8Array>,
+  };
+};
+
+/** The first `n` decompressed bytes of a file (fewer if it is shorter), for content sniffing. */
+export const readHead = async (input: InputFile, n = 4096): Promise<Uint8Array> => {
+  if (!input.gzip) {
+    const fh = await open(input.path, 'r');
+    try {
+      const buf = new Uint8Array(n);
+      const { bytesRead } = await fh.read(buf, 0, n, 0);
+      return buf.subarray(0, bytesRead);
+    } finally {
+      await fh.close();
+    }
+  }
+  const parts: Uint8Array[] = [];
+  let have = 0;
+  const raw = createReadStream(input.path, { highWaterMark: 65536 });
+  const gunzip = raw.pipe(createGunzip());
+  try {
+    for await (const c of gunzip as AsyncIterable<Uint8Array>) {
+      parts.push(c);
+      have += c.length;
+      if (have >= n) break;
+    }
+  } catch {
+    // A truncated gzip still gives its first bytes for sniffing; the reader reports the error.
+  } finally {
+    raw.destroy();
+    gunzip.destroy();
+  }
+  const out = new Uint8Array(Math.min(n, have));
+  let o = 0;
+  for (const p of parts) {
+    const take = Math.min(p.length, out.length - o);
+    out.set(p.subarray(0, take), o);
+    o += take;
+    if (o >= out.length) break;
+  }
+  return out;
+};

@@ -1,0 +1,50 @@
+import type { Structure } from '../core/frame.js';
+import type { Topology } from '../core/topology.js';
+import type { InputFile } from './byte-source.js';
+import type { TextSink } from './text-sink.js';
+
+/** Options every reader understands (each ignores what does not apply to it). */
+export interface ReadOptions {
+  /**
+   * Element of each LAMMPS atom type: ['Li', 'Al', ...] for types 1, 2, ... or {1: 'Li', ...}.
+   * Without it, LAMMPS readers use an element column or the type masses.
+   */
+  typeMap?: readonly string[] | Readonly<Record<number, string>>;
+  /** Element symbols for VASP 4 files that lack the species line, in POSCAR order. */
+  species?: readonly string[];
+  /** Topology for formats that store none (XTC, DCD): atom count must match. */
+  topology?: Topology;
+  /** LAMMPS data atom style when the file does not say ('atomic', 'charge', 'full'). */
+  atomStyle?: 'atomic' | 'charge' | 'full';
+  /** LAMMPS units of the file, for velocities and time ('metal': A/ps, ps; 'real': A/fs, fs). */
+  lammpsUnits?: 'metal' | 'real';
+}
+
+export interface WriteOptions {
+  /** LAMMPS dump/data: write unwrapped coordinates (xu yu zu) rather than wrapped ones. */
+  unwrapped?: boolean;
+  /** LAMMPS data atom style (default: full when the topology has molecule ids or bonds, else charge or atomic). */
+  atomStyle?: 'atomic' | 'charge' | 'full';
+  lammpsUnits?: 'metal' | 'real';
+  /** POSCAR: write Cartesian rather than fractional ('Direct') coordinates. */
+  cartesian?: boolean;
+  /** Free-text comment line where the format has one. */
+  comment?: string;
+}
+
+/** A file format: how to recognise it, read it and (where possible) write it. */
+export interface Format {
+  /** Short name used by --from/--to: 'poscar', 'xdatcar', 'extxyz', 'lammps-dump', ... */
+  name: string;
+  description: string;
+  /** True when a file holds a trajectory (many frames); false for single structures. */
+  multiFrame: boolean;
+  /** Does the file name alone say it is this format? (basename, lower-cased, without .gz) */
+  matchesName(basename: string): boolean;
+  /** Does the content (first few KB, decompressed) look like this format? */
+  sniff(head: Uint8Array, text: string): boolean;
+  /** Stream the frames of a file. */
+  read?(input: InputFile, options: ReadOptions): AsyncIterable<Structure>;
+  /** Write frames; single-structure formats accept exactly one. Returns the frame count. */
+  write?(sink: TextSink, frames: AsyncIterable<Structure>, options: WriteOptions): Promise<number>;
+}

@@ -1,0 +1,269 @@
+import { normaliseElementLabel } from '../../core/elements.js';
+import { OptionError, ParseError } from '../../core/errors.js';
+import { Lattice } from '../../core/lattice.js';
+import { Topology } from '../../core/topology.js';
+import { openByteStream } from '../byte-source.js';
+import type { Format } from '../format.js';
+import { LineReader } from '../text/line-reader.js';
+
+interface Token {
+  text: string;
+  line: number;
+  /** True for quoted strings and text fields: never a tag, loop_ or data_ keyword. */
+  quoted: boolean;
+}
+
+/** CIF 1.1 tokens: comments, quoted strings (closed by a quote followed by space), ;-text fields. */
+const tokenize = (lines: string[]): Token[] => {
+  const out: Token[] = [];
+  for (let li = 0; li < lines.length; li++) {
+    const line = lines[li];
+    if (line.startsWith(';')) {
+      const parts = [line.slice(1)];
+      const start = li + 1;
+      for (li++; li < lines.length && !lines[li].startsWith(';'); li++) parts.push(lines[li]);
+      if (li >= lines.length) throw new SyntaxError(`${start}:a closing ";" for the text field`);
+      out.push({ text: parts.join('\n').trim(), line: start, quoted: true });
+      continue;
+    }
+    let i = 0;
+    while (i < line.length) {
+      const c = line[i];
+      if (c === ' ' || c === '\t') {
+        i++;
+      } else if (c === '#') break;
+      else if (c === "'" || c === '"') {
+        let j = i + 1;
+        while (j < line.length && !(line[j] === c && (j + 1 === line.length || /\s/.test(line[j + 1])))) j++;
+        if (j >= line.length) throw new SyntaxError(`${li + 1}:a closing ${c}`);
+        out.push({ text: line.slice(i + 1, j), line: li + 1, quoted: true });
+        i = j + 1;
+      } else {
+        let j = i;
+        while (j < line.length && line[j] !== ' ' && line[j] !== '\t') j++;
+        out.push({ text: line.slice(i, j), line: li + 1, quoted: false });
+        i = j;
+      }
+    }
+  }
+  return out;
+};
+
+/** A data block: single items and loops, tags lower-cased. */
+interface Block {
+  name: string;
+  items: Map<string, Token>;
+  loops: { tags: string[]; rows: Token[][] }[];
+}
+
+const parseBlocks = (tokens: Token[], file: string): Block[] => {
+  const blocks: Block[] = [];
+  let cur: Block | undefined;
+  const err = (t: Token | undefined, expected: string) =>
+    new ParseError({ file, line: t?.line ?? (tokens.at(-1)?.line ?? 0) + 1, expected, found: t?.text ?? 'end of file' });
+  for (let i = 0; i < tokens.length; ) {
+    const t = tokens[i];
+    const lower = t.text.toLowerCase();
+    if (!t.quoted && lower.startsWith('data_')) {
+      cur = { name: t.text.slice(5), items: new Map(), loops: [] };
+      blocks.push(cur);
+      i++;
+    } else if (!cur) throw err(t, 'a data_ block header');
+    else if (!t.quoted && lower === 'loop_') {
+      i++;
+      const tags: string[] = [];
+      while (i < tokens.length && !tokens[i].quoted && tokens[i].text.startsWith('_')) tags.push(tokens[i++].text.toLowerCase());
+      if (tags.length === 0) throw err(tokens[i], 'tags after loop_');
+      const values: Token[] = [];
+      while (i < tokens.length) {
+        const v = tokens[i];
+        const l = v.text.toLowerCase();
+        if (!v.quoted && (v.text.startsWith('_') || l === 'loop_' || l.startsWith('data_'))) break;
+        values.push(v);
+        i++;
+      }
+      if (values.length % tags.length !== 0)
+        throw err(values[values.length - (values.length % tags.length)], `a multiple of ${tags.length} values in the loop of ${tags[0]}`);
+      const rows: Token[][] = [];
+      for (let k = 0; k < values.length; k += tags.length) rows.push(values.slice(k, k + tags.length));
+      cur.loops.push({ tags, rows });
+    } else if (!t.quoted && t.text.startsWith('_')) {
+      const v = tokens[i + 1];
+      if (!v || (!v.quoted && (v.text.startsWith('_') || /^(loop_|data_)/i.test(v.text)))) throw err(v, `a value for ${t.text}`);
+      cur.items.set(lower, v);
+      i += 2;
+    } else throw err(t, 'a tag, loop_ or data_');
+  }
+  return blocks;
+};
+
+/** A CIF number without its standard uncertainty: '7.007(3)' -> 7.007; NaN when not a number. */
+const cifNumber = (s: string): number => {
+  const t = s.replace(/\(\d+\)$/, '');
+  return /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(t) ? Number(t) : Number.NaN;
+};
+
+/** Parse 'x,1/2+y,1/2-z' into a 3x4 affine map (rows: new x, y, z; columns: x, y, z, shift). */
+export const parseSymop = (op: string): Float64Array => {
+  const parts = op.replace(/\s+/g, '').toLowerCase().split(',');
+  if (parts.length !== 3) throw new SyntaxError(`a symmetry operation needs three parts: "${op}"`);
+  const m = new Float64Array(12);
+  parts.forEach((p, row) => {
+    const terms = p.match(/[+-]?[^+-]+/g);
+    if (!terms || terms.join('') !== p) throw new SyntaxError(`cannot read "${p}" in "${op}"`);
+    for (const term of terms) {
+      const mm = /^([+-]?)(\d+(?:\.\d*)?(?:\/\d+(?:\.\d*)?)?)?\*?([xyz])?$/.exec(term);
+      if (!mm || (!mm[2] && !mm[3])) throw new SyntaxError(`cannot read "${term}" in "${op}"`);
+      const sign = mm[1] === '-' ? -1 : 1;
+      let value = 1;
+      if (mm[2]) {
+        const [a, b] = mm[2].split('/');
+        value = Number(a) / (b === undefined ? 1 : Number(b));
+      }
+      const col = mm[3] ? 'xyz'.indexOf(mm[3]) : 3;
+      m[4 * row + col] += sign * value;
+    }
+  });
+  return m;
+};
+
+/** Crystallographic Information File: cell, symmetry operations, sites; expanded to P1 with duplicates merged. */
+export const cif: Format = {
+  name: 'cif',
+  description: 'CIF crystal structure: symmetry expanded to P1 (read); P1 CIF (write)',
+  multiFrame: false,
+  matchesName: (b) => b.endsWith('.cif'),
+  sniff: (_h, text) => /^\s*data_/m.test(text) && /_cell_length_a/.test(text),
+  async *read(input) {
+    const file = input.path;
+    const r = new LineReader(openByteStream(input), file);
+    const lines: string[] = [];
+    while (await r.next()) lines.push(r.text());
+    let tokens: Token[];
+    try {
+      tokens = tokenize(lines);
+    } catch (e) {
+      const [line, what] = (e as Error).message.split(/:(.*)/s);
+      throw new ParseError({ file, line: Number(line), expected: what });
+    }
+    const blocks = parseBlocks(tokens, file);
+    const block = blocks.find((b) => b.items.has('_cell_length_a'));
+    if (!block) throw new ParseError({ file, line: lines.length, expected: 'a data block with _cell_length_a', found: 'none' });
+    const num = (tag: string) => {
+      const t = block.items.get(tag);
+      if (!t) throw new ParseError({ file, line: lines.length, expected: `the item ${tag}`, found: 'none' });
+      const v = cifNumber(t.text);
+      if (!Number.isFinite(v)) throw new ParseError({ file, line: t.line, expected: `a number for ${tag}`, found: t.text });
+      return { v, line: t.line };
+    };
+    const a = num('_cell_length_a');
+    let lattice: Lattice;
+    try {
+      lattice = Lattice.fromParameters({
+        a: a.v,
+        b: num('_cell_length_b').v,
+        c: num('_cell_length_c').v,
+        alpha: num('_cell_angle_alpha').v,
+        beta: num('_cell_angle_beta').v,
+        gamma: num('_cell_angle_gamma').v,
+      });
+    } catch (e) {
+      throw new ParseError({ file, line: a.line, expected: 'a valid cell', found: (e as Error).message });
+    }
+    const findLoop = (tag: string) => block.loops.find((l) => l.tags.includes(tag));
+    const symTags = ['_symmetry_equiv_pos_as_xyz', '_space_group_symop_operation_xyz', '_space_group_symop.operation_xyz'];
+    let ops: Float64Array[] = [];
+    for (const tag of symTags) {
+      const loop = findLoop(tag);
+      const single = block.items.get(tag);
+      const entries = loop ? loop.rows.map((row) => row[loop.tags.indexOf(tag)]) : single ? [single] : [];
+      for (const t of entries) {
+        try {
+          ops.push(parseSymop(t.text));
+        } catch (e) {
+          throw new ParseError({ file, line: t.line, expected: 'a symmetry operation such as "-x,1/2+y,1/2-z"', found: (e as Error).message });
+        }
+      }
+      if (ops.length) break;
+    }
+    if (ops.length === 0) {
+      const hm = block.items.get('_symmetry_space_group_name_h-m') ?? block.items.get('_space_group_name_h-m_alt');
+      if (hm && hm.text.replace(/\s/g, '').toUpperCase() !== 'P1')
+        throw new ParseError({ file, line: hm.line, expected: 'a list of symmetry operations (_symmetry_equiv_pos_as_xyz) for this space group', found: hm.text });
+      ops = [parseSymop('x,y,z')];
+    }
+    const sites = findLoop('_atom_site_fract_x');
+    if (!sites) throw new ParseError({ file, line: lines.length, expected: 'an _atom_site_fract_x loop', found: 'none' });
+    const col = (t: string) => sites.tags.indexOf(t);
+    const [cx, cy, cz] = ['_atom_site_fract_x', '_atom_site_fract_y', '_atom_site_fract_z'].map(col);
+    const ctype = col('_atom_site_type_symbol');
+    const clabel = col('_atom_site_label');
+    const cocc = col('_atom_site_occupancy');
+    if (cy < 0 || cz < 0) throw new ParseError({ file, line: sites.rows[0]?.[0].line ?? 1, expected: '_atom_site_fract_y and _z' });
+    const symbols: string[] = [];
+    const frac: number[] = [];
+    const tol = 1e-2; // A: symmetry copies closer than this are the same site
+    const d = new Float64Array(3);
+    for (const row of sites.rows) {
+      const label = ctype >= 0 ? row[ctype] : row[clabel];
+      const el = label ? normaliseElementLabel(label.text) : undefined;
+      if (!el) throw new ParseError({ file, line: (label ?? row[0]).line, expected: 'an element symbol or label', found: label?.text });
+      if (cocc >= 0) {
+        const occ = cifNumber(row[cocc].text);
+        if (row[cocc].text !== '?' && row[cocc].text !== '.' && Math.abs(occ - 1) > 1e-6)
+          throw new ParseError({ file, line: row[cocc].line, expected: 'full occupancy (partial occupancy is not supported)', found: row[cocc].text });
+      }
+      const f = [cx, cy, cz].map((c) => {
+        const v = cifNumber(row[c].text);
+        if (!Number.isFinite(v)) throw new ParseError({ file, line: row[c].line, expected: 'a fractional coordinate', found: row[c].text });
+        return v;
+      });
+      for (const m of ops) {
+        const g = [0, 1, 2].map((k) => {
+          const x = m[4 * k] * f[0] + m[4 * k + 1] * f[1] + m[4 * k + 2] * f[2] + m[4 * k + 3];
+          return x - Math.floor(x);
+        });
+        let dup = -1;
+        for (let s = 0; s < symbols.length && dup < 0; s++) {
+          const df = [g[0] - frac[3 * s], g[1] - frac[3 * s + 1], g[2] - frac[3 * s + 2]];
+          lattice.toCartesian(df, d);
+          if (lattice.minimumImage(d) < tol * tol) dup = s;
+        }
+        if (dup >= 0) {
+          if (symbols[dup] !== el)
+            throw new ParseError({ file, line: row[0].line, expected: 'sites that do not overlap', found: `${el} on top of ${symbols[dup]}` });
+          continue;
+        }
+        symbols.push(el);
+        frac.push(g[0] === 1 ? 0 : g[0], g[1] === 1 ? 0 : g[1], g[2] === 1 ? 0 : g[2]);
+      }
+    }
+    if (symbols.length === 0) throw new ParseError({ file, line: lines.length, expected: 'at least one atom site' });
+    yield { topology: new Topology({ symbols }), frame: { positions: lattice.toCartesian(frac), lattice } };
+  },
+  async write(sink, frames, options) {
+    let count = 0;
+    for await (const { topology, frame } of frames) {
+      if (++count > 1) throw new OptionError('a CIF written here holds one structure: choose a frame (--frames)');
+      if (!frame.lattice) throw new OptionError('CIF needs a periodic cell; this structure has none');
+      const p = frame.lattice.parameters;
+      let s = `# ${options.comment ?? 'written by oligolyte'}\ndata_oligolyte\n`;
+      s += `_cell_length_a ${p.a}\n_cell_length_b ${p.b}\n_cell_length_c ${p.c}\n`;
+      s += `_cell_angle_alpha ${p.alpha}\n_cell_angle_beta ${p.beta}\n_cell_angle_gamma ${p.gamma}\n`;
+      s += `_symmetry_space_group_name_H-M 'P 1'\n_symmetry_Int_Tables_number 1\nloop_\n_symmetry_equiv_pos_as_xyz\n'x, y, z'\n`;
+      s += 'loop_\n_atom_site_label\n_atom_site_type_symbol\n_atom_site_fract_x\n_atom_site_fract_y\n_atom_site_fract_z\n_atom_site_occupancy\n';
+      const f = frame.lattice.toFractional(frame.positions);
+      const seen = new Map<string, number>();
+      for (let i = 0; i < topology.natoms; i++) {
+        const el = topology.symbol(i);
+        const k = (seen.get(el) ?? 0) + 1;
+        seen.set(el, k);
+        const w = (x: number) => x - Math.floor(x);
+        s += `${el}${k} ${el} ${w(f[3 * i])} ${w(f[3 * i + 1])} ${w(f[3 * i + 2])} 1\n`;
+      }
+      sink.write(s);
+    }
+    if (count === 0) throw new OptionError('nothing to write: no frames');
+    return count;
+  },
+};
