@@ -99,7 +99,8 @@ const parseFormula = (text: string): Composition => {
       if (c === '(' || c === '[') {
         i++;
         const inner = group(c === '(' ? ')' : ']');
-        addAll(inner, number() ?? 1);
+        // '[Al3O2Cl8]3-': digits right before a final sign are the charge, not a multiplier.
+        addAll(inner, /^\d*\s*[+-]$/.test(s.slice(i)) ? 1 : (number() ?? 1));
       } else if (c >= 'A' && c <= 'Z') {
         let el = c;
         i++;

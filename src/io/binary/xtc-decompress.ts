@@ -4,7 +4,7 @@
  * packed triplets, with runs of small differences between neighbouring atoms coded in fewer bits.
  */
 
-/** Magic bit-size table of the XTC format (index = small-number class). */
+/** Magic bit-size table of the XTC format. Halves of its entries are taken with integer division (as in C). */
 const MAGIC_INTS = Int32Array.from([
   0, 0, 0, 0, 0, 0, 0, 0, 0, 8, 10, 12, 16, 20, 25, 32, 40, 50, 64, 80, 101, 128, 161, 203, 256, 322, 406, 512, 645,
   812, 1024, 1290, 1625, 2048, 2580, 3250, 4096, 5060, 6501, 8192, 10321, 13003, 16384, 20642, 26007, 32768, 41285,
@@ -130,8 +130,8 @@ export const decompressXtc = (n: number, c: XtcCompressed, out: Float64Array): v
   } else bitsize = bitsForProduct(sizeint);
   let smallidx = c.smallidx;
   if (smallidx < FIRST_IDX || smallidx >= LAST_IDX) throw new RangeError(`corrupt XTC frame: small index ${smallidx}`);
-  let smaller = MAGIC_INTS[Math.max(FIRST_IDX, smallidx - 1)] / 2;
-  let smallnum = MAGIC_INTS[smallidx] / 2;
+  let smaller = MAGIC_INTS[Math.max(FIRST_IDX, smallidx - 1)] >> 1;
+  let smallnum = MAGIC_INTS[smallidx] >> 1;
   const sizesmall = [MAGIC_INTS[smallidx], MAGIC_INTS[smallidx], MAGIC_INTS[smallidx]];
   const br = new BitReader(c.data);
   const inv = 1 / c.precision;
@@ -191,10 +191,10 @@ export const decompressXtc = (n: number, c: XtcCompressed, out: Float64Array): v
     smallidx += isSmaller;
     if (isSmaller < 0) {
       smallnum = smaller;
-      smaller = smallidx > FIRST_IDX ? MAGIC_INTS[smallidx - 1] / 2 : 0;
+      smaller = smallidx > FIRST_IDX ? MAGIC_INTS[smallidx - 1] >> 1 : 0;
     } else if (isSmaller > 0) {
       smaller = smallnum;
-      smallnum = MAGIC_INTS[smallidx] / 2;
+      smallnum = MAGIC_INTS[smallidx] >> 1;
     }
     if (smallidx < FIRST_IDX || smallidx >= LAST_IDX) throw new RangeError('corrupt XTC frame: small index out of range');
     sizesmall[0] = sizesmall[1] = sizesmall[2] = MAGIC_INTS[smallidx];

@@ -1,0 +1,49 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect } from 'vitest';
+import { ParseError } from '../src/core/errors.js';
+import type { Structure } from '../src/core/frame.js';
+import { type OpenOptions, readFrames } from '../src/io/registry.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+/** ../shared/data beside the repository (read-only fixtures; see its PROVENANCE.md files). */
+export const SHARED = resolve(here, '..', '..', 'shared', 'data');
+export const shared = (rel: string): string => join(SHARED, rel);
+
+export const tempDir = (): string => mkdtempSync(join(tmpdir(), 'oligolyte-test-'));
+
+/** Write `text` to a fresh temporary file with this name; returns its path. */
+export const tempFile = (name: string, text: string | Uint8Array): string => {
+  const p = join(tempDir(), name);
+  writeFileSync(p, text);
+  return p;
+};
+
+export const readAll = async (path: string, options: OpenOptions = {}): Promise<Structure[]> => {
+  const out: Structure[] = [];
+  for await (const s of readFrames(path, options)) out.push(s);
+  return out;
+};
+
+/** Expect reading `path` to fail with a ParseError at `line` whose message mentions `expected`. */
+export const expectParseError = async (path: string, line: number | undefined, expected?: RegExp, options: OpenOptions = {}) => {
+  let err: unknown;
+  try {
+    await readAll(path, options);
+  } catch (e) {
+    err = e;
+  }
+  expect(err, 'a ParseError').toBeInstanceOf(ParseError);
+  const pe = err as ParseError;
+  expect(pe.file).toBe(path);
+  if (line !== undefined) expect(pe.line, pe.message).toBe(line);
+  if (expected) expect(pe.message).toMatch(expected);
+  return pe;
+};
+
+export const expectClose = (a: ArrayLike<number>, b: ArrayLike<number>, tol: number) => {
+  expect(a.length).toBe(b.length);
+  for (let i = 0; i < a.length; i++) expect(Math.abs(a[i] - b[i]), `index ${i}: ${a[i]} vs ${b[i]}`).toBeLessThanOrEqual(tol);
+};

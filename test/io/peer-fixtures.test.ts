@@ -1,0 +1,119 @@
+/**
+ * Every trajectory and structure in ../shared/data loads, and agrees with what peer tools read from
+ * the same file: frame count, atom count, species, cell, first and last coordinates. The reference
+ * values are in test/reference/peer-io.json, made by test/reference/make-references.py with Debian's
+ * ASE 3.22.1, MDAnalysis 2.4.2 and pymatgen 2022.11.7 (each entry names the exact call).
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { readAll, shared } from '../helpers.js';
+
+const REF = JSON.parse(readFileSync(new URL('../reference/peer-io.json', import.meta.url), 'utf8'));
+
+const matrix = (s: { frame: { lattice?: { matrix: Float64Array } } }) => Array.from(s.frame.lattice!.matrix);
+
+describe('text trajectories agree with ASE', () => {
+  const cases: [string, object][] = [
+    ['peer-trajectories/derived/LGPS_600K_unwrapped.extxyz.gz', {}],
+    ['peer-trajectories/kinisi/example_XDATCAR.gz', {}],
+    ['peer-trajectories/kinisi/example_drift.XDATCAR', {}],
+    ['peer-trajectories/kinisi/example_center.XDATCAR', {}],
+    // ASE types LAMMPS atoms by type number (1 -> H, 2 -> He); give the same map.
+    ['peer-trajectories/kinisi/example_LAMMPS_drift.traj', { typeMap: ['H', 'He'], format: 'lammps-dump' }],
+    ['peer-trajectories/kinisi/example_LAMMPS_center.traj', { typeMap: ['H', 'He'], format: 'lammps-dump' }],
+    ['peer-trajectories/kinisi/example_LAMMPS.data', { typeMap: ['H', 'He'] }],
+  ];
+  for (const [rel, options] of cases) {
+    it(rel, async () => {
+      const ref = REF[rel];
+      const frames = await readAll(shared(rel), options);
+      expect(frames.length).toBe(ref.frames);
+      const first = frames[0];
+      const last = frames[frames.length - 1];
+      expect(first.topology.natoms).toBe(ref.atoms);
+      expect(first.topology.symbols).toEqual(ref.species);
+      const tol = 1e-9;
+      matrix(first).forEach((x, i) => expect(x).toBeCloseTo(ref.cell.flat()[i], 9));
+      matrix(last).forEach((x, i) => expect(x).toBeCloseTo(ref.cellLast.flat()[i], 9));
+      const p0 = first.frame.positions;
+      const pl = last.frame.positions;
+      for (let k = 0; k < 3; k++) {
+        expect(Math.abs(p0[k] - ref.first[k])).toBeLessThan(tol);
+        expect(Math.abs(pl[pl.length - 3 + k] - ref.last[k])).toBeLessThan(tol);
+      }
+    });
+  }
+  it('reads frame times from the extended XYZ (20 fs apart)', async () => {
+    const frames = await readAll(shared('peer-trajectories/derived/LGPS_600K_unwrapped.extxyz.gz'), { frames: { start: 0, stop: 3 } });
+    expect(frames.map((f) => f.frame.timeFs)).toEqual([0, 20, 40]);
+  });
+});
+
+describe('binary trajectories agree with MDAnalysis', () => {
+  it('DCD (LAMMPS, with unit cell)', async () => {
+    const rel = 'peer-trajectories/kinisi/example_LAMMPS.dcd';
+    const ref = REF[rel];
+    const frames = await readAll(shared(rel));
+    expect(frames.length).toBe(ref.frames);
+    expect(frames[0].topology.natoms).toBe(ref.atoms);
+    const p = frames[0].frame.lattice!.parameters;
+    [p.a, p.b, p.c, p.alpha, p.beta, p.gamma].forEach((x, i) => expect(x).toBeCloseTo(ref.dimensions[i], 5));
+    // float32 coordinates, converted exactly to double.
+    expect(Array.from(frames[0].frame.positions.slice(0, 3))).toEqual(ref.first);
+    expect(Array.from(frames.at(-1)!.frame.positions.slice(-3))).toEqual(ref.last);
+  });
+  it('DCD takes its species from a topology file', async () => {
+    const topo = (await readAll(shared('peer-trajectories/kinisi/example_LAMMPS.data'), { typeMap: ['Li', 'Cl'] }))[0].topology;
+    const frames = await readAll(shared('peer-trajectories/kinisi/example_LAMMPS.dcd'), { topology: topo, frames: { stop: 1 } });
+    expect(frames[0].topology.counts()).toEqual(topo.counts());
+  });
+  it('XTC (compressed), every atom of the last frame', async () => {
+    const rel = 'peer-trajectories/mdanalysis-gpl/xyz_random_walk.xtc';
+    const ref = REF[rel];
+    const frames = await readAll(shared(rel));
+    expect(frames.length).toBe(ref.frames);
+    expect(frames[0].topology.natoms).toBe(ref.atoms);
+    expect(frames[0].frame.timeFs).toBeCloseTo(ref.firstTimePs * 1000, 6);
+    expect(frames.at(-1)!.frame.timeFs).toBeCloseTo(ref.lastTimePs * 1000, 3);
+    const p = frames.at(-1)!.frame.positions;
+    // MDAnalysis multiplies in float32; we decode in double: agree to float32 precision.
+    ref.lastFrameAll.forEach((xyz: number[], i: number) => {
+      for (let k = 0; k < 3; k++) expect(Math.abs(p[3 * i + k] - xyz[k])).toBeLessThan(2e-5 * Math.max(1, Math.abs(xyz[k])));
+    });
+  });
+});
+
+describe('CIF files agree with pymatgen (symmetry expanded, duplicates merged)', () => {
+  for (const rel of [
+    'structures/LiAlCl4_COD1004036.cif',
+    'structures/NaAlCl4_COD1004043.cif',
+    'structures/TiO2_rutile-fit_srreal.cif',
+    'peer-trajectories/pymatgen-analysis-diffusion/cNa3PS4.cif',
+  ]) {
+    it(rel, async () => {
+      const ref = REF[rel];
+      const [s] = await readAll(shared(rel));
+      expect(s.topology.natoms).toBe(ref.atoms);
+      const p = s.frame.lattice!.parameters;
+      [p.a, p.b, p.c].forEach((x, i) => expect(x).toBeCloseTo(ref.abc[i], 9));
+      [p.alpha, p.beta, p.gamma].forEach((x, i) => expect(x).toBeCloseTo(ref.angles[i], 9));
+      expect(s.frame.lattice!.volume).toBeCloseTo(ref.volume, 6);
+      const f = s.frame.lattice!.toFractional(s.frame.positions);
+      // Every reference site has exactly one of ours of the same element within 1e-6 (fractional, periodic).
+      const used = new Uint8Array(s.topology.natoms);
+      for (const [el, ...xyz] of ref.sites as [string, number, number, number][]) {
+        let match = -1;
+        for (let i = 0; i < s.topology.natoms && match < 0; i++) {
+          if (used[i] || s.topology.symbol(i) !== el) continue;
+          const d = xyz.map((x, k) => {
+            const t = f[3 * i + k] - x;
+            return Math.abs(t - Math.round(t));
+          });
+          if (Math.max(...d) < 1e-6) match = i;
+        }
+        expect(match, `${el} ${xyz.join(' ')}`).toBeGreaterThanOrEqual(0);
+        used[match] = 1;
+      }
+    });
+  }
+});

@@ -1,0 +1,70 @@
+#!/usr/bin/env python3
+"""Reference values for the I/O tests, computed with peer tools on the fixtures in ../shared/data.
+
+Run with Debian's python3 (python3-ase 3.22.1, python3-pymatgen 2022.11.7, python3-mdanalysis 2.4.2):
+    /usr/bin/python3 test/reference/make-references.py > test/reference/peer-io.json
+Each entry names the tool and call that produced it.
+"""
+import json, os, sys, warnings
+warnings.filterwarnings("ignore")
+import numpy as np
+import ase, ase.io
+import MDAnalysis as mda
+import pymatgen.core
+
+D = os.path.join(os.path.dirname(__file__), "..", "..", "..", "shared", "data")
+D = os.path.normpath(D)
+out = {"_generated_with": {"ase": ase.__version__, "MDAnalysis": mda.__version__, "pymatgen": "2022.11.7 (Debian python3-pymatgen)"}}
+
+def from_ase(rel, call, frames):
+    a0, a1 = frames[0], frames[-1]
+    out[rel] = {
+        "tool": "ASE " + ase.__version__, "call": call,
+        "frames": len(frames), "atoms": len(a0),
+        "species": a0.get_chemical_symbols(),
+        "cell": a0.cell.array.tolist(), "cellLast": a1.cell.array.tolist(),
+        "first": a0.positions[0].tolist(), "last": a1.positions[-1].tolist(),
+    }
+
+def ase_read(rel, **kw):
+    frames = ase.io.read(os.path.join(D, rel), index=":", **kw)
+    args = ", ".join(f"{k}={v!r}" for k, v in kw.items())
+    from_ase(rel, f"ase.io.read(path, index=':'{', ' + args if args else ''})", frames)
+
+ase_read("peer-trajectories/derived/LGPS_600K_unwrapped.extxyz.gz", format="extxyz")
+ase_read("peer-trajectories/kinisi/example_XDATCAR.gz", format="vasp-xdatcar")
+ase_read("peer-trajectories/kinisi/example_drift.XDATCAR", format="vasp-xdatcar")
+ase_read("peer-trajectories/kinisi/example_center.XDATCAR", format="vasp-xdatcar")
+ase_read("peer-trajectories/kinisi/example_LAMMPS_drift.traj", format="lammps-dump-text")
+ase_read("peer-trajectories/kinisi/example_LAMMPS_center.traj", format="lammps-dump-text")
+ase_read("peer-trajectories/kinisi/example_LAMMPS.data", format="lammps-data", style="full")
+
+# DCD: MDAnalysis with the LAMMPS data file as topology.
+rel = "peer-trajectories/kinisi/example_LAMMPS.dcd"
+u = mda.Universe(os.path.join(D, "peer-trajectories/kinisi/example_LAMMPS.data"), os.path.join(D, rel), format="LAMMPS")
+first = u.trajectory[0].positions[0].astype(float).tolist(); dims0 = u.trajectory[0].dimensions.astype(float).tolist()
+last = u.trajectory[-1].positions[-1].astype(float).tolist()
+out[rel] = {"tool": "MDAnalysis " + mda.__version__, "call": "Universe(example_LAMMPS.data, example_LAMMPS.dcd, format='LAMMPS')",
+            "frames": len(u.trajectory), "atoms": len(u.atoms), "dimensions": dims0, "first": first, "last": last}
+
+# XTC: MDAnalysis with the PDB topology (GPL fixture: used in place, never copied).
+rel = "peer-trajectories/mdanalysis-gpl/xyz_random_walk.xtc"
+u = mda.Universe(os.path.join(D, "peer-trajectories/mdanalysis-gpl/RANDOM_WALK_TOPO.pdb"), os.path.join(D, rel))
+ts0 = u.trajectory[0]; first = ts0.positions[0].astype(float).tolist(); t0 = float(ts0.time)
+tsl = u.trajectory[-1]; last = tsl.positions[-1].astype(float).tolist(); tl = float(tsl.time)
+last_all = tsl.positions.astype(float).tolist()  # copy now: MDAnalysis reuses its Timestep
+out[rel] = {"tool": "MDAnalysis " + mda.__version__, "call": "Universe(RANDOM_WALK_TOPO.pdb, xyz_random_walk.xtc)",
+            "frames": len(u.trajectory), "atoms": len(u.atoms), "first": first, "last": last,
+            "firstTimePs": t0, "lastTimePs": tl, "dimensions": (u.trajectory[0].dimensions.tolist() if u.trajectory[0].dimensions is not None else None)}
+# Also every coordinate of the last frame, to check the decompression of each atom.
+out[rel]["lastFrameAll"] = last_all
+
+# CIF: pymatgen Structure.from_file (primitive=False) and ASE; sites compared as sets.
+for rel in ["structures/LiAlCl4_COD1004036.cif", "structures/NaAlCl4_COD1004043.cif", "structures/TiO2_rutile-fit_srreal.cif",
+            "peer-trajectories/pymatgen-analysis-diffusion/cNa3PS4.cif"]:
+    s = pymatgen.core.Structure.from_file(os.path.join(D, rel), primitive=False)
+    out[rel] = {"tool": "pymatgen 2022.11.7", "call": "Structure.from_file(path, primitive=False)",
+                "atoms": len(s), "formula": s.composition.formula, "abc": list(s.lattice.abc), "angles": list(s.lattice.angles),
+                "volume": s.volume, "density": float(s.density),
+                "sites": sorted([[site.specie.symbol] + [float(x % 1.0) for x in site.frac_coords] for site in s])}
+json.dump(out, sys.stdout, indent=1)
