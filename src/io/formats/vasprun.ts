@@ -135,7 +135,8 @@ export const vasprun: Format = {
       }
     });
     parser.on('error', (e) => {
-      error ??= fail('well-formed XML', e.message);
+      const m = e.message.replace(/^\d+:\d+: /, '');
+      error ??= /unclosed tag/.test(m) ? fail('the rest of the file (truncated?)', m) : fail('well-formed XML', m);
     });
 
     const stream = openByteStream(input);

@@ -1,4 +1,4 @@
-import { OptionError } from '../../core/errors.js';
+import { OptionError, ParseError } from '../../core/errors.js';
 import type { Lattice } from '../../core/lattice.js';
 import { Topology } from '../../core/topology.js';
 import { openByteStream } from '../byte-source.js';
@@ -50,7 +50,7 @@ export const xdatcar: Format = {
         const b = r;
         for (let i = 0, o = 0; i < n; i++, o += 3) {
           if (!b.tryNext() && !(await b.refill()))
-            throw b.error(`${n - i} more position lines in this configuration (truncated file?)`);
+            throw new ParseError({ file: input.path, line: b.lineNo + 1, expected: `${n - i} more position lines in this configuration (truncated file?)`, found: 'end of file' });
           if (b.split() < 3) throw b.error(`three fractional coordinates (atom ${i + 1} of ${n})`, b.nfields);
           pos[o] = b.float(0, `a coordinate (atom ${i + 1} of ${n})`);
           pos[o + 1] = b.float(1, `a coordinate (atom ${i + 1} of ${n})`);
