@@ -28,7 +28,12 @@ export const readAll = async (path: string, options: OpenOptions = {}): Promise<
 };
 
 /** Expect reading `path` to fail with a ParseError at `line` whose message mentions `expected`. */
-export const expectParseError = async (path: string, line: number | undefined, expected?: RegExp, options: OpenOptions = {}) => {
+export const expectParseError = async (
+  path: string,
+  line: number | undefined,
+  expected?: RegExp,
+  options: OpenOptions = {},
+) => {
   let err: unknown;
   try {
     await readAll(path, options);
@@ -45,5 +50,6 @@ export const expectParseError = async (path: string, line: number | undefined, e
 
 export const expectClose = (a: ArrayLike<number>, b: ArrayLike<number>, tol: number) => {
   expect(a.length).toBe(b.length);
-  for (let i = 0; i < a.length; i++) expect(Math.abs(a[i] - b[i]), `index ${i}: ${a[i]} vs ${b[i]}`).toBeLessThanOrEqual(tol);
+  for (let i = 0; i < a.length; i++)
+    expect(Math.abs(a[i] - b[i]), `index ${i}: ${a[i]} vs ${b[i]}`).toBeLessThanOrEqual(tol);
 };

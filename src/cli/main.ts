@@ -9,7 +9,9 @@ import { registerInfo } from './info.js';
 /** Exit codes: 0 success, 1 input or physics error, 2 usage error. */
 export const buildProgram = (): Command => {
   const program = new Command('oligolyte')
-    .description('Design and understand glassy oligomer solid electrolytes: structures, trajectories, transport.')
+    .description(
+      'Design and understand glassy oligomer solid electrolytes: structures, trajectories, transport.',
+    )
     .version('0.1.0')
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)');
@@ -35,7 +37,9 @@ export const run = async (argv: string[]): Promise<number> => {
     }
     const err = e as NodeJS.ErrnoException;
     if (err?.code === 'ENOENT' || err?.code === 'EISDIR' || err?.code === 'EACCES') {
-      process.stderr.write(`oligolyte: ${err.path ?? ''}: ${err.code === 'ENOENT' ? 'no such file' : err.message}\n`);
+      process.stderr.write(
+        `oligolyte: ${err.path ?? ''}: ${err.code === 'ENOENT' ? 'no such file' : err.message}\n`,
+      );
       return 1;
     }
     if (err instanceof RangeError || err?.code === 'Z_DATA_ERROR' || err?.code === 'Z_BUF_ERROR') {

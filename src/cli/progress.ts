@@ -4,7 +4,9 @@ import { SingleBar } from 'cli-progress';
  * A progress bar on stderr for long reads, shown only when stderr is a terminal (quiet in pipes,
  * logs and CI). Returns the callback to pass as onProgress and a function that stops the bar.
  */
-export const fileProgress = (label: string): { onProgress?: (done: number, total: number) => void; stop: () => void } => {
+export const fileProgress = (
+  label: string,
+): { onProgress?: (done: number, total: number) => void; stop: () => void } => {
   if (!process.stderr.isTTY) return { stop: () => {} };
   const bar = new SingleBar({
     stream: process.stderr,

@@ -1,4 +1,4 @@
-import { Command, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { OptionError } from '../core/errors.js';
 import type { FrameSlice, OpenOptions } from '../io/registry.js';
 import { readStructure } from '../io/registry.js';
@@ -11,7 +11,13 @@ export const addReadOptions = (cmd: Command): Command =>
     .option('--species <list>', 'element names for VASP 4 files without a species line: "Li,Al,O,Cl"')
     .option('--topology <file>', 'structure file giving the atoms of an XTC or DCD trajectory')
     .addOption(new Option('--lammps-units <units>', 'LAMMPS units of the file').choices(['metal', 'real']))
-    .addOption(new Option('--atom-style <style>', 'LAMMPS data atom style if the file does not say').choices(['atomic', 'charge', 'full']));
+    .addOption(
+      new Option('--atom-style <style>', 'LAMMPS data atom style if the file does not say').choices([
+        'atomic',
+        'charge',
+        'full',
+      ]),
+    );
 
 export interface RawReadOptions {
   from?: string;
@@ -24,19 +30,24 @@ export interface RawReadOptions {
 
 /** Parse "Li,Al" or "1=Li,2=Al" into the reader's type map. */
 export const parseTypeMap = (s: string): string[] | Record<number, string> => {
-  const parts = s.split(',').map((x) => x.trim()).filter(Boolean);
+  const parts = s
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
   if (parts.length === 0) throw new OptionError(`--type-map: empty map "${s}"`);
   if (parts.every((p) => p.includes('='))) {
     const map: Record<number, string> = {};
     for (const p of parts) {
       const [k, v] = p.split('=');
       const t = Number(k);
-      if (!Number.isInteger(t) || t < 1) throw new OptionError(`--type-map: "${k}" is not a type number (1, 2, ...)`);
+      if (!Number.isInteger(t) || t < 1)
+        throw new OptionError(`--type-map: "${k}" is not a type number (1, 2, ...)`);
       map[t] = v.trim();
     }
     return map;
   }
-  if (parts.some((p) => p.includes('='))) throw new OptionError('--type-map: use either "Li,Al" or "1=Li,2=Al", not both');
+  if (parts.some((p) => p.includes('=')))
+    throw new OptionError('--type-map: use either "Li,Al" or "1=Li,2=Al", not both');
   return parts;
 };
 
@@ -47,7 +58,8 @@ export const parseFrameSlice = (s: string): FrameSlice => {
   const num = (x: string | undefined, what: string) => {
     if (x === undefined || x.trim() === '') return undefined;
     const v = Number(x);
-    if (!Number.isInteger(v) || v < 0) throw new OptionError(`--frames: ${what} "${x}" must be a whole number >= 0`);
+    if (!Number.isInteger(v) || v < 0)
+      throw new OptionError(`--frames: ${what} "${x}" must be a whole number >= 0`);
     return v;
   };
   if (parts.length === 1) {
@@ -55,7 +67,11 @@ export const parseFrameSlice = (s: string): FrameSlice => {
     if (k === undefined) throw new OptionError('--frames: empty');
     return { start: k, stop: k + 1 };
   }
-  const slice: FrameSlice = { start: num(parts[0], 'start'), stop: num(parts[1], 'stop'), step: num(parts[2], 'step') };
+  const slice: FrameSlice = {
+    start: num(parts[0], 'start'),
+    stop: num(parts[1], 'stop'),
+    step: num(parts[2], 'step'),
+  };
   if (slice.step === 0) throw new OptionError('--frames: step must be at least 1');
   return slice;
 };

@@ -47,7 +47,10 @@ export class Composition {
 
   /** This composition times k. */
   scale(k: number): Composition {
-    return new Composition([...this.amounts].map(([e, n]) => [e, n * k] as [string, number]), this.charge * k);
+    return new Composition(
+      [...this.amounts].map(([e, n]) => [e, n * k] as [string, number]),
+      this.charge * k,
+    );
   }
 
   add(other: Composition): Composition {
@@ -65,7 +68,8 @@ export class Composition {
     const num = (n: number) => (n === 1 ? '' : Number.isInteger(n) ? String(n) : String(+n.toPrecision(10)));
     let s = '';
     for (const [el, n] of this.amounts) if (n > 0) s += el + num(n);
-    if (this.charge !== 0) s += (Math.abs(this.charge) === 1 ? '' : String(Math.abs(this.charge))) + (this.charge < 0 ? '-' : '+');
+    if (this.charge !== 0)
+      s += (Math.abs(this.charge) === 1 ? '' : String(Math.abs(this.charge))) + (this.charge < 0 ? '-' : '+');
     return s;
   }
 }
@@ -75,7 +79,9 @@ const parseFormula = (text: string): Composition => {
   const s = text.trim();
   let i = 0;
   const fail = (what: string): never => {
-    throw new OptionError(`formula "${text}", column ${i + 1}: expected ${what}, found "${s.slice(i, i + 5) || 'end'}"`);
+    throw new OptionError(
+      `formula "${text}", column ${i + 1}: expected ${what}, found "${s.slice(i, i + 5) || 'end'}"`,
+    );
   };
   // A '.' between digits is a decimal point (Na0.75K0.25, Li1.3Al0.3Ti1.7(PO4)3) except before
   // water of crystallisation ('AlCl3.6H2O'); '·', '•' and '*' always separate hydrate parts.

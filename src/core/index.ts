@@ -4,6 +4,6 @@ export * from './errors.js';
 export * from './frame.js';
 export * from './lattice.js';
 export * from './linalg3.js';
+export * from './structure-props.js';
 export * from './topology.js';
 export * from './units.js';
-export * from './structure-props.js';

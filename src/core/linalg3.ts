@@ -3,7 +3,9 @@
  */
 
 export const det3 = (m: ArrayLike<number>): number =>
-  m[0] * (m[4] * m[8] - m[5] * m[7]) - m[1] * (m[3] * m[8] - m[5] * m[6]) + m[2] * (m[3] * m[7] - m[4] * m[6]);
+  m[0] * (m[4] * m[8] - m[5] * m[7]) -
+  m[1] * (m[3] * m[8] - m[5] * m[6]) +
+  m[2] * (m[3] * m[7] - m[4] * m[6]);
 
 /** Inverse of a 3x3 matrix; throws RangeError when singular (|det| below 1e-12 of the scale). */
 export const inv3 = (m: ArrayLike<number>): Float64Array => {
@@ -28,7 +30,8 @@ export const inv3 = (m: ArrayLike<number>): Float64Array => {
 export const mul3 = (a: ArrayLike<number>, b: ArrayLike<number>): Float64Array => {
   const r = new Float64Array(9);
   for (let i = 0; i < 3; i++)
-    for (let j = 0; j < 3; j++) r[3 * i + j] = a[3 * i] * b[j] + a[3 * i + 1] * b[3 + j] + a[3 * i + 2] * b[6 + j];
+    for (let j = 0; j < 3; j++)
+      r[3 * i + j] = a[3 * i] * b[j] + a[3 * i + 1] * b[3 + j] + a[3 * i + 2] * b[6 + j];
   return r;
 };
 

@@ -1,7 +1,7 @@
+import { Composition } from './composition.js';
 import type { Lattice } from './lattice.js';
 import type { Topology } from './topology.js';
 import { densityGPerCm3 } from './units.js';
-import { Composition } from './composition.js';
 
 /** Mass density (g/cm^3) of a topology's atoms in a cell. */
 export const cellDensity = (topology: Topology, lattice: Lattice): number =>

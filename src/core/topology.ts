@@ -61,7 +61,8 @@ export class Topology {
     }
     this.elements = elements;
     const check = (name: string, a: ArrayLike<number> | undefined) => {
-      if (a !== undefined && a.length !== n) throw new RangeError(`${name} has ${a.length} entries for ${n} atoms`);
+      if (a !== undefined && a.length !== n)
+        throw new RangeError(`${name} has ${a.length} entries for ${n} atoms`);
     };
     check('masses', init.masses);
     check('charges', init.charges);
@@ -79,10 +80,12 @@ export class Topology {
     const { bonds, bondTypes, angles, angleTypes, dihedrals, dihedralTypes } = init;
     const checkTerms = (name: string, a: Uint32Array | undefined, per: number, t: Int32Array | undefined) => {
       if (!a) return;
-      if (a.length % per !== 0) throw new RangeError(`${name}: length ${a.length} is not a multiple of ${per}`);
+      if (a.length % per !== 0)
+        throw new RangeError(`${name}: length ${a.length} is not a multiple of ${per}`);
       for (let i = 0; i < a.length; i++)
         if (a[i] >= n) throw new RangeError(`${name}: atom index ${a[i]} out of range (${n} atoms)`);
-      if (t && t.length * per !== a.length) throw new RangeError(`${name}: ${t.length} types for ${a.length / per} terms`);
+      if (t && t.length * per !== a.length)
+        throw new RangeError(`${name}: ${t.length} types for ${a.length / per} terms`);
     };
     checkTerms('bonds', bonds, 2, bondTypes);
     checkTerms('angles', angles, 3, angleTypes);

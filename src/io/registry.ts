@@ -15,7 +15,17 @@ import { xtc } from './formats/xtc.js';
 import { TextSink } from './text-sink.js';
 
 /** Every format, in the order content sniffing tries them (most specific first). */
-export const FORMATS: readonly Format[] = [dcd, xtc, vasprun, lammpsDump, xdatcar, lammpsData, cif, extxyz, poscar];
+export const FORMATS: readonly Format[] = [
+  dcd,
+  xtc,
+  vasprun,
+  lammpsDump,
+  xdatcar,
+  lammpsData,
+  cif,
+  extxyz,
+  poscar,
+];
 
 export const formatByName = (name: string): Format => {
   const f = FORMATS.find((x) => x.name === name.toLowerCase());
@@ -28,7 +38,12 @@ const baseName = (path: string) => basename(path).toLowerCase().replace(/\.gz$/,
 /** The format of a file for writing, from its name. */
 export const formatForOutput = (path: string, name?: string): Format => {
   const f = name ? formatByName(name) : FORMATS.find((x) => x.matchesName(baseName(path)));
-  if (!f) throw new UnknownFormatError(`${path}: cannot tell the format from the name; give --to (${FORMATS.filter((x) => x.write).map((x) => x.name).join(', ')})`);
+  if (!f)
+    throw new UnknownFormatError(
+      `${path}: cannot tell the format from the name; give --to (${FORMATS.filter((x) => x.write)
+        .map((x) => x.name)
+        .join(', ')})`,
+    );
   if (!f.write) throw new OptionError(`format ${f.name} can be read but not written`);
   return f;
 };
@@ -45,7 +60,9 @@ export const detectFormat = async (path: string, name?: string): Promise<Format>
   const byContent = FORMATS.find((f) => f.sniff(head, text));
   if (byContent) return byContent;
   if (byName.length > 0) return byName[0];
-  throw new UnknownFormatError(`${path}: unknown format (neither the name nor the content matches ${FORMATS.map((f) => f.name).join(', ')}); give --from`);
+  throw new UnknownFormatError(
+    `${path}: unknown format (neither the name nor the content matches ${FORMATS.map((f) => f.name).join(', ')}); give --from`,
+  );
 };
 
 /** A slice of frames, like Python's a:b:c (negative start/stop count from the end is not supported while streaming). */
@@ -71,7 +88,8 @@ export async function* readFrames(path: string, options: OpenOptions = {}): Asyn
   const progress = options.onProgress;
   if (progress) input.onRawBytes = (b) => progress(b, input.size);
   const { start = 0, stop = Number.POSITIVE_INFINITY, step = 1 } = options.frames ?? {};
-  if (!(start >= 0 && step >= 1 && stop >= start)) throw new OptionError('frames: need 0 <= start <= stop and step >= 1');
+  if (!(start >= 0 && step >= 1 && stop >= start))
+    throw new OptionError('frames: need 0 <= start <= stop and step >= 1');
   let k = 0;
   const reader = format.read(input, options);
   for await (const s of reader) {

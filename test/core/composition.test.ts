@@ -5,7 +5,12 @@ import { OptionError } from '../../src/core/errors.js';
 describe('Composition.parse', () => {
   it('parses plain formulas', () => {
     const c = Composition.parse('Li3Al3O2Cl8');
-    expect([...c.amounts]).toEqual([['Li', 3], ['Al', 3], ['O', 2], ['Cl', 8]]);
+    expect([...c.amounts]).toEqual([
+      ['Li', 3],
+      ['Al', 3],
+      ['O', 2],
+      ['Cl', 8],
+    ]);
     expect(c.atomCount).toBe(16);
     // 3 x 6.94 + 3 x 26.9815385 + 2 x 15.999 + 8 x 35.45 (IUPAC 2016 abridged weights)
     expect(c.molarMass).toBeCloseTo(3 * 6.94 + 3 * 26.9815385 + 2 * 15.999 + 8 * 35.45, 10);
@@ -17,7 +22,12 @@ describe('Composition.parse', () => {
     }
   });
   it('keeps decimal counts', () => {
-    expect(Object.fromEntries(Composition.parse('Na0.75K0.25AlCl4').amounts)).toEqual({ Na: 0.75, K: 0.25, Al: 1, Cl: 4 });
+    expect(Object.fromEntries(Composition.parse('Na0.75K0.25AlCl4').amounts)).toEqual({
+      Na: 0.75,
+      K: 0.25,
+      Al: 1,
+      Cl: 4,
+    });
     expect(Composition.parse('Li1.3Al0.3Ti1.7(PO4)3').get('O')).toBe(12);
   });
   it('parses parentheses and brackets', () => {

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { atomicNumber, atomicWeight, elementFromMass, ELEMENT_SYMBOLS, normaliseElementLabel } from '../../src/core/elements.js';
+import {
+  atomicNumber,
+  atomicWeight,
+  ELEMENT_SYMBOLS,
+  elementFromMass,
+  normaliseElementLabel,
+} from '../../src/core/elements.js';
 import { Topology } from '../../src/core/topology.js';
 
 describe('periodic table', () => {

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { Composition } from '../../src/core/composition.js';
 import {
+  AVOGADRO_PER_MOL,
   a2PerFsToCm2PerS,
   atomsPerA3ToGPerCm3,
-  AVOGADRO_PER_MOL,
   BOLTZMANN_EV_PER_K,
   densityGPerCm3,
   EV_IN_KCAL_PER_MOL,
@@ -12,7 +13,6 @@ import {
   kelvinToEv,
   volumeForDensityA3,
 } from '../../src/core/units.js';
-import { Composition } from '../../src/core/composition.js';
 
 describe('units', () => {
   it('uses the CODATA 2018 exact constants', () => {

@@ -96,7 +96,14 @@ const withLine = (text: string, n: number, line: string) => {
 const head = (text: string, n: number) => `${text.split('\n').slice(0, n).join('\n')}\n`;
 
 describe('the good inputs read', () => {
-  for (const [name, text] of [['POSCAR', POSCAR], ['XDATCAR', XDATCAR], ['a.extxyz', XYZ], ['a.lammpstrj', DUMP], ['a.data', DATA], ['a.cif', CIF]]) {
+  for (const [name, text] of [
+    ['POSCAR', POSCAR],
+    ['XDATCAR', XDATCAR],
+    ['a.extxyz', XYZ],
+    ['a.lammpstrj', DUMP],
+    ['a.data', DATA],
+    ['a.cif', CIF],
+  ]) {
     it(name, async () => {
       const { readAll } = await import('../helpers.js');
       expect((await readAll(tempFile(name, text), { typeMap: ['Li', 'Cl'] })).length).toBeGreaterThan(0);
@@ -105,40 +112,61 @@ describe('the good inputs read', () => {
 });
 
 describe('POSCAR', () => {
-  it('non-numeric coordinate', () => expectParseError(tempFile('POSCAR', withLine(POSCAR, 10, '0.5 x 0.5')), 10, /coordinates/));
+  it('non-numeric coordinate', () =>
+    expectParseError(tempFile('POSCAR', withLine(POSCAR, 10, '0.5 x 0.5')), 10, /coordinates/));
   it('truncated', () => expectParseError(tempFile('POSCAR', head(POSCAR, 9)), 10, /atom 2 of 2/));
-  it('unknown element', () => expectParseError(tempFile('POSCAR', withLine(POSCAR, 6, 'Li Qq')), 6, /element/));
-  it('missing lattice line', () => expectParseError(tempFile('POSCAR', head(POSCAR, 4)), 5, /lattice vector 3/));
-  it('counts do not match species', () => expectParseError(tempFile('POSCAR', withLine(POSCAR, 7, '1')), 7, /2 atom counts/));
+  it('unknown element', () =>
+    expectParseError(tempFile('POSCAR', withLine(POSCAR, 6, 'Li Qq')), 6, /element/));
+  it('missing lattice line', () =>
+    expectParseError(tempFile('POSCAR', head(POSCAR, 4)), 5, /lattice vector 3/));
+  it('counts do not match species', () =>
+    expectParseError(tempFile('POSCAR', withLine(POSCAR, 7, '1')), 7, /2 atom counts/));
   it('empty file', () => expectParseError(tempFile('POSCAR', ''), 1, /comment/, { format: 'poscar' }));
   it('NaN is not a number', () => expectParseError(tempFile('POSCAR', withLine(POSCAR, 9, 'nan 0 0')), 9));
 });
 
 describe('XDATCAR', () => {
-  it('truncated last frame is an error, not a short trajectory', () => expectParseError(tempFile('XDATCAR', head(XDATCAR, 12)), 13, /1 more position lines/));
+  it('truncated last frame is an error, not a short trajectory', () =>
+    expectParseError(tempFile('XDATCAR', head(XDATCAR, 12)), 13, /1 more position lines/));
   it('non-numeric field with its column', async () => {
     const e = await expectParseError(tempFile('XDATCAR', withLine(XDATCAR, 12, '0.1 0.0 abc')), 12);
     expect(e.column).toBe(9);
   });
-  it('a frame with too few columns', () => expectParseError(tempFile('XDATCAR', withLine(XDATCAR, 9, '0.0 0.0')), 9, /three fractional/));
-  it('a missing header line', () => expectParseError(tempFile('XDATCAR', withLine(XDATCAR, 11, 'Direct')), 11, /configuration/));
+  it('a frame with too few columns', () =>
+    expectParseError(tempFile('XDATCAR', withLine(XDATCAR, 9, '0.0 0.0')), 9, /three fractional/));
+  it('a missing header line', () =>
+    expectParseError(tempFile('XDATCAR', withLine(XDATCAR, 11, 'Direct')), 11, /configuration/));
 });
 
 describe('extended XYZ', () => {
-  it('a frame with the wrong atom count (truncated)', () => expectParseError(tempFile('a.extxyz', head(XYZ, 7)), 8, /1 more atom lines in frame 2/));
-  it('a frame whose atom count line is wrong', () => expectParseError(tempFile('a.extxyz', withLine(XYZ, 5, '3')), 9, /more atom lines|atom count/));
-  it('non-numeric position', () => expectParseError(tempFile('a.extxyz', withLine(XYZ, 3, 'Li 0 zero 0')), 3, /position/));
-  it('unknown element', () => expectParseError(tempFile('a.extxyz', withLine(XYZ, 4, 'Qq 2.5 2.5 2.5')), 4, /element/));
-  it('bad Lattice', () => expectParseError(tempFile('a.extxyz', withLine(XYZ, 2, 'Lattice="5 0 0" Properties=species:S:1:pos:R:3')), 2, /Lattice/));
-  it('atom count not a number', () => expectParseError(tempFile('a.extxyz', withLine(XYZ, 1, 'two')), 1, /atom count/));
+  it('a frame with the wrong atom count (truncated)', () =>
+    expectParseError(tempFile('a.extxyz', head(XYZ, 7)), 8, /1 more atom lines in frame 2/));
+  it('a frame whose atom count line is wrong', () =>
+    expectParseError(tempFile('a.extxyz', withLine(XYZ, 5, '3')), 9, /more atom lines|atom count/));
+  it('non-numeric position', () =>
+    expectParseError(tempFile('a.extxyz', withLine(XYZ, 3, 'Li 0 zero 0')), 3, /position/));
+  it('unknown element', () =>
+    expectParseError(tempFile('a.extxyz', withLine(XYZ, 4, 'Qq 2.5 2.5 2.5')), 4, /element/));
+  it('bad Lattice', () =>
+    expectParseError(
+      tempFile('a.extxyz', withLine(XYZ, 2, 'Lattice="5 0 0" Properties=species:S:1:pos:R:3')),
+      2,
+      /Lattice/,
+    ));
+  it('atom count not a number', () =>
+    expectParseError(tempFile('a.extxyz', withLine(XYZ, 1, 'two')), 1, /atom count/));
 });
 
 describe('LAMMPS dump', () => {
   it('truncated', () => expectParseError(tempFile('a.lammpstrj', head(DUMP, 10)), 11, /1 more atom lines/));
-  it('wrong column count', () => expectParseError(tempFile('a.lammpstrj', withLine(DUMP, 10, '1 1 0 0')), 10, /5 columns/));
-  it('missing header', () => expectParseError(tempFile('a.lammpstrj', withLine(DUMP, 3, 'ITEM: ATOMS')), 3, /NUMBER OF ATOMS/));
-  it('non-numeric coordinate', () => expectParseError(tempFile('a.lammpstrj', withLine(DUMP, 11, '2 2 2.5 2.5 z')), 11, /coordinate/));
-  it('duplicate ids', () => expectParseError(tempFile('a.lammpstrj', withLine(DUMP, 11, '1 2 2.5 2.5 2.5')), 11, /unique atom ids/));
+  it('wrong column count', () =>
+    expectParseError(tempFile('a.lammpstrj', withLine(DUMP, 10, '1 1 0 0')), 10, /5 columns/));
+  it('missing header', () =>
+    expectParseError(tempFile('a.lammpstrj', withLine(DUMP, 3, 'ITEM: ATOMS')), 3, /NUMBER OF ATOMS/));
+  it('non-numeric coordinate', () =>
+    expectParseError(tempFile('a.lammpstrj', withLine(DUMP, 11, '2 2 2.5 2.5 z')), 11, /coordinate/));
+  it('duplicate ids', () =>
+    expectParseError(tempFile('a.lammpstrj', withLine(DUMP, 11, '1 2 2.5 2.5 2.5')), 11, /unique atom ids/));
   it('types without elements ask for a type map', async () => {
     const { readAll } = await import('../helpers.js');
     await expect(readAll(tempFile('a.lammpstrj', DUMP))).rejects.toThrow(/type map/);
@@ -146,17 +174,24 @@ describe('LAMMPS dump', () => {
 });
 
 describe('LAMMPS data', () => {
-  it('truncated Atoms section', () => expectParseError(tempFile('a.data', head(DATA, 17)), 18, /1 more entries of section Atoms/));
-  it('non-numeric charge', () => expectParseError(tempFile('a.data', withLine(DATA, 18, '2 2 minus 2.5 2.5 2.5')), 18, /charge/));
-  it('unknown type', () => expectParseError(tempFile('a.data', withLine(DATA, 18, '2 3 -1.0 2.5 2.5 2.5')), 18, /between 1 and 2/));
-  it('unknown section', () => expectParseError(tempFile('a.data', withLine(DATA, 10, 'Massez')), 10, /section name/));
+  it('truncated Atoms section', () =>
+    expectParseError(tempFile('a.data', head(DATA, 17)), 18, /1 more entries of section Atoms/));
+  it('non-numeric charge', () =>
+    expectParseError(tempFile('a.data', withLine(DATA, 18, '2 2 minus 2.5 2.5 2.5')), 18, /charge/));
+  it('unknown type', () =>
+    expectParseError(tempFile('a.data', withLine(DATA, 18, '2 3 -1.0 2.5 2.5 2.5')), 18, /between 1 and 2/));
+  it('unknown section', () =>
+    expectParseError(tempFile('a.data', withLine(DATA, 10, 'Massez')), 10, /section name/));
 });
 
 describe('CIF', () => {
-  it('non-numeric coordinate', () => expectParseError(tempFile('a.cif', withLine(CIF, 17, 'Cl1 0.5 half 0.5')), 17, /fractional coordinate/));
+  it('non-numeric coordinate', () =>
+    expectParseError(tempFile('a.cif', withLine(CIF, 17, 'Cl1 0.5 half 0.5')), 17, /fractional coordinate/));
   it('unclosed quote', () => expectParseError(tempFile('a.cif', withLine(CIF, 10, "'x,y,z")), 10, /closing/));
-  it('loop with a missing value', () => expectParseError(tempFile('a.cif', withLine(CIF, 17, 'Cl1 0.5 0.5')), 17, /multiple of 4/));
-  it('a bad symmetry operation', () => expectParseError(tempFile('a.cif', withLine(CIF, 10, "'x,y'")), 10, /symmetry operation/));
+  it('loop with a missing value', () =>
+    expectParseError(tempFile('a.cif', withLine(CIF, 17, 'Cl1 0.5 0.5')), 17, /multiple of 4/));
+  it('a bad symmetry operation', () =>
+    expectParseError(tempFile('a.cif', withLine(CIF, 10, "'x,y'")), 10, /symmetry operation/));
 });
 
 describe('binary formats', () => {
@@ -164,7 +199,11 @@ describe('binary formats', () => {
     const { readFileSync } = await import('node:fs');
     const { shared } = await import('../helpers.js');
     const b = readFileSync(shared('peer-trajectories/kinisi/example_LAMMPS.dcd'));
-    const e = await expectParseError(tempFile('a.dcd', b.subarray(0, b.length - 100)), undefined, /truncated/);
+    const e = await expectParseError(
+      tempFile('a.dcd', b.subarray(0, b.length - 100)),
+      undefined,
+      /truncated/,
+    );
     expect(e.byteOffset).toBeGreaterThan(0);
   });
   it('XTC truncated in a frame', async () => {

@@ -33,8 +33,12 @@ describe('text trajectories agree with ASE', () => {
       expect(first.topology.natoms).toBe(ref.atoms);
       expect(first.topology.symbols).toEqual(ref.species);
       const tol = 1e-9;
-      matrix(first).forEach((x, i) => expect(x).toBeCloseTo(ref.cell.flat()[i], 9));
-      matrix(last).forEach((x, i) => expect(x).toBeCloseTo(ref.cellLast.flat()[i], 9));
+      matrix(first).forEach((x, i) => {
+        expect(x).toBeCloseTo(ref.cell.flat()[i], 9);
+      });
+      matrix(last).forEach((x, i) => {
+        expect(x).toBeCloseTo(ref.cellLast.flat()[i], 9);
+      });
       const p0 = first.frame.positions;
       const pl = last.frame.positions;
       for (let k = 0; k < 3; k++) {
@@ -44,7 +48,9 @@ describe('text trajectories agree with ASE', () => {
     });
   }
   it('reads frame times from the extended XYZ (20 fs apart)', async () => {
-    const frames = await readAll(shared('peer-trajectories/derived/LGPS_600K_unwrapped.extxyz.gz'), { frames: { start: 0, stop: 3 } });
+    const frames = await readAll(shared('peer-trajectories/derived/LGPS_600K_unwrapped.extxyz.gz'), {
+      frames: { start: 0, stop: 3 },
+    });
     expect(frames.map((f) => f.frame.timeFs)).toEqual([0, 20, 40]);
   });
 });
@@ -57,14 +63,21 @@ describe('binary trajectories agree with MDAnalysis', () => {
     expect(frames.length).toBe(ref.frames);
     expect(frames[0].topology.natoms).toBe(ref.atoms);
     const p = frames[0].frame.lattice!.parameters;
-    [p.a, p.b, p.c, p.alpha, p.beta, p.gamma].forEach((x, i) => expect(x).toBeCloseTo(ref.dimensions[i], 5));
+    [p.a, p.b, p.c, p.alpha, p.beta, p.gamma].forEach((x, i) => {
+      expect(x).toBeCloseTo(ref.dimensions[i], 5);
+    });
     // float32 coordinates, converted exactly to double.
     expect(Array.from(frames[0].frame.positions.slice(0, 3))).toEqual(ref.first);
     expect(Array.from(frames.at(-1)!.frame.positions.slice(-3))).toEqual(ref.last);
   });
   it('DCD takes its species from a topology file', async () => {
-    const topo = (await readAll(shared('peer-trajectories/kinisi/example_LAMMPS.data'), { typeMap: ['Li', 'Cl'] }))[0].topology;
-    const frames = await readAll(shared('peer-trajectories/kinisi/example_LAMMPS.dcd'), { topology: topo, frames: { stop: 1 } });
+    const topo = (
+      await readAll(shared('peer-trajectories/kinisi/example_LAMMPS.data'), { typeMap: ['Li', 'Cl'] })
+    )[0].topology;
+    const frames = await readAll(shared('peer-trajectories/kinisi/example_LAMMPS.dcd'), {
+      topology: topo,
+      frames: { stop: 1 },
+    });
     expect(frames[0].topology.counts()).toEqual(topo.counts());
   });
   it('XTC (compressed), every atom of the last frame', async () => {
@@ -78,7 +91,8 @@ describe('binary trajectories agree with MDAnalysis', () => {
     const p = frames.at(-1)!.frame.positions;
     // MDAnalysis multiplies in float32; we decode in double: agree to float32 precision.
     ref.lastFrameAll.forEach((xyz: number[], i: number) => {
-      for (let k = 0; k < 3; k++) expect(Math.abs(p[3 * i + k] - xyz[k])).toBeLessThan(2e-5 * Math.max(1, Math.abs(xyz[k])));
+      for (let k = 0; k < 3; k++)
+        expect(Math.abs(p[3 * i + k] - xyz[k])).toBeLessThan(2e-5 * Math.max(1, Math.abs(xyz[k])));
     });
   });
 });
@@ -95,8 +109,12 @@ describe('CIF files agree with pymatgen (symmetry expanded, duplicates merged)',
       const [s] = await readAll(shared(rel));
       expect(s.topology.natoms).toBe(ref.atoms);
       const p = s.frame.lattice!.parameters;
-      [p.a, p.b, p.c].forEach((x, i) => expect(x).toBeCloseTo(ref.abc[i], 9));
-      [p.alpha, p.beta, p.gamma].forEach((x, i) => expect(x).toBeCloseTo(ref.angles[i], 9));
+      [p.a, p.b, p.c].forEach((x, i) => {
+        expect(x).toBeCloseTo(ref.abc[i], 9);
+      });
+      [p.alpha, p.beta, p.gamma].forEach((x, i) => {
+        expect(x).toBeCloseTo(ref.angles[i], 9);
+      });
       expect(s.frame.lattice!.volume).toBeCloseTo(ref.volume, 6);
       const f = s.frame.lattice!.toFractional(s.frame.positions);
       // Every reference site has exactly one of ours of the same element within 1e-6 (fractional, periodic).

@@ -1,9 +1,10 @@
 /** Every writable format: write a structure or trajectory, read it back, get the same atoms, cell and positions. */
-import { join } from 'node:path';
+
 import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Lattice } from '../../src/core/lattice.js';
 import type { Structure } from '../../src/core/frame.js';
+import { Lattice } from '../../src/core/lattice.js';
 import { Topology } from '../../src/core/topology.js';
 import { FORMATS, writeFrames } from '../../src/io/registry.js';
 import { expectClose, readAll, tempDir } from '../helpers.js';
@@ -17,14 +18,25 @@ const topology = new Topology({
   angles: Uint32Array.from([2, 1, 3]),
   angleTypes: Int32Array.from([1]),
 });
-const lattices = [Lattice.cubic(14.29), Lattice.fromParameters({ a: 9, b: 10, c: 11, alpha: 80, beta: 100, gamma: 115 })];
+const lattices = [
+  Lattice.cubic(14.29),
+  Lattice.fromParameters({ a: 9, b: 10, c: 11, alpha: 80, beta: 100, gamma: 115 }),
+];
 
 const frames = (lattice: Lattice, n: number, unwrappedOutside = false): Structure[] =>
   Array.from({ length: n }, (_, k) => {
-    const frac = Float64Array.from({ length: 18 }, (_, i) => ((i * 0.1373 + k * 0.0311) % 1) + (unwrappedOutside && i % 5 === 0 ? 1 + k : 0));
+    const frac = Float64Array.from(
+      { length: 18 },
+      (_, i) => ((i * 0.1373 + k * 0.0311) % 1) + (unwrappedOutside && i % 5 === 0 ? 1 + k : 0),
+    );
     return {
       topology,
-      frame: { positions: lattice.toCartesian(frac), lattice, step: 10 * k, velocities: Float64Array.from({ length: 18 }, (_, i) => 0.001 * (i - 9)) },
+      frame: {
+        positions: lattice.toCartesian(frac),
+        lattice,
+        step: 10 * k,
+        velocities: Float64Array.from({ length: 18 }, (_, i) => 0.001 * (i - 9)),
+      },
     };
   });
 
@@ -56,7 +68,8 @@ describe('round trips', () => {
           // LAMMPS and CIF store the cell in the standard orientation: compare parameters and fractional coordinates.
           const pa = a.parameters;
           const pb = b.parameters;
-          for (const key of ['a', 'b', 'c', 'alpha', 'beta', 'gamma'] as const) expect(pb[key]).toBeCloseTo(pa[key], 9);
+          for (const key of ['a', 'b', 'c', 'alpha', 'beta', 'gamma'] as const)
+            expect(pb[key]).toBeCloseTo(pa[key], 9);
           expectClose(b.toFractional(got.frame.positions), a.toFractional(input[k].frame.positions), 1e-9);
         }
         if (name === 'lammps-data') {
@@ -88,8 +101,10 @@ describe('round trips', () => {
     expect(readdirSync(dir)).toEqual([]);
   });
   it('has a round trip for every writable format', () => {
-    expect(FORMATS.filter((f) => f.write).map((f) => f.name).sort()).toEqual(
-      ['cif', 'extxyz', 'lammps-data', 'lammps-dump', 'poscar', 'xdatcar'],
-    );
+    expect(
+      FORMATS.filter((f) => f.write)
+        .map((f) => f.name)
+        .sort(),
+    ).toEqual(['cif', 'extxyz', 'lammps-data', 'lammps-dump', 'poscar', 'xdatcar']);
   });
 });

@@ -30,10 +30,17 @@ describe('vasprun.xml', () => {
   it('reports a truncated file with its line', async () => {
     const text = readFileSync(FIXTURE, 'utf8').split('\n');
     const cut = text.findIndex((l) => l.includes('<calculation>')) + 12;
-    await expectParseError(tempFile('vasprun.xml', text.slice(0, cut).join('\n')), undefined, /truncated|closing|end of file/);
+    await expectParseError(
+      tempFile('vasprun.xml', text.slice(0, cut).join('\n')),
+      undefined,
+      /truncated|closing|end of file/,
+    );
   });
   it('reports a bad number with its line', async () => {
-    const text = readFileSync(FIXTURE, 'utf8').replace('0.01000000       0.00000000', '0.01000000       ********');
+    const text = readFileSync(FIXTURE, 'utf8').replace(
+      '0.01000000       0.00000000',
+      '0.01000000       ********',
+    );
     const line = text.split('\n').findIndex((l) => l.includes('********')) + 1;
     await expectParseError(tempFile('vasprun.xml', text), line, /number/);
   });

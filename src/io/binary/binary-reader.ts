@@ -46,7 +46,12 @@ export class BinaryReader {
   /** ensure(n) or a ParseError "expected <what>, found end of file". */
   async need(n: number, what: string): Promise<void> {
     if (!(await this.ensure(n)))
-      throw new ParseError({ file: this.file, byteOffset: this.offset, expected: what, found: `end of file after ${this.len - this.pos} more bytes` });
+      throw new ParseError({
+        file: this.file,
+        byteOffset: this.offset,
+        expected: what,
+        found: `end of file after ${this.len - this.pos} more bytes`,
+      });
   }
 
   get available(): number {

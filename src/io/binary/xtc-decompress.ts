@@ -6,10 +6,11 @@
 
 /** Magic bit-size table of the XTC format. Halves of its entries are taken with integer division (as in C). */
 const MAGIC_INTS = Int32Array.from([
-  0, 0, 0, 0, 0, 0, 0, 0, 0, 8, 10, 12, 16, 20, 25, 32, 40, 50, 64, 80, 101, 128, 161, 203, 256, 322, 406, 512, 645,
-  812, 1024, 1290, 1625, 2048, 2580, 3250, 4096, 5060, 6501, 8192, 10321, 13003, 16384, 20642, 26007, 32768, 41285,
-  52015, 65536, 82570, 104031, 131072, 165140, 208063, 262144, 330280, 416127, 524287, 660561, 832255, 1048576,
-  1321122, 1664510, 2097152, 2642245, 3329021, 4194304, 5284491, 6658042, 8388607, 10568983, 13316085, 16777216,
+  0, 0, 0, 0, 0, 0, 0, 0, 0, 8, 10, 12, 16, 20, 25, 32, 40, 50, 64, 80, 101, 128, 161, 203, 256, 322, 406,
+  512, 645, 812, 1024, 1290, 1625, 2048, 2580, 3250, 4096, 5060, 6501, 8192, 10321, 13003, 16384, 20642,
+  26007, 32768, 41285, 52015, 65536, 82570, 104031, 131072, 165140, 208063, 262144, 330280, 416127, 524287,
+  660561, 832255, 1048576, 1321122, 1664510, 2097152, 2642245, 3329021, 4194304, 5284491, 6658042, 8388607,
+  10568983, 13316085, 16777216,
 ]);
 const FIRST_IDX = 9;
 const LAST_IDX = MAGIC_INTS.length;
@@ -129,7 +130,8 @@ export const decompressXtc = (n: number, c: XtcCompressed, out: Float64Array): v
     for (let k = 0; k < 3; k++) bitsizeint[k] = bitsFor(sizeint[k]);
   } else bitsize = bitsForProduct(sizeint);
   let smallidx = c.smallidx;
-  if (smallidx < FIRST_IDX || smallidx >= LAST_IDX) throw new RangeError(`corrupt XTC frame: small index ${smallidx}`);
+  if (smallidx < FIRST_IDX || smallidx >= LAST_IDX)
+    throw new RangeError(`corrupt XTC frame: small index ${smallidx}`);
   let smaller = MAGIC_INTS[Math.max(FIRST_IDX, smallidx - 1)] >> 1;
   let smallnum = MAGIC_INTS[smallidx] >> 1;
   const sizesmall = [MAGIC_INTS[smallidx], MAGIC_INTS[smallidx], MAGIC_INTS[smallidx]];
@@ -196,7 +198,8 @@ export const decompressXtc = (n: number, c: XtcCompressed, out: Float64Array): v
       smaller = smallnum;
       smallnum = MAGIC_INTS[smallidx] >> 1;
     }
-    if (smallidx < FIRST_IDX || smallidx >= LAST_IDX) throw new RangeError('corrupt XTC frame: small index out of range');
+    if (smallidx < FIRST_IDX || smallidx >= LAST_IDX)
+      throw new RangeError('corrupt XTC frame: small index out of range');
     sizesmall[0] = sizesmall[1] = sizesmall[2] = MAGIC_INTS[smallidx];
   }
   if (o !== 3 * n) throw new RangeError(`corrupt XTC frame: ${o / 3} coordinates for ${n} atoms`);

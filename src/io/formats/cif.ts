@@ -60,7 +60,12 @@ const parseBlocks = (tokens: Token[], file: string): Block[] => {
   const blocks: Block[] = [];
   let cur: Block | undefined;
   const err = (t: Token | undefined, expected: string) =>
-    new ParseError({ file, line: t?.line ?? (tokens.at(-1)?.line ?? 0) + 1, expected, found: t?.text ?? 'end of file' });
+    new ParseError({
+      file,
+      line: t?.line ?? (tokens.at(-1)?.line ?? 0) + 1,
+      expected,
+      found: t?.text ?? 'end of file',
+    });
   for (let i = 0; i < tokens.length; ) {
     const t = tokens[i];
     const lower = t.text.toLowerCase();
@@ -72,7 +77,8 @@ const parseBlocks = (tokens: Token[], file: string): Block[] => {
     else if (!t.quoted && lower === 'loop_') {
       i++;
       const tags: string[] = [];
-      while (i < tokens.length && !tokens[i].quoted && tokens[i].text.startsWith('_')) tags.push(tokens[i++].text.toLowerCase());
+      while (i < tokens.length && !tokens[i].quoted && tokens[i].text.startsWith('_'))
+        tags.push(tokens[i++].text.toLowerCase());
       if (tags.length === 0) throw err(tokens[i], 'tags after loop_');
       const values: Token[] = [];
       while (i < tokens.length) {
@@ -83,13 +89,17 @@ const parseBlocks = (tokens: Token[], file: string): Block[] => {
         i++;
       }
       if (values.length % tags.length !== 0)
-        throw err(values[values.length - (values.length % tags.length)], `a multiple of ${tags.length} values in the loop of ${tags[0]}`);
+        throw err(
+          values[values.length - (values.length % tags.length)],
+          `a multiple of ${tags.length} values in the loop of ${tags[0]}`,
+        );
       const rows: Token[][] = [];
       for (let k = 0; k < values.length; k += tags.length) rows.push(values.slice(k, k + tags.length));
       cur.loops.push({ tags, rows });
     } else if (!t.quoted && t.text.startsWith('_')) {
       const v = tokens[i + 1];
-      if (!v || (!v.quoted && (v.text.startsWith('_') || /^(loop_|data_)/i.test(v.text)))) throw err(v, `a value for ${t.text}`);
+      if (!v || (!v.quoted && (v.text.startsWith('_') || /^(loop_|data_)/i.test(v.text))))
+        throw err(v, `a value for ${t.text}`);
       cur.items.set(lower, v);
       i += 2;
     } else throw err(t, 'a tag, loop_ or data_');
@@ -148,12 +158,19 @@ export const cif: Format = {
     }
     const blocks = parseBlocks(tokens, file);
     const block = blocks.find((b) => b.items.has('_cell_length_a'));
-    if (!block) throw new ParseError({ file, line: lines.length, expected: 'a data block with _cell_length_a', found: 'none' });
+    if (!block)
+      throw new ParseError({
+        file,
+        line: lines.length,
+        expected: 'a data block with _cell_length_a',
+        found: 'none',
+      });
     const num = (tag: string) => {
       const t = block.items.get(tag);
       if (!t) throw new ParseError({ file, line: lines.length, expected: `the item ${tag}`, found: 'none' });
       const v = cifNumber(t.text);
-      if (!Number.isFinite(v)) throw new ParseError({ file, line: t.line, expected: `a number for ${tag}`, found: t.text });
+      if (!Number.isFinite(v))
+        throw new ParseError({ file, line: t.line, expected: `a number for ${tag}`, found: t.text });
       return { v, line: t.line };
     };
     const a = num('_cell_length_a');
@@ -171,7 +188,11 @@ export const cif: Format = {
       throw new ParseError({ file, line: a.line, expected: 'a valid cell', found: (e as Error).message });
     }
     const findLoop = (tag: string) => block.loops.find((l) => l.tags.includes(tag));
-    const symTags = ['_symmetry_equiv_pos_as_xyz', '_space_group_symop_operation_xyz', '_space_group_symop.operation_xyz'];
+    const symTags = [
+      '_symmetry_equiv_pos_as_xyz',
+      '_space_group_symop_operation_xyz',
+      '_space_group_symop.operation_xyz',
+    ];
     let ops: Float64Array[] = [];
     for (const tag of symTags) {
       const loop = findLoop(tag);
@@ -181,25 +202,47 @@ export const cif: Format = {
         try {
           ops.push(parseSymop(t.text));
         } catch (e) {
-          throw new ParseError({ file, line: t.line, expected: 'a symmetry operation such as "-x,1/2+y,1/2-z"', found: (e as Error).message });
+          throw new ParseError({
+            file,
+            line: t.line,
+            expected: 'a symmetry operation such as "-x,1/2+y,1/2-z"',
+            found: (e as Error).message,
+          });
         }
       }
       if (ops.length) break;
     }
     if (ops.length === 0) {
-      const hm = block.items.get('_symmetry_space_group_name_h-m') ?? block.items.get('_space_group_name_h-m_alt');
+      const hm =
+        block.items.get('_symmetry_space_group_name_h-m') ?? block.items.get('_space_group_name_h-m_alt');
       if (hm && hm.text.replace(/\s/g, '').toUpperCase() !== 'P1')
-        throw new ParseError({ file, line: hm.line, expected: 'a list of symmetry operations (_symmetry_equiv_pos_as_xyz) for this space group', found: hm.text });
+        throw new ParseError({
+          file,
+          line: hm.line,
+          expected: 'a list of symmetry operations (_symmetry_equiv_pos_as_xyz) for this space group',
+          found: hm.text,
+        });
       ops = [parseSymop('x,y,z')];
     }
     const sites = findLoop('_atom_site_fract_x');
-    if (!sites) throw new ParseError({ file, line: lines.length, expected: 'an _atom_site_fract_x loop', found: 'none' });
+    if (!sites)
+      throw new ParseError({
+        file,
+        line: lines.length,
+        expected: 'an _atom_site_fract_x loop',
+        found: 'none',
+      });
     const col = (t: string) => sites.tags.indexOf(t);
     const [cx, cy, cz] = ['_atom_site_fract_x', '_atom_site_fract_y', '_atom_site_fract_z'].map(col);
     const ctype = col('_atom_site_type_symbol');
     const clabel = col('_atom_site_label');
     const cocc = col('_atom_site_occupancy');
-    if (cy < 0 || cz < 0) throw new ParseError({ file, line: sites.rows[0]?.[0].line ?? 1, expected: '_atom_site_fract_y and _z' });
+    if (cy < 0 || cz < 0)
+      throw new ParseError({
+        file,
+        line: sites.rows[0]?.[0].line ?? 1,
+        expected: '_atom_site_fract_y and _z',
+      });
     const symbols: string[] = [];
     const frac: number[] = [];
     const tol = 1e-2; // A: symmetry copies closer than this are the same site
@@ -207,15 +250,32 @@ export const cif: Format = {
     for (const row of sites.rows) {
       const label = ctype >= 0 ? row[ctype] : row[clabel];
       const el = label ? normaliseElementLabel(label.text) : undefined;
-      if (!el) throw new ParseError({ file, line: (label ?? row[0]).line, expected: 'an element symbol or label', found: label?.text });
+      if (!el)
+        throw new ParseError({
+          file,
+          line: (label ?? row[0]).line,
+          expected: 'an element symbol or label',
+          found: label?.text,
+        });
       if (cocc >= 0) {
         const occ = cifNumber(row[cocc].text);
         if (row[cocc].text !== '?' && row[cocc].text !== '.' && Math.abs(occ - 1) > 1e-6)
-          throw new ParseError({ file, line: row[cocc].line, expected: 'full occupancy (partial occupancy is not supported)', found: row[cocc].text });
+          throw new ParseError({
+            file,
+            line: row[cocc].line,
+            expected: 'full occupancy (partial occupancy is not supported)',
+            found: row[cocc].text,
+          });
       }
       const f = [cx, cy, cz].map((c) => {
         const v = cifNumber(row[c].text);
-        if (!Number.isFinite(v)) throw new ParseError({ file, line: row[c].line, expected: 'a fractional coordinate', found: row[c].text });
+        if (!Number.isFinite(v))
+          throw new ParseError({
+            file,
+            line: row[c].line,
+            expected: 'a fractional coordinate',
+            found: row[c].text,
+          });
         return v;
       });
       for (const m of ops) {
@@ -231,27 +291,35 @@ export const cif: Format = {
         }
         if (dup >= 0) {
           if (symbols[dup] !== el)
-            throw new ParseError({ file, line: row[0].line, expected: 'sites that do not overlap', found: `${el} on top of ${symbols[dup]}` });
+            throw new ParseError({
+              file,
+              line: row[0].line,
+              expected: 'sites that do not overlap',
+              found: `${el} on top of ${symbols[dup]}`,
+            });
           continue;
         }
         symbols.push(el);
         frac.push(g[0] === 1 ? 0 : g[0], g[1] === 1 ? 0 : g[1], g[2] === 1 ? 0 : g[2]);
       }
     }
-    if (symbols.length === 0) throw new ParseError({ file, line: lines.length, expected: 'at least one atom site' });
+    if (symbols.length === 0)
+      throw new ParseError({ file, line: lines.length, expected: 'at least one atom site' });
     yield { topology: new Topology({ symbols }), frame: { positions: lattice.toCartesian(frac), lattice } };
   },
   async write(sink, frames, options) {
     let count = 0;
     for await (const { topology, frame } of frames) {
-      if (++count > 1) throw new OptionError('a CIF written here holds one structure: choose a frame (--frames)');
+      if (++count > 1)
+        throw new OptionError('a CIF written here holds one structure: choose a frame (--frames)');
       if (!frame.lattice) throw new OptionError('CIF needs a periodic cell; this structure has none');
       const p = frame.lattice.parameters;
       let s = `# ${options.comment ?? 'written by oligolyte'}\ndata_oligolyte\n`;
       s += `_cell_length_a ${p.a}\n_cell_length_b ${p.b}\n_cell_length_c ${p.c}\n`;
       s += `_cell_angle_alpha ${p.alpha}\n_cell_angle_beta ${p.beta}\n_cell_angle_gamma ${p.gamma}\n`;
       s += `_symmetry_space_group_name_H-M 'P 1'\n_symmetry_Int_Tables_number 1\nloop_\n_symmetry_equiv_pos_as_xyz\n'x, y, z'\n`;
-      s += 'loop_\n_atom_site_label\n_atom_site_type_symbol\n_atom_site_fract_x\n_atom_site_fract_y\n_atom_site_fract_z\n_atom_site_occupancy\n';
+      s +=
+        'loop_\n_atom_site_label\n_atom_site_type_symbol\n_atom_site_fract_x\n_atom_site_fract_y\n_atom_site_fract_z\n_atom_site_occupancy\n';
       const f = frame.lattice.toFractional(frame.positions);
       const seen = new Map<string, number>();
       for (let i = 0; i < topology.natoms; i++) {

@@ -37,7 +37,8 @@ export const dcd: Format = {
         await r.need(mlen, what);
         const at = r.offset;
         const len = marker();
-        if (len < 0 || (expected !== undefined && len !== expected)) throw r.error(`${what} (record of ${expected} bytes)`, `a record of ${len} bytes`, at);
+        if (len < 0 || (expected !== undefined && len !== expected))
+          throw r.error(`${what} (record of ${expected} bytes)`, `a record of ${len} bytes`, at);
         await r.need(len + mlen, what);
         return len;
       };
@@ -55,7 +56,12 @@ export const dcd: Format = {
       const charmm = ctl[19] !== 0;
       const hasCell = charmm && ctl[10] !== 0;
       const has4d = charmm && ctl[11] !== 0;
-      if (ctl[8] !== 0) throw r.error('no fixed atoms (DCD files with fixed atoms are not supported)', `${ctl[8]} fixed atoms`, ctlAt + 32);
+      if (ctl[8] !== 0)
+        throw r.error(
+          'no fixed atoms (DCD files with fixed atoms are not supported)',
+          `${ctl[8]} fixed atoms`,
+          ctlAt + 32,
+        );
       len = await open(undefined, 'the title record');
       r.skip(len);
       close(len, 'the title record');
@@ -78,7 +84,14 @@ export const dcd: Format = {
           const cosines = Math.abs(u[1]) <= 1 && Math.abs(u[3]) <= 1 && Math.abs(u[4]) <= 1;
           const deg = (x: number) => (cosines ? (Math.acos(x) * 180) / Math.PI : x);
           if (u[0] > 0 && u[2] > 0 && u[5] > 0)
-            frame.lattice = Lattice.fromParameters({ a: u[0], b: u[2], c: u[5], alpha: deg(u[4]), beta: deg(u[3]), gamma: deg(u[1]) });
+            frame.lattice = Lattice.fromParameters({
+              a: u[0],
+              b: u[2],
+              c: u[5],
+              alpha: deg(u[4]),
+              beta: deg(u[3]),
+              gamma: deg(u[1]),
+            });
         }
         for (let d = 0; d < 3; d++) {
           len = await open(4 * n, `the ${'XYZ'[d]} coordinates of frame ${k + 1} (truncated file?)`);

@@ -19,7 +19,6 @@ export const parseExtxyzComment = (line: string): Map<string, string> => {
   const re = /\s*([^\s=]+)(?:\s*=\s*("(?:[^"\\]|\\.)*"|\{[^}]*\}|[^\s"]+))?/gy;
   let m: RegExpExecArray | null;
   let last = 0;
-  // biome-ignore lint/suspicious/noAssignInExpressions: regex scanning loop
   while ((m = re.exec(line)) !== null) {
     if (m[0].length === 0) break;
     last = re.lastIndex;
@@ -46,7 +45,8 @@ const parseProperties = (spec: string): Column[] => {
   let offset = 0;
   for (let i = 0; i < parts.length; i += 3) {
     const count = Number(parts[i + 2]);
-    if (!Number.isInteger(count) || count < 1) throw new SyntaxError(`Properties: bad count "${parts[i + 2]}"`);
+    if (!Number.isInteger(count) || count < 1)
+      throw new SyntaxError(`Properties: bad count "${parts[i + 2]}"`);
     cols.push({ name: parts[i], type: parts[i + 1].toUpperCase(), count, offset });
     offset += count;
   }
@@ -54,8 +54,12 @@ const parseProperties = (spec: string): Column[] => {
 };
 
 const nineNumbers = (v: string, key: string): Float64Array => {
-  const t = v.trim().split(/[\s,]+/).map(Number);
-  if (t.length !== 9 || t.some((x) => !Number.isFinite(x))) throw new SyntaxError(`${key} needs 9 numbers, got "${v}"`);
+  const t = v
+    .trim()
+    .split(/[\s,]+/)
+    .map(Number);
+  if (t.length !== 9 || t.some((x) => !Number.isFinite(x)))
+    throw new SyntaxError(`${key} needs 9 numbers, got "${v}"`);
   return Float64Array.from(t);
 };
 
@@ -79,7 +83,8 @@ export const extxyz: Format = {
       while (await r.next()) {
         if (r.isBlank()) {
           // Blank lines between frames are tolerated only at the very end of the file.
-          while (await r.next()) if (!r.isBlank()) throw r.error('an atom count line (or the end of the file)');
+          while (await r.next())
+            if (!r.isBlank()) throw r.error('an atom count line (or the end of the file)');
           break;
         }
         frameNo++;
@@ -93,21 +98,31 @@ export const extxyz: Format = {
         try {
           info = parseExtxyzComment(r.text());
         } catch (e) {
-          throw new ParseError({ file: input.path, line: commentLine, expected: 'key=value pairs', found: (e as Error).message });
+          throw new ParseError({
+            file: input.path,
+            line: commentLine,
+            expected: 'key=value pairs',
+            found: (e as Error).message,
+          });
         }
         const plain = !info.has('Properties');
         let cols: Column[];
         try {
           cols = parseProperties(info.get('Properties') ?? 'species:S:1:pos:R:3');
         } catch (e) {
-          throw new ParseError({ file: input.path, line: commentLine, expected: 'Properties=name:type:count:...', found: (e as Error).message });
+          throw new ParseError({
+            file: input.path,
+            line: commentLine,
+            expected: 'Properties=name:type:count:...',
+            found: (e as Error).message,
+          });
         }
         const ncols = cols.reduce((s, c) => s + c.count, 0);
         const col = (...names: string[]) => cols.find((c) => names.includes(c.name));
         const sp = col('species', 'element', 'symbols');
         const pos = col('pos', 'positions');
-        if (!sp || sp.type !== 'S') throw r.error('a species:S:1 property');
-        if (!pos || pos.count !== 3) throw r.error('a pos:R:3 property');
+        if (sp?.type !== 'S') throw r.error('a species:S:1 property');
+        if (pos?.count !== 3) throw r.error('a pos:R:3 property');
         const frc = col('forces', 'force');
         const vel = col('velocities', 'vel', 'velo');
         const mom = col('momenta');
@@ -122,20 +137,32 @@ export const extxyz: Format = {
         const p = frame.positions;
         for (let i = 0; i < n; i++) {
           if (!r.tryNext() && !(await r.refill()))
-            throw new ParseError({ file: input.path, line: r.lineNo + 1, expected: `${n - i} more atom lines in frame ${frameNo} (${n} atoms)`, found: 'end of file' });
+            throw new ParseError({
+              file: input.path,
+              line: r.lineNo + 1,
+              expected: `${n - i} more atom lines in frame ${frameNo} (${n} atoms)`,
+              found: 'end of file',
+            });
           const nf = r.split();
           if (nf < ncols || (!plain && nf > ncols))
-            throw r.error(`${ncols} columns per atom line (${cols.map((c) => c.name).join(' ')})`, nf < ncols ? nf : ncols);
+            throw r.error(
+              `${ncols} columns per atom line (${cols.map((c) => c.name).join(' ')})`,
+              Math.min(nf, ncols),
+            );
           // Species: look up by the first bytes, decoding text only for a new label.
           const b = r.buf;
           const s0 = r.fieldStart[sp.offset];
           const len = r.fieldEnd[sp.offset] - s0;
-          const code = len <= 3 ? len | (b[s0] << 2) | (len > 1 ? b[s0 + 1] << 10 : 0) | (len > 2 ? b[s0 + 2] << 18 : 0) : -1;
+          const code =
+            len <= 3
+              ? len | (b[s0] << 2) | (len > 1 ? b[s0 + 1] << 10 : 0) | (len > 2 ? b[s0 + 2] << 18 : 0)
+              : -1;
           let k = code >= 0 ? symbolByCode.get(code) : undefined;
           if (k === undefined) {
             const label = r.field(sp.offset);
             const el = normaliseElementLabel(label);
-            if (!el || el.length !== label.replace(/[^A-Za-z]/g, '').length) throw r.error('an element symbol', sp.offset);
+            if (!el || el.length !== label.replace(/[^A-Za-z]/g, '').length)
+              throw r.error('an element symbol', sp.offset);
             k = elements.indexOf(el);
             if (k < 0) {
               k = elements.length;
@@ -148,7 +175,8 @@ export const extxyz: Format = {
           p[o] = r.float(pos.offset, 'a position (number)');
           p[o + 1] = r.float(pos.offset + 1, 'a position (number)');
           p[o + 2] = r.float(pos.offset + 2, 'a position (number)');
-          if (forces) for (let d = 0; d < 3; d++) forces[o + d] = r.float(frc!.offset + d, 'a force component');
+          if (forces)
+            for (let d = 0; d < 3; d++) forces[o + d] = r.float(frc!.offset + d, 'a force component');
           if (velocities) {
             const c = (vel ?? mom)!;
             for (let d = 0; d < 3; d++) velocities[o + d] = r.float(c.offset + d, 'a velocity component');
@@ -160,17 +188,29 @@ export const extxyz: Format = {
           const lat = info.get('Lattice');
           if (lat !== undefined) frame.lattice = new Lattice(nineNumbers(lat, 'Lattice'));
           const pbc = info.get('pbc');
-          if (pbc !== undefined && /^\s*(F|False|0)(\s+(F|False|0)){2}\s*$/i.test(pbc)) frame.lattice = undefined;
+          if (pbc !== undefined && /^\s*(F|False|0)(\s+(F|False|0)){2}\s*$/i.test(pbc))
+            frame.lattice = undefined;
           const st = info.get('stress');
           if (st !== undefined) frame.stress = nineNumbers(st, 'stress');
         } catch (e) {
-          throw new ParseError({ file: input.path, line: commentLine, expected: 'a valid Lattice/stress', found: (e as Error).message });
+          throw new ParseError({
+            file: input.path,
+            line: commentLine,
+            expected: 'a valid Lattice/stress',
+            found: (e as Error).message,
+          });
         }
         const num = (key: string) => {
           const v = info.get(key);
           if (v === undefined) return undefined;
           const x = Number(v);
-          if (!Number.isFinite(x)) throw new ParseError({ file: input.path, line: commentLine, expected: `a number for ${key}=`, found: v });
+          if (!Number.isFinite(x))
+            throw new ParseError({
+              file: input.path,
+              line: commentLine,
+              expected: `a number for ${key}=`,
+              found: v,
+            });
           return x;
         };
         const energy = num('energy') ?? num('free_energy');
@@ -182,7 +222,13 @@ export const extxyz: Format = {
         if (forces) frame.forces = forces;
 
         // Reuse the previous topology when the atoms are the same, so consumers can compare by identity.
-        if (!topology || topology.natoms !== n || masses || charges || !sameSpecies(topology, speciesIdx, elements)) {
+        if (
+          !topology ||
+          topology.natoms !== n ||
+          masses ||
+          charges ||
+          !sameSpecies(topology, speciesIdx, elements)
+        ) {
           const symbols = Array.from(speciesIdx, (k) => elements[k]);
           topology = new Topology({ symbols, masses, charges });
         }
@@ -213,7 +259,8 @@ export const extxyz: Format = {
       if (frame.stress) comment += ` stress="${Array.from(frame.stress, String).join(' ')}"`;
       if (frame.timeFs !== undefined) comment += ` time=${frame.timeFs}`;
       if (frame.step !== undefined) comment += ` step=${frame.step}`;
-      if (options.comment && count === 1) comment += ` comment="${options.comment.replace(/["\\]/g, '\\$&')}"`;
+      if (options.comment && count === 1)
+        comment += ` comment="${options.comment.replace(/["\\]/g, '\\$&')}"`;
       comment += frame.lattice ? ' pbc="T T T"' : ' pbc="F F F"';
       const lines: string[] = [String(n), comment];
       const p = frame.positions;

@@ -29,7 +29,8 @@ export const boxFromBounds = (lo: number[], hi: number[], tilt: [number, number,
  * ylo = ylo_bound - min(0, yz), yhi = yhi_bound - max(0, yz).
  */
 export const boxFromDumpBounds = (bounds: number[], tilt?: [number, number, number]): LammpsBox => {
-  if (!tilt) return boxFromBounds([bounds[0], bounds[2], bounds[4]], [bounds[1], bounds[3], bounds[5]], [0, 0, 0]);
+  if (!tilt)
+    return boxFromBounds([bounds[0], bounds[2], bounds[4]], [bounds[1], bounds[3], bounds[5]], [0, 0, 0]);
   const [xy, xz, yz] = tilt;
   const xlo = bounds[0] - Math.min(0, xy, xz, xy + xz);
   const xhi = bounds[1] - Math.max(0, xy, xz, xy + xz);
@@ -48,7 +49,10 @@ export const isLammpsOriented = (l: Lattice): boolean => {
  * The same cell and positions rotated into LAMMPS's orientation (a along x, b in the xy plane),
  * through fractional coordinates (so images are preserved exactly).
  */
-export const toLammpsOrientation = (lattice: Lattice, positions: Float64Array): { lattice: Lattice; positions: Float64Array } => {
+export const toLammpsOrientation = (
+  lattice: Lattice,
+  positions: Float64Array,
+): { lattice: Lattice; positions: Float64Array } => {
   if (isLammpsOriented(lattice)) return { lattice, positions };
   const rotated = Lattice.fromParameters(lattice.parameters);
   return { lattice: rotated, positions: rotated.toCartesian(lattice.toFractional(positions)) };

@@ -20,7 +20,6 @@ type AtomStyle = 'atomic' | 'charge' | 'full';
 /** Columns of an Atoms line (without the 3 optional image flags) per style. */
 const STYLE_COLUMNS: Record<AtomStyle, number> = { atomic: 5, charge: 6, full: 7 };
 
-
 /** Coefficient sections, and which type count sets their number of lines. */
 const COEFF_SECTIONS: Record<string, string> = {
   'Pair Coeffs': 'atom types',
@@ -88,12 +87,29 @@ export const lammpsData: Format = {
           continue;
         }
         section = t;
-        sectionComment = r.text().includes('#') ? r.text().slice(r.text().indexOf('#') + 1).trim() : '';
+        sectionComment = r.text().includes('#')
+          ? r
+              .text()
+              .slice(r.text().indexOf('#') + 1)
+              .trim()
+          : '';
         break;
       }
       const n = counts.get('atoms');
-      if (n === undefined || n < 1) throw new ParseError({ file, line: r.lineNo, expected: 'an "N atoms" header line', found: section ?? 'end of file' });
-      if (hi.some((x) => Number.isNaN(x))) throw new ParseError({ file, line: r.lineNo, expected: 'xlo xhi, ylo yhi and zlo zhi header lines', found: section ?? 'end of file' });
+      if (n === undefined || n < 1)
+        throw new ParseError({
+          file,
+          line: r.lineNo,
+          expected: 'an "N atoms" header line',
+          found: section ?? 'end of file',
+        });
+      if (hi.some((x) => Number.isNaN(x)))
+        throw new ParseError({
+          file,
+          line: r.lineNo,
+          expected: 'xlo xhi, ylo yhi and zlo zhi header lines',
+          found: section ?? 'end of file',
+        });
       const ntypes = counts.get('atom types') ?? 0;
       const positions = new Float64Array(3 * n);
       const types = new Int32Array(n);
@@ -114,10 +130,16 @@ export const lammpsData: Format = {
         else if (name === 'Atoms') spec = expectLines(n, 'an atom line');
         else if (name === 'Velocities') spec = expectLines(n, 'a velocity line "id vx vy vz"');
         else if (['Bonds', 'Angles', 'Dihedrals', 'Impropers'].includes(name))
-          spec = expectLines(counts.get(name.toLowerCase()) ?? 0, `a ${name.slice(0, -1).toLowerCase()} line`);
-        else if (name in COEFF_SECTIONS) spec = expectLines(counts.get(COEFF_SECTIONS[name]) ?? 0, 'a coefficient line');
-        else if (name === 'PairIJ Coeffs') spec = expectLines((ntypes * (ntypes + 1)) / 2, 'a coefficient line');
-        else throw r.error('a section name (Masses, Atoms, Velocities, Bonds, Angles, Dihedrals, ... Coeffs)');
+          spec = expectLines(
+            counts.get(name.toLowerCase()) ?? 0,
+            `a ${name.slice(0, -1).toLowerCase()} line`,
+          );
+        else if (name in COEFF_SECTIONS)
+          spec = expectLines(counts.get(COEFF_SECTIONS[name]) ?? 0, 'a coefficient line');
+        else if (name === 'PairIJ Coeffs')
+          spec = expectLines((ntypes * (ntypes + 1)) / 2, 'a coefficient line');
+        else
+          throw r.error('a section name (Masses, Atoms, Velocities, Bonds, Angles, Dihedrals, ... Coeffs)');
         if (name === 'Atoms' && !style) {
           const s = sectionComment.split(/\s+/)[0];
           if (s === 'atomic' || s === 'charge' || s === 'full') style = s;
@@ -125,8 +147,18 @@ export const lammpsData: Format = {
         }
         // The entries follow after blank lines.
         let got = 0;
-        const per = name === 'Bonds' ? 2 : name === 'Angles' ? 3 : name === 'Dihedrals' ? 4 : name === 'Impropers' ? 4 : 0;
-        if (per) terms[name] = { atoms: new Uint32Array(per * spec.count), types: new Int32Array(spec.count) };
+        const per =
+          name === 'Bonds'
+            ? 2
+            : name === 'Angles'
+              ? 3
+              : name === 'Dihedrals'
+                ? 4
+                : name === 'Impropers'
+                  ? 4
+                  : 0;
+        if (per)
+          terms[name] = { atoms: new Uint32Array(per * spec.count), types: new Int32Array(spec.count) };
         if (name === 'Velocities') velocities = new Float64Array(3 * n);
         while (got < spec.count) {
           await r.need(`${spec.count - got} more entries of section ${name} (${spec.what})`);
@@ -144,16 +176,29 @@ export const lammpsData: Format = {
             if (t < 1 || t > ntypes) throw r.error(`an atom type between 1 and ${ntypes}`, 0);
             typeMass[t] = r.float(1, 'a mass');
             const k = r.text().indexOf('#');
-            if (k >= 0) typeLabel[t] = r.text().slice(k + 1).trim().split(/\s+/)[0];
+            if (k >= 0)
+              typeLabel[t] = r
+                .text()
+                .slice(k + 1)
+                .trim()
+                .split(/\s+/)[0];
           } else if (name === 'Atoms') {
             if (!style) {
-              const guess = ([['atomic', 5], ['charge', 6], ['full', 7]] as [AtomStyle, number][]).find(([, c]) => nf === c || nf === c + 3);
-              if (!guess) throw r.error('5, 6 or 7 columns (atomic, charge or full), optionally + 3 image flags');
+              const guess = (
+                [
+                  ['atomic', 5],
+                  ['charge', 6],
+                  ['full', 7],
+                ] as [AtomStyle, number][]
+              ).find(([, c]) => nf === c || nf === c + 3);
+              if (!guess)
+                throw r.error('5, 6 or 7 columns (atomic, charge or full), optionally + 3 image flags');
               style = guess[0];
             }
             const base = STYLE_COLUMNS[style];
             const ncol = nf;
-            if (ncol !== base && ncol !== base + 3) throw r.error(`${base} or ${base + 3} columns for atom style ${style}`, Math.min(ncol, base));
+            if (ncol !== base && ncol !== base + 3)
+              throw r.error(`${base} or ${base + 3} columns for atom style ${style}`, Math.min(ncol, base));
             const id = r.int(0, 'an atom id');
             if (atomIndex.has(id)) throw r.error('a unique atom id', 0);
             const i = atomIndex.size;
@@ -161,17 +206,21 @@ export const lammpsData: Format = {
             let c = 1;
             if (style === 'full') mol[i] = r.int(c++, 'a molecule id');
             types[i] = r.int(c++, 'an atom type');
-            if (types[i] < 1 || types[i] > ntypes) throw r.error(`an atom type between 1 and ${ntypes}`, c - 1);
+            if (types[i] < 1 || types[i] > ntypes)
+              throw r.error(`an atom type between 1 and ${ntypes}`, c - 1);
             if (style !== 'atomic') charges[i] = r.float(c++, 'a charge');
             for (let d = 0; d < 3; d++) positions[3 * i + d] = r.float(c + d, 'a coordinate') - lo[d];
             // Image flags are checked but not applied: a data file's positions are in the box.
-            if (ncol === base + 3) for (let d = 0; d < 3; d++) r.int(c + 3 + d, 'an image flag (whole number)');
+            if (ncol === base + 3)
+              for (let d = 0; d < 3; d++) r.int(c + 3 + d, 'an image flag (whole number)');
             hasAtoms = true;
           } else if (name === 'Velocities') {
             const id = r.int(0, 'an atom id');
             const i = atomIndex.get(id);
-            if (i === undefined) throw r.error('the id of an atom of the Atoms section (which must come first)', 0);
-            for (let d = 0; d < 3; d++) velocities![3 * i + d] = r.float(1 + d, 'a velocity component') * units.velocity;
+            if (i === undefined)
+              throw r.error('the id of an atom of the Atoms section (which must come first)', 0);
+            for (let d = 0; d < 3; d++)
+              velocities![3 * i + d] = r.float(1 + d, 'a velocity component') * units.velocity;
           } else if (per) {
             const rec = terms[name];
             const k = got - 1;
@@ -190,11 +239,22 @@ export const lammpsData: Format = {
           const t = stripComment(r.text());
           if (t === '') continue;
           section = t;
-          sectionComment = r.text().includes('#') ? r.text().slice(r.text().indexOf('#') + 1).trim() : '';
+          sectionComment = r.text().includes('#')
+            ? r
+                .text()
+                .slice(r.text().indexOf('#') + 1)
+                .trim()
+            : '';
           break;
         }
       }
-      if (!hasAtoms) throw new ParseError({ file, line: r.lineNo + 1, expected: 'an Atoms section', found: 'end of file' });
+      if (!hasAtoms)
+        throw new ParseError({
+          file,
+          line: r.lineNo + 1,
+          expected: 'an Atoms section',
+          found: 'end of file',
+        });
       let box: ReturnType<typeof boxFromBounds>;
       try {
         box = boxFromBounds(lo, hi, tilt);
@@ -217,8 +277,15 @@ export const lammpsData: Format = {
           );
         symbols[i] = el;
       }
-      const masses = typeMass.length > 0 ? Float64Array.from(types, (t) => typeMass[t] ?? Number.NaN) : undefined;
-      if (masses?.some((m) => Number.isNaN(m))) throw new ParseError({ file, line: 1, expected: 'a mass for every atom type in Masses', found: 'a type without one' });
+      const masses =
+        typeMass.length > 0 ? Float64Array.from(types, (t) => typeMass[t] ?? Number.NaN) : undefined;
+      if (masses?.some((m) => Number.isNaN(m)))
+        throw new ParseError({
+          file,
+          line: 1,
+          expected: 'a mass for every atom type in Masses',
+          found: 'a type without one',
+        });
       const topology = new Topology({
         symbols,
         masses,
@@ -243,14 +310,18 @@ export const lammpsData: Format = {
     let count = 0;
     const units = lammpsUnitFactors(options.lammpsUnits);
     for await (const { topology: t, frame } of frames) {
-      if (++count > 1) throw new OptionError('a LAMMPS data file holds one structure: choose a frame (--frames)');
-      if (!frame.lattice) throw new OptionError('a LAMMPS data file needs a periodic cell; this structure has none');
+      if (++count > 1)
+        throw new OptionError('a LAMMPS data file holds one structure: choose a frame (--frames)');
+      if (!frame.lattice)
+        throw new OptionError('a LAMMPS data file needs a periodic cell; this structure has none');
       const { lattice, positions } = toLammpsOrientation(frame.lattice, frame.positions);
       const b = t.bonded;
-      const style: AtomStyle = options.atomStyle ?? (t.moleculeIds || b.bonds ? 'full' : t.charges ? 'charge' : 'atomic');
+      const style: AtomStyle =
+        options.atomStyle ?? (t.moleculeIds || b.bonds ? 'full' : t.charges ? 'charge' : 'atomic');
       const { types, ntypes, elementOfType } = lammpsTypes(t);
       const nterm = (a: Uint32Array | undefined, per: number) => (a ? a.length / per : 0);
-      const maxType = (a: Int32Array | undefined, present: boolean) => (present ? (a ? Math.max(1, ...a) : 1) : 0);
+      const maxType = (a: Int32Array | undefined, present: boolean) =>
+        present ? (a ? Math.max(1, ...a) : 1) : 0;
       const nb = nterm(b.bonds, 2);
       const na = nterm(b.angles, 3);
       const nd = nterm(b.dihedrals, 4);
@@ -279,10 +350,16 @@ export const lammpsData: Format = {
         const v = frame.velocities;
         const f = 1 / units.velocity;
         s += '\nVelocities\n\n';
-        for (let i = 0; i < t.natoms; i++) s += `${i + 1} ${v[3 * i] * f} ${v[3 * i + 1] * f} ${v[3 * i + 2] * f}\n`;
+        for (let i = 0; i < t.natoms; i++)
+          s += `${i + 1} ${v[3 * i] * f} ${v[3 * i + 1] * f} ${v[3 * i + 2] * f}\n`;
       }
       if (style === 'full') {
-        const section = (title: string, a: Uint32Array | undefined, ty: Int32Array | undefined, per: number) => {
+        const section = (
+          title: string,
+          a: Uint32Array | undefined,
+          ty: Int32Array | undefined,
+          per: number,
+        ) => {
           if (!a || a.length === 0) return '';
           let out = `\n${title}\n\n`;
           for (let k = 0; k < a.length / per; k++) {

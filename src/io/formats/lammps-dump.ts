@@ -84,21 +84,23 @@ export const lammpsDump: Format = {
           more = await r.next();
           continue;
         }
+        // dump_modify units/time yes put "ITEM: UNITS" and "ITEM: TIME" blocks before the timestep.
+        let timeFs: number | undefined;
+        for (;;) {
+          const item = r.text().trim();
+          if (item !== 'ITEM: TIME' && item !== 'ITEM: UNITS') break;
+          await r.need(item === 'ITEM: TIME' ? 'the simulation time' : 'the units style');
+          if (item === 'ITEM: TIME') {
+            r.split();
+            timeFs = r.float(0, 'the simulation time') * units.time;
+          }
+          await r.need('"ITEM: TIMESTEP"');
+        }
         if (!r.startsWith('ITEM: TIMESTEP')) throw r.error('"ITEM: TIMESTEP"', 0);
         await r.need('the timestep');
         r.split();
         const step = r.int(0, 'the timestep (a whole number)');
-        let timeFs: number | undefined;
         await r.need('"ITEM: NUMBER OF ATOMS"');
-        while (r.startsWith('ITEM: TIME') || r.startsWith('ITEM: UNITS')) {
-          const isTime = r.startsWith('ITEM: TIME');
-          await r.need('a value');
-          if (isTime) {
-            r.split();
-            timeFs = r.float(0, 'the simulation time') * units.time;
-          }
-          await r.need('"ITEM: NUMBER OF ATOMS"');
-        }
         if (!r.startsWith('ITEM: NUMBER OF ATOMS')) throw r.error('"ITEM: NUMBER OF ATOMS"', 0);
         await r.need('the number of atoms');
         r.split();
@@ -140,7 +142,12 @@ export const lammpsDump: Format = {
         const [px, py, pz] = cols.pos;
         for (let i = 0; i < n; i++) {
           if (!r.tryNext() && !(await r.refill()))
-            throw new ParseError({ file: input.path, line: r.lineNo + 1, expected: `${n - i} more atom lines (step ${step}, ${n} atoms)`, found: 'end of file' });
+            throw new ParseError({
+              file: input.path,
+              line: r.lineNo + 1,
+              expected: `${n - i} more atom lines (step ${step}, ${n} atoms)`,
+              found: 'end of file',
+            });
           const nf = r.split();
           if (nf !== cols.n) throw r.error(`${cols.n} columns (${names.join(' ')})`, Math.min(nf, cols.n));
           ids[i] = cols.id >= 0 ? r.int(cols.id, 'an atom id') : i + 1;
@@ -150,7 +157,8 @@ export const lammpsDump: Format = {
           raw[o + 1] = r.float(py, 'a coordinate');
           raw[o + 2] = r.float(pz, 'a coordinate');
           if (img) for (let d = 0; d < 3; d++) img[o + d] = r.int(cols.image[d], 'an image flag');
-          if (vel) for (let d = 0; d < 3; d++) vel[o + d] = r.float(cols.vel[d], 'a velocity') * units.velocity;
+          if (vel)
+            for (let d = 0; d < 3; d++) vel[o + d] = r.float(cols.vel[d], 'a velocity') * units.velocity;
           if (frc) for (let d = 0; d < 3; d++) frc[o + d] = r.float(cols.force[d], 'a force') * units.force;
           if (q) q[i] = r.float(cols.q, 'a charge');
           if (mol) mol[i] = r.int(cols.mol, 'a molecule id');
@@ -173,7 +181,8 @@ export const lammpsDump: Format = {
           for (let j = 0; j < n; j++) {
             const i = order[j];
             for (let d = 0; d < 3; d++)
-              positions[3 * j + d] += img[3 * i] * m[d] + img[3 * i + 1] * m[3 + d] + img[3 * i + 2] * m[6 + d];
+              positions[3 * j + d] +=
+                img[3 * i] * m[d] + img[3 * i + 1] * m[3 + d] + img[3 * i + 2] * m[6 + d];
           }
         }
         const permute3 = (a: Float64Array | undefined) => {
@@ -182,7 +191,12 @@ export const lammpsDump: Format = {
           for (let j = 0; j < n; j++) for (let d = 0; d < 3; d++) out[3 * j + d] = a[3 * order[j] + d];
           return out;
         };
-        const frame: Frame = { positions, lattice, step, unwrapped: cols.kind === 'xu' || cols.kind === 'xsu' || !!img };
+        const frame: Frame = {
+          positions,
+          lattice,
+          step,
+          unwrapped: cols.kind === 'xu' || cols.kind === 'xsu' || !!img,
+        };
         if (timeFs !== undefined) frame.timeFs = timeFs;
         const v = permute3(vel);
         if (v) frame.velocities = v;
@@ -283,16 +297,27 @@ const idOrder = (ids: Int32Array, file: string, line: number): Int32Array => {
   const idx = Int32Array.from({ length: n }, (_, i) => i).sort((a, b) => ids[a] - ids[b]);
   for (let j = 1; j < n; j++)
     if (ids[idx[j]] === ids[idx[j - 1]])
-      throw new ParseError({ file, line, expected: 'unique atom ids in a frame', found: `id ${ids[idx[j]]} twice` });
+      throw new ParseError({
+        file,
+        line,
+        expected: 'unique atom ids in a frame',
+        found: `id ${ids[idx[j]]} twice`,
+      });
   return idx;
 };
 
-const sameTypes = (t: Topology, types: Int32Array, labels: string[] | undefined, order: Int32Array): boolean => {
+const sameTypes = (
+  t: Topology,
+  types: Int32Array,
+  labels: string[] | undefined,
+  order: Int32Array,
+): boolean => {
   if (t.natoms !== types.length) return false;
   if (t.typeIds) {
     for (let j = 0; j < types.length; j++) if (t.typeIds[j] !== types[j]) return false;
   } else if (labels) {
-    for (let j = 0; j < types.length; j++) if (normaliseElementLabel(labels[order[j]]) !== t.symbol(j)) return false;
+    for (let j = 0; j < types.length; j++)
+      if (normaliseElementLabel(labels[order[j]]) !== t.symbol(j)) return false;
   } else return false;
   return true;
 };

@@ -17,8 +17,14 @@ export const poscar: Format = {
   sniff: (_h, text) => {
     const lines = text.split(/\r?\n/);
     if (lines.length < 8) return false;
-    const nums = (l: string) => l.trim().split(/\s+/).every((t) => t !== '' && Number.isFinite(Number(t)));
-    return nums(lines[1]) && nums(lines[2]) && nums(lines[3]) && nums(lines[4]) && !/configuration=/i.test(text);
+    const nums = (l: string) =>
+      l
+        .trim()
+        .split(/\s+/)
+        .every((t) => t !== '' && Number.isFinite(Number(t)));
+    return (
+      nums(lines[1]) && nums(lines[2]) && nums(lines[3]) && nums(lines[4]) && !/configuration=/i.test(text)
+    );
   },
   async *read(input, options) {
     const r = new LineReader(openByteStream(input), input.path);
@@ -109,7 +115,8 @@ const readVelocities = async (r: LineReader, n: number, lattice: import('../../c
       await r.need(`the velocity of atom ${i + 1} of ${n}`);
       r.split();
     }
-    for (let k = 0; k < 3; k++) v[3 * i + k] = r.float(k, `three velocity components (atom ${i + 1} of ${n})`);
+    for (let k = 0; k < 3; k++)
+      v[3 * i + k] = r.float(k, `three velocity components (atom ${i + 1} of ${n})`);
   }
   // VASP writes velocities in A/fs; a Direct block is in fractional units per fs.
   return cartesian ? v : lattice.toCartesian(v, v);

@@ -25,7 +25,7 @@ export const readVaspHeader = async (r: LineReader, species?: readonly string[])
   const comment = r.text().trim();
   await r.need('the scaling factor');
   const ns = r.split();
-  if (ns !== 1 && ns !== 3) throw r.error('one scaling factor (or three)', ns > 3 ? 3 : ns);
+  if (ns !== 1 && ns !== 3) throw r.error('one scaling factor (or three)', Math.min(ns, 3));
   const sf = [r.float(0, 'a scaling factor'), 0, 0];
   if (ns === 3) {
     sf[1] = r.float(1, 'a scaling factor');
@@ -43,7 +43,11 @@ export const readVaspHeader = async (r: LineReader, species?: readonly string[])
   else if (sf[0] > 0) scale = [sf[0], sf[0], sf[0]];
   else {
     // Negative scale: the target cell volume (A^3); VASP rescales the lattice uniformly to it.
-    const v0 = Math.abs(m[0] * (m[4] * m[8] - m[5] * m[7]) - m[1] * (m[3] * m[8] - m[5] * m[6]) + m[2] * (m[3] * m[7] - m[4] * m[6]));
+    const v0 = Math.abs(
+      m[0] * (m[4] * m[8] - m[5] * m[7]) -
+        m[1] * (m[3] * m[8] - m[5] * m[6]) +
+        m[2] * (m[3] * m[7] - m[4] * m[6]),
+    );
     const f = Math.cbrt(-sf[0] / v0);
     scale = [f, f, f];
   }
@@ -68,17 +72,25 @@ export const readVaspHeader = async (r: LineReader, species?: readonly string[])
     }
     await r.need('the atom counts line');
     n = r.split();
-    if (n !== names.length) throw r.error(`${names.length} atom counts (one per species)`, Math.min(n, names.length));
+    if (n !== names.length)
+      throw r.error(`${names.length} atom counts (one per species)`, Math.min(n, names.length));
   } else if (species) {
     names = [...species];
     const bad = names.find((x) => !normaliseElementLabel(x));
     if (bad !== undefined) throw new OptionError(`--species: "${bad}" is not an element symbol`);
-    if (names.length !== n) throw r.error(`${names.length} atom counts for the given species ${names.join(' ')}`);
+    if (names.length !== n)
+      throw r.error(`${names.length} atom counts for the given species ${names.join(' ')}`);
   } else {
     // VASP 4: try the comment line for element names.
     const fromComment = comment.split(/\s+/).filter((t) => t.length > 0);
-    if (fromComment.length !== n || !fromComment.every((t) => normaliseElementLabel(t) === t.replace(/[^A-Za-z].*$/, '')))
-      throw r.error('a species names line (VASP 5+); for a VASP 4 file give the species (--species Li,Al,O,Cl)', 0);
+    if (
+      fromComment.length !== n ||
+      !fromComment.every((t) => normaliseElementLabel(t) === t.replace(/[^A-Za-z].*$/, ''))
+    )
+      throw r.error(
+        'a species names line (VASP 5+); for a VASP 4 file give the species (--species Li,Al,O,Cl)',
+        0,
+      );
     names = fromComment;
   }
   const counts: number[] = [];

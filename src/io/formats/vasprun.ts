@@ -119,24 +119,32 @@ export const vasprun: Format = {
         }
         const n = topology.natoms;
         const pos = pendingPositions;
-        if (!pos || pos.length !== 3 * n) throw fail(`${n} positions in the structure of ionic step ${calcCount}`, String((pos?.length ?? 0) / 3));
+        if (!pos || pos.length !== 3 * n)
+          throw fail(
+            `${n} positions in the structure of ionic step ${calcCount}`,
+            String((pos?.length ?? 0) / 3),
+          );
         if (!lattice) throw fail('a <crystal> basis');
         const frame: Frame = { positions: lattice.toCartesian(pos), lattice, step: calcCount };
         if (forces.length) {
-          if (forces.length !== 3 * n) throw fail(`${n} forces in ionic step ${calcCount}`, String(forces.length / 3));
+          if (forces.length !== 3 * n)
+            throw fail(`${n} forces in ionic step ${calcCount}`, String(forces.length / 3));
           frame.forces = Float64Array.from(forces);
         }
         if (stress.length === 9) frame.stress = Float64Array.from(stress, kbarToEvPerA3);
         const e = energies.get('e_fr_energy') ?? energies.get('e_0_energy') ?? energies.get('total');
         if (e !== undefined) frame.energy = e;
         const run = runInfo(params);
-        if (run.timeStepFs !== undefined && params.get('IBRION')?.trim() === '0') frame.timeFs = (calcCount - 1) * run.timeStepFs;
+        if (run.timeStepFs !== undefined && params.get('IBRION')?.trim() === '0')
+          frame.timeFs = (calcCount - 1) * run.timeStepFs;
         queue.push({ topology, frame, run });
       }
     });
     parser.on('error', (e) => {
       const m = e.message.replace(/^\d+:\d+: /, '');
-      error ??= /unclosed tag/.test(m) ? fail('the rest of the file (truncated?)', m) : fail('well-formed XML', m);
+      error ??= /unclosed tag/.test(m)
+        ? fail('the rest of the file (truncated?)', m)
+        : fail('well-formed XML', m);
     });
 
     const stream = openByteStream(input);
@@ -150,7 +158,8 @@ export const vasprun: Format = {
       parser.close();
       if (error) throw error;
       while (queue.length) yield queue.shift()!;
-      if (stack.length > 0) throw fail(`the closing </${stack[stack.length - 1].name}> (truncated file?)`, 'end of file');
+      if (stack.length > 0)
+        throw fail(`the closing </${stack[stack.length - 1].name}> (truncated file?)`, 'end of file');
     } catch (e) {
       if (e instanceof ParseError) throw e;
       throw fail('well-formed XML', (e as Error).message);

@@ -50,7 +50,12 @@ export const xdatcar: Format = {
         const b = r;
         for (let i = 0, o = 0; i < n; i++, o += 3) {
           if (!b.tryNext() && !(await b.refill()))
-            throw new ParseError({ file: input.path, line: b.lineNo + 1, expected: `${n - i} more position lines in this configuration (truncated file?)`, found: 'end of file' });
+            throw new ParseError({
+              file: input.path,
+              line: b.lineNo + 1,
+              expected: `${n - i} more position lines in this configuration (truncated file?)`,
+              found: 'end of file',
+            });
           if (b.split() < 3) throw b.error(`three fractional coordinates (atom ${i + 1} of ${n})`, b.nfields);
           pos[o] = b.float(0, `a coordinate (atom ${i + 1} of ${n})`);
           pos[o + 1] = b.float(1, `a coordinate (atom ${i + 1} of ${n})`);
@@ -76,7 +81,7 @@ export const xdatcar: Format = {
       if (!first) first = topology;
       else if (!first.sameAtoms(topology))
         throw new OptionError(`XDATCAR frames must hold the same atoms (frame ${count + 1} differs)`);
-      if (!last || !last.equals(frame.lattice, 0))
+      if (!last?.equals(frame.lattice, 0))
         sink.write(formatVaspHeader(options.comment ?? 'oligolyte', frame.lattice, topology.symbols));
       last = frame.lattice;
       count++;
@@ -88,4 +93,3 @@ export const xdatcar: Format = {
     return count;
   },
 };
-

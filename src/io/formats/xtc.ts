@@ -32,12 +32,15 @@ export const xtc: Format = {
         const at = r.offset;
         await r.need(56, `the header of frame ${k} (truncated file?)`);
         const magic = r.int32();
-        if (magic !== XTC_MAGIC) throw r.error(`the XTC magic number ${XTC_MAGIC} at the start of frame ${k}`, String(magic), at);
+        if (magic !== XTC_MAGIC)
+          throw r.error(`the XTC magic number ${XTC_MAGIC} at the start of frame ${k}`, String(magic), at);
         const n = r.int32();
         if (n < 1) throw r.error('a positive atom count', String(n), at + 4);
         if (!topology) topology = new Topology({ symbols: new Array<string>(n).fill('X') });
         else if (topology.natoms !== n)
-          throw new OptionError(`${input.path}: frame ${k} has ${n} atoms but the topology has ${topology.natoms}`);
+          throw new OptionError(
+            `${input.path}: frame ${k} has ${n} atoms but the topology has ${topology.natoms}`,
+          );
         const step = r.int32();
         const time = r.float32();
         const box = new Float64Array(9);
@@ -57,7 +60,8 @@ export const xtc: Format = {
           const maxint = Int32Array.from([r.int32(), r.int32(), r.int32()]);
           const smallidx = r.int32();
           const nbytes = r.int32();
-          if (!(precision > 0) || nbytes < 0) throw r.error('a positive precision and byte count', `${precision}, ${nbytes}`);
+          if (!(precision > 0) || nbytes < 0)
+            throw r.error('a positive precision and byte count', `${precision}, ${nbytes}`);
           const padded = Math.ceil(nbytes / 4) * 4;
           await r.need(padded, `${padded} bytes of compressed coordinates in frame ${k} (truncated file?)`);
           const dataAt = r.offset;

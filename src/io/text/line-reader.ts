@@ -155,7 +155,8 @@ export class LineReader {
 
   /** True when the current line is empty or only whitespace. */
   isBlank(): boolean {
-    for (let i = this.start; i < this.end; i++) if (this.buf[i] !== SPACE && this.buf[i] !== TAB) return false;
+    for (let i = this.start; i < this.end; i++)
+      if (this.buf[i] !== SPACE && this.buf[i] !== TAB) return false;
     return true;
   }
 
@@ -180,7 +181,7 @@ export class LineReader {
   float(k: number, what: string): number {
     if (k >= this.nfields) throw this.error(what, k);
     const v = parseFloatBytes(this.buf, this.fieldStart[k], this.fieldEnd[k]);
-    if (v !== v) throw this.error(what, k);
+    if (Number.isNaN(v)) throw this.error(what, k);
     return v;
   }
 
@@ -188,7 +189,7 @@ export class LineReader {
   int(k: number, what: string): number {
     if (k >= this.nfields) throw this.error(what, k);
     const v = parseIntBytes(this.buf, this.fieldStart[k], this.fieldEnd[k]);
-    if (v !== v) throw this.error(what, k);
+    if (Number.isNaN(v)) throw this.error(what, k);
     return v;
   }
 
