@@ -36,7 +36,7 @@ export const run = async (argv: string[]): Promise<number> => {
       return 1;
     }
     const err = e as NodeJS.ErrnoException;
-    if (err?.code === 'ENOENT' || err?.code === 'EISDIR' || err?.code === 'EACCES') {
+    if (['ENOENT', 'EISDIR', 'EACCES', 'ENOTDIR', 'EROFS', 'ENOSPC'].includes(err?.code ?? '')) {
       process.stderr.write(
         `oligolyte: ${err.path ?? ''}: ${err.code === 'ENOENT' ? 'no such file' : err.message}\n`,
       );

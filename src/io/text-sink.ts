@@ -1,4 +1,4 @@
-import { createWriteStream, renameSync, rmSync, type WriteStream } from 'node:fs';
+import { createWriteStream, mkdirSync, renameSync, rmSync, type WriteStream } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { createGzip, type Gzip } from 'node:zlib';
 
@@ -15,11 +15,18 @@ export class TextSink {
   private readonly tmp: string;
   private failed: Error | undefined;
 
+  private closed = false;
+
+  /** Opens the temporary file; the target's folder is created if it does not exist. */
   constructor(readonly path: string) {
+    mkdirSync(dirname(path), { recursive: true });
     this.tmp = join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${Date.now()}`);
     this.file = createWriteStream(this.tmp);
     this.file.on('error', (e) => {
       this.failed = e;
+    });
+    this.file.on('close', () => {
+      this.closed = true;
     });
     if (path.toLowerCase().endsWith('.gz')) {
       const gz = createGzip();
@@ -47,22 +54,26 @@ export class TextSink {
   /** Finish: flush, close, rename the temporary file onto the target. */
   async commit(): Promise<void> {
     await this.flush(true);
-    await new Promise<void>((res, rej) => {
-      this.file.once('close', () => res());
-      this.file.once('error', rej);
-      this.out.end();
-    });
-    if (this.failed) throw this.failed;
+    if (!this.closed)
+      await new Promise<void>((res) => {
+        this.file.once('close', () => res());
+        this.out.end();
+      });
+    if (this.failed) {
+      rmSync(this.tmp, { force: true });
+      throw this.failed;
+    }
     renameSync(this.tmp, this.path);
   }
 
   /** Give up: close and delete the temporary file. */
   async abort(): Promise<void> {
-    await new Promise<void>((res) => {
-      this.file.once('close', () => res());
-      this.out.destroy();
-      this.file.destroy();
-    });
+    if (!this.closed)
+      await new Promise<void>((res) => {
+        this.file.once('close', () => res());
+        this.out.destroy();
+        this.file.destroy();
+      });
     rmSync(this.tmp, { force: true });
   }
 }

@@ -96,3 +96,17 @@ describe('oligolyte convert', () => {
     ).toBe(0);
   });
 });
+
+describe('output paths', () => {
+  it('creates the output folder, and fails loudly when it cannot write', () => {
+    const dir = tempDir();
+    const cif = new URL('../../examples/LiAlCl4_COD1004036.cif', import.meta.url).pathname;
+    const ok = cli('convert', cif, join(dir, 'new', 'sub', 'POSCAR'));
+    expect(ok.code, ok.err).toBe(0);
+    expect(existsSync(join(dir, 'new', 'sub', 'POSCAR'))).toBe(true);
+    // A folder cannot be made under a plain file.
+    const bad = cli('convert', cif, join(dir, 'new', 'sub', 'POSCAR', 'x', 'POSCAR'));
+    expect(bad.code).toBe(1);
+    expect(bad.err).toMatch(/oligolyte: /);
+  });
+});
