@@ -37,6 +37,12 @@ const COEFF_SECTIONS: Record<string, string> = {
   'AngleAngle Coeffs': 'improper types',
 };
 
+/** The text after '#' ('full' in "Atoms # full"), or ''. */
+const commentOf = (s: string) => {
+  const k = s.indexOf('#');
+  return k >= 0 ? s.slice(k + 1).trim() : '';
+};
+
 const stripComment = (s: string) => {
   const k = s.indexOf('#');
   return (k >= 0 ? s.slice(0, k) : s).trim();
@@ -87,12 +93,7 @@ export const lammpsData: Format = {
           continue;
         }
         section = t;
-        sectionComment = r.text().includes('#')
-          ? r
-              .text()
-              .slice(r.text().indexOf('#') + 1)
-              .trim()
-          : '';
+        sectionComment = commentOf(r.text());
         break;
       }
       const n = counts.get('atoms');
@@ -239,12 +240,7 @@ export const lammpsData: Format = {
           const t = stripComment(r.text());
           if (t === '') continue;
           section = t;
-          sectionComment = r.text().includes('#')
-            ? r
-                .text()
-                .slice(r.text().indexOf('#') + 1)
-                .trim()
-            : '';
+          sectionComment = commentOf(r.text());
           break;
         }
       }
