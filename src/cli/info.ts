@@ -1,5 +1,6 @@
 import { basename } from 'node:path';
 import type { Command } from 'commander';
+import { OligolyteError } from '../core/errors.js';
 import type { RunInfo } from '../core/frame.js';
 import type { CellParameters } from '../core/lattice.js';
 import { cellDensity, compositionOf } from '../core/structure-props.js';
@@ -67,7 +68,7 @@ export const summariseFile = async (
     }
     if (frame.timeFs !== undefined) summary.lastTimeFs = frame.timeFs;
   }
-  if (!summary) throw new Error(`${path}: the file holds no frames`);
+  if (!summary) throw new OligolyteError(`${path}: the file holds no frames`);
   summary.frames = frames;
   if (secondTime !== undefined && summary.firstTimeFs !== undefined)
     summary.frameIntervalFs = secondTime - summary.firstTimeFs;
