@@ -90,3 +90,19 @@ export const readHead = async (input: InputFile, n = 4096): Promise<Uint8Array> 
   }
   return out;
 };
+
+/**
+ * Append `chunk` to the unread bytes buf[pos, len): moves them to the front (or into a buffer
+ * twice as large when they do not fit) and returns the buffer that now holds them from index 0;
+ * the caller's new length is (len - pos) + chunk.length. Shared by LineReader and BinaryReader.
+ */
+export const appendToWindow = (buf: Uint8Array, pos: number, len: number, chunk: Uint8Array): Uint8Array => {
+  const keep = len - pos;
+  let out = buf;
+  if (keep + chunk.length > buf.length) {
+    out = new Uint8Array(Math.max(buf.length * 2, keep + chunk.length));
+    out.set(buf.subarray(pos, len), 0);
+  } else if (pos > 0) buf.copyWithin(0, pos, len);
+  out.set(chunk, keep);
+  return out;
+};

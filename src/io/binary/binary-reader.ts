@@ -1,5 +1,5 @@
 import { ParseError } from '../../core/errors.js';
-import type { ByteStream } from '../byte-source.js';
+import { appendToWindow, type ByteStream } from '../byte-source.js';
 
 /**
  * Sequential reader over a byte stream for binary formats: `ensure(n)` (async, once a record)
@@ -7,8 +7,8 @@ import type { ByteStream } from '../byte-source.js';
  * offset in the (decompressed) stream.
  */
 export class BinaryReader {
-  private buf = new Uint8Array(1 << 20);
-  private view = new DataView(this.buf.buffer);
+  private buf: Uint8Array = new Uint8Array(1 << 20);
+  private view: DataView = new DataView(this.buf.buffer);
   private pos = 0;
   private len = 0;
   /** Stream offset of buf[0]. */
@@ -64,17 +64,14 @@ export class BinaryReader {
   }
 
   private append(chunk: Uint8Array): void {
-    const keep = this.len - this.pos;
-    if (keep + chunk.length > this.buf.length) {
-      const bigger = new Uint8Array(Math.max(this.buf.length * 2, keep + chunk.length));
-      bigger.set(this.buf.subarray(this.pos, this.len), 0);
-      this.buf = bigger;
-      this.view = new DataView(bigger.buffer);
-    } else if (this.pos > 0) this.buf.copyWithin(0, this.pos, this.len);
+    const next = appendToWindow(this.buf, this.pos, this.len, chunk);
+    if (next !== this.buf) {
+      this.buf = next;
+      this.view = new DataView(next.buffer);
+    }
     this.base += this.pos;
-    this.buf.set(chunk, keep);
+    this.len = this.len - this.pos + chunk.length;
     this.pos = 0;
-    this.len = keep + chunk.length;
   }
 
   /** Peek at bytes without consuming them. */

@@ -13,6 +13,16 @@ interface Token {
   quoted: boolean;
 }
 
+/** A tokenizer error at a 1-based line. */
+class CifSyntaxError extends Error {
+  constructor(
+    readonly line: number,
+    readonly expected: string,
+  ) {
+    super(expected);
+  }
+}
+
 /** CIF 1.1 tokens: comments, quoted strings (closed by a quote followed by space), ;-text fields. */
 const tokenize = (lines: string[]): Token[] => {
   const out: Token[] = [];
@@ -22,7 +32,7 @@ const tokenize = (lines: string[]): Token[] => {
       const parts = [line.slice(1)];
       const start = li + 1;
       for (li++; li < lines.length && !lines[li].startsWith(';'); li++) parts.push(lines[li]);
-      if (li >= lines.length) throw new SyntaxError(`${start}:a closing ";" for the text field`);
+      if (li >= lines.length) throw new CifSyntaxError(start, 'a closing ";" for the text field');
       out.push({ text: parts.join('\n').trim(), line: start, quoted: true });
       continue;
     }
@@ -35,7 +45,7 @@ const tokenize = (lines: string[]): Token[] => {
       else if (c === "'" || c === '"') {
         let j = i + 1;
         while (j < line.length && !(line[j] === c && (j + 1 === line.length || /\s/.test(line[j + 1])))) j++;
-        if (j >= line.length) throw new SyntaxError(`${li + 1}:a closing ${c}`);
+        if (j >= line.length) throw new CifSyntaxError(li + 1, `a closing ${c}`);
         out.push({ text: line.slice(i + 1, j), line: li + 1, quoted: true });
         i = j + 1;
       } else {
@@ -153,8 +163,8 @@ export const cif: Format = {
     try {
       tokens = tokenize(lines);
     } catch (e) {
-      const [line, what] = (e as Error).message.split(/:(.*)/s);
-      throw new ParseError({ file, line: Number(line), expected: what });
+      if (!(e instanceof CifSyntaxError)) throw e;
+      throw new ParseError({ file, line: e.line, expected: e.expected });
     }
     const blocks = parseBlocks(tokens, file);
     const block = blocks.find((b) => b.items.has('_cell_length_a'));

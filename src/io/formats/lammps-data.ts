@@ -125,20 +125,19 @@ export const lammpsData: Format = {
       const atomIndex = new Map<number, number>();
       while (section !== undefined) {
         const name = section;
-        const expectLines = (count: number, what: string) => ({ count, what });
         let spec: { count: number; what: string };
-        if (name === 'Masses') spec = expectLines(ntypes, 'a "type mass" line');
-        else if (name === 'Atoms') spec = expectLines(n, 'an atom line');
-        else if (name === 'Velocities') spec = expectLines(n, 'a velocity line "id vx vy vz"');
+        if (name === 'Masses') spec = { count: ntypes, what: 'a "type mass" line' };
+        else if (name === 'Atoms') spec = { count: n, what: 'an atom line' };
+        else if (name === 'Velocities') spec = { count: n, what: 'a velocity line "id vx vy vz"' };
         else if (['Bonds', 'Angles', 'Dihedrals', 'Impropers'].includes(name))
-          spec = expectLines(
-            counts.get(name.toLowerCase()) ?? 0,
-            `a ${name.slice(0, -1).toLowerCase()} line`,
-          );
+          spec = {
+            count: counts.get(name.toLowerCase()) ?? 0,
+            what: `a ${name.slice(0, -1).toLowerCase()} line`,
+          };
         else if (name in COEFF_SECTIONS)
-          spec = expectLines(counts.get(COEFF_SECTIONS[name]) ?? 0, 'a coefficient line');
+          spec = { count: counts.get(COEFF_SECTIONS[name]) ?? 0, what: 'a coefficient line' };
         else if (name === 'PairIJ Coeffs')
-          spec = expectLines((ntypes * (ntypes + 1)) / 2, 'a coefficient line');
+          spec = { count: (ntypes * (ntypes + 1)) / 2, what: 'a coefficient line' };
         else
           throw r.error('a section name (Masses, Atoms, Velocities, Bonds, Angles, Dihedrals, ... Coeffs)');
         if (name === 'Atoms' && !style) {

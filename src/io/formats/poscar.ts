@@ -1,5 +1,6 @@
 import { OptionError } from '../../core/errors.js';
 import type { Structure } from '../../core/frame.js';
+import { compositionOf } from '../../core/structure-props.js';
 import { Topology } from '../../core/topology.js';
 import { openByteStream } from '../byte-source.js';
 import type { Format } from '../format.js';
@@ -68,7 +69,9 @@ export const poscar: Format = {
       if (++count > 1) throw new OptionError('POSCAR holds one structure: choose a frame (--frames)');
       if (!frame.lattice) throw new OptionError('POSCAR needs a periodic cell; this structure has none');
       const symbols = topology.symbols;
-      sink.write(formatVaspHeader(options.comment ?? formulaComment(topology), frame.lattice, symbols));
+      sink.write(
+        formatVaspHeader(options.comment ?? compositionOf(topology).toString(), frame.lattice, symbols),
+      );
       if (options.cartesian) {
         sink.write('Cartesian\n');
         sink.write(formatTripletLines(frame.positions));
@@ -85,9 +88,6 @@ export const poscar: Format = {
     return count;
   },
 };
-
-const formulaComment = (t: Topology): string =>
-  [...t.counts()].map(([e, c]) => `${e}${c}`).join('') || 'oligolyte';
 
 /**
  * Optional velocity block after the positions (A/fs): a blank line, optionally a mode line, then N

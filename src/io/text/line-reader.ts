@@ -1,5 +1,5 @@
 import { ParseError } from '../../core/errors.js';
-import type { ByteStream } from '../byte-source.js';
+import { appendToWindow, type ByteStream } from '../byte-source.js';
 import { decodeLatin1, parseFloatBytes, parseIntBytes } from './parse-number.js';
 
 const NL = 10;
@@ -95,17 +95,9 @@ export class LineReader {
   }
 
   private append(chunk: Uint8Array): void {
-    const keep = this.len - this.pos;
-    if (keep + chunk.length > this.buf.length) {
-      const bigger = new Uint8Array(Math.max(this.buf.length * 2, keep + chunk.length));
-      bigger.set(this.buf.subarray(this.pos, this.len), 0);
-      this.buf = bigger;
-    } else if (this.pos > 0) {
-      this.buf.copyWithin(0, this.pos, this.len);
-    }
-    this.buf.set(chunk, keep);
+    this.buf = appendToWindow(this.buf, this.pos, this.len, chunk);
+    this.len = this.len - this.pos + chunk.length;
     this.pos = 0;
-    this.len = keep + chunk.length;
   }
 
   /** Make the next tryNext()/next() return the current line again (one line of look-back). */
