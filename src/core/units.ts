@@ -37,6 +37,9 @@ export const NM_IN_A = 10;
 
 export const fsToPs = (fs: number): number => fs * 1e-3;
 export const psToFs = (ps: number): number => ps * 1e3;
+/** ASE's time unit, 1e-10 m * sqrt(amu / eV), in fs: ASE momenta are amu * A per that unit. */
+export const ASE_TIME_UNIT_FS = 10.180505671156723;
+
 /** A^2/fs to cm^2/s. */
 export const a2PerFsToCm2PerS = (d: number): number => d * A2_PER_FS_IN_CM2_PER_S;
 /** cm^2/s to A^2/fs. */

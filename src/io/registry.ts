@@ -3,6 +3,7 @@ import { OptionError, UnknownFormatError } from '../core/errors.js';
 import type { Structure } from '../core/frame.js';
 import { inspectInput, readHead } from './byte-source.js';
 import type { Format, ReadOptions, WriteOptions } from './format.js';
+import { aseTraj } from './formats/ase-traj.js';
 import { cif } from './formats/cif.js';
 import { dcd } from './formats/dcd.js';
 import { extxyz } from './formats/extxyz.js';
@@ -18,6 +19,7 @@ import { TextSink } from './text-sink.js';
 export const FORMATS: readonly Format[] = [
   dcd,
   xtc,
+  aseTraj,
   vasprun,
   lammpsDump,
   xdatcar,

@@ -218,4 +218,23 @@ describe('binary formats', () => {
     const b = readFileSync(shared('peer-trajectories/derived/LGPS_600K_unwrapped.extxyz.gz'));
     await expect(readAll(tempFile('a.extxyz.gz', b.subarray(0, b.length / 2)))).rejects.toThrow();
   });
+  it('ASE .traj truncated in the last frame, with a corrupt JSON, with a wrong tag', async () => {
+    const { readFileSync } = await import('node:fs');
+    const b = readFileSync(new URL('../fixtures/ase-rich.traj', import.meta.url));
+    // The offset table sits at the end of the file: cutting 100 bytes loses it.
+    const e = await expectParseError(
+      tempFile('a.traj', b.subarray(0, b.length - 100)),
+      undefined,
+      /truncated/,
+    );
+    expect(e.byteOffset).toBeGreaterThan(0);
+    const broken = Buffer.from(b);
+    const at = broken.indexOf('"positions.');
+    broken[at] = 0x7b; // '{' where a '"' was: no longer JSON
+    const j = await expectParseError(tempFile('b.traj', broken), undefined, /JSON description of frame 0/);
+    expect(j.byteOffset).toBeGreaterThan(48);
+    const tag = Buffer.from(b);
+    tag.write('ASE-Trajectorx', 8, 'latin1');
+    await expectParseError(tempFile('c.traj', tag), undefined, /ASE-Trajectory/, { format: 'ase-traj' });
+  });
 });

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { readAll, shared } from '../helpers.js';
+import { expectClose, readAll, shared } from '../helpers.js';
 
 const REF = JSON.parse(readFileSync(new URL('../reference/peer-io.json', import.meta.url), 'utf8'));
 
@@ -22,6 +22,8 @@ describe('text trajectories agree with ASE', () => {
     ['peer-trajectories/kinisi/example_LAMMPS_drift.traj', { typeMap: ['H', 'He'], format: 'lammps-dump' }],
     ['peer-trajectories/kinisi/example_LAMMPS_center.traj', { typeMap: ['H', 'He'], format: 'lammps-dump' }],
     ['peer-trajectories/kinisi/example_LAMMPS.data', { typeMap: ['H', 'He'] }],
+    ['peer-trajectories/kinisi/example_ase_drift.traj', {}],
+    ['peer-trajectories/kinisi/example_ase_center.traj', {}],
   ];
   for (const [rel, options] of cases) {
     it(rel, async () => {
@@ -52,6 +54,24 @@ describe('text trajectories agree with ASE', () => {
       frames: { start: 0, stop: 3 },
     });
     expect(frames.map((f) => f.frame.timeFs)).toEqual([0, 20, 40]);
+  });
+});
+
+describe('ASE .traj (Ulm) agrees with ASE on every quantity it stores', () => {
+  it('test/fixtures/ase-rich.traj: triclinic cell, masses, momenta, energy, forces, stress', async () => {
+    const ref = REF['fixtures/ase-rich.traj'];
+    const frames = await readAll(new URL('../fixtures/ase-rich.traj', import.meta.url).pathname);
+    expect(frames.length).toBe(ref.frames);
+    expect(frames[0].topology.symbols).toEqual(ref.species);
+    expectClose(frames[0].topology.masses, ref.masses, 0);
+    frames.forEach((s, k) => {
+      expectClose(s.frame.lattice!.matrix, ref.cell[k].flat(), 0);
+      expectClose(s.frame.positions, ref.positions[k].flat(), 0);
+      expectClose(s.frame.velocities!, ref.velocitiesAPerFs[k].flat(), 1e-15);
+      expect(s.frame.energy).toBe(ref.energy[k]);
+      expectClose(s.frame.forces!, ref.forces[k].flat(), 0);
+      expectClose(s.frame.stress!, ref.stress3x3[k].flat(), 0);
+    });
   });
 });
 

@@ -38,6 +38,20 @@ ase_read("peer-trajectories/kinisi/example_center.XDATCAR", format="vasp-xdatcar
 ase_read("peer-trajectories/kinisi/example_LAMMPS_drift.traj", format="lammps-dump-text")
 ase_read("peer-trajectories/kinisi/example_LAMMPS_center.traj", format="lammps-dump-text")
 ase_read("peer-trajectories/kinisi/example_LAMMPS.data", format="lammps-data", style="full")
+ase_read("peer-trajectories/kinisi/example_ase_drift.traj", format="traj")
+ase_read("peer-trajectories/kinisi/example_ase_center.traj", format="traj")
+
+# ASE .traj with everything the reader takes (made by test/fixtures/make-ase-traj.py).
+from ase.units import fs as ASE_FS
+rich = ase.io.read(os.path.join(os.path.dirname(__file__), "..", "fixtures", "ase-rich.traj"), index=":")
+out["fixtures/ase-rich.traj"] = {
+    "tool": "ASE " + ase.__version__, "call": "ase.io.read('test/fixtures/ase-rich.traj', index=':')",
+    "frames": len(rich), "species": rich[0].get_chemical_symbols(), "masses": rich[0].get_masses().tolist(),
+    "cell": [a.cell.array.tolist() for a in rich], "positions": [a.positions.tolist() for a in rich],
+    "velocitiesAPerFs": [(a.get_velocities() * ASE_FS).tolist() for a in rich],
+    "energy": [a.get_potential_energy() for a in rich], "forces": [a.get_forces().tolist() for a in rich],
+    "stress3x3": [a.get_stress(voigt=False).tolist() for a in rich],
+}
 
 # DCD: MDAnalysis with the LAMMPS data file as topology.
 rel = "peer-trajectories/kinisi/example_LAMMPS.dcd"

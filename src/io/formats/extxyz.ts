@@ -3,12 +3,10 @@ import { OptionError, ParseError } from '../../core/errors.js';
 import type { Frame } from '../../core/frame.js';
 import { Lattice } from '../../core/lattice.js';
 import { Topology } from '../../core/topology.js';
+import { ASE_TIME_UNIT_FS } from '../../core/units.js';
 import { openByteStream } from '../byte-source.js';
 import type { Format } from '../format.js';
 import { LineReader } from '../text/line-reader.js';
-
-/** ASE's time unit, 1e-10 m * sqrt(amu / eV), in fs: ASE momenta are amu * A / that unit. */
-const ASE_TIME_UNIT_FS = 10.180505671156723;
 
 /**
  * Parse the key=value pairs of an extended-XYZ comment line (ASE/QUIP convention): values may be
