@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { expectClose, readAll, shared } from '../helpers.js';
 
+const fixture = (name: string) => new URL(`../fixtures/${name}`, import.meta.url).pathname;
 const REF = JSON.parse(readFileSync(new URL('../reference/peer-io.json', import.meta.url), 'utf8'));
 
 const matrix = (s: { frame: { lattice?: { matrix: Float64Array } } }) => Array.from(s.frame.lattice!.matrix);
@@ -60,7 +61,7 @@ describe('text trajectories agree with ASE', () => {
 describe('ASE .traj (Ulm) agrees with ASE on every quantity it stores', () => {
   it('test/fixtures/ase-rich.traj: triclinic cell, masses, momenta, energy, forces, stress', async () => {
     const ref = REF['fixtures/ase-rich.traj'];
-    const frames = await readAll(new URL('../fixtures/ase-rich.traj', import.meta.url).pathname);
+    const frames = await readAll(fixture('ase-rich.traj'));
     expect(frames.length).toBe(ref.frames);
     expect(frames[0].topology.symbols).toEqual(ref.species);
     expectClose(frames[0].topology.masses, ref.masses, 0);
@@ -123,10 +124,15 @@ describe('CIF files agree with pymatgen (symmetry expanded, duplicates merged)',
     'structures/NaAlCl4_COD1004043.cif',
     'structures/TiO2_rutile-fit_srreal.cif',
     'peer-trajectories/pymatgen-analysis-diffusion/cNa3PS4.cif',
+    // No operations listed: expanded from the Hermann-Mauguin symbol (origin choice 1, hexagonal axes).
+    'structures/LiCl_rocksalt.cif',
+    'fixtures/symbol-only-Fd-3m.cif',
+    'fixtures/symbol-only-R-3m-hexagonal.cif',
   ]) {
     it(rel, async () => {
       const ref = REF[rel];
-      const [s] = await readAll(shared(rel));
+      const path = rel.startsWith('fixtures/') ? fixture(rel.slice(9)) : shared(rel);
+      const [s] = await readAll(path);
       expect(s.topology.natoms).toBe(ref.atoms);
       const p = s.frame.lattice!.parameters;
       [p.a, p.b, p.c].forEach((x, i) => {

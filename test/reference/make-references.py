@@ -74,9 +74,13 @@ out[rel] = {"tool": "MDAnalysis " + mda.__version__, "call": "Universe(RANDOM_WA
 out[rel]["lastFrameAll"] = last_all
 
 # CIF: pymatgen Structure.from_file (primitive=False) and ASE; sites compared as sets.
+# Symbol-only CIFs (no operations listed) are expanded from the space-group symbol.
+FIX = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fixtures")
 for rel in ["structures/LiAlCl4_COD1004036.cif", "structures/NaAlCl4_COD1004043.cif", "structures/TiO2_rutile-fit_srreal.cif",
-            "peer-trajectories/pymatgen-analysis-diffusion/cNa3PS4.cif"]:
-    s = pymatgen.core.Structure.from_file(os.path.join(D, rel), primitive=False)
+            "peer-trajectories/pymatgen-analysis-diffusion/cNa3PS4.cif", "structures/LiCl_rocksalt.cif",
+            "fixtures/symbol-only-Fd-3m.cif", "fixtures/symbol-only-R-3m-hexagonal.cif"]:
+    path = os.path.join(FIX, rel[len("fixtures/"):]) if rel.startswith("fixtures/") else os.path.join(D, rel)
+    s = pymatgen.core.Structure.from_file(path, primitive=False)
     out[rel] = {"tool": "pymatgen 2022.11.7", "call": "Structure.from_file(path, primitive=False)",
                 "atoms": len(s), "formula": s.composition.formula, "abc": list(s.lattice.abc), "angles": list(s.lattice.angles),
                 "volume": s.volume, "density": float(s.density),

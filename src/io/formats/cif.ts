@@ -1,6 +1,12 @@
 import { normaliseElementLabel } from '../../core/elements.js';
 import { OptionError, ParseError } from '../../core/errors.js';
 import { Lattice } from '../../core/lattice.js';
+import { HallSymbolError, opToAffine } from '../../core/spacegroups/hall-symbol.js';
+import {
+  findSpaceGroup,
+  SpaceGroupLookupError,
+  spaceGroupOperations,
+} from '../../core/spacegroups/lookup.js';
 import { Topology } from '../../core/topology.js';
 import { openByteStream } from '../byte-source.js';
 import type { Format } from '../format.js';
@@ -223,16 +229,39 @@ export const cif: Format = {
       if (ops.length) break;
     }
     if (ops.length === 0) {
-      const hm =
-        block.items.get('_symmetry_space_group_name_h-m') ?? block.items.get('_space_group_name_h-m_alt');
-      if (hm && hm.text.replace(/\s/g, '').toUpperCase() !== 'P1')
-        throw new ParseError({
-          file,
-          line: hm.line,
-          expected: 'a list of symmetry operations (_symmetry_equiv_pos_as_xyz) for this space group',
-          found: hm.text,
-        });
-      ops = [parseSymop('x,y,z')];
+      // No operations listed: expand from the space-group symbol (Hall, else Hermann-Mauguin, else number).
+      const item = (...tags: string[]) => tags.map((t) => block.items.get(t)).find((t) => t !== undefined);
+      const hall = item('_space_group_name_hall', '_symmetry_space_group_name_hall');
+      const hm = item('_symmetry_space_group_name_h-m', '_space_group_name_h-m_alt');
+      const it = item('_space_group_it_number', '_symmetry_int_tables_number');
+      const where = hall ?? hm ?? it;
+      if (where) {
+        const number = it ? cifNumber(it.text) : undefined;
+        if (number !== undefined && !Number.isInteger(number))
+          throw new ParseError({
+            file,
+            line: it!.line,
+            expected: 'a space-group number 1..230',
+            found: it!.text,
+          });
+        try {
+          const setting = findSpaceGroup({
+            hall: hall?.text,
+            hm: hm?.text,
+            number,
+            cell: lattice.parameters,
+          });
+          ops = spaceGroupOperations(setting).map(opToAffine);
+        } catch (e) {
+          if (!(e instanceof SpaceGroupLookupError || e instanceof HallSymbolError)) throw e;
+          throw new ParseError({
+            file,
+            line: where.line,
+            expected: 'a known space group (or a list of symmetry operations, _symmetry_equiv_pos_as_xyz)',
+            found: e.message,
+          });
+        }
+      } else ops = [parseSymop('x,y,z')];
     }
     const sites = findLoop('_atom_site_fract_x');
     if (!sites)

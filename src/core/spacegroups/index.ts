@@ -1,0 +1,2 @@
+export * from './hall-symbol.js';
+export * from './lookup.js';
