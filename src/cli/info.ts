@@ -92,7 +92,8 @@ export const formatSummary = (s: FileSummary): string => {
     lines.push(`  volume      ${fmt(c.volumeA3, 3)} A^3`);
     lines.push(`  density     ${fmt(s.densityGPerCm3!, 4)} g/cm^3`);
   } else lines.push('  cell        none (not periodic)');
-  if (s.run?.timeStepFs !== undefined) lines.push(`  time step   ${s.run.timeStepFs} fs (POTIM)`);
+  if (s.run?.timeStepFs !== undefined)
+    lines.push(`  time step   ${s.run.timeStepFs} fs (integrator, as the file records it)`);
   if (s.run?.temperatureK !== undefined)
     lines.push(
       `  temperature ${s.run.temperatureK} K${s.run.temperatureEndK !== undefined && s.run.temperatureEndK !== s.run.temperatureK ? ` -> ${s.run.temperatureEndK} K` : ''}`,

@@ -9,7 +9,16 @@ export const addReadOptions = (cmd: Command): Command =>
     .option('--from <format>', 'input format (default: from the file name and content)')
     .option('--type-map <map>', 'elements of LAMMPS types: "Li,Al,O,Cl" or "1=Li,2=Al"')
     .option('--species <list>', 'element names for VASP 4 files without a species line: "Li,Al,O,Cl"')
-    .option('--topology <file>', 'structure file giving the atoms of an XTC or DCD trajectory')
+    .option(
+      '--topology <file>',
+      'structure file giving the atoms (and cell) of an XTC, DCD or NPY trajectory',
+    )
+    .addOption(
+      new Option(
+        '--npy-coordinates <kind>',
+        'NPY arrays hold fractional (default) or Cartesian coordinates',
+      ).choices(['fractional', 'cartesian']),
+    )
     .addOption(new Option('--lammps-units <units>', 'LAMMPS units of the file').choices(['metal', 'real']))
     .addOption(
       new Option('--atom-style <style>', 'LAMMPS data atom style if the file does not say').choices([
@@ -26,6 +35,7 @@ export interface RawReadOptions {
   topology?: string;
   lammpsUnits?: 'metal' | 'real';
   atomStyle?: 'atomic' | 'charge' | 'full';
+  npyCoordinates?: 'fractional' | 'cartesian';
 }
 
 /** Parse "Li,Al" or "1=Li,2=Al" into the reader's type map. */
@@ -83,6 +93,11 @@ export const toOpenOptions = async (o: RawReadOptions): Promise<OpenOptions> => 
   if (o.species) out.species = o.species.split(',').map((x) => x.trim());
   if (o.lammpsUnits) out.lammpsUnits = o.lammpsUnits;
   if (o.atomStyle) out.atomStyle = o.atomStyle;
-  if (o.topology) out.topology = (await readStructure(o.topology, { typeMap: out.typeMap })).topology;
+  if (o.npyCoordinates) out.npyCoordinates = o.npyCoordinates;
+  if (o.topology) {
+    const s = await readStructure(o.topology, { typeMap: out.typeMap });
+    out.topology = s.topology;
+    if (s.frame.lattice) out.cell = s.frame.lattice;
+  }
   return out;
 };

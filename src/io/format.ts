@@ -1,4 +1,5 @@
 import type { Structure } from '../core/frame.js';
+import type { Lattice } from '../core/lattice.js';
 import type { Topology } from '../core/topology.js';
 import type { InputFile } from './byte-source.js';
 import type { TextSink } from './text-sink.js';
@@ -12,8 +13,12 @@ export interface ReadOptions {
   typeMap?: readonly string[] | Readonly<Record<number, string>>;
   /** Element symbols for VASP 4 files that lack the species line, in POSCAR order. */
   species?: readonly string[];
-  /** Topology for formats that store none (XTC, DCD): atom count must match. */
+  /** Topology for formats that store none (XTC, DCD, NPY): atom count must match. */
   topology?: Topology;
+  /** Cell for formats that store none (NPY arrays of coordinates). */
+  cell?: Lattice;
+  /** NPY: the array holds fractional (default, as pymatgen-analysis-diffusion's) or Cartesian coordinates. */
+  npyCoordinates?: 'fractional' | 'cartesian';
   /** LAMMPS data atom style when the file does not say ('atomic', 'charge', 'full'). */
   atomStyle?: 'atomic' | 'charge' | 'full';
   /** LAMMPS units of the file, for velocities and time ('metal': A/ps, ps; 'real': A/fs, fs). */

@@ -9,7 +9,9 @@ import { dcd } from './formats/dcd.js';
 import { extxyz } from './formats/extxyz.js';
 import { lammpsData } from './formats/lammps-data.js';
 import { lammpsDump } from './formats/lammps-dump.js';
+import { npy } from './formats/npy.js';
 import { poscar } from './formats/poscar.js';
+import { pymatgenJson } from './formats/pymatgen-json.js';
 import { vasprun } from './formats/vasprun.js';
 import { xdatcar } from './formats/xdatcar.js';
 import { xtc } from './formats/xtc.js';
@@ -20,6 +22,8 @@ export const FORMATS: readonly Format[] = [
   dcd,
   xtc,
   aseTraj,
+  npy,
+  pymatgenJson,
   vasprun,
   lammpsDump,
   xdatcar,

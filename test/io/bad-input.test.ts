@@ -237,4 +237,38 @@ describe('binary formats', () => {
     tag.write('ASE-Trajectorx', 8, 'latin1');
     await expectParseError(tempFile('c.traj', tag), undefined, /ASE-Trajectory/, { format: 'ase-traj' });
   });
+  it('NPY truncated, of the wrong shape, or of the wrong atom count', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { shared, readAll } = await import('../helpers.js');
+    const dir = 'peer-trajectories/pymatgen-analysis-diffusion/';
+    const [cif] = await readAll(shared(`${dir}cNa3PS4.cif`));
+    const b = readFileSync(shared(`${dir}cNa3PS4_trajectories.npy`));
+    const opts = { topology: cif.topology, cell: cif.frame.lattice };
+    const e = await expectParseError(
+      tempFile('a.npy', b.subarray(0, b.length - 8)),
+      undefined,
+      /frame 199/,
+      opts,
+    );
+    expect(e.byteOffset).toBe(80 + 199 * 128 * 24); // 10-byte preamble + 70-byte header, then frames
+    const shape = Buffer.from(b);
+    shape.write('(200, 128, 2)', shape.indexOf('(200, 128, 3)'), 'latin1');
+    await expectParseError(tempFile('b.npy', shape), undefined, /shape \(frames, atoms, 3\)/, opts);
+    const [lgps] = await readAll(shared('peer-trajectories/derived/LGPS_600K_unwrapped.extxyz.gz'), {
+      frames: { stop: 1 },
+    });
+    await expect(
+      readAll(tempFile('c.npy', b), { topology: lgps.topology, cell: cif.frame.lattice }),
+    ).rejects.toThrow(/128 atoms per frame but the topology has 50/);
+  });
+  it('pymatgen JSON: invalid JSON names the line; a short displacement list names the atom', async () => {
+    const head = '{"@module": "pymatgen.analysis.diffusion.analyzer", "@class": "DiffusionAnalyzer",\n';
+    await expectParseError(tempFile('a.json', `${head}"temperature": NaN}`), 2, /valid JSON/);
+    const structure =
+      '{"lattice": {"matrix": [[5,0,0],[0,5,0],[0,0,5]]}, "sites": [' +
+      '{"species": [{"element": "Li", "occu": 1}], "abc": [0,0,0]},' +
+      '{"species": [{"element": "Cl", "occu": 1}], "abc": [0.5,0.5,0.5]}]}';
+    const text = `${head}"structure": ${structure}, "displacements": [[[0,0,0],[0.1,0,0]], [[0,0,0]]]}`;
+    await expectParseError(tempFile('b.json', text), 1, /displacements of atom 2: 6 finite numbers/);
+  });
 });

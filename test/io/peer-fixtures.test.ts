@@ -76,6 +76,68 @@ describe('ASE .traj (Ulm) agrees with ASE on every quantity it stores', () => {
   });
 });
 
+describe('pymatgen-analysis-diffusion fixtures', () => {
+  const dir = 'peer-trajectories/pymatgen-analysis-diffusion/';
+  it('cNa3PS4_trajectories.npy with the atoms and cell of cNa3PS4.cif', async () => {
+    const ref = REF[`${dir}cNa3PS4_trajectories.npy`];
+    const [cif] = await readAll(shared(`${dir}cNa3PS4.cif`));
+    const frames = await readAll(shared(`${dir}cNa3PS4_trajectories.npy`), {
+      topology: cif.topology,
+      cell: cif.frame.lattice,
+    });
+    expect(frames.length).toBe(ref.frames);
+    expect(frames[0].topology.symbols).toEqual(ref.species);
+    const L = cif.frame.lattice!;
+    expectClose(L.toFractional(frames[0].frame.positions.subarray(0, 3)), ref.firstFrac, 1e-12);
+    expectClose(L.toFractional(frames.at(-1)!.frame.positions.subarray(-3)), ref.lastFrac, 1e-12);
+    // A periodic distance, which does not depend on how each program orients the cell.
+    const p = frames.at(-1)!.frame.positions;
+    const d = Float64Array.of(p[3] - p[0], p[4] - p[1], p[5] - p[2]);
+    expect(Math.sqrt(L.minimumImage(d))).toBeCloseTo(ref.lastDistance01, 10);
+  });
+  it('an .npy without --topology is refused with the reason', async () => {
+    await expect(readAll(shared(`${dir}cNa3PS4_trajectories.npy`))).rejects.toThrow(/--topology/);
+  });
+  it('DiffusionAnalyzer.json: structure + displacements give the frames of the derived LGPS file', async () => {
+    // The derived extxyz was written from this JSON (see shared PROVENANCE.md) and is checked against ASE above.
+    const json = await readAll(shared(`${dir}DiffusionAnalyzer.json`));
+    const xyz = await readAll(shared('peer-trajectories/derived/LGPS_600K_unwrapped.extxyz.gz'));
+    expect(json.length).toBe(1000);
+    expect(json[0].topology.symbols).toEqual(xyz[0].topology.symbols);
+    expect(json[0].run).toEqual({ timeStepFs: 2, temperatureK: 600 });
+    expect(json[999].frame.timeFs).toBe(999 * 20);
+    expect(json[999].frame.unwrapped).toBe(true);
+    for (const k of [0, 1, 500, 999]) expectClose(json[k].frame.positions, xyz[k].frame.positions, 1e-9);
+  });
+  it('pymatgen Trajectory (variable cell) and Structure JSON agree with pymatgen', async () => {
+    const rt = REF['fixtures/pymatgen-trajectory.json'];
+    const frames = await readAll(fixture('pymatgen-trajectory.json'));
+    expect(frames.length).toBe(rt.frames);
+    expect(frames[0].topology.symbols).toEqual(rt.species);
+    frames.forEach((f, k) => {
+      expectClose(f.frame.lattice!.matrix, rt.matrix[k].flat(), 1e-12);
+      expectClose(f.frame.positions, rt.cart[k].flat(), 1e-12);
+    });
+    expect(frames.map((f) => f.frame.timeFs)).toEqual([0, 2, 4]);
+    const rs = REF['fixtures/pymatgen-structure.json'];
+    const [s] = await readAll(fixture('pymatgen-structure.json'));
+    expect(s.topology.symbols).toEqual(rs.species);
+    expectClose(s.frame.positions, rs.cart.flat(), 1e-12);
+  });
+  it('cNa3PS4_pda.json (a DiffusionAnalyzer of 128 atoms and 100 frames)', async () => {
+    const frames = await readAll(shared(`${dir}cNa3PS4_pda.json`));
+    expect(frames.length).toBe(100);
+    expect(frames[0].topology.counts()).toEqual(
+      new Map([
+        ['Na', 48],
+        ['P', 16],
+        ['S', 64],
+      ]),
+    );
+    expect(frames[0].run?.temperatureK).toBe(800);
+  });
+});
+
 describe('binary trajectories agree with MDAnalysis', () => {
   it('DCD (LAMMPS, with unit cell)', async () => {
     const rel = 'peer-trajectories/kinisi/example_LAMMPS.dcd';

@@ -74,6 +74,30 @@ out[rel] = {"tool": "MDAnalysis " + mda.__version__, "call": "Universe(RANDOM_WA
 out[rel]["lastFrameAll"] = last_all
 
 # CIF: pymatgen Structure.from_file (primitive=False) and ASE; sites compared as sets.
+# NumPy coordinates (pymatgen-analysis-diffusion's aimd tests): fractional, in the CIF's atom order.
+rel = "peer-trajectories/pymatgen-analysis-diffusion/cNa3PS4_trajectories.npy"
+t = np.load(os.path.join(D, rel))
+st = pymatgen.core.Structure.from_file(os.path.join(D, "peer-trajectories/pymatgen-analysis-diffusion/cNa3PS4.cif"), primitive=False)
+out[rel] = {"tool": "numpy " + np.__version__ + " + pymatgen 2022.11.7",
+            "call": "np.load(path); Structure.from_file(cNa3PS4.cif, primitive=False)",
+            "frames": t.shape[0], "atoms": t.shape[1], "species": [x.specie.symbol for x in st],
+            "firstFrac": t[0, 0].tolist(), "lastFrac": t[-1, -1].tolist(),
+            "lastDistance01": float(pymatgen.core.Structure(st.lattice, st.species, t[-1]).get_distance(0, 1))}
+
+# pymatgen JSON (made by test/fixtures/make-pymatgen-json.py).
+from pymatgen.core.trajectory import Trajectory
+FIXDIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fixtures")
+with open(os.path.join(FIXDIR, "pymatgen-trajectory.json")) as f:
+    tr = Trajectory.from_dict(json.load(f))
+out["fixtures/pymatgen-trajectory.json"] = {"tool": "pymatgen 2022.11.7", "call": "Trajectory.from_dict(json.load(f)); t.get_structure(k)",
+    "frames": len(tr), "species": [x.specie.symbol for x in tr.get_structure(0)],
+    "cart": [tr.get_structure(k).cart_coords.tolist() for k in range(len(tr))],
+    "matrix": [tr.get_structure(k).lattice.matrix.tolist() for k in range(len(tr))]}
+with open(os.path.join(FIXDIR, "pymatgen-structure.json")) as f:
+    ps = pymatgen.core.Structure.from_dict(json.load(f))
+out["fixtures/pymatgen-structure.json"] = {"tool": "pymatgen 2022.11.7", "call": "Structure.from_dict(json.load(f))",
+    "species": [x.specie.symbol for x in ps], "cart": ps.cart_coords.tolist(), "matrix": ps.lattice.matrix.tolist()}
+
 # Symbol-only CIFs (no operations listed) are expanded from the space-group symbol.
 FIX = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fixtures")
 for rel in ["structures/LiAlCl4_COD1004036.cif", "structures/NaAlCl4_COD1004043.cif", "structures/TiO2_rutile-fit_srreal.cif",
