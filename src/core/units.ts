@@ -7,12 +7,12 @@
  * conductivity mS/cm.
  */
 
-/** Boltzmann constant, eV/K (CODATA 2018, exact from the SI redefinition: k_B / e). */
-export const BOLTZMANN_EV_PER_K = 8.617333262e-5;
 /** Boltzmann constant, J/K (CODATA 2018, exact). */
 export const BOLTZMANN_J_PER_K = 1.380649e-23;
 /** Elementary charge, C (CODATA 2018, exact). */
 export const ELEMENTARY_CHARGE_C = 1.602176634e-19;
+/** Boltzmann constant, eV/K: k_B / e, both exact since the 2019 SI (8.617333262...e-5). */
+export const BOLTZMANN_EV_PER_K = BOLTZMANN_J_PER_K / ELEMENTARY_CHARGE_C;
 /** Avogadro constant, 1/mol (CODATA 2018, exact). */
 export const AVOGADRO_PER_MOL = 6.02214076e23;
 /** Atomic mass constant (1 amu), kg (CODATA 2018). */
