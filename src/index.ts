@@ -1,2 +1,3 @@
 export * from './core/index.js';
 export * from './io/index.js';
+export * from './analysis/index.js';

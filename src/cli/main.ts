@@ -5,6 +5,7 @@ import { Command, CommanderError } from 'commander';
 import { OligolyteError, OptionError, ParseError } from '../core/errors.js';
 import { registerConvert } from './convert.js';
 import { registerInfo } from './info.js';
+import { registerTransport } from './transport.js';
 
 /** Exit codes: 0 success, 1 input or physics error, 2 usage error. */
 export const buildProgram = (): Command => {
@@ -17,6 +18,7 @@ export const buildProgram = (): Command => {
     .showHelpAfterError('(run with --help for usage)');
   registerInfo(program);
   registerConvert(program);
+  registerTransport(program);
   return program;
 };
 

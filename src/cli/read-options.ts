@@ -8,7 +8,7 @@ export const addReadOptions = (cmd: Command): Command =>
   cmd
     .option('--from <format>', 'input format (default: from the file name and content)')
     .option('--type-map <map>', 'elements of LAMMPS types: "Li,Al,O,Cl" or "1=Li,2=Al"')
-    .option('--species <list>', 'element names for VASP 4 files without a species line: "Li,Al,O,Cl"')
+    .option('--elements <list>', 'element names for VASP 4 files without a species line: "Li,Al,O,Cl"')
     .option(
       '--topology <file>',
       'structure file giving the atoms (and cell) of an XTC, DCD or NPY trajectory',
@@ -31,7 +31,7 @@ export const addReadOptions = (cmd: Command): Command =>
 export interface RawReadOptions {
   from?: string;
   typeMap?: string;
-  species?: string;
+  elements?: string;
   topology?: string;
   lammpsUnits?: 'metal' | 'real';
   atomStyle?: 'atomic' | 'charge' | 'full';
@@ -90,7 +90,7 @@ export const toOpenOptions = async (o: RawReadOptions): Promise<OpenOptions> => 
   const out: OpenOptions = {};
   if (o.from) out.format = o.from;
   if (o.typeMap) out.typeMap = parseTypeMap(o.typeMap);
-  if (o.species) out.species = o.species.split(',').map((x) => x.trim());
+  if (o.elements) out.species = o.elements.split(',').map((x) => x.trim());
   if (o.lammpsUnits) out.lammpsUnits = o.lammpsUnits;
   if (o.atomStyle) out.atomStyle = o.atomStyle;
   if (o.npyCoordinates) out.npyCoordinates = o.npyCoordinates;

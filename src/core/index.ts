@@ -8,3 +8,4 @@ export * from './spacegroups/index.js';
 export * from './structure-props.js';
 export * from './topology.js';
 export * from './units.js';
+export * from './volumetric-grid.js';

@@ -77,7 +77,7 @@ export const readVaspHeader = async (r: LineReader, species?: readonly string[])
   } else if (species) {
     names = [...species];
     const bad = names.find((x) => !normaliseElementLabel(x));
-    if (bad !== undefined) throw new OptionError(`--species: "${bad}" is not an element symbol`);
+    if (bad !== undefined) throw new OptionError(`--elements: "${bad}" is not an element symbol`);
     if (names.length !== n)
       throw r.error(`${names.length} atom counts for the given species ${names.join(' ')}`);
   } else {
@@ -88,7 +88,7 @@ export const readVaspHeader = async (r: LineReader, species?: readonly string[])
       !fromComment.every((t) => normaliseElementLabel(t) === t.replace(/[^A-Za-z].*$/, ''))
     )
       throw r.error(
-        'a species names line (VASP 5+); for a VASP 4 file give the species (--species Li,Al,O,Cl)',
+        'a species names line (VASP 5+); for a VASP 4 file give the species (--elements Li,Al,O,Cl)',
         0,
       );
     names = fromComment;

@@ -1,0 +1,1 @@
+export * as transport from './transport/index.js';

@@ -1,0 +1,235 @@
+import { OptionError } from '../../core/errors.js';
+import type { Structure } from '../../core/frame.js';
+import type { VolumetricGrid } from '../../core/volumetric-grid.js';
+import { carrierCharge, havenRatio, nernstEinsteinFactor, scaleEstimate } from './conductivity.js';
+import { DensityGridAccumulator } from './density-grid.js';
+import { type CovarianceModel, type DiffusivityResult, type Estimate, fitDiffusivity } from './diffusivity.js';
+import { DisplacementRecorder, type Displacements } from './displacements.js';
+import { type MsdResult, computeMsd, statisticsLags } from './msd.js';
+import { type PymatgenResult, type PymatgenSmoothing, pymatgenDiffusionAnalysis } from './pymatgen-compat.js';
+
+/** Everything one transport analysis of one run needs; times in fs unless the name says ps. */
+export interface TransportOptions {
+  /** Element whose transport is analysed ('Li'). */
+  species: string;
+  /** Run temperature (K); default: from the file (VASP TEBEG, pymatgen JSON). */
+  temperatureK?: number;
+  /** Integrator time step (fs); with `frameStep`, sets the time between frames. Default: the file's frame times. */
+  timeStepFs?: number;
+  /** Integrator steps between stored frames (default 1). */
+  frameStep?: number;
+  /** Fit window (ps); the start defaults to 10 % of the run (see DiffusivityResult.fitStartDefaulted). */
+  fitStartPs?: number;
+  fitEndPs?: number;
+  /** Axes for the MSD and D = slope / (2d): [0,1,2] (default), [0,1] for the xy plane, ... */
+  axes?: number[];
+  /** Carrier charge (e); default from the element (Li, Na, K: +1). */
+  charge?: number;
+  /** 'auto' (default): as the frames say; true / false to override (see DisplacementOptions). */
+  unwrapped?: 'auto' | boolean;
+  /** Number of statistics lags (default 100). */
+  lags?: number;
+  origins?: 'all' | 'auto';
+  covariance?: CovarianceModel;
+  /** Also compute pymatgen-analysis-diffusion's numbers. */
+  compat?: { smoothed: PymatgenSmoothing; minObs?: number; avgNsteps?: number };
+  /** Probability density grid of the species, spacing in A. */
+  densityGridSpacingA?: number;
+  /** Progress: (phase, done, total). */
+  onProgress?: (phase: 'frames' | 'msd', done: number, total: number) => void;
+}
+
+export interface TransportResult {
+  species: string;
+  carriers: number;
+  charge: number;
+  temperatureK: number;
+  temperatureFrom: 'option' | 'file';
+  frames: number;
+  frameIntervalFs: number;
+  frameIntervalFrom: 'option' | 'file times' | 'file time step';
+  durationPs: number;
+  /** Mean cell volume over the frames (A^3). */
+  volumeA3: number;
+  frameworkAtoms: number;
+  driftCorrected: boolean;
+  /** 'input' when positions came unwrapped, 'minimum image' when unwrapped here. */
+  unwrapping: 'input' | 'minimum image';
+  statisticsLags: number;
+  allOrigins: boolean;
+  covariance: CovarianceModel;
+  diffusivity: DiffusivityResult;
+  conductivity: {
+    /** Nernst-Einstein sigma from the tracer D (mS/cm). */
+    nernstEinsteinMsPerCm: Estimate;
+    /** From the collective (charge) MSD (mS/cm). */
+    chargeMsdMsPerCm: Estimate;
+    havenRatio: Estimate;
+    /** mS/cm per cm^2/s at this temperature and density. */
+    factor: number;
+  };
+  pymatgen?: PymatgenResult & {
+    conductivityMsPerCm: number;
+    conductivityStdMsPerCm: number;
+    chargeConductivityMsPerCm: number;
+    havenRatio: number;
+  };
+  notes: string[];
+}
+
+export interface TransportRun {
+  result: TransportResult;
+  msd: MsdResult;
+  displacements: Displacements;
+  density?: VolumetricGrid;
+  /** First frame, for writing density files with the structure. */
+  first: Structure;
+}
+
+/** Stream a run's frames through the unwrapper (and density grid), then fit D, sigma and the Haven ratio. */
+export const analyseTransport = async (
+  frames: AsyncIterable<Structure>,
+  options: TransportOptions,
+): Promise<TransportRun> => {
+  let recorder: DisplacementRecorder | undefined;
+  let grid: DensityGridAccumulator | undefined;
+  let first: Structure | undefined;
+  let count = 0;
+  const notes: string[] = [];
+  for await (const s of frames) {
+    if (!first) {
+      first = s;
+      const selected = s.topology.indicesOf(options.species);
+      if (selected.length === 0)
+        throw new OptionError(
+          `no ${options.species} atoms in the run (it has ${s.topology.elements.join(', ')})`,
+        );
+      recorder = new DisplacementRecorder(s.topology.natoms, {
+        selected,
+        unwrapped: options.unwrapped ?? 'auto',
+      });
+      if (options.densityGridSpacingA !== undefined) {
+        if (!s.frame.lattice) throw new OptionError('a density grid needs a periodic cell');
+        grid = new DensityGridAccumulator(s.frame.lattice, options.densityGridSpacingA, recorder.selected);
+      }
+    } else if (s.topology.natoms !== first.topology.natoms)
+      throw new OptionError(`frame ${count} has ${s.topology.natoms} atoms; the first had ${first.topology.natoms}`);
+    recorder!.push(s.frame);
+    grid?.push(s.frame);
+    count++;
+    if (count % 256 === 0) options.onProgress?.('frames', count, 0);
+  }
+  if (!first || !recorder) throw new OptionError('the run has no frames');
+  if (count < 3) throw new OptionError(`the run has ${count} frame(s); an MSD fit needs many more`);
+  const d = recorder.result();
+
+  // Time between frames: the option, else the file's frame times, else its integrator step.
+  let frameIntervalFs: number;
+  let frameIntervalFrom: TransportResult['frameIntervalFrom'];
+  const frameStep = options.frameStep ?? 1;
+  if (!(Number.isInteger(frameStep) && frameStep >= 1))
+    throw new OptionError(`--frame-step must be a whole number >= 1, got ${frameStep}`);
+  if (options.timeStepFs !== undefined) {
+    if (!(options.timeStepFs > 0)) throw new OptionError(`--time-step must be positive, got ${options.timeStepFs}`);
+    frameIntervalFs = options.timeStepFs * frameStep;
+    frameIntervalFrom = 'option';
+  } else if (Number.isFinite(d.timesFs[0]) && Number.isFinite(d.timesFs[1])) {
+    frameIntervalFs = d.timesFs[1] - d.timesFs[0];
+    const t = d.timesFs;
+    for (let k = 1; k < t.length; k++) {
+      const gap = t[k] - t[k - 1];
+      if (!(Math.abs(gap - frameIntervalFs) <= 1e-6 * Math.abs(frameIntervalFs) + 1e-9))
+        throw new OptionError(
+          `frames are not evenly spaced in time: frame ${k} is ${gap} fs after frame ${k - 1}, not ${frameIntervalFs} fs`,
+        );
+    }
+    frameIntervalFrom = 'file times';
+  } else if (first.run?.timeStepFs) {
+    frameIntervalFs = first.run.timeStepFs * frameStep;
+    frameIntervalFrom = 'file time step';
+    if (options.frameStep === undefined)
+      notes.push(
+        `time between frames taken as the integrator step ${first.run.timeStepFs} fs (give --frame-step if frames were saved less often)`,
+      );
+  } else
+    throw new OptionError('the file does not say how far apart its frames are: give --time-step (and --frame-step)');
+  if (!(frameIntervalFs > 0)) throw new OptionError(`the time between frames is ${frameIntervalFs} fs`);
+
+  const temperatureK = options.temperatureK ?? first.run?.temperatureK;
+  if (temperatureK === undefined) throw new OptionError('the file does not give the temperature: give --temperature');
+  if (first.run?.temperatureEndK !== undefined && first.run.temperatureEndK !== first.run.temperatureK)
+    notes.push(
+      `the thermostat ran from ${first.run.temperatureK} to ${first.run.temperatureEndK} K; ${temperatureK} K is used`,
+    );
+  const charge = options.charge ?? carrierCharge(options.species);
+  let volume = 0;
+  let nv = 0;
+  for (const v of d.volumesA3)
+    if (Number.isFinite(v)) {
+      volume += v;
+      nv++;
+    }
+  if (nv === 0) throw new OptionError('no frame has a cell: the conductivity needs a volume');
+  volume /= nv;
+
+  if (!d.driftCorrected) notes.push('no framework atoms: the displacements are not drift-corrected');
+  const lags = statisticsLags(count, options.lags ?? 100);
+  const msd = computeMsd(d, {
+    axes: options.axes,
+    statisticsLags: lags,
+    origins: options.origins,
+    charges: new Float64Array(d.atoms).fill(charge),
+    onProgress: (a, b) => options.onProgress?.('msd', a, b),
+  });
+  const diffusivity = fitDiffusivity(msd, {
+    frameIntervalFs,
+    fitStartPs: options.fitStartPs,
+    fitEndPs: options.fitEndPs,
+    covariance: options.covariance,
+  });
+  if (!msd.allOrigins)
+    notes.push('long run: the variance of each lag is estimated from origins spaced lag/8 apart (see docs)');
+  // sigma_NE = n z^2 e^2 D / (k_B T); the charge MSD already carries z^2, so it takes the z = 1 factor.
+  const factor1 = nernstEinsteinFactor(d.atoms, volume, temperatureK, 1);
+  const ne = scaleEstimate(diffusivity.glsCm2PerS, factor1 * charge * charge);
+  const chargeSigma = scaleEstimate(diffusivity.collectiveCm2PerS, factor1);
+  const result: TransportResult = {
+    species: options.species,
+    carriers: d.atoms,
+    charge,
+    temperatureK,
+    temperatureFrom: options.temperatureK !== undefined ? 'option' : 'file',
+    frames: count,
+    frameIntervalFs,
+    frameIntervalFrom,
+    durationPs: ((count - 1) * frameIntervalFs) / 1000,
+    volumeA3: volume,
+    frameworkAtoms: recorder.framework.length,
+    driftCorrected: d.driftCorrected,
+    unwrapping: d.unwrappedHere ? 'minimum image' : 'input',
+    statisticsLags: lags.length,
+    allOrigins: msd.allOrigins,
+    covariance: options.covariance ?? 'random-walk',
+    diffusivity,
+    conductivity: {
+      nernstEinsteinMsPerCm: ne,
+      chargeMsdMsPerCm: chargeSigma,
+      havenRatio: havenRatio(ne, chargeSigma),
+      factor: factor1 * charge * charge,
+    },
+    notes: [...notes, ...diffusivity.notes],
+  };
+  if (options.compat) {
+    const p = pymatgenDiffusionAnalysis(d, { frameIntervalFs, ...options.compat });
+    // pymatgen's conversion factor uses the first structure's volume.
+    const f = nernstEinsteinFactor(d.atoms, first.frame.lattice!.volume, temperatureK, charge);
+    result.pymatgen = {
+      ...p,
+      conductivityMsPerCm: p.diffusivity * f,
+      conductivityStdMsPerCm: p.diffusivityStd * f,
+      chargeConductivityMsPerCm: p.chargeDiffusivity * f,
+      havenRatio: p.diffusivity / p.chargeDiffusivity,
+    };
+  }
+  return { result, msd, displacements: d, density: grid?.result(), first };
+};

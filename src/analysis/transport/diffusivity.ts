@@ -1,0 +1,242 @@
+import { Matrix } from 'ml-matrix';
+import { OptionError } from '../../core/errors.js';
+import { A2_PER_FS_IN_CM2_PER_S } from '../../core/units.js';
+import { type LineFit, glsLine, olsLine, reconditionCovariance } from './line-fit.js';
+import { randomWalkMsdCovariance } from './random-walk-covariance.js';
+import type { LagStatistics, MsdResult } from './msd.js';
+
+/** Two-sided 95 % quantile of the standard normal distribution. */
+export const Z95 = 1.959963984540054;
+
+/** An estimate with its standard deviation and 95 % interval (same unit as the value). */
+export interface Estimate {
+  value: number;
+  std: number;
+  low95: number;
+  high95: number;
+}
+
+/** value +- 1.96 std, the lower end floored at `floor` (a diffusivity cannot be negative). */
+export const estimate = (value: number, std: number, floor = Number.NEGATIVE_INFINITY): Estimate => ({
+  value,
+  std,
+  low95: Math.max(floor, value - Z95 * std),
+  high95: value + Z95 * std,
+});
+
+export interface DiffusivityOptions {
+  /** Time between stored frames, fs. */
+  frameIntervalFs: number;
+  /** Start of the fit window, ps. Default: 10 % of the run's duration (`fitStartDefaulted` says so). */
+  fitStartPs?: number;
+  /** End of the fit window, ps. Default: the largest statistics lag. */
+  fitEndPs?: number;
+  /** The covariance of the MSD across lags (default 'random-walk'; see CovarianceModel). */
+  covariance?: CovarianceModel;
+}
+
+export interface DiffusivityResult {
+  /** Dimensionality d of D = slope / (2 d). */
+  dimensions: number;
+  fitStartPs: number;
+  fitEndPs: number;
+  /** True when the fit start was not given and the default (10 % of the run) was used. */
+  fitStartDefaulted: boolean;
+  /** Ordinary least squares on the MSD at every lag in the window (cm^2/s); no meaningful error bar. */
+  olsCm2PerS: number;
+  /** Generalised least squares with the kinisi covariance (cm^2/s). */
+  glsCm2PerS: Estimate;
+  /** The GLS intercept of the MSD line (A^2): the ballistic / vibrational offset. */
+  interceptA2: Estimate;
+  /** Number of statistics lags in the window. */
+  glsPoints: number;
+  /** Per Cartesian axis, GLS, d = 1 (cm^2/s). */
+  axisCm2PerS: [Estimate, Estimate, Estimate];
+  /** From the collective MSD per ion (cm^2/s); charges included. */
+  collectiveCm2PerS: Estimate;
+  /** True when any covariance had to be reconditioned to be positive definite. */
+  covarianceAdjusted: boolean;
+  notes: string[];
+}
+
+/**
+ * The covariance of the MSD across the lags of the fit window.
+ * - 'random-walk' (default): the exact covariance of the all-origins MSD of a Gaussian random
+ *   walk over this run's length (randomWalkMsdCovariance), scaled by the fitted step variance and by
+ *   the observed excess of var(s) over its Gaussian value 2 mean(s)^2 / d (hopping, non-Gaussian
+ *   motion has larger fluctuations), divided by the number of atoms. Calibrated: random walks give
+ *   intervals that contain the true D at their nominal rate (test/analysis/transport-calibration).
+ * - 'kinisi': kinisi's approximation, Sigma_ij = var(s_i) / n_o(j) for lag_i <= lag_j with
+ *   n_o = atoms x m_max / m, from the sampled var(s). It treats neighbouring lags as far less
+ *   correlated than they are and so overstates the uncertainty of the slope several-fold on random
+ *   walks; kept to reproduce kinisi-style numbers.
+ */
+export type CovarianceModel = 'random-walk' | 'kinisi';
+
+interface GlsInput {
+  lagsFrames: Int32Array;
+  frameIntervalFs: number;
+  frames: number;
+  mean: Float64Array;
+  variance: Float64Array;
+  /** Independent particles (atoms; 1 for the collective MSD). */
+  particles: number;
+  independent: Float64Array;
+  /** Axes summed in this MSD. */
+  dims: number;
+}
+
+/** Fit MSD = m t + c over the statistics lags in a window by generalised least squares. */
+const glsFit = (
+  g: GlsInput,
+  window: number[],
+  model: CovarianceModel,
+): { fit: LineFit; adjusted: boolean; note?: string } => {
+  // A lag with fewer than two windows (the collective MSD near the end of the run) has no variance.
+  const indices = window.filter((j) => Number.isFinite(g.variance[j]) && g.variance[j] > 0 && g.mean[j] > 0);
+  if (indices.length < 3)
+    throw new OptionError('fewer than 3 lags in the fit window have a variance; widen the window');
+  const x = indices.map((j) => g.lagsFrames[j] * g.frameIntervalFs);
+  const y = indices.map((j) => g.mean[j]);
+  if (model === 'random-walk') {
+    const C = randomWalkMsdCovariance(
+      g.frames,
+      indices.map((j) => g.lagsFrames[j]),
+    );
+    // The slope does not depend on the scale of the covariance; fit with the unit-step shape first.
+    const unit = glsLine(x, y, reconditionCovariance(C).matrix);
+    let note: string | undefined;
+    // Step variance per axis per frame: slope = d sigma^2 / dt.
+    let sigma2 = (unit.slope * g.frameIntervalFs) / g.dims;
+    if (!(sigma2 > 0)) {
+      // No positive slope: take the scale from the level of the MSD instead (conservative).
+      sigma2 = indices.reduce((s, j) => s + g.mean[j] / (g.dims * g.lagsFrames[j]), 0) / indices.length;
+      note = 'the slope is not positive; its uncertainty is scaled from the level of the MSD';
+    }
+    let excess = 0;
+    for (const j of indices) excess += g.variance[j] / (g.mean[j] * g.mean[j]);
+    excess = Math.max(1, excess / indices.length / (2 / g.dims));
+    const scale = (g.dims * sigma2 * sigma2 * excess) / g.particles;
+    return {
+      fit: {
+        ...unit,
+        slopeStd: unit.slopeStd * Math.sqrt(scale),
+        interceptStd: unit.interceptStd * Math.sqrt(scale),
+        covariance: unit.covariance * scale,
+      },
+      adjusted: false,
+      note,
+    };
+  }
+  // kinisi: Sigma_ij = var(s_i) / n_o(j) for lag_i <= lag_j, from the sampled variances; when sampling
+  // noise makes it indefinite, the nearest positive-definite matrix (as kinisi does).
+  const v = indices.map((j) => g.variance[j]);
+  const S = Matrix.zeros(v.length, v.length);
+  for (let a = 0; a < v.length; a++)
+    for (let b = a; b < v.length; b++) {
+      const c = v[a] / g.independent[indices[b]];
+      S.set(a, b, c);
+      S.set(b, a, c);
+    }
+  const r = reconditionCovariance(S);
+  return { fit: glsLine(x, y, r.matrix), adjusted: r.adjusted };
+};
+
+/** D from the MSDs: OLS over every lag of the window, GLS with the kinisi covariance, per axis and collective. */
+export const fitDiffusivity = (msd: MsdResult, options: DiffusivityOptions): DiffusivityResult => {
+  const dtFs = options.frameIntervalFs;
+  if (!(dtFs > 0)) throw new OptionError(`the time between frames must be positive, got ${dtFs} fs`);
+  const T = msd.frames;
+  const notes: string[] = [];
+  const runPs = ((T - 1) * dtFs) / 1000;
+  const stats = msd.tracerStats;
+  const lagsFs = Float64Array.from(stats.lags, (m) => m * dtFs);
+  const fitStartDefaulted = options.fitStartPs === undefined;
+  const fitStartPs = options.fitStartPs ?? 0.1 * runPs;
+  const fitEndPs = options.fitEndPs ?? lagsFs[lagsFs.length - 1] / 1000;
+  if (!(fitStartPs >= 0)) throw new OptionError(`--fit-start must be >= 0 ps, got ${fitStartPs}`);
+  if (!(fitEndPs > fitStartPs))
+    throw new OptionError(`the fit window ${fitStartPs}..${fitEndPs} ps is empty (the run is ${runPs} ps)`);
+  if (fitStartPs >= runPs) throw new OptionError(`--fit-start ${fitStartPs} ps is beyond the run (${runPs} ps)`);
+  if (fitStartDefaulted)
+    notes.push(
+      `fit start not given: used 10 % of the run (${fitStartPs.toPrecision(4)} ps); check the MSD is linear from there`,
+    );
+
+  const indices: number[] = [];
+  for (let j = 0; j < lagsFs.length; j++) {
+    const ps = lagsFs[j] / 1000;
+    if (ps >= fitStartPs - 1e-12 && ps <= fitEndPs + 1e-12) indices.push(j);
+  }
+  if (indices.length < 3)
+    throw new OptionError(
+      `only ${indices.length} statistics lag(s) fall in the fit window ${fitStartPs}..${fitEndPs} ps; widen it or use more lags`,
+    );
+
+  // OLS on the FFT MSD at every lag in the window.
+  const x: number[] = [];
+  const y: number[] = [];
+  for (let m = 1; m < T; m++) {
+    const ps = (m * dtFs) / 1000;
+    if (ps >= fitStartPs - 1e-12 && ps <= fitEndPs + 1e-12) {
+      x.push(m * dtFs);
+      y.push(msd.tracer.total[m]);
+    }
+  }
+  const d = msd.axes.length;
+  const toD = (slopeA2PerFs: number, dims: number) => (slopeA2PerFs / (2 * dims)) * A2_PER_FS_IN_CM2_PER_S;
+  const ols = olsLine(x, y);
+
+  let adjusted = false;
+  const model = options.covariance ?? 'random-walk';
+  const gls = (mean: Float64Array, variance: Float64Array, st: LagStatistics, particles: number, dims: number) => {
+    const r = glsFit(
+      {
+        lagsFrames: st.lags,
+        frameIntervalFs: dtFs,
+        frames: T,
+        mean,
+        variance,
+        particles,
+        independent: st.independent,
+        dims,
+      },
+      indices,
+      model,
+    );
+    adjusted ||= r.adjusted;
+    if (r.note && !notes.includes(r.note)) notes.push(r.note);
+    return r.fit;
+  };
+  const atoms = stats.independent[stats.independent.length - 1];
+  const total = gls(stats.mean.total, stats.variance.total, stats, atoms, d);
+  const asEstimate = (fit: LineFit, dims: number) =>
+    estimate(toD(fit.slope, dims), toD(fit.slopeStd, dims), 0);
+  const axis = [0, 1, 2].map((a) =>
+    asEstimate(gls(stats.mean.axis[a], stats.variance.axis[a], stats, atoms, 1), 1),
+  ) as [Estimate, Estimate, Estimate];
+  const cs = msd.collectiveStats;
+  const collective = asEstimate(gls(cs.mean.total, cs.variance.total, cs, 1, d), d);
+  if (adjusted) notes.push('a covariance matrix was not positive definite and was reconditioned');
+  if (total.slope < 0) notes.push('the fitted MSD slope is negative: no diffusion is resolved in this window');
+  // Under a straight-line MSD both estimates target the same slope; a gap of more than 2 GLS
+  // standard deviations means the MSD bends inside the window (sub-diffusive start, poor statistics).
+  if (Math.abs(ols.slope - total.slope) > 2 * total.slopeStd)
+    notes.push(
+      'OLS and GLS slopes differ by more than 2 standard deviations: the MSD is not straight in the fit window; consider a later --fit-start',
+    );
+  return {
+    dimensions: d,
+    fitStartPs,
+    fitEndPs,
+    fitStartDefaulted,
+    olsCm2PerS: toD(ols.slope, d),
+    glsCm2PerS: asEstimate(total, d),
+    interceptA2: estimate(total.intercept, total.interceptStd),
+    glsPoints: indices.length,
+    axisCm2PerS: axis,
+    collectiveCm2PerS: collective,
+    covarianceAdjusted: adjusted,
+    notes,
+  };
+};

@@ -1,0 +1,311 @@
+import FFT from 'fft.js';
+import { OptionError } from '../../core/errors.js';
+import type { Displacements } from './displacements.js';
+
+/**
+ * Mean squared displacements over all time origins, and their sampling statistics.
+ *
+ * The MSD at every lag m uses the FFT algorithm (Kneller et al., Comput. Phys. Commun. 91, 191
+ * (1995); as MDAnalysis EinsteinMSD and tidynamics): for one coordinate x(0..T-1),
+ *   MSD(m) = [sum_{k=0}^{T-m-1} (x(k)^2 + x(k+m)^2) - 2 sum_k x(k) x(k+m)] / (T - m),
+ * the autocorrelation sum_k x(k) x(k+m) from the power spectrum of x zero-padded to >= 2T. The
+ * spectra of all atoms are summed before one inverse transform per axis, so the cost is one real
+ * FFT per atom and axis. Everything is double precision.
+ *
+ * The statistics (kinisi's estimator, McCluskey et al., J. Chem. Theory Comput. 2024) are taken at
+ * a smaller grid of "statistics lags": at lag m the squared displacements s = |r(t+m) - r(t)|^2
+ * of every atom and time origin are pooled; their mean, sample variance (ddof = 1) and the number
+ * of independent windows n_o(m) = atoms x m_max / m give the variance of the MSD, var(s) / n_o.
+ * The fourth moment needed there cannot come from one FFT, so these lags are summed directly.
+ */
+
+/** Cartesian axes the total MSD is summed over: [0,1,2] for 3D, [0,1] for the xy plane, ... */
+export type Axes = readonly number[];
+
+export interface MsdOptions {
+  /** Axes summed in the total (default [0, 1, 2]); per-axis curves are always computed. */
+  axes?: Axes;
+  /** Charge of each selected atom (e) for the collective (charge) MSD; default all +1. */
+  charges?: ArrayLike<number>;
+  /** Lags (frames, ascending, >= 1) at which to collect statistics; default statisticsLags(T). */
+  statisticsLags?: ArrayLike<number>;
+  /**
+   * Time origins used for the statistics: 'all' (every origin, exact), or 'auto' (default): every
+   * origin while atoms x sum_m (T - m) <= 5e7 window evaluations, else origins spaced
+   * max(1, floor(m / 8)) apart at lag m. Windows that start less than m/8 apart overlap by more
+   * than 7/8 and add almost no information to a variance estimate.
+   */
+  origins?: 'all' | 'auto';
+  /** Called with (atoms done, atoms) as the computation goes on. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** MSD curves at every lag 0..T-1 (A^2). */
+export interface MsdCurves {
+  /** Per Cartesian axis. */
+  axis: [Float64Array, Float64Array, Float64Array];
+  /** Sum over the chosen axes. */
+  total: Float64Array;
+}
+
+/** Pooled statistics of squared displacements at the statistics lags. */
+export interface LagStatistics {
+  /** Lags, frames. */
+  lags: Int32Array;
+  /** Mean of s (the MSD), per axis and total (A^2). */
+  mean: { axis: [Float64Array, Float64Array, Float64Array]; total: Float64Array };
+  /** Sample variance of s (ddof = 1), per axis and total (A^4). */
+  variance: { axis: [Float64Array, Float64Array, Float64Array]; total: Float64Array };
+  /** Number of s values pooled at each lag. */
+  samples: Float64Array;
+  /** Independent windows n_o(m) = particles x m_max / m (kinisi). */
+  independent: Float64Array;
+  /** Non-Gaussian parameter alpha_2 = d <r^4> / ((d + 2) <r^2>^2) - 1 over the chosen axes. */
+  nonGaussian: Float64Array;
+}
+
+export interface MsdResult {
+  frames: number;
+  axes: Axes;
+  /** Tracer MSD averaged over the selected atoms. */
+  tracer: MsdCurves;
+  /** Collective MSD per ion: < |sum_i q_i dr_i(m)|^2 > / N (A^2 e^2). */
+  collective: MsdCurves;
+  tracerStats: LagStatistics;
+  collectiveStats: LagStatistics;
+  /** True when the statistics used every time origin. */
+  allOrigins: boolean;
+}
+
+/** kinisi's default lag grid: 100 lags spaced linearly from 1 frame to T - 1 frames (duplicates removed). */
+export const statisticsLags = (frames: number, count = 100): Int32Array => {
+  if (frames < 2) throw new OptionError(`at least 2 frames are needed for an MSD, got ${frames}`);
+  const max = frames - 1;
+  const out = new Set<number>();
+  for (let j = 0; j < count; j++) out.add(Math.max(1, Math.round(1 + ((max - 1) * j) / Math.max(1, count - 1))));
+  return Int32Array.from([...out].sort((a, b) => a - b));
+};
+
+/** Power-spectrum accumulator for the FFT MSD of one axis (summed over particles). */
+class FftMsdAccumulator {
+  private readonly power: Float64Array;
+  /** sum over particles of sum_{k<T-m} x(k)^2 + sum_{k>=m} x(k)^2, by lag m. */
+  private readonly squares: Float64Array;
+  private readonly prefix: Float64Array;
+  particles = 0;
+
+  constructor(
+    private readonly fft: FFT,
+    private readonly padded: Float64Array,
+    private readonly spectrum: Float64Array,
+    private readonly frames: number,
+  ) {
+    this.power = new Float64Array(fft.size / 2 + 1);
+    this.squares = new Float64Array(frames);
+    this.prefix = new Float64Array(frames + 1);
+  }
+
+  add(x: Float64Array): void {
+    const T = this.frames;
+    const pad = this.padded;
+    pad.set(x);
+    pad.fill(0, T);
+    this.fft.realTransform(this.spectrum, pad);
+    const s = this.spectrum;
+    const p = this.power;
+    for (let k = 0; k < p.length; k++) p[k] += s[2 * k] * s[2 * k] + s[2 * k + 1] * s[2 * k + 1];
+    const pre = this.prefix;
+    pre[0] = 0;
+    for (let k = 0; k < T; k++) pre[k + 1] = pre[k] + x[k] * x[k];
+    const q = this.squares;
+    for (let m = 0; m < T; m++) q[m] += pre[T - m] + (pre[T] - pre[m]);
+    this.particles++;
+  }
+
+  /** MSD(m) for m = 0..T-1, averaged over the particles added. */
+  msd(): Float64Array {
+    const L = this.fft.size;
+    const T = this.frames;
+    const full = new Float64Array(2 * L);
+    const p = this.power;
+    for (let k = 0; k < L; k++) full[2 * k] = p[k <= L / 2 ? k : L - k];
+    const ac = new Float64Array(2 * L);
+    this.fft.inverseTransform(ac, full);
+    const out = new Float64Array(T);
+    for (let m = 0; m < T; m++) out[m] = (this.squares[m] - 2 * ac[2 * m]) / ((T - m) * this.particles);
+    out[0] = 0;
+    return out;
+  }
+}
+
+/** Direct accumulation of s and s^2 at the statistics lags (per axis and over the chosen axes). */
+class LagMomentAccumulator {
+  readonly sum: Float64Array[];
+  readonly sumSq: Float64Array[];
+  readonly sumTotal: Float64Array;
+  readonly sumTotalSq: Float64Array;
+  readonly samples: Float64Array;
+
+  constructor(
+    private readonly lags: Int32Array,
+    private readonly axes: Axes,
+    private readonly stride: (m: number) => number,
+  ) {
+    const L = lags.length;
+    this.sum = [0, 1, 2].map(() => new Float64Array(L));
+    this.sumSq = [0, 1, 2].map(() => new Float64Array(L));
+    this.sumTotal = new Float64Array(L);
+    this.sumTotalSq = new Float64Array(L);
+    this.samples = new Float64Array(L);
+  }
+
+  add(x: Float64Array, y: Float64Array, z: Float64Array): void {
+    const T = x.length;
+    const wx = this.axes.includes(0) ? 1 : 0;
+    const wy = this.axes.includes(1) ? 1 : 0;
+    const wz = this.axes.includes(2) ? 1 : 0;
+    for (let j = 0; j < this.lags.length; j++) {
+      const m = this.lags[j];
+      const step = this.stride(m);
+      let a = 0;
+      let a2 = 0;
+      let b = 0;
+      let b2 = 0;
+      let c = 0;
+      let c2 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let n = 0;
+      for (let k = 0; k + m < T; k += step) {
+        const dx = x[k + m] - x[k];
+        const dy = y[k + m] - y[k];
+        const dz = z[k + m] - z[k];
+        const qx = dx * dx;
+        const qy = dy * dy;
+        const qz = dz * dz;
+        a += qx;
+        a2 += qx * qx;
+        b += qy;
+        b2 += qy * qy;
+        c += qz;
+        c2 += qz * qz;
+        const s = wx * qx + wy * qy + wz * qz;
+        s1 += s;
+        s2 += s * s;
+        n++;
+      }
+      this.sum[0][j] += a;
+      this.sumSq[0][j] += a2;
+      this.sum[1][j] += b;
+      this.sumSq[1][j] += b2;
+      this.sum[2][j] += c;
+      this.sumSq[2][j] += c2;
+      this.sumTotal[j] += s1;
+      this.sumTotalSq[j] += s2;
+      this.samples[j] += n;
+    }
+  }
+
+  result(particles: number, scale = 1): LagStatistics {
+    const L = this.lags.length;
+    const mMax = this.lags[L - 1];
+    const meanOf = (s: Float64Array) => Float64Array.from(s, (v, j) => (v / this.samples[j]) * scale);
+    // Sample variance (ddof = 1) from the sums: (sum s^2 - (sum s)^2 / n) / (n - 1).
+    const varOf = (s: Float64Array, s2: Float64Array) =>
+      Float64Array.from(s, (v, j) => {
+        const n = this.samples[j];
+        return n > 1 ? (Math.max(0, s2[j] - (v * v) / n) / (n - 1)) * scale * scale : Number.NaN;
+      });
+    const d = this.axes.length;
+    const nonGaussian = Float64Array.from(this.sumTotal, (v, j) => {
+      const n = this.samples[j];
+      const r2 = v / n;
+      const r4 = this.sumTotalSq[j] / n;
+      return (d * r4) / ((d + 2) * r2 * r2) - 1;
+    });
+    return {
+      lags: this.lags,
+      mean: {
+        axis: [meanOf(this.sum[0]), meanOf(this.sum[1]), meanOf(this.sum[2])],
+        total: meanOf(this.sumTotal),
+      },
+      variance: {
+        axis: [
+          varOf(this.sum[0], this.sumSq[0]),
+          varOf(this.sum[1], this.sumSq[1]),
+          varOf(this.sum[2], this.sumSq[2]),
+        ],
+        total: varOf(this.sumTotal, this.sumTotalSq),
+      },
+      samples: this.samples,
+      independent: Float64Array.from(this.lags, (m) => (particles * mMax) / m),
+      nonGaussian,
+    };
+  }
+}
+
+const WINDOW_BUDGET = 5e7;
+
+/** Tracer and collective MSDs of the selected atoms, at every lag and with statistics. */
+export const computeMsd = (d: Displacements, options: MsdOptions = {}): MsdResult => {
+  const T = d.frames;
+  const N = d.atoms;
+  const axes = options.axes ?? [0, 1, 2];
+  if (axes.length === 0 || axes.some((a) => a !== 0 && a !== 1 && a !== 2) || new Set(axes).size !== axes.length)
+    throw new OptionError(`axes must be distinct values of 0, 1, 2; got [${axes.join(', ')}]`);
+  const lags = Int32Array.from(options.statisticsLags ?? statisticsLags(T));
+  if (lags.length === 0) throw new OptionError('no statistics lags');
+  for (let j = 0; j < lags.length; j++)
+    if (!(lags[j] >= 1 && lags[j] < T) || (j > 0 && lags[j] <= lags[j - 1]))
+      throw new OptionError(`statistics lags must be ascending whole numbers in 1..${T - 1}`);
+  const charges = options.charges;
+  if (charges && charges.length !== N) throw new OptionError(`${charges.length} charges for ${N} atoms`);
+
+  let work = 0;
+  for (const m of lags) work += T - m;
+  const allOrigins = options.origins === 'all' || N * work <= WINDOW_BUDGET;
+  const stride = allOrigins ? () => 1 : (m: number) => Math.max(1, Math.floor(m / 8));
+
+  let size = 4;
+  while (size < 2 * T) size *= 2;
+  const fft = new FFT(size);
+  const padded = new Float64Array(size);
+  const spectrum = new Float64Array(2 * size);
+  const tracerAcc = [0, 1, 2].map(() => new FftMsdAccumulator(fft, padded, spectrum, T));
+  const moments = new LagMomentAccumulator(lags, axes, stride);
+  const series = [new Float64Array(T), new Float64Array(T), new Float64Array(T)];
+  const collective = [new Float64Array(T), new Float64Array(T), new Float64Array(T)];
+  for (let i = 0; i < N; i++) {
+    const q = charges ? charges[i] : 1;
+    for (let a = 0; a < 3; a++) {
+      const x = d.series(i, a, series[a]);
+      tracerAcc[a].add(x);
+      const c = collective[a];
+      for (let t = 0; t < T; t++) c[t] += q * x[t];
+    }
+    moments.add(series[0], series[1], series[2]);
+    options.onProgress?.(i + 1, N);
+  }
+  const curves = (acc: FftMsdAccumulator[], scale: number): MsdCurves => {
+    const axis = acc.map((x) => x.msd().map((v) => v * scale)) as [Float64Array, Float64Array, Float64Array];
+    const total = new Float64Array(T);
+    for (const a of axes) for (let m = 0; m < T; m++) total[m] += axis[a][m];
+    return { axis, total };
+  };
+
+  // The collective displacement is one particle; per ion: divide its MSD by N.
+  const collectiveAcc = [0, 1, 2].map(() => new FftMsdAccumulator(fft, padded, spectrum, T));
+  for (let a = 0; a < 3; a++) collectiveAcc[a].add(collective[a]);
+  const collectiveMoments = new LagMomentAccumulator(lags, axes, () => 1);
+  collectiveMoments.add(collective[0], collective[1], collective[2]);
+
+  return {
+    frames: T,
+    axes,
+    tracer: curves(tracerAcc, 1),
+    collective: curves(collectiveAcc, 1 / N),
+    tracerStats: moments.result(N),
+    collectiveStats: collectiveMoments.result(1, 1 / N),
+    allOrigins,
+  };
+};
