@@ -1,3 +1,3 @@
+export * from './analysis/index.js';
 export * from './core/index.js';
 export * from './io/index.js';
-export * from './analysis/index.js';

@@ -53,3 +53,32 @@ export const expectClose = (a: ArrayLike<number>, b: ArrayLike<number>, tol: num
   for (let i = 0; i < a.length; i++)
     expect(Math.abs(a[i] - b[i]), `index ${i}: ${a[i]} vs ${b[i]}`).toBeLessThanOrEqual(tol);
 };
+
+/** Seeded uniform random numbers in (0, 1) with 53-bit resolution (mulberry32 pairs): tests are reproducible. */
+export const seededRandom = (seed: number): (() => number) => {
+  let s = seed | 0;
+  const next = () => {
+    s = (s + 0x6d2b79f5) | 0;
+    let t = Math.imul(s ^ (s >>> 15), 1 | s);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return (t ^ (t >>> 14)) >>> 0;
+  };
+  return () => (next() * 2097152 + (next() >>> 11) + 0.5) / 9007199254740992;
+};
+
+/** Seeded standard normal deviates (Box-Muller). */
+export const seededGaussian = (seed: number): (() => number) => {
+  const u = seededRandom(seed);
+  let spare: number | undefined;
+  return () => {
+    if (spare !== undefined) {
+      const s = spare;
+      spare = undefined;
+      return s;
+    }
+    const r = Math.sqrt(-2 * Math.log(u()));
+    const phi = 2 * Math.PI * u();
+    spare = r * Math.sin(phi);
+    return r * Math.cos(phi);
+  };
+};

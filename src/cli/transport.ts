@@ -2,13 +2,13 @@ import { basename, extname } from 'node:path';
 import { type Command, Option } from 'commander';
 import {
   type ArrheniusFit,
-  type Estimate,
-  type TransportRun,
   analyseTransport,
+  type Estimate,
   extrapolate,
   fitArrhenius,
   fitArrheniusWeighted,
   nernstEinsteinFactor,
+  type TransportRun,
 } from '../analysis/transport/index.js';
 import { OptionError } from '../core/errors.js';
 import { detectFormat, readFrames } from '../io/registry.js';
@@ -61,14 +61,22 @@ export const registerTransport = (program: Command): void => {
       )
       .argument('<runs...>', 'trajectory files, one run (temperature) each')
       .option('--species <element>', 'mobile species', 'Li')
-      .option('--temperature <K>', 'run temperature(s), K: one value, or one per run "600,700,800" (default: from the file)')
+      .option(
+        '--temperature <K>',
+        'run temperature(s), K: one value, or one per run "600,700,800" (default: from the file)',
+      )
       .option('--time-step <fs>', 'integrator time step, fs (default: from the frame times in the file)')
       .option('--frame-step <n>', 'integrator steps between stored frames (default 1)')
-      .option('--fit-start <ps>', 'start of the MSD fit window, ps (default: 10 % of the run, with a warning)')
+      .option(
+        '--fit-start <ps>',
+        'start of the MSD fit window, ps (default: 10 % of the run, with a warning)',
+      )
       .option('--fit-end <ps>', 'end of the fit window, ps (default: the longest lag)')
       .option('--dims <axes>', 'axes of the MSD and of D = slope/(2d): xyz, xy, z, ...', 'xyz')
       .option('--charge <e>', 'carrier charge, e (default: +1 for Li, Na, K)')
-      .addOption(new Option('--compat <tool>', 'also compute a peer tool\'s numbers exactly').choices(['pymatgen']))
+      .addOption(
+        new Option('--compat <tool>', "also compute a peer tool's numbers exactly").choices(['pymatgen']),
+      )
       .addOption(
         new Option('--smoothed <mode>', 'with --compat pymatgen: DiffusionAnalyzer smoothed mode')
           .choices(['max', 'constant', 'none'])
@@ -76,9 +84,15 @@ export const registerTransport = (program: Command): void => {
       )
       .option('--min-obs <n>', 'with --compat pymatgen: min_obs for smoothed max', '30')
       .option('--avg-nsteps <n>', 'with --compat pymatgen: avg_nsteps for smoothed constant', '1000')
-      .option('--extrapolate <K>', 'Arrhenius extrapolation temperature, K (default 300 with two or more runs)')
+      .option(
+        '--extrapolate <K>',
+        'Arrhenius extrapolation temperature, K (default 300 with two or more runs)',
+      )
       .option('--density-grid <A>', 'probability density of the species on a grid of this spacing, A')
-      .option('--density-out <file>', 'density file: *.cube (Gaussian cube) or anything else (VASP CHGCAR style)')
+      .option(
+        '--density-out <file>',
+        'density file: *.cube (Gaussian cube) or anything else (VASP CHGCAR style)',
+      )
       .option('--json <file>', 'all numbers, with units and intervals, as JSON')
       .option('--csv <file>', 'MSD curves at every lag as CSV')
       .addOption(
@@ -88,7 +102,9 @@ export const registerTransport = (program: Command): void => {
       )
       .option('--lags <n>', 'number of lags for the statistics and the GLS fit', '100')
       .addOption(
-        new Option('--origins <which>', 'time origins for the MSD statistics').choices(['all', 'auto']).default('auto'),
+        new Option('--origins <which>', 'time origins for the MSD statistics')
+          .choices(['all', 'auto'])
+          .default('auto'),
       )
       .option('--unwrapped', 'positions are continuous (unwrapped) in every frame, whatever the file says')
       .option('--wrapped', 'positions are wrapped: always unwrap by the minimum image'),
@@ -149,12 +165,12 @@ export const registerTransport = (program: Command): void => {
       throw new OptionError('--extrapolate needs runs at two or more temperatures');
 
     process.stdout.write(summary(done, arrhenius));
-    for (const { run } of done)
-      for (const note of run.result.notes) process.stderr.write(`note: ${note}\n`);
+    for (const { run } of done) for (const note of run.result.notes) process.stderr.write(`note: ${note}\n`);
 
     if (o.densityOut)
       for (const { file, run } of done) {
-        const out = done.length === 1 ? o.densityOut : withSuffix(o.densityOut, basename(file).replace(/\W+/g, '_'));
+        const out =
+          done.length === 1 ? o.densityOut : withSuffix(o.densityOut, basename(file).replace(/\W+/g, '_'));
         if (/\.cube(\.gz)?$/i.test(out)) await writeCube(out, run.first, run.density!);
         else await writeChgcar(out, run.first, run.density!);
         process.stderr.write(`wrote the ${run.result.species} density to ${out}\n`);
@@ -186,10 +202,7 @@ interface ArrheniusSummary {
   extrapolation: { temperatureK: number; diffusivityCm2PerS: Estimate; conductivityMsPerCm: Estimate };
 }
 
-const arrheniusOf = (
-  runs: { run: TransportRun }[],
-  temperatureK: number,
-): ArrheniusSummary => {
+const arrheniusOf = (runs: { run: TransportRun }[], temperatureK: number): ArrheniusSummary => {
   const T = runs.map((r) => r.run.result.temperatureK);
   const D = runs.map((r) => r.run.result.diffusivity.glsCm2PerS.value);
   const S = runs.map((r) => r.run.result.diffusivity.glsCm2PerS.std);
@@ -220,9 +233,13 @@ const g = (v: number, digits = 4) => {
   const a = Math.abs(v);
   return a !== 0 && (a < 1e-3 || a >= 1e6) ? v.toExponential(digits - 1) : v.toPrecision(digits);
 };
-const est = (e: Estimate, digits = 4) => `${g(e.value, digits)} +- ${g(e.std, 2)}  [${g(e.low95, 3)}, ${g(e.high95, 3)}]`;
+const est = (e: Estimate, digits = 4) =>
+  `${g(e.value, digits)} +- ${g(e.std, 2)}  [${g(e.low95, 3)}, ${g(e.high95, 3)}]`;
 
-const summary = (runs: { file: string; format: string; run: TransportRun }[], a?: ArrheniusSummary): string => {
+const summary = (
+  runs: { file: string; format: string; run: TransportRun }[],
+  a?: ArrheniusSummary,
+): string => {
   const lines: string[] = [];
   for (const { file, format, run } of runs) {
     const r = run.result;
@@ -240,16 +257,23 @@ const summary = (runs: { file: string; format: string; run: TransportRun }[], a?
     lines.push('                              value +- std  [95 % interval]');
     lines.push(`  D (GLS)           cm^2/s    ${est(d.glsCm2PerS)}`);
     lines.push(`  D (OLS)           cm^2/s    ${g(d.olsCm2PerS)}`);
-    ['x', 'y', 'z'].forEach((ax, i) => lines.push(`  D_${ax}               cm^2/s    ${est(d.axisCm2PerS[i])}`));
+    for (const [i, ax] of ['x', 'y', 'z'].entries())
+      lines.push(`  D_${ax}               cm^2/s    ${est(d.axisCm2PerS[i])}`);
     lines.push(`  D_sigma (charge)  cm^2/s    ${est(d.collectiveCm2PerS)}`);
     lines.push(`  sigma (N-E)       mS/cm     ${est(r.conductivity.nernstEinsteinMsPerCm)}`);
     lines.push(`  sigma (charge)    mS/cm     ${est(r.conductivity.chargeMsdMsPerCm)}`);
     lines.push(`  Haven ratio                 ${est(r.conductivity.havenRatio)}`);
     if (r.pymatgen) {
       const p = r.pymatgen;
-      lines.push(`  pymatgen-analysis-diffusion (smoothed=${p.smoothed === false ? 'False' : `"${p.smoothed}"`}):`);
-      lines.push(`    D ${g(p.diffusivity, 11)} cm^2/s (std ${g(p.diffusivityStd, 6)}), sigma ${g(p.conductivityMsPerCm, 11)} mS/cm (std ${g(p.conductivityStdMsPerCm, 6)})`);
-      lines.push(`    charge sigma ${g(p.chargeConductivityMsPerCm, 11)} mS/cm, Haven ratio ${g(p.havenRatio, 8)}`);
+      lines.push(
+        `  pymatgen-analysis-diffusion (smoothed=${p.smoothed === false ? 'False' : `"${p.smoothed}"`}):`,
+      );
+      lines.push(
+        `    D ${g(p.diffusivity, 11)} cm^2/s (std ${g(p.diffusivityStd, 6)}), sigma ${g(p.conductivityMsPerCm, 11)} mS/cm (std ${g(p.conductivityStdMsPerCm, 6)})`,
+      );
+      lines.push(
+        `    charge sigma ${g(p.chargeConductivityMsPerCm, 11)} mS/cm, Haven ratio ${g(p.havenRatio, 8)}`,
+      );
     }
     lines.push('');
   }
@@ -269,7 +293,8 @@ const summary = (runs: { file: string; format: string; run: TransportRun }[], a?
 
 /** JSON.stringify replacer: typed arrays as arrays, non-finite numbers as null. */
 const jsonNumbers = (_key: string, value: unknown): unknown => {
-  if (ArrayBuffer.isView(value)) return Array.from(value as unknown as ArrayLike<number>, (v) => (Number.isFinite(v) ? v : null));
+  if (ArrayBuffer.isView(value))
+    return Array.from(value as unknown as ArrayLike<number>, (v) => (Number.isFinite(v) ? v : null));
   if (typeof value === 'number' && !Number.isFinite(value)) return null;
   return value;
 };

@@ -13,7 +13,11 @@ const sci = (v: number): string => v.toExponential(5).replace(/e([+-])(\d)$/, 'e
  * VASP CHGCAR-style volumetric file (read by VESTA and OVITO): the structure as a POSCAR, a blank
  * line, the grid shape, then density x cell volume (VASP stores rho V) with a fastest, 5 per line.
  */
-export const writeChgcar = async (path: string, structure: Structure, grid: VolumetricGrid): Promise<void> => {
+export const writeChgcar = async (
+  path: string,
+  structure: Structure,
+  grid: VolumetricGrid,
+): Promise<void> => {
   const sink = new TextSink(path);
   try {
     const { topology, frame } = structure;

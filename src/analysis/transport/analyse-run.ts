@@ -3,9 +3,14 @@ import type { Structure } from '../../core/frame.js';
 import type { VolumetricGrid } from '../../core/volumetric-grid.js';
 import { carrierCharge, havenRatio, nernstEinsteinFactor, scaleEstimate } from './conductivity.js';
 import { DensityGridAccumulator } from './density-grid.js';
-import { type CovarianceModel, type DiffusivityResult, type Estimate, fitDiffusivity } from './diffusivity.js';
+import {
+  type CovarianceModel,
+  type DiffusivityResult,
+  type Estimate,
+  fitDiffusivity,
+} from './diffusivity.js';
 import { DisplacementRecorder, type Displacements } from './displacements.js';
-import { type MsdResult, computeMsd, statisticsLags } from './msd.js';
+import { computeMsd, type MsdResult, statisticsLags } from './msd.js';
 import { type PymatgenResult, type PymatgenSmoothing, pymatgenDiffusionAnalysis } from './pymatgen-compat.js';
 
 /** Everything one transport analysis of one run needs; times in fs unless the name says ps. */
@@ -113,7 +118,9 @@ export const analyseTransport = async (
         grid = new DensityGridAccumulator(s.frame.lattice, options.densityGridSpacingA, recorder.selected);
       }
     } else if (s.topology.natoms !== first.topology.natoms)
-      throw new OptionError(`frame ${count} has ${s.topology.natoms} atoms; the first had ${first.topology.natoms}`);
+      throw new OptionError(
+        `frame ${count} has ${s.topology.natoms} atoms; the first had ${first.topology.natoms}`,
+      );
     recorder!.push(s.frame);
     grid?.push(s.frame);
     count++;
@@ -130,7 +137,8 @@ export const analyseTransport = async (
   if (!(Number.isInteger(frameStep) && frameStep >= 1))
     throw new OptionError(`--frame-step must be a whole number >= 1, got ${frameStep}`);
   if (options.timeStepFs !== undefined) {
-    if (!(options.timeStepFs > 0)) throw new OptionError(`--time-step must be positive, got ${options.timeStepFs}`);
+    if (!(options.timeStepFs > 0))
+      throw new OptionError(`--time-step must be positive, got ${options.timeStepFs}`);
     frameIntervalFs = options.timeStepFs * frameStep;
     frameIntervalFrom = 'option';
   } else if (Number.isFinite(d.timesFs[0]) && Number.isFinite(d.timesFs[1])) {
@@ -152,11 +160,14 @@ export const analyseTransport = async (
         `time between frames taken as the integrator step ${first.run.timeStepFs} fs (give --frame-step if frames were saved less often)`,
       );
   } else
-    throw new OptionError('the file does not say how far apart its frames are: give --time-step (and --frame-step)');
+    throw new OptionError(
+      'the file does not say how far apart its frames are: give --time-step (and --frame-step)',
+    );
   if (!(frameIntervalFs > 0)) throw new OptionError(`the time between frames is ${frameIntervalFs} fs`);
 
   const temperatureK = options.temperatureK ?? first.run?.temperatureK;
-  if (temperatureK === undefined) throw new OptionError('the file does not give the temperature: give --temperature');
+  if (temperatureK === undefined)
+    throw new OptionError('the file does not give the temperature: give --temperature');
   if (first.run?.temperatureEndK !== undefined && first.run.temperatureEndK !== first.run.temperatureK)
     notes.push(
       `the thermostat ran from ${first.run.temperatureK} to ${first.run.temperatureEndK} K; ${temperatureK} K is used`,

@@ -1,6 +1,6 @@
 import { OptionError } from '../../core/errors.js';
 import { BOLTZMANN_EV_PER_K } from '../../core/units.js';
-import { type Estimate, Z95, estimate } from './diffusivity.js';
+import { type Estimate, estimate, Z95 } from './diffusivity.js';
 import { type LineFit, olsLine, wlsLine } from './line-fit.js';
 
 /** D = A exp(-Ea / (k_B T)), fitted as ln D = ln A - (Ea / k_B) (1/T). */
@@ -23,9 +23,11 @@ const check = (temperaturesK: ArrayLike<number>, values: ArrayLike<number>) => {
   if (temperaturesK.length < 2) throw new OptionError('an Arrhenius fit needs at least two temperatures');
   for (let i = 0; i < values.length; i++) {
     if (!(temperaturesK[i] > 0)) throw new OptionError(`temperature ${temperaturesK[i]} K is not positive`);
-    if (!(values[i] > 0)) throw new OptionError(`value ${values[i]} at ${temperaturesK[i]} K is not positive; no logarithm`);
+    if (!(values[i] > 0))
+      throw new OptionError(`value ${values[i]} at ${temperaturesK[i]} K is not positive; no logarithm`);
   }
-  if (new Set(Array.from(temperaturesK)).size < 2) throw new OptionError('an Arrhenius fit needs two different temperatures');
+  if (new Set(Array.from(temperaturesK)).size < 2)
+    throw new OptionError('an Arrhenius fit needs two different temperatures');
 };
 
 const fromLine = (line: LineFit, method: 'ols' | 'weighted', points: number): ArrheniusFit => ({

@@ -34,7 +34,12 @@ export const carrierCharge = (element: string): number => {
  * sigma [S/cm] = N (z e)^2 D[cm^2/s] / (V[cm^3] k_B T); x 1000 for mS/cm. pymatgen-analysis-diffusion's
  * get_conversion_factor is the same expression (with N_A and R, which cancel).
  */
-export const nernstEinsteinFactor = (carriers: number, volumeA3: number, temperatureK: number, charge = 1): number => {
+export const nernstEinsteinFactor = (
+  carriers: number,
+  volumeA3: number,
+  temperatureK: number,
+  charge = 1,
+): number => {
   if (!(volumeA3 > 0)) throw new OptionError(`the cell volume must be positive, got ${volumeA3} A^3`);
   if (!(temperatureK > 0)) throw new OptionError(`the temperature must be positive, got ${temperatureK} K`);
   return (

@@ -29,7 +29,8 @@ export class DensityGridAccumulator {
     const { a, b, c } = lattice.parameters;
     this.shape = [a, b, c].map((l) => Math.max(1, Math.ceil(l / spacing))) as [number, number, number];
     const total = this.shape[0] * this.shape[1] * this.shape[2];
-    if (total > 2e8) throw new OptionError(`a ${this.shape.join(' x ')} grid is too large; use a coarser spacing`);
+    if (total > 2e8)
+      throw new OptionError(`a ${this.shape.join(' x ')} grid is too large; use a coarser spacing`);
     this.counts = new Float64Array(total);
     this.lattice = lattice;
     // Cartesian offsets of the 8 corners of a grid cell, for the nearest-point search.

@@ -1,9 +1,9 @@
 import { Matrix } from 'ml-matrix';
 import { OptionError } from '../../core/errors.js';
 import { A2_PER_FS_IN_CM2_PER_S } from '../../core/units.js';
-import { type LineFit, glsLine, olsLine, reconditionCovariance } from './line-fit.js';
-import { randomWalkMsdCovariance } from './random-walk-covariance.js';
+import { glsLine, type LineFit, olsLine, reconditionCovariance } from './line-fit.js';
 import type { LagStatistics, MsdResult } from './msd.js';
+import { randomWalkMsdCovariance } from './random-walk-covariance.js';
 
 /** Two-sided 95 % quantile of the standard normal distribution. */
 export const Z95 = 1.959963984540054;
@@ -157,7 +157,8 @@ export const fitDiffusivity = (msd: MsdResult, options: DiffusivityOptions): Dif
   if (!(fitStartPs >= 0)) throw new OptionError(`--fit-start must be >= 0 ps, got ${fitStartPs}`);
   if (!(fitEndPs > fitStartPs))
     throw new OptionError(`the fit window ${fitStartPs}..${fitEndPs} ps is empty (the run is ${runPs} ps)`);
-  if (fitStartPs >= runPs) throw new OptionError(`--fit-start ${fitStartPs} ps is beyond the run (${runPs} ps)`);
+  if (fitStartPs >= runPs)
+    throw new OptionError(`--fit-start ${fitStartPs} ps is beyond the run (${runPs} ps)`);
   if (fitStartDefaulted)
     notes.push(
       `fit start not given: used 10 % of the run (${fitStartPs.toPrecision(4)} ps); check the MSD is linear from there`,
@@ -189,7 +190,13 @@ export const fitDiffusivity = (msd: MsdResult, options: DiffusivityOptions): Dif
 
   let adjusted = false;
   const model = options.covariance ?? 'random-walk';
-  const gls = (mean: Float64Array, variance: Float64Array, st: LagStatistics, particles: number, dims: number) => {
+  const gls = (
+    mean: Float64Array,
+    variance: Float64Array,
+    st: LagStatistics,
+    particles: number,
+    dims: number,
+  ) => {
     const r = glsFit(
       {
         lagsFrames: st.lags,
@@ -218,7 +225,8 @@ export const fitDiffusivity = (msd: MsdResult, options: DiffusivityOptions): Dif
   const cs = msd.collectiveStats;
   const collective = asEstimate(gls(cs.mean.total, cs.variance.total, cs, 1, d), d);
   if (adjusted) notes.push('a covariance matrix was not positive definite and was reconditioned');
-  if (total.slope < 0) notes.push('the fitted MSD slope is negative: no diffusion is resolved in this window');
+  if (total.slope < 0)
+    notes.push('the fitted MSD slope is negative: no diffusion is resolved in this window');
   // Under a straight-line MSD both estimates target the same slope; a gap of more than 2 GLS
   // standard deviations means the MSD bends inside the window (sub-diffusive start, poor statistics).
   if (Math.abs(ols.slope - total.slope) > 2 * total.slopeStd)

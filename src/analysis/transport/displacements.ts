@@ -31,6 +31,8 @@ export interface DisplacementOptions {
 }
 
 const BLOCK = 2048;
+/** Frames staged before they are moved into the blocks (a divisor of BLOCK). */
+const STAGE = 64;
 
 export class DisplacementRecorder {
   readonly selected: Uint32Array;
@@ -49,7 +51,10 @@ export class DisplacementRecorder {
   private volumes: number[] = [];
   private count = 0;
   private anyWrapped = false;
-  private scratch = new Float64Array(3);
+  private readonly scratch = new Float64Array(3);
+  private readonly stage: Float64Array;
+  /** Index of the first staged (not yet moved) frame. */
+  private staged0 = 0;
 
   constructor(natoms: number, options: DisplacementOptions) {
     this.natoms = natoms;
@@ -69,6 +74,7 @@ export class DisplacementRecorder {
       if (i >= natoms) throw new OptionError(`framework atom index ${i} is outside 0..${natoms - 1}`);
     this.mode = options.unwrapped ?? 'auto';
     this.cumulative = new Float64Array(3 * this.selected.length);
+    this.stage = new Float64Array(3 * this.selected.length * STAGE);
     this.previous = new Float64Array(3 * natoms);
   }
 
@@ -90,100 +96,44 @@ export class DisplacementRecorder {
         `frame ${this.count} has no cell, so wrapped positions cannot be unwrapped; declare them unwrapped`,
       );
     if (!unwrapped) this.anyWrapped = true;
-    const cur = this.scratch;
-    const sel = this.selected;
+    const q = this.previous;
     const fw = this.framework;
     if (this.count === 0) {
-      this.storePrevious(p, unwrapped, frame);
       this.cumulative.fill(0);
+      this.previousWasUnwrapped = unwrapped;
+      storeFirst(p, q, this.selected, unwrapped ? undefined : lattice!.inverse);
+      storeFirst(p, q, fw, unwrapped ? undefined : lattice!.inverse);
     } else {
       if (unwrapped !== this.previousWasUnwrapped)
         throw new OptionError(`frame ${this.count} switches between wrapped and unwrapped positions`);
-      // Selected atoms: cumulative displacement.
-      for (let k = 0; k < sel.length; k++) {
-        this.step(sel[k], p, unwrapped, frame, cur);
-        this.cumulative[3 * k] += cur[0];
-        this.cumulative[3 * k + 1] += cur[1];
-        this.cumulative[3 * k + 2] += cur[2];
+      const sum = this.scratch;
+      if (unwrapped) {
+        stepUnwrapped(p, q, this.selected, this.cumulative);
+        sum.fill(0);
+        if (fw.length > 0) sumStepsUnwrapped(p, q, fw, sum);
+      } else {
+        const step = lattice!.isOrthorhombic ? stepWrappedOrthorhombic : stepWrapped;
+        step(p, q, this.selected, lattice!.inverse, lattice!.matrix, this.cumulative, false);
+        sum.fill(0);
+        if (fw.length > 0) step(p, q, fw, lattice!.inverse, lattice!.matrix, sum, true);
       }
       // Framework: the mean step, accumulated (mean of cumulative = cumulative of mean).
-      if (fw.length > 0) {
-        let sx = 0;
-        let sy = 0;
-        let sz = 0;
-        for (let k = 0; k < fw.length; k++) {
-          this.step(fw[k], p, unwrapped, frame, cur);
-          sx += cur[0];
-          sy += cur[1];
-          sz += cur[2];
-        }
-        this.driftNow[0] += sx / fw.length;
-        this.driftNow[1] += sy / fw.length;
-        this.driftNow[2] += sz / fw.length;
-      }
-      this.storePrevious(p, unwrapped, frame);
+      if (fw.length > 0) for (let a = 0; a < 3; a++) this.driftNow[a] += sum[a] / fw.length;
     }
     this.record();
     this.times.push(frame.timeFs ?? Number.NaN);
     this.volumes.push(lattice ? lattice.volume : Number.NaN);
   }
 
-  /** Displacement of atom i from the previous frame into `out` (A), and no state change. */
-  private step(i: number, p: Float64Array, unwrapped: boolean, frame: Frame, out: Float64Array): void {
-    const q = this.previous;
-    const o = 3 * i;
-    if (unwrapped) {
-      out[0] = p[o] - q[o];
-      out[1] = p[o + 1] - q[o + 1];
-      out[2] = p[o + 2] - q[o + 2];
-      return;
-    }
-    // Fractional step wrapped to the nearest image, then Cartesian with this (the later) frame's cell.
-    const inv = frame.lattice!.inverse;
-    const m = frame.lattice!.matrix;
-    const x = p[o];
-    const y = p[o + 1];
-    const z = p[o + 2];
-    let f0 = x * inv[0] + y * inv[3] + z * inv[6] - q[o];
-    let f1 = x * inv[1] + y * inv[4] + z * inv[7] - q[o + 1];
-    let f2 = x * inv[2] + y * inv[5] + z * inv[8] - q[o + 2];
-    f0 -= Math.round(f0);
-    f1 -= Math.round(f1);
-    f2 -= Math.round(f2);
-    out[0] = f0 * m[0] + f1 * m[3] + f2 * m[6];
-    out[1] = f0 * m[1] + f1 * m[4] + f2 * m[7];
-    out[2] = f0 * m[2] + f1 * m[5] + f2 * m[8];
-  }
-
-  private storePrevious(p: Float64Array, unwrapped: boolean, frame: Frame): void {
-    this.previousWasUnwrapped = unwrapped;
-    const q = this.previous;
-    const store = (i: number) => {
-      const o = 3 * i;
-      if (unwrapped) {
-        q[o] = p[o];
-        q[o + 1] = p[o + 1];
-        q[o + 2] = p[o + 2];
-      } else {
-        const inv = frame.lattice!.inverse;
-        q[o] = p[o] * inv[0] + p[o + 1] * inv[3] + p[o + 2] * inv[6];
-        q[o + 1] = p[o] * inv[1] + p[o + 1] * inv[4] + p[o + 2] * inv[7];
-        q[o + 2] = p[o] * inv[2] + p[o + 1] * inv[5] + p[o + 2] * inv[8];
-      }
-    };
-    for (const i of this.selected) store(i);
-    for (const i of this.framework) store(i);
-  }
-
+  /**
+   * Append this frame's cumulative displacements. Frames are first staged frame by frame
+   * (contiguous writes), then moved STAGE frames at a time into the per-series block layout;
+   * writing each frame straight into 3N series far apart in memory is several times slower.
+   */
   private record(): void {
     const t = this.count;
-    const nsel = this.selected.length;
-    const b = Math.floor(t / BLOCK);
-    if (b === this.blocks.length) this.blocks.push(new Float64Array(3 * nsel * BLOCK));
-    const block = this.blocks[b];
-    const local = t - b * BLOCK;
-    const c = this.cumulative;
-    for (let k = 0; k < 3 * nsel; k++) block[k * BLOCK + local] = c[k];
+    const width = 3 * this.selected.length;
+    this.stage.set(this.cumulative, (t - this.staged0) * width);
     if (3 * t + 3 > this.drift.length) {
       const grown = new Float64Array(this.drift.length * 2);
       grown.set(this.drift);
@@ -193,10 +143,29 @@ export class DisplacementRecorder {
     this.drift[3 * t + 1] = this.driftNow[1];
     this.drift[3 * t + 2] = this.driftNow[2];
     this.count++;
+    if (this.count - this.staged0 === STAGE) this.unstage();
+  }
+
+  /** Move the staged frames into the blocks. */
+  private unstage(): void {
+    const width = 3 * this.selected.length;
+    const n = this.count - this.staged0;
+    if (n === 0) return;
+    const b = Math.floor(this.staged0 / BLOCK);
+    if (b === this.blocks.length) this.blocks.push(new Float64Array(width * BLOCK));
+    const block = this.blocks[b];
+    const local = this.staged0 - b * BLOCK;
+    const stage = this.stage;
+    for (let r = 0; r < width; r++) {
+      const o = r * BLOCK + local;
+      for (let s = 0; s < n; s++) block[o + s] = stage[s * width + r];
+    }
+    this.staged0 = this.count;
   }
 
   /** The recorded displacements (the recorder can keep receiving frames afterwards). */
   result(): Displacements {
+    this.unstage();
     return new Displacements(
       this.blocks,
       this.selected.length,
@@ -245,3 +214,162 @@ export class Displacements {
     return out;
   }
 }
+
+/** Remember the first frame: fractional coordinates (wrapped input) or Cartesian (unwrapped). */
+const storeFirst = (p: Float64Array, q: Float64Array, atoms: Uint32Array, inv: Float64Array | undefined) => {
+  for (let k = 0; k < atoms.length; k++) {
+    const o = 3 * atoms[k];
+    const x = p[o];
+    const y = p[o + 1];
+    const z = p[o + 2];
+    if (inv) {
+      q[o] = x * inv[0] + y * inv[3] + z * inv[6];
+      q[o + 1] = x * inv[1] + y * inv[4] + z * inv[7];
+      q[o + 2] = x * inv[2] + y * inv[5] + z * inv[8];
+    } else {
+      q[o] = x;
+      q[o + 1] = y;
+      q[o + 2] = z;
+    }
+  }
+};
+
+/**
+ * Wrapped input: each atom's fractional step from the previous frame, wrapped to the nearest image
+ * (only when it exceeds half a cell, which is rare), in Cartesian with this (the later) frame's
+ * cell; added to out[3k..] per atom, or summed into out[0..2] when `sum`. The frame then becomes
+ * the previous one. Separate monomorphic loops: this runs for every atom of every frame.
+ */
+const stepWrapped = (
+  p: Float64Array,
+  q: Float64Array,
+  atoms: Uint32Array,
+  inv: Float64Array,
+  m: Float64Array,
+  out: Float64Array,
+  sum: boolean,
+) => {
+  const i0 = inv[0];
+  const i1 = inv[1];
+  const i2 = inv[2];
+  const i3 = inv[3];
+  const i4 = inv[4];
+  const i5 = inv[5];
+  const i6 = inv[6];
+  const i7 = inv[7];
+  const i8 = inv[8];
+  let sx = 0;
+  let sy = 0;
+  let sz = 0;
+  for (let k = 0; k < atoms.length; k++) {
+    const o = 3 * atoms[k];
+    const x = p[o];
+    const y = p[o + 1];
+    const z = p[o + 2];
+    const f0 = x * i0 + y * i3 + z * i6;
+    const f1 = x * i1 + y * i4 + z * i7;
+    const f2 = x * i2 + y * i5 + z * i8;
+    let d0 = f0 - q[o];
+    let d1 = f1 - q[o + 1];
+    let d2 = f2 - q[o + 2];
+    if (d0 > 0.5 || d0 < -0.5) d0 -= Math.round(d0);
+    if (d1 > 0.5 || d1 < -0.5) d1 -= Math.round(d1);
+    if (d2 > 0.5 || d2 < -0.5) d2 -= Math.round(d2);
+    q[o] = f0;
+    q[o + 1] = f1;
+    q[o + 2] = f2;
+    const dx = d0 * m[0] + d1 * m[3] + d2 * m[6];
+    const dy = d0 * m[1] + d1 * m[4] + d2 * m[7];
+    const dz = d0 * m[2] + d1 * m[5] + d2 * m[8];
+    if (sum) {
+      sx += dx;
+      sy += dy;
+      sz += dz;
+    } else {
+      out[3 * k] += dx;
+      out[3 * k + 1] += dy;
+      out[3 * k + 2] += dz;
+    }
+  }
+  if (sum) {
+    out[0] += sx;
+    out[1] += sy;
+    out[2] += sz;
+  }
+};
+
+/** Unwrapped input: Cartesian steps added per atom to out[3k..]. */
+const stepUnwrapped = (p: Float64Array, q: Float64Array, atoms: Uint32Array, out: Float64Array) => {
+  for (let k = 0; k < atoms.length; k++) {
+    const o = 3 * atoms[k];
+    out[3 * k] += p[o] - q[o];
+    out[3 * k + 1] += p[o + 1] - q[o + 1];
+    out[3 * k + 2] += p[o + 2] - q[o + 2];
+    q[o] = p[o];
+    q[o + 1] = p[o + 1];
+    q[o + 2] = p[o + 2];
+  }
+};
+
+/** Unwrapped input: Cartesian steps summed into out[0..2]. */
+const sumStepsUnwrapped = (p: Float64Array, q: Float64Array, atoms: Uint32Array, out: Float64Array) => {
+  for (let k = 0; k < atoms.length; k++) {
+    const o = 3 * atoms[k];
+    out[0] += p[o] - q[o];
+    out[1] += p[o + 1] - q[o + 1];
+    out[2] += p[o + 2] - q[o + 2];
+    q[o] = p[o];
+    q[o + 1] = p[o + 1];
+    q[o + 2] = p[o + 2];
+  }
+};
+
+/** stepWrapped for a cell with axes along x, y, z (diagonal matrix): a third of the arithmetic. */
+const stepWrappedOrthorhombic = (
+  p: Float64Array,
+  q: Float64Array,
+  atoms: Uint32Array,
+  inv: Float64Array,
+  m: Float64Array,
+  out: Float64Array,
+  sum: boolean,
+) => {
+  const ia = inv[0];
+  const ib = inv[4];
+  const ic = inv[8];
+  const a = m[0];
+  const b = m[4];
+  const c = m[8];
+  let sx = 0;
+  let sy = 0;
+  let sz = 0;
+  for (let k = 0; k < atoms.length; k++) {
+    const o = 3 * atoms[k];
+    const f0 = p[o] * ia;
+    const f1 = p[o + 1] * ib;
+    const f2 = p[o + 2] * ic;
+    let d0 = f0 - q[o];
+    let d1 = f1 - q[o + 1];
+    let d2 = f2 - q[o + 2];
+    if (d0 > 0.5 || d0 < -0.5) d0 -= Math.round(d0);
+    if (d1 > 0.5 || d1 < -0.5) d1 -= Math.round(d1);
+    if (d2 > 0.5 || d2 < -0.5) d2 -= Math.round(d2);
+    q[o] = f0;
+    q[o + 1] = f1;
+    q[o + 2] = f2;
+    if (sum) {
+      sx += d0 * a;
+      sy += d1 * b;
+      sz += d2 * c;
+    } else {
+      out[3 * k] += d0 * a;
+      out[3 * k + 1] += d1 * b;
+      out[3 * k + 2] += d2 * c;
+    }
+  }
+  if (sum) {
+    out[0] += sx;
+    out[1] += sy;
+    out[2] += sz;
+  }
+};

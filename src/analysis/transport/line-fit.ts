@@ -77,13 +77,24 @@ export const wlsLine = (x: ArrayLike<number>, y: ArrayLike<number>, sigma: Array
  */
 export const reconditionCovariance = (cov: Matrix): { matrix: Matrix; adjusted: boolean } => {
   const sym = cov.clone().add(cov.transpose()).mul(0.5);
+  // Fast path: a Cholesky factor exists and its pivots are not vanishingly small.
+  const chol = new CholeskyDecomposition(sym);
+  if (chol.isPositiveDefinite()) {
+    const L = chol.lowerTriangularMatrix;
+    let min = Number.POSITIVE_INFINITY;
+    let max = 0;
+    for (let i = 0; i < sym.rows; i++) {
+      const p = L.get(i, i) ** 2;
+      min = Math.min(min, p);
+      max = Math.max(max, p);
+    }
+    if (min > max * 1e-12) return { matrix: sym, adjusted: false };
+  }
   const eig = new EigenvalueDecomposition(sym, { assumeSymmetric: true });
   const values = eig.realEigenvalues;
-  const max = Math.max(...values);
-  if (!(max > 0)) throw new OptionError('the covariance of the MSD has no positive eigenvalue');
-  const floor = max * 1e-12;
-  if (values.every((v) => v >= floor) && new CholeskyDecomposition(sym).isPositiveDefinite())
-    return { matrix: sym, adjusted: false };
+  const top = Math.max(...values);
+  if (!(top > 0)) throw new OptionError('the covariance of the MSD has no positive eigenvalue');
+  const floor = top * 1e-12;
   const V = eig.eigenvectorMatrix;
   const D = Matrix.diag(values.map((v) => Math.max(v, floor)));
   const rebuilt = V.mmul(D).mmul(V.transpose());
@@ -98,7 +109,9 @@ export const reconditionCovariance = (cov: Matrix): { matrix: Matrix; adjusted: 
 export const glsLine = (x: ArrayLike<number>, y: ArrayLike<number>, covariance: Matrix): LineFit => {
   const n = x.length;
   if (n !== y.length || covariance.rows !== n || covariance.columns !== n)
-    throw new OptionError(`GLS: ${n} x values, ${y.length} y values, a ${covariance.rows}x${covariance.columns} covariance`);
+    throw new OptionError(
+      `GLS: ${n} x values, ${y.length} y values, a ${covariance.rows}x${covariance.columns} covariance`,
+    );
   if (n < 2) throw new OptionError(`a line needs at least 2 points, got ${n}`);
   const chol = new CholeskyDecomposition(covariance);
   if (!chol.isPositiveDefinite()) throw new OptionError('GLS: the covariance is not positive definite');

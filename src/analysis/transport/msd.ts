@@ -9,8 +9,8 @@ import type { Displacements } from './displacements.js';
  * (1995); as MDAnalysis EinsteinMSD and tidynamics): for one coordinate x(0..T-1),
  *   MSD(m) = [sum_{k=0}^{T-m-1} (x(k)^2 + x(k+m)^2) - 2 sum_k x(k) x(k+m)] / (T - m),
  * the autocorrelation sum_k x(k) x(k+m) from the power spectrum of x zero-padded to >= 2T. The
- * spectra of all atoms are summed before one inverse transform per axis, so the cost is one real
- * FFT per atom and axis. Everything is double precision.
+ * spectra of all atoms are summed before one inverse transform per axis, so the cost is half a
+ * complex FFT per atom and axis (two series share one transform). Everything is double precision.
  *
  * The statistics (kinisi's estimator, McCluskey et al., J. Chem. Theory Comput. 2024) are taken at
  * a smaller grid of "statistics lags": at lag m the squared displacements s = |r(t+m) - r(t)|^2
@@ -82,57 +82,81 @@ export const statisticsLags = (frames: number, count = 100): Int32Array => {
   if (frames < 2) throw new OptionError(`at least 2 frames are needed for an MSD, got ${frames}`);
   const max = frames - 1;
   const out = new Set<number>();
-  for (let j = 0; j < count; j++) out.add(Math.max(1, Math.round(1 + ((max - 1) * j) / Math.max(1, count - 1))));
+  for (let j = 0; j < count; j++)
+    out.add(Math.max(1, Math.round(1 + ((max - 1) * j) / Math.max(1, count - 1))));
   return Int32Array.from([...out].sort((a, b) => a - b));
 };
 
-/** Power-spectrum accumulator for the FFT MSD of one axis (summed over particles). */
+/**
+ * Power-spectrum accumulator for the FFT MSD of one axis, summed over particles. Two real series
+ * share one complex transform, z = x_a + i x_b: |Z(f)|^2 = |X_a(f)|^2 + |X_b(f)|^2 +
+ * 2 Im(X_a(f) X_b*(f)), and the last term is odd in f for real series, so it only reaches the
+ * imaginary part of the inverse transform; the real part is the sum of the two autocorrelations.
+ * This halves the number of transforms, which dominate the cost.
+ */
 class FftMsdAccumulator {
   private readonly power: Float64Array;
-  /** sum over particles of sum_{k<T-m} x(k)^2 + sum_{k>=m} x(k)^2, by lag m. */
-  private readonly squares: Float64Array;
-  private readonly prefix: Float64Array;
+  /** sum over particles of x(t)^2, by frame t. */
+  private readonly squared: Float64Array;
+  private pending = false;
   particles = 0;
 
   constructor(
     private readonly fft: FFT,
-    private readonly padded: Float64Array,
+    /** Complex input buffer (2 x FFT size), zero beyond the series. */
+    private readonly packed: Float64Array,
     private readonly spectrum: Float64Array,
     private readonly frames: number,
   ) {
-    this.power = new Float64Array(fft.size / 2 + 1);
-    this.squares = new Float64Array(frames);
-    this.prefix = new Float64Array(frames + 1);
+    this.power = new Float64Array(fft.size);
+    this.squared = new Float64Array(frames);
   }
 
   add(x: Float64Array): void {
     const T = this.frames;
-    const pad = this.padded;
-    pad.set(x);
-    pad.fill(0, T);
-    this.fft.realTransform(this.spectrum, pad);
+    const z = this.packed;
+    const part = this.pending ? 1 : 0;
+    const sq = this.squared;
+    for (let k = 0; k < T; k++) {
+      const v = x[k];
+      z[2 * k + part] = v;
+      sq[k] += v * v;
+    }
+    if (this.pending) this.transform();
+    this.pending = !this.pending;
+    this.particles++;
+  }
+
+  private transform(): void {
+    this.fft.transform(this.spectrum, this.packed);
     const s = this.spectrum;
     const p = this.power;
-    for (let k = 0; k < p.length; k++) p[k] += s[2 * k] * s[2 * k] + s[2 * k + 1] * s[2 * k + 1];
-    const pre = this.prefix;
-    pre[0] = 0;
-    for (let k = 0; k < T; k++) pre[k + 1] = pre[k] + x[k] * x[k];
-    const q = this.squares;
-    for (let m = 0; m < T; m++) q[m] += pre[T - m] + (pre[T] - pre[m]);
-    this.particles++;
+    for (let f = 0; f < p.length; f++) p[f] += s[2 * f] * s[2 * f] + s[2 * f + 1] * s[2 * f + 1];
+    // Clear both halves of the used part for the next pair (the padding stays zero).
+    this.packed.fill(0, 0, 2 * this.frames);
   }
 
   /** MSD(m) for m = 0..T-1, averaged over the particles added. */
   msd(): Float64Array {
+    if (this.pending) {
+      // An odd particle out: its partner is zero.
+      for (let k = 0; k < this.frames; k++) this.packed[2 * k + 1] = 0;
+      this.transform();
+      this.pending = false;
+    }
     const L = this.fft.size;
     const T = this.frames;
     const full = new Float64Array(2 * L);
     const p = this.power;
-    for (let k = 0; k < L; k++) full[2 * k] = p[k <= L / 2 ? k : L - k];
+    for (let k = 0; k < L; k++) full[2 * k] = p[k];
     const ac = new Float64Array(2 * L);
     this.fft.inverseTransform(ac, full);
+    // sum_{k<T-m} x(k)^2 + sum_{k>=m} x(k)^2 from prefix sums of the summed squares.
+    const pre = new Float64Array(T + 1);
+    for (let k = 0; k < T; k++) pre[k + 1] = pre[k] + this.squared[k];
     const out = new Float64Array(T);
-    for (let m = 0; m < T; m++) out[m] = (this.squares[m] - 2 * ac[2 * m]) / ((T - m) * this.particles);
+    for (let m = 0; m < T; m++)
+      out[m] = (pre[T - m] + (pre[T] - pre[m]) - 2 * ac[2 * m]) / ((T - m) * this.particles);
     out[0] = 0;
     return out;
   }
@@ -251,7 +275,11 @@ export const computeMsd = (d: Displacements, options: MsdOptions = {}): MsdResul
   const T = d.frames;
   const N = d.atoms;
   const axes = options.axes ?? [0, 1, 2];
-  if (axes.length === 0 || axes.some((a) => a !== 0 && a !== 1 && a !== 2) || new Set(axes).size !== axes.length)
+  if (
+    axes.length === 0 ||
+    axes.some((a) => a !== 0 && a !== 1 && a !== 2) ||
+    new Set(axes).size !== axes.length
+  )
     throw new OptionError(`axes must be distinct values of 0, 1, 2; got [${axes.join(', ')}]`);
   const lags = Int32Array.from(options.statisticsLags ?? statisticsLags(T));
   if (lags.length === 0) throw new OptionError('no statistics lags');
@@ -269,9 +297,10 @@ export const computeMsd = (d: Displacements, options: MsdOptions = {}): MsdResul
   let size = 4;
   while (size < 2 * T) size *= 2;
   const fft = new FFT(size);
-  const padded = new Float64Array(size);
   const spectrum = new Float64Array(2 * size);
-  const tracerAcc = [0, 1, 2].map(() => new FftMsdAccumulator(fft, padded, spectrum, T));
+  // One packed input buffer per accumulator: a pair may be half filled while other axes proceed.
+  const accumulator = () => new FftMsdAccumulator(fft, new Float64Array(2 * size), spectrum, T);
+  const tracerAcc = [0, 1, 2].map(accumulator);
   const moments = new LagMomentAccumulator(lags, axes, stride);
   const series = [new Float64Array(T), new Float64Array(T), new Float64Array(T)];
   const collective = [new Float64Array(T), new Float64Array(T), new Float64Array(T)];
@@ -294,7 +323,7 @@ export const computeMsd = (d: Displacements, options: MsdOptions = {}): MsdResul
   };
 
   // The collective displacement is one particle; per ion: divide its MSD by N.
-  const collectiveAcc = [0, 1, 2].map(() => new FftMsdAccumulator(fft, padded, spectrum, T));
+  const collectiveAcc = [0, 1, 2].map(accumulator);
   for (let a = 0; a < 3; a++) collectiveAcc[a].add(collective[a]);
   const collectiveMoments = new LagMomentAccumulator(lags, axes, () => 1);
   collectiveMoments.add(collective[0], collective[1], collective[2]);

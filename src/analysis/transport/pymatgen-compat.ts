@@ -98,7 +98,8 @@ export const pymatgenDiffusionAnalysis = (d: Displacements, options: PymatgenOpt
     origins = () => [0, 1];
   } else if (smoothed === 'constant') {
     const avg = options.avgNsteps ?? 1000;
-    if (T <= avg) throw new OptionError(`smoothed "constant" needs more than avg_nsteps = ${avg} frames, got ${T}`);
+    if (T <= avg)
+      throw new OptionError(`smoothed "constant" needs more than avg_nsteps = ${avg} frames, got ${T}`);
     lags = Array.from({ length: T - avg }, (_, i) => i);
     origins = () => [0, avg];
   } else {
@@ -124,7 +125,8 @@ export const pymatgenDiffusionAnalysis = (d: Displacements, options: PymatgenOpt
   const mscd = new Float64Array(L);
   const series = Array.from({ length: N }, (_, i) => [0, 1, 2].map((a) => d.series(i, a)));
   const sum = [new Float64Array(T), new Float64Array(T), new Float64Array(T)];
-  for (let i = 0; i < N; i++) for (let a = 0; a < 3; a++) for (let t = 0; t < T; t++) sum[a][t] += series[i][a][t];
+  for (let i = 0; i < N; i++)
+    for (let a = 0; a < 3; a++) for (let t = 0; t < T; t++) sum[a][t] += series[i][a][t];
   lags.forEach((m, j) => {
     const [o0, o1] = origins(m);
     const count = o1 - o0;

@@ -162,7 +162,7 @@ export const hallGenerators = (symbol: string): SymOp[] => {
     }
     if (improper) rotation = rotation.map((v) => -v);
     const translation = [0, 0, 0];
-    for (const c of translationText) TRANSLATION[c].forEach((v, k) => (translation[k] += v));
+    for (const c of translationText) for (let k = 0; k < 3; k++) translation[k] += TRANSLATION[c][k];
     if (screwText) {
       if (axis !== 'x' && axis !== 'y' && axis !== 'z')
         throw new HallSymbolError(`Hall symbol "${symbol}": a screw needs a principal axis in "${token}"`);

@@ -1,0 +1,120 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { shared, tempDir } from '../helpers.js';
+
+const MAIN = new URL('../../src/cli/main.ts', import.meta.url).pathname;
+const cli = (...args: string[]) => {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', MAIN, ...args], { encoding: 'utf8' });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+};
+const LGPS = shared('peer-trajectories/derived/LGPS_600K_unwrapped.extxyz.gz');
+
+describe('oligolyte transport', () => {
+  it('prints a summary and writes JSON, CSV and density files (cube and CHGCAR)', () => {
+    const dir = tempDir();
+    const r = cli(
+      'transport',
+      LGPS,
+      '--temperature',
+      '600',
+      '--fit-start',
+      '5',
+      '--compat',
+      'pymatgen',
+      '--json',
+      join(dir, 'out.json'),
+      '--csv',
+      join(dir, 'msd.csv'),
+      '--density-grid',
+      '0.5',
+      '--density-out',
+      join(dir, 'li.cube'),
+    );
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toMatch(/D \(GLS\)\s+cm\^2\/s/);
+    expect(r.out).toMatch(/Haven ratio/);
+    expect(r.out).toMatch(/D 1\.1612930641e-6 cm\^2\/s/);
+    const json = JSON.parse(readFileSync(join(dir, 'out.json'), 'utf8'));
+    const run = json.runs[0];
+    expect(run.carriers).toBe(20);
+    expect(run.frameIntervalFs).toBe(20);
+    expect(run.diffusivity.fitStartPs).toBe(5);
+    expect(run.diffusivity.glsCm2PerS.low95).toBeLessThan(run.diffusivity.glsCm2PerS.value);
+    expect(run.pymatgen.conductivityMsPerCm).toBeCloseTo(74.165367854, 5);
+    expect(run.statistics.lagsPs.length).toBe(100);
+    const csv = readFileSync(join(dir, 'msd.csv'), 'utf8').trim().split('\n');
+    expect(csv[0]).toBe('run,temperature_K,lag_ps,msd_A2,msd_x_A2,msd_y_A2,msd_z_A2,charge_msd_per_ion_A2');
+    expect(csv.length).toBe(1001);
+    // Cube: 2 comments, atoms + origin, 3 axes, 50 atoms, then values (1/bohr^3) summing to n / V.
+    const cube = readFileSync(join(dir, 'li.cube'), 'utf8').trim().split('\n');
+    const shape = [3, 4, 5].map((k) => Number(cube[k].trim().split(/\s+/)[0]));
+    const values = cube
+      .slice(6 + 50)
+      .join(' ')
+      .trim()
+      .split(/\s+/)
+      .map(Number);
+    expect(values.length).toBe(shape[0] * shape[1] * shape[2]);
+    const voxelBohr3 = run.volumeA3 / 0.529177210903 ** 3 / values.length;
+    expect(values.reduce((a, v) => a + v, 0) * voxelBohr3).toBeCloseTo(1, 4);
+  });
+  it('writes a CHGCAR-style file whose values (rho x V) average to 1', () => {
+    const dir = tempDir();
+    const out = join(dir, 'CHGCAR_Li');
+    const r = cli(
+      'transport',
+      LGPS,
+      '--temperature',
+      '600',
+      '--fit-start',
+      '5',
+      '--density-grid',
+      '0.6',
+      '--density-out',
+      out,
+    );
+    expect(r.code, r.err).toBe(0);
+    const lines = readFileSync(out, 'utf8').split('\n');
+    const blank = lines.indexOf('', 8);
+    const shape = lines[blank + 1].trim().split(/\s+/).map(Number);
+    const values = lines
+      .slice(blank + 2)
+      .join(' ')
+      .trim()
+      .split(/\s+/)
+      .map(Number);
+    expect(values.length).toBe(shape[0] * shape[1] * shape[2]);
+    expect(values.reduce((a, v) => a + v, 0) / values.length).toBeCloseTo(1, 4);
+  });
+  it('Arrhenius over runs at several temperatures, extrapolated to 300 K', () => {
+    // The same run declared at three temperatures: D is the same, so Ea = 0 within its error.
+    const r = cli(
+      'transport',
+      LGPS,
+      LGPS,
+      LGPS,
+      '--temperature',
+      '500,600,700',
+      '--fit-start',
+      '5',
+      '--json',
+      join(tempDir(), 'a.json'),
+    );
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toMatch(/Arrhenius \(3 runs/);
+    expect(r.out).toMatch(/at 300\.0 K: D/);
+  });
+  it('usage errors exit 2 with the reason; a default fit start is announced', () => {
+    expect(cli('transport', LGPS, '--species', 'Na', '--temperature', '600').err).toMatch(/no Na atoms/);
+    const t = cli('transport', LGPS, '--temperature', '-5');
+    expect(t.code).toBe(2);
+    expect(t.err).toMatch(/--temperature: "-5" is not a positive temperature/);
+    expect(cli('transport', LGPS).err).toMatch(/give --temperature/);
+    expect(cli('transport', LGPS, '--temperature', '600', '--dims', 'xq').err).toMatch(/--dims/);
+    const d = cli('transport', LGPS, '--temperature', '600');
+    expect(d.code).toBe(0);
+    expect(d.err).toMatch(/fit start not given: used 10 %/);
+  });
+});
