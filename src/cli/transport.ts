@@ -71,7 +71,10 @@ export const registerTransport = (program: Command): void => {
         '--fit-start <ps>',
         'start of the MSD fit window, ps (default: 10 % of the run, with a warning)',
       )
-      .option('--fit-end <ps>', 'end of the fit window, ps (default: the longest lag)')
+      .option(
+        '--fit-end <ps>',
+        'end of the fit window, ps (default: the longest lag with ions x frames / lag >= 30)',
+      )
       .option('--dims <axes>', 'axes of the MSD and of D = slope/(2d): xyz, xy, z, ...', 'xyz')
       .option('--charge <e>', 'carrier charge, e (default: +1 for Li, Na, K)')
       .addOption(

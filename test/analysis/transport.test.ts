@@ -10,7 +10,10 @@ import { nernstEinsteinFactor } from '../../src/analysis/transport/conductivity.
 import { DensityGridAccumulator } from '../../src/analysis/transport/density-grid.js';
 import { DisplacementRecorder } from '../../src/analysis/transport/displacements.js';
 import { computeMsd } from '../../src/analysis/transport/msd.js';
-import { pairCovariance } from '../../src/analysis/transport/random-walk-covariance.js';
+import {
+  pairCovariance,
+  randomWalkMsdCovariance,
+} from '../../src/analysis/transport/random-walk-covariance.js';
 import { Lattice } from '../../src/core/lattice.js';
 import { BOLTZMANN_EV_PER_K } from '../../src/core/units.js';
 import { readFrames } from '../../src/io/registry.js';
@@ -133,8 +136,9 @@ describe('MSD', () => {
 });
 
 describe('random-walk covariance', () => {
-  it('matches a brute-force double sum over window pairs', () => {
+  it('matches a brute-force double sum over window pairs, with and without vibration', () => {
     const T = 30;
+    const r = 0.7; // vibration variance / step variance
     for (const [a, b] of [
       [1, 1],
       [3, 5],
@@ -145,13 +149,20 @@ describe('random-walk covariance', () => {
       [29, 29],
       [1, 29],
     ]) {
-      let s = 0;
+      // Cov(D(t,a), D(t',b)) = overlap + r e, e = shared end points (+ at equal starts/ends, - crossed).
+      let plain = 0;
+      let noisy = 0;
       for (let t = 0; t + a < T; t++)
         for (let u = 0; u + b < T; u++) {
           const ov = Math.max(0, Math.min(t + a, u + b) - Math.max(t, u));
-          s += 2 * ov * ov;
+          const e = Number(t + a === u + b) + Number(t === u) - Number(t + a === u) - Number(t === u + b);
+          plain += 2 * ov * ov;
+          noisy += 2 * (ov + r * e) ** 2;
         }
-      expect(rel(pairCovariance(T, a, b), s / ((T - a) * (T - b)))).toBeLessThan(1e-14);
+      const n = (T - a) * (T - b);
+      expect(rel(pairCovariance(T, a, b), plain / n)).toBeLessThan(1e-14);
+      const C = randomWalkMsdCovariance(T, [a, b], r);
+      expect(rel(C.get(0, 1), noisy / n)).toBeLessThan(1e-13);
     }
   });
 });

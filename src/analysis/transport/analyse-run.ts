@@ -204,6 +204,9 @@ export const analyseTransport = async (
   const factor1 = nernstEinsteinFactor(d.atoms, volume, temperatureK, 1);
   const ne = scaleEstimate(diffusivity.glsCm2PerS, factor1 * charge * charge);
   const chargeSigma = scaleEstimate(diffusivity.collectiveCm2PerS, factor1);
+  const haven = havenRatio(ne, chargeSigma);
+  if (Number.isNaN(haven.value))
+    notes.push('the charge MSD gives no positive conductivity in this window: no Haven ratio');
   const result: TransportResult = {
     species: options.species,
     carriers: d.atoms,
@@ -225,7 +228,7 @@ export const analyseTransport = async (
     conductivity: {
       nernstEinsteinMsPerCm: ne,
       chargeMsdMsPerCm: chargeSigma,
-      havenRatio: havenRatio(ne, chargeSigma),
+      havenRatio: haven,
       factor: factor1 * charge * charge,
     },
     notes: [...notes, ...diffusivity.notes],

@@ -62,6 +62,8 @@ export const scaleEstimate = (e: Estimate, factor: number): Estimate => ({
  * overstates it a little).
  */
 export const havenRatio = (tracer: Estimate, charge: Estimate): Estimate => {
+  // Without a positive collective diffusivity the ratio means nothing: say so with NaN (null in JSON).
+  if (!(charge.value > 0) || !(tracer.value > 0)) return estimate(Number.NaN, Number.NaN);
   const h = tracer.value / charge.value;
   const rel = Math.hypot(tracer.std / tracer.value, charge.std / charge.value);
   return estimate(h, Math.abs(h) * rel, 0);

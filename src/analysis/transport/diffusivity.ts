@@ -16,12 +16,15 @@ export interface Estimate {
   high95: number;
 }
 
-/** value +- 1.96 std, the lower end floored at `floor` (a diffusivity cannot be negative). */
+/**
+ * value +- 1.96 std, both ends floored at `floor` (a diffusivity cannot be negative: a negative
+ * estimate keeps its value, so the noise stays visible, but its interval is cut to [0, ...]).
+ */
 export const estimate = (value: number, std: number, floor = Number.NEGATIVE_INFINITY): Estimate => ({
   value,
   std,
   low95: Math.max(floor, value - Z95 * std),
-  high95: value + Z95 * std,
+  high95: Math.max(floor, value + Z95 * std),
 });
 
 export interface DiffusivityOptions {
@@ -29,7 +32,7 @@ export interface DiffusivityOptions {
   frameIntervalFs: number;
   /** Start of the fit window, ps. Default: 10 % of the run's duration (`fitStartDefaulted` says so). */
   fitStartPs?: number;
-  /** End of the fit window, ps. Default: the largest statistics lag. */
+  /** End of the fit window, ps. Default: the longest lag with atoms x (T - 1) / lag >= 30. */
   fitEndPs?: number;
   /** The covariance of the MSD across lags (default 'random-walk'; see CovarianceModel). */
   covariance?: CovarianceModel;
@@ -62,7 +65,8 @@ export interface DiffusivityResult {
 /**
  * The covariance of the MSD across the lags of the fit window.
  * - 'random-walk' (default): the exact covariance of the all-origins MSD of a Gaussian random
- *   walk over this run's length (randomWalkMsdCovariance), scaled by the fitted step variance and by
+ *   walk with vibrational noise over this run's length (randomWalkMsdCovariance; the step and
+ *   vibration variances from the fitted slope and intercept, iterated), scaled by
  *   the observed excess of var(s) over its Gaussian value 2 mean(s)^2 / d (hopping, non-Gaussian
  *   motion has larger fluctuations), divided by the number of atoms. Calibrated: random walks give
  *   intervals that contain the true D at their nominal rate (test/analysis/transport-calibration).
@@ -101,30 +105,42 @@ const glsFit = (
   const x = indices.map((j) => g.lagsFrames[j] * g.frameIntervalFs);
   const y = indices.map((j) => g.mean[j]);
   if (model === 'random-walk') {
-    const C = randomWalkMsdCovariance(
-      g.frames,
-      indices.map((j) => g.lagsFrames[j]),
-    );
-    // The slope does not depend on the scale of the covariance; fit with the unit-step shape first.
-    const unit = glsLine(x, y, reconditionCovariance(C).matrix);
+    const lags = indices.map((j) => g.lagsFrames[j]);
+    // Step variance per axis per frame (slope = d sigma^2 / dt) and vibration variance per axis
+    // (intercept = 2 d v^2); when the slope is not positive, sigma^2 from the level of the MSD.
     let note: string | undefined;
-    // Step variance per axis per frame: slope = d sigma^2 / dt.
-    let sigma2 = (unit.slope * g.frameIntervalFs) / g.dims;
-    if (!(sigma2 > 0)) {
-      // No positive slope: take the scale from the level of the MSD instead (conservative).
-      sigma2 = indices.reduce((s, j) => s + g.mean[j] / (g.dims * g.lagsFrames[j]), 0) / indices.length;
-      note = 'the slope is not positive; its uncertainty is scaled from the level of the MSD';
+    const variances = (line: LineFit) => {
+      let sigma2 = (line.slope * g.frameIntervalFs) / g.dims;
+      if (!(sigma2 > 0)) {
+        sigma2 = indices.reduce((sum, j) => sum + g.mean[j] / (g.dims * g.lagsFrames[j]), 0) / indices.length;
+        note = 'the slope is not positive; its uncertainty is scaled from the level of the MSD';
+      }
+      return { sigma2, v2: Math.max(0, line.intercept) / (2 * g.dims) };
+    };
+    // The slope does not depend on the overall scale of the covariance, only on the ratio v^2 /
+    // sigma^2, which the fit itself estimates: iterate from the OLS line (a few rounds converge).
+    let line = olsLine(x, y);
+    let fit = line;
+    for (let round = 0; round < 4; round++) {
+      note = undefined;
+      const { sigma2, v2 } = variances(line);
+      const C = randomWalkMsdCovariance(g.frames, lags, v2 / sigma2);
+      fit = glsLine(x, y, reconditionCovariance(C).matrix);
+      const converged = Math.abs(fit.slope - line.slope) <= 1e-6 * Math.abs(fit.slope);
+      line = fit;
+      if (converged) break;
     }
+    const { sigma2 } = variances(fit);
     let excess = 0;
     for (const j of indices) excess += g.variance[j] / (g.mean[j] * g.mean[j]);
     excess = Math.max(1, excess / indices.length / (2 / g.dims));
     const scale = (g.dims * sigma2 * sigma2 * excess) / g.particles;
     return {
       fit: {
-        ...unit,
-        slopeStd: unit.slopeStd * Math.sqrt(scale),
-        interceptStd: unit.interceptStd * Math.sqrt(scale),
-        covariance: unit.covariance * scale,
+        ...fit,
+        slopeStd: fit.slopeStd * Math.sqrt(scale),
+        interceptStd: fit.interceptStd * Math.sqrt(scale),
+        covariance: fit.covariance * scale,
       },
       adjusted: false,
       note,
@@ -165,7 +181,12 @@ export const fitDiffusivity = (msd: MsdResult, options: DiffusivityOptions): Dif
   const lagsFs = Float64Array.from(stats.lags, (m) => m * dtFs);
   const fitStartDefaulted = options.fitStartPs === undefined;
   const fitStartPs = options.fitStartPs ?? 0.1 * runPs;
-  const fitEndPs = options.fitEndPs ?? lagsFs[lagsFs.length - 1] / 1000;
+  // Default end: the longest lag at which at least 30 independent displacements remain,
+  // atoms x (T - 1) / lag >= 30 (pymatgen's min_obs rule); beyond it an MSD rests on a handful of
+  // windows and its noise is no longer well described by any model.
+  const particles = stats.independent[stats.independent.length - 1];
+  const endFrames = Math.min(T - 1, Math.floor((particles * (T - 1)) / 30));
+  const fitEndPs = options.fitEndPs ?? (endFrames * dtFs) / 1000;
   if (!(fitStartPs >= 0)) throw new OptionError(`--fit-start must be >= 0 ps, got ${fitStartPs}`);
   if (!(fitEndPs > fitStartPs))
     throw new OptionError(`the fit window ${fitStartPs}..${fitEndPs} ps is empty (the run is ${runPs} ps)`);
@@ -203,6 +224,7 @@ export const fitDiffusivity = (msd: MsdResult, options: DiffusivityOptions): Dif
   let adjusted = false;
   const model = options.covariance ?? 'random-walk';
   const gls = (
+    label: string,
     mean: Float64Array,
     variance: Float64Array,
     st: LagStatistics,
@@ -224,18 +246,17 @@ export const fitDiffusivity = (msd: MsdResult, options: DiffusivityOptions): Dif
       model,
     );
     adjusted ||= r.adjusted;
-    if (r.note && !notes.includes(r.note)) notes.push(r.note);
+    if (r.note) notes.push(`${label}: ${r.note}`);
     return r.fit;
   };
-  const atoms = stats.independent[stats.independent.length - 1];
-  const total = gls(stats.mean.total, stats.variance.total, stats, atoms, d);
+  const total = gls('D', stats.mean.total, stats.variance.total, stats, particles, d);
   const asEstimate = (fit: LineFit, dims: number) =>
     estimate(toD(fit.slope, dims), toD(fit.slopeStd, dims), 0);
   const axis = [0, 1, 2].map((a) =>
-    asEstimate(gls(stats.mean.axis[a], stats.variance.axis[a], stats, atoms, 1), 1),
+    asEstimate(gls(`D_${'xyz'[a]}`, stats.mean.axis[a], stats.variance.axis[a], stats, particles, 1), 1),
   ) as [Estimate, Estimate, Estimate];
   const cs = msd.collectiveStats;
-  const collective = asEstimate(gls(cs.mean.total, cs.variance.total, cs, 1, d), d);
+  const collective = asEstimate(gls('D_sigma (charge MSD)', cs.mean.total, cs.variance.total, cs, 1, d), d);
   if (adjusted) notes.push('a covariance matrix was not positive definite and was reconditioned');
   if (total.slope < 0)
     notes.push('the fitted MSD slope is negative: no diffusion is resolved in this window');

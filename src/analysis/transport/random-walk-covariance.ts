@@ -1,42 +1,71 @@
 import { Matrix } from 'ml-matrix';
 
 /**
- * Exact covariance of the all-origins MSD estimator for a discrete Gaussian random walk.
- *
- * One coordinate takes independent unit-variance steps; over frames 0..T-1 the MSD at lag a is
- *   M(a) = 1/(T-a) sum_{t=0}^{T-a-1} S(t,a)^2,  S(t,a) = sum of the a steps after frame t.
- * For Gaussian S, Cov(S^2, S'^2) = 2 Cov(S, S')^2 and Cov(S(t,a), S(t',b)) is the number of steps
- * the two windows share, so
- *   Cov(M(a), M(b)) = 2 / ((T-a)(T-b)) sum_{t,t'} overlap(t' - t)^2,
- * a sum over the offset delta = t' - t of (number of origin pairs with that offset) x overlap^2,
- * which has a closed form (pairCovariance), O(1) per pair of lags. Unlike the approximation Sigma_ij = var_i n_o(i) / n_o(j), this keeps
- * the near-cancellation of the noise of neighbouring lags (their windows are almost the same), which
- * is what makes intervals from a generalised least-squares fit match their nominal coverage.
- * Scale by the step variance squared (sigma^4), the number of axes summed, and 1/(number of atoms).
+ * Exact covariance of the all-origins MSD estimator for a discrete Gaussian random walk observed
+ * with vibrational noise: one coordinate is x(t) = W(t) + eta(t), W a walk of independent steps
+ * of variance sigma^2 and eta independent "vibration" offsets of variance v^2 at every frame
+ * (the MSD of such a coordinate is sigma^2 m + 2 v^2: the usual straight line with intercept).
+ * Over frames 0..T-1 the MSD at lag a is
+ *   M(a) = 1/(T-a) sum_{t=0}^{T-a-1} D(t,a)^2,  D(t,a) = x(t+a) - x(t).
+ * For Gaussian D, Cov(D^2, D'^2) = 2 Cov(D, D')^2, and
+ *   Cov(D(t,a), D(t',b)) = sigma^2 overlap(delta) + v^2 e(delta),  delta = t' - t,
+ * where overlap is the number of steps the two windows share and e counts shared end points
+ * (+1 at delta = 0 and delta = a - b, -1 at delta = a and delta = -b). Summing over origin pairs
+ * by offset,
+ *   Cov(M(a), M(b)) = 2 / ((T-a)(T-b)) [sigma^4 S_oo + 2 sigma^2 v^2 S_oe + v^4 S_ee],
+ * with S_oo = sum count(delta) overlap^2 (closed form, see overlapSquares) and S_oe, S_ee sums over
+ * the four end-point offsets only. Without the v terms, neighbouring lags are almost perfectly
+ * correlated (their windows nearly coincide) and a generalised least-squares fit leans on their
+ * tiny differences; real trajectories vibrate, and the v terms say how much that noise weighs.
+ * Scale by the number of axes summed and 1/(number of atoms).
  */
-export const randomWalkMsdCovariance = (frames: number, lags: ArrayLike<number>): Matrix => {
-  // One analysis fits the total, each axis and the charge MSD over the same lags: compute once.
-  const key = `${frames}:${Array.from(lags).join(',')}`;
-  const hit = cache.get(key);
-  if (hit) return hit.clone();
-  const C = compute(frames, lags);
-  if (cache.size >= 8) cache.delete(cache.keys().next().value as string);
-  cache.set(key, C);
-  return C.clone();
+
+/** The three parts of the covariance for unit steps (sigma = 1), by lag pair. */
+interface CovarianceParts {
+  oo: Matrix;
+  oe: Matrix;
+  ee: Matrix;
+}
+
+/**
+ * Covariance of the MSD at `lags` (frames) for a run of `frames` frames, in units of sigma^4, for a
+ * vibration-to-step variance ratio r = v^2 / sigma^2: C = A + 2 r B + r^2 E.
+ */
+export const randomWalkMsdCovariance = (frames: number, lags: ArrayLike<number>, noiseRatio = 0): Matrix => {
+  const p = parts(frames, lags);
+  const C = p.oo.clone();
+  if (noiseRatio > 0) {
+    C.add(p.oe.clone().mul(2 * noiseRatio));
+    C.add(p.ee.clone().mul(noiseRatio * noiseRatio));
+  }
+  return C;
 };
 
-const cache = new Map<string, Matrix>();
+// One analysis fits the total, each axis and the charge MSD over the same lags: compute once.
+const cache = new Map<string, CovarianceParts>();
 
-const compute = (frames: number, lags: ArrayLike<number>): Matrix => {
+const parts = (frames: number, lags: ArrayLike<number>): CovarianceParts => {
+  const key = `${frames}:${Array.from(lags).join(',')}`;
+  const hit = cache.get(key);
+  if (hit) return hit;
   const n = lags.length;
-  const C = Matrix.zeros(n, n);
+  const oo = Matrix.zeros(n, n);
+  const oe = Matrix.zeros(n, n);
+  const ee = Matrix.zeros(n, n);
   for (let i = 0; i < n; i++)
     for (let j = i; j < n; j++) {
-      const v = pairCovariance(frames, lags[i], lags[j]);
-      C.set(i, j, v);
-      C.set(j, i, v);
+      const [x, y, z] = pairCovarianceParts(frames, lags[i], lags[j]);
+      oo.set(i, j, x);
+      oo.set(j, i, x);
+      oe.set(i, j, y);
+      oe.set(j, i, y);
+      ee.set(i, j, z);
+      ee.set(j, i, z);
     }
-  return C;
+  const result = { oo, oe, ee };
+  if (cache.size >= 8) cache.delete(cache.keys().next().value as string);
+  cache.set(key, result);
+  return result;
 };
 
 /** Sums of squares and cubes 1..n (0 for n <= 0). */
@@ -44,22 +73,50 @@ const squares = (n: number) => (n > 0 ? (n * (n + 1) * (2 * n + 1)) / 6 : 0);
 const cubes = (n: number) => (n > 0 ? ((n * (n + 1)) / 2) ** 2 : 0);
 
 /**
- * Cov(M(a), M(b)) for unit steps (symmetric in a, b), in closed form. With a <= b, na = T - a,
- * nb = T - b, c0 = T - a - b and delta = t' - t, the overlap and the number of origin pairs are
- *   delta in [a-b, 0]:  overlap a,          count nb            (b - a + 1 offsets)
- *   delta < a-b:        overlap u = delta+b, count c0 + u       (u = 1 .. a-1)
- *   delta > 0:          overlap v = a-delta, count c0 + v       (v = 1 .. a-1)
+ * sum over offsets of count(delta) overlap(delta)^2 for lags a <= b, in closed form. With
+ * na = T - a, nb = T - b, c0 = T - a - b:
+ *   delta in [a-b, 0]:  overlap a,           count nb       (b - a + 1 offsets)
+ *   delta < a-b:        overlap u = delta+b, count c0 + u   (u = 1 .. a-1)
+ *   delta > 0:          overlap v = a-delta, count c0 + v   (v = 1 .. a-1)
  * (counts below 1 dropped: u, v >= 1 - c0), so
  *   sum = (b - a + 1) nb a^2 + 2 sum_{u=u1}^{a-1} (c0 + u) u^2,  u1 = max(1, 1 - c0).
  */
-export const pairCovariance = (T: number, lagA: number, lagB: number): number => {
-  const a = Math.min(lagA, lagB);
-  const b = Math.max(lagA, lagB);
-  const na = T - a;
+const overlapSquares = (T: number, a: number, b: number): number => {
   const nb = T - b;
   const c0 = T - a - b;
   const u1 = Math.max(1, 1 - c0);
   const tail = a - 1 >= u1 ? c0 * (squares(a - 1) - squares(u1 - 1)) + (cubes(a - 1) - cubes(u1 - 1)) : 0;
-  const sum = (b - a + 1) * nb * a * a + 2 * tail;
-  return (2 * sum) / (na * nb);
+  return (b - a + 1) * nb * a * a + 2 * tail;
 };
+
+/** Number of origin pairs (t, t + delta) with t in [0, T-a) and t + delta in [0, T-b). */
+const pairCount = (T: number, a: number, b: number, delta: number): number =>
+  Math.max(0, Math.min(T - a - 1, T - b - 1 - delta) - Math.max(0, -delta) + 1);
+
+/** The three parts [S_oo, S_oe, S_ee] x 2 / ((T-a)(T-b)) for one pair of lags (symmetric in a, b). */
+export const pairCovarianceParts = (T: number, lagA: number, lagB: number): [number, number, number] => {
+  const a = Math.min(lagA, lagB);
+  const b = Math.max(lagA, lagB);
+  const norm = 2 / ((T - a) * (T - b));
+  // End points shared: +1 at delta = 0 and a - b (overlap a at both), -1 at delta = a and -b (no overlap).
+  const e = new Map<number, number>();
+  for (const [delta, sign] of [
+    [0, 1],
+    [a - b, 1],
+    [a, -1],
+    [-b, -1],
+  ])
+    e.set(delta, (e.get(delta) ?? 0) + sign);
+  let oe = 0;
+  let ee = 0;
+  for (const [delta, w] of e) {
+    const count = pairCount(T, a, b, delta);
+    const overlap = Math.max(0, Math.min(a, delta + b) - Math.max(0, delta));
+    oe += count * overlap * w;
+    ee += count * w * w;
+  }
+  return [norm * overlapSquares(T, a, b), norm * oe, norm * ee];
+};
+
+/** Cov(M(a), M(b)) for unit steps and no vibration. */
+export const pairCovariance = (T: number, a: number, b: number): number => pairCovarianceParts(T, a, b)[0];
