@@ -26,6 +26,8 @@ interface TransportCliOptions extends RawReadOptions {
   fitEnd?: string;
   dims: string;
   charge?: string;
+  framework?: string;
+  elementMsd: boolean;
   compat?: 'pymatgen';
   smoothed: 'max' | 'constant' | 'none';
   minObs: string;
@@ -77,6 +79,10 @@ export const registerTransport = (program: Command): void => {
       )
       .option('--dims <axes>', 'axes of the MSD and of D = slope/(2d): xyz, xy, z, ...', 'xyz')
       .option('--charge <e>', 'carrier charge, e (default: +1 for Li, Na, K)')
+      .option(
+        '--framework <elements>',
+        'elements whose mean motion is removed as drift: "Al,O,Cl" (default: all others)',
+      )
       .addOption(
         new Option('--compat <tool>', "also compute a peer tool's numbers exactly").choices(['pymatgen']),
       )
@@ -133,6 +139,11 @@ export const registerTransport = (program: Command): void => {
       fitEndPs: number(o.fitEnd, '--fit-end', positive, 'a positive time in ps'),
       axes,
       charge: number(o.charge, '--charge', (v) => v !== 0, 'a non-zero charge'),
+      elementMsd: o.elementMsd,
+      framework: o.framework
+        ?.split(',')
+        .map((x) => x.trim())
+        .filter(Boolean),
       unwrapped: o.unwrapped ? true : o.wrapped ? false : ('auto' as const),
       lags: number(o.lags, '--lags', (v) => isInt(v) && v >= 3, 'a whole number >= 3'),
       origins: o.origins,
@@ -266,6 +277,16 @@ const summary = (
     lines.push(`  sigma (N-E)       mS/cm     ${est(r.conductivity.nernstEinsteinMsPerCm)}`);
     lines.push(`  sigma (charge)    mS/cm     ${est(r.conductivity.chargeMsdMsPerCm)}`);
     lines.push(`  Haven ratio                 ${est(r.conductivity.havenRatio)}`);
+    if (r.otherElements?.length) {
+      const parts = r.otherElements.map((e) => {
+        let k = 0;
+        while (k + 1 < e.lagsPs.length && e.lagsPs[k + 1] <= d.fitEndPs) k++;
+        return `${e.element} ${g(e.msdA2[k], 3)}`;
+      });
+      lines.push(
+        `  MSD of the other elements at ${g(d.fitEndPs)} ps (A^2, drift removed): ${parts.join(', ')}`,
+      );
+    }
     if (r.pymatgen) {
       const p = r.pymatgen;
       lines.push(

@@ -9,7 +9,7 @@ import { extrapolate, fitArrhenius, fitArrheniusWeighted } from '../../src/analy
 import { nernstEinsteinFactor } from '../../src/analysis/transport/conductivity.js';
 import { DensityGridAccumulator } from '../../src/analysis/transport/density-grid.js';
 import { DisplacementRecorder } from '../../src/analysis/transport/displacements.js';
-import { computeMsd } from '../../src/analysis/transport/msd.js';
+import { computeMsd, elementMsds } from '../../src/analysis/transport/msd.js';
 import {
   pairCovariance,
   randomWalkMsdCovariance,
@@ -92,6 +92,49 @@ describe('MSD', () => {
         for (let a = 0; a < 3; a++) expect(d.series(i, a)[T - 1]).toBeCloseTo(expected[3 * i + a], 10);
       expect(d.driftCorrected).toBe(false);
     }
+  });
+
+  it('keeps the other atoms at evenly spaced frames (the spacing doubles when the store fills)', () => {
+    const gauss = seededGaussian(21);
+    const L = Lattice.cubic(10);
+    const T = 37;
+    const natoms = 5;
+    const sparse = new DisplacementRecorder(natoms, { selected: [0], others: true, otherFrames: 8 });
+    const full = new DisplacementRecorder(natoms, { selected: [1, 2, 3, 4], framework: [] });
+    const pos = new Float64Array(3 * natoms);
+    for (let t = 0; t < T; t++) {
+      for (let i = 0; i < pos.length; i++) pos[i] += 0.4 * gauss();
+      const frame = { positions: pos.map((x) => x - 10 * Math.floor(x / 10)), lattice: L };
+      sparse.push(frame);
+      full.push(frame);
+    }
+    const o = sparse.result().others!;
+    // 37 frames into 8 slots: spacing 1 -> 2 -> 4 -> 8; frames 0, 8, 16, 24, 32.
+    expect(o.stride).toBe(8);
+    expect(o.frames).toBe(5);
+    expect(Array.from(o.atoms)).toEqual([1, 2, 3, 4]);
+    // The drift (mean of atoms 1-4, the default framework) is removed from the sparse series.
+    const f = full.result();
+    const dense = [0, 1, 2, 3].map((slot) => [0, 1, 2].map((a) => f.series(slot, a)));
+    for (let slot = 0; slot < 4; slot++)
+      for (let a = 0; a < 3; a++) {
+        const s = o.series(slot, a);
+        for (let k = 0; k < o.frames; k++) {
+          const t = k * o.stride;
+          const drift = (dense[0][a][t] + dense[1][a][t] + dense[2][a][t] + dense[3][a][t]) / 4;
+          expect(s[k]).toBeCloseTo(dense[slot][a][t] - drift, 12);
+        }
+      }
+    const [el] = elementMsds(o, () => 'Cl');
+    expect(el.atoms).toBe(4);
+    expect(Array.from(el.lagsFrames)).toEqual([0, 8, 16, 24, 32]);
+    let direct = 0;
+    for (let slot = 0; slot < 4; slot++)
+      for (let a = 0; a < 3; a++) {
+        const s = o.series(slot, a);
+        for (let k = 0; k + 1 < o.frames; k++) direct += (s[k + 1] - s[k]) ** 2;
+      }
+    expect(rel(el.curves.total[1], direct / (4 * (o.frames - 1)))).toBeLessThan(1e-12);
   });
 
   it('MDAnalysis EinsteinMSD on its random walk: norm of the MSD time series = 3932.3992748714', async () => {

@@ -10,7 +10,7 @@ import {
   fitDiffusivity,
 } from './diffusivity.js';
 import { DisplacementRecorder, type Displacements } from './displacements.js';
-import { computeMsd, type MsdResult, statisticsLags } from './msd.js';
+import { computeMsd, elementMsds, type MsdResult, statisticsLags } from './msd.js';
 import { type PymatgenResult, type PymatgenSmoothing, pymatgenDiffusionAnalysis } from './pymatgen-compat.js';
 
 /** Everything one transport analysis of one run needs; times in fs unless the name says ps. */
@@ -30,6 +30,13 @@ export interface TransportOptions {
   axes?: number[];
   /** Carrier charge (e); default from the element (Li, Na, K: +1). */
   charge?: number;
+  /** Elements whose mean motion is removed as drift; default: every element but `species`. */
+  framework?: string[];
+  /**
+   * Also the MSD of every other element (a check that the framework stays put), from up to 1024
+   * evenly spaced frames (default false: it costs about a third more time for a large framework).
+   */
+  elementMsd?: boolean;
   /** 'auto' (default): as the frames say; true / false to override (see DisplacementOptions). */
   unwrapped?: 'auto' | boolean;
   /** Number of statistics lags (default 100). */
@@ -79,6 +86,8 @@ export interface TransportResult {
     chargeConductivityMsPerCm: number;
     havenRatio: number;
   };
+  /** MSD of every other element (drift removed), from evenly spaced frames; lags in ps. */
+  otherElements?: { element: string; atoms: number; lagsPs: number[]; msdA2: Float64Array }[];
   notes: string[];
 }
 
@@ -109,9 +118,26 @@ export const analyseTransport = async (
         throw new OptionError(
           `no ${options.species} atoms in the run (it has ${s.topology.elements.join(', ')})`,
         );
+      let framework: number[] | undefined;
+      if (options.framework) {
+        framework = [];
+        for (const e of options.framework) {
+          if (e === options.species)
+            throw new OptionError(`the framework cannot include ${e}, the analysed species`);
+          const idx = s.topology.indicesOf(e);
+          if (idx.length === 0)
+            throw new OptionError(
+              `no ${e} atoms for the framework (the run has ${s.topology.elements.join(', ')})`,
+            );
+          framework.push(...idx);
+        }
+        framework.sort((a, b) => a - b);
+      }
       recorder = new DisplacementRecorder(s.topology.natoms, {
         selected,
+        framework,
         unwrapped: options.unwrapped ?? 'auto',
+        others: options.elementMsd === true,
       });
       if (options.densityGridSpacingA !== undefined) {
         if (!s.frame.lattice) throw new OptionError('a density grid needs a periodic cell');
@@ -233,6 +259,15 @@ export const analyseTransport = async (
     },
     notes: [...notes, ...diffusivity.notes],
   };
+  if (d.others) {
+    const topo = first.topology;
+    result.otherElements = elementMsds(d.others, (i) => topo.symbol(i), options.axes).map((e) => ({
+      element: e.element,
+      atoms: e.atoms,
+      lagsPs: Array.from(e.lagsFrames, (m) => (m * frameIntervalFs) / 1000),
+      msdA2: e.curves.total,
+    }));
+  }
   if (options.compat) {
     const p = pymatgenDiffusionAnalysis(d, { frameIntervalFs, ...options.compat });
     // pymatgen's conversion factor uses the first structure's volume.

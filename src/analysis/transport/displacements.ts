@@ -28,6 +28,13 @@ export interface DisplacementOptions {
    * (`frame.unwrapped`); true: always; false: always unwrap by the minimum fractional step.
    */
   unwrapped?: 'auto' | boolean;
+  /**
+   * Also keep the displacements of every atom not selected, at up to `otherFrames` frames evenly
+   * spaced over the run (default 1024; the spacing doubles whenever the store fills), for the MSD
+   * of the other elements: memory bounded by atoms x otherFrames, whatever the run's length.
+   */
+  others?: boolean;
+  otherFrames?: number;
 }
 
 const BLOCK = 2048;
@@ -55,6 +62,14 @@ export class DisplacementRecorder {
   private readonly stage: Float64Array;
   /** Index of the first staged (not yet moved) frame. */
   private staged0 = 0;
+  /** Every atom not selected (when `others`), its cumulative displacement, and the framework's slots in it. */
+  private readonly others?: Uint32Array;
+  private readonly otherCumulative?: Float64Array;
+  private readonly frameworkSlots?: Uint32Array;
+  private otherStore?: Float64Array;
+  private otherStored = 0;
+  private otherStride = 1;
+  private readonly otherCapacity: number;
 
   constructor(natoms: number, options: DisplacementOptions) {
     this.natoms = natoms;
@@ -70,9 +85,32 @@ export class DisplacementRecorder {
       for (let i = 0; i < natoms; i++) if (!isSelected[i]) rest.push(i);
       this.framework = Uint32Array.from(rest);
     }
-    for (const i of this.framework)
+    const chosen = new Uint8Array(natoms);
+    for (const i of this.selected) chosen[i] = 1;
+    for (const i of this.framework) {
       if (i >= natoms) throw new OptionError(`framework atom index ${i} is outside 0..${natoms - 1}`);
+      if (chosen[i]) throw new OptionError(`atom ${i} cannot be both analysed and part of the framework`);
+    }
     this.mode = options.unwrapped ?? 'auto';
+    this.otherCapacity = Math.max(2, 2 * Math.floor((options.otherFrames ?? 1024) / 2));
+    if (options.others) {
+      const isSelected = new Uint8Array(natoms);
+      for (const i of this.selected) isSelected[i] = 1;
+      const slot = new Int32Array(natoms).fill(-1);
+      const rest: number[] = [];
+      for (let i = 0; i < natoms; i++)
+        if (!isSelected[i]) {
+          slot[i] = rest.length;
+          rest.push(i);
+        }
+      this.others = Uint32Array.from(rest);
+      this.otherCumulative = new Float64Array(3 * rest.length);
+      this.frameworkSlots = Uint32Array.from(this.framework, (i) => {
+        if (slot[i] < 0) throw new OptionError(`framework atom ${i} is also selected`);
+        return slot[i];
+      });
+      this.otherStore = new Float64Array(3 * rest.length * this.otherCapacity);
+    }
     this.cumulative = new Float64Array(3 * this.selected.length);
     this.stage = new Float64Array(3 * this.selected.length * STAGE);
     this.previous = new Float64Array(3 * natoms);
@@ -98,28 +136,49 @@ export class DisplacementRecorder {
     if (!unwrapped) this.anyWrapped = true;
     const q = this.previous;
     const fw = this.framework;
+    const others = this.others;
+    const inv = unwrapped ? undefined : lattice!.inverse;
     if (this.count === 0) {
       this.cumulative.fill(0);
       this.previousWasUnwrapped = unwrapped;
-      storeFirst(p, q, this.selected, unwrapped ? undefined : lattice!.inverse);
-      storeFirst(p, q, fw, unwrapped ? undefined : lattice!.inverse);
+      storeFirst(p, q, this.selected, inv);
+      storeFirst(p, q, others ?? fw, inv);
     } else {
       if (unwrapped !== this.previousWasUnwrapped)
         throw new OptionError(`frame ${this.count} switches between wrapped and unwrapped positions`);
       const sum = this.scratch;
+      sum.fill(0);
       if (unwrapped) {
         stepUnwrapped(p, q, this.selected, this.cumulative);
-        sum.fill(0);
-        if (fw.length > 0) sumStepsUnwrapped(p, q, fw, sum);
+        if (others) stepUnwrapped(p, q, others, this.otherCumulative!);
+        else if (fw.length > 0) sumStepsUnwrapped(p, q, fw, sum);
       } else {
         const step = lattice!.isOrthorhombic ? stepWrappedOrthorhombic : stepWrapped;
         step(p, q, this.selected, lattice!.inverse, lattice!.matrix, this.cumulative, false);
-        sum.fill(0);
-        if (fw.length > 0) step(p, q, fw, lattice!.inverse, lattice!.matrix, sum, true);
+        if (others) step(p, q, others, lattice!.inverse, lattice!.matrix, this.otherCumulative!, false);
+        else if (fw.length > 0) step(p, q, fw, lattice!.inverse, lattice!.matrix, sum, true);
       }
-      // Framework: the mean step, accumulated (mean of cumulative = cumulative of mean).
-      if (fw.length > 0) for (let a = 0; a < 3; a++) this.driftNow[a] += sum[a] / fw.length;
+      // Framework drift: the mean of its cumulative displacements (= the accumulated mean step).
+      if (fw.length > 0) {
+        if (others) {
+          const c = this.otherCumulative!;
+          const slots = this.frameworkSlots!;
+          let dx = 0;
+          let dy = 0;
+          let dz = 0;
+          for (let j = 0; j < slots.length; j++) {
+            const o = 3 * slots[j];
+            dx += c[o];
+            dy += c[o + 1];
+            dz += c[o + 2];
+          }
+          this.driftNow[0] = dx / fw.length;
+          this.driftNow[1] = dy / fw.length;
+          this.driftNow[2] = dz / fw.length;
+        } else for (let a = 0; a < 3; a++) this.driftNow[a] += sum[a] / fw.length;
+      }
     }
+    if (others && this.count % this.otherStride === 0) this.storeOthers();
     this.record();
     this.times.push(frame.timeFs ?? Number.NaN);
     this.volumes.push(lattice ? lattice.volume : Number.NaN);
@@ -144,6 +203,21 @@ export class DisplacementRecorder {
     this.drift[3 * t + 2] = this.driftNow[2];
     this.count++;
     if (this.count - this.staged0 === STAGE) this.unstage();
+  }
+
+  /** Keep this frame's displacements of the other atoms; when the store is full, drop every other frame. */
+  private storeOthers(): void {
+    const width = this.otherCumulative!.length;
+    if (this.otherStored === this.otherCapacity) {
+      const s = this.otherStore!;
+      for (let k = 1; k < this.otherCapacity / 2; k++)
+        s.copyWithin(k * width, 2 * k * width, (2 * k + 1) * width);
+      this.otherStored = this.otherCapacity / 2;
+      this.otherStride *= 2;
+      if (this.count % this.otherStride !== 0) return;
+    }
+    this.otherStore!.set(this.otherCumulative!, this.otherStored * width);
+    this.otherStored++;
   }
 
   /** Move the staged frames into the blocks. */
@@ -174,7 +248,40 @@ export class DisplacementRecorder {
       Float64Array.from(this.times),
       Float64Array.from(this.volumes),
       this.anyWrapped,
+      this.others
+        ? new SparseDisplacements(
+            this.others,
+            this.otherStride,
+            this.otherStored,
+            this.otherStore!.slice(0, this.otherStored * this.otherCumulative!.length),
+            this.framework.length > 0 ? this.drift.slice(0, 3 * this.count) : undefined,
+          )
+        : undefined,
     );
+  }
+}
+
+/** Displacements of the other atoms at every `stride`-th frame (drift removed when read). */
+export class SparseDisplacements {
+  constructor(
+    /** Global indices of the atoms, in slot order. */
+    readonly atoms: Uint32Array,
+    /** Frames between stored frames. */
+    readonly stride: number,
+    /** Number of stored frames (frames 0, stride, 2 stride, ...). */
+    readonly frames: number,
+    private readonly data: Float64Array,
+    private readonly drift: Float64Array | undefined,
+  ) {}
+
+  /** Displacement of the atom in `slot` along `axis` at each stored frame. */
+  series(slot: number, axis: number, out: Float64Array = new Float64Array(this.frames)): Float64Array {
+    const width = 3 * this.atoms.length;
+    for (let k = 0; k < this.frames; k++) {
+      out[k] = this.data[k * width + 3 * slot + axis];
+      if (this.drift) out[k] -= this.drift[3 * k * this.stride + axis];
+    }
+    return out;
   }
 }
 
@@ -194,6 +301,8 @@ export class Displacements {
     readonly volumesA3: Float64Array,
     /** True when at least one frame was unwrapped here (rather than given unwrapped). */
     readonly unwrappedHere: boolean,
+    /** The atoms not selected, at evenly spaced frames (when recorded with `others`). */
+    readonly others?: SparseDisplacements,
   ) {}
 
   get driftCorrected(): boolean {

@@ -1,6 +1,6 @@
 import FFT from 'fft.js';
 import { OptionError } from '../../core/errors.js';
-import type { Displacements } from './displacements.js';
+import type { Displacements, SparseDisplacements } from './displacements.js';
 
 /**
  * Mean squared displacements over all time origins, and their sampling statistics.
@@ -337,4 +337,53 @@ export const computeMsd = (d: Displacements, options: MsdOptions = {}): MsdResul
     collectiveStats: collectiveMoments.result(1, 1 / N),
     allOrigins,
   };
+};
+
+/** MSD of one element from sparsely stored frames. */
+export interface ElementMsd {
+  element: string;
+  atoms: number;
+  /** Lags (frames of the run): multiples of the storage stride. */
+  lagsFrames: Int32Array;
+  curves: MsdCurves;
+}
+
+/**
+ * Tracer MSD (FFT, all stored origins) of every element among the sparsely stored atoms, with the
+ * run's drift removed: a diagnostic of the framework (does it stay put, does it melt?).
+ */
+export const elementMsds = (
+  sparse: SparseDisplacements,
+  symbolOf: (atom: number) => string,
+  axes: Axes = [0, 1, 2],
+): ElementMsd[] => {
+  const T = sparse.frames;
+  if (T < 2) return [];
+  let size = 4;
+  while (size < 2 * T) size *= 2;
+  const fft = new FFT(size);
+  const spectrum = new Float64Array(2 * size);
+  const groups = new Map<string, number[]>();
+  sparse.atoms.forEach((atom, slot) => {
+    const e = symbolOf(atom);
+    const list = groups.get(e) ?? [];
+    list.push(slot);
+    groups.set(e, list);
+  });
+  const x = new Float64Array(T);
+  const out: ElementMsd[] = [];
+  for (const [element, slots] of groups) {
+    const acc = [0, 1, 2].map(() => new FftMsdAccumulator(fft, new Float64Array(2 * size), spectrum, T));
+    for (const slot of slots) for (let a = 0; a < 3; a++) acc[a].add(sparse.series(slot, a, x));
+    const axis = acc.map((c) => c.msd()) as [Float64Array, Float64Array, Float64Array];
+    const total = new Float64Array(T);
+    for (const a of axes) for (let m = 0; m < T; m++) total[m] += axis[a][m];
+    out.push({
+      element,
+      atoms: slots.length,
+      lagsFrames: Int32Array.from({ length: T }, (_, m) => m * sparse.stride),
+      curves: { axis, total },
+    });
+  }
+  return out;
 };
