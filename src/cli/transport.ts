@@ -27,7 +27,7 @@ interface TransportCliOptions extends RawReadOptions {
   dims: string;
   charge?: string;
   framework?: string;
-  elementMsd: boolean;
+  elementMsd?: boolean;
   compat?: 'pymatgen';
   smoothed: 'max' | 'constant' | 'none';
   minObs: string;
@@ -79,6 +79,7 @@ export const registerTransport = (program: Command): void => {
       )
       .option('--dims <axes>', 'axes of the MSD and of D = slope/(2d): xyz, xy, z, ...', 'xyz')
       .option('--charge <e>', 'carrier charge, e (default: +1 for Li, Na, K)')
+      .option('--no-element-msd', 'skip the MSD of the other elements (the framework check)')
       .option(
         '--framework <elements>',
         'elements whose mean motion is removed as drift: "Al,O,Cl" (default: all others)',
@@ -139,7 +140,7 @@ export const registerTransport = (program: Command): void => {
       fitEndPs: number(o.fitEnd, '--fit-end', positive, 'a positive time in ps'),
       axes,
       charge: number(o.charge, '--charge', (v) => v !== 0, 'a non-zero charge'),
-      elementMsd: o.elementMsd,
+      elementMsd: o.elementMsd !== false,
       framework: o.framework
         ?.split(',')
         .map((x) => x.trim())

@@ -36,6 +36,9 @@ describe('oligolyte transport', () => {
     expect(r.out).toMatch(/D \(GLS\)\s+cm\^2\/s/);
     expect(r.out).toMatch(/Haven ratio/);
     expect(r.out).toMatch(/D 1\.1612930641e-6 cm\^2\/s/);
+    expect(r.out).toMatch(
+      /MSD of the other elements at [\d.]+ ps \(A\^2, drift removed\): Ge [\d.]+, P [\d.]+, S [\d.]+/,
+    );
     const json = JSON.parse(readFileSync(join(dir, 'out.json'), 'utf8'));
     const run = json.runs[0];
     expect(run.carriers).toBe(20);
@@ -44,6 +47,8 @@ describe('oligolyte transport', () => {
     expect(run.diffusivity.glsCm2PerS.low95).toBeLessThan(run.diffusivity.glsCm2PerS.value);
     expect(run.pymatgen.conductivityMsPerCm).toBeCloseTo(74.165367854, 5);
     expect(run.statistics.lagsPs.length).toBe(100);
+    expect(run.otherElements.map((e: { element: string }) => e.element)).toEqual(['Ge', 'P', 'S']);
+    expect(run.frameworkAtoms).toBe(30);
     const csv = readFileSync(join(dir, 'msd.csv'), 'utf8').trim().split('\n');
     expect(csv[0]).toBe('run,temperature_K,lag_ps,msd_A2,msd_x_A2,msd_y_A2,msd_z_A2,charge_msd_per_ion_A2');
     expect(csv.length).toBe(1001);
@@ -105,6 +110,25 @@ describe('oligolyte transport', () => {
     expect(r.code, r.err).toBe(0);
     expect(r.out).toMatch(/Arrhenius \(3 runs/);
     expect(r.out).toMatch(/at 300\.0 K: D/);
+  });
+  it('--framework chooses the drift reference; --no-element-msd skips the framework check', () => {
+    const r = cli(
+      'transport',
+      LGPS,
+      '--temperature',
+      '600',
+      '--fit-start',
+      '5',
+      '--framework',
+      'Ge,P',
+      '--no-element-msd',
+    );
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toMatch(/drift removed \(6 framework atoms\)/);
+    expect(r.out).not.toMatch(/other elements/);
+    expect(cli('transport', LGPS, '--temperature', '600', '--framework', 'Li').err).toMatch(
+      /cannot include Li/,
+    );
   });
   it('usage errors exit 2 with the reason; a default fit start is announced', () => {
     expect(cli('transport', LGPS, '--species', 'Na', '--temperature', '600').err).toMatch(/no Na atoms/);
