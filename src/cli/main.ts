@@ -3,6 +3,7 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { OligolyteError, OptionError, ParseError } from '../core/errors.js';
+import { registerChem } from './chem.js';
 import { registerConvert } from './convert.js';
 import { registerInfo } from './info.js';
 import { registerTransport } from './transport.js';
@@ -19,6 +20,7 @@ export const buildProgram = (): Command => {
   registerInfo(program);
   registerConvert(program);
   registerTransport(program);
+  registerChem(program);
   return program;
 };
 
