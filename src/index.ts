@@ -1,4 +1,5 @@
 export * from './analysis/index.js';
+export * as build from './build/index.js';
 export * as chemistry from './chemistry/index.js';
 export * from './core/index.js';
 export * from './io/index.js';

@@ -3,6 +3,7 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { OligolyteError, OptionError, ParseError } from '../core/errors.js';
+import { registerBuild } from './build.js';
 import { registerChem } from './chem.js';
 import { registerConvert } from './convert.js';
 import { registerInfo } from './info.js';
@@ -21,6 +22,7 @@ export const buildProgram = (): Command => {
   registerConvert(program);
   registerTransport(program);
   registerChem(program);
+  registerBuild(program);
   return program;
 };
 

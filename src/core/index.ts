@@ -4,6 +4,7 @@ export * from './errors.js';
 export * from './frame.js';
 export * from './lattice.js';
 export * from './linalg3.js';
+export * from './random.js';
 export * from './spacegroups/index.js';
 export * from './structure-props.js';
 export * from './topology.js';

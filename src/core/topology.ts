@@ -24,6 +24,8 @@ export interface TopologyInit extends BondedTerms {
   moleculeIds?: ArrayLike<number>;
   /** Type id of every atom (as LAMMPS atom types, 1-based); kept so files round-trip. */
   typeIds?: ArrayLike<number>;
+  /** Chemical role of every atom, for force fields and analyses: 'O_bridging', 'Cl_terminal', ... */
+  roles?: readonly string[];
 }
 
 /**
@@ -40,6 +42,7 @@ export class Topology {
   readonly charges?: Float64Array;
   readonly moleculeIds?: Int32Array;
   readonly typeIds?: Int32Array;
+  readonly roles?: readonly string[];
   readonly bonded: BondedTerms;
 
   constructor(init: TopologyInit) {
@@ -68,6 +71,9 @@ export class Topology {
     check('charges', init.charges);
     check('moleculeIds', init.moleculeIds);
     check('typeIds', init.typeIds);
+    if (init.roles !== undefined && init.roles.length !== n)
+      throw new RangeError(`roles has ${init.roles.length} entries for ${n} atoms`);
+    if (init.roles) this.roles = [...init.roles];
     if (init.masses) this.masses = Float64Array.from(init.masses);
     else {
       const w = elements.map((e) => ATOMIC_WEIGHTS[atomicNumber(e)]);

@@ -1,0 +1,4 @@
+export * from './oligomer.js';
+export * from './pack-glass.js';
+export * from './supercell.js';
+export * from './units.js';

@@ -1,0 +1,289 @@
+import { OptionError, PhysicsError } from '../core/errors.js';
+import { SeededRandom } from '../core/random.js';
+
+/**
+ * Geometry of LAOC oligomer anions (../shared/SCIENCE.md section 1): linear chains
+ * [AlnO(n-1)Cl(2n+2)]n- of tetrahedral Al joined by bridging O, and the unsaturated variants in
+ * which a chain end has lost a terminal Cl (and its cation) and its three-coordinate Al is healed
+ * by a Cl bridging it to the neighbouring Al (a planar Al-O-Al-Cl four-ring).
+ *
+ * Construction: the Al-O backbone from internal coordinates (bond Al-O, angle Al-O-Al, the
+ * tetrahedral O-Al-O angle, backbone torsions drawn from the seed); then each Al is completed to a
+ * tetrahedron: one fixed neighbour -> three Cl at 109.47 deg from it, 120 deg apart about it (phase
+ * from the seed); two -> two Cl in the plane through the bisector, perpendicular to the first two
+ * (exactly tetrahedral when those two are); three -> one Cl opposite their mean direction. Bond
+ * lengths are exact; angles at Al are tetrahedral except where a four-ring forces them.
+ */
+export interface OligomerOptions {
+  /** Number of Al (2 = dimer, 3 = trimer, 4 = tetramer); default 3. */
+  length?: number;
+  /** Bridging Cl: 0 (saturated), 1 (one healed end) or 2 (both ends); default 0. */
+  bridges?: 0 | 1 | 2;
+  /** Al-O bond (A), default 1.72. */
+  alO?: number;
+  /** Terminal Al-Cl bond (A), default 2.13. */
+  alClTerminal?: number;
+  /** Bridging Al-Cl bond (A), default 2.25. */
+  alClBridging?: number;
+  /** Al-O-Al angle (deg), default 135. */
+  alOAl?: number;
+  /** Al-O-Al angle inside an Al-O-Al-Cl four-ring (deg), default 100 (edge-sharing Al2OCl rings). */
+  ringAlOAl?: number;
+  /** Seed for the torsions and the phases of the terminal Cl; default 1. */
+  seed?: number;
+}
+
+/** A built unit: atoms, bonds and roles (no cell). */
+export interface Molecule {
+  symbols: string[];
+  /** Cartesian positions (A), interleaved. */
+  positions: Float64Array;
+  /** Bonds as index pairs. */
+  bonds: [number, number][];
+  /** Role of each atom: Al_end, Al_middle, O_bridging, Cl_terminal, Cl_bridging, Li, ... */
+  roles: string[];
+  /** Net charge (e). */
+  charge: number;
+}
+
+type V = [number, number, number];
+const sub = (a: V, b: V): V => [a[0] - b[0], a[1] - b[1], a[2] - b[2]];
+const add = (a: V, b: V): V => [a[0] + b[0], a[1] + b[1], a[2] + b[2]];
+const scale = (a: V, k: number): V => [a[0] * k, a[1] * k, a[2] * k];
+const dot = (a: V, b: V) => a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
+const cross = (a: V, b: V): V => [
+  a[1] * b[2] - a[2] * b[1],
+  a[2] * b[0] - a[0] * b[2],
+  a[0] * b[1] - a[1] * b[0],
+];
+const norm = (a: V) => Math.sqrt(dot(a, a));
+const unit = (a: V): V => scale(a, 1 / norm(a));
+const DEG = Math.PI / 180;
+/** The tetrahedral angle, acos(-1/3). */
+export const TETRAHEDRAL_DEG = Math.acos(-1 / 3) / DEG;
+
+/** Any unit vector perpendicular to u. */
+const perpendicular = (u: V): V => unit(cross(u, Math.abs(u[0]) < 0.9 ? [1, 0, 0] : [0, 1, 0]));
+
+/** Place d from c with angle b-c-d and torsion a-b-c-d (natural extension reference frame). */
+const place = (a: V, b: V, c: V, bond: number, angleDeg: number, torsionDeg: number): V => {
+  const bc = unit(sub(c, b));
+  const n = unit(cross(sub(b, a), bc));
+  const m = cross(n, bc);
+  const th = angleDeg * DEG;
+  const ph = torsionDeg * DEG;
+  const d2: V = [
+    -bond * Math.cos(th),
+    bond * Math.sin(th) * Math.cos(ph),
+    bond * Math.sin(th) * Math.sin(ph),
+  ];
+  return add(c, add(add(scale(bc, d2[0]), scale(m, d2[1])), scale(n, d2[2])));
+};
+
+/** Directions completing a tetrahedron about a centre whose existing bonds point along `fixed` (unit vectors). */
+const completeTetrahedron = (fixed: V[], phase: number): V[] => {
+  if (fixed.length === 1) {
+    const u = fixed[0];
+    const p = perpendicular(u);
+    const q = cross(u, p);
+    const c = Math.cos(TETRAHEDRAL_DEG * DEG);
+    const s = Math.sin(TETRAHEDRAL_DEG * DEG);
+    return [0, 1, 2].map((k) => {
+      const phi = phase + (2 * Math.PI * k) / 3;
+      return add(scale(u, c), add(scale(p, s * Math.cos(phi)), scale(q, s * Math.sin(phi))));
+    });
+  }
+  if (fixed.length === 2) {
+    const b = unit(scale(add(fixed[0], fixed[1]), -1));
+    const n = unit(cross(fixed[0], fixed[1]));
+    const half = (TETRAHEDRAL_DEG / 2) * DEG;
+    return [
+      add(scale(b, Math.cos(half)), scale(n, Math.sin(half))),
+      add(scale(b, Math.cos(half)), scale(n, -Math.sin(half))),
+    ];
+  }
+  if (fixed.length === 3) return [unit(scale(add(add(fixed[0], fixed[1]), fixed[2]), -1))];
+  return [];
+};
+
+/** Build one LAOC oligomer anion. */
+export const buildOligomer = (options: OligomerOptions = {}): Molecule => {
+  const n = options.length ?? 3;
+  const bridges = options.bridges ?? 0;
+  const dAlO = options.alO ?? 1.72;
+  const dT = options.alClTerminal ?? 2.13;
+  const dB = options.alClBridging ?? 2.25;
+  const theta = options.alOAl ?? 135;
+  const ringTheta = options.ringAlOAl ?? 100;
+  if (!Number.isInteger(n) || n < 1 || n > 12)
+    throw new OptionError(`oligomer length ${n} is not a whole number in 1..12`);
+  if (![0, 1, 2].includes(bridges)) throw new OptionError(`bridges must be 0, 1 or 2, got ${bridges}`);
+  if (bridges > 0 && n < 2) throw new OptionError('a bridging Cl needs at least two Al');
+  if (bridges === 2 && n < 3)
+    throw new OptionError('two bridging Cl need at least three Al (one per chain end)');
+  for (const [name, v] of [
+    ['Al-O', dAlO],
+    ['Al-Cl terminal', dT],
+    ['Al-Cl bridging', dB],
+  ] as const)
+    if (!(v > 1 && v < 4)) throw new OptionError(`${name} bond ${v} A is not between 1 and 4 A`);
+  if (!(theta > 90 && theta <= 180)) throw new OptionError(`Al-O-Al angle ${theta} deg is not in (90, 180]`);
+  if (!(ringTheta >= 80 && ringTheta < 150))
+    throw new OptionError(`ring Al-O-Al angle ${ringTheta} deg is not in [80, 150)`);
+  // The bridging Cl must reach both Al of the four-ring.
+  const alAl = 2 * dAlO * Math.sin((ringTheta * DEG) / 2);
+  if (bridges > 0 && dB <= alAl / 2)
+    throw new OptionError(`a bridging Al-Cl of ${dB} A cannot span Al...Al = ${alAl.toFixed(3)} A`);
+
+  const rng = new SeededRandom(options.seed ?? 1);
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const m = tryBuild(n, bridges, dAlO, dT, dB, theta, ringTheta, rng);
+    const [lo, hi] = angleRangeAtAl(m);
+    if (closestNonBonded(m) >= 2.6 && lo >= 60 && hi <= 150) return m;
+  }
+  throw new PhysicsError(`no clash-free ${n}-mer found in 200 seeded attempts; try another seed or angle`);
+};
+
+const tryBuild = (
+  n: number,
+  bridges: number,
+  dAlO: number,
+  dT: number,
+  dB: number,
+  theta: number,
+  ringTheta: number,
+  rng: SeededRandom,
+): Molecule => {
+  const symbols: string[] = [];
+  const roles: string[] = [];
+  const pos: V[] = [];
+  const bonds: [number, number][] = [];
+  const addAtom = (el: string, role: string, p: V) => {
+    symbols.push(el);
+    roles.push(role);
+    pos.push(p);
+    return pos.length - 1;
+  };
+  // Backbone Al0 O0 Al1 O1 ... Al(n-1), from internal coordinates.
+  const chain: V[] = [];
+  for (let j = 0; j < 2 * n - 1; j++) {
+    if (j === 0) chain.push([0, 0, 0]);
+    else if (j === 1) chain.push([dAlO, 0, 0]);
+    else {
+      const c = chain[j - 1];
+      const b = chain[j - 2];
+      const a = j >= 3 ? chain[j - 3] : add(b, [0, 1, 0]);
+      // The angle at chain[j - 1]: at O (j even) Al-O-Al, smaller inside a bridged end's four-ring.
+      const ringO = (bridges >= 1 && j === 2) || (bridges === 2 && j === 2 * n - 2);
+      const angle = j % 2 === 0 ? (ringO ? ringTheta : theta) : TETRAHEDRAL_DEG;
+      // Torsions near anti (180 +- 60 deg) keep the chain extended, as in Si3O2Cl8-like chains.
+      const torsion = 180 + 120 * (rng.uniform() - 0.5);
+      chain.push(place(a, b, c, dAlO, angle, torsion));
+    }
+  }
+  const al: number[] = [];
+  const ox: number[] = [];
+  for (let j = 0; j < chain.length; j++) {
+    if (j % 2 === 0)
+      al.push(
+        addAtom(
+          'Al',
+          n === 1 ? 'Al_end' : j === 0 || j === chain.length - 1 ? 'Al_end' : 'Al_middle',
+          chain[j],
+        ),
+      );
+    else ox.push(addAtom('O', 'O_bridging', chain[j]));
+  }
+  for (let k = 0; k < ox.length; k++) bonds.push([al[k], ox[k]], [ox[k], al[k + 1]]);
+  // Bridging Cl in the plane of the end's Al-O-Al, beyond the Al...Al midpoint (planar four-ring).
+  const neighbours: number[][] = al.map(() => []);
+  for (const [a, b] of bonds) {
+    if (symbols[a] === 'Al') neighbours[al.indexOf(a)].push(b);
+    if (symbols[b] === 'Al') neighbours[al.indexOf(b)].push(a);
+  }
+  const bridgeEnd = (k0: number, k1: number, o: number) => {
+    const mid = scale(add(pos[al[k0]], pos[al[k1]]), 0.5);
+    const half = norm(sub(pos[al[k0]], pos[al[k1]])) / 2;
+    const h = Math.sqrt(dB * dB - half * half);
+    const cl = addAtom('Cl', 'Cl_bridging', add(mid, scale(unit(sub(mid, pos[o])), h)));
+    bonds.push([al[k0], cl], [al[k1], cl]);
+    neighbours[k0].push(cl);
+    neighbours[k1].push(cl);
+  };
+  if (bridges >= 1) bridgeEnd(0, 1, ox[0]);
+  if (bridges === 2) bridgeEnd(n - 1, n - 2, ox[n - 2]);
+  // Complete every Al to a tetrahedron with terminal Cl.
+  for (let k = 0; k < n; k++) {
+    const c = pos[al[k]];
+    const fixed = neighbours[k].map((i) => unit(sub(pos[i], c)));
+    const dirs =
+      fixed.length === 0
+        ? completeTetrahedron([[0, 0, 1]], 0).concat([[0, 0, 1]])
+        : completeTetrahedron(fixed, 2 * Math.PI * rng.uniform());
+    for (const d of dirs) {
+      const cl = addAtom('Cl', 'Cl_terminal', add(c, scale(d, dT)));
+      bonds.push([al[k], cl]);
+    }
+  }
+  const positions = new Float64Array(3 * pos.length);
+  pos.forEach((p, i) => positions.set(p, 3 * i));
+  // Charge: Al3+ x n, O2- x (n-1), Cl- for the rest.
+  const nCl = symbols.filter((s) => s === 'Cl').length;
+  return { symbols, positions, bonds, roles, charge: 3 * n - 2 * (n - 1) - nCl };
+};
+
+/** Shortest distance between two atoms that are not bonded and do not share a bonded neighbour. */
+export const closestNonBonded = (m: Molecule): number => {
+  const nat = m.symbols.length;
+  const near = Array.from({ length: nat }, () => new Set<number>());
+  for (const [a, b] of m.bonds) {
+    near[a].add(b);
+    near[b].add(a);
+  }
+  let best = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < nat; i++)
+    for (let j = i + 1; j < nat; j++) {
+      if (near[i].has(j) || [...near[i]].some((k) => near[k].has(j))) continue;
+      const d = Math.hypot(
+        m.positions[3 * i] - m.positions[3 * j],
+        m.positions[3 * i + 1] - m.positions[3 * j + 1],
+        m.positions[3 * i + 2] - m.positions[3 * j + 2],
+      );
+      best = Math.min(best, d);
+    }
+  return best;
+};
+
+/** The AlCl4- tetrahedron (plasticiser anion). */
+export const buildTetrachloroaluminate = (alCl = 2.13): Molecule => {
+  const dirs = completeTetrahedron([[0, 0, 1]], 0).concat([[0, 0, 1]]);
+  const positions = new Float64Array(15);
+  dirs.forEach((d, k) => positions.set(scale(d, alCl), 3 * (k + 1)));
+  return {
+    symbols: ['Al', 'Cl', 'Cl', 'Cl', 'Cl'],
+    positions,
+    bonds: [1, 2, 3, 4].map((k) => [0, k] as [number, number]),
+    roles: ['Al_tetrachloro', 'Cl_terminal', 'Cl_terminal', 'Cl_terminal', 'Cl_terminal'],
+    charge: -1,
+  };
+};
+
+/** Smallest and largest neighbour-Al-neighbour angle (deg) over all Al. */
+export const angleRangeAtAl = (m: Molecule): [number, number] => {
+  let lo = 180;
+  let hi = 0;
+  const p = (i: number): V => [m.positions[3 * i], m.positions[3 * i + 1], m.positions[3 * i + 2]];
+  m.symbols.forEach((s, i) => {
+    if (s !== 'Al') return;
+    const nb = m.bonds.filter((b) => b.includes(i)).map((b) => (b[0] === i ? b[1] : b[0]));
+    for (let a = 0; a < nb.length; a++)
+      for (let b = a + 1; b < nb.length; b++) {
+        const u = sub(p(nb[a]), p(i));
+        const v = sub(p(nb[b]), p(i));
+        const ang = Math.acos(Math.max(-1, Math.min(1, dot(u, v) / (norm(u) * norm(v))))) / DEG;
+        lo = Math.min(lo, ang);
+        hi = Math.max(hi, ang);
+      }
+  });
+  return [lo, hi];
+};

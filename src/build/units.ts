@@ -1,0 +1,64 @@
+import { OptionError } from '../core/errors.js';
+import { buildOligomer, buildTetrachloroaluminate, type Molecule, type OligomerOptions } from './oligomer.js';
+
+/** A chloride anion as a one-atom unit (LiCl in a model = Cl- here + a counter-cation). */
+export const chloride = (): Molecule => ({
+  symbols: ['Cl'],
+  positions: new Float64Array(3),
+  bonds: [],
+  roles: ['Cl_free'],
+  charge: -1,
+});
+
+/**
+ * Parse a packing mix "0b:6,1b:2,AlCl4:2,LiCl:1" into units and counts: 0b, 1b, 2b (trimers with
+ * that many bridging Cl), tetramer, dimer, AlCl4 (the plasticiser anion) and LiCl (a free
+ * chloride; the cation comes with the counter-cations).
+ */
+export const parseMix = (
+  text: string,
+  geometry: OligomerOptions = {},
+): { molecule: Molecule; count: number; label: string }[] => {
+  const out: { molecule: Molecule; count: number; label: string }[] = [];
+  let seed = geometry.seed ?? 1;
+  for (const part of text
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean)) {
+    const m = /^([^:]+):(\d+)$/.exec(part);
+    if (!m)
+      throw new OptionError(
+        `--mix: "${part}" is not unit:count (units: 0b, 1b, 2b, dimer, tetramer, AlCl4, LiCl)`,
+      );
+    const [, unit, countText] = m;
+    const count = Number(countText);
+    let molecule: Molecule;
+    // Each kind of unit gets its own geometry seed, derived from the build seed.
+    const opts = { ...geometry, seed: seed++ };
+    switch (unit.toLowerCase()) {
+      case '0b':
+      case '1b':
+      case '2b':
+        molecule = buildOligomer({ ...opts, length: 3, bridges: Number(unit[0]) as 0 | 1 | 2 });
+        break;
+      case 'dimer':
+        molecule = buildOligomer({ ...opts, length: 2 });
+        break;
+      case 'tetramer':
+        molecule = buildOligomer({ ...opts, length: 4 });
+        break;
+      case 'alcl4':
+        molecule = buildTetrachloroaluminate(geometry.alClTerminal);
+        break;
+      case 'licl':
+      case 'cl':
+        molecule = chloride();
+        break;
+      default:
+        throw new OptionError(`--mix: unknown unit "${unit}" (0b, 1b, 2b, dimer, tetramer, AlCl4, LiCl)`);
+    }
+    out.push({ molecule, count, label: unit });
+  }
+  if (out.length === 0) throw new OptionError('--mix: no units');
+  return out;
+};

@@ -1,0 +1,162 @@
+import type { Command } from 'commander';
+import { buildOligomer, closestNonBonded } from '../build/oligomer.js';
+import { packGlass } from '../build/pack-glass.js';
+import { parseRepeats, supercell } from '../build/supercell.js';
+import { parseMix } from '../build/units.js';
+import { OptionError } from '../core/errors.js';
+import type { Structure } from '../core/frame.js';
+import { Lattice } from '../core/lattice.js';
+import { cellDensity, compositionOf } from '../core/structure-props.js';
+import { Topology } from '../core/topology.js';
+import { readStructure, writeFrames } from '../io/registry.js';
+import { addReadOptions, type RawReadOptions, toOpenOptions } from './read-options.js';
+
+const positiveNumber = (value: string | undefined, flag: string): number | undefined => {
+  if (value === undefined) return undefined;
+  const v = Number(value);
+  if (!(v > 0) || !Number.isFinite(v)) throw new OptionError(`${flag}: "${value}" is not a positive number`);
+  return v;
+};
+
+const wholeNumber = (value: string | undefined, flag: string): number | undefined => {
+  if (value === undefined) return undefined;
+  const v = Number(value);
+  if (!Number.isInteger(v)) throw new OptionError(`${flag}: "${value}" is not a whole number`);
+  return v;
+};
+
+async function* one(s: Structure): AsyncGenerator<Structure> {
+  yield s;
+}
+
+/** Composition, cell, density and the closest contact between atoms of different molecules. */
+const summary = (s: Structure, out: string): string => {
+  const L = s.frame.lattice;
+  const lines = [`wrote ${out}`, `  ${s.topology.natoms} atoms, ${compositionOf(s.topology)}`];
+  if (L) {
+    const p = L.parameters;
+    lines.push(
+      `  cell a=${p.a.toFixed(4)} b=${p.b.toFixed(4)} c=${p.c.toFixed(4)} A, alpha=${p.alpha.toFixed(2)} beta=${p.beta.toFixed(2)} gamma=${p.gamma.toFixed(2)} deg; ${L.volume.toFixed(2)} A^3; ${cellDensity(s.topology, L).toFixed(6)} g/cm^3`,
+    );
+    const ids = s.topology.moleculeIds;
+    let best = { r: Number.POSITIVE_INFINITY, i: 0, j: 0 };
+    const n = s.topology.natoms;
+    if (n <= 5000) {
+      const d = new Float64Array(3);
+      const p2 = s.frame.positions;
+      for (let i = 0; i < n; i++)
+        for (let j = i + 1; j < n; j++) {
+          if (ids && ids[i] === ids[j]) continue;
+          d[0] = p2[3 * i] - p2[3 * j];
+          d[1] = p2[3 * i + 1] - p2[3 * j + 1];
+          d[2] = p2[3 * i + 2] - p2[3 * j + 2];
+          const r = Math.sqrt(L.minimumImage(d));
+          if (r < best.r) best = { r, i, j };
+        }
+      const sym = (k: number) => `${s.topology.symbol(k)}${k + 1}`;
+      lines.push(`  closest contact between units: ${sym(best.i)}...${sym(best.j)} ${best.r.toFixed(3)} A`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
+};
+
+export const registerBuild = (program: Command): void => {
+  const build = program.command('build').description('build models: oligomers, glass packings, supercells');
+
+  build
+    .command('oligomer')
+    .description('one LAOC oligomer anion [AlnO(n-1)Cl(2n+2-b)], with its bonds, as a molecule in a box')
+    .option('--length <n>', 'number of Al (2 dimer, 3 trimer, 4 tetramer)', '3')
+    .option('--bridges <b>', 'bridging Cl: 0, 1 or 2', '0')
+    .option('--al-o <A>', 'Al-O bond', '1.72')
+    .option('--al-cl <A>', 'terminal Al-Cl bond', '2.13')
+    .option('--al-cl-bridging <A>', 'bridging Al-Cl bond', '2.25')
+    .option('--al-o-al <deg>', 'Al-O-Al angle', '135')
+    .option('--seed <n>', 'seed for the torsions', '1')
+    .option('--box <A>', 'edge of the cubic box around the molecule', '20')
+    .requiredOption('-o, --output <file>', 'output file (any writable format; .xyz, POSCAR, .data, ...)')
+    .action(async (o: Record<string, string>) => {
+      const bridges = wholeNumber(o.bridges, '--bridges');
+      if (bridges !== 0 && bridges !== 1 && bridges !== 2)
+        throw new OptionError('--bridges must be 0, 1 or 2');
+      const m = buildOligomer({
+        length: wholeNumber(o.length, '--length'),
+        bridges,
+        alO: positiveNumber(o.alO, '--al-o'),
+        alClTerminal: positiveNumber(o.alCl, '--al-cl'),
+        alClBridging: positiveNumber(o.alClBridging, '--al-cl-bridging'),
+        alOAl: positiveNumber(o.alOAl, '--al-o-al'),
+        seed: wholeNumber(o.seed, '--seed'),
+      });
+      const box = positiveNumber(o.box, '--box')!;
+      const positions = Float64Array.from(m.positions, (v) => v + box / 2);
+      const s: Structure = {
+        topology: new Topology({
+          symbols: m.symbols,
+          roles: m.roles,
+          moleculeIds: m.symbols.map(() => 1),
+          bonds: Uint32Array.from(m.bonds.flat()),
+        }),
+        frame: { positions, lattice: Lattice.cubic(box) },
+      };
+      await writeFrames(o.output, one(s), { comment: `LAOC oligomer, charge ${m.charge}` });
+      process.stdout.write(
+        `wrote ${o.output}\n  ${m.symbols.length} atoms, ${compositionOf(s.topology)} (charge ${m.charge}); closest non-bonded pair ${closestNonBonded(m).toFixed(3)} A\n`,
+      );
+    });
+
+  build
+    .command('glass')
+    .description(
+      'pack oligomers (and AlCl4-, Cl-) with counter-cations into a periodic cell at a target density',
+    )
+    .requiredOption('--mix <units>', 'units and counts: "0b:8", "1b:4,2b:4", "0b:6,AlCl4:2"')
+    .option('--density <g/cm3>', 'target density', '1.9')
+    .option('--cation <element>', 'counter-cation (Li, Na, K)', 'Li')
+    .option('--seed <n>', 'seed (the same seed gives the same file)', '1')
+    .option('--min-distance <pairs>', 'minimum distances between units, A: "*=2.0,Cl-Cl=2.6"')
+    .option('--cation-distance <A>', 'minimum distance from a cation to any atom', '1.9')
+    .requiredOption('-o, --output <file>', 'output file (POSCAR, .xyz, .data with bonds, ...)')
+    .action(async (o: Record<string, string>) => {
+      const seed = wholeNumber(o.seed, '--seed')!;
+      const units = parseMix(o.mix, { seed });
+      const cation = o.cation;
+      if (!['Li', 'Na', 'K'].includes(cation))
+        throw new OptionError(`--cation: "${cation}" is not Li, Na or K`);
+      const charge = units.reduce((s, u) => s + u.molecule.charge * u.count, 0);
+      let minDistance: Record<string, number> | undefined;
+      if (o.minDistance) {
+        minDistance = {};
+        for (const part of o.minDistance.split(',')) {
+          const [k, v] = part.split('=');
+          const r = Number(v);
+          if (!k?.trim() || !(r > 0)) throw new OptionError(`--min-distance: "${part}" is not PAIR=A`);
+          minDistance[k.trim()] = r;
+        }
+      }
+      const s = packGlass({
+        units: units.map((u) => ({ molecule: u.molecule, count: u.count })),
+        cations: charge < 0 ? [{ element: cation, count: -charge }] : [],
+        density: positiveNumber(o.density, '--density'),
+        minDistance,
+        cationDistance: positiveNumber(o.cationDistance, '--cation-distance'),
+        seed,
+      });
+      await writeFrames(o.output, one(s), { comment: `glass ${o.mix} + ${-charge} ${cation}, seed ${seed}` });
+      process.stdout.write(summary(s, o.output));
+    });
+
+  addReadOptions(
+    build
+      .command('supercell')
+      .description('repeat a cell: 2x2x2 (bonds and molecule ids are repeated too)')
+      .argument('<in>', 'input structure')
+      .argument('<repeats>', 'repeats along a, b, c: 2x2x1')
+      .requiredOption('-o, --output <file>', 'output file'),
+  ).action(async (input: string, repeats: string, o: RawReadOptions & { output: string }) => {
+    const s = await readStructure(input, await toOpenOptions(o));
+    const big = supercell(s, parseRepeats(repeats));
+    await writeFrames(o.output, one(big), {});
+    process.stdout.write(summary(big, o.output));
+  });
+};
