@@ -226,7 +226,7 @@ const tryBuild = (
     }
   }
   const positions = new Float64Array(3 * pos.length);
-  pos.forEach((p, i) => positions.set(p, 3 * i));
+  for (const [i, p] of pos.entries()) positions.set(p, 3 * i);
   // Charge: Al3+ x n, O2- x (n-1), Cl- for the rest.
   const nCl = symbols.filter((s) => s === 'Cl').length;
   return { symbols, positions, bonds, roles, charge: 3 * n - 2 * (n - 1) - nCl };
@@ -258,7 +258,7 @@ export const closestNonBonded = (m: Molecule): number => {
 export const buildTetrachloroaluminate = (alCl = 2.13): Molecule => {
   const dirs = completeTetrahedron([[0, 0, 1]], 0).concat([[0, 0, 1]]);
   const positions = new Float64Array(15);
-  dirs.forEach((d, k) => positions.set(scale(d, alCl), 3 * (k + 1)));
+  for (const [k, d] of dirs.entries()) positions.set(scale(d, alCl), 3 * (k + 1));
   return {
     symbols: ['Al', 'Cl', 'Cl', 'Cl', 'Cl'],
     positions,

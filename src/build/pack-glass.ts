@@ -119,16 +119,16 @@ export const packGlass = (options: PackOptions): Structure => {
   const kinds = [...new Set(elements)];
   const kindOf = Int32Array.from(elements, (e) => kinds.indexOf(e));
   const minOf = new Float64Array(kinds.length * kinds.length);
-  kinds.forEach((a, i) =>
-    kinds.forEach((b, j) => {
-      minOf[i * kinds.length + j] =
-        a === b && cations.some((c) => c.element === a)
-          ? Math.max(cationMin, pairDistance(table, a, b))
-          : cations.some((c) => c.element === a || c.element === b)
-            ? cationMin
-            : pairDistance(table, a, b);
-    }),
-  );
+  for (const [i, a] of kinds.entries())
+    for (const [j, b] of kinds.entries()) {
+      const cationPair = cations.some((c) => c.element === a || c.element === b);
+      const bothCations = a === b && cations.some((c) => c.element === a);
+      minOf[i * kinds.length + j] = bothCations
+        ? Math.max(cationMin, pairDistance(table, a, b))
+        : cationPair
+          ? cationMin
+          : pairDistance(table, a, b);
+    }
 
   let centres: number[][] = [];
   let rotations: Float64Array[] = [];
@@ -186,7 +186,7 @@ export const packGlass = (options: PackOptions): Structure => {
   for (let start = 0; start < restarts && !done; start++) {
     centres = all.map(() => Array.from(lattice.toCartesian([rng.uniform(), rng.uniform(), rng.uniform()])));
     rotations = all.map(() => rng.rotation());
-    all.forEach((_, u) => place(u, centres[u], rotations[u], pos, 3 * offsets[u]));
+    for (let u = 0; u < all.length; u++) place(u, centres[u], rotations[u], pos, 3 * offsets[u]);
     current = all.map((m, u) => pos.slice(3 * offsets[u], 3 * (offsets[u] + m.symbols.length)));
     let step = 1.0;
     let turn = 0.5;
