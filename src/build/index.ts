@@ -1,4 +1,5 @@
 export * from './oligomer.js';
 export * from './pack-glass.js';
+export * from './substituted-crystal.js';
 export * from './supercell.js';
 export * from './units.js';

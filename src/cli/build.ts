@@ -1,8 +1,11 @@
+import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { buildOligomer, closestNonBonded } from '../build/oligomer.js';
 import { packGlass } from '../build/pack-glass.js';
+import { substitutedCrystal } from '../build/substituted-crystal.js';
 import { parseRepeats, supercell } from '../build/supercell.js';
 import { parseMix } from '../build/units.js';
+import { parseTarget } from '../chemistry/synthesis-planner.js';
 import { OptionError } from '../core/errors.js';
 import type { Structure } from '../core/frame.js';
 import { Lattice } from '../core/lattice.js';
@@ -54,7 +57,9 @@ const summary = (s: Structure, out: string): string => {
           if (r < best.r) best = { r, i, j };
         }
       const sym = (k: number) => `${s.topology.symbol(k)}${k + 1}`;
-      lines.push(`  closest contact between units: ${sym(best.i)}...${sym(best.j)} ${best.r.toFixed(3)} A`);
+      lines.push(
+        `  closest ${ids ? 'contact between units' : 'pair of atoms'}: ${sym(best.i)}...${sym(best.j)} ${best.r.toFixed(3)} A`,
+      );
     }
   }
   return `${lines.join('\n')}\n`;
@@ -144,6 +149,37 @@ export const registerBuild = (program: Command): void => {
       });
       await writeFrames(o.output, one(s), { comment: `glass ${o.mix} + ${-charge} ${cation}, seed ${seed}` });
       process.stdout.write(summary(s, o.output));
+    });
+
+  build
+    .command('amorphous')
+    .description(
+      'the "conventional amorphous" start: a LiAlCl4 supercell with Cl turned into O and surplus atoms removed to reach a LAOC composition, scaled to a density',
+    )
+    .option('--composition <name>', 'target: a LAOC name or a formula', 'LAOC^0b')
+    .option('--crystal <cif>', 'the crystal (default: the shipped LiAlCl4, COD 1004036)')
+    .option('--repeats <axbxc>', 'supercell of the crystal', '2x2x1')
+    .option('--density <g/cm3>', 'target density', '1.9')
+    .option('--seed <n>', 'which Cl become O and which atoms go', '1')
+    .requiredOption('-o, --output <file>', 'output file')
+    .action(async (o: Record<string, string>) => {
+      const crystalPath =
+        o.crystal ?? fileURLToPath(new URL('../../examples/LiAlCl4_COD1004036.cif', import.meta.url));
+      const crystal = await readStructure(crystalPath);
+      const target = parseTarget(o.composition);
+      const r = substitutedCrystal(crystal, {
+        target: target.formula,
+        repeats: o.repeats,
+        density: positiveNumber(o.density, '--density'),
+        seed: wholeNumber(o.seed, '--seed'),
+      });
+      await writeFrames(o.output, one(r.structure), {
+        comment: `${o.composition} from ${o.repeats} LiAlCl4, seed ${o.seed}`,
+      });
+      const removed = [...r.removed].map(([e, k]) => `${k} ${e}`).join(', ');
+      process.stdout.write(
+        `${summary(r.structure, o.output)}  ${r.units} x ${target.formula}: ${r.substituted} Cl -> O, removed ${removed || 'nothing'}\n`,
+      );
     });
 
   addReadOptions(

@@ -12,8 +12,10 @@ import {
   TETRAHEDRAL_DEG,
 } from '../../src/build/oligomer.js';
 import { packGlass } from '../../src/build/pack-glass.js';
+import { substitutedCrystal } from '../../src/build/substituted-crystal.js';
 import { parseRepeats, supercell } from '../../src/build/supercell.js';
 import { parseMix } from '../../src/build/units.js';
+import { parseLaocName } from '../../src/chemistry/laoc-names.js';
 import { PhysicsError } from '../../src/core/errors.js';
 import type { Structure } from '../../src/core/frame.js';
 import { cellDensity, compositionOf } from '../../src/core/structure-props.js';
@@ -147,6 +149,36 @@ describe('glass packing', () => {
     expect(() =>
       packGlass({ units: [{ molecule: buildOligomer(), count: 8 }], density: 6, attempts: 2000, seed: 1 }),
     ).toThrow(/closest pair left is \w+\d+\.\.\.\w+\d+ at [\d.]+ A/);
+  });
+});
+
+describe('conventional amorphous model (substituted LiAlCl4)', () => {
+  it('2x2x1 LiAlCl4 (Li16Al16Cl64) -> 5 x Li3Al3O2Cl8 at exactly 1.9 g/cm3, reproducible by seed', async () => {
+    const [crystal] = await readAll(
+      new URL('../../examples/LiAlCl4_COD1004036.cif', import.meta.url).pathname,
+    );
+    const target = parseLaocName('LAOC^0b').composition;
+    const r = substitutedCrystal(crystal, { target, seed: 3 });
+    expect(r.units).toBe(5); // Al: 16 // 3 = 5
+    expect(r.structure.topology.counts()).toEqual(
+      new Map([
+        ['Al', 15],
+        ['Cl', 40],
+        ['O', 10],
+        ['Li', 15],
+      ]),
+    );
+    expect(r.substituted).toBe(10);
+    expect(Object.fromEntries(r.removed)).toEqual({ Al: 1, Cl: 14, Li: 1 });
+    expect(Math.abs(cellDensity(r.structure.topology, r.structure.frame.lattice!) / 1.9 - 1)).toBeLessThan(
+      1e-9,
+    );
+    const again = substitutedCrystal(crystal, { target, seed: 3 });
+    expect(Array.from(again.structure.frame.positions)).toEqual(Array.from(r.structure.frame.positions));
+    expect(again.structure.topology.symbols).toEqual(r.structure.topology.symbols);
+    expect(() => substitutedCrystal(crystal, { target: parseLaocName('NAOC^0b').composition })).toThrow(
+      /no Na/,
+    );
   });
 });
 

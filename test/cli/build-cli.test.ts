@@ -54,6 +54,22 @@ describe('oligolyte build', () => {
     expect(s.out).toMatch(/896 atoms/);
     expect(readFileSync(join(dir, 'big.data'), 'utf8')).toMatch(/\n768 bonds\n/);
   });
+  it('amorphous: the substituted LiAlCl4 model from the shipped crystal', () => {
+    const dir = tempDir();
+    const r = cli(
+      'build',
+      'amorphous',
+      '--composition',
+      'LAOC^0b',
+      '--seed',
+      '2',
+      '-o',
+      join(dir, 'amo.vasp'),
+    );
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toMatch(/80 atoms, Al15Cl40O10Li15/);
+    expect(r.out).toMatch(/5 x Li3Al3O2Cl8: 10 Cl -> O, removed 1 Al, 14 Cl, 1 Li/);
+  });
   it('bad input: unknown unit, impossible density', () => {
     const dir = tempDir();
     expect(cli('build', 'glass', '--mix', '9b:2', '-o', join(dir, 'x.vasp')).err).toMatch(
