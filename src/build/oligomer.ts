@@ -287,3 +287,14 @@ export const angleRangeAtAl = (m: Molecule): [number, number] => {
   });
   return [lo, hi];
 };
+
+/** Bond types of built units, numbered from 1 as LAMMPS bond types. */
+export const BOND_KINDS = ['Al-O', 'Al-Cl terminal', 'Al-Cl bridging'] as const;
+
+/** The LAMMPS-style bond type (1-based, BOND_KINDS order) of a bond between atoms with these roles. */
+export const bondTypeOf = (roleA: string, roleB: string): number =>
+  roleA.startsWith('O') || roleB.startsWith('O')
+    ? 1
+    : roleA === 'Cl_bridging' || roleB === 'Cl_bridging'
+      ? 3
+      : 2;

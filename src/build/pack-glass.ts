@@ -5,7 +5,7 @@ import { Lattice } from '../core/lattice.js';
 import { SeededRandom } from '../core/random.js';
 import { Topology } from '../core/topology.js';
 import { AMU_G, CUBIC_ANGSTROM_CM3 } from '../core/units.js';
-import type { Molecule } from './oligomer.js';
+import { bondTypeOf, type Molecule } from './oligomer.js';
 
 /**
  * Packing of molecular units and counter-cations into a periodic cell at a target density: the
@@ -17,7 +17,8 @@ import type { Molecule } from './oligomer.js';
  * orientation (seeded); then, unit by unit, random rigid moves (translation and rotation) are kept
  * when they do not raise the unit's overlap penalty, sum over atoms of other units of
  * max(0, d_min - r)^2 (periodic minimum image), with step sizes that adapt to the acceptance rate,
- * until no pair is closer than its minimum. The same seed gives the same structure.
+ * until no pair is closer than its minimum. The same seed gives the same structure. Bonds carry
+ * types 1 Al-O, 2 Al-Cl terminal, 3 Al-Cl bridging (BOND_KINDS).
  */
 export interface PackUnit {
   molecule: Molecule;
@@ -251,7 +252,16 @@ export const packGlass = (options: PackOptions): Structure => {
   const f = lattice.toFractional(positions);
   for (let i = 0; i < f.length; i++) f[i] -= Math.floor(f[i]);
   lattice.toCartesian(f, positions);
-  const topology = new Topology({ symbols, roles, moleculeIds: molIds, bonds: Uint32Array.from(bonds) });
+  const bondTypes = Int32Array.from({ length: bonds.length / 2 }, (_, k) =>
+    bondTypeOf(roles[bonds[2 * k]], roles[bonds[2 * k + 1]]),
+  );
+  const topology = new Topology({
+    symbols,
+    roles,
+    moleculeIds: molIds,
+    bonds: Uint32Array.from(bonds),
+    bondTypes,
+  });
   return { topology, frame: { positions, lattice } };
 };
 

@@ -1,3 +1,4 @@
+import { parseLaocName } from '../chemistry/laoc-names.js';
 import { OptionError } from '../core/errors.js';
 import { buildOligomer, buildTetrachloroaluminate, type Molecule, type OligomerOptions } from './oligomer.js';
 
@@ -61,4 +62,51 @@ export const parseMix = (
   }
   if (out.length === 0) throw new OptionError('--mix: no units');
   return out;
+};
+
+/**
+ * Units and cations for `trimers` trimers of a named LAOC mixture ("LAOC^1.5b", "PNAOC^0.3b",
+ * "(Na0.75K0.25)AOC^1b"): the mixture's smallest whole-number recipe scaled to that many trimers
+ * (plasticiser anions with it), and its cations split by their fractions. Errors say when the
+ * count cannot hold the mixture's ratios exactly.
+ */
+export const mixFromComposition = (
+  name: string,
+  trimers: number,
+  geometry: OligomerOptions = {},
+): {
+  units: { molecule: Molecule; count: number; label: string }[];
+  cations: { element: string; count: number }[];
+} => {
+  const mixture = parseLaocName(name);
+  const isTrimer = (label: string) => /\^\db$/.test(label);
+  const perRecipe = mixture.units
+    .filter((u) => isTrimer(u.label) || /tetramer/.test(u.label))
+    .reduce((s, u) => s + u.count, 0);
+  if (!Number.isInteger(trimers) || trimers < 1 || trimers % perRecipe !== 0)
+    throw new OptionError(
+      `${name} is ${mixture.units.map((u) => `${u.count} ${u.label}`).join(' + ')}: the number of oligomers must be a multiple of ${perRecipe}, not ${trimers}`,
+    );
+  const scale = trimers / perRecipe;
+  let seed = geometry.seed ?? 1;
+  const units = mixture.units.map((u) => {
+    const opts = { ...geometry, seed: seed++ };
+    const bridges = /\^(\d)b$/.exec(u.label);
+    const molecule = bridges
+      ? buildOligomer({ ...opts, length: 3, bridges: Number(bridges[1]) as 0 | 1 | 2 })
+      : /tetramer/.test(u.label)
+        ? buildOligomer({ ...opts, length: 4 })
+        : buildTetrachloroaluminate(geometry.alClTerminal);
+    return { molecule, count: u.count * scale, label: u.label };
+  });
+  const charge = -units.reduce((s, u) => s + u.molecule.charge * u.count, 0);
+  const cations = [...mixture.cations].map(([element, fraction]) => {
+    const count = fraction * charge;
+    if (Math.abs(count - Math.round(count)) > 1e-9)
+      throw new OptionError(
+        `${trimers} oligomers of ${name} need ${count} ${element}+, not a whole number; use more oligomers`,
+      );
+    return { element, count: Math.round(count) };
+  });
+  return { units, cations };
 };

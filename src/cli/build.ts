@@ -1,10 +1,10 @@
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import { buildOligomer, closestNonBonded } from '../build/oligomer.js';
+import { bondTypeOf, buildOligomer, closestNonBonded, type Molecule } from '../build/oligomer.js';
 import { packGlass } from '../build/pack-glass.js';
 import { substitutedCrystal } from '../build/substituted-crystal.js';
 import { parseRepeats, supercell } from '../build/supercell.js';
-import { parseMix } from '../build/units.js';
+import { mixFromComposition, parseMix } from '../build/units.js';
 import { parseTarget } from '../chemistry/synthesis-planner.js';
 import { OptionError } from '../core/errors.js';
 import type { Structure } from '../core/frame.js';
@@ -101,6 +101,7 @@ export const registerBuild = (program: Command): void => {
           roles: m.roles,
           moleculeIds: m.symbols.map(() => 1),
           bonds: Uint32Array.from(m.bonds.flat()),
+          bondTypes: Int32Array.from(m.bonds, ([a, b]) => bondTypeOf(m.roles[a], m.roles[b])),
         }),
         frame: { positions, lattice: Lattice.cubic(box) },
       };
@@ -115,7 +116,9 @@ export const registerBuild = (program: Command): void => {
     .description(
       'pack oligomers (and AlCl4-, Cl-) with counter-cations into a periodic cell at a target density',
     )
-    .requiredOption('--mix <units>', 'units and counts: "0b:8", "1b:4,2b:4", "0b:6,AlCl4:2"')
+    .option('--mix <units>', 'units and counts: "0b:8", "1b:4,2b:4", "0b:6,AlCl4:2"')
+    .option('--composition <name>', 'or a named mixture: "LAOC^1.5b", "PLAOC^0.3b", "(Na0.75K0.25)AOC^0b"')
+    .option('--trimers <n>', 'with --composition: number of oligomers', '8')
     .option('--density <g/cm3>', 'target density', '1.9')
     .option('--cation <element>', 'counter-cation (Li, Na, K)', 'Li')
     .option('--seed <n>', 'seed (the same seed gives the same file)', '1')
@@ -124,11 +127,21 @@ export const registerBuild = (program: Command): void => {
     .requiredOption('-o, --output <file>', 'output file (POSCAR, .xyz, .data with bonds, ...)')
     .action(async (o: Record<string, string>) => {
       const seed = wholeNumber(o.seed, '--seed')!;
-      const units = parseMix(o.mix, { seed });
+      if (!o.mix === !o.composition) throw new OptionError('give either --mix or --composition');
       const cation = o.cation;
       if (!['Li', 'Na', 'K'].includes(cation))
         throw new OptionError(`--cation: "${cation}" is not Li, Na or K`);
-      const charge = units.reduce((s, u) => s + u.molecule.charge * u.count, 0);
+      let units: { molecule: Molecule; count: number }[];
+      let cations: { element: string; count: number }[];
+      if (o.composition) {
+        const m = mixFromComposition(o.composition, wholeNumber(o.trimers, '--trimers')!, { seed });
+        units = m.units;
+        cations = m.cations;
+      } else {
+        units = parseMix(o.mix, { seed });
+        const charge = units.reduce((s, u) => s + u.molecule.charge * u.count, 0);
+        cations = charge < 0 ? [{ element: cation, count: -charge }] : [];
+      }
       let minDistance: Record<string, number> | undefined;
       if (o.minDistance) {
         minDistance = {};
@@ -141,13 +154,15 @@ export const registerBuild = (program: Command): void => {
       }
       const s = packGlass({
         units: units.map((u) => ({ molecule: u.molecule, count: u.count })),
-        cations: charge < 0 ? [{ element: cation, count: -charge }] : [],
+        cations,
         density: positiveNumber(o.density, '--density'),
         minDistance,
         cationDistance: positiveNumber(o.cationDistance, '--cation-distance'),
         seed,
       });
-      await writeFrames(o.output, one(s), { comment: `glass ${o.mix} + ${-charge} ${cation}, seed ${seed}` });
+      const what = o.composition ?? o.mix;
+      const counter = cations.map((c) => `${c.count} ${c.element}`).join(' + ');
+      await writeFrames(o.output, one(s), { comment: `glass ${what} + ${counter}, seed ${seed}` });
       process.stdout.write(summary(s, o.output));
     });
 

@@ -14,7 +14,7 @@ import {
 import { packGlass } from '../../src/build/pack-glass.js';
 import { substitutedCrystal } from '../../src/build/substituted-crystal.js';
 import { parseRepeats, supercell } from '../../src/build/supercell.js';
-import { parseMix } from '../../src/build/units.js';
+import { mixFromComposition, parseMix } from '../../src/build/units.js';
 import { parseLaocName } from '../../src/chemistry/laoc-names.js';
 import { PhysicsError } from '../../src/core/errors.js';
 import type { Structure } from '../../src/core/frame.js';
@@ -126,6 +126,27 @@ describe('glass packing', () => {
     const p = packGlass({ units: mix.map((u) => ({ molecule: u.molecule, count: u.count })), seed: 3 });
     // 3 Li3Al3O2Cl8 + LiAlCl4 + LiCl.
     expect(compositionOf(p.topology).toString()).toBe('Al10O6Cl29Li11');
+  });
+  it('named mixtures: counts and cations from the composition; bond types Al-O / Al-Cl terminal / bridging', () => {
+    const m = mixFromComposition('PLAOC^0.3b', 6);
+    expect(m.units.map((u) => `${u.count} ${u.label}`)).toEqual(['4 LAOC^0b', '2 LAOC^1b', '2 LiAlCl4']);
+    expect(m.cations).toEqual([{ element: 'Li', count: 18 }]);
+    expect(mixFromComposition('(Na0.75K0.25)AOC^0b', 8).cations).toEqual([
+      { element: 'Na', count: 18 },
+      { element: 'K', count: 6 },
+    ]);
+    expect(() => mixFromComposition('LAOC^0.3b', 8)).toThrow(/multiple of 3, not 8/);
+    const s = packGlass({ units: [{ molecule: buildOligomer({ bridges: 1 }), count: 2 }], seed: 4 });
+    const kinds = new Map<number, number>();
+    for (const t of s.topology.bonded.bondTypes!) kinds.set(t, (kinds.get(t) ?? 0) + 1);
+    // Per LAOC^1b anion: 4 Al-O, 6 terminal Al-Cl, 2 Al-Cl to the bridging Cl.
+    expect(kinds).toEqual(
+      new Map([
+        [1, 8],
+        [2, 12],
+        [3, 4],
+      ]),
+    );
   });
   it('the same seed writes the same file, byte for byte; POSCAR and LAMMPS data round trips', async () => {
     const dir = tempDir();
