@@ -120,6 +120,10 @@ export const registerBuild = (program: Command): void => {
     .option('--composition <name>', 'or a named mixture: "LAOC^1.5b", "PLAOC^0.3b", "(Na0.75K0.25)AOC^0b"')
     .option('--trimers <n>', 'with --composition: number of oligomers', '8')
     .option('--density <g/cm3>', 'target density', '1.9')
+    .option(
+      '--shape <a:b:c[,alpha,beta,gamma]>',
+      'cell edge ratios and angles (deg), e.g. "1:1:2" or "1:1:1,90,90,120" (default cubic)',
+    )
     .option('--cation <element>', 'counter-cation (Li, Na, K)', 'Li')
     .option('--seed <n>', 'seed (the same seed gives the same file)', '1')
     .option('--min-distance <pairs>', 'minimum distances between units, A: "*=2.0,Cl-Cl=2.6"')
@@ -152,8 +156,23 @@ export const registerBuild = (program: Command): void => {
           minDistance[k.trim()] = r;
         }
       }
+      let shape: { ratios: [number, number, number]; angles: [number, number, number] } | undefined;
+      if (o.shape) {
+        const [r, ...angles] = o.shape.split(',');
+        const ratios = r.split(':').map(Number);
+        const ang = angles.length ? angles.map(Number) : [90, 90, 90];
+        if (
+          ratios.length !== 3 ||
+          !ratios.every((x) => x > 0) ||
+          ang.length !== 3 ||
+          !ang.every((x) => x > 0 && x < 180)
+        )
+          throw new OptionError(`--shape: "${o.shape}" is not a:b:c or a:b:c,alpha,beta,gamma`);
+        shape = { ratios: ratios as [number, number, number], angles: ang as [number, number, number] };
+      }
       const s = packGlass({
         units: units.map((u) => ({ molecule: u.molecule, count: u.count })),
+        shape,
         cations,
         density: positiveNumber(o.density, '--density'),
         minDistance,

@@ -54,6 +54,27 @@ describe('oligolyte build', () => {
     expect(s.out).toMatch(/896 atoms/);
     expect(readFileSync(join(dir, 'big.data'), 'utf8')).toMatch(/\n768 bonds\n/);
   });
+  it('glass with a cell shape and from a named mixture', () => {
+    const dir = tempDir();
+    const r = cli(
+      'build',
+      'glass',
+      '--composition',
+      'LAOC^1.5b',
+      '--trimers',
+      '8',
+      '--shape',
+      '1:1:2',
+      '-o',
+      join(dir, 's.vasp'),
+    );
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toMatch(/104 atoms, Al24O16Cl52Li12/);
+    expect(r.out).toMatch(/a=(\d+\.\d+) b=\1 c=[\d.]+ A/);
+    expect(
+      cli('build', 'glass', '--composition', 'LAOC^1.5b', '--mix', '0b:1', '-o', join(dir, 'x.vasp')).err,
+    ).toMatch(/either --mix or --composition/);
+  });
   it('amorphous: the substituted LiAlCl4 model from the shipped crystal', () => {
     const dir = tempDir();
     const r = cli(
