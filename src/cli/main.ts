@@ -13,7 +13,7 @@ import { registerTransport } from './transport.js';
 export const buildProgram = (): Command => {
   const program = new Command('oligolyte')
     .description(
-      'Design and understand glassy oligomer solid electrolytes: structures, trajectories, transport.',
+      'Design and understand glassy oligomer solid electrolytes: chemistry, model building, structures, trajectories, transport.',
     )
     .version('0.1.0')
     .exitOverride()
