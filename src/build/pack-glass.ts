@@ -33,7 +33,7 @@ export interface PackOptions {
   density?: number;
   /** Cell shape: edge ratios a:b:c and angles (deg) (default cubic). */
   shape?: { ratios?: [number, number, number]; angles?: [number, number, number] };
-  /** Minimum distance (A) between atoms of different units, by element pair "Cl-Cl" or "*" (defaults: * 2.0, Cl-Cl 2.6). */
+  /** Minimum distance (A) between atoms of different units, by element pair "Cl-Cl" or "*" (defaults: * 2.0, Cl-Cl 2.6, Al-Cl/O/Al 3.0). */
   minDistance?: Record<string, number>;
   /** Minimum distance (A) from a cation to any atom (default 1.9). */
   cationDistance?: number;
@@ -44,10 +44,17 @@ export interface PackOptions {
 
 /**
  * Default minimum distances between atoms of different units (A): 2.0 for any pair, as Packmol's
- * default tolerance, and 2.6 between Cl, whose anions are the bulkiest; a starting point for MD,
- * which relaxes the contacts.
+ * default tolerance; 2.6 between Cl, whose anions are the bulkiest; 3.0 from Al to the O, Cl and
+ * Al of other units, so that no contact looks like a bond (bonds are perceived up to 2.6 A). A
+ * starting point for MD, which relaxes the contacts.
  */
-const DEFAULT_MIN: Record<string, number> = { '*': 2.0, 'Cl-Cl': 2.6 };
+const DEFAULT_MIN: Record<string, number> = {
+  '*': 2.0,
+  'Cl-Cl': 2.6,
+  'Al-Cl': 3.0,
+  'Al-O': 3.0,
+  'Al-Al': 3.0,
+};
 
 const pairDistance = (table: Record<string, number>, a: string, b: string): number =>
   table[`${a}-${b}`] ?? table[`${b}-${a}`] ?? table['*'];

@@ -6,6 +6,7 @@ import { OligolyteError, OptionError, ParseError } from '../core/errors.js';
 import { registerBuild } from './build.js';
 import { registerChem } from './chem.js';
 import { registerConvert } from './convert.js';
+import { registerEnergy } from './energy.js';
 import { registerInfo } from './info.js';
 import { registerTransport } from './transport.js';
 
@@ -23,6 +24,7 @@ export const buildProgram = (): Command => {
   registerTransport(program);
   registerChem(program);
   registerBuild(program);
+  registerEnergy(program);
   return program;
 };
 

@@ -1,0 +1,102 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { OptionError } from '../core/errors.js';
+import type { Lattice } from '../core/lattice.js';
+import type { ForceField } from '../forcefield/force-field.js';
+import type { TypedSystem } from '../forcefield/typing.js';
+import { toLammpsOrientation } from '../io/formats/lammps-common.js';
+
+/**
+ * The LAMMPS data file and input script for a typed system with exactly oligolyte's force field:
+ * atom_style full, units real, bond/angle harmonic, pair lj/cut/coul/dsf, pair_modify mix geometric
+ * shift yes, special_bonds lj/coul as the force field says. The input runs 0 steps and prints the
+ * energy by term; `dump` writes per-atom forces (forces.dump), which the tests compare.
+ */
+export interface LammpsExport {
+  data: string;
+  input: string;
+}
+
+const fmt = (x: number) => (Number.isInteger(x) ? x.toFixed(1) : String(x));
+
+export const lammpsFiles = (
+  positions: Float64Array,
+  lattice: Lattice,
+  sys: TypedSystem,
+  ff: ForceField,
+): LammpsExport => {
+  const { lattice: oriented, positions: pos } = toLammpsOrientation(lattice, positions);
+  const matrix = oriented.matrix;
+  if (matrix[1] !== 0 || matrix[2] !== 0 || matrix[5] !== 0)
+    throw new OptionError('internal: the cell is not in LAMMPS orientation');
+  const [ax, , , bx, by, , cx, cy, cz] = matrix;
+  const bondTypes = [...new Set(sys.bondKeys)];
+  const angleTypes = [...new Set(sys.angleKeys)];
+  const n = sys.natoms;
+  const lines: string[] = [];
+  lines.push(`LAMMPS data file written by oligolyte (${ff.name})`, '');
+  lines.push(`${n} atoms`, `${sys.typeNames.length} atom types`);
+  lines.push(`${sys.bonds.length / 2} bonds`, `${Math.max(1, bondTypes.length)} bond types`);
+  lines.push(`${sys.angles.length / 3} angles`, `${Math.max(1, angleTypes.length)} angle types`, '');
+  lines.push(`0.0 ${ax} xlo xhi`, `0.0 ${by} ylo yhi`, `0.0 ${cz} zlo zhi`);
+  if (bx !== 0 || cx !== 0 || cy !== 0) lines.push(`${bx} ${cx} ${cy} xy xz yz`);
+  lines.push('', 'Masses', '');
+  for (const [k, t] of sys.typeNames.entries()) lines.push(`${k + 1} ${ff.atomTypes[t].mass} # ${t}`);
+  lines.push('', 'Atoms # full', '');
+  for (let i = 0; i < n; i++)
+    lines.push(
+      `${i + 1} ${sys.moleculeIds[i]} ${sys.type[i] + 1} ${sys.charges[i]} ${pos[3 * i]} ${pos[3 * i + 1]} ${pos[3 * i + 2]}`,
+    );
+  if (sys.bonds.length) {
+    lines.push('', 'Bonds', '');
+    for (let b = 0; b < sys.bonds.length / 2; b++)
+      lines.push(
+        `${b + 1} ${bondTypes.indexOf(sys.bondKeys[b]) + 1} ${sys.bonds[2 * b] + 1} ${sys.bonds[2 * b + 1] + 1}`,
+      );
+  }
+  if (sys.angles.length) {
+    lines.push('', 'Angles', '');
+    for (let a = 0; a < sys.angles.length / 3; a++)
+      lines.push(
+        `${a + 1} ${angleTypes.indexOf(sys.angleKeys[a]) + 1} ${sys.angles[3 * a] + 1} ${sys.angles[3 * a + 1] + 1} ${sys.angles[3 * a + 2] + 1}`,
+      );
+  }
+  const data = `${lines.join('\n')}\n`;
+
+  const inp: string[] = [
+    `# oligolyte: ${ff.name} in LAMMPS, the same terms oligolyte computes`,
+    'units real',
+    'atom_style full',
+    'boundary p p p',
+    'read_data system.data',
+    `pair_style lj/cut/coul/dsf ${ff.coulomb.alpha} ${ff.cutoff}`,
+  ];
+  for (const [k, t] of sys.typeNames.entries())
+    inp.push(`pair_coeff ${k + 1} ${k + 1} ${ff.atomTypes[t].epsilon} ${ff.atomTypes[t].sigma} # ${t}`);
+  inp.push(`pair_modify mix ${ff.mixing} shift ${ff.shift ? 'yes' : 'no'}`);
+  inp.push('bond_style harmonic');
+  if (bondTypes.length === 0) inp.push('bond_coeff 1 0.0 1.0');
+  for (const [k, key] of bondTypes.entries())
+    inp.push(`bond_coeff ${k + 1} ${fmt(ff.bonds[key].k)} ${fmt(ff.bonds[key].x0)} # ${key}`);
+  inp.push('angle_style harmonic');
+  if (angleTypes.length === 0) inp.push('angle_coeff 1 0.0 109.47');
+  for (const [k, key] of angleTypes.entries())
+    inp.push(`angle_coeff ${k + 1} ${fmt(ff.angles[key].k)} ${fmt(ff.angles[key].x0)} # ${key}`);
+  inp.push(`special_bonds lj ${ff.special.lj.join(' ')} coul ${ff.special.coul.join(' ')}`);
+  inp.push('neighbor 2.0 bin', 'neigh_modify every 1 delay 0 check yes one 10000 page 200000');
+  inp.push('thermo_style custom step pe ebond eangle evdwl ecoul elong press pxx pyy pzz pxy pxz pyz');
+  inp.push('thermo_modify format float %.12g');
+  inp.push(
+    'dump forces all custom 1 forces.dump id fx fy fz',
+    'dump_modify forces format float %.12g sort id',
+  );
+  inp.push('run 0');
+  return { data, input: `${inp.join('\n')}\n` };
+};
+
+/** Write system.data and in.oligolyte to a folder. */
+export const writeLammpsExport = (dir: string, files: LammpsExport): void => {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'system.data'), files.data);
+  writeFileSync(join(dir, 'in.oligolyte'), files.input);
+};

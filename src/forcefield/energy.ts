@@ -1,0 +1,290 @@
+import { OptionError } from '../core/errors.js';
+import type { Lattice } from '../core/lattice.js';
+import type { ForceField } from './force-field.js';
+import type { TypedSystem } from './typing.js';
+
+/**
+ * Energy, forces and virial of a force field for one configuration: the reference implementation
+ * (a direct sum over atom pairs and every periodic image within the cutoff, so cutoffs longer than
+ * half the cell are exact), checked against LAMMPS and against finite differences.
+ *
+ * Terms, in LAMMPS real units (kcal/mol, A, e):
+ * - bonds E = K (r - r0)^2, angles E = K (theta - theta0)^2 (theta in rad);
+ * - Lennard-Jones 4 eps [(s/r)^12 - (s/r)^6], mixed geometrically, shifted to 0 at the cutoff;
+ * - Coulomb by damped shifted force (Fennell and Gezelter, J. Chem. Phys. 124, 234104 (2006)), as
+ *   LAMMPS lj/cut/coul/dsf: for r < rc,
+ *     E = C qi qj [erfc(a r)/r - erfc(a rc)/rc + (r - rc)(erfc(a rc)/rc^2 + 2a/sqrt(pi) exp(-a^2 rc^2)/rc)],
+ *   plus the self term -(e_shift/2 + a/sqrt(pi)) C qi^2 per atom, C = 332.06371 kcal A/(mol e^2);
+ * - special pairs (1-2, 1-3, 1-4) scale LJ by f_lj and remove (1 - f_coul) of the bare Coulomb
+ *   C qi qj / r from the damped pair term, as LAMMPS lj/cut/coul/dsf does: a 1-2 pair with f = 0
+ *   keeps DSF - bare, the damped remainder (like an Ewald exclusion correction). Checked against
+ *   LAMMPS: leaving such pairs out instead differs by exactly that remainder. As in LAMMPS, a pair
+ *   counts as special only for the image within half a cell (|fractional separation| <= 1/2).
+ */
+export interface EnergyTerms {
+  bond: number;
+  angle: number;
+  /** Lennard-Jones (LAMMPS evdwl). */
+  vdw: number;
+  /** Coulomb pair and self terms (LAMMPS ecoul). */
+  coulomb: number;
+  total: number;
+}
+
+export interface EnergyResult {
+  /** kcal/mol. */
+  terms: EnergyTerms;
+  /** kcal/mol/A, interleaved. */
+  forces: Float64Array;
+  /** Virial W = sum r (x) f (kcal/mol), xx yy zz xy xz yz. */
+  virial: Float64Array;
+}
+
+/** Coulomb constant in real units (LAMMPS force->qqr2e for units real). */
+export const QQR2E_REAL = 332.06371;
+
+/**
+ * Complementary error function, relative error about 1e-13 or better for the arguments used here:
+ * the Taylor series of erf below 2.5, the continued fraction of erfc above (Lentz's method).
+ */
+export const erfc = (x: number): number => {
+  const z = Math.abs(x);
+  let r: number;
+  if (z < 2.5) {
+    // erf by its Taylor series (converges fast for z < 2.5): erf z = 2/sqrt(pi) sum (-1)^n z^(2n+1) / (n! (2n+1)).
+    let term = z;
+    let sum = z;
+    const z2 = z * z;
+    for (let k = 1; k < 200; k++) {
+      term *= -z2 / k;
+      const add = term / (2 * k + 1);
+      sum += add;
+      if (Math.abs(add) < 1e-17 * Math.abs(sum)) break;
+    }
+    r = 1 - (2 / Math.sqrt(Math.PI)) * sum;
+  } else {
+    // Continued fraction (Lentz) for erfc z = exp(-z^2)/sqrt(pi) * 1/(z + 1/2/(z + 1/(z + 3/2/(z + ...)))).
+    let f = z;
+    let C = z;
+    let D = 0;
+    for (let k = 1; k < 300; k++) {
+      const a = k / 2;
+      D = z + a * D;
+      D = 1 / D;
+      C = z + a / C;
+      const delta = C * D;
+      f *= delta;
+      if (Math.abs(delta - 1) < 1e-16) break;
+    }
+    r = Math.exp(-z * z) / Math.sqrt(Math.PI) / f;
+  }
+  return x >= 0 ? r : 2 - r;
+};
+
+/** Lattice translations (as multipliers of a, b, c) that can bring two atoms within `cutoff`. */
+const imageRange = (L: Lattice, cutoff: number): [number, number, number] => {
+  const m = L.matrix;
+  const row = (i: number) => [m[3 * i], m[3 * i + 1], m[3 * i + 2]];
+  const cross = (a: number[], b: number[]) => [
+    a[1] * b[2] - a[2] * b[1],
+    a[2] * b[0] - a[0] * b[2],
+    a[0] * b[1] - a[1] * b[0],
+  ];
+  const width = (i: number) => {
+    const c = cross(row((i + 1) % 3), row((i + 2) % 3));
+    return L.volume / Math.hypot(c[0], c[1], c[2]);
+  };
+  return [0, 1, 2].map((i) => Math.ceil(cutoff / width(i)) + 1) as [number, number, number];
+};
+
+/**
+ * erfc of the DSF pair term: 'exact' (default), or 'abramowitz-stegun', the 7.1.26 fit (absolute
+ * error <= 1.5e-7) that LAMMPS used before 2023 (Debian's 2022 package): with it, forces match
+ * that LAMMPS to 1e-9; with the exact erfc they differ from it by up to ~1e-5 kcal/mol/A.
+ */
+export type ErfcMethod = 'exact' | 'abramowitz-stegun';
+
+/** Abramowitz and Stegun 7.1.26 (x >= 0). */
+export const erfcAbramowitzStegun = (x: number): number => {
+  const t = 1 / (1 + 0.3275911 * x);
+  return (
+    t *
+    (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429)))) *
+    Math.exp(-x * x)
+  );
+};
+
+export const computeEnergy = (
+  positions: Float64Array,
+  lattice: Lattice,
+  sys: TypedSystem,
+  ff: ForceField,
+  options: { erfc?: ErfcMethod } = {},
+): EnergyResult => {
+  const pairErfc = options.erfc === 'abramowitz-stegun' ? erfcAbramowitzStegun : erfc;
+  const n = sys.natoms;
+  if (positions.length !== 3 * n) throw new OptionError(`${positions.length / 3} positions for ${n} atoms`);
+  const F = new Float64Array(3 * n);
+  const W = new Float64Array(6);
+  const tally = (dx: number, dy: number, dz: number, fx: number, fy: number, fz: number) => {
+    W[0] += dx * fx;
+    W[1] += dy * fy;
+    W[2] += dz * fz;
+    W[3] += dx * fy;
+    W[4] += dx * fz;
+    W[5] += dy * fz;
+  };
+  const d = new Float64Array(3);
+  const minImage = (i: number, j: number) => {
+    for (let x = 0; x < 3; x++) d[x] = positions[3 * i + x] - positions[3 * j + x];
+    lattice.minimumImage(d);
+    return d;
+  };
+
+  // Bonds.
+  let eBond = 0;
+  for (let b = 0; b < sys.bonds.length / 2; b++) {
+    const i = sys.bonds[2 * b];
+    const j = sys.bonds[2 * b + 1];
+    const { k, x0 } = sys.bondParams[b];
+    const v = minImage(i, j);
+    const r = Math.hypot(v[0], v[1], v[2]);
+    const dr = r - x0;
+    eBond += k * dr * dr;
+    const fbond = r > 0 ? (-2 * k * dr) / r : 0;
+    for (let x = 0; x < 3; x++) {
+      F[3 * i + x] += v[x] * fbond;
+      F[3 * j + x] -= v[x] * fbond;
+    }
+    tally(v[0], v[1], v[2], v[0] * fbond, v[1] * fbond, v[2] * fbond);
+  }
+
+  // Angles (LAMMPS angle_style harmonic).
+  let eAngle = 0;
+  for (let a = 0; a < sys.angles.length / 3; a++) {
+    const i1 = sys.angles[3 * a];
+    const i2 = sys.angles[3 * a + 1];
+    const i3 = sys.angles[3 * a + 2];
+    const { k, x0 } = sys.angleParams[a];
+    const d1 = Array.from(minImage(i1, i2));
+    const d2 = Array.from(minImage(i3, i2));
+    const r1 = Math.hypot(d1[0], d1[1], d1[2]);
+    const r2 = Math.hypot(d2[0], d2[1], d2[2]);
+    let c = (d1[0] * d2[0] + d1[1] * d2[1] + d1[2] * d2[2]) / (r1 * r2);
+    c = Math.max(-1, Math.min(1, c));
+    let s = Math.sqrt(1 - c * c);
+    if (s < 0.001) s = 0.001;
+    const dtheta = Math.acos(c) - (x0 * Math.PI) / 180;
+    const tk = k * dtheta;
+    eAngle += tk * dtheta;
+    const aa = (-2 * tk) / s;
+    const a11 = (aa * c) / (r1 * r1);
+    const a12 = -aa / (r1 * r2);
+    const a22 = (aa * c) / (r2 * r2);
+    const f1 = [0, 1, 2].map((x) => a11 * d1[x] + a12 * d2[x]);
+    const f3 = [0, 1, 2].map((x) => a22 * d2[x] + a12 * d1[x]);
+    for (let x = 0; x < 3; x++) {
+      F[3 * i1 + x] += f1[x];
+      F[3 * i2 + x] -= f1[x] + f3[x];
+      F[3 * i3 + x] += f3[x];
+    }
+    tally(d1[0], d1[1], d1[2], f1[0], f1[1], f1[2]);
+    tally(d2[0], d2[1], d2[2], f3[0], f3[1], f3[2]);
+  }
+
+  // Pairs: LJ + DSF Coulomb over every image within the cutoff.
+  const rc = ff.cutoff;
+  const rc2 = rc * rc;
+  const alpha = ff.coulomb.alpha;
+  const C = QQR2E_REAL;
+  const erfcRc = erfc(alpha * rc);
+  const fShift = -(erfcRc / rc2 + ((2 / Math.sqrt(Math.PI)) * alpha * Math.exp(-alpha * alpha * rc2)) / rc);
+  const eShift = erfcRc / rc - fShift * rc;
+  const nt = sys.typeNames.length;
+  const eps = new Float64Array(nt * nt);
+  const sig = new Float64Array(nt * nt);
+  const offset = new Float64Array(nt * nt);
+  for (let a = 0; a < nt; a++)
+    for (let b = 0; b < nt; b++) {
+      const ta = ff.atomTypes[sys.typeNames[a]];
+      const tb = ff.atomTypes[sys.typeNames[b]];
+      const e = Math.sqrt(ta.epsilon * tb.epsilon);
+      const s = ff.mixing === 'geometric' ? Math.sqrt(ta.sigma * tb.sigma) : (ta.sigma + tb.sigma) / 2;
+      eps[a * nt + b] = e;
+      sig[a * nt + b] = s;
+      const ratio = s / rc;
+      offset[a * nt + b] = ff.shift ? 4 * e * (ratio ** 12 - ratio ** 6) : 0;
+    }
+  const [na, nb, nc] = imageRange(lattice, rc);
+  const m = lattice.matrix;
+  const frac = lattice.toFractional(positions);
+  let eVdw = 0;
+  let eCoul = 0;
+  const q = sys.charges;
+  for (let i = 0; i < n; i++) eCoul += -(eShift / 2 + alpha / Math.sqrt(Math.PI)) * q[i] * q[i] * C;
+  for (let i = 0; i < n; i++)
+    for (let j = i; j < n; j++) {
+      const order = i === j ? 0 : (sys.special.get(i * n + j) ?? 0);
+      const fLj = order ? ff.special.lj[order - 1] : 1;
+      const fCoul = order ? ff.special.coul[order - 1] : 1;
+      const tij = sys.type[i] * nt + sys.type[j];
+      const qq = C * q[i] * q[j];
+      // Fractional separation wrapped to [-1/2, 1/2): the image that can be special.
+      const df = [0, 1, 2].map((x) => {
+        const v = frac[3 * i + x] - frac[3 * j + x];
+        return v - Math.round(v);
+      });
+      const base = [0, 1, 2].map((x) => df[0] * m[x] + df[1] * m[3 + x] + df[2] * m[6 + x]);
+      for (let ia = -na; ia <= na; ia++)
+        for (let ib = -nb; ib <= nb; ib++)
+          for (let ic = -nc; ic <= nc; ic++) {
+            const isBase = ia === 0 && ib === 0 && ic === 0;
+            if (i === j && isBase) continue;
+            const dx = base[0] + ia * m[0] + ib * m[3] + ic * m[6];
+            const dy = base[1] + ia * m[1] + ib * m[4] + ic * m[7];
+            const dz = base[2] + ia * m[2] + ib * m[5] + ic * m[8];
+            const r2 = dx * dx + dy * dy + dz * dz;
+            if (r2 >= rc2) continue;
+            // Special scaling only for the image within half a cell.
+            const special = isBase && order > 0;
+            const lj = special ? fLj : 1;
+            const co = special ? fCoul : 1;
+            const weight = i === j ? 0.5 : 1;
+            const r = Math.sqrt(r2);
+            const inv2 = 1 / r2;
+            const s2 = sig[tij] * sig[tij] * inv2;
+            const s6 = s2 * s2 * s2;
+            const e4 = 4 * eps[tij];
+            const eLj = (e4 * (s6 * s6 - s6) - offset[tij]) * lj;
+            const fLjR = ((e4 * (12 * s6 * s6 - 6 * s6)) / r) * lj; // -dE/dr
+            const prefactor = qq / r;
+            const erfcAr = pairErfc(alpha * r);
+            const expAr = Math.exp(-alpha * alpha * r2);
+            let eC = prefactor * (erfcAr - r * eShift - r2 * fShift);
+            let forceCoul =
+              prefactor * (erfcAr / r + ((2 * alpha) / Math.sqrt(Math.PI)) * expAr + r * fShift) * r;
+            if (co < 1) {
+              eC -= (1 - co) * prefactor;
+              forceCoul -= (1 - co) * prefactor;
+            }
+            eVdw += weight * eLj;
+            eCoul += weight * eC;
+            // fpair * (dx, dy, dz) is the force on i.
+            const fpair = (forceCoul * inv2 + fLjR / r) * weight;
+            if (i !== j) {
+              F[3 * i] += dx * fpair;
+              F[3 * i + 1] += dy * fpair;
+              F[3 * i + 2] += dz * fpair;
+              F[3 * j] -= dx * fpair;
+              F[3 * j + 1] -= dy * fpair;
+              F[3 * j + 2] -= dz * fpair;
+            }
+            tally(dx, dy, dz, dx * fpair, dy * fpair, dz * fpair);
+          }
+    }
+  return {
+    terms: { bond: eBond, angle: eAngle, vdw: eVdw, coulomb: eCoul, total: eBond + eAngle + eVdw + eCoul },
+    forces: F,
+    virial: W,
+  };
+};

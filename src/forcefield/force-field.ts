@@ -1,0 +1,133 @@
+import { OptionError } from '../core/errors.js';
+
+/**
+ * A force field as data (LAMMPS `real` units: kcal/mol, A, e, degrees for angle minima):
+ * atom types with mass and Lennard-Jones parameters, a charge rule, harmonic bonds and angles keyed
+ * by atom types, special-pair scaling, cutoff and the electrostatics method. It maps one to one onto
+ * LAMMPS (atom_style full, bond/angle harmonic, lj/cut/coul/dsf, special_bonds, pair_modify mix
+ * geometric shift yes); see ../shared/FORCEFIELD.md for laoc-v1 and its sources.
+ */
+export interface AtomType {
+  mass: number;
+  /** Lennard-Jones sigma (A) and epsilon (kcal/mol). */
+  sigma: number;
+  epsilon: number;
+}
+
+export interface HarmonicTerm {
+  /** E = k (x - x0)^2: k in kcal/mol/A^2 (bonds) or kcal/mol/rad^2 (angles). */
+  k: number;
+  /** r0 (A) or theta0 (deg). */
+  x0: number;
+}
+
+export interface ForceField {
+  name: string;
+  description: string;
+  atomTypes: Record<string, AtomType>;
+  /** Bonds keyed "A-B" (type names, either order). */
+  bonds: Record<string, HarmonicTerm>;
+  /** Angles keyed "A-B-C" with B the apex; "*" matches any end type. */
+  angles: Record<string, HarmonicTerm>;
+  /** Scaling of LJ and Coulomb for 1-2, 1-3 and 1-4 pairs (LAMMPS special_bonds). */
+  special: { lj: [number, number, number]; coul: [number, number, number] };
+  mixing: 'geometric' | 'arithmetic';
+  /** LJ energy shifted to zero at the cutoff (pair_modify shift yes). */
+  shift: boolean;
+  /** Pair cutoff (A). */
+  cutoff: number;
+  coulomb: { method: 'dsf'; alpha: number };
+  /** Charges: fixed per type, or the LAOC rule (see typing.ts), times `scale`. */
+  charges: {
+    rule: 'laoc';
+    /** Charges of these types; the Cl of an oligomer take the rest of its formal charge. */
+    fixed: Record<string, number>;
+    scale: number;
+  };
+}
+
+/** laoc-v1 (../shared/FORCEFIELD.md). */
+export const LAOC_V1: ForceField = {
+  name: 'laoc-v1',
+  description:
+    'LAOC starting force field: Aqvist Li/Na/K, OPLS-2009IL AlCl4- and Al/Cl LJ, OPLS ether O; harmonic bonds and angles; charges scaled by 0.8',
+  atomTypes: {
+    Li: { mass: 6.941, sigma: 2.126, epsilon: 0.018279 },
+    Na: { mass: 22.99, sigma: 3.33, epsilon: 0.002772 },
+    K: { mass: 39.098, sigma: 4.934628, epsilon: 0.000328 },
+    Al: { mass: 26.982, sigma: 4.05, epsilon: 0.1 },
+    Al_AlCl4: { mass: 26.982, sigma: 4.05, epsilon: 0.1 },
+    O_br: { mass: 15.999, sigma: 2.9, epsilon: 0.14 },
+    Cl_t: { mass: 35.453, sigma: 3.77, epsilon: 0.148 },
+    Cl_br: { mass: 35.453, sigma: 3.77, epsilon: 0.148 },
+    Cl_AlCl4: { mass: 35.453, sigma: 3.77, epsilon: 0.148 },
+    Cl_free: { mass: 35.453, sigma: 3.77, epsilon: 0.148 },
+  },
+  bonds: {
+    'Al-O_br': { k: 302, x0: 1.72 },
+    'Al-Cl_t': { k: 116, x0: 2.13 },
+    'Al-Cl_br': { k: 116, x0: 2.25 },
+    'Al_AlCl4-Cl_AlCl4': { k: 116, x0: 2.17 },
+  },
+  angles: {
+    '*-Al-*': { k: 50, x0: 109.47 },
+    'Cl_AlCl4-Al_AlCl4-Cl_AlCl4': { k: 50, x0: 109.47 },
+    'Al-O_br-Al': { k: 30, x0: 135 },
+    'Al-Cl_br-Al': { k: 30, x0: 110 },
+  },
+  special: { lj: [0, 0, 0.5], coul: [0, 0, 0.5] },
+  mixing: 'geometric',
+  shift: true,
+  cutoff: 10,
+  coulomb: { method: 'dsf', alpha: 0.2 },
+  charges: {
+    rule: 'laoc',
+    fixed: { Li: 1, Na: 1, K: 1, Al: 0.7, O_br: -0.75, Al_AlCl4: 0.6452, Cl_AlCl4: -0.4113, Cl_free: -1 },
+    scale: 0.8,
+  },
+};
+
+export const BUILTIN_FORCE_FIELDS: Record<string, ForceField> = { 'laoc-v1': LAOC_V1 };
+
+/** Validate a force field read from JSON; errors name the offending path. */
+export const validateForceField = (x: unknown, source: string): ForceField => {
+  const fail = (path: string, what: string): never => {
+    throw new OptionError(`${source}: ${path}: expected ${what}`);
+  };
+  const obj = (v: unknown, path: string) =>
+    typeof v === 'object' && v !== null && !Array.isArray(v)
+      ? (v as Record<string, unknown>)
+      : fail(path, 'an object');
+  const num = (v: unknown, path: string, check: (n: number) => boolean = Number.isFinite) =>
+    typeof v === 'number' && check(v) ? v : fail(path, 'a number in range');
+  const f = obj(x, '$');
+  if (typeof f.name !== 'string') fail('$.name', 'a string');
+  const types = obj(f.atomTypes, '$.atomTypes');
+  for (const [t, v] of Object.entries(types)) {
+    const a = obj(v, `$.atomTypes.${t}`);
+    num(a.mass, `$.atomTypes.${t}.mass`, (n) => n > 0);
+    num(a.sigma, `$.atomTypes.${t}.sigma`, (n) => n >= 0);
+    num(a.epsilon, `$.atomTypes.${t}.epsilon`, (n) => n >= 0);
+  }
+  for (const key of ['bonds', 'angles'] as const)
+    for (const [t, v] of Object.entries(obj(f[key], `$.${key}`))) {
+      const h = obj(v, `$.${key}.${t}`);
+      num(h.k, `$.${key}.${t}.k`, (n) => n >= 0);
+      num(h.x0, `$.${key}.${t}.x0`, (n) => n > 0);
+      for (const part of t.split('-'))
+        if (part !== '*' && !(part in types)) fail(`$.${key}.${t}`, `atom types that exist (no "${part}")`);
+    }
+  const sp = obj(f.special, '$.special');
+  for (const k of ['lj', 'coul'])
+    if (!Array.isArray(sp[k]) || (sp[k] as unknown[]).length !== 3) fail(`$.special.${k}`, 'three factors');
+  if (f.mixing !== 'geometric' && f.mixing !== 'arithmetic') fail('$.mixing', '"geometric" or "arithmetic"');
+  num(f.cutoff, '$.cutoff', (n) => n > 0);
+  const c = obj(f.coulomb, '$.coulomb');
+  if (c.method !== 'dsf') fail('$.coulomb.method', '"dsf" (Ewald comes with the engine work)');
+  num(c.alpha, '$.coulomb.alpha', (n) => n > 0);
+  const ch = obj(f.charges, '$.charges');
+  if (ch.rule !== 'laoc') fail('$.charges.rule', '"laoc"');
+  num(ch.scale, '$.charges.scale', (n) => n > 0);
+  obj(ch.fixed, '$.charges.fixed');
+  return x as ForceField;
+};

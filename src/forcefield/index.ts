@@ -1,0 +1,4 @@
+export * from './energy.js';
+export * from './force-field.js';
+export * from './load.js';
+export * from './typing.js';

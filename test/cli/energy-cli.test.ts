@@ -1,0 +1,58 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { tempDir } from '../helpers.js';
+
+const MAIN = new URL('../../src/cli/main.ts', import.meta.url).pathname;
+const cli = (...args: string[]) => {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', MAIN, ...args], { encoding: 'utf8' });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+};
+
+describe('oligolyte energy and lammps export', () => {
+  it('energy by term, pressure and forces of a built glass; the LAMMPS files for it', () => {
+    const dir = tempDir();
+    expect(cli('build', 'glass', '--mix', '0b:8', '-o', join(dir, 'g.data')).code).toBe(0);
+    const r = cli(
+      'energy',
+      join(dir, 'g.data'),
+      '--type-map',
+      'Al,O,Cl,Li',
+      '--forces',
+      join(dir, 'f.extxyz'),
+    );
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toMatch(/laoc-v1, 128 atoms/);
+    expect(r.out).toMatch(/Coulomb\s+-?[\d.]+ kcal\/mol/);
+    expect(readFileSync(join(dir, 'f.extxyz'), 'utf8')).toMatch(/forces:R:3/);
+    const j = JSON.parse(cli('energy', join(dir, 'g.data'), '--type-map', 'Al,O,Cl,Li', '--json').out);
+    expect(j.types.sort()).toEqual(['Al', 'Cl_t', 'Li', 'O_br']);
+    expect(j.energyKcalPerMol.total).toBeCloseTo(
+      j.energyKcalPerMol.bond +
+        j.energyKcalPerMol.angle +
+        j.energyKcalPerMol.vdw +
+        j.energyKcalPerMol.coulomb,
+      9,
+    );
+    const x = cli(
+      'lammps',
+      'export',
+      join(dir, 'g.data'),
+      '--type-map',
+      'Al,O,Cl,Li',
+      '-o',
+      join(dir, 'lmp'),
+    );
+    expect(x.code, x.err).toBe(0);
+    expect(existsSync(join(dir, 'lmp', 'system.data'))).toBe(true);
+    expect(readFileSync(join(dir, 'lmp', 'in.oligolyte'), 'utf8')).toMatch(
+      /pair_style lj\/cut\/coul\/dsf 0.2 10/,
+    );
+  });
+  it('an unknown force field is a usage error', () => {
+    const r = cli('energy', 'x.vasp', '--ff', 'nope');
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/unknown force field "nope"/);
+  });
+});
