@@ -4,3 +4,4 @@ export * as chemistry from './chemistry/index.js';
 export * from './core/index.js';
 export * as forcefield from './forcefield/index.js';
 export * from './io/index.js';
+export * as md from './md/index.js';

@@ -8,6 +8,7 @@ import { registerChem } from './chem.js';
 import { registerConvert } from './convert.js';
 import { registerEnergy } from './energy.js';
 import { registerInfo } from './info.js';
+import { registerMd } from './md.js';
 import { registerTransport } from './transport.js';
 
 /** Exit codes: 0 success, 1 input or physics error, 2 usage error. */
@@ -25,6 +26,7 @@ export const buildProgram = (): Command => {
   registerChem(program);
   registerBuild(program);
   registerEnergy(program);
+  registerMd(program);
   return program;
 };
 

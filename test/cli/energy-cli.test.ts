@@ -56,3 +56,38 @@ describe('oligolyte energy and lammps export', () => {
     expect(r.err).toMatch(/unknown force field "nope"/);
   });
 });
+
+describe('oligolyte md', () => {
+  it('runs NVT on a built glass and writes thermo.csv, a trajectory and the final frame', () => {
+    const dir = tempDir();
+    expect(cli('build', 'glass', '--mix', '0b:8', '-o', join(dir, 'g.data')).code).toBe(0);
+    const r = cli(
+      'md',
+      join(dir, 'g.data'),
+      '--type-map',
+      'Al,O,Cl,Li',
+      '--ensemble',
+      'langevin',
+      '--temperature',
+      '300',
+      '--steps',
+      '200',
+      '--thermo-every',
+      '50',
+      '--dump-every',
+      '100',
+      '-o',
+      join(dir, 'run'),
+    );
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toMatch(/200 steps of 1 fs \(langevin, laoc-v1\)/);
+    const thermo = readFileSync(join(dir, 'run', 'thermo.csv'), 'utf8')
+      .trim()
+      .split('\n');
+    expect(thermo[0]).toMatch(/^step,time_fs,temperature_K,/);
+    expect(thermo.length).toBe(1 + 5);
+    expect(readFileSync(join(dir, 'run', 'trajectory.extxyz'), 'utf8').match(/Lattice=/g)?.length).toBe(3);
+    expect(existsSync(join(dir, 'run', 'final.extxyz'))).toBe(true);
+    expect(cli('md', join(dir, 'g.data'), '--steps', '-3', '-o', join(dir, 'x')).err).toMatch(/--steps/);
+  });
+});

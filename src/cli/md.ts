@@ -1,0 +1,143 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { SingleBar } from 'cli-progress';
+import { type Command, Option } from 'commander';
+import { OptionError } from '../core/errors.js';
+import type { Structure } from '../core/frame.js';
+import { densityGPerCm3 } from '../core/units.js';
+import { loadForceField } from '../forcefield/load.js';
+import { typeSystem } from '../forcefield/typing.js';
+import { readStructure, writeFrames } from '../io/registry.js';
+import { TextSink } from '../io/text-sink.js';
+import { type Ensemble, runMd, type ThermoRow } from '../md/integrator.js';
+import { addReadOptions, type RawReadOptions, toOpenOptions } from './read-options.js';
+
+const THERMO_COLUMNS =
+  'step,time_fs,temperature_K,potential_kcal_mol,kinetic_kcal_mol,total_kcal_mol,conserved_kcal_mol,pressure_atm,pxx_atm,pyy_atm,pzz_atm,pxy_atm,pxz_atm,pyz_atm,volume_A3,density_g_cm3,bond,angle,lj,coulomb';
+
+export const registerMd = (program: Command): void => {
+  addReadOptions(
+    program
+      .command('md')
+      .description('molecular dynamics with the embedded engine (NVE, NVT Nose-Hoover chain, Langevin)')
+      .argument('<in>', 'starting structure (a built model, or any file typed from distances)')
+      .option('--ff <name|file>', 'force field', 'laoc-v1')
+      .addOption(new Option('--ensemble <e>', 'ensemble').choices(['nve', 'nvt', 'langevin']).default('nvt'))
+      .option('--temperature <K>', 'target temperature (and of the initial velocities)', '300')
+      .option('--time-step <fs>', 'time step', '1')
+      .requiredOption('--steps <n>', 'number of steps')
+      .option('--damping <fs>', 'thermostat relaxation time', '100')
+      .option('--seed <n>', 'seed of the initial velocities (and of Langevin noise)', '1')
+      .option('--thermo-every <n>', 'thermo row every n steps', '100')
+      .option('--dump-every <n>', 'trajectory frame every n steps (0: none)', '100')
+      .requiredOption('-o, --output <dir>', 'folder for thermo.csv, trajectory.extxyz and final.extxyz'),
+  ).action(async (input: string, o: RawReadOptions & Record<string, string>) => {
+    const whole = (v: string, flag: string, min = 0) => {
+      const k = Number(v);
+      if (!Number.isInteger(k) || k < min)
+        throw new OptionError(`${flag}: "${v}" is not a whole number >= ${min}`);
+      return k;
+    };
+    const positive = (v: string, flag: string) => {
+      const k = Number(v);
+      if (!(k > 0)) throw new OptionError(`${flag}: "${v}" is not a positive number`);
+      return k;
+    };
+    const ff = loadForceField(o.ff);
+    const s = await readStructure(input, await toOpenOptions(o));
+    if (!s.frame.lattice) throw new OptionError(`${input}: MD needs a periodic cell`);
+    const lattice = s.frame.lattice;
+    const sys = typeSystem(s, ff);
+    const steps = whole(o.steps, '--steps');
+    const dt = positive(o.timeStep, '--time-step');
+    mkdirSync(o.output, { recursive: true });
+    const thermo = new TextSink(join(o.output, 'thermo.csv'));
+    const traj = new TextSink(join(o.output, 'trajectory.extxyz'));
+    thermo.write(`${THERMO_COLUMNS}\n`);
+    const massTotal = s.topology.totalMass();
+    const { extxyz } = await import('../io/formats/extxyz.js');
+    const frames: Structure[] = [];
+    const bar = process.stderr.isTTY
+      ? new SingleBar({
+          stream: process.stderr,
+          format: 'md [{bar}] {percentage}% | step {value}/{total} | ETA {eta}s',
+          hideCursor: true,
+          clearOnComplete: true,
+        })
+      : undefined;
+    bar?.start(steps, 0);
+    let last: ThermoRow | undefined;
+    try {
+      const final = await runMd(
+        s.frame.positions,
+        lattice,
+        sys,
+        ff,
+        {
+          ensemble: o.ensemble as Ensemble,
+          temperatureK: positive(o.temperature, '--temperature'),
+          timeStepFs: dt,
+          steps,
+          seed: whole(o.seed, '--seed'),
+          dampingFs: positive(o.damping, '--damping'),
+          thermoEvery: whole(o.thermoEvery, '--thermo-every', 1),
+          frameEvery: whole(o.dumpEvery, '--dump-every'),
+          onThermo: (r) => {
+            last = r;
+            const rho = (massTotal * 1.6605390666) / r.volumeA3;
+            thermo.write(
+              `${[r.step, r.timeFs, r.temperatureK, r.potential, r.kinetic, r.total, r.conserved, r.pressureAtm, ...r.pressureTensorAtm, r.volumeA3, rho, r.bond, r.angle, r.vdw, r.coulomb].join(',')}\n`,
+            );
+          },
+          onFrame: async (step, x, v) => {
+            frames.length = 0;
+            frames.push({
+              topology: s.topology,
+              frame: {
+                positions: Float64Array.from(x),
+                velocities: Float64Array.from(v),
+                lattice,
+                timeFs: step * dt,
+                step,
+                unwrapped: true,
+              },
+            });
+            async function* one() {
+              yield frames[0];
+            }
+            await extxyz.write!(traj, one(), {});
+            await traj.flush();
+            await thermo.flush();
+          },
+          onProgress: (step) => bar?.update(step),
+        },
+        s.frame.velocities,
+      );
+      bar?.stop();
+      await thermo.commit();
+      await traj.commit();
+      async function* finalFrame() {
+        yield {
+          topology: s.topology,
+          frame: {
+            positions: final.positions,
+            velocities: final.velocities,
+            lattice,
+            timeFs: steps * dt,
+            step: steps,
+            unwrapped: true,
+          },
+        };
+      }
+      await writeFrames(join(o.output, 'final.extxyz'), finalFrame(), {});
+    } catch (e) {
+      bar?.stop();
+      await thermo.abort();
+      await traj.abort();
+      throw e;
+    }
+    process.stdout.write(
+      `${steps} steps of ${dt} fs (${o.ensemble}, ${ff.name}): T ${last!.temperatureK.toFixed(2)} K, PE ${last!.potential.toFixed(4)} kcal/mol, conserved ${last!.conserved.toFixed(4)} kcal/mol, P ${last!.pressureAtm.toFixed(1)} atm\nwrote ${o.output}/thermo.csv, trajectory.extxyz, final.extxyz\n`,
+    );
+  });
+};

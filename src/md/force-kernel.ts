@@ -1,0 +1,340 @@
+import type { Lattice } from '../core/lattice.js';
+import { erfc, QQR2E_REAL } from '../forcefield/energy.js';
+import type { ForceField } from '../forcefield/force-field.js';
+import type { TypedSystem } from '../forcefield/typing.js';
+
+/**
+ * The fast force field for MD: the same terms as forcefield/energy.ts (its direct sum is the
+ * reference the tests compare with), evaluated over a Verlet list of (i, j, periodic shift) pairs
+ * within cutoff + skin, rebuilt when an atom has moved more than half the skin. Positions stay
+ * unwrapped during a run, so each pair's lattice shift is fixed between rebuilds; cutoffs longer
+ * than half the cell need no special care (each image of j within reach is its own pair).
+ * erfc comes from a cubic Hermite table of erfc(x) exp(x^2) (spacing 1/1024, relative error below
+ * 1e-12), which costs one exp per pair.
+ */
+export interface ForceOutput {
+  bond: number;
+  angle: number;
+  vdw: number;
+  coulomb: number;
+  /** Virial (kcal/mol): xx yy zz xy xz yz. */
+  virial: Float64Array;
+}
+
+const TABLE_STEP = 1 / 1024;
+const TABLE_MAX = 6;
+
+/** erfc(x) exp(x^2) on a grid, with its derivative 2x g(x) - 2/sqrt(pi), for Hermite interpolation. */
+const scaledErfcTable = (() => {
+  const n = Math.ceil(TABLE_MAX / TABLE_STEP) + 2;
+  const g = new Float64Array(n);
+  const dg = new Float64Array(n);
+  for (let k = 0; k < n; k++) {
+    const x = k * TABLE_STEP;
+    g[k] = erfc(x) * Math.exp(x * x);
+    dg[k] = 2 * x * g[k] - 2 / Math.sqrt(Math.PI);
+  }
+  return { g, dg };
+})();
+
+/** erfc(x) for 0 <= x < 6 from the table (exact erfc beyond). */
+export const fastErfc = (x: number, expMinusX2: number): number => {
+  if (x >= TABLE_MAX) return erfc(x);
+  const u = x / TABLE_STEP;
+  const k = Math.floor(u);
+  const t = u - k;
+  const { g, dg } = scaledErfcTable;
+  const t2 = t * t;
+  const t3 = t2 * t;
+  const h00 = 2 * t3 - 3 * t2 + 1;
+  const h10 = t3 - 2 * t2 + t;
+  const h01 = -2 * t3 + 3 * t2;
+  const h11 = t3 - t2;
+  return (h00 * g[k] + h10 * TABLE_STEP * dg[k] + h01 * g[k + 1] + h11 * TABLE_STEP * dg[k + 1]) * expMinusX2;
+};
+
+export class ForceKernel {
+  private pairI = new Uint32Array(0);
+  private pairJ = new Uint32Array(0);
+  /** Lattice shift added to r_i - r_j, per pair. */
+  private shift = new Float64Array(0);
+  /** Per pair: index into the LJ tables, LJ and Coulomb special factors, half weight for self-images. */
+  private pairType = new Int32Array(0);
+  private pairLj = new Float64Array(0);
+  private pairCoul = new Float64Array(0);
+  private pairWeight = new Float64Array(0);
+  private count = 0;
+  private reference = new Float64Array(0);
+  readonly skin: number;
+  private readonly lj1: Float64Array;
+  private readonly lj2: Float64Array;
+  private readonly offset: Float64Array;
+  private readonly eShift: number;
+  private readonly fShift: number;
+  private readonly selfEnergy: number;
+  builds = 0;
+
+  constructor(
+    private readonly sys: TypedSystem,
+    private readonly ff: ForceField,
+    private readonly lattice: Lattice,
+    skin = 2,
+  ) {
+    this.skin = skin;
+    const rc = ff.cutoff;
+    const alpha = ff.coulomb.alpha;
+    const erfcRc = erfc(alpha * rc);
+    this.fShift = -(
+      erfcRc / (rc * rc) +
+      ((2 / Math.sqrt(Math.PI)) * alpha * Math.exp(-alpha * alpha * rc * rc)) / rc
+    );
+    this.eShift = erfcRc / rc - this.fShift * rc;
+    const nt = sys.typeNames.length;
+    this.lj1 = new Float64Array(nt * nt);
+    this.lj2 = new Float64Array(nt * nt);
+    this.offset = new Float64Array(nt * nt);
+    for (let a = 0; a < nt; a++)
+      for (let b = 0; b < nt; b++) {
+        const ta = ff.atomTypes[sys.typeNames[a]];
+        const tb = ff.atomTypes[sys.typeNames[b]];
+        const e = Math.sqrt(ta.epsilon * tb.epsilon);
+        const s = ff.mixing === 'geometric' ? Math.sqrt(ta.sigma * tb.sigma) : (ta.sigma + tb.sigma) / 2;
+        this.lj1[a * nt + b] = 4 * e * s ** 12;
+        this.lj2[a * nt + b] = 4 * e * s ** 6;
+        const ratio = s / rc;
+        this.offset[a * nt + b] = ff.shift ? 4 * e * (ratio ** 12 - ratio ** 6) : 0;
+      }
+    let self = 0;
+    for (const q of sys.charges) self += -(this.eShift / 2 + alpha / Math.sqrt(Math.PI)) * q * q * QQR2E_REAL;
+    this.selfEnergy = self;
+  }
+
+  /** Rebuild the pair list when any atom moved more than skin / 2 since the last build. */
+  private ensureList(positions: Float64Array): void {
+    const n = this.sys.natoms;
+    if (this.reference.length === positions.length) {
+      const half2 = (this.skin / 2) ** 2;
+      let ok = true;
+      for (let i = 0; i < n && ok; i++) {
+        const dx = positions[3 * i] - this.reference[3 * i];
+        const dy = positions[3 * i + 1] - this.reference[3 * i + 1];
+        const dz = positions[3 * i + 2] - this.reference[3 * i + 2];
+        if (dx * dx + dy * dy + dz * dz > half2) ok = false;
+      }
+      if (ok) return;
+    }
+    this.build(positions);
+  }
+
+  private build(positions: Float64Array): void {
+    this.builds++;
+    const n = this.sys.natoms;
+    const L = this.lattice;
+    const m = L.matrix;
+    const reach = this.ff.cutoff + this.skin;
+    const reach2 = reach * reach;
+    const frac = L.toFractional(positions);
+    const range = [0, 1, 2].map((i) => {
+      const a = [m[3 * ((i + 1) % 3)], m[3 * ((i + 1) % 3) + 1], m[3 * ((i + 1) % 3) + 2]];
+      const b = [m[3 * ((i + 2) % 3)], m[3 * ((i + 2) % 3) + 1], m[3 * ((i + 2) % 3) + 2]];
+      const c = [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]];
+      return Math.ceil(reach / (L.volume / Math.hypot(c[0], c[1], c[2]))) + 1;
+    });
+    const I: number[] = [];
+    const J: number[] = [];
+    const S: number[] = [];
+    const T: number[] = [];
+    const FL: number[] = [];
+    const FC: number[] = [];
+    const WT: number[] = [];
+    const nt = this.sys.typeNames.length;
+    const { special: sp } = this.ff;
+    for (let i = 0; i < n; i++)
+      for (let j = i; j < n; j++) {
+        const order = i === j ? 0 : (this.sys.special.get(i * n + j) ?? 0);
+        const base = [0, 1, 2].map((x) => -Math.round(frac[3 * i + x] - frac[3 * j + x]));
+        const d0 = [0, 1, 2].map((x) => positions[3 * i + x] - positions[3 * j + x]);
+        for (let ia = -range[0]; ia <= range[0]; ia++)
+          for (let ib = -range[1]; ib <= range[1]; ib++)
+            for (let ic = -range[2]; ic <= range[2]; ic++) {
+              const isBase = ia === 0 && ib === 0 && ic === 0;
+              if (i === j && isBase) continue;
+              const na = base[0] + ia;
+              const nb = base[1] + ib;
+              const nc = base[2] + ic;
+              const sx = na * m[0] + nb * m[3] + nc * m[6];
+              const sy = na * m[1] + nb * m[4] + nc * m[7];
+              const sz = na * m[2] + nb * m[5] + nc * m[8];
+              const dx = d0[0] + sx;
+              const dy = d0[1] + sy;
+              const dz = d0[2] + sz;
+              if (dx * dx + dy * dy + dz * dz >= reach2) continue;
+              const special = isBase && order > 0;
+              I.push(i);
+              J.push(j);
+              S.push(sx, sy, sz);
+              T.push(this.sys.type[i] * nt + this.sys.type[j]);
+              FL.push(special ? sp.lj[order - 1] : 1);
+              FC.push(special ? sp.coul[order - 1] : 1);
+              WT.push(i === j ? 0.5 : 1);
+            }
+      }
+    this.pairI = Uint32Array.from(I);
+    this.pairJ = Uint32Array.from(J);
+    this.shift = Float64Array.from(S);
+    this.pairType = Int32Array.from(T);
+    this.pairLj = Float64Array.from(FL);
+    this.pairCoul = Float64Array.from(FC);
+    this.pairWeight = Float64Array.from(WT);
+    this.count = I.length;
+    this.reference = Float64Array.from(positions);
+  }
+
+  /** Forces (kcal/mol/A) into `forces` (overwritten) and the energy terms (kcal/mol). */
+  compute(positions: Float64Array, forces: Float64Array, out: ForceOutput): void {
+    this.ensureList(positions);
+    forces.fill(0);
+    const W = out.virial;
+    W.fill(0);
+    const sys = this.sys;
+    const L = this.lattice;
+    const d = new Float64Array(3);
+    // Bonds.
+    let eBond = 0;
+    for (let b = 0; b < sys.bonds.length / 2; b++) {
+      const i = sys.bonds[2 * b];
+      const j = sys.bonds[2 * b + 1];
+      for (let x = 0; x < 3; x++) d[x] = positions[3 * i + x] - positions[3 * j + x];
+      L.minimumImage(d);
+      const r = Math.hypot(d[0], d[1], d[2]);
+      const { k, x0 } = sys.bondParams[b];
+      const dr = r - x0;
+      eBond += k * dr * dr;
+      const f = (-2 * k * dr) / r;
+      for (let x = 0; x < 3; x++) {
+        forces[3 * i + x] += d[x] * f;
+        forces[3 * j + x] -= d[x] * f;
+      }
+      W[0] += d[0] * d[0] * f;
+      W[1] += d[1] * d[1] * f;
+      W[2] += d[2] * d[2] * f;
+      W[3] += d[0] * d[1] * f;
+      W[4] += d[0] * d[2] * f;
+      W[5] += d[1] * d[2] * f;
+    }
+    // Angles (LAMMPS angle_style harmonic).
+    let eAngle = 0;
+    const d1 = new Float64Array(3);
+    const d2 = new Float64Array(3);
+    for (let a = 0; a < sys.angles.length / 3; a++) {
+      const i1 = sys.angles[3 * a];
+      const i2 = sys.angles[3 * a + 1];
+      const i3 = sys.angles[3 * a + 2];
+      for (let x = 0; x < 3; x++) {
+        d1[x] = positions[3 * i1 + x] - positions[3 * i2 + x];
+        d2[x] = positions[3 * i3 + x] - positions[3 * i2 + x];
+      }
+      L.minimumImage(d1);
+      L.minimumImage(d2);
+      const r1 = Math.hypot(d1[0], d1[1], d1[2]);
+      const r2 = Math.hypot(d2[0], d2[1], d2[2]);
+      let c = (d1[0] * d2[0] + d1[1] * d2[1] + d1[2] * d2[2]) / (r1 * r2);
+      c = Math.max(-1, Math.min(1, c));
+      let s = Math.sqrt(1 - c * c);
+      if (s < 0.001) s = 0.001;
+      const { k, x0 } = sys.angleParams[a];
+      const dtheta = Math.acos(c) - (x0 * Math.PI) / 180;
+      const tk = k * dtheta;
+      eAngle += tk * dtheta;
+      const aa = (-2 * tk) / s;
+      const a11 = (aa * c) / (r1 * r1);
+      const a12 = -aa / (r1 * r2);
+      const a22 = (aa * c) / (r2 * r2);
+      for (let x = 0; x < 3; x++) {
+        const f1 = a11 * d1[x] + a12 * d2[x];
+        const f3 = a22 * d2[x] + a12 * d1[x];
+        forces[3 * i1 + x] += f1;
+        forces[3 * i2 + x] -= f1 + f3;
+        forces[3 * i3 + x] += f3;
+      }
+      const f1 = [0, 1, 2].map((x) => a11 * d1[x] + a12 * d2[x]);
+      const f3 = [0, 1, 2].map((x) => a22 * d2[x] + a12 * d1[x]);
+      W[0] += d1[0] * f1[0] + d2[0] * f3[0];
+      W[1] += d1[1] * f1[1] + d2[1] * f3[1];
+      W[2] += d1[2] * f1[2] + d2[2] * f3[2];
+      W[3] += d1[0] * f1[1] + d2[0] * f3[1];
+      W[4] += d1[0] * f1[2] + d2[0] * f3[2];
+      W[5] += d1[1] * f1[2] + d2[1] * f3[2];
+    }
+    // Pairs.
+    const rc2 = this.ff.cutoff * this.ff.cutoff;
+    const alpha = this.ff.coulomb.alpha;
+    const a2 = alpha * alpha;
+    const twoAlphaOverSqrtPi = (2 * alpha) / Math.sqrt(Math.PI);
+    const q = sys.charges;
+    const { pairI, pairJ, shift, pairType, pairLj, pairCoul, pairWeight, lj1, lj2, offset, eShift, fShift } =
+      this;
+    let eVdw = 0;
+    let eCoul = this.selfEnergy;
+    let wxx = 0;
+    let wyy = 0;
+    let wzz = 0;
+    let wxy = 0;
+    let wxz = 0;
+    let wyz = 0;
+    for (let p = 0; p < this.count; p++) {
+      const i = pairI[p];
+      const j = pairJ[p];
+      const dx = positions[3 * i] - positions[3 * j] + shift[3 * p];
+      const dy = positions[3 * i + 1] - positions[3 * j + 1] + shift[3 * p + 1];
+      const dz = positions[3 * i + 2] - positions[3 * j + 2] + shift[3 * p + 2];
+      const r2 = dx * dx + dy * dy + dz * dz;
+      if (r2 >= rc2) continue;
+      const t = pairType[p];
+      const w = pairWeight[p];
+      const inv2 = 1 / r2;
+      const inv6 = inv2 * inv2 * inv2;
+      const fl = pairLj[p];
+      const eLj = (inv6 * (lj1[t] * inv6 - lj2[t]) - offset[t]) * fl;
+      const fLj = inv6 * (12 * lj1[t] * inv6 - 6 * lj2[t]) * fl; // -dE/dr * r
+      const r = Math.sqrt(r2);
+      const prefactor = (QQR2E_REAL * q[i] * q[j]) / r;
+      const ex = Math.exp(-a2 * r2);
+      const erfcAr = fastErfc(alpha * r, ex);
+      let eC = prefactor * (erfcAr - r * eShift - r2 * fShift);
+      let fC = prefactor * (erfcAr / r + twoAlphaOverSqrtPi * ex + r * fShift) * r;
+      const fc = pairCoul[p];
+      if (fc < 1) {
+        eC -= (1 - fc) * prefactor;
+        fC -= (1 - fc) * prefactor;
+      }
+      eVdw += w * eLj;
+      eCoul += w * eC;
+      const fpair = (fC + fLj) * inv2 * w;
+      if (i !== j) {
+        forces[3 * i] += dx * fpair;
+        forces[3 * i + 1] += dy * fpair;
+        forces[3 * i + 2] += dz * fpair;
+        forces[3 * j] -= dx * fpair;
+        forces[3 * j + 1] -= dy * fpair;
+        forces[3 * j + 2] -= dz * fpair;
+      }
+      wxx += dx * dx * fpair;
+      wyy += dy * dy * fpair;
+      wzz += dz * dz * fpair;
+      wxy += dx * dy * fpair;
+      wxz += dx * dz * fpair;
+      wyz += dy * dz * fpair;
+    }
+    W[0] += wxx;
+    W[1] += wyy;
+    W[2] += wzz;
+    W[3] += wxy;
+    W[4] += wxz;
+    W[5] += wyz;
+    out.bond = eBond;
+    out.angle = eAngle;
+    out.vdw = eVdw;
+    out.coulomb = eCoul;
+  }
+}

@@ -1,0 +1,2 @@
+export * from './force-kernel.js';
+export * from './integrator.js';

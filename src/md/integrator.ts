@@ -1,0 +1,231 @@
+import { OptionError, PhysicsError } from '../core/errors.js';
+import type { Lattice } from '../core/lattice.js';
+import { SeededRandom } from '../core/random.js';
+import type { ForceField } from '../forcefield/force-field.js';
+import type { TypedSystem } from '../forcefield/typing.js';
+import { ForceKernel, type ForceOutput } from './force-kernel.js';
+
+/**
+ * Molecular dynamics in LAMMPS `real` units (A, fs, kcal/mol, g/mol, K): velocity Verlet; NVE;
+ * NVT with a Nose-Hoover chain (Martyna, Klein and Tuckerman, J. Chem. Phys. 97, 2635 (1992),
+ * integrated with the Trotter splitting of Martyna, Tuckerman, Tobias and Klein, Mol. Phys. 87, 1117
+ * (1996), as LAMMPS fix nvt) or Langevin (BAOAB, Leimkuhler and Matthews 2013).
+ */
+/** (kcal/mol/A) / (g/mol) in A/fs^2 (LAMMPS ftm2v for real units). */
+export const FTM2V = 1 / 48.88821291 / 48.88821291;
+/** Boltzmann constant, kcal/mol/K (LAMMPS real units). */
+export const KB_KCAL = 0.0019872067;
+/** atm per kcal/mol/A^3 (LAMMPS nktv2p for real units). */
+export const NKTV2P = 68568.415;
+
+export type Ensemble = 'nve' | 'nvt' | 'langevin';
+
+export interface MdOptions {
+  ensemble: Ensemble;
+  /** Target temperature (K) for NVT and for the initial velocities. */
+  temperatureK: number;
+  /** Integrator time step (fs), default 1. */
+  timeStepFs?: number;
+  steps: number;
+  seed?: number;
+  /** Thermostat relaxation time (fs), default 100 (LAMMPS Tdamp). */
+  dampingFs?: number;
+  /** Length of the Nose-Hoover chain, default 3. */
+  chain?: number;
+  /** Draw Maxwell-Boltzmann velocities at the target temperature (default true); else keep the given ones. */
+  newVelocities?: boolean;
+  thermoEvery?: number;
+  onThermo?: (row: ThermoRow) => void;
+  frameEvery?: number;
+  onFrame?: (step: number, positions: Float64Array, velocities: Float64Array) => void | Promise<void>;
+  onProgress?: (step: number, steps: number) => void;
+  signal?: AbortSignal;
+}
+
+export interface ThermoRow {
+  step: number;
+  timeFs: number;
+  temperatureK: number;
+  potential: number;
+  kinetic: number;
+  total: number;
+  /** Total plus the thermostat's energy: constant for NVE and Nose-Hoover (kcal/mol). */
+  conserved: number;
+  pressureAtm: number;
+  /** Pressure tensor xx yy zz xy xz yz (atm). */
+  pressureTensorAtm: number[];
+  volumeA3: number;
+  bond: number;
+  angle: number;
+  vdw: number;
+  coulomb: number;
+}
+
+export interface MdState {
+  positions: Float64Array;
+  velocities: Float64Array;
+}
+
+/** Run MD from `positions` (A, any images) and optional velocities (A/fs); returns the final state. */
+export const runMd = async (
+  positions: Float64Array,
+  lattice: Lattice,
+  sys: TypedSystem,
+  ff: ForceField,
+  options: MdOptions,
+  velocities?: Float64Array,
+): Promise<MdState> => {
+  const n = sys.natoms;
+  const dt = options.timeStepFs ?? 1;
+  const T0 = options.temperatureK;
+  if (!(dt > 0 && dt <= 10)) throw new OptionError(`time step ${dt} fs is not in (0, 10]`);
+  if (!(T0 > 0)) throw new OptionError(`temperature ${T0} K must be positive`);
+  if (!Number.isInteger(options.steps) || options.steps < 0)
+    throw new OptionError(`steps ${options.steps} is not a whole number`);
+  const mass = Float64Array.from(sys.type, (t) => ff.atomTypes[sys.typeNames[t]].mass);
+  const x = Float64Array.from(positions);
+  const v = new Float64Array(3 * n);
+  const rng = new SeededRandom(options.seed ?? 1);
+  const dof = 3 * n - 3;
+  const kT = KB_KCAL * T0;
+  if (options.newVelocities === false && velocities) v.set(velocities);
+  else {
+    for (let i = 0; i < n; i++) {
+      const s = Math.sqrt((kT * FTM2V) / mass[i]);
+      for (let c = 0; c < 3; c++) v[3 * i + c] = s * rng.gaussian();
+    }
+  }
+  // Zero total momentum, then the exact target temperature (when drawn).
+  const p = [0, 0, 0];
+  let M = 0;
+  for (let i = 0; i < n; i++) {
+    M += mass[i];
+    for (let c = 0; c < 3; c++) p[c] += mass[i] * v[3 * i + c];
+  }
+  for (let i = 0; i < n; i++) for (let c = 0; c < 3; c++) v[3 * i + c] -= p[c] / M;
+  const kinetic = () => {
+    let s = 0;
+    for (let i = 0; i < n; i++) s += mass[i] * (v[3 * i] ** 2 + v[3 * i + 1] ** 2 + v[3 * i + 2] ** 2);
+    return (0.5 * s) / FTM2V;
+  };
+  if (options.newVelocities !== false || !velocities) {
+    const scale = Math.sqrt((dof * kT) / (2 * kinetic()));
+    for (let k = 0; k < v.length; k++) v[k] *= scale;
+  }
+
+  const kernel = new ForceKernel(sys, ff, lattice);
+  const f = new Float64Array(3 * n);
+  const out: ForceOutput = { bond: 0, angle: 0, vdw: 0, coulomb: 0, virial: new Float64Array(6) };
+  kernel.compute(x, f, out);
+
+  // Nose-Hoover chain state.
+  const tau = options.dampingFs ?? 100;
+  const chain = options.chain ?? 3;
+  const Q = Array.from({ length: chain }, (_, k) => (k === 0 ? dof : 1) * kT * tau * tau);
+  const eta = new Float64Array(chain);
+  const vEta = new Float64Array(chain);
+  const nhcHalf = () => {
+    let ke2 = 2 * kinetic();
+    const G = (k: number) => (k === 0 ? (ke2 - dof * kT) / Q[0] : (Q[k - 1] * vEta[k - 1] ** 2 - kT) / Q[k]);
+    const h = dt / 2;
+    for (let k = chain - 1; k >= 0; k--) {
+      if (k < chain - 1) vEta[k] *= Math.exp((-vEta[k + 1] * h) / 4);
+      vEta[k] += (G(k) * h) / 2;
+      if (k < chain - 1) vEta[k] *= Math.exp((-vEta[k + 1] * h) / 4);
+    }
+    const scale = Math.exp(-vEta[0] * h);
+    for (let k = 0; k < v.length; k++) v[k] *= scale;
+    ke2 *= scale * scale;
+    for (let k = 0; k < chain; k++) eta[k] += vEta[k] * h;
+    for (let k = 0; k < chain; k++) {
+      if (k < chain - 1) vEta[k] *= Math.exp((-vEta[k + 1] * h) / 4);
+      vEta[k] += (G(k) * h) / 2;
+      if (k < chain - 1) vEta[k] *= Math.exp((-vEta[k + 1] * h) / 4);
+    }
+  };
+  const thermostatEnergy = () => {
+    if (options.ensemble !== 'nvt') return langevinWork;
+    let e = dof * kT * eta[0];
+    for (let k = 0; k < chain; k++) e += 0.5 * Q[k] * vEta[k] ** 2;
+    for (let k = 1; k < chain; k++) e += kT * eta[k];
+    return e;
+  };
+  // Langevin: O step coefficients; the heat it exchanges is tracked for the conserved quantity.
+  const c1 = Math.exp(-dt / tau);
+  const c2 = Math.sqrt(1 - c1 * c1);
+  let langevinWork = 0;
+
+  const report = (step: number) => {
+    const ke = kinetic();
+    const pe = out.bond + out.angle + out.vdw + out.coulomb;
+    const V = lattice.volume;
+    const T = (2 * ke) / (dof * KB_KCAL);
+    // Kinetic part of the pressure tensor from m v v; the scalar as LAMMPS: (dof kB T + tr W) / 3V.
+    const kt = new Float64Array(6);
+    for (let i = 0; i < n; i++) {
+      const m = mass[i] / FTM2V;
+      kt[0] += m * v[3 * i] * v[3 * i];
+      kt[1] += m * v[3 * i + 1] * v[3 * i + 1];
+      kt[2] += m * v[3 * i + 2] * v[3 * i + 2];
+      kt[3] += m * v[3 * i] * v[3 * i + 1];
+      kt[4] += m * v[3 * i] * v[3 * i + 2];
+      kt[5] += m * v[3 * i + 1] * v[3 * i + 2];
+    }
+    const W = out.virial;
+    options.onThermo?.({
+      step,
+      timeFs: step * dt,
+      temperatureK: T,
+      potential: pe,
+      kinetic: ke,
+      total: pe + ke,
+      conserved: pe + ke + thermostatEnergy(),
+      pressureAtm: ((dof * KB_KCAL * T + W[0] + W[1] + W[2]) / (3 * V)) * NKTV2P,
+      pressureTensorAtm: Array.from(W, (w, k) => ((kt[k] + w) / V) * NKTV2P),
+      volumeA3: V,
+      bond: out.bond,
+      angle: out.angle,
+      vdw: out.vdw,
+      coulomb: out.coulomb,
+    });
+    if (!Number.isFinite(pe) || !Number.isFinite(ke) || T > 1e5)
+      throw new PhysicsError(
+        `the run blew up at step ${step} (T = ${T.toFixed(0)} K, PE = ${pe}); use a smaller time step or relax the structure`,
+      );
+  };
+
+  const thermoEvery = options.thermoEvery ?? 100;
+  const frameEvery = options.frameEvery ?? 0;
+  report(0);
+  if (frameEvery > 0) await options.onFrame?.(0, x, v);
+  const half = 0.5 * dt * FTM2V;
+  for (let step = 1; step <= options.steps; step++) {
+    if (options.signal?.aborted) throw new OptionError(`the run was cancelled at step ${step - 1}`);
+    if (options.ensemble === 'nvt') nhcHalf();
+    for (let i = 0; i < n; i++) {
+      const a = half / mass[i];
+      for (let c = 0; c < 3; c++) v[3 * i + c] += a * f[3 * i + c];
+    }
+    if (options.ensemble === 'langevin') {
+      // BAOAB: half drift, Ornstein-Uhlenbeck velocity update, half drift.
+      for (let k = 0; k < x.length; k++) x[k] += 0.5 * dt * v[k];
+      const before = kinetic();
+      for (let i = 0; i < n; i++) {
+        const s = Math.sqrt((kT * FTM2V) / mass[i]);
+        for (let c = 0; c < 3; c++) v[3 * i + c] = c1 * v[3 * i + c] + c2 * s * rng.gaussian();
+      }
+      langevinWork -= kinetic() - before;
+      for (let k = 0; k < x.length; k++) x[k] += 0.5 * dt * v[k];
+    } else for (let k = 0; k < x.length; k++) x[k] += dt * v[k];
+    kernel.compute(x, f, out);
+    for (let i = 0; i < n; i++) {
+      const a = half / mass[i];
+      for (let c = 0; c < 3; c++) v[3 * i + c] += a * f[3 * i + c];
+    }
+    if (options.ensemble === 'nvt') nhcHalf();
+    if (step % thermoEvery === 0 || step === options.steps) report(step);
+    if (frameEvery > 0 && step % frameEvery === 0) await options.onFrame?.(step, x, v);
+    if (step % 100 === 0) options.onProgress?.(step, options.steps);
+  }
+  return { positions: x, velocities: v };
+};

@@ -1,0 +1,128 @@
+/**
+ * The embedded MD engine: its force kernel equals the reference direct sum (which equals LAMMPS,
+ * test/forcefield); NVE conserves energy; the Nose-Hoover chain holds the temperature with
+ * canonical kinetic-energy fluctuations; the oligomers stay whole.
+ */
+import { describe, expect, it } from 'vitest';
+import { buildOligomer } from '../../src/build/oligomer.js';
+import { packGlass } from '../../src/build/pack-glass.js';
+import { parseMix } from '../../src/build/units.js';
+import { EV_IN_KCAL_PER_MOL } from '../../src/core/units.js';
+import { computeEnergy } from '../../src/forcefield/energy.js';
+import { LAOC_V1 } from '../../src/forcefield/force-field.js';
+import { typeSystem } from '../../src/forcefield/typing.js';
+import { ForceKernel, type ForceOutput } from '../../src/md/force-kernel.js';
+import { KB_KCAL, runMd, type ThermoRow } from '../../src/md/integrator.js';
+
+const glass = () => packGlass({ units: [{ molecule: buildOligomer(), count: 8 }], seed: 1 });
+
+describe('force kernel', () => {
+  it('equals the reference direct sum (energies and forces to 1e-9)', () => {
+    const s = packGlass({
+      units: parseMix('1b:3,2b:2,AlCl4:2,LiCl:1', { seed: 2 }).map((u) => ({
+        molecule: u.molecule,
+        count: u.count,
+      })),
+      seed: 2,
+    });
+    const sys = typeSystem(s, LAOC_V1);
+    const ref = computeEnergy(s.frame.positions, s.frame.lattice!, sys, LAOC_V1);
+    const k = new ForceKernel(sys, LAOC_V1, s.frame.lattice!);
+    const f = new Float64Array(3 * sys.natoms);
+    const out: ForceOutput = { bond: 0, angle: 0, vdw: 0, coulomb: 0, virial: new Float64Array(6) };
+    k.compute(s.frame.positions, f, out);
+    for (const key of ['bond', 'angle', 'vdw', 'coulomb'] as const)
+      expect(Math.abs(out[key] - ref.terms[key])).toBeLessThan(1e-9 * Math.max(1, Math.abs(ref.terms[key])));
+    for (let i = 0; i < f.length; i++) expect(Math.abs(f[i] - ref.forces[i])).toBeLessThan(1e-8);
+    for (let i = 0; i < 6; i++)
+      expect(Math.abs(out.virial[i] - ref.virial[i])).toBeLessThan(
+        1e-8 * Math.max(1, Math.abs(ref.virial[i])),
+      );
+  });
+});
+
+describe('dynamics of 8 x LAOC^0b + 24 Li (laoc-v1, DSF)', () => {
+  it('NVE at 1 fs conserves energy: drift below 1e-5 eV/atom/ps over 2 ps', async () => {
+    const s = glass();
+    const sys = typeSystem(s, LAOC_V1);
+    const L = s.frame.lattice!;
+    const eq = await runMd(s.frame.positions, L, sys, LAOC_V1, {
+      ensemble: 'langevin',
+      temperatureK: 300,
+      steps: 1000,
+      dampingFs: 50,
+    });
+    const rows: ThermoRow[] = [];
+    await runMd(
+      eq.positions,
+      L,
+      sys,
+      LAOC_V1,
+      {
+        ensemble: 'nve',
+        temperatureK: 300,
+        steps: 2000,
+        thermoEvery: 100,
+        newVelocities: false,
+        onThermo: (r) => rows.push(r),
+      },
+      eq.velocities,
+    );
+    // Drift: slope of the total energy over time (least squares), per atom, in eV/ps.
+    const t = rows.map((r) => r.timeFs / 1000);
+    const e = rows.map((r) => r.total / EV_IN_KCAL_PER_MOL / sys.natoms);
+    const tm = t.reduce((a, b) => a + b, 0) / t.length;
+    const em = e.reduce((a, b) => a + b, 0) / e.length;
+    const slope =
+      t.reduce((a, ti, k) => a + (ti - tm) * (e[k] - em), 0) / t.reduce((a, ti) => a + (ti - tm) ** 2, 0);
+    expect(Math.abs(slope)).toBeLessThan(1e-5);
+  }, 60_000);
+
+  it('NVT (Nose-Hoover chain): mean temperature and kinetic-energy spread as in the canonical ensemble; trimers whole', async () => {
+    const s = glass();
+    const sys = typeSystem(s, LAOC_V1);
+    const L = s.frame.lattice!;
+    const eq = await runMd(s.frame.positions, L, sys, LAOC_V1, {
+      ensemble: 'langevin',
+      temperatureK: 300,
+      steps: 1000,
+      dampingFs: 50,
+    });
+    const rows: ThermoRow[] = [];
+    const final = await runMd(
+      eq.positions,
+      L,
+      sys,
+      LAOC_V1,
+      {
+        ensemble: 'nvt',
+        temperatureK: 300,
+        steps: 10000,
+        thermoEvery: 10,
+        newVelocities: false,
+        onThermo: (r) => rows.push(r),
+      },
+      eq.velocities,
+    );
+    const T = rows.slice(100).map((r) => r.temperatureK);
+    const mean = T.reduce((a, b) => a + b, 0) / T.length;
+    // 10 ps of 128 atoms: the standard error of the mean is about 1 %; allow 3 %.
+    expect(Math.abs(mean / 300 - 1)).toBeLessThan(0.03);
+    // Canonical kinetic energy: variance (dof / 2) (kT)^2.
+    const dof = 3 * sys.natoms - 3;
+    const ke = rows.slice(100).map((r) => r.kinetic);
+    const km = ke.reduce((a, b) => a + b, 0) / ke.length;
+    const variance = ke.reduce((a, b) => a + (b - km) ** 2, 0) / (ke.length - 1);
+    const canonical = (dof / 2) * (KB_KCAL * 300) ** 2;
+    expect(variance / canonical).toBeGreaterThan(0.65);
+    expect(variance / canonical).toBeLessThan(1.35);
+    // Every bond within 25 % of its rest length at the end.
+    for (let b = 0; b < sys.bonds.length / 2; b++) {
+      const d = new Float64Array(3);
+      for (let x = 0; x < 3; x++)
+        d[x] = final.positions[3 * sys.bonds[2 * b] + x] - final.positions[3 * sys.bonds[2 * b + 1] + x];
+      const r = Math.sqrt(L.minimumImage(d));
+      expect(Math.abs(r / sys.bondParams[b].x0 - 1)).toBeLessThan(0.25);
+    }
+  }, 120_000);
+});
