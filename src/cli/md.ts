@@ -84,7 +84,7 @@ export const registerMd = (program: Command): void => {
           frameEvery: whole(o.dumpEvery, '--dump-every'),
           onThermo: (r) => {
             last = r;
-            const rho = (massTotal * 1.6605390666) / r.volumeA3;
+            const rho = densityGPerCm3(massTotal, r.volumeA3);
             thermo.write(
               `${[r.step, r.timeFs, r.temperatureK, r.potential, r.kinetic, r.total, r.conserved, r.pressureAtm, ...r.pressureTensorAtm, r.volumeA3, rho, r.bond, r.angle, r.vdw, r.coulomb].join(',')}\n`,
             );
