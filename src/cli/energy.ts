@@ -1,8 +1,9 @@
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
 import { OptionError } from '../core/errors.js';
 import { EV_IN_KCAL_PER_MOL } from '../core/units.js';
 import { lammpsFiles, writeLammpsExport } from '../engines/lammps-export.js';
 import { computeEnergy } from '../forcefield/energy.js';
+import { withCoulomb } from '../forcefield/force-field.js';
 import { loadForceField } from '../forcefield/load.js';
 import { typeSystem } from '../forcefield/typing.js';
 import { readStructure, writeFrames } from '../io/registry.js';
@@ -21,48 +22,60 @@ export const registerEnergy = (program: Command): void => {
         'structure (a built model keeps its bonds and roles; others are typed from distances)',
       )
       .option('--ff <name|file>', 'force field: laoc-v1 or a JSON file', 'laoc-v1')
+      .addOption(
+        new Option('--coulomb <method>', "electrostatics (default: the force field's)").choices([
+          'dsf',
+          'ewald',
+        ]),
+      )
       .option('--forces <file>', 'write the structure with per-atom forces (eV/A), e.g. forces.extxyz')
       .option('--json', 'print as JSON'),
-  ).action(async (input: string, o: RawReadOptions & { ff: string; forces?: string; json?: boolean }) => {
-    const ff = loadForceField(o.ff);
-    const s = await readStructure(input, await toOpenOptions(o));
-    if (!s.frame.lattice) throw new OptionError(`${input}: the energy needs a periodic cell`);
-    const sys = typeSystem(s, ff);
-    const e = computeEnergy(s.frame.positions, s.frame.lattice, sys, ff);
-    const V = s.frame.lattice.volume;
-    const pressureAtm = Array.from(e.virial, (w) => (w / V) * NKTV2P_REAL);
-    if (o.forces) {
-      const forces = e.forces.map((f) => f / EV_IN_KCAL_PER_MOL);
-      async function* one() {
-        yield {
-          topology: s.topology,
-          frame: { ...s.frame, forces, energy: e.terms.total / EV_IN_KCAL_PER_MOL },
-        };
+  ).action(
+    async (
+      input: string,
+      o: RawReadOptions & { ff: string; coulomb?: 'dsf' | 'ewald'; forces?: string; json?: boolean },
+    ) => {
+      const loaded = loadForceField(o.ff);
+      const ff = o.coulomb ? withCoulomb(loaded, o.coulomb) : loaded;
+      const s = await readStructure(input, await toOpenOptions(o));
+      if (!s.frame.lattice) throw new OptionError(`${input}: the energy needs a periodic cell`);
+      const sys = typeSystem(s, ff);
+      const e = computeEnergy(s.frame.positions, s.frame.lattice, sys, ff);
+      const V = s.frame.lattice.volume;
+      const pressureAtm = Array.from(e.virial, (w) => (w / V) * NKTV2P_REAL);
+      if (o.forces) {
+        const forces = e.forces.map((f) => f / EV_IN_KCAL_PER_MOL);
+        async function* one() {
+          yield {
+            topology: s.topology,
+            frame: { ...s.frame, forces, energy: e.terms.total / EV_IN_KCAL_PER_MOL },
+          };
+        }
+        await writeFrames(o.forces, one(), {});
       }
-      await writeFrames(o.forces, one(), {});
-    }
-    const ev = Object.fromEntries(Object.entries(e.terms).map(([k, v]) => [k, v / EV_IN_KCAL_PER_MOL]));
-    if (o.json) {
+      const ev = Object.fromEntries(Object.entries(e.terms).map(([k, v]) => [k, v / EV_IN_KCAL_PER_MOL]));
+      if (o.json) {
+        process.stdout.write(
+          `${JSON.stringify({ forceField: ff.name, types: sys.typeNames, energyKcalPerMol: e.terms, energyEv: ev, pressureAtm: { xx: pressureAtm[0], yy: pressureAtm[1], zz: pressureAtm[2], xy: pressureAtm[3], xz: pressureAtm[4], yz: pressureAtm[5] }, virialPressureAtm: (pressureAtm[0] + pressureAtm[1] + pressureAtm[2]) / 3 }, null, 1)}\n`,
+        );
+        return;
+      }
+      const row = (name: string, k: number) =>
+        `  ${name.padEnd(10)} ${k.toFixed(6).padStart(16)} kcal/mol ${(k / EV_IN_KCAL_PER_MOL).toFixed(6).padStart(14)} eV`;
       process.stdout.write(
-        `${JSON.stringify({ forceField: ff.name, types: sys.typeNames, energyKcalPerMol: e.terms, energyEv: ev, pressureAtm: { xx: pressureAtm[0], yy: pressureAtm[1], zz: pressureAtm[2], xy: pressureAtm[3], xz: pressureAtm[4], yz: pressureAtm[5] }, virialPressureAtm: (pressureAtm[0] + pressureAtm[1] + pressureAtm[2]) / 3 }, null, 1)}\n`,
+        [
+          `${input}: ${ff.name}, ${s.topology.natoms} atoms, types ${sys.typeNames.join(' ')}`,
+          row('bonds', e.terms.bond),
+          row('angles', e.terms.angle),
+          row('LJ', e.terms.vdw),
+          row('Coulomb', e.terms.coulomb),
+          row('total', e.terms.total),
+          `  virial pressure ${((pressureAtm[0] + pressureAtm[1] + pressureAtm[2]) / 3).toFixed(3)} atm (no kinetic part); xx yy zz xy xz yz: ${pressureAtm.map((p) => p.toFixed(3)).join(' ')}`,
+          '',
+        ].join('\n'),
       );
-      return;
-    }
-    const row = (name: string, k: number) =>
-      `  ${name.padEnd(10)} ${k.toFixed(6).padStart(16)} kcal/mol ${(k / EV_IN_KCAL_PER_MOL).toFixed(6).padStart(14)} eV`;
-    process.stdout.write(
-      [
-        `${input}: ${ff.name}, ${s.topology.natoms} atoms, types ${sys.typeNames.join(' ')}`,
-        row('bonds', e.terms.bond),
-        row('angles', e.terms.angle),
-        row('LJ', e.terms.vdw),
-        row('Coulomb', e.terms.coulomb),
-        row('total', e.terms.total),
-        `  virial pressure ${((pressureAtm[0] + pressureAtm[1] + pressureAtm[2]) / 3).toFixed(3)} atm (no kinetic part); xx yy zz xy xz yz: ${pressureAtm.map((p) => p.toFixed(3)).join(' ')}`,
-        '',
-      ].join('\n'),
-    );
-  });
+    },
+  );
 
   const lammps = program.command('lammps').description("LAMMPS: inputs with exactly oligolyte's force field");
   addReadOptions(
@@ -71,15 +84,35 @@ export const registerEnergy = (program: Command): void => {
       .description('write system.data (atom_style full, real units) and in.oligolyte (force field, run 0)')
       .argument('<in>', 'structure')
       .option('--ff <name|file>', 'force field', 'laoc-v1')
+      .addOption(
+        new Option('--coulomb <method>', "electrostatics (default: the force field's)").choices([
+          'dsf',
+          'ewald',
+        ]),
+      )
+      .addOption(
+        new Option('--kspace <style>', 'LAMMPS k-space style with --coulomb ewald')
+          .choices(['ewald', 'pppm'])
+          .default('pppm'),
+      )
       .requiredOption('-o, --output <dir>', 'folder for the files'),
-  ).action(async (input: string, o: RawReadOptions & { ff: string; output: string }) => {
-    const ff = loadForceField(o.ff);
-    const s = await readStructure(input, await toOpenOptions(o));
-    if (!s.frame.lattice) throw new OptionError(`${input}: LAMMPS needs a periodic cell`);
-    const sys = typeSystem(s, ff);
-    writeLammpsExport(o.output, lammpsFiles(s.frame.positions, s.frame.lattice, sys, ff));
-    process.stdout.write(
-      `wrote ${o.output}/system.data and ${o.output}/in.oligolyte (${sys.typeNames.length} atom types, ${sys.bonds.length / 2} bonds, ${sys.angles.length / 3} angles)\n`,
-    );
-  });
+  ).action(
+    async (
+      input: string,
+      o: RawReadOptions & { ff: string; coulomb?: 'dsf' | 'ewald'; kspace: 'ewald' | 'pppm'; output: string },
+    ) => {
+      const loaded = loadForceField(o.ff);
+      const ff = o.coulomb ? withCoulomb(loaded, o.coulomb) : loaded;
+      const s = await readStructure(input, await toOpenOptions(o));
+      if (!s.frame.lattice) throw new OptionError(`${input}: LAMMPS needs a periodic cell`);
+      const sys = typeSystem(s, ff);
+      writeLammpsExport(
+        o.output,
+        lammpsFiles(s.frame.positions, s.frame.lattice, sys, ff, { kspace: o.kspace }),
+      );
+      process.stdout.write(
+        `wrote ${o.output}/system.data and ${o.output}/in.oligolyte (${sys.typeNames.length} atom types, ${sys.bonds.length / 2} bonds, ${sys.angles.length / 3} angles)\n`,
+      );
+    },
+  );
 };

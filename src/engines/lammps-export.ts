@@ -24,6 +24,7 @@ export const lammpsFiles = (
   lattice: Lattice,
   sys: TypedSystem,
   ff: ForceField,
+  options: { kspace?: 'ewald' | 'pppm' } = {},
 ): LammpsExport => {
   const { lattice: oriented, positions: pos } = toLammpsOrientation(lattice, positions);
   const matrix = oriented.matrix;
@@ -69,11 +70,15 @@ export const lammpsFiles = (
     'atom_style full',
     'boundary p p p',
     'read_data system.data',
-    `pair_style lj/cut/coul/dsf ${ff.coulomb.alpha} ${ff.cutoff}`,
+    ff.coulomb.method === 'dsf'
+      ? `pair_style lj/cut/coul/dsf ${ff.coulomb.alpha} ${ff.cutoff}`
+      : `pair_style lj/cut/coul/long ${ff.cutoff}`,
   ];
   for (const [k, t] of sys.typeNames.entries())
     inp.push(`pair_coeff ${k + 1} ${k + 1} ${ff.atomTypes[t].epsilon} ${ff.atomTypes[t].sigma} # ${t}`);
   inp.push(`pair_modify mix ${ff.mixing} shift ${ff.shift ? 'yes' : 'no'}`);
+  if (ff.coulomb.method === 'ewald')
+    inp.push(`kspace_style ${options.kspace ?? 'ewald'} ${ff.coulomb.accuracy}`);
   inp.push('bond_style harmonic');
   if (bondTypes.length === 0) inp.push('bond_coeff 1 0.0 1.0');
   for (const [k, key] of bondTypes.entries())

@@ -192,14 +192,19 @@ export const computeEnergy = (
     tally(d2[0], d2[1], d2[2], f3[0], f3[1], f3[2]);
   }
 
-  // Pairs: LJ + DSF Coulomb over every image within the cutoff.
+  // Pairs: LJ + real-space Coulomb (DSF, or the Ewald erfc term) over every image within the cutoff.
   const rc = ff.cutoff;
   const rc2 = rc * rc;
-  const alpha = ff.coulomb.alpha;
+  const ewald = ff.coulomb.method === 'ewald';
+  // Ewald: erfc(alpha rc) ~ accuracy fixes the splitting; DSF: the force field's damping.
+  const alpha =
+    ff.coulomb.method === 'ewald' ? Math.sqrt(-Math.log(ff.coulomb.accuracy)) / rc : ff.coulomb.alpha;
   const C = QQR2E_REAL;
   const erfcRc = erfc(alpha * rc);
-  const fShift = -(erfcRc / rc2 + ((2 / Math.sqrt(Math.PI)) * alpha * Math.exp(-alpha * alpha * rc2)) / rc);
-  const eShift = erfcRc / rc - fShift * rc;
+  const fShift = ewald
+    ? 0
+    : -(erfcRc / rc2 + ((2 / Math.sqrt(Math.PI)) * alpha * Math.exp(-alpha * alpha * rc2)) / rc);
+  const eShift = ewald ? 0 : erfcRc / rc - fShift * rc;
   const nt = sys.typeNames.length;
   const eps = new Float64Array(nt * nt);
   const sig = new Float64Array(nt * nt);
@@ -222,6 +227,21 @@ export const computeEnergy = (
   let eCoul = 0;
   const q = sys.charges;
   for (let i = 0; i < n; i++) eCoul += -(eShift / 2 + alpha / Math.sqrt(Math.PI)) * q[i] * q[i] * C;
+  if (ewald) {
+    // Neutralising background for a charged cell (zero for a neutral one): -pi C Q^2 / (2 V alpha^2).
+    let Q = 0;
+    for (let i = 0; i < n; i++) Q += q[i];
+    eCoul -= (Math.PI * C * Q * Q) / (2 * lattice.volume * alpha * alpha);
+    eCoul += reciprocalEwald(
+      lattice,
+      frac,
+      q,
+      alpha,
+      -Math.log(ff.coulomb.method === 'ewald' ? ff.coulomb.accuracy : 1e-6),
+      F,
+      W,
+    );
+  }
   for (let i = 0; i < n; i++)
     for (let j = i; j < n; j++) {
       const order = i === j ? 0 : (sys.special.get(i * n + j) ?? 0);
@@ -260,6 +280,7 @@ export const computeEnergy = (
             const prefactor = qq / r;
             const erfcAr = pairErfc(alpha * r);
             const expAr = Math.exp(-alpha * alpha * r2);
+            // DSF with shifts; Ewald's real-space term is the same with both shifts zero.
             let eC = prefactor * (erfcAr - r * eShift - r2 * fShift);
             let forceCoul =
               prefactor * (erfcAr / r + ((2 * alpha) / Math.sqrt(Math.PI)) * expAr + r * fShift) * r;
@@ -287,4 +308,71 @@ export const computeEnergy = (
     forces: F,
     virial: W,
   };
+};
+
+/**
+ * The reciprocal-space Ewald sum, E = (2 pi C / V) sum_{k != 0} exp(-k^2 / 4 alpha^2) / k^2 |S(k)|^2,
+ * S(k) = sum_j q_j exp(i k . r_j), over k = 2 pi M^-1 n with |k| below 2 alpha sqrt(-ln accuracy)
+ * (half of k-space, doubled); adds its forces and virial and returns its energy (kcal/mol).
+ */
+const reciprocalEwald = (
+  lattice: Lattice,
+  frac: Float64Array,
+  q: Float64Array,
+  alpha: number,
+  lnInverseAccuracy: number,
+  F: Float64Array,
+  W: Float64Array,
+): number => {
+  const n = q.length;
+  const inv = lattice.inverse;
+  const m = lattice.matrix;
+  const kc = 2 * alpha * Math.sqrt(lnInverseAccuracy);
+  const kc2 = kc * kc;
+  const range = [0, 1, 2].map((i) =>
+    Math.ceil((kc * Math.hypot(m[3 * i], m[3 * i + 1], m[3 * i + 2])) / (2 * Math.PI)),
+  );
+  const V = lattice.volume;
+  const pref = (4 * Math.PI * QQR2E_REAL) / V;
+  const cos = new Float64Array(n);
+  const sin = new Float64Array(n);
+  let energy = 0;
+  for (let h = 0; h <= range[0]; h++)
+    for (let k = -range[1]; k <= range[1]; k++)
+      for (let l = -range[2]; l <= range[2]; l++) {
+        // Half of k-space: h > 0, or h = 0 and k > 0, or h = k = 0 and l > 0.
+        if (h === 0 && (k < 0 || (k === 0 && l <= 0))) continue;
+        const kx = 2 * Math.PI * (inv[0] * h + inv[1] * k + inv[2] * l);
+        const ky = 2 * Math.PI * (inv[3] * h + inv[4] * k + inv[5] * l);
+        const kz = 2 * Math.PI * (inv[6] * h + inv[7] * k + inv[8] * l);
+        const k2 = kx * kx + ky * ky + kz * kz;
+        if (k2 >= kc2) continue;
+        const A = Math.exp(-k2 / (4 * alpha * alpha)) / k2;
+        let sc = 0;
+        let ss = 0;
+        for (let j = 0; j < n; j++) {
+          const theta = 2 * Math.PI * (h * frac[3 * j] + k * frac[3 * j + 1] + l * frac[3 * j + 2]);
+          cos[j] = Math.cos(theta);
+          sin[j] = Math.sin(theta);
+          sc += q[j] * cos[j];
+          ss += q[j] * sin[j];
+        }
+        const s2 = sc * sc + ss * ss;
+        energy += pref * A * s2;
+        for (let j = 0; j < n; j++) {
+          const g = 2 * pref * A * q[j] * (sc * sin[j] - ss * cos[j]);
+          F[3 * j] += g * kx;
+          F[3 * j + 1] += g * ky;
+          F[3 * j + 2] += g * kz;
+        }
+        const b = 2 * (1 / k2 + 1 / (4 * alpha * alpha));
+        const e = pref * A * s2;
+        W[0] += e * (1 - b * kx * kx);
+        W[1] += e * (1 - b * ky * ky);
+        W[2] += e * (1 - b * kz * kz);
+        W[3] -= e * b * kx * ky;
+        W[4] -= e * b * kx * kz;
+        W[5] -= e * b * ky * kz;
+      }
+  return energy;
 };

@@ -1,3 +1,4 @@
+import { OptionError } from '../core/errors.js';
 import type { Lattice } from '../core/lattice.js';
 import { erfc, QQR2E_REAL } from '../forcefield/energy.js';
 import type { ForceField } from '../forcefield/force-field.js';
@@ -81,6 +82,10 @@ export class ForceKernel {
     skin = 2,
   ) {
     this.skin = skin;
+    if (ff.coulomb.method !== 'dsf')
+      throw new OptionError(
+        'the MD engine computes Coulomb by DSF only so far; Ewald is in `oligolyte energy`',
+      );
     const rc = ff.cutoff;
     const alpha = ff.coulomb.alpha;
     const erfcRc = erfc(alpha * rc);
@@ -268,7 +273,7 @@ export class ForceKernel {
     }
     // Pairs.
     const rc2 = this.ff.cutoff * this.ff.cutoff;
-    const alpha = this.ff.coulomb.alpha;
+    const alpha = (this.ff.coulomb as { alpha: number }).alpha;
     const a2 = alpha * alpha;
     const twoAlphaOverSqrtPi = (2 * alpha) / Math.sqrt(Math.PI);
     const q = sys.charges;

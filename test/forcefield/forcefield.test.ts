@@ -12,7 +12,7 @@ import { parseMix } from '../../src/build/units.js';
 import type { Structure } from '../../src/core/frame.js';
 import { lammpsFiles, writeLammpsExport } from '../../src/engines/lammps-export.js';
 import { computeEnergy } from '../../src/forcefield/energy.js';
-import { LAOC_V1, validateForceField } from '../../src/forcefield/force-field.js';
+import { LAOC_V1, validateForceField, withCoulomb } from '../../src/forcefield/force-field.js';
 import { typeSystem } from '../../src/forcefield/typing.js';
 import { tempDir } from '../helpers.js';
 
@@ -72,26 +72,27 @@ describe('typing and charges', () => {
 });
 
 describe('forces are minus the gradient of the energy', () => {
-  it('central differences, 1e-6 relative', () => {
-    const s = mixed();
-    const sys = typeSystem(s, LAOC_V1);
-    const L = s.frame.lattice!;
-    const base = computeEnergy(s.frame.positions, L, sys, LAOC_V1);
-    const h = 1e-5;
-    for (const i of [0, 5, 13, 40, sys.natoms - 1])
-      for (let x = 0; x < 3; x++) {
-        const p = Float64Array.from(s.frame.positions);
-        p[3 * i + x] += h;
-        const up = computeEnergy(p, L, sys, LAOC_V1).terms.total;
-        p[3 * i + x] -= 2 * h;
-        const down = computeEnergy(p, L, sys, LAOC_V1).terms.total;
-        const numeric = -(up - down) / (2 * h);
-        const f = base.forces[3 * i + x];
-        expect(Math.abs(numeric - f), `atom ${i} axis ${x}: ${numeric} vs ${f}`).toBeLessThan(
-          1e-6 * Math.max(1, Math.abs(f)),
-        );
-      }
-  }, 60_000);
+  for (const ff of [LAOC_V1, withCoulomb(LAOC_V1, 'ewald')])
+    it(`central differences, 1e-6 relative (${ff.coulomb.method})`, () => {
+      const s = mixed();
+      const sys = typeSystem(s, ff);
+      const L = s.frame.lattice!;
+      const base = computeEnergy(s.frame.positions, L, sys, ff);
+      const h = 1e-5;
+      for (const i of [0, 5, 13, 40, sys.natoms - 1])
+        for (let x = 0; x < 3; x++) {
+          const p = Float64Array.from(s.frame.positions);
+          p[3 * i + x] += h;
+          const up = computeEnergy(p, L, sys, ff).terms.total;
+          p[3 * i + x] -= 2 * h;
+          const down = computeEnergy(p, L, sys, ff).terms.total;
+          const numeric = -(up - down) / (2 * h);
+          const f = base.forces[3 * i + x];
+          expect(Math.abs(numeric - f), `atom ${i} axis ${x}: ${numeric} vs ${f}`).toBeLessThan(
+            1e-6 * Math.max(1, Math.abs(f)),
+          );
+        }
+    }, 60_000);
 });
 
 const haveLammps = spawnSync('lmp', ['-h'], { encoding: 'utf8' }).status === 0;
@@ -150,4 +151,44 @@ describe.skipIf(!haveLammps)('the same energies, forces and pressure as LAMMPS (
       }
     }, 60_000);
   }
+});
+
+describe.skipIf(!haveLammps)('Ewald summation against LAMMPS', () => {
+  const lammps = (
+    s: Structure,
+    sys: ReturnType<typeof typeSystem>,
+    kspace: 'ewald' | 'pppm',
+    accuracy: number,
+  ) => {
+    const dir = tempDir();
+    const ff = { ...LAOC_V1, coulomb: { method: 'ewald' as const, accuracy } };
+    writeLammpsExport(dir, lammpsFiles(s.frame.positions, s.frame.lattice!, sys, ff, { kspace }));
+    execFileSync('lmp', ['-in', 'in.oligolyte', '-log', 'log.lammps', '-screen', 'none'], { cwd: dir });
+    const log = readFileSync(`${dir}/log.lammps`, 'utf8').split('\n');
+    const k = log.findIndex((l) => l.trim().startsWith('Step'));
+    const v = log[k + 1].trim().split(/\s+/).map(Number);
+    const forces = readFileSync(`${dir}/forces.dump`, 'utf8')
+      .trim()
+      .split('\n')
+      .slice(9)
+      .map((l) => l.trim().split(/\s+/).map(Number));
+    return { coulomb: v[5] + v[6], pe: v[1], forces };
+  };
+  for (const [kspace, accuracy, tol] of [
+    ['ewald', 1e-8, 1e-6],
+    ['pppm', 1e-6, 1e-4],
+  ] as const)
+    it(`energies and forces equal LAMMPS ${kspace} (accuracy ${accuracy}) to ${tol} relative`, () => {
+      const s = glass0b();
+      const ff = withCoulomb(LAOC_V1, 'ewald');
+      const sys = typeSystem(s, ff);
+      const ours = computeEnergy(s.frame.positions, s.frame.lattice!, sys, ff);
+      const ref = lammps(s, sys, kspace, accuracy);
+      expect(Math.abs(ours.terms.coulomb / ref.coulomb - 1)).toBeLessThan(tol);
+      let maxF = 0;
+      for (const f of ours.forces) maxF = Math.max(maxF, Math.abs(f));
+      for (const [id, fx, fy, fz] of ref.forces)
+        for (const [x, f] of [fx, fy, fz].entries())
+          expect(Math.abs(f - ours.forces[3 * (id - 1) + x]), `atom ${id}`).toBeLessThan(tol * maxF);
+    }, 60_000);
 });
