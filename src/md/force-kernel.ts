@@ -25,33 +25,27 @@ export interface ForceOutput {
 const TABLE_STEP = 1 / 1024;
 const TABLE_MAX = 6;
 
-/** erfc(x) exp(x^2) on a grid, with its derivative 2x g(x) - 2/sqrt(pi), for Hermite interpolation. */
-const scaledErfcTable = (() => {
-  const n = Math.ceil(TABLE_MAX / TABLE_STEP) + 2;
-  const g = new Float64Array(n);
-  const dg = new Float64Array(n);
-  for (let k = 0; k < n; k++) {
-    const x = k * TABLE_STEP;
-    g[k] = erfc(x) * Math.exp(x * x);
-    dg[k] = 2 * x * g[k] - 2 / Math.sqrt(Math.PI);
-  }
-  return { g, dg };
-})();
+/** erfc(x) exp(x^2) on a grid, and its derivative 2x g(x) - 2/sqrt(pi) times the step, for Hermite interpolation. */
+const TABLE_N = Math.ceil(TABLE_MAX / TABLE_STEP) + 2;
+const G = new Float64Array(TABLE_N);
+const DG = new Float64Array(TABLE_N);
+for (let k = 0; k < TABLE_N; k++) {
+  const x = k * TABLE_STEP;
+  G[k] = erfc(x) * Math.exp(x * x);
+  DG[k] = (2 * x * G[k] - 2 / Math.sqrt(Math.PI)) * TABLE_STEP;
+}
 
 /** erfc(x) for 0 <= x < 6 from the table (exact erfc beyond). */
 export const fastErfc = (x: number, expMinusX2: number): number => {
   if (x >= TABLE_MAX) return erfc(x);
-  const u = x / TABLE_STEP;
-  const k = Math.floor(u);
+  const u = x * (1 / TABLE_STEP);
+  const k = u | 0;
   const t = u - k;
-  const { g, dg } = scaledErfcTable;
   const t2 = t * t;
   const t3 = t2 * t;
-  const h00 = 2 * t3 - 3 * t2 + 1;
-  const h10 = t3 - 2 * t2 + t;
   const h01 = -2 * t3 + 3 * t2;
   const h11 = t3 - t2;
-  return (h00 * g[k] + h10 * TABLE_STEP * dg[k] + h01 * g[k + 1] + h11 * TABLE_STEP * dg[k + 1]) * expMinusX2;
+  return (G[k] * (1 - h01) + DG[k] * (h11 - t2 + t) + G[k + 1] * h01 + DG[k + 1] * h11) * expMinusX2;
 };
 
 export class ForceKernel {
@@ -64,6 +58,8 @@ export class ForceKernel {
   private pairLj = new Float64Array(0);
   private pairCoul = new Float64Array(0);
   private pairWeight = new Float64Array(0);
+  /** C q_i q_j per pair. */
+  private pairQQ = new Float64Array(0);
   private count = 0;
   private reference = new Float64Array(0);
   readonly skin: number;
@@ -139,11 +135,13 @@ export class ForceKernel {
     const reach = this.ff.cutoff + this.skin;
     const reach2 = reach * reach;
     const frac = L.toFractional(positions);
-    const range = [0, 1, 2].map((i) => {
+    // Perpendicular widths: an image can be within reach only if, along each axis, its fractional
+    // separation times that axis' width is within reach (exact for any triclinic cell).
+    const reachFrac = [0, 1, 2].map((i) => {
       const a = [m[3 * ((i + 1) % 3)], m[3 * ((i + 1) % 3) + 1], m[3 * ((i + 1) % 3) + 2]];
       const b = [m[3 * ((i + 2) % 3)], m[3 * ((i + 2) % 3) + 1], m[3 * ((i + 2) % 3) + 2]];
       const c = [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]];
-      return Math.ceil(reach / (L.volume / Math.hypot(c[0], c[1], c[2]))) + 1;
+      return reach / (L.volume / Math.hypot(c[0], c[1], c[2]));
     });
     const I: number[] = [];
     const J: number[] = [];
@@ -152,27 +150,34 @@ export class ForceKernel {
     const FL: number[] = [];
     const FC: number[] = [];
     const WT: number[] = [];
+    const QQ: number[] = [];
     const nt = this.sys.typeNames.length;
     const { special: sp } = this.ff;
+    const q = this.sys.charges;
     for (let i = 0; i < n; i++)
       for (let j = i; j < n; j++) {
         const order = i === j ? 0 : (this.sys.special.get(i * n + j) ?? 0);
-        const base = [0, 1, 2].map((x) => -Math.round(frac[3 * i + x] - frac[3 * j + x]));
-        const d0 = [0, 1, 2].map((x) => positions[3 * i + x] - positions[3 * j + x]);
-        for (let ia = -range[0]; ia <= range[0]; ia++)
-          for (let ib = -range[1]; ib <= range[1]; ib++)
-            for (let ic = -range[2]; ic <= range[2]; ic++) {
-              const isBase = ia === 0 && ib === 0 && ic === 0;
-              if (i === j && isBase) continue;
-              const na = base[0] + ia;
-              const nb = base[1] + ib;
-              const nc = base[2] + ic;
+        const df0 = frac[3 * i] - frac[3 * j];
+        const df1 = frac[3 * i + 1] - frac[3 * j + 1];
+        const df2 = frac[3 * i + 2] - frac[3 * j + 2];
+        // The minimum image (the only one that can carry a special-pair factor).
+        const b0 = -Math.round(df0);
+        const b1 = -Math.round(df1);
+        const b2 = -Math.round(df2);
+        const d0x = positions[3 * i] - positions[3 * j];
+        const d0y = positions[3 * i + 1] - positions[3 * j + 1];
+        const d0z = positions[3 * i + 2] - positions[3 * j + 2];
+        for (let na = Math.ceil(-reachFrac[0] - df0); na <= Math.floor(reachFrac[0] - df0); na++)
+          for (let nb = Math.ceil(-reachFrac[1] - df1); nb <= Math.floor(reachFrac[1] - df1); nb++)
+            for (let nc = Math.ceil(-reachFrac[2] - df2); nc <= Math.floor(reachFrac[2] - df2); nc++) {
+              const isBase = na === b0 && nb === b1 && nc === b2;
+              if (i === j && na === 0 && nb === 0 && nc === 0) continue;
               const sx = na * m[0] + nb * m[3] + nc * m[6];
               const sy = na * m[1] + nb * m[4] + nc * m[7];
               const sz = na * m[2] + nb * m[5] + nc * m[8];
-              const dx = d0[0] + sx;
-              const dy = d0[1] + sy;
-              const dz = d0[2] + sz;
+              const dx = d0x + sx;
+              const dy = d0y + sy;
+              const dz = d0z + sz;
               if (dx * dx + dy * dy + dz * dz >= reach2) continue;
               const special = isBase && order > 0;
               I.push(i);
@@ -182,6 +187,7 @@ export class ForceKernel {
               FL.push(special ? sp.lj[order - 1] : 1);
               FC.push(special ? sp.coul[order - 1] : 1);
               WT.push(i === j ? 0.5 : 1);
+              QQ.push(QQR2E_REAL * q[i] * q[j]);
             }
       }
     this.pairI = Uint32Array.from(I);
@@ -191,6 +197,7 @@ export class ForceKernel {
     this.pairLj = Float64Array.from(FL);
     this.pairCoul = Float64Array.from(FC);
     this.pairWeight = Float64Array.from(WT);
+    this.pairQQ = Float64Array.from(QQ);
     this.count = I.length;
     this.reference = Float64Array.from(positions);
   }
@@ -276,9 +283,22 @@ export class ForceKernel {
     const alpha = (this.ff.coulomb as { alpha: number }).alpha;
     const a2 = alpha * alpha;
     const twoAlphaOverSqrtPi = (2 * alpha) / Math.sqrt(Math.PI);
-    const q = sys.charges;
-    const { pairI, pairJ, shift, pairType, pairLj, pairCoul, pairWeight, lj1, lj2, offset, eShift, fShift } =
-      this;
+
+    const {
+      pairI,
+      pairJ,
+      shift,
+      pairType,
+      pairLj,
+      pairCoul,
+      pairWeight,
+      pairQQ,
+      lj1,
+      lj2,
+      offset,
+      eShift,
+      fShift,
+    } = this;
     let eVdw = 0;
     let eCoul = this.selfEnergy;
     let wxx = 0;
@@ -303,7 +323,7 @@ export class ForceKernel {
       const eLj = (inv6 * (lj1[t] * inv6 - lj2[t]) - offset[t]) * fl;
       const fLj = inv6 * (12 * lj1[t] * inv6 - 6 * lj2[t]) * fl; // -dE/dr * r
       const r = Math.sqrt(r2);
-      const prefactor = (QQR2E_REAL * q[i] * q[j]) / r;
+      const prefactor = pairQQ[p] / r;
       const ex = Math.exp(-a2 * r2);
       const erfcAr = fastErfc(alpha * r, ex);
       let eC = prefactor * (erfcAr - r * eShift - r2 * fShift);
