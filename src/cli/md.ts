@@ -30,7 +30,15 @@ export const registerMd = (program: Command): void => {
       .option('--seed <n>', 'seed of the initial velocities (and of Langevin noise)', '1')
       .option('--thermo-every <n>', 'thermo row every n steps', '100')
       .option('--dump-every <n>', 'trajectory frame every n steps (0: none)', '100')
-      .requiredOption('-o, --output <dir>', 'folder for thermo.csv, trajectory.extxyz and final.extxyz'),
+      .addOption(
+        new Option('--dump-format <f>', 'trajectory format (positions unwrapped)')
+          .choices(['extxyz', 'lammps-dump'])
+          .default('extxyz'),
+      )
+      .requiredOption(
+        '-o, --output <dir>',
+        'folder for thermo.csv, trajectory.extxyz (or .lammpstrj) and final.extxyz',
+      ),
   ).action(async (input: string, o: RawReadOptions & Record<string, string>) => {
     const whole = (v: string, flag: string, min = 0) => {
       const k = Number(v);
@@ -52,10 +60,18 @@ export const registerMd = (program: Command): void => {
     const dt = positive(o.timeStep, '--time-step');
     mkdirSync(o.output, { recursive: true });
     const thermo = new TextSink(join(o.output, 'thermo.csv'));
-    const traj = new TextSink(join(o.output, 'trajectory.extxyz'));
+    const dumpLammps = o.dumpFormat === 'lammps-dump';
+    const trajName = dumpLammps ? 'trajectory.lammpstrj' : 'trajectory.extxyz';
+    const traj = new TextSink(join(o.output, trajName));
     thermo.write(`${THERMO_COLUMNS}\n`);
     const massTotal = s.topology.totalMass();
-    const { extxyz } = await import('../io/formats/extxyz.js');
+    const writer = dumpLammps
+      ? (await import('../io/formats/lammps-dump.js')).lammpsDump
+      : (await import('../io/formats/extxyz.js')).extxyz;
+    // Ctrl-C stops the run cleanly: the partial files are removed, nothing looks complete.
+    const abort = new AbortController();
+    const onSigint = () => abort.abort();
+    process.once('SIGINT', onSigint);
     const frames: Structure[] = [];
     const bar = process.stderr.isTTY
       ? new SingleBar({
@@ -105,11 +121,12 @@ export const registerMd = (program: Command): void => {
             async function* one() {
               yield frames[0];
             }
-            await extxyz.write!(traj, one(), {});
+            await writer.write!(traj, one(), { unwrapped: true, lammpsUnits: 'real' });
             await traj.flush();
             await thermo.flush();
           },
           onProgress: (step) => bar?.update(step),
+          signal: abort.signal,
         },
         s.frame.velocities,
       );
@@ -135,9 +152,11 @@ export const registerMd = (program: Command): void => {
       await thermo.abort();
       await traj.abort();
       throw e;
+    } finally {
+      process.removeListener('SIGINT', onSigint);
     }
     process.stdout.write(
-      `${steps} steps of ${dt} fs (${o.ensemble}, ${ff.name}): T ${last!.temperatureK.toFixed(2)} K, PE ${last!.potential.toFixed(4)} kcal/mol, conserved ${last!.conserved.toFixed(4)} kcal/mol, P ${last!.pressureAtm.toFixed(1)} atm\nwrote ${o.output}/thermo.csv, trajectory.extxyz, final.extxyz\n`,
+      `${steps} steps of ${dt} fs (${o.ensemble}, ${ff.name}): T ${last!.temperatureK.toFixed(2)} K, PE ${last!.potential.toFixed(4)} kcal/mol, conserved ${last!.conserved.toFixed(4)} kcal/mol, P ${last!.pressureAtm.toFixed(1)} atm\nwrote ${o.output}/thermo.csv, ${trajName}, final.extxyz\n`,
     );
   });
 };

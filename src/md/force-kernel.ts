@@ -143,6 +143,11 @@ export class ForceKernel {
       const c = [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]];
       return reach / (L.volume / Math.hypot(c[0], c[1], c[2]));
     });
+    // Large cells (at least three bins of `reach` along every axis): cell lists, O(N).
+    if (reachFrac.every((r) => r <= 1 / 3)) {
+      this.buildWithCells(positions, frac, reachFrac, reach2);
+      return;
+    }
     const I: number[] = [];
     const J: number[] = [];
     const S: number[] = [];
@@ -199,6 +204,95 @@ export class ForceKernel {
     this.pairWeight = Float64Array.from(WT);
     this.pairQQ = Float64Array.from(QQ);
     this.count = I.length;
+    this.reference = Float64Array.from(positions);
+  }
+
+  /**
+   * Cell-list build for cells at least three `reach` wide along every axis: atoms binned by their
+   * wrapped fractional coordinates into bins no thinner than `reach`; each atom meets the atoms of
+   * the 27 surrounding bins, by minimum image (the only image within reach in such a cell). Two
+   * passes (count, then fill) so the pair arrays are allocated once.
+   */
+  private buildWithCells(
+    positions: Float64Array,
+    frac: Float64Array,
+    reachFrac: number[],
+    reach2: number,
+  ): void {
+    const n = this.sys.natoms;
+    const m = this.lattice.matrix;
+    const bins = reachFrac.map((r) => Math.max(3, Math.floor(1 / r)));
+    const [ba, bb, bc] = bins;
+    const binOf = new Int32Array(n);
+    const head = new Int32Array(ba * bb * bc).fill(-1);
+    const next = new Int32Array(n);
+    for (let i = n - 1; i >= 0; i--) {
+      const fa = frac[3 * i] - Math.floor(frac[3 * i]);
+      const fb = frac[3 * i + 1] - Math.floor(frac[3 * i + 1]);
+      const fc = frac[3 * i + 2] - Math.floor(frac[3 * i + 2]);
+      const k =
+        (Math.min(ba - 1, (fa * ba) | 0) * bb + Math.min(bb - 1, (fb * bb) | 0)) * bc +
+        Math.min(bc - 1, (fc * bc) | 0);
+      binOf[i] = k;
+      next[i] = head[k];
+      head[k] = i;
+    }
+    const nt = this.sys.typeNames.length;
+    const sp = this.ff.special;
+    const q = this.sys.charges;
+    const visit = (fill: boolean, out: number) => {
+      let p = out;
+      for (let i = 0; i < n; i++) {
+        const k = binOf[i];
+        const ka = Math.floor(k / (bb * bc));
+        const kb = Math.floor(k / bc) % bb;
+        const kc = k % bc;
+        for (let oa = -1; oa <= 1; oa++)
+          for (let ob = -1; ob <= 1; ob++)
+            for (let oc = -1; oc <= 1; oc++) {
+              const kk = (((ka + oa + ba) % ba) * bb + ((kb + ob + bb) % bb)) * bc + ((kc + oc + bc) % bc);
+              for (let j = head[kk]; j >= 0; j = next[j]) {
+                if (j <= i) continue;
+                const n0 = -Math.round(frac[3 * i] - frac[3 * j]);
+                const n1 = -Math.round(frac[3 * i + 1] - frac[3 * j + 1]);
+                const n2 = -Math.round(frac[3 * i + 2] - frac[3 * j + 2]);
+                const sx = n0 * m[0] + n1 * m[3] + n2 * m[6];
+                const sy = n0 * m[1] + n1 * m[4] + n2 * m[7];
+                const sz = n0 * m[2] + n1 * m[5] + n2 * m[8];
+                const dx = positions[3 * i] - positions[3 * j] + sx;
+                const dy = positions[3 * i + 1] - positions[3 * j + 1] + sy;
+                const dz = positions[3 * i + 2] - positions[3 * j + 2] + sz;
+                if (dx * dx + dy * dy + dz * dz >= reach2) continue;
+                if (fill) {
+                  const order = this.sys.special.get(i * n + j) ?? 0;
+                  this.pairI[p] = i;
+                  this.pairJ[p] = j;
+                  this.shift[3 * p] = sx;
+                  this.shift[3 * p + 1] = sy;
+                  this.shift[3 * p + 2] = sz;
+                  this.pairType[p] = this.sys.type[i] * nt + this.sys.type[j];
+                  this.pairLj[p] = order ? sp.lj[order - 1] : 1;
+                  this.pairCoul[p] = order ? sp.coul[order - 1] : 1;
+                  this.pairWeight[p] = 1;
+                  this.pairQQ[p] = QQR2E_REAL * q[i] * q[j];
+                }
+                p++;
+              }
+            }
+      }
+      return p;
+    };
+    const count = visit(false, 0);
+    this.pairI = new Uint32Array(count);
+    this.pairJ = new Uint32Array(count);
+    this.shift = new Float64Array(3 * count);
+    this.pairType = new Int32Array(count);
+    this.pairLj = new Float64Array(count);
+    this.pairCoul = new Float64Array(count);
+    this.pairWeight = new Float64Array(count);
+    this.pairQQ = new Float64Array(count);
+    visit(true, 0);
+    this.count = count;
     this.reference = Float64Array.from(positions);
   }
 
