@@ -298,3 +298,109 @@ export const bondTypeOf = (roleA: string, roleB: string): number =>
     : roleA === 'Cl_bridging' || roleB === 'Cl_bridging'
       ? 3
       : 2;
+
+/**
+ * Two saturated trimers joined by a Cl bridging *between* them (the issue's inter-oligomer
+ * alternative to the ring-closed 1b end): trimer A has lost a terminal Cl (and its cation) at one
+ * end, and that three-coordinate Al is healed by a terminal Cl of trimer B, which becomes a
+ * bridging Cl bonded to both (Al-Cl 2.25 A on both sides, Al-Cl-Al 120 deg). The pair has the
+ * composition of LAOC^0b + LAOC^1b (Al6O4Cl15, charge -5). B's orientation about the bridge is drawn
+ * from the seed until no non-bonded pair is closer than 2.6 A.
+ */
+export const buildBridgedPair = (options: OligomerOptions = {}): Molecule => {
+  const dB = options.alClBridging ?? 2.25;
+  const a = buildOligomer({ ...options, bridges: 0 });
+  const b = buildOligomer({ ...options, bridges: 0, seed: (options.seed ?? 1) + 1000 });
+  const rng = new SeededRandom((options.seed ?? 1) + 2000);
+  const p = (m: Molecule, i: number): V => [
+    m.positions[3 * i],
+    m.positions[3 * i + 1],
+    m.positions[3 * i + 2],
+  ];
+  // A: its first Al and the terminal Cl it loses (the site the bridge will fill).
+  const alA = 0;
+  const lostA = a.bonds.filter(([x, y]) => x === alA && a.roles[y] === 'Cl_terminal').map(([, y]) => y)[0];
+  const u = unit(sub(p(a, lostA), p(a, alA)));
+  const site = add(p(a, alA), scale(u, dB));
+  // B: its first Al and one of its terminal Cl (the bridge).
+  const alB = 0;
+  const clB = b.bonds.filter(([x, y]) => x === alB && b.roles[y] === 'Cl_terminal').map(([, y]) => y)[0];
+  const w = unit(sub(p(b, clB), p(b, alB)));
+  for (let attempt = 0; attempt < 500; attempt++) {
+    // Direction from the bridge to Al_B: 120 deg from the bridge-to-Al_A direction (-u).
+    const q = perpendicular(u);
+    const r = cross(u, q);
+    const phi = 2 * Math.PI * rng.uniform();
+    const side = add(scale(q, Math.cos(phi)), scale(r, Math.sin(phi)));
+    const cos120 = Math.cos((120 * Math.PI) / 180);
+    const sin120 = Math.sin((120 * Math.PI) / 180);
+    // t: unit vector from Al_B to the bridge, so that angle(Al_A - site, Al_B - site) = 120 deg.
+    const t = unit(scale(add(scale(scale(u, -1), cos120), scale(side, sin120)), -1));
+    // Rotation taking w to t, then a random turn about t.
+    const R = multiply3(axisAngle(t, 2 * Math.PI * rng.uniform()), rotationBetween(w, t));
+    const alBPos = sub(site, scale(t, dB));
+    const symbols = [...a.symbols.filter((_, i) => i !== lostA), ...b.symbols];
+    const roles = [...a.roles.filter((_, i) => i !== lostA), ...b.roles];
+    const mapA = (i: number) => (i < lostA ? i : i - 1);
+    const offset = a.symbols.length - 1;
+    const positions = new Float64Array(3 * symbols.length);
+    for (let i = 0; i < a.symbols.length; i++) if (i !== lostA) positions.set(p(a, i), 3 * mapA(i));
+    for (let i = 0; i < b.symbols.length; i++) {
+      const rel = sub(p(b, i), p(b, alB));
+      const rot: V = [
+        R[0] * rel[0] + R[1] * rel[1] + R[2] * rel[2],
+        R[3] * rel[0] + R[4] * rel[1] + R[5] * rel[2],
+        R[6] * rel[0] + R[7] * rel[1] + R[8] * rel[2],
+      ];
+      positions.set(i === clB ? site : add(alBPos, rot), 3 * (offset + i));
+    }
+    roles[offset + clB] = 'Cl_bridging';
+    const bonds: [number, number][] = [
+      ...a.bonds
+        .filter(([x, y]) => x !== lostA && y !== lostA)
+        .map(([x, y]) => [mapA(x), mapA(y)] as [number, number]),
+      ...b.bonds.map(([x, y]) => [offset + x, offset + y] as [number, number]),
+      [mapA(alA), offset + clB],
+    ];
+    const m: Molecule = { symbols, positions, bonds, roles, charge: a.charge + b.charge + 1 };
+    if (closestNonBonded(m) >= 2.6) return m;
+  }
+  throw new PhysicsError(
+    'no clash-free orientation of the bridged pair in 500 seeded attempts; try another seed',
+  );
+};
+
+/** Row-major 3x3 product. */
+const multiply3 = (A: number[], B: number[]): number[] => {
+  const C = new Array<number>(9).fill(0);
+  for (let i = 0; i < 3; i++)
+    for (let j = 0; j < 3; j++) for (let k = 0; k < 3; k++) C[3 * i + j] += A[3 * i + k] * B[3 * k + j];
+  return C;
+};
+
+/** Rotation by `angle` (rad) about the unit axis n (Rodrigues). */
+const axisAngle = (n: V, angle: number): number[] => {
+  const c = Math.cos(angle);
+  const s = Math.sin(angle);
+  const [x, y, z] = n;
+  return [
+    c + x * x * (1 - c),
+    x * y * (1 - c) - z * s,
+    x * z * (1 - c) + y * s,
+    y * x * (1 - c) + z * s,
+    c + y * y * (1 - c),
+    y * z * (1 - c) - x * s,
+    z * x * (1 - c) - y * s,
+    z * y * (1 - c) + x * s,
+    c + z * z * (1 - c),
+  ];
+};
+
+/** The smallest rotation taking unit vector a onto unit vector b. */
+const rotationBetween = (a: V, b: V): number[] => {
+  const axis = cross(a, b);
+  const s = norm(axis);
+  const c = dot(a, b);
+  if (s < 1e-12) return c > 0 ? [1, 0, 0, 0, 1, 0, 0, 0, 1] : axisAngle(perpendicular(a), Math.PI);
+  return axisAngle(scale(axis, 1 / s), Math.atan2(s, c));
+};

@@ -1,6 +1,12 @@
 import { parseLaocName } from '../chemistry/laoc-names.js';
 import { OptionError } from '../core/errors.js';
-import { buildOligomer, buildTetrachloroaluminate, type Molecule, type OligomerOptions } from './oligomer.js';
+import {
+  buildBridgedPair,
+  buildOligomer,
+  buildTetrachloroaluminate,
+  type Molecule,
+  type OligomerOptions,
+} from './oligomer.js';
 
 /** A chloride anion as a one-atom unit (LiCl in a model = Cl- here + a counter-cation). */
 export const chloride = (): Molecule => ({
@@ -13,7 +19,8 @@ export const chloride = (): Molecule => ({
 
 /**
  * Parse a packing mix "0b:6,1b:2,AlCl4:2,LiCl:1" into units and counts: 0b, 1b, 2b (trimers with
- * that many bridging Cl), tetramer, dimer, AlCl4 (the plasticiser anion) and LiCl (a free
+ * that many bridging Cl, ring-closed within the trimer), pair (two trimers bridged by a Cl between
+ * them: 0b + 1b in composition), tetramer, dimer, AlCl4 (the plasticiser anion) and LiCl (a free
  * chloride; the cation comes with the counter-cations).
  */
 export const parseMix = (
@@ -48,6 +55,10 @@ export const parseMix = (
       case 'tetramer':
         molecule = buildOligomer({ ...opts, length: 4 });
         break;
+      case 'pair':
+        // Two trimers joined by an inter-oligomer Cl bridge (0b + 1b in composition).
+        molecule = buildBridgedPair(opts);
+        break;
       case 'alcl4':
         molecule = buildTetrachloroaluminate(geometry.alClTerminal);
         break;
@@ -56,7 +67,9 @@ export const parseMix = (
         molecule = chloride();
         break;
       default:
-        throw new OptionError(`--mix: unknown unit "${unit}" (0b, 1b, 2b, dimer, tetramer, AlCl4, LiCl)`);
+        throw new OptionError(
+          `--mix: unknown unit "${unit}" (0b, 1b, 2b, pair, dimer, tetramer, AlCl4, LiCl)`,
+        );
     }
     out.push({ molecule, count, label: unit });
   }

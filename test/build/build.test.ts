@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   angleRangeAtAl,
+  buildBridgedPair,
   buildOligomer,
   closestNonBonded,
   TETRAHEDRAL_DEG,
@@ -89,6 +90,30 @@ describe('oligomers', () => {
         if (e === 'Al') expect(m.bonds.filter((x) => x.includes(i)).length).toBe(4);
       });
     }
+  });
+  it('a Cl bridging two trimers (the inter-oligomer option): Al6O4Cl15, charge -5, 2.25 A and 120 deg at the bridge', () => {
+    const m = buildBridgedPair({ seed: 3 });
+    const count = (e: string) => m.symbols.filter((x) => x === e).length;
+    expect([count('Al'), count('O'), count('Cl')]).toEqual([6, 4, 15]);
+    expect(m.charge).toBe(-5);
+    const bridge = m.roles.indexOf('Cl_bridging');
+    const al = m.bonds.filter((b) => b.includes(bridge)).map((b) => (b[0] === bridge ? b[1] : b[0]));
+    expect(al.length).toBe(2);
+    for (const a of al) expect(dist(m.positions, a, bridge)).toBeCloseTo(2.25, 9);
+    const u = [0, 1, 2].map((x) => m.positions[3 * al[0] + x] - m.positions[3 * bridge + x]);
+    const v = [0, 1, 2].map((x) => m.positions[3 * al[1] + x] - m.positions[3 * bridge + x]);
+    const ang = (Math.acos((u[0] * v[0] + u[1] * v[1] + u[2] * v[2]) / (2.25 * 2.25)) * 180) / Math.PI;
+    expect(ang).toBeCloseTo(120, 9);
+    // Every Al four-coordinate, no clash; packs like any unit.
+    m.symbols.forEach((e, i) => {
+      if (e === 'Al') expect(m.bonds.filter((b) => b.includes(i)).length).toBe(4);
+    });
+    expect(closestNonBonded(m)).toBeGreaterThanOrEqual(2.6);
+    const s = packGlass({
+      units: parseMix('pair:4', { seed: 3 }).map((x) => ({ molecule: x.molecule, count: x.count })),
+      seed: 3, // rigid 31-atom units jam more easily: seeds 1 and 2 do not pack at 1.9 g/cm3, 3 does
+    });
+    expect(compositionOf(s.topology).toString()).toBe('Al24O16Cl60Li20');
   });
   it('the same seed gives the same geometry; bad options say why', () => {
     expect(Array.from(buildOligomer({ seed: 9 }).positions)).toEqual(
