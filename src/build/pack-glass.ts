@@ -166,23 +166,33 @@ export const packGlass = (options: PackOptions): Structure => {
         const r2 = lattice.minimumImage(d);
         if (r2 < m * m) sum += (m - Math.sqrt(r2)) ** 2;
       }
+      // A unit larger than half the cell can meet its own periodic image.
+      for (let j = i + 1; j < nat; j++) {
+        d[0] = trial[3 * i] - trial[3 * j];
+        d[1] = trial[3 * i + 1] - trial[3 * j + 1];
+        d[2] = trial[3 * i + 2] - trial[3 * j + 2];
+        const direct = d[0] * d[0] + d[1] * d[1] + d[2] * d[2];
+        const r2 = lattice.minimumImage(d);
+        const m = 1.05 * minOf[ki + kindOf[offsets[u] + j]];
+        if (r2 < direct - 1e-9 && r2 < m * m) sum += (m - Math.sqrt(r2)) ** 2;
+      }
     }
     return sum;
   };
   let current: Float64Array[] = [];
-  /** Smallest r - d_min over all pairs of atoms of different units (>= 0: every minimum is met). */
+  /** Smallest r - d_min over all pairs of atoms of different units, and of a unit with its own images (>= 0: every minimum is met). */
   const closestExcess = () => {
     let worst = Number.POSITIVE_INFINITY;
     for (let i = 0; i < natoms; i++)
       for (let j = i + 1; j < natoms; j++) {
-        if (owner[i] === owner[j]) continue;
         d[0] = pos[3 * i] - pos[3 * j];
         d[1] = pos[3 * i + 1] - pos[3 * j + 1];
         d[2] = pos[3 * i + 2] - pos[3 * j + 2];
-        worst = Math.min(
-          worst,
-          Math.sqrt(lattice.minimumImage(d)) - minOf[kindOf[i] * kinds.length + kindOf[j]],
-        );
+        const direct = d[0] * d[0] + d[1] * d[1] + d[2] * d[2];
+        const r2 = lattice.minimumImage(d);
+        // Same unit: only a periodic image closer than the atoms themselves counts.
+        if (owner[i] === owner[j] && r2 >= direct - 1e-9) continue;
+        worst = Math.min(worst, Math.sqrt(r2) - minOf[kindOf[i] * kinds.length + kindOf[j]]);
       }
     return worst;
   };

@@ -114,7 +114,15 @@ describe('oligomers', () => {
       seed: 3, // rigid 31-atom units jam more easily: seeds 1 and 2 do not pack at 1.9 g/cm3, 3 does
     });
     expect(compositionOf(s.topology).toString()).toBe('Al24O16Cl60Li20');
-  });
+    // A 25-atom pair is about as long as the 14 A cell: no atom may meet a periodic image of its own unit.
+    const bonded = new Set<number>();
+    const b = s.topology.bonded.bonds!;
+    for (let k = 0; k < b.length; k += 2)
+      bonded.add(Math.min(b[k], b[k + 1]) * 10000 + Math.max(b[k], b[k + 1]));
+    for (let i = 0; i < s.topology.natoms; i++)
+      for (let j = i + 1; j < s.topology.natoms; j++)
+        if (!bonded.has(i * 10000 + j)) expect(periodic(s, i, j), `${i} ${j}`).toBeGreaterThan(1.9);
+  }, 60_000);
   it('the same seed gives the same geometry; bad options say why', () => {
     expect(Array.from(buildOligomer({ seed: 9 }).positions)).toEqual(
       Array.from(buildOligomer({ seed: 9 }).positions),
