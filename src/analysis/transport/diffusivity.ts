@@ -170,7 +170,7 @@ const glsFit = (
   return { fit: glsLine(x, y, r.matrix), adjusted: r.adjusted };
 };
 
-/** D from the MSDs: OLS over every lag of the window, GLS with the kinisi covariance, per axis and collective. */
+/** D from the MSDs: OLS over every lag of the window, GLS with the chosen covariance (random-walk or kinisi), per axis and collective. */
 export const fitDiffusivity = (msd: MsdResult, options: DiffusivityOptions): DiffusivityResult => {
   const dtFs = options.frameIntervalFs;
   if (!(dtFs > 0)) throw new OptionError(`the time between frames must be positive, got ${dtFs} fs`);
