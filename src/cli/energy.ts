@@ -33,7 +33,7 @@ export const registerEnergy = (program: Command): void => {
   ).action(
     async (
       input: string,
-      o: RawReadOptions & { ff: string; coulomb?: 'dsf' | 'ewald'; forces?: string; json?: boolean },
+      o: RawReadOptions & { ff: string; coulomb?: 'dsf' | 'wolf' | 'ewald'; forces?: string; json?: boolean },
     ) => {
       const loaded = loadForceField(o.ff);
       const ff = o.coulomb ? withCoulomb(loaded, o.coulomb) : loaded;
@@ -99,7 +99,12 @@ export const registerEnergy = (program: Command): void => {
   ).action(
     async (
       input: string,
-      o: RawReadOptions & { ff: string; coulomb?: 'dsf' | 'ewald'; kspace: 'ewald' | 'pppm'; output: string },
+      o: RawReadOptions & {
+        ff: string;
+        coulomb?: 'dsf' | 'wolf' | 'ewald';
+        kspace: 'ewald' | 'pppm';
+        output: string;
+      },
     ) => {
       const loaded = loadForceField(o.ff);
       const ff = o.coulomb ? withCoulomb(loaded, o.coulomb) : loaded;

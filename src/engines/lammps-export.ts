@@ -70,9 +70,9 @@ export const lammpsFiles = (
     'atom_style full',
     'boundary p p p',
     'read_data system.data',
-    ff.coulomb.method === 'dsf'
-      ? `pair_style lj/cut/coul/dsf ${ff.coulomb.alpha} ${ff.cutoff}`
-      : `pair_style lj/cut/coul/long ${ff.cutoff}`,
+    ff.coulomb.method === 'ewald'
+      ? `pair_style lj/cut/coul/long ${ff.cutoff}`
+      : `pair_style lj/cut/coul/${ff.coulomb.method} ${ff.coulomb.alpha} ${ff.cutoff}`,
   ];
   for (const [k, t] of sys.typeNames.entries())
     inp.push(`pair_coeff ${k + 1} ${k + 1} ${ff.atomTypes[t].epsilon} ${ff.atomTypes[t].sigma} # ${t}`);

@@ -15,6 +15,7 @@ import type { TypedSystem } from './typing.js';
  *   LAMMPS lj/cut/coul/dsf: for r < rc,
  *     E = C qi qj [erfc(a r)/r - erfc(a rc)/rc + (r - rc)(erfc(a rc)/rc^2 + 2a/sqrt(pi) exp(-a^2 rc^2)/rc)],
  *   plus the self term -(e_shift/2 + a/sqrt(pi)) C qi^2 per atom, C = 332.06371 kcal A/(mol e^2);
+ * - Wolf (as LAMMPS lj/cut/coul/wolf): the DSF force with the energy only shifted, see below;
  * - special pairs (1-2, 1-3, 1-4) scale LJ by f_lj and remove (1 - f_coul) of the bare Coulomb
  *   C qi qj / r from the damped pair term, as LAMMPS lj/cut/coul/dsf does: a 1-2 pair with f = 0
  *   keeps DSF - bare, the damped remainder (like an Ewald exclusion correction). Checked against
@@ -204,7 +205,12 @@ export const computeEnergy = (
   const fShift = ewald
     ? 0
     : -(erfcRc / rc2 + ((2 / Math.sqrt(Math.PI)) * alpha * Math.exp(-alpha * alpha * rc2)) / rc);
-  const eShift = ewald ? 0 : erfcRc / rc - fShift * rc;
+  const wolf = ff.coulomb.method === 'wolf';
+  // DSF: e_shift makes the potential and its force vanish at rc. Wolf (as LAMMPS lj/cut/coul/wolf):
+  // the energy is shifted only, E = C qi qj (erfc(a r)/r - erfc(a rc)/rc), while the force is the
+  // DSF force, so with Wolf the forces are not the exact gradient of the energy (a LAMMPS convention).
+  const eShift = ewald ? 0 : wolf ? erfcRc / rc : erfcRc / rc - fShift * rc;
+  const energyFShift = wolf ? 0 : fShift;
   const nt = sys.typeNames.length;
   const eps = new Float64Array(nt * nt);
   const sig = new Float64Array(nt * nt);
@@ -281,7 +287,7 @@ export const computeEnergy = (
             const erfcAr = pairErfc(alpha * r);
             const expAr = Math.exp(-alpha * alpha * r2);
             // DSF with shifts; Ewald's real-space term is the same with both shifts zero.
-            let eC = prefactor * (erfcAr - r * eShift - r2 * fShift);
+            let eC = prefactor * (erfcAr - r * eShift - r2 * energyFShift);
             let forceCoul =
               prefactor * (erfcAr / r + ((2 * alpha) / Math.sqrt(Math.PI)) * expAr + r * fShift) * r;
             if (co < 1) {

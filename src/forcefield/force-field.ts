@@ -40,7 +40,10 @@ export interface ForceField {
    * Electrostatics: damped shifted force with damping alpha (1/A), or Ewald summation to a relative
    * accuracy (the splitting parameter and k-space cutoff chosen from it and the pair cutoff).
    */
-  coulomb: { method: 'dsf'; alpha: number } | { method: 'ewald'; accuracy: number };
+  coulomb:
+    | { method: 'dsf'; alpha: number }
+    | { method: 'wolf'; alpha: number }
+    | { method: 'ewald'; accuracy: number };
   /** Charges: fixed per type, or the LAOC rule (see typing.ts), times `scale`. */
   charges: {
     rule: 'laoc';
@@ -127,9 +130,9 @@ export const validateForceField = (x: unknown, source: string): ForceField => {
   if (f.mixing !== 'geometric' && f.mixing !== 'arithmetic') fail('$.mixing', '"geometric" or "arithmetic"');
   num(f.cutoff, '$.cutoff', (n) => n > 0);
   const c = obj(f.coulomb, '$.coulomb');
-  if (c.method === 'dsf') num(c.alpha, '$.coulomb.alpha', (n) => n > 0);
+  if (c.method === 'dsf' || c.method === 'wolf') num(c.alpha, '$.coulomb.alpha', (n) => n > 0);
   else if (c.method === 'ewald') num(c.accuracy, '$.coulomb.accuracy', (n) => n > 0 && n < 1);
-  else fail('$.coulomb.method', '"dsf" or "ewald"');
+  else fail('$.coulomb.method', '"dsf", "wolf" or "ewald"');
   const ch = obj(f.charges, '$.charges');
   if (ch.rule !== 'laoc') fail('$.charges.rule', '"laoc"');
   num(ch.scale, '$.charges.scale', (n) => n > 0);
@@ -138,10 +141,8 @@ export const validateForceField = (x: unknown, source: string): ForceField => {
 };
 
 /** The same force field with another electrostatics method (for --coulomb). */
-export const withCoulomb = (ff: ForceField, method: 'dsf' | 'ewald'): ForceField =>
-  method === ff.coulomb.method
-    ? ff
-    : {
-        ...ff,
-        coulomb: method === 'dsf' ? { method: 'dsf', alpha: 0.2 } : { method: 'ewald', accuracy: 1e-6 },
-      };
+export const withCoulomb = (ff: ForceField, method: 'dsf' | 'wolf' | 'ewald'): ForceField => {
+  if (method === ff.coulomb.method) return ff;
+  const alpha = 'alpha' in ff.coulomb ? ff.coulomb.alpha : 0.2;
+  return { ...ff, coulomb: method === 'ewald' ? { method: 'ewald', accuracy: 1e-6 } : { method, alpha } };
+};

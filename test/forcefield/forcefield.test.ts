@@ -192,3 +192,28 @@ describe.skipIf(!haveLammps)('Ewald summation against LAMMPS', () => {
           expect(Math.abs(f - ours.forces[3 * (id - 1) + x]), `atom ${id}`).toBeLessThan(tol * maxF);
     }, 60_000);
 });
+
+describe.skipIf(!haveLammps)('Wolf summation against LAMMPS lj/cut/coul/wolf', () => {
+  it('energies and forces equal LAMMPS (LAMMPS Wolf: shifted energy, DSF force)', () => {
+    const s = mixed();
+    const ff = withCoulomb(LAOC_V1, 'wolf');
+    const sys = typeSystem(s, ff);
+    const ours = computeEnergy(s.frame.positions, s.frame.lattice!, sys, ff);
+    const dir = tempDir();
+    writeLammpsExport(dir, lammpsFiles(s.frame.positions, s.frame.lattice!, sys, ff));
+    execFileSync('lmp', ['-in', 'in.oligolyte', '-log', 'log.lammps', '-screen', 'none'], { cwd: dir });
+    const log = readFileSync(`${dir}/log.lammps`, 'utf8').split('\n');
+    const k = log.findIndex((l) => l.trim().startsWith('Step'));
+    const v = log[k + 1].trim().split(/\s+/).map(Number);
+    // lj/cut/coul/wolf uses the exact erfc, so the agreement is to rounding.
+    expect(Math.abs(ours.terms.coulomb / v[5] - 1)).toBeLessThan(1e-9);
+    expect(Math.abs(ours.terms.total / v[1] - 1)).toBeLessThan(1e-9);
+    for (const line of readFileSync(`${dir}/forces.dump`, 'utf8').trim().split('\n').slice(9)) {
+      const [id, fx, fy, fz] = line.trim().split(/\s+/).map(Number);
+      for (const [x, f] of [fx, fy, fz].entries())
+        expect(Math.abs(f - ours.forces[3 * (id - 1) + x]), `atom ${id}`).toBeLessThan(
+          1e-8 * Math.max(1, Math.abs(f)),
+        );
+    }
+  }, 60_000);
+});
