@@ -5,6 +5,7 @@ import { type Command, Option } from 'commander';
 import { OptionError } from '../core/errors.js';
 import type { Structure } from '../core/frame.js';
 import { densityGPerCm3 } from '../core/units.js';
+import { withCoulomb } from '../forcefield/force-field.js';
 import { loadForceField } from '../forcefield/load.js';
 import { typeSystem } from '../forcefield/typing.js';
 import { readStructure, writeFrames } from '../io/registry.js';
@@ -22,6 +23,12 @@ export const registerMd = (program: Command): void => {
       .description('molecular dynamics with the embedded engine (NVE, NVT Nose-Hoover chain, Langevin)')
       .argument('<in>', 'starting structure (a built model, or any file typed from distances)')
       .option('--ff <name|file>', 'force field', 'laoc-v1')
+      .addOption(
+        new Option('--coulomb <method>', "electrostatics (default: the force field's)").choices([
+          'dsf',
+          'ewald',
+        ]),
+      )
       .addOption(new Option('--ensemble <e>', 'ensemble').choices(['nve', 'nvt', 'langevin']).default('nvt'))
       .option('--temperature <K>', 'target temperature (and of the initial velocities)', '300')
       .option('--time-step <fs>', 'time step', '1')
@@ -51,7 +58,8 @@ export const registerMd = (program: Command): void => {
       if (!(k > 0)) throw new OptionError(`${flag}: "${v}" is not a positive number`);
       return k;
     };
-    const ff = loadForceField(o.ff);
+    const loaded = loadForceField(o.ff);
+    const ff = o.coulomb ? withCoulomb(loaded, o.coulomb as 'dsf' | 'ewald') : loaded;
     const s = await readStructure(input, await toOpenOptions(o));
     if (!s.frame.lattice) throw new OptionError(`${input}: MD needs a periodic cell`);
     const lattice = s.frame.lattice;

@@ -10,7 +10,7 @@ import { supercell } from '../../src/build/supercell.js';
 import { parseMix } from '../../src/build/units.js';
 import { EV_IN_KCAL_PER_MOL } from '../../src/core/units.js';
 import { computeEnergy } from '../../src/forcefield/energy.js';
-import { LAOC_V1 } from '../../src/forcefield/force-field.js';
+import { LAOC_V1, withCoulomb } from '../../src/forcefield/force-field.js';
 import { typeSystem } from '../../src/forcefield/typing.js';
 import { ForceKernel, type ForceOutput } from '../../src/md/force-kernel.js';
 import { KB_KCAL, runMd, type ThermoRow } from '../../src/md/integrator.js';
@@ -40,6 +40,52 @@ describe('force kernel', () => {
         1e-8 * Math.max(1, Math.abs(ref.virial[i])),
       );
   });
+});
+
+describe('Ewald in the engine', () => {
+  it('the kernel equals the reference Ewald sum; NVE with Ewald conserves energy over 20 ps (1 fs)', async () => {
+    const s = glass();
+    const ff = withCoulomb(LAOC_V1, 'ewald');
+    const sys = typeSystem(s, ff);
+    const L = s.frame.lattice!;
+    const ref = computeEnergy(s.frame.positions, L, sys, ff);
+    const k = new ForceKernel(sys, ff, L);
+    const f = new Float64Array(3 * sys.natoms);
+    const out: ForceOutput = { bond: 0, angle: 0, vdw: 0, coulomb: 0, virial: new Float64Array(6) };
+    k.compute(s.frame.positions, f, out);
+    expect(Math.abs(out.coulomb / ref.terms.coulomb - 1)).toBeLessThan(1e-12);
+    for (let i = 0; i < f.length; i++) expect(Math.abs(f[i] - ref.forces[i])).toBeLessThan(1e-8);
+    // Issue 5: conserved-energy drift below 1e-5 eV/atom/ps over 20 ps.
+    const eq = await runMd(s.frame.positions, L, sys, ff, {
+      ensemble: 'langevin',
+      temperatureK: 300,
+      steps: 1000,
+      dampingFs: 50,
+    });
+    const rows: ThermoRow[] = [];
+    await runMd(
+      eq.positions,
+      L,
+      sys,
+      ff,
+      {
+        ensemble: 'nve',
+        temperatureK: 300,
+        steps: 20000,
+        thermoEvery: 200,
+        newVelocities: false,
+        onThermo: (r) => rows.push(r),
+      },
+      eq.velocities,
+    );
+    const t = rows.map((r) => r.timeFs / 1000);
+    const e = rows.map((r) => r.total / EV_IN_KCAL_PER_MOL / sys.natoms);
+    const tm = t.reduce((a, b) => a + b, 0) / t.length;
+    const em = e.reduce((a, b) => a + b, 0) / e.length;
+    const slope =
+      t.reduce((a, ti, j) => a + (ti - tm) * (e[j] - em), 0) / t.reduce((a, ti) => a + (ti - tm) ** 2, 0);
+    expect(Math.abs(slope)).toBeLessThan(1e-5);
+  }, 180_000);
 });
 
 describe('cell lists for large cells', () => {
