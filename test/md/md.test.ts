@@ -88,6 +88,62 @@ describe('Ewald in the engine', () => {
   }, 180_000);
 });
 
+describe('trimers stay intact at 700 K (issue 5)', () => {
+  it('100 ps NVT at 700 K, 2 fs: every bond within 25 % of its rest length, no foreign O or Cl within 2.6 A of an Al', async () => {
+    const s = glass();
+    const sys = typeSystem(s, LAOC_V1);
+    const L = s.frame.lattice!;
+    const eq = await runMd(s.frame.positions, L, sys, LAOC_V1, {
+      ensemble: 'langevin',
+      temperatureK: 700,
+      steps: 2000,
+      dampingFs: 50,
+    });
+    const bonded = new Set<number>();
+    for (let b = 0; b < sys.bonds.length; b += 2)
+      bonded.add(
+        Math.min(sys.bonds[b], sys.bonds[b + 1]) * sys.natoms + Math.max(sys.bonds[b], sys.bonds[b + 1]),
+      );
+    const al = Array.from({ length: sys.natoms }, (_, i) => i).filter((i) => s.topology.symbol(i) === 'Al');
+    const anions = Array.from({ length: sys.natoms }, (_, i) => i).filter((i) =>
+      ['O', 'Cl'].includes(s.topology.symbol(i)),
+    );
+    let frames = 0;
+    const d = new Float64Array(3);
+    const check = (x: Float64Array) => {
+      frames++;
+      for (let b = 0; b < sys.bonds.length / 2; b++) {
+        for (let c = 0; c < 3; c++) d[c] = x[3 * sys.bonds[2 * b] + c] - x[3 * sys.bonds[2 * b + 1] + c];
+        expect(Math.abs(Math.sqrt(L.minimumImage(d)) / sys.bondParams[b].x0 - 1)).toBeLessThan(0.25);
+      }
+      for (const a of al)
+        for (const o of anions) {
+          if (bonded.has(Math.min(a, o) * sys.natoms + Math.max(a, o))) continue;
+          for (let c = 0; c < 3; c++) d[c] = x[3 * a + c] - x[3 * o + c];
+          expect(Math.sqrt(L.minimumImage(d))).toBeGreaterThan(2.6);
+        }
+    };
+    await runMd(
+      eq.positions,
+      L,
+      sys,
+      LAOC_V1,
+      {
+        ensemble: 'nvt',
+        temperatureK: 700,
+        timeStepFs: 2,
+        steps: 50000,
+        thermoEvery: 5000,
+        frameEvery: 500,
+        newVelocities: false,
+        onFrame: (_step, x) => check(x),
+      },
+      eq.velocities,
+    );
+    expect(frames).toBe(101);
+  }, 300_000);
+});
+
 describe('cell lists for large cells', () => {
   it('a 3x3x3 supercell (3,456 atoms, built with cell lists) has 27 x the energy and the same forces', () => {
     const s = glass();
