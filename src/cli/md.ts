@@ -29,11 +29,15 @@ export const registerMd = (program: Command): void => {
           'ewald',
         ]),
       )
-      .addOption(new Option('--ensemble <e>', 'ensemble').choices(['nve', 'nvt', 'langevin']).default('nvt'))
+      .addOption(
+        new Option('--ensemble <e>', 'ensemble').choices(['nve', 'nvt', 'langevin', 'npt']).default('nvt'),
+      )
       .option('--temperature <K>', 'target temperature (and of the initial velocities)', '300')
       .option('--time-step <fs>', 'time step', '1')
       .requiredOption('--steps <n>', 'number of steps')
       .option('--damping <fs>', 'thermostat relaxation time', '100')
+      .option('--pressure <atm>', 'NPT: target pressure', '1')
+      .option('--barostat-damping <fs>', 'NPT: barostat relaxation time', '1000')
       .option('--seed <n>', 'seed of the initial velocities (and of Langevin noise)', '1')
       .option('--thermo-every <n>', 'thermo row every n steps', '100')
       .option('--dump-every <n>', 'trajectory frame every n steps (0: none)', '100')
@@ -59,6 +63,11 @@ export const registerMd = (program: Command): void => {
       return k;
     };
     const loaded = loadForceField(o.ff);
+    const finite = (v: string, flag: string) => {
+      const k = Number(v);
+      if (v.trim() === '' || !Number.isFinite(k)) throw new OptionError(`${flag}: "${v}" is not a number`);
+      return k;
+    };
     const ff = o.coulomb ? withCoulomb(loaded, o.coulomb as 'dsf' | 'ewald') : loaded;
     const s = await readStructure(input, await toOpenOptions(o));
     if (!s.frame.lattice) throw new OptionError(`${input}: MD needs a periodic cell`);
@@ -104,6 +113,8 @@ export const registerMd = (program: Command): void => {
           steps,
           seed: whole(o.seed, '--seed'),
           dampingFs: positive(o.damping, '--damping'),
+          pressureAtm: finite(o.pressure, '--pressure'),
+          barostatDampingFs: positive(o.barostatDamping, '--barostat-damping'),
           thermoEvery: whole(o.thermoEvery, '--thermo-every', 1),
           frameEvery: whole(o.dumpEvery, '--dump-every'),
           onThermo: (r) => {
@@ -113,14 +124,14 @@ export const registerMd = (program: Command): void => {
               `${[r.step, r.timeFs, r.temperatureK, r.potential, r.kinetic, r.total, r.conserved, r.pressureAtm, ...r.pressureTensorAtm, r.volumeA3, rho, r.bond, r.angle, r.vdw, r.coulomb].join(',')}\n`,
             );
           },
-          onFrame: async (step, x, v) => {
+          onFrame: async (step, x, v, cell) => {
             frames.length = 0;
             frames.push({
               topology: s.topology,
               frame: {
                 positions: Float64Array.from(x),
                 velocities: Float64Array.from(v),
-                lattice,
+                lattice: cell,
                 timeFs: step * dt,
                 step,
                 unwrapped: true,
@@ -147,7 +158,7 @@ export const registerMd = (program: Command): void => {
           frame: {
             positions: final.positions,
             velocities: final.velocities,
-            lattice,
+            lattice: final.lattice,
             timeFs: steps * dt,
             step: steps,
             unwrapped: true,

@@ -53,6 +53,8 @@ export class ForceKernel {
   private pairJ = new Uint32Array(0);
   /** Lattice shift added to r_i - r_j, per pair. */
   private shift = new Float64Array(0);
+  /** The lattice translation of each pair as whole cell vectors, so the shifts follow a changing cell. */
+  private image = new Int16Array(0);
   /** Per pair: index into the LJ tables, LJ and Coulomb special factors, half weight for self-images. */
   private pairType = new Int32Array(0);
   private pairLj = new Float64Array(0);
@@ -76,7 +78,7 @@ export class ForceKernel {
   constructor(
     private readonly sys: TypedSystem,
     private readonly ff: ForceField,
-    private readonly lattice: Lattice,
+    private lattice: Lattice,
     skin = 2,
   ) {
     this.skin = skin;
@@ -168,6 +170,7 @@ export class ForceKernel {
     const I: number[] = [];
     const J: number[] = [];
     const S: number[] = [];
+    const IM: number[] = [];
     const T: number[] = [];
     const FL: number[] = [];
     const FC: number[] = [];
@@ -205,6 +208,7 @@ export class ForceKernel {
               I.push(i);
               J.push(j);
               S.push(sx, sy, sz);
+              IM.push(na, nb, nc);
               T.push(this.sys.type[i] * nt + this.sys.type[j]);
               FL.push(special ? sp.lj[order - 1] : 1);
               FC.push(special ? sp.coul[order - 1] : 1);
@@ -215,6 +219,7 @@ export class ForceKernel {
     this.pairI = Uint32Array.from(I);
     this.pairJ = Uint32Array.from(J);
     this.shift = Float64Array.from(S);
+    this.image = Int16Array.from(IM);
     this.pairType = Int32Array.from(T);
     this.pairLj = Float64Array.from(FL);
     this.pairCoul = Float64Array.from(FC);
@@ -287,6 +292,9 @@ export class ForceKernel {
                   this.shift[3 * p] = sx;
                   this.shift[3 * p + 1] = sy;
                   this.shift[3 * p + 2] = sz;
+                  this.image[3 * p] = n0;
+                  this.image[3 * p + 1] = n1;
+                  this.image[3 * p + 2] = n2;
                   this.pairType[p] = this.sys.type[i] * nt + this.sys.type[j];
                   this.pairLj[p] = order ? sp.lj[order - 1] : 1;
                   this.pairCoul[p] = order ? sp.coul[order - 1] : 1;
@@ -303,6 +311,7 @@ export class ForceKernel {
     this.pairI = new Uint32Array(count);
     this.pairJ = new Uint32Array(count);
     this.shift = new Float64Array(3 * count);
+    this.image = new Int16Array(3 * count);
     this.pairType = new Int32Array(count);
     this.pairLj = new Float64Array(count);
     this.pairCoul = new Float64Array(count);
@@ -311,6 +320,26 @@ export class ForceKernel {
     visit(true, 0);
     this.count = count;
     this.reference = Float64Array.from(positions);
+  }
+
+  /**
+   * A new cell (NPT): the pair list stays (positions scale with the cell, and the displacement
+   * check triggers a rebuild when needed); each pair's periodic shift follows the new cell vectors.
+   */
+  setLattice(lattice: Lattice): void {
+    if (this.reciprocal)
+      throw new OptionError('Ewald with a changing cell is not supported yet; use dsf for NPT');
+    this.lattice = lattice;
+    const m = lattice.matrix;
+    const im = this.image;
+    for (let p = 0; p < this.count; p++) {
+      const a = im[3 * p];
+      const b = im[3 * p + 1];
+      const c = im[3 * p + 2];
+      this.shift[3 * p] = a * m[0] + b * m[3] + c * m[6];
+      this.shift[3 * p + 1] = a * m[1] + b * m[4] + c * m[7];
+      this.shift[3 * p + 2] = a * m[2] + b * m[5] + c * m[8];
+    }
   }
 
   /** Forces (kcal/mol/A) into `forces` (overwritten) and the energy terms (kcal/mol). */

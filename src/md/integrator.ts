@@ -9,7 +9,8 @@ import { ForceKernel, type ForceOutput } from './force-kernel.js';
  * Molecular dynamics in LAMMPS `real` units (A, fs, kcal/mol, g/mol, K): velocity Verlet; NVE;
  * NVT with a Nose-Hoover chain (Martyna, Klein and Tuckerman, J. Chem. Phys. 97, 2635 (1992),
  * integrated with the Trotter splitting of Martyna, Tuckerman, Tobias and Klein, Mol. Phys. 87, 1117
- * (1996), as LAMMPS fix nvt) or Langevin (BAOAB, Leimkuhler and Matthews 2013).
+ * (1996), as LAMMPS fix nvt) or Langevin (BAOAB, Leimkuhler and Matthews 2013); NPT with that
+ * thermostat and the isotropic MTK barostat.
  */
 /** (kcal/mol/A) / (g/mol) in A/fs^2 (LAMMPS ftm2v for real units). */
 export const FTM2V = 1 / 48.88821291 / 48.88821291;
@@ -18,7 +19,7 @@ export const KB_KCAL = 0.0019872067;
 /** atm per kcal/mol/A^3 (LAMMPS nktv2p for real units). */
 export const NKTV2P = 68568.415;
 
-export type Ensemble = 'nve' | 'nvt' | 'langevin';
+export type Ensemble = 'nve' | 'nvt' | 'langevin' | 'npt';
 
 export interface MdOptions {
   ensemble: Ensemble;
@@ -30,6 +31,10 @@ export interface MdOptions {
   seed?: number;
   /** Thermostat relaxation time (fs), default 100 (LAMMPS Tdamp). */
   dampingFs?: number;
+  /** NPT: target pressure (atm), default 1. */
+  pressureAtm?: number;
+  /** NPT: barostat relaxation time (fs), default 1000 (LAMMPS Pdamp). */
+  barostatDampingFs?: number;
   /** Length of the Nose-Hoover chain, default 3. */
   chain?: number;
   /** Draw Maxwell-Boltzmann velocities at the target temperature (default true); else keep the given ones. */
@@ -37,7 +42,12 @@ export interface MdOptions {
   thermoEvery?: number;
   onThermo?: (row: ThermoRow) => void;
   frameEvery?: number;
-  onFrame?: (step: number, positions: Float64Array, velocities: Float64Array) => void | Promise<void>;
+  onFrame?: (
+    step: number,
+    positions: Float64Array,
+    velocities: Float64Array,
+    lattice: Lattice,
+  ) => void | Promise<void>;
   onProgress?: (step: number, steps: number) => void;
   signal?: AbortSignal;
 }
@@ -64,6 +74,8 @@ export interface ThermoRow {
 export interface MdState {
   positions: Float64Array;
   velocities: Float64Array;
+  /** The final cell (changed by NPT). */
+  lattice: Lattice;
 }
 
 /** Run MD from `positions` (A, any images) and optional velocities (A/fs); returns the final state. */
@@ -113,6 +125,10 @@ export const runMd = async (
     for (let k = 0; k < v.length; k++) v[k] *= scale;
   }
 
+  let cell = lattice;
+  const npt = options.ensemble === 'npt';
+  if (npt && ff.coulomb.method !== 'dsf')
+    throw new OptionError('NPT runs with DSF electrostatics only so far');
   const kernel = new ForceKernel(sys, ff, lattice);
   const f = new Float64Array(3 * n);
   const out: ForceOutput = { bond: 0, angle: 0, vdw: 0, coulomb: 0, virial: new Float64Array(6) };
@@ -144,8 +160,9 @@ export const runMd = async (
     }
   };
   const thermostatEnergy = () => {
-    if (options.ensemble !== 'nvt') return langevinWork;
+    if (options.ensemble !== 'nvt' && !npt) return langevinWork;
     let e = dof * kT * eta[0];
+    if (npt) e += pExt * cell.volume + 0.5 * Wbaro * vEps * vEps;
     for (let k = 0; k < chain; k++) e += 0.5 * Q[k] * vEta[k] ** 2;
     for (let k = 1; k < chain; k++) e += kT * eta[k];
     return e;
@@ -158,7 +175,7 @@ export const runMd = async (
   const report = (step: number) => {
     const ke = kinetic();
     const pe = out.bond + out.angle + out.vdw + out.coulomb;
-    const V = lattice.volume;
+    const V = cell.volume;
     const T = (2 * ke) / (dof * KB_KCAL);
     // Kinetic part of the pressure tensor from m v v; the scalar as LAMMPS: (dof kB T + tr W) / 3V.
     const kt = new Float64Array(6);
@@ -194,13 +211,55 @@ export const runMd = async (
       );
   };
 
+  // Isotropic MTK barostat (Martyna, Tobias and Klein, J. Chem. Phys. 101, 4177 (1994); the
+  // Trotter splitting of Tuckerman et al., J. Phys. A 39, 5629 (2006), as LAMMPS fix npt iso):
+  // the strain rate v_eps with mass W = (dof + 3) kT tau_P^2 is driven by
+  // G = [(1 + 3/dof) 2 KE + tr(virial) - 3 P_ext V] / W.
+  const pExt = (options.pressureAtm ?? 1) / NKTV2P;
+  const tauP = options.barostatDampingFs ?? 1000;
+  const Wbaro = (dof + 3) * kT * tauP * tauP;
+  const alphaBaro = 1 + 3 / dof;
+  let vEps = 0;
+  const baroHalf = () => {
+    const W = out.virial;
+    vEps += ((dt / 2) * (alphaBaro * 2 * kinetic() + W[0] + W[1] + W[2] - 3 * pExt * cell.volume)) / Wbaro;
+  };
+  const sinhc = (z: number) => (Math.abs(z) < 1e-6 ? 1 + (z * z) / 6 : Math.sinh(z) / z);
+  const kickNpt = () => {
+    const e = Math.exp((-alphaBaro * vEps * dt) / 2);
+    const g = Math.exp((-alphaBaro * vEps * dt) / 4) * sinhc((alphaBaro * vEps * dt) / 4);
+    for (let i = 0; i < n; i++) {
+      const a = (0.5 * dt * FTM2V * g) / mass[i];
+      for (let c = 0; c < 3; c++) v[3 * i + c] = v[3 * i + c] * e + a * f[3 * i + c];
+    }
+  };
+
   const thermoEvery = options.thermoEvery ?? 100;
   const frameEvery = options.frameEvery ?? 0;
   report(0);
-  if (frameEvery > 0) await options.onFrame?.(0, x, v);
+  if (frameEvery > 0) await options.onFrame?.(0, x, v, cell);
   const half = 0.5 * dt * FTM2V;
   for (let step = 1; step <= options.steps; step++) {
     if (options.signal?.aborted) throw new OptionError(`the run was cancelled at step ${step - 1}`);
+    if (npt) {
+      nhcHalf();
+      baroHalf();
+      kickNpt();
+      // Positions and cell scale with exp(v_eps dt); velocities carry the particles meanwhile.
+      const grow = Math.exp(vEps * dt);
+      const drift = dt * Math.exp((vEps * dt) / 2) * sinhc((vEps * dt) / 2);
+      for (let k = 0; k < x.length; k++) x[k] = x[k] * grow + v[k] * drift;
+      cell = cell.scaled(grow);
+      kernel.setLattice(cell);
+      kernel.compute(x, f, out);
+      kickNpt();
+      baroHalf();
+      nhcHalf();
+      if (step % thermoEvery === 0 || step === options.steps) report(step);
+      if (frameEvery > 0 && step % frameEvery === 0) await options.onFrame?.(step, x, v, cell);
+      if (step % 100 === 0) options.onProgress?.(step, options.steps);
+      continue;
+    }
     if (options.ensemble === 'nvt') nhcHalf();
     for (let i = 0; i < n; i++) {
       const a = half / mass[i];
@@ -224,8 +283,8 @@ export const runMd = async (
     }
     if (options.ensemble === 'nvt') nhcHalf();
     if (step % thermoEvery === 0 || step === options.steps) report(step);
-    if (frameEvery > 0 && step % frameEvery === 0) await options.onFrame?.(step, x, v);
+    if (frameEvery > 0 && step % frameEvery === 0) await options.onFrame?.(step, x, v, cell);
     if (step % 100 === 0) options.onProgress?.(step, options.steps);
   }
-  return { positions: x, velocities: v };
+  return { positions: x, velocities: v, lattice: cell };
 };
