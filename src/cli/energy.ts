@@ -67,6 +67,7 @@ export const registerEnergy = (program: Command): void => {
           `${input}: ${ff.name}, ${s.topology.natoms} atoms, types ${sys.typeNames.join(' ')}`,
           row('bonds', e.terms.bond),
           row('angles', e.terms.angle),
+          row('dihedrals', e.terms.dihedral),
           row('LJ', e.terms.vdw),
           row('Coulomb', e.terms.coulomb),
           row('total', e.terms.total),

@@ -33,12 +33,16 @@ export const lammpsFiles = (
   const [ax, , , bx, by, , cx, cy, cz] = matrix;
   const bondTypes = [...new Set(sys.bondKeys)];
   const angleTypes = [...new Set(sys.angleKeys)];
+  const dihedralTypes = [...new Set(sys.dihedralKeys)];
   const n = sys.natoms;
   const lines: string[] = [];
   lines.push(`LAMMPS data file written by oligolyte (${ff.name})`, '');
   lines.push(`${n} atoms`, `${sys.typeNames.length} atom types`);
   lines.push(`${sys.bonds.length / 2} bonds`, `${Math.max(1, bondTypes.length)} bond types`);
-  lines.push(`${sys.angles.length / 3} angles`, `${Math.max(1, angleTypes.length)} angle types`, '');
+  lines.push(`${sys.angles.length / 3} angles`, `${Math.max(1, angleTypes.length)} angle types`);
+  if (dihedralTypes.length)
+    lines.push(`${sys.dihedrals.length / 4} dihedrals`, `${dihedralTypes.length} dihedral types`);
+  lines.push('');
   lines.push(`0.0 ${ax} xlo xhi`, `0.0 ${by} ylo yhi`, `0.0 ${cz} zlo zhi`);
   if (bx !== 0 || cx !== 0 || cy !== 0) lines.push(`${bx} ${cx} ${cy} xy xz yz`);
   lines.push('', 'Masses', '');
@@ -60,6 +64,13 @@ export const lammpsFiles = (
     for (let a = 0; a < sys.angles.length / 3; a++)
       lines.push(
         `${a + 1} ${angleTypes.indexOf(sys.angleKeys[a]) + 1} ${sys.angles[3 * a] + 1} ${sys.angles[3 * a + 1] + 1} ${sys.angles[3 * a + 2] + 1}`,
+      );
+  }
+  if (sys.dihedrals.length) {
+    lines.push('', 'Dihedrals', '');
+    for (let d = 0; d < sys.dihedrals.length / 4; d++)
+      lines.push(
+        `${d + 1} ${dihedralTypes.indexOf(sys.dihedralKeys[d]) + 1} ${[0, 1, 2, 3].map((c) => sys.dihedrals[4 * d + c] + 1).join(' ')}`,
       );
   }
   const data = `${lines.join('\n')}\n`;
@@ -87,9 +98,16 @@ export const lammpsFiles = (
   if (angleTypes.length === 0) inp.push('angle_coeff 1 0.0 109.47');
   for (const [k, key] of angleTypes.entries())
     inp.push(`angle_coeff ${k + 1} ${fmt(ff.angles[key].k)} ${fmt(ff.angles[key].x0)} # ${key}`);
+  if (dihedralTypes.length) {
+    inp.push('dihedral_style harmonic');
+    for (const [k, key] of dihedralTypes.entries()) {
+      const d = ff.dihedrals![key];
+      inp.push(`dihedral_coeff ${k + 1} ${d.k} ${d.d} ${d.n} # ${key}`);
+    }
+  }
   inp.push(`special_bonds lj ${ff.special.lj.join(' ')} coul ${ff.special.coul.join(' ')}`);
   inp.push('neighbor 2.0 bin', 'neigh_modify every 1 delay 0 check yes one 10000 page 200000');
-  inp.push('thermo_style custom step pe ebond eangle evdwl ecoul elong press pxx pyy pzz pxy pxz pyz');
+  inp.push('thermo_style custom step pe ebond eangle evdwl ecoul elong press pxx pyy pzz pxy pxz pyz edihed');
   inp.push('thermo_modify format float %.12g');
   inp.push(
     'dump forces all custom 1 forces.dump id fx fy fz',

@@ -1,5 +1,6 @@
 import { OptionError } from '../core/errors.js';
 import type { Lattice } from '../core/lattice.js';
+import { dihedralTerms } from './dihedral.js';
 import type { ForceField } from './force-field.js';
 import type { TypedSystem } from './typing.js';
 
@@ -25,6 +26,7 @@ import type { TypedSystem } from './typing.js';
 export interface EnergyTerms {
   bond: number;
   angle: number;
+  dihedral: number;
   /** Lennard-Jones (LAMMPS evdwl). */
   vdw: number;
   /** Coulomb pair and self terms (LAMMPS ecoul). */
@@ -193,6 +195,8 @@ export const computeEnergy = (
     tally(d2[0], d2[1], d2[2], f3[0], f3[1], f3[2]);
   }
 
+  const eDihedral = dihedralTerms(positions, lattice, sys, F, W);
+
   // Pairs: LJ + real-space Coulomb (DSF, or the Ewald erfc term) over every image within the cutoff.
   const rc = ff.cutoff;
   const rc2 = rc * rc;
@@ -310,7 +314,14 @@ export const computeEnergy = (
           }
     }
   return {
-    terms: { bond: eBond, angle: eAngle, vdw: eVdw, coulomb: eCoul, total: eBond + eAngle + eVdw + eCoul },
+    terms: {
+      bond: eBond,
+      angle: eAngle,
+      dihedral: eDihedral,
+      vdw: eVdw,
+      coulomb: eCoul,
+      total: eBond + eAngle + eDihedral + eVdw + eCoul,
+    },
     forces: F,
     virial: W,
   };

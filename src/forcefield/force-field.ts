@@ -21,6 +21,12 @@ export interface HarmonicTerm {
   x0: number;
 }
 
+export interface DihedralTerm {
+  k: number;
+  d: 1 | -1;
+  n: number;
+}
+
 export interface ForceField {
   name: string;
   description: string;
@@ -29,6 +35,11 @@ export interface ForceField {
   bonds: Record<string, HarmonicTerm>;
   /** Angles keyed "A-B-C" with B the apex; "*" matches any end type. */
   angles: Record<string, HarmonicTerm>;
+  /**
+   * Dihedrals keyed "A-B-C-D" ("*" matches any end type), LAMMPS dihedral_style harmonic:
+   * E = k [1 + d cos(n phi)], d = +1 or -1, n = 0..6. Quadruples without parameters contribute nothing.
+   */
+  dihedrals?: Record<string, DihedralTerm>;
   /** Scaling of LJ and Coulomb for 1-2, 1-3 and 1-4 pairs (LAMMPS special_bonds). */
   special: { lj: [number, number, number]; coul: [number, number, number] };
   mixing: 'geometric' | 'arithmetic';
@@ -123,6 +134,17 @@ export const validateForceField = (x: unknown, source: string): ForceField => {
       num(h.x0, `$.${key}.${t}.x0`, (n) => n > 0);
       for (const part of t.split('-'))
         if (part !== '*' && !(part in types)) fail(`$.${key}.${t}`, `atom types that exist (no "${part}")`);
+    }
+  if (f.dihedrals !== undefined)
+    for (const [t, v] of Object.entries(obj(f.dihedrals, '$.dihedrals'))) {
+      const h = obj(v, `$.dihedrals.${t}`);
+      num(h.k, `$.dihedrals.${t}.k`);
+      if (h.d !== 1 && h.d !== -1) fail(`$.dihedrals.${t}.d`, '1 or -1');
+      num(h.n, `$.dihedrals.${t}.n`, (n) => Number.isInteger(n) && n >= 0 && n <= 6);
+      if (t.split('-').length !== 4) fail(`$.dihedrals.${t}`, 'a key of four types A-B-C-D');
+      for (const part of t.split('-'))
+        if (part !== '*' && !(part in types))
+          fail(`$.dihedrals.${t}`, `atom types that exist (no "${part}")`);
     }
   const sp = obj(f.special, '$.special');
   for (const k of ['lj', 'coul'])

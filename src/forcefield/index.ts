@@ -1,3 +1,4 @@
+export * from './dihedral.js';
 export * from './energy.js';
 export * from './force-field.js';
 export * from './load.js';

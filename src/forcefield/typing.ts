@@ -1,6 +1,6 @@
 import { OptionError } from '../core/errors.js';
 import type { Structure } from '../core/frame.js';
-import type { ForceField, HarmonicTerm } from './force-field.js';
+import type { DihedralTerm, ForceField, HarmonicTerm } from './force-field.js';
 
 /**
  * Typing: force-field atom types, charges, bonds, angles and special pairs for a structure.
@@ -24,6 +24,10 @@ export interface TypedSystem {
   angles: Uint32Array;
   angleKeys: string[];
   angleParams: HarmonicTerm[];
+  /** Dihedrals (i, j, k, l) about the bond j-k that have parameters, with their keys and terms. */
+  dihedrals: Uint32Array;
+  dihedralKeys: string[];
+  dihedralParams: DihedralTerm[];
   /** Special pairs: key i * natoms + j (i < j) -> 1 (1-2), 2 (1-3), 3 (1-4). */
   special: Map<number, number>;
   moleculeIds: Int32Array;
@@ -187,6 +191,32 @@ export const typeSystem = (s: Structure, ff: ForceField): TypedSystem => {
         angleParams.push(p);
       }
   }
+  // Dihedrals: i-j-k-l for every bond j-k, i bonded to j and l bonded to k (i != l), kept when the
+  // force field has parameters for them ("*" ends match anything).
+  const dihedrals: number[] = [];
+  const dihedralKeys: string[] = [];
+  const dihedralParams: DihedralTerm[] = [];
+  const table = ff.dihedrals ?? {};
+  if (Object.keys(table).length > 0)
+    for (let b = 0; b < bonds.length; b += 2) {
+      const j = bonds[b];
+      const k = bonds[b + 1];
+      for (const i of neighbours[j]) {
+        if (i === k) continue;
+        for (const l of neighbours[k]) {
+          if (l === j || l === i) continue;
+          const t = [names[i], names[j], names[k], names[l]];
+          const candidates = [t, [...t].reverse(), ['*', t[1], t[2], '*'], ['*', t[2], t[1], '*']].map((x) =>
+            x.join('-'),
+          );
+          const key = candidates.find((c) => table[c] !== undefined);
+          if (!key) continue;
+          dihedrals.push(i, j, k, l);
+          dihedralKeys.push(key);
+          dihedralParams.push(table[key]);
+        }
+      }
+    }
   // Special pairs from the bond graph, lowest order first (as LAMMPS: 1-2 over 1-3 over 1-4).
   const special = new Map<number, number>();
   const key = (i: number, j: number) => (i < j ? i * n + j : j * n + i);
@@ -218,6 +248,9 @@ export const typeSystem = (s: Structure, ff: ForceField): TypedSystem => {
     angles: Uint32Array.from(angles),
     angleKeys,
     angleParams,
+    dihedrals: Uint32Array.from(dihedrals),
+    dihedralKeys,
+    dihedralParams,
     special,
     moleculeIds: Int32Array.from(mol, (m) => m + 1),
   };

@@ -1,5 +1,6 @@
 import { OptionError } from '../core/errors.js';
 import type { Lattice } from '../core/lattice.js';
+import { dihedralTerms } from '../forcefield/dihedral.js';
 import { erfc, QQR2E_REAL } from '../forcefield/energy.js';
 import type { ForceField } from '../forcefield/force-field.js';
 import type { TypedSystem } from '../forcefield/typing.js';
@@ -16,6 +17,7 @@ import type { TypedSystem } from '../forcefield/typing.js';
 export interface ForceOutput {
   bond: number;
   angle: number;
+  dihedral?: number;
   vdw: number;
   coulomb: number;
   /** Virial (kcal/mol): xx yy zz xy xz yz. */
@@ -498,6 +500,9 @@ export class ForceKernel {
     W[4] += wxz;
     W[5] += wyz;
     if (this.reciprocal) eCoul += this.reciprocal.compute(positions, forces, W);
+    out.dihedral = this.sys.dihedrals.length
+      ? dihedralTerms(positions, this.lattice, this.sys, forces, W)
+      : 0;
     out.bond = eBond;
     out.angle = eAngle;
     out.vdw = eVdw;

@@ -67,6 +67,7 @@ export interface ThermoRow {
   volumeA3: number;
   bond: number;
   angle: number;
+  dihedral: number;
   vdw: number;
   coulomb: number;
 }
@@ -174,7 +175,7 @@ export const runMd = async (
 
   const report = (step: number) => {
     const ke = kinetic();
-    const pe = out.bond + out.angle + out.vdw + out.coulomb;
+    const pe = out.bond + out.angle + (out.dihedral ?? 0) + out.vdw + out.coulomb;
     const V = cell.volume;
     const T = (2 * ke) / (dof * KB_KCAL);
     // Kinetic part of the pressure tensor from m v v; the scalar as LAMMPS: (dof kB T + tr W) / 3V.
@@ -202,6 +203,7 @@ export const runMd = async (
       volumeA3: V,
       bond: out.bond,
       angle: out.angle,
+      dihedral: out.dihedral ?? 0,
       vdw: out.vdw,
       coulomb: out.coulomb,
     });

@@ -217,3 +217,53 @@ describe.skipIf(!haveLammps)('Wolf summation against LAMMPS lj/cut/coul/wolf', (
     }
   }, 60_000);
 });
+
+describe('dihedral terms (dihedral_style harmonic)', () => {
+  // laoc-v1 has no dihedrals; a variant with a 3-fold term about every Al-O bond exercises them.
+  const withDihedrals = { ...LAOC_V1, dihedrals: { '*-Al-O_br-*': { k: 0.4, d: 1 as const, n: 3 } } };
+  it('are perceived about every Al-O bond and their forces are minus the gradient', () => {
+    const s = mixed();
+    const sys = typeSystem(s, withDihedrals);
+    expect(sys.dihedrals.length / 4).toBeGreaterThan(0);
+    const L = s.frame.lattice!;
+    const base = computeEnergy(s.frame.positions, L, sys, withDihedrals);
+    expect(base.terms.dihedral).toBeGreaterThan(0);
+    const h = 1e-5;
+    for (const i of [0, 3, 7, 20])
+      for (let x = 0; x < 3; x++) {
+        const p = Float64Array.from(s.frame.positions);
+        p[3 * i + x] += h;
+        const up = computeEnergy(p, L, sys, withDihedrals).terms.total;
+        p[3 * i + x] -= 2 * h;
+        const down = computeEnergy(p, L, sys, withDihedrals).terms.total;
+        expect(Math.abs(-(up - down) / (2 * h) - base.forces[3 * i + x])).toBeLessThan(
+          1e-6 * Math.max(1, Math.abs(base.forces[3 * i + x])),
+        );
+      }
+  });
+  it.skipIf(!haveLammps)(
+    'equal LAMMPS (energy and forces)',
+    () => {
+      const s = glass0b();
+      const sys = typeSystem(s, withDihedrals);
+      const ours = computeEnergy(s.frame.positions, s.frame.lattice!, sys, withDihedrals, {
+        erfc: 'abramowitz-stegun',
+      });
+      const dir = tempDir();
+      writeLammpsExport(dir, lammpsFiles(s.frame.positions, s.frame.lattice!, sys, withDihedrals));
+      execFileSync('lmp', ['-in', 'in.oligolyte', '-log', 'log.lammps', '-screen', 'none'], { cwd: dir });
+      const log = readFileSync(`${dir}/log.lammps`, 'utf8').split('\n');
+      const k = log.findIndex((l) => l.trim().startsWith('Step'));
+      const v = log[k + 1].trim().split(/\s+/).map(Number);
+      expect(Math.abs(ours.terms.dihedral / v[14] - 1)).toBeLessThan(1e-9);
+      for (const line of readFileSync(`${dir}/forces.dump`, 'utf8').trim().split('\n').slice(9)) {
+        const [id, fx, fy, fz] = line.trim().split(/\s+/).map(Number);
+        for (const [x, f] of [fx, fy, fz].entries())
+          expect(Math.abs(f - ours.forces[3 * (id - 1) + x]), `atom ${id}`).toBeLessThan(
+            1e-6 * Math.max(1, Math.abs(f)),
+          );
+      }
+    },
+    60_000,
+  );
+});
