@@ -10,6 +10,17 @@ export class SeededRandom {
     this.state = seed | 0;
   }
 
+  /** The generator's whole state (one 32-bit integer), for checkpoints. */
+  getState(): number {
+    return this.state;
+  }
+
+  /** Continue from a state returned by getState(). */
+  setState(state: number): void {
+    if (!Number.isInteger(state)) throw new RangeError(`a random state must be a whole number, got ${state}`);
+    this.state = state | 0;
+  }
+
   private next32(): number {
     this.state = (this.state + 0x6d2b79f5) | 0;
     let t = Math.imul(this.state ^ (this.state >>> 15), 1 | this.state);

@@ -66,6 +66,8 @@ export class ForceKernel {
   private pairQQ = new Float64Array(0);
   private count = 0;
   private reference = new Float64Array(0);
+  /** The cell the current pair list was built in. */
+  private buildLattice: Lattice;
   readonly skin: number;
   private readonly lj1: Float64Array;
   private readonly lj2: Float64Array;
@@ -84,6 +86,7 @@ export class ForceKernel {
     skin = 2,
   ) {
     this.skin = skin;
+    this.buildLattice = lattice;
     const rc = ff.cutoff;
     const coul = ff.coulomb;
     if (coul.method === 'wolf')
@@ -150,6 +153,7 @@ export class ForceKernel {
 
   private build(positions: Float64Array): void {
     this.builds++;
+    this.buildLattice = this.lattice;
     const n = this.sys.natoms;
     const L = this.lattice;
     const m = L.matrix;
@@ -322,6 +326,24 @@ export class ForceKernel {
     visit(true, 0);
     this.count = count;
     this.reference = Float64Array.from(positions);
+  }
+
+  /**
+   * What decides the pair list (its reference positions and the cell it was built in): a
+   * checkpoint stores it so that a resumed run sums the same pairs in the same order, and so
+   * gives bitwise the same trajectory.
+   */
+  listState(): { reference: Float64Array; lattice: Lattice } | undefined {
+    return this.reference.length ? { reference: this.reference, lattice: this.buildLattice } : undefined;
+  }
+
+  /** Rebuild the pair list exactly as it was (see listState), then return to the current cell. */
+  restoreList(state: { reference: Float64Array; lattice: Lattice }): void {
+    const current = this.lattice;
+    this.lattice = state.lattice;
+    this.build(state.reference);
+    if (current.matrix.some((v, k) => v !== state.lattice.matrix[k])) this.setLattice(current);
+    else this.lattice = current;
   }
 
   /**

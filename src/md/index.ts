@@ -1,2 +1,3 @@
+export * from './checkpoint.js';
 export * from './force-kernel.js';
 export * from './integrator.js';

@@ -1,5 +1,5 @@
 import { OptionError, PhysicsError } from '../core/errors.js';
-import type { Lattice } from '../core/lattice.js';
+import { Lattice } from '../core/lattice.js';
 import { SeededRandom } from '../core/random.js';
 import type { ForceField } from '../forcefield/force-field.js';
 import type { TypedSystem } from '../forcefield/typing.js';
@@ -35,6 +35,8 @@ export interface MdOptions {
   pressureAtm?: number;
   /** NPT: barostat relaxation time (fs), default 1000 (LAMMPS Pdamp). */
   barostatDampingFs?: number;
+  /** Verlet-list skin (A), default 2: the list is rebuilt when an atom has moved half of it. */
+  skinA?: number;
   /** Length of the Nose-Hoover chain, default 3. */
   chain?: number;
   /** Draw Maxwell-Boltzmann velocities at the target temperature (default true); else keep the given ones. */
@@ -49,7 +51,42 @@ export interface MdOptions {
     lattice: Lattice,
   ) => void | Promise<void>;
   onProgress?: (step: number, steps: number) => void;
+  /** Stop at the next step; with onCheckpoint, a checkpoint of that step is written first. */
   signal?: AbortSignal;
+  /** Continue a run from this checkpoint (the other options must be the run's own). */
+  resume?: MdCheckpoint;
+  /** Hand a checkpoint to onCheckpoint every n steps (0: only on cancellation). */
+  checkpointEvery?: number;
+  onCheckpoint?: (checkpoint: MdCheckpoint) => void | Promise<void>;
+}
+
+/**
+ * Everything a run needs to continue bitwise as if it had not stopped: positions, velocities and
+ * cell; the thermostat chain, barostat and Langevin heat; the random state; and what decided the
+ * neighbour list (so the same pairs are summed in the same order).
+ */
+export interface MdCheckpoint {
+  step: number;
+  ensemble: Ensemble;
+  timeStepFs: number;
+  positions: Float64Array;
+  velocities: Float64Array;
+  /** Cell matrix, rows a, b, c (A). */
+  cell: number[];
+  eta: number[];
+  vEta: number[];
+  vEps: number;
+  langevinWork: number;
+  randomState: number;
+  list?: { reference: Float64Array; cell: number[] };
+}
+
+/** Raised when a run stops on its AbortSignal (after its checkpoint, if any, was handed over). */
+export class RunCancelled extends Error {
+  constructor(readonly step: number) {
+    super(`the run was stopped at step ${step}`);
+    this.name = 'RunCancelled';
+  }
 }
 
 export interface ThermoRow {
@@ -99,9 +136,23 @@ export const runMd = async (
   const x = Float64Array.from(positions);
   const v = new Float64Array(3 * n);
   const rng = new SeededRandom(options.seed ?? 1);
+  const resume = options.resume;
+  if (resume) {
+    if (resume.ensemble !== options.ensemble || resume.timeStepFs !== dt)
+      throw new OptionError(
+        `the checkpoint is of a ${resume.ensemble} run at ${resume.timeStepFs} fs, not ${options.ensemble} at ${dt} fs`,
+      );
+    if (resume.positions.length !== 3 * n || resume.velocities.length !== 3 * n)
+      throw new OptionError(`the checkpoint holds ${resume.positions.length / 3} atoms, the system ${n}`);
+    if (resume.step > options.steps)
+      throw new OptionError(
+        `the checkpoint is at step ${resume.step}, beyond the run's ${options.steps} steps`,
+      );
+  }
   const dof = 3 * n - 3;
   const kT = KB_KCAL * T0;
-  if (options.newVelocities === false && velocities) v.set(velocities);
+  if (resume) v.set(resume.velocities);
+  else if (options.newVelocities === false && velocities) v.set(velocities);
   else {
     for (let i = 0; i < n; i++) {
       const s = Math.sqrt((kT * FTM2V) / mass[i]);
@@ -115,22 +166,28 @@ export const runMd = async (
     M += mass[i];
     for (let c = 0; c < 3; c++) p[c] += mass[i] * v[3 * i + c];
   }
-  for (let i = 0; i < n; i++) for (let c = 0; c < 3; c++) v[3 * i + c] -= p[c] / M;
+  if (!resume) for (let i = 0; i < n; i++) for (let c = 0; c < 3; c++) v[3 * i + c] -= p[c] / M;
   const kinetic = () => {
     let s = 0;
     for (let i = 0; i < n; i++) s += mass[i] * (v[3 * i] ** 2 + v[3 * i + 1] ** 2 + v[3 * i + 2] ** 2);
     return (0.5 * s) / FTM2V;
   };
-  if (options.newVelocities !== false || !velocities) {
+  if (!resume && (options.newVelocities !== false || !velocities)) {
     const scale = Math.sqrt((dof * kT) / (2 * kinetic()));
     for (let k = 0; k < v.length; k++) v[k] *= scale;
   }
 
-  let cell = lattice;
+  let cell = resume ? new Lattice(resume.cell) : lattice;
+  if (resume) {
+    x.set(resume.positions);
+    rng.setState(resume.randomState);
+  }
   const npt = options.ensemble === 'npt';
   if (npt && ff.coulomb.method !== 'dsf')
     throw new OptionError('NPT runs with DSF electrostatics only so far');
-  const kernel = new ForceKernel(sys, ff, lattice);
+  const kernel = new ForceKernel(sys, ff, cell, options.skinA ?? 2);
+  if (resume?.list)
+    kernel.restoreList({ reference: resume.list.reference, lattice: new Lattice(resume.list.cell) });
   const f = new Float64Array(3 * n);
   const out: ForceOutput = { bond: 0, angle: 0, vdw: 0, coulomb: 0, virial: new Float64Array(6) };
   kernel.compute(x, f, out);
@@ -171,7 +228,15 @@ export const runMd = async (
   // Langevin: O step coefficients; the heat it exchanges is tracked for the conserved quantity.
   const c1 = Math.exp(-dt / tau);
   const c2 = Math.sqrt(1 - c1 * c1);
-  let langevinWork = 0;
+  let langevinWork = resume?.langevinWork ?? 0;
+  if (resume) {
+    if (resume.eta.length !== chain || resume.vEta.length !== chain)
+      throw new OptionError(
+        `the checkpoint's thermostat chain has ${resume.eta.length} links, the run ${chain}`,
+      );
+    eta.set(resume.eta);
+    vEta.set(resume.vEta);
+  }
 
   const report = (step: number) => {
     const ke = kinetic();
@@ -221,7 +286,7 @@ export const runMd = async (
   const tauP = options.barostatDampingFs ?? 1000;
   const Wbaro = (dof + 3) * kT * tauP * tauP;
   const alphaBaro = 1 + 3 / dof;
-  let vEps = 0;
+  let vEps = resume?.vEps ?? 0;
   const baroHalf = () => {
     const W = out.virial;
     vEps += ((dt / 2) * (alphaBaro * 2 * kinetic() + W[0] + W[1] + W[2] - 3 * pExt * cell.volume)) / Wbaro;
@@ -236,13 +301,39 @@ export const runMd = async (
     }
   };
 
+  const capture = (step: number): MdCheckpoint => {
+    const list = kernel.listState();
+    return {
+      step,
+      ensemble: options.ensemble,
+      timeStepFs: dt,
+      positions: Float64Array.from(x),
+      velocities: Float64Array.from(v),
+      cell: Array.from(cell.matrix),
+      eta: Array.from(eta),
+      vEta: Array.from(vEta),
+      vEps,
+      langevinWork,
+      randomState: rng.getState(),
+      list: list && { reference: Float64Array.from(list.reference), cell: Array.from(list.lattice.matrix) },
+    };
+  };
+
   const thermoEvery = options.thermoEvery ?? 100;
   const frameEvery = options.frameEvery ?? 0;
-  report(0);
-  if (frameEvery > 0) await options.onFrame?.(0, x, v, cell);
+  const checkpointEvery = options.checkpointEvery ?? 0;
+  const first = resume ? resume.step : 0;
+  // A resumed run's start was reported (and written) before it stopped.
+  if (!resume) {
+    report(0);
+    if (frameEvery > 0) await options.onFrame?.(0, x, v, cell);
+  }
   const half = 0.5 * dt * FTM2V;
-  for (let step = 1; step <= options.steps; step++) {
-    if (options.signal?.aborted) throw new OptionError(`the run was cancelled at step ${step - 1}`);
+  for (let step = first + 1; step <= options.steps; step++) {
+    if (options.signal?.aborted) {
+      await options.onCheckpoint?.(capture(step - 1));
+      throw new RunCancelled(step - 1);
+    }
     if (npt) {
       nhcHalf();
       baroHalf();
@@ -257,35 +348,33 @@ export const runMd = async (
       kickNpt();
       baroHalf();
       nhcHalf();
-      if (step % thermoEvery === 0 || step === options.steps) report(step);
-      if (frameEvery > 0 && step % frameEvery === 0) await options.onFrame?.(step, x, v, cell);
-      if (step % 100 === 0) options.onProgress?.(step, options.steps);
-      continue;
-    }
-    if (options.ensemble === 'nvt') nhcHalf();
-    for (let i = 0; i < n; i++) {
-      const a = half / mass[i];
-      for (let c = 0; c < 3; c++) v[3 * i + c] += a * f[3 * i + c];
-    }
-    if (options.ensemble === 'langevin') {
-      // BAOAB: half drift, Ornstein-Uhlenbeck velocity update, half drift.
-      for (let k = 0; k < x.length; k++) x[k] += 0.5 * dt * v[k];
-      const before = kinetic();
+    } else {
+      if (options.ensemble === 'nvt') nhcHalf();
       for (let i = 0; i < n; i++) {
-        const s = Math.sqrt((kT * FTM2V) / mass[i]);
-        for (let c = 0; c < 3; c++) v[3 * i + c] = c1 * v[3 * i + c] + c2 * s * rng.gaussian();
+        const a = half / mass[i];
+        for (let c = 0; c < 3; c++) v[3 * i + c] += a * f[3 * i + c];
       }
-      langevinWork -= kinetic() - before;
-      for (let k = 0; k < x.length; k++) x[k] += 0.5 * dt * v[k];
-    } else for (let k = 0; k < x.length; k++) x[k] += dt * v[k];
-    kernel.compute(x, f, out);
-    for (let i = 0; i < n; i++) {
-      const a = half / mass[i];
-      for (let c = 0; c < 3; c++) v[3 * i + c] += a * f[3 * i + c];
+      if (options.ensemble === 'langevin') {
+        // BAOAB: half drift, Ornstein-Uhlenbeck velocity update, half drift.
+        for (let k = 0; k < x.length; k++) x[k] += 0.5 * dt * v[k];
+        const before = kinetic();
+        for (let i = 0; i < n; i++) {
+          const s = Math.sqrt((kT * FTM2V) / mass[i]);
+          for (let c = 0; c < 3; c++) v[3 * i + c] = c1 * v[3 * i + c] + c2 * s * rng.gaussian();
+        }
+        langevinWork -= kinetic() - before;
+        for (let k = 0; k < x.length; k++) x[k] += 0.5 * dt * v[k];
+      } else for (let k = 0; k < x.length; k++) x[k] += dt * v[k];
+      kernel.compute(x, f, out);
+      for (let i = 0; i < n; i++) {
+        const a = half / mass[i];
+        for (let c = 0; c < 3; c++) v[3 * i + c] += a * f[3 * i + c];
+      }
+      if (options.ensemble === 'nvt') nhcHalf();
     }
-    if (options.ensemble === 'nvt') nhcHalf();
     if (step % thermoEvery === 0 || step === options.steps) report(step);
     if (frameEvery > 0 && step % frameEvery === 0) await options.onFrame?.(step, x, v, cell);
+    if (checkpointEvery > 0 && step % checkpointEvery === 0) await options.onCheckpoint?.(capture(step));
     if (step % 100 === 0) options.onProgress?.(step, options.steps);
   }
   return { positions: x, velocities: v, lattice: cell };
