@@ -11,10 +11,8 @@ import { typeSystem } from '../forcefield/typing.js';
 import { readStructure, writeFrames } from '../io/registry.js';
 import { TextSink } from '../io/text-sink.js';
 import { type Ensemble, runMd, type ThermoRow } from '../md/integrator.js';
+import { thermoHeader, thermoLine } from '../md/thermo-csv.js';
 import { addReadOptions, type RawReadOptions, toOpenOptions } from './read-options.js';
-
-const THERMO_COLUMNS =
-  'step,time_fs,temperature_K,potential_kcal_mol,kinetic_kcal_mol,total_kcal_mol,conserved_kcal_mol,pressure_atm,pxx_atm,pyy_atm,pzz_atm,pxy_atm,pxz_atm,pyz_atm,volume_A3,density_g_cm3,bond,angle,lj,coulomb';
 
 export const registerMd = (program: Command): void => {
   addReadOptions(
@@ -80,7 +78,7 @@ export const registerMd = (program: Command): void => {
     const dumpLammps = o.dumpFormat === 'lammps-dump';
     const trajName = dumpLammps ? 'trajectory.lammpstrj' : 'trajectory.extxyz';
     const traj = new TextSink(join(o.output, trajName));
-    thermo.write(`${THERMO_COLUMNS}\n`);
+    thermo.write(thermoHeader());
     const massTotal = s.topology.totalMass();
     const writer = dumpLammps
       ? (await import('../io/formats/lammps-dump.js')).lammpsDump
@@ -120,9 +118,7 @@ export const registerMd = (program: Command): void => {
           onThermo: (r) => {
             last = r;
             const rho = densityGPerCm3(massTotal, r.volumeA3);
-            thermo.write(
-              `${[r.step, r.timeFs, r.temperatureK, r.potential, r.kinetic, r.total, r.conserved, r.pressureAtm, ...r.pressureTensorAtm, r.volumeA3, rho, r.bond, r.angle, r.vdw, r.coulomb].join(',')}\n`,
-            );
+            thermo.write(thermoLine(r, rho));
           },
           onFrame: async (step, x, v, cell) => {
             frames.length = 0;

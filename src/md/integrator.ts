@@ -375,7 +375,11 @@ export const runMd = async (
     if (step % thermoEvery === 0 || step === options.steps) report(step);
     if (frameEvery > 0 && step % frameEvery === 0) await options.onFrame?.(step, x, v, cell);
     if (checkpointEvery > 0 && step % checkpointEvery === 0) await options.onCheckpoint?.(capture(step));
-    if (step % 100 === 0) options.onProgress?.(step, options.steps);
+    if (step % 100 === 0) {
+      options.onProgress?.(step, options.steps);
+      // Let timers, signals and worker messages through (a cancel request is one of them).
+      if (options.signal) await new Promise((r) => setImmediate(r));
+    }
   }
   return { positions: x, velocities: v, lattice: cell };
 };

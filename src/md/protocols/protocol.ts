@@ -1,0 +1,363 @@
+import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { parse as parseToml } from 'smol-toml';
+import { OptionError, ParseError } from '../../core/errors.js';
+import type { Ensemble } from '../integrator.js';
+
+/**
+ * Simulation protocols as data. A protocol is an ordered list of MD stages, each continuing from
+ * the previous one's positions, velocities and cell (a new thermostat per stage, as a new LAMMPS
+ * fix), optionally followed by a temperature series: for each temperature, its own stages (by
+ * default 10 ps equilibration at 1 fs, then 100 ps production at 2 fs, as the study), each
+ * temperature in its own folder and all starting from the end of the shared stages.
+ *
+ * The file form (TOML or JSON, keys in snake_case, times in ps, time steps in fs):
+ *
+ *   structure = "glass.extxyz"     # relative to the protocol file
+ *   forcefield = "laoc-v1"         # or a force-field JSON file
+ *   [[stage]]
+ *   type = "melt-quench"           # NVT 600 K 10 ps, then 300 K 10 ps, 1 fs
+ *   [[stage]]
+ *   type = "npt"                   # reports the equilibrium density with its uncertainty
+ *   temperature = 300
+ *   pressure = 0                   # atm
+ *   time_ps = 20
+ *   [series]
+ *   temperatures = [300, 400, 500, 600, 700]
+ */
+
+export interface StageSpec {
+  /** Folder name and label (unique within its list). */
+  name: string;
+  ensemble: Ensemble;
+  temperatureK: number;
+  timeStepFs: number;
+  steps: number;
+  /** NPT target pressure (atm). */
+  pressureAtm: number;
+  dampingFs: number;
+  barostatDampingFs: number;
+  thermoEvery: number;
+  /** Trajectory frame every n steps (0: none). */
+  dumpEvery: number;
+  /** Include velocities in the trajectory frames. */
+  dumpVelocities: boolean;
+  /** NPT: report the mean density, discarding this much of the stage's start (ps). */
+  densityDiscardPs?: number;
+}
+
+export interface SeriesSpec {
+  temperaturesK: number[];
+  /** The stages each temperature runs (temperature filled in per branch). */
+  stages: StageSpec[];
+  /** How many temperatures run at once (worker threads; 1: one after another). */
+  parallel: number;
+}
+
+export interface ProtocolSpec {
+  /** Start structure (absolute path), unless the caller supplies one. */
+  structure?: string;
+  forcefield: string;
+  coulomb?: 'dsf' | 'ewald';
+  seed: number;
+  checkpointEvery: number;
+  dumpFormat: 'extxyz' | 'lammps-dump';
+  stages: StageSpec[];
+  series?: SeriesSpec;
+}
+
+type Raw = Record<string, unknown>;
+
+/** Reads keys of one table, naming the file and the key path in every error. */
+class Fields {
+  private readonly used = new Set<string>();
+  constructor(
+    readonly raw: Raw,
+    readonly where: string,
+    readonly file: string,
+  ) {
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+      throw this.error('', 'a table of settings', raw);
+  }
+  error(key: string, expected: string, found: unknown): ParseError {
+    const path = [this.where, key].filter(Boolean).join('.');
+    return new ParseError({
+      file: this.file,
+      expected: `${path ? `${path}: ` : ''}${expected}`,
+      found: found === undefined ? 'nothing' : JSON.stringify(found),
+    });
+  }
+  has(key: string): boolean {
+    return this.raw[key] !== undefined;
+  }
+  num(key: string, def: number | undefined, test: (v: number) => boolean, expected: string): number {
+    this.used.add(key);
+    const v = this.raw[key];
+    if (v === undefined) {
+      if (def === undefined) throw this.error(key, expected, v);
+      return def;
+    }
+    if (typeof v !== 'number' || !Number.isFinite(v) || !test(v)) throw this.error(key, expected, v);
+    return v;
+  }
+  positive(key: string, def: number | undefined, unit: string): number {
+    return this.num(key, def, (v) => v > 0, `a positive number (${unit})`);
+  }
+  whole(key: string, def: number | undefined, min = 0): number {
+    return this.num(key, def, (v) => Number.isInteger(v) && v >= min, `a whole number >= ${min}`);
+  }
+  str<T extends string>(key: string, def: T | undefined, choices?: readonly T[]): T {
+    this.used.add(key);
+    const v = this.raw[key];
+    if (v === undefined) {
+      if (def === undefined) throw this.error(key, choices ? `one of ${choices.join(', ')}` : 'a string', v);
+      return def;
+    }
+    if (typeof v !== 'string' || (choices && !choices.includes(v as T)))
+      throw this.error(key, choices ? `one of ${choices.join(', ')}` : 'a string', v);
+    return v as T;
+  }
+  bool(key: string, def: boolean): boolean {
+    this.used.add(key);
+    const v = this.raw[key];
+    if (v === undefined) return def;
+    if (typeof v !== 'boolean') throw this.error(key, 'true or false', v);
+    return v;
+  }
+  /** Unknown keys are errors (a misspelt setting must not be silently ignored). */
+  done(): void {
+    for (const k of Object.keys(this.raw))
+      if (!this.used.has(k)) throw this.error(k, `a known setting (not "${k}")`, this.raw[k]);
+  }
+  use(key: string): unknown {
+    this.used.add(key);
+    return this.raw[key];
+  }
+}
+
+const ENSEMBLES: readonly Ensemble[] = ['nve', 'nvt', 'langevin', 'npt'];
+const STAGE_TYPES = ['md', 'melt-quench', 'npt'] as const;
+
+/** Steps from time_ps (or steps) and the time step. */
+const stepsOf = (f: Fields, dt: number, defPs?: number): number => {
+  if (f.has('steps')) {
+    if (f.has('time_ps')) throw f.error('steps', 'either steps or time_ps, not both', f.raw.steps);
+    return f.whole('steps', undefined, 1);
+  }
+  const ps = f.positive('time_ps', defPs, 'ps');
+  const steps = Math.round((ps * 1000) / dt);
+  if (Math.abs(steps * dt - ps * 1000) > 1e-6 * ps * 1000)
+    throw f.error('time_ps', `a whole number of ${dt} fs steps`, ps);
+  return steps;
+};
+
+interface StageDefaults {
+  name: string;
+  ensemble: Ensemble;
+  temperatureK?: number;
+  timeStepFs: number;
+  timePs?: number;
+  dumpEvery: number;
+}
+
+const mdStage = (f: Fields, d: StageDefaults): StageSpec => {
+  const timeStepFs = f.positive('time_step', d.timeStepFs, 'fs');
+  if (timeStepFs > 10) throw f.error('time_step', 'at most 10 fs', timeStepFs);
+  const ensemble = f.str('ensemble', d.ensemble, ENSEMBLES);
+  return {
+    name: f.str('name', d.name),
+    ensemble,
+    temperatureK: f.positive('temperature', d.temperatureK, 'K'),
+    timeStepFs,
+    steps: stepsOf(f, timeStepFs, d.timePs),
+    pressureAtm: f.num('pressure', ensemble === 'npt' ? 0 : 1, Number.isFinite, 'a pressure (atm)'),
+    dampingFs: f.positive('damping', 100, 'fs'),
+    barostatDampingFs: f.positive('barostat_damping', 1000, 'fs'),
+    thermoEvery: f.whole('thermo_every', 100, 1),
+    dumpEvery: f.whole('dump_every', d.dumpEvery),
+    dumpVelocities: f.bool('dump_velocities', false),
+  };
+};
+
+/** Expand one [[stage]] entry into MD stages. */
+const stageEntry = (f: Fields, index: number): StageSpec[] => {
+  const type = f.str('type', 'md', STAGE_TYPES);
+  if (type === 'melt-quench') {
+    // The study: NVT (Nose-Hoover) at 1 fs, 600 K for 10 ps then 300 K for 10 ps.
+    const dt = f.positive('time_step', 1, 'fs');
+    const common = {
+      ensemble: 'nvt' as Ensemble,
+      timeStepFs: dt,
+      pressureAtm: 1,
+      dampingFs: f.positive('damping', 100, 'fs'),
+      barostatDampingFs: 1000,
+      thermoEvery: f.whole('thermo_every', 100, 1),
+      dumpEvery: f.whole('dump_every', 1000),
+      dumpVelocities: false,
+    };
+    const ps = (k: string, def: number) => {
+      const v = f.positive(k, def, 'ps');
+      const steps = Math.round((v * 1000) / dt);
+      if (Math.abs(steps * dt - v * 1000) > 1e-6 * v * 1000)
+        throw f.error(k, `a whole number of ${dt} fs steps`, v);
+      return steps;
+    };
+    const out: StageSpec[] = [
+      {
+        ...common,
+        name: 'melt',
+        temperatureK: f.positive('melt_temperature', 600, 'K'),
+        steps: ps('melt_ps', 10),
+      },
+      {
+        ...common,
+        name: 'quench',
+        temperatureK: f.positive('quench_temperature', 300, 'K'),
+        steps: ps('quench_ps', 10),
+      },
+    ];
+    f.done();
+    return out;
+  }
+  const s = mdStage(f, {
+    name: type === 'npt' ? 'npt' : `stage${index + 1}`,
+    ensemble: type === 'npt' ? 'npt' : 'nvt',
+    timeStepFs: 1,
+    dumpEvery: 1000,
+  });
+  if (type === 'npt') {
+    if (s.ensemble !== 'npt') throw f.error('ensemble', 'npt for a stage of type npt', s.ensemble);
+    s.densityDiscardPs = f.num(
+      'discard_ps',
+      (s.steps * s.timeStepFs) / 2000,
+      (v) => v >= 0 && v * 1000 < s.steps * s.timeStepFs,
+      'a time (ps) shorter than the stage',
+    );
+  }
+  f.done();
+  return [s];
+};
+
+const uniqueNames = (stages: StageSpec[], f: Fields, where: string) => {
+  const seen = new Set<string>();
+  for (const s of stages) {
+    if (!/^[A-Za-z0-9_.-]+$/.test(s.name))
+      throw f.error(where, 'stage names of letters, digits, _ . -', s.name);
+    if (seen.has(s.name)) throw f.error(where, 'distinct stage names', s.name);
+    seen.add(s.name);
+  }
+};
+
+/** Validate a parsed protocol; `file` names it in errors and anchors relative paths. */
+export const protocolFromObject = (raw: unknown, file: string): ProtocolSpec => {
+  const f = new Fields(raw as Raw, '', file);
+  const structure = f.has('structure') ? resolve(dirname(file), f.str('structure', undefined)) : undefined;
+  const forcefield = f.str('forcefield', 'laoc-v1');
+  const spec: ProtocolSpec = {
+    structure,
+    forcefield: forcefield.endsWith('.json') ? resolve(dirname(file), forcefield) : forcefield,
+    coulomb: f.has('coulomb') ? f.str('coulomb', undefined, ['dsf', 'ewald'] as const) : undefined,
+    seed: f.whole('seed', 1),
+    checkpointEvery: f.whole('checkpoint_every', 1000),
+    dumpFormat: f.str('dump_format', 'extxyz', ['extxyz', 'lammps-dump'] as const),
+    stages: [],
+  };
+  const stages = f.use('stage');
+  if (stages !== undefined) {
+    if (!Array.isArray(stages)) throw f.error('stage', 'a list of [[stage]] tables', stages);
+    stages.forEach((s, k) => {
+      spec.stages.push(...stageEntry(new Fields(s as Raw, `stage[${k + 1}]`, file), k));
+    });
+  }
+  uniqueNames(spec.stages, f, 'stage');
+  const series = f.use('series');
+  if (series !== undefined) {
+    const g = new Fields(series as Raw, 'series', file);
+    const temps = g.use('temperatures') ?? [300, 400, 500, 600, 700];
+    if (!Array.isArray(temps) || temps.length === 0 || temps.some((t) => typeof t !== 'number' || !(t > 0)))
+      throw g.error('temperatures', 'a list of positive temperatures (K)', temps);
+    if (new Set(temps).size !== temps.length) throw g.error('temperatures', 'distinct temperatures', temps);
+    const eqDt = g.positive('equilibrate_time_step', 1, 'fs');
+    const prDt = g.positive('produce_time_step', 2, 'fs');
+    const ps = (k: string, def: number, dt: number) => {
+      const v = g.num(k, def, (x) => x >= 0, 'a time (ps), 0 to skip');
+      const steps = Math.round((v * 1000) / dt);
+      if (Math.abs(steps * dt - v * 1000) > 1e-6 * Math.max(1, v * 1000))
+        throw g.error(k, `a whole number of ${dt} fs steps`, v);
+      return steps;
+    };
+    const common = {
+      ensemble: g.str('ensemble', 'nvt', ENSEMBLES),
+      temperatureK: 0,
+      pressureAtm: 1,
+      dampingFs: g.positive('damping', 100, 'fs'),
+      barostatDampingFs: 1000,
+      thermoEvery: g.whole('thermo_every', 100, 1),
+      dumpVelocities: g.bool('dump_velocities', false),
+    };
+    const eqSteps = ps('equilibrate_ps', 10, eqDt);
+    const prSteps = ps('produce_ps', 100, prDt);
+    if (prSteps === 0) throw g.error('produce_ps', 'a positive production time', 0);
+    const branch: StageSpec[] = [];
+    if (eqSteps > 0)
+      branch.push({ ...common, name: 'equilibrate', timeStepFs: eqDt, steps: eqSteps, dumpEvery: 0 });
+    branch.push({
+      ...common,
+      name: 'produce',
+      timeStepFs: prDt,
+      steps: prSteps,
+      // Frames for the transport analysis: every 0.1 ps by default.
+      dumpEvery: g.whole('dump_every', Math.max(1, Math.round(100 / prDt)), 1),
+    });
+    spec.series = {
+      temperaturesK: temps as number[],
+      stages: branch,
+      parallel: g.whole('parallel', 1, 1),
+    };
+    g.done();
+  }
+  f.done();
+  if (spec.stages.length === 0 && !spec.series)
+    throw new ParseError({ file, expected: 'at least one [[stage]] or a [series]', found: 'neither' });
+  return spec;
+};
+
+/** Read a protocol file (.toml or .json). */
+export const readProtocol = (path: string): ProtocolSpec => {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new OptionError(`${path}: cannot read the protocol (${(e as Error).message})`);
+  }
+  let raw: unknown;
+  if (path.toLowerCase().endsWith('.json')) {
+    try {
+      raw = JSON.parse(text);
+    } catch (e) {
+      throw new ParseError({ file: path, expected: 'JSON', found: (e as Error).message });
+    }
+  } else {
+    try {
+      raw = parseToml(text);
+    } catch (e) {
+      const err = e as Error & { line?: number; column?: number };
+      throw new ParseError({
+        file: path,
+        line: err.line,
+        column: err.column,
+        expected: 'TOML',
+        found: err.message.split('\n')[0],
+      });
+    }
+  }
+  return protocolFromObject(raw, path);
+};
+
+/** The folder of a series branch. */
+export const branchFolder = (temperatureK: number): string => `T${temperatureK}K`;
+
+/** Total MD steps (for plans and progress). */
+export const protocolSteps = (p: ProtocolSpec): number =>
+  p.stages.reduce((a, s) => a + s.steps, 0) +
+  (p.series ? p.series.temperaturesK.length * p.series.stages.reduce((a, s) => a + s.steps, 0) : 0);

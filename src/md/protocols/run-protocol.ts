@@ -1,0 +1,266 @@
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { OptionError } from '../../core/errors.js';
+import type { Structure } from '../../core/frame.js';
+import { withCoulomb } from '../../forcefield/force-field.js';
+import { loadForceField } from '../../forcefield/load.js';
+import { typeSystem } from '../../forcefield/typing.js';
+import { RunCancelled } from '../integrator.js';
+import { branchFolder, type ProtocolSpec, protocolSteps, type StageSpec } from './protocol.js';
+import { runStage, type StageEnv, type StageStart, type StageSummary, topologyInit } from './run-stage.js';
+
+/**
+ * Run a protocol into `outDir`:
+ *
+ *   protocol.json        the protocol as run (a resumed run must match it)
+ *   status.json          running | stopped | failed | complete, and where
+ *   01-melt/, 02-quench/ one folder per shared stage (thermo.csv, trajectory, final.extxyz, summary.json)
+ *   series/T300K/01-equilibrate/, series/T300K/02-produce/, ...
+ *   summary.json         every stage's averages
+ *
+ * Series temperatures run one after another, or `parallel` at a time in worker threads.
+ */
+export interface ProtocolRunOptions {
+  outDir: string;
+  /** Continue a stopped run in outDir (finished stages are skipped, the current one resumes). */
+  resume?: boolean;
+  signal?: AbortSignal;
+  /** Steps done so far over the whole protocol (called every 100 steps of any stage). */
+  onProgress?: (done: number, total: number) => void;
+  /** A stage starts (label such as "02-quench" or "series/T500K/02-produce"). */
+  onStage?: (label: string) => void;
+  onWarning?: (message: string) => void;
+  /** Override the series' parallel setting. */
+  parallel?: number;
+}
+
+export interface ProtocolResult {
+  outDir: string;
+  stages: (StageSummary & { folder: string })[];
+  series?: { temperatureK: number; folder: string; stages: (StageSummary & { folder: string })[] }[];
+}
+
+const stageFolder = (k: number, s: StageSpec) => `${String(k + 1).padStart(2, '0')}-${s.name}`;
+
+const readJson = (p: string) => JSON.parse(readFileSync(p, 'utf8'));
+
+const setStatus = (outDir: string, state: string, detail: Record<string, unknown> = {}) =>
+  writeFileSync(
+    join(outDir, 'status.json'),
+    `${JSON.stringify({ state, updated: new Date().toISOString(), ...detail }, null, 2)}\n`,
+  );
+
+export const runProtocol = async (
+  spec: ProtocolSpec,
+  start: Structure,
+  options: ProtocolRunOptions,
+): Promise<ProtocolResult> => {
+  const { outDir } = options;
+  if (!start.frame.lattice) throw new OptionError('the start structure has no periodic cell');
+  const specText = JSON.stringify(spec, null, 2);
+  const specFile = join(outDir, 'protocol.json');
+  if (options.resume) {
+    if (!existsSync(specFile))
+      throw new OptionError(`${outDir}: nothing to resume (no protocol.json); run without --resume`);
+    if (readFileSync(specFile, 'utf8').trim() !== specText.trim())
+      throw new OptionError(
+        `${specFile}: the protocol has changed since the run started; it cannot be resumed`,
+      );
+  } else {
+    if (existsSync(outDir) && readdirSync(outDir).length > 0)
+      throw new OptionError(
+        `${outDir} is not empty; use --resume to continue the run in it, or choose another folder`,
+      );
+    mkdirSync(outDir, { recursive: true });
+    writeFileSync(specFile, `${specText}\n`);
+  }
+  const loaded = loadForceField(spec.forcefield);
+  const ff = spec.coulomb ? withCoulomb(loaded, spec.coulomb) : loaded;
+  const sys = typeSystem(start, ff);
+  if (start.topology.natoms !== sys.natoms) throw new OptionError('typing changed the atom count');
+  const envBase = {
+    sys,
+    ff,
+    topology: topologyInit(start.topology),
+    dumpFormat: spec.dumpFormat,
+    checkpointEvery: spec.checkpointEvery,
+    resume: options.resume === true,
+  };
+  const total = protocolSteps(spec);
+  const progress = new Map<string, number>();
+  const report = (label: string, step: number) => {
+    progress.set(label, step);
+    let done = 0;
+    for (const v of progress.values()) done += v;
+    options.onProgress?.(done, total);
+  };
+
+  setStatus(outDir, 'running');
+  const result: ProtocolResult = { outDir, stages: [] };
+  try {
+    let state: StageStart = {
+      positions: start.frame.positions,
+      velocities: undefined,
+      cell: Array.from(start.frame.lattice.matrix),
+    };
+    for (let k = 0; k < spec.stages.length; k++) {
+      const stage = spec.stages[k];
+      const folder = stageFolder(k, stage);
+      options.onStage?.(folder);
+      setStatus(outDir, 'running', { stage: folder });
+      const out = await runStage(
+        join(outDir, folder),
+        stage,
+        state,
+        { ...envBase, seed: spec.seed + k },
+        {
+          signal: options.signal,
+          onSteps: (s) => report(folder, s),
+          onWarning: options.onWarning,
+        },
+      );
+      report(folder, stage.steps);
+      state = out.final;
+      result.stages.push({ ...out.summary, folder });
+    }
+    if (spec.series) {
+      const series = spec.series;
+      const parallel = Math.max(
+        1,
+        Math.min(options.parallel ?? series.parallel, series.temperaturesK.length),
+      );
+      const branches = series.temperaturesK.map((T, b) => ({
+        temperatureK: T,
+        folder: join('series', branchFolder(T)),
+        stages: series.stages.map((s) => ({ ...s, temperatureK: T })),
+        // Distinct seeds per temperature: independent initial velocities and noise.
+        seed: spec.seed + 1000 * (b + 1),
+      }));
+      const results: ProtocolResult['series'] = [];
+      const runBranch = async (b: (typeof branches)[number]) => {
+        options.onStage?.(b.folder);
+        const summaries =
+          parallel > 1
+            ? await runBranchInWorker(outDir, b, state, envBase, options, (label, s) => report(label, s))
+            : await runBranchHere(outDir, b, state, envBase, options, (label, s) => report(label, s));
+        results.push({ temperatureK: b.temperatureK, folder: b.folder, stages: summaries });
+      };
+      const queue = [...branches];
+      const errors: unknown[] = [];
+      await Promise.all(
+        Array.from({ length: parallel }, async () => {
+          while (queue.length > 0 && errors.length === 0) {
+            const b = queue.shift()!;
+            try {
+              await runBranch(b);
+            } catch (e) {
+              errors.push(e);
+            }
+          }
+        }),
+      );
+      if (errors.length > 0) throw errors.find((e) => !(e instanceof RunCancelled)) ?? errors[0];
+      results.sort((a, b) => a.temperatureK - b.temperatureK);
+      result.series = results;
+    }
+  } catch (e) {
+    if (e instanceof RunCancelled || options.signal?.aborted)
+      setStatus(outDir, 'stopped', { message: 'stopped; continue with --resume' });
+    else setStatus(outDir, 'failed', { message: (e as Error).message });
+    throw e;
+  }
+  const { outDir: _, ...portable } = result;
+  writeFileSync(join(outDir, 'summary.json'), `${JSON.stringify(portable, null, 2)}\n`);
+  setStatus(outDir, 'complete');
+  return result;
+};
+
+interface Branch {
+  temperatureK: number;
+  folder: string;
+  stages: StageSpec[];
+  seed: number;
+}
+
+type EnvBase = Omit<StageEnv, 'seed'>;
+
+/** The stages of one series temperature, in this thread. */
+export const runBranchHere = async (
+  outDir: string,
+  b: Branch,
+  start: StageStart,
+  env: EnvBase,
+  options: Pick<ProtocolRunOptions, 'signal' | 'onWarning'>,
+  report: (label: string, step: number) => void,
+): Promise<(StageSummary & { folder: string })[]> => {
+  let state = start;
+  const out: (StageSummary & { folder: string })[] = [];
+  for (let k = 0; k < b.stages.length; k++) {
+    const folder = join(b.folder, stageFolder(k, b.stages[k]));
+    const r = await runStage(
+      join(outDir, folder),
+      b.stages[k],
+      state,
+      { ...env, seed: b.seed + k },
+      { signal: options.signal, onSteps: (s) => report(folder, s), onWarning: options.onWarning },
+    );
+    report(folder, b.stages[k].steps);
+    state = r.final;
+    out.push({ ...r.summary, folder });
+  }
+  return out;
+};
+
+/** The same in a worker thread (the force field, typed system and state are posted as plain data). */
+const runBranchInWorker = (
+  outDir: string,
+  b: Branch,
+  start: StageStart,
+  env: EnvBase,
+  options: Pick<ProtocolRunOptions, 'signal' | 'onWarning'>,
+  report: (label: string, step: number) => void,
+): Promise<(StageSummary & { folder: string })[]> => {
+  // From the compiled package the worker is a .js file; under a TypeScript runner (tests) it is
+  // the .ts source, loaded through tsx.
+  const fromSource = import.meta.url.endsWith('.ts');
+  const url = new URL(fromSource ? './branch-worker.ts' : './branch-worker.js', import.meta.url);
+  const workerData = { outDir, branch: b, start, env };
+  const worker = fromSource
+    ? new Worker(
+        // (the bare specifier resolves from the working directory: the repository, when testing)
+        `import('tsx/esm/api')` +
+          `.then((m) => { m.register(); return import(${JSON.stringify(url.href)}); });`,
+        { eval: true, workerData },
+      )
+    : new Worker(url, { workerData });
+  const onAbort = () => worker.postMessage({ type: 'abort' });
+  options.signal?.addEventListener('abort', onAbort);
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    worker.on('message', (m) => {
+      if (m.type === 'progress') report(m.label, m.step);
+      else if (m.type === 'warning') options.onWarning?.(m.message);
+      else if (m.type === 'done') {
+        settled = true;
+        resolve(m.summaries);
+      } else if (m.type === 'cancelled') {
+        settled = true;
+        reject(new RunCancelled(m.step));
+      } else if (m.type === 'error') {
+        settled = true;
+        const e = new Error(m.message);
+        e.name = m.name;
+        reject(e);
+      }
+    });
+    worker.on('error', (e) => {
+      if (!settled) reject(e);
+      settled = true;
+    });
+    worker.on('exit', (code) => {
+      options.signal?.removeEventListener('abort', onAbort);
+      if (!settled) reject(new Error(`the worker for ${b.folder} exited with code ${code}`));
+    });
+  });
+};

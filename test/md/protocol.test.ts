@@ -1,0 +1,106 @@
+/**
+ * Issue 6: protocols (validated files), stages continuing one from another, the temperature
+ * series in worker threads, and a run stopped and resumed giving the same files, byte for byte,
+ * as one that was not stopped.
+ */
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { buildOligomer } from '../../src/build/oligomer.js';
+import { packGlass } from '../../src/build/pack-glass.js';
+import { RunCancelled } from '../../src/md/integrator.js';
+import { protocolFromObject, readProtocol } from '../../src/md/protocols/protocol.js';
+import { runProtocol } from '../../src/md/protocols/run-protocol.js';
+import { readThermoCsv } from '../../src/md/thermo-csv.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'oligolyte-protocol-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+const files = (dir: string): string[] =>
+  readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((f) => statSync(join(dir, f)).isFile())
+    .map((f) => relative(dir, join(dir, f)))
+    .sort();
+
+describe('protocol files', () => {
+  it('expands melt-quench and the series with the study defaults', () => {
+    const p = protocolFromObject({ stage: [{ type: 'melt-quench' }], series: {} }, 'p.toml');
+    expect(p.stages.map((s) => [s.name, s.ensemble, s.temperatureK, s.timeStepFs, s.steps])).toEqual([
+      ['melt', 'nvt', 600, 1, 10000],
+      ['quench', 'nvt', 300, 1, 10000],
+    ]);
+    expect(p.series!.temperaturesK).toEqual([300, 400, 500, 600, 700]);
+    expect(p.series!.stages.map((s) => [s.name, s.timeStepFs, s.steps, s.dumpEvery])).toEqual([
+      ['equilibrate', 1, 10000, 0],
+      ['produce', 2, 50000, 50],
+    ]);
+  });
+
+  it('names the file and key of a bad setting, and refuses unknown keys', () => {
+    const f = join(tmp, 'bad.toml');
+    writeFileSync(f, '[[stage]]\ntype = "md"\ntemperature = -5\ntime_ps = 1\n');
+    expect(() => readProtocol(f)).toThrow(
+      /bad\.toml: expected stage\[1\]\.temperature: a positive number \(K\), found "-5"/,
+    );
+    writeFileSync(f, '[[stage]]\ntemperature = 300\ntime_ps = 1\ndamping_fs = 50\n');
+    expect(() => readProtocol(f)).toThrow(/stage\[1\]\.damping_fs: a known setting/);
+    writeFileSync(f, '[[stage]]\ntemperature = 300\ntime_ps = 0.0015\ntime_step = 1\n');
+    expect(() => readProtocol(f)).toThrow(/whole number of 1 fs steps/);
+    writeFileSync(f, '[[stage]\n');
+    expect(() => readProtocol(f)).toThrow(/bad\.toml:1.*expected TOML/);
+  });
+});
+
+describe('running a protocol', () => {
+  const start = packGlass({ units: [{ molecule: buildOligomer(), count: 8 }], seed: 4 });
+  const spec = protocolFromObject(
+    {
+      checkpoint_every: 100,
+      stage: [{ type: 'melt-quench', melt_ps: 0.3, quench_ps: 0.2, dump_every: 50 }],
+      series: { temperatures: [400, 600], equilibrate_ps: 0.1, produce_ps: 0.4, dump_every: 10, parallel: 2 },
+    },
+    join(tmp, 'p.toml'),
+  );
+
+  it('runs the stages and the series (2 workers), and a stopped run resumed gives the same files', async () => {
+    const whole = join(tmp, 'whole');
+    const r = await runProtocol(spec, start, { outDir: whole });
+    expect(r.stages.map((s) => s.folder)).toEqual(['01-melt', '02-quench']);
+    expect(r.series!.map((b) => b.folder)).toEqual(['series/T400K', 'series/T600K']);
+    const produce = readThermoCsv(join(whole, 'series/T600K/02-produce/thermo.csv'));
+    expect(produce.rows).toBe(3); // steps 0, 100, 200 of 2 fs
+    expect(readFileSync(join(whole, 'status.json'), 'utf8')).toMatch(/"complete"/);
+
+    // Stop twice (once in the shared stages, once in the series), resuming each time.
+    const split = join(tmp, 'split');
+    for (const stopAt of [300, 900]) {
+      const abort = new AbortController();
+      await expect(
+        runProtocol(spec, start, {
+          outDir: split,
+          resume: stopAt !== 300,
+          signal: abort.signal,
+          onProgress: (done) => {
+            if (done >= stopAt) abort.abort();
+          },
+        }),
+      ).rejects.toBeInstanceOf(RunCancelled);
+      expect(readFileSync(join(split, 'status.json'), 'utf8')).toMatch(/"stopped"/);
+    }
+    await runProtocol(spec, start, { outDir: split, resume: true });
+    const names = files(whole).filter((f) => !f.endsWith('status.json'));
+    expect(files(split).filter((f) => !f.endsWith('status.json'))).toEqual(names);
+    for (const f of names)
+      expect(readFileSync(join(split, f)).equals(readFileSync(join(whole, f))), f).toBe(true);
+  }, 120_000);
+
+  it('refuses to overwrite a run, or to resume a changed protocol', async () => {
+    const whole = join(tmp, 'whole');
+    await expect(runProtocol(spec, start, { outDir: whole })).rejects.toThrow(/is not empty; use --resume/);
+    const changed = { ...spec, seed: 99 };
+    await expect(runProtocol(changed, start, { outDir: whole, resume: true })).rejects.toThrow(
+      /protocol has changed/,
+    );
+  });
+});
