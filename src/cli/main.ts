@@ -9,6 +9,7 @@ import { registerConvert } from './convert.js';
 import { registerEnergy } from './energy.js';
 import { registerInfo } from './info.js';
 import { registerMd } from './md.js';
+import { registerRun } from './run.js';
 import { registerTransport } from './transport.js';
 
 /** Exit codes: 0 success, 1 input or physics error, 2 usage error. */
@@ -27,6 +28,7 @@ export const buildProgram = (): Command => {
   registerBuild(program);
   registerEnergy(program);
   registerMd(program);
+  registerRun(program);
   return program;
 };
 

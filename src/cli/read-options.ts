@@ -87,7 +87,8 @@ export const parseFrameSlice = (s: string): FrameSlice => {
 };
 
 export const toOpenOptions = async (o: RawReadOptions): Promise<OpenOptions> => {
-  const out: OpenOptions = {};
+  // A trajectory torn by a stopped writer: read its complete frames and say so on stderr.
+  const out: OpenOptions = { onWarning: (m) => process.stderr.write(`warning: ${m}\n`) };
   if (o.from) out.format = o.from;
   if (o.typeMap) out.typeMap = parseTypeMap(o.typeMap);
   if (o.elements) out.species = o.elements.split(',').map((x) => x.trim());

@@ -23,6 +23,13 @@ export interface ReadOptions {
   atomStyle?: 'atomic' | 'charge' | 'full';
   /** LAMMPS units of the file, for velocities and time ('metal': A/ps, ps; 'real': A/fs, fs). */
   lammpsUnits?: 'metal' | 'real';
+  /**
+   * A trajectory that ends inside a frame (its writer was stopped): 'warn' (default) reads the
+   * complete frames and reports the torn one through onWarning; 'error' fails.
+   */
+  tornLastFrame?: 'warn' | 'error';
+  /** Warnings while reading (default: process.emitWarning). */
+  onWarning?: (message: string) => void;
 }
 
 export interface WriteOptions {

@@ -1,6 +1,6 @@
 /** Malformed input gives a ParseError naming the file and the line where the problem is. */
 import { describe, expect, it } from 'vitest';
-import { expectParseError, tempFile } from '../helpers.js';
+import { expectParseError, readAll, tempFile } from '../helpers.js';
 
 const POSCAR = `LiCl
 1.0
@@ -139,10 +139,31 @@ describe('XDATCAR', () => {
 });
 
 describe('extended XYZ', () => {
-  it('a frame with the wrong atom count (truncated)', () =>
-    expectParseError(tempFile('a.extxyz', head(XYZ, 7)), 8, /1 more atom lines in frame 2/));
-  it('a frame whose atom count line is wrong', () =>
-    expectParseError(tempFile('a.extxyz', withLine(XYZ, 5, '3')), 9, /more atom lines|atom count/));
+  // A file that ends inside its last frame is what a killed writer leaves: by default the
+  // complete frames are read and the torn one reported (issue 6); tornLastFrame 'error' fails.
+  it('a frame with the wrong atom count (truncated), strict', () =>
+    expectParseError(tempFile('a.extxyz', head(XYZ, 7)), 8, /1 more atom lines in frame 2/, {
+      tornLastFrame: 'error',
+    }));
+  it('a frame whose atom count line is wrong, strict', () =>
+    expectParseError(tempFile('a.extxyz', withLine(XYZ, 5, '3')), 9, /more atom lines|atom count/, {
+      tornLastFrame: 'error',
+    }));
+  it('a torn last frame: the complete frames and a warning naming the line', async () => {
+    const warnings: string[] = [];
+    const frames = await readAll(tempFile('a.extxyz', head(XYZ, 7)), { onWarning: (m) => warnings.push(m) });
+    expect(frames).toHaveLength(1);
+    expect(warnings).toEqual([
+      expect.stringMatching(/a\.extxyz:5: frame 2 is incomplete.*1 complete frame before it/),
+    ]);
+    // A last line cut mid-number (no newline) is torn too, even if it parses.
+    const cut = `${head(XYZ, 8).replace(/\n$/, '').slice(0, -2)}`;
+    const w2: string[] = [];
+    expect(await readAll(tempFile('b.extxyz', cut), { onWarning: (m) => w2.push(m) })).toHaveLength(1);
+    expect(w2).toHaveLength(1);
+    // A bad line that is not at the end stays an error.
+    await expectParseError(tempFile('c.extxyz', withLine(XYZ, 7, 'Li 0 zero 0')), 7, /position/);
+  });
   it('non-numeric position', () =>
     expectParseError(tempFile('a.extxyz', withLine(XYZ, 3, 'Li 0 zero 0')), 3, /position/));
   it('unknown element', () =>
@@ -158,7 +179,19 @@ describe('extended XYZ', () => {
 });
 
 describe('LAMMPS dump', () => {
-  it('truncated', () => expectParseError(tempFile('a.lammpstrj', head(DUMP, 10)), 11, /1 more atom lines/));
+  it('truncated, strict', () =>
+    expectParseError(tempFile('a.lammpstrj', head(DUMP, 10)), 11, /1 more atom lines/, {
+      tornLastFrame: 'error',
+    }));
+  it('truncated: a warning and the complete frames (none here)', async () => {
+    const warnings: string[] = [];
+    const frames = await readAll(tempFile('a.lammpstrj', head(DUMP, 10)), {
+      onWarning: (m) => warnings.push(m),
+      typeMap: ['Li', 'Cl'],
+    });
+    expect(frames).toHaveLength(0);
+    expect(warnings).toEqual([expect.stringMatching(/a\.lammpstrj:1: frame 1 is incomplete/)]);
+  });
   it('wrong column count', () =>
     expectParseError(tempFile('a.lammpstrj', withLine(DUMP, 10, '1 1 0 0')), 10, /5 columns/));
   it('missing header', () =>

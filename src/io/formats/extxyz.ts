@@ -1,12 +1,13 @@
 import { normaliseElementLabel } from '../../core/elements.js';
 import { OptionError, ParseError } from '../../core/errors.js';
-import type { Frame } from '../../core/frame.js';
+import type { Frame, Structure } from '../../core/frame.js';
 import { Lattice } from '../../core/lattice.js';
 import { Topology } from '../../core/topology.js';
 import { ASE_TIME_UNIT_FS } from '../../core/units.js';
 import { openByteStream } from '../byte-source.js';
 import type { Format } from '../format.js';
 import { LineReader } from '../text/line-reader.js';
+import { isTornLastFrame, reportTornFrame } from '../torn-frame.js';
 
 /**
  * Parse the key=value pairs of an extended-XYZ comment line (ASE/QUIP convention): values may be
@@ -71,7 +72,7 @@ export const extxyz: Format = {
     const lines = text.split(/\r?\n/, 3);
     return lines.length >= 2 && /^\s*\d+\s*$/.test(lines[0]);
   },
-  async *read(input) {
+  async *read(input, options) {
     const r = new LineReader(openByteStream(input), input.path);
     const symbolByCode = new Map<number, number>();
     let topology: Topology | undefined;
@@ -86,157 +87,174 @@ export const extxyz: Format = {
           break;
         }
         frameNo++;
-        r.split();
-        if (r.nfields !== 1) throw r.error('the atom count (one whole number)', r.nfields > 1 ? 1 : 0);
-        const n = r.int(0, 'the atom count (one whole number)');
-        if (n < 0) throw r.error('a non-negative atom count', 0);
-        await r.need('the comment line of the frame');
-        const commentLine = r.lineNo;
-        let info: Map<string, string>;
-        try {
-          info = parseExtxyzComment(r.text());
-        } catch (e) {
-          throw new ParseError({
-            file: input.path,
-            line: commentLine,
-            expected: 'key=value pairs',
-            found: (e as Error).message,
-          });
-        }
-        const plain = !info.has('Properties');
-        let cols: Column[];
-        try {
-          cols = parseProperties(info.get('Properties') ?? 'species:S:1:pos:R:3');
-        } catch (e) {
-          throw new ParseError({
-            file: input.path,
-            line: commentLine,
-            expected: 'Properties=name:type:count:...',
-            found: (e as Error).message,
-          });
-        }
-        const ncols = cols.reduce((s, c) => s + c.count, 0);
-        const col = (...names: string[]) => cols.find((c) => names.includes(c.name));
-        const sp = col('species', 'element', 'symbols');
-        const pos = col('pos', 'positions');
-        if (sp?.type !== 'S') throw r.error('a species:S:1 property');
-        if (pos?.count !== 3) throw r.error('a pos:R:3 property');
-        const frc = col('forces', 'force');
-        const vel = col('velocities', 'vel', 'velo');
-        const mom = col('momenta');
-        const mass = col('masses', 'mass');
-        const chg = col('charges', 'initial_charges', 'charge');
-        const frame: Frame = { positions: new Float64Array(3 * n) };
-        const forces = frc ? new Float64Array(3 * n) : undefined;
-        const velocities = vel || mom ? new Float64Array(3 * n) : undefined;
-        const masses = mass ? new Float64Array(n) : undefined;
-        const charges = chg ? new Float64Array(n) : undefined;
-        const speciesIdx = new Uint16Array(n);
-        const p = frame.positions;
-        for (let i = 0; i < n; i++) {
-          if (!r.tryNext() && !(await r.refill()))
-            throw new ParseError({
-              file: input.path,
-              line: r.lineNo + 1,
-              expected: `${n - i} more atom lines in frame ${frameNo} (${n} atoms)`,
-              found: 'end of file',
-            });
-          const nf = r.split();
-          if (nf < ncols || (!plain && nf > ncols))
-            throw r.error(
-              `${ncols} columns per atom line (${cols.map((c) => c.name).join(' ')})`,
-              Math.min(nf, ncols),
-            );
-          // Species: look up by the first bytes, decoding text only for a new label.
-          const b = r.buf;
-          const s0 = r.fieldStart[sp.offset];
-          const len = r.fieldEnd[sp.offset] - s0;
-          const code =
-            len <= 3
-              ? len | (b[s0] << 2) | (len > 1 ? b[s0 + 1] << 10 : 0) | (len > 2 ? b[s0 + 2] << 18 : 0)
-              : -1;
-          let k = code >= 0 ? symbolByCode.get(code) : undefined;
-          if (k === undefined) {
-            const label = r.field(sp.offset);
-            const el = normaliseElementLabel(label);
-            if (!el || el.length !== label.replace(/[^A-Za-z]/g, '').length)
-              throw r.error('an element symbol', sp.offset);
-            k = elements.indexOf(el);
-            if (k < 0) {
-              k = elements.length;
-              elements = [...elements, el];
-            }
-            if (code >= 0) symbolByCode.set(code, k);
-          }
-          speciesIdx[i] = k;
-          const o = 3 * i;
-          p[o] = r.float(pos.offset, 'a position (number)');
-          p[o + 1] = r.float(pos.offset + 1, 'a position (number)');
-          p[o + 2] = r.float(pos.offset + 2, 'a position (number)');
-          if (forces)
-            for (let d = 0; d < 3; d++) forces[o + d] = r.float(frc!.offset + d, 'a force component');
-          if (velocities) {
-            const c = (vel ?? mom)!;
-            for (let d = 0; d < 3; d++) velocities[o + d] = r.float(c.offset + d, 'a velocity component');
-          }
-          if (masses) masses[i] = r.float(mass!.offset, 'a mass');
-          if (charges) charges[i] = r.float(chg!.offset, 'a charge');
-        }
-        try {
-          const lat = info.get('Lattice');
-          if (lat !== undefined) frame.lattice = new Lattice(nineNumbers(lat, 'Lattice'));
-          const pbc = info.get('pbc');
-          if (pbc !== undefined && /^\s*(F|False|0)(\s+(F|False|0)){2}\s*$/i.test(pbc))
-            frame.lattice = undefined;
-          const st = info.get('stress');
-          if (st !== undefined) frame.stress = nineNumbers(st, 'stress');
-        } catch (e) {
-          throw new ParseError({
-            file: input.path,
-            line: commentLine,
-            expected: 'a valid Lattice/stress',
-            found: (e as Error).message,
-          });
-        }
-        const num = (key: string) => {
-          const v = info.get(key);
-          if (v === undefined) return undefined;
-          const x = Number(v);
-          if (!Number.isFinite(x))
+        const frameLine = r.lineNo;
+        const parseFrame = async (): Promise<Structure> => {
+          r.split();
+          if (r.nfields !== 1) throw r.error('the atom count (one whole number)', r.nfields > 1 ? 1 : 0);
+          const n = r.int(0, 'the atom count (one whole number)');
+          if (n < 0) throw r.error('a non-negative atom count', 0);
+          await r.need('the comment line of the frame');
+          const commentLine = r.lineNo;
+          let info: Map<string, string>;
+          try {
+            info = parseExtxyzComment(r.text());
+          } catch (e) {
             throw new ParseError({
               file: input.path,
               line: commentLine,
-              expected: `a number for ${key}=`,
-              found: v,
+              expected: 'key=value pairs',
+              found: (e as Error).message,
             });
-          return x;
-        };
-        const energy = num('energy') ?? num('free_energy');
-        if (energy !== undefined) frame.energy = energy;
-        const time = num('time');
-        if (time !== undefined) frame.timeFs = time;
-        const step = num('step');
-        if (step !== undefined) frame.step = step;
-        if (forces) frame.forces = forces;
+          }
+          const plain = !info.has('Properties');
+          let cols: Column[];
+          try {
+            cols = parseProperties(info.get('Properties') ?? 'species:S:1:pos:R:3');
+          } catch (e) {
+            throw new ParseError({
+              file: input.path,
+              line: commentLine,
+              expected: 'Properties=name:type:count:...',
+              found: (e as Error).message,
+            });
+          }
+          const ncols = cols.reduce((s, c) => s + c.count, 0);
+          const col = (...names: string[]) => cols.find((c) => names.includes(c.name));
+          const sp = col('species', 'element', 'symbols');
+          const pos = col('pos', 'positions');
+          if (sp?.type !== 'S') throw r.error('a species:S:1 property');
+          if (pos?.count !== 3) throw r.error('a pos:R:3 property');
+          const frc = col('forces', 'force');
+          const vel = col('velocities', 'vel', 'velo');
+          const mom = col('momenta');
+          const mass = col('masses', 'mass');
+          const chg = col('charges', 'initial_charges', 'charge');
+          const frame: Frame = { positions: new Float64Array(3 * n) };
+          const forces = frc ? new Float64Array(3 * n) : undefined;
+          const velocities = vel || mom ? new Float64Array(3 * n) : undefined;
+          const masses = mass ? new Float64Array(n) : undefined;
+          const charges = chg ? new Float64Array(n) : undefined;
+          const speciesIdx = new Uint16Array(n);
+          const p = frame.positions;
+          for (let i = 0; i < n; i++) {
+            if (!r.tryNext() && !(await r.refill()))
+              throw new ParseError({
+                file: input.path,
+                line: r.lineNo + 1,
+                expected: `${n - i} more atom lines in frame ${frameNo} (${n} atoms)`,
+                found: 'end of file',
+              });
+            const nf = r.split();
+            if (nf < ncols || (!plain && nf > ncols))
+              throw r.error(
+                `${ncols} columns per atom line (${cols.map((c) => c.name).join(' ')})`,
+                Math.min(nf, ncols),
+              );
+            // Species: look up by the first bytes, decoding text only for a new label.
+            const b = r.buf;
+            const s0 = r.fieldStart[sp.offset];
+            const len = r.fieldEnd[sp.offset] - s0;
+            const code =
+              len <= 3
+                ? len | (b[s0] << 2) | (len > 1 ? b[s0 + 1] << 10 : 0) | (len > 2 ? b[s0 + 2] << 18 : 0)
+                : -1;
+            let k = code >= 0 ? symbolByCode.get(code) : undefined;
+            if (k === undefined) {
+              const label = r.field(sp.offset);
+              const el = normaliseElementLabel(label);
+              if (!el || el.length !== label.replace(/[^A-Za-z]/g, '').length)
+                throw r.error('an element symbol', sp.offset);
+              k = elements.indexOf(el);
+              if (k < 0) {
+                k = elements.length;
+                elements = [...elements, el];
+              }
+              if (code >= 0) symbolByCode.set(code, k);
+            }
+            speciesIdx[i] = k;
+            const o = 3 * i;
+            p[o] = r.float(pos.offset, 'a position (number)');
+            p[o + 1] = r.float(pos.offset + 1, 'a position (number)');
+            p[o + 2] = r.float(pos.offset + 2, 'a position (number)');
+            if (forces)
+              for (let d = 0; d < 3; d++) forces[o + d] = r.float(frc!.offset + d, 'a force component');
+            if (velocities) {
+              const c = (vel ?? mom)!;
+              for (let d = 0; d < 3; d++) velocities[o + d] = r.float(c.offset + d, 'a velocity component');
+            }
+            if (masses) masses[i] = r.float(mass!.offset, 'a mass');
+            if (charges) charges[i] = r.float(chg!.offset, 'a charge');
+          }
+          try {
+            const lat = info.get('Lattice');
+            if (lat !== undefined) frame.lattice = new Lattice(nineNumbers(lat, 'Lattice'));
+            const pbc = info.get('pbc');
+            if (pbc !== undefined && /^\s*(F|False|0)(\s+(F|False|0)){2}\s*$/i.test(pbc))
+              frame.lattice = undefined;
+            const st = info.get('stress');
+            if (st !== undefined) frame.stress = nineNumbers(st, 'stress');
+          } catch (e) {
+            throw new ParseError({
+              file: input.path,
+              line: commentLine,
+              expected: 'a valid Lattice/stress',
+              found: (e as Error).message,
+            });
+          }
+          const num = (key: string) => {
+            const v = info.get(key);
+            if (v === undefined) return undefined;
+            const x = Number(v);
+            if (!Number.isFinite(x))
+              throw new ParseError({
+                file: input.path,
+                line: commentLine,
+                expected: `a number for ${key}=`,
+                found: v,
+              });
+            return x;
+          };
+          const energy = num('energy') ?? num('free_energy');
+          if (energy !== undefined) frame.energy = energy;
+          const time = num('time');
+          if (time !== undefined) frame.timeFs = time;
+          const step = num('step');
+          if (step !== undefined) frame.step = step;
+          if (forces) frame.forces = forces;
 
-        // Reuse the previous topology when the atoms are the same, so consumers can compare by identity.
-        if (
-          !topology ||
-          topology.natoms !== n ||
-          masses ||
-          charges ||
-          !sameSpecies(topology, speciesIdx, elements)
-        ) {
-          const symbols = Array.from(speciesIdx, (k) => elements[k]);
-          topology = new Topology({ symbols, masses, charges });
+          // Reuse the previous topology when the atoms are the same, so consumers can compare by identity.
+          if (
+            !topology ||
+            topology.natoms !== n ||
+            masses ||
+            charges ||
+            !sameSpecies(topology, speciesIdx, elements)
+          ) {
+            const symbols = Array.from(speciesIdx, (k) => elements[k]);
+            topology = new Topology({ symbols, masses, charges });
+          }
+          if (velocities) {
+            // ASE momenta (amu A / ASE time unit) -> velocities (A/fs), with the atoms' masses.
+            if (mom && !vel)
+              for (let i = 0; i < 3 * n; i++)
+                velocities[i] /= topology.masses[(i / 3) | 0] * ASE_TIME_UNIT_FS;
+            frame.velocities = velocities;
+          }
+          return { topology, frame };
+        };
+        let parsed: Structure;
+        try {
+          parsed = await parseFrame();
+          // Our writers end every frame with a newline: a last line without one is a torn write.
+          if (r.unterminated) throw r.error('a complete last line');
+        } catch (e) {
+          if (isTornLastFrame(e, r)) {
+            reportTornFrame(options, input.path, frameLine, frameNo, e as Error);
+            return;
+          }
+          throw e;
         }
-        if (velocities) {
-          // ASE momenta (amu A / ASE time unit) -> velocities (A/fs), with the atoms' masses.
-          if (mom && !vel)
-            for (let i = 0; i < 3 * n; i++) velocities[i] /= topology.masses[(i / 3) | 0] * ASE_TIME_UNIT_FS;
-          frame.velocities = velocities;
-        }
-        yield { topology, frame };
+        yield parsed;
       }
     } finally {
       await r.close();

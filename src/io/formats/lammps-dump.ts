@@ -1,11 +1,12 @@
 import { normaliseElementLabel } from '../../core/elements.js';
 import { OptionError, ParseError } from '../../core/errors.js';
-import type { Frame } from '../../core/frame.js';
+import type { Frame, Structure } from '../../core/frame.js';
 import type { Lattice } from '../../core/lattice.js';
 import { Topology } from '../../core/topology.js';
 import { openByteStream } from '../byte-source.js';
 import type { Format } from '../format.js';
 import { LineReader } from '../text/line-reader.js';
+import { isTornLastFrame, reportTornFrame } from '../torn-frame.js';
 import {
   boxFromDumpBounds,
   elementFromLammpsMass,
@@ -77,6 +78,7 @@ export const lammpsDump: Format = {
     const r = new LineReader(openByteStream(input), input.path);
     const units = lammpsUnitFactors(options.lammpsUnits);
     let topology: Topology | undefined;
+    let frameNo = 0;
     try {
       let more = await r.next();
       while (more) {
@@ -84,147 +86,163 @@ export const lammpsDump: Format = {
           more = await r.next();
           continue;
         }
-        // dump_modify units/time yes put "ITEM: UNITS" and "ITEM: TIME" blocks before the timestep.
-        let timeFs: number | undefined;
-        for (;;) {
-          const item = r.text().trim();
-          if (item !== 'ITEM: TIME' && item !== 'ITEM: UNITS') break;
-          await r.need(item === 'ITEM: TIME' ? 'the simulation time' : 'the units style');
-          if (item === 'ITEM: TIME') {
-            r.split();
-            timeFs = r.float(0, 'the simulation time') * units.time;
+        frameNo++;
+        const frameLine = r.lineNo;
+        const parseFrame = async (): Promise<Structure> => {
+          // dump_modify units/time yes put "ITEM: UNITS" and "ITEM: TIME" blocks before the timestep.
+          let timeFs: number | undefined;
+          for (;;) {
+            const item = r.text().trim();
+            if (item !== 'ITEM: TIME' && item !== 'ITEM: UNITS') break;
+            await r.need(item === 'ITEM: TIME' ? 'the simulation time' : 'the units style');
+            if (item === 'ITEM: TIME') {
+              r.split();
+              timeFs = r.float(0, 'the simulation time') * units.time;
+            }
+            await r.need('"ITEM: TIMESTEP"');
           }
-          await r.need('"ITEM: TIMESTEP"');
-        }
-        if (!r.startsWith('ITEM: TIMESTEP')) throw r.error('"ITEM: TIMESTEP"', 0);
-        await r.need('the timestep');
-        r.split();
-        const step = r.int(0, 'the timestep (a whole number)');
-        await r.need('"ITEM: NUMBER OF ATOMS"');
-        if (!r.startsWith('ITEM: NUMBER OF ATOMS')) throw r.error('"ITEM: NUMBER OF ATOMS"', 0);
-        await r.need('the number of atoms');
-        r.split();
-        const n = r.int(0, 'the number of atoms (a whole number)');
-        if (n < 1) throw r.error('a positive number of atoms', 0);
-        await r.need('"ITEM: BOX BOUNDS"');
-        if (!r.startsWith('ITEM: BOX BOUNDS')) throw r.error('"ITEM: BOX BOUNDS"', 0);
-        const triclinic = /\bxy\s+xz\s+yz\b/.test(r.text());
-        const bounds: number[] = [];
-        const tilt: [number, number, number] = [0, 0, 0];
-        for (let d = 0; d < 3; d++) {
-          await r.need(`box bounds line ${d + 1} of 3`);
-          r.requireFields(triclinic ? 3 : 2, triclinic ? 'lo hi tilt' : 'lo hi');
-          bounds.push(r.float(0, 'a box bound'), r.float(1, 'a box bound'));
-          if (triclinic) tilt[d] = r.float(2, 'a tilt factor');
-        }
-        let box: ReturnType<typeof boxFromDumpBounds>;
-        try {
-          box = boxFromDumpBounds(bounds, triclinic ? tilt : undefined);
-        } catch (e) {
-          throw r.error(`a valid box (${(e as Error).message})`);
-        }
-        await r.need('"ITEM: ATOMS ..."');
-        if (!r.startsWith('ITEM: ATOMS')) throw r.error('"ITEM: ATOMS id type x y z ..."', 0);
-        const names = r.text().trim().split(/\s+/).slice(2);
-        const cols = planColumns(names);
-        if (typeof cols === 'string') throw r.error(cols);
-        if (cols.type < 0 && cols.element < 0) throw r.error('a type or element column');
-        const raw = new Float64Array(3 * n);
-        const ids = new Int32Array(n);
-        const types = new Int32Array(n);
-        const img = cols.image[0] >= 0 && cols.kind === 'x' ? new Float64Array(3 * n) : undefined;
-        const vel = cols.vel[0] >= 0 ? new Float64Array(3 * n) : undefined;
-        const frc = cols.force[0] >= 0 ? new Float64Array(3 * n) : undefined;
-        const q = cols.q >= 0 ? new Float64Array(n) : undefined;
-        const mol = cols.mol >= 0 ? new Int32Array(n) : undefined;
-        const mass = cols.mass >= 0 ? new Float64Array(n) : undefined;
-        const elementLabels = cols.element >= 0 ? new Array<string>(n) : undefined;
-        const [px, py, pz] = cols.pos;
-        for (let i = 0; i < n; i++) {
-          if (!r.tryNext() && !(await r.refill()))
-            throw new ParseError({
-              file: input.path,
-              line: r.lineNo + 1,
-              expected: `${n - i} more atom lines (step ${step}, ${n} atoms)`,
-              found: 'end of file',
+          if (!r.startsWith('ITEM: TIMESTEP')) throw r.error('"ITEM: TIMESTEP"', 0);
+          await r.need('the timestep');
+          r.split();
+          const step = r.int(0, 'the timestep (a whole number)');
+          await r.need('"ITEM: NUMBER OF ATOMS"');
+          if (!r.startsWith('ITEM: NUMBER OF ATOMS')) throw r.error('"ITEM: NUMBER OF ATOMS"', 0);
+          await r.need('the number of atoms');
+          r.split();
+          const n = r.int(0, 'the number of atoms (a whole number)');
+          if (n < 1) throw r.error('a positive number of atoms', 0);
+          await r.need('"ITEM: BOX BOUNDS"');
+          if (!r.startsWith('ITEM: BOX BOUNDS')) throw r.error('"ITEM: BOX BOUNDS"', 0);
+          const triclinic = /\bxy\s+xz\s+yz\b/.test(r.text());
+          const bounds: number[] = [];
+          const tilt: [number, number, number] = [0, 0, 0];
+          for (let d = 0; d < 3; d++) {
+            await r.need(`box bounds line ${d + 1} of 3`);
+            r.requireFields(triclinic ? 3 : 2, triclinic ? 'lo hi tilt' : 'lo hi');
+            bounds.push(r.float(0, 'a box bound'), r.float(1, 'a box bound'));
+            if (triclinic) tilt[d] = r.float(2, 'a tilt factor');
+          }
+          let box: ReturnType<typeof boxFromDumpBounds>;
+          try {
+            box = boxFromDumpBounds(bounds, triclinic ? tilt : undefined);
+          } catch (e) {
+            throw r.error(`a valid box (${(e as Error).message})`);
+          }
+          await r.need('"ITEM: ATOMS ..."');
+          if (!r.startsWith('ITEM: ATOMS')) throw r.error('"ITEM: ATOMS id type x y z ..."', 0);
+          const names = r.text().trim().split(/\s+/).slice(2);
+          const cols = planColumns(names);
+          if (typeof cols === 'string') throw r.error(cols);
+          if (cols.type < 0 && cols.element < 0) throw r.error('a type or element column');
+          const raw = new Float64Array(3 * n);
+          const ids = new Int32Array(n);
+          const types = new Int32Array(n);
+          const img = cols.image[0] >= 0 && cols.kind === 'x' ? new Float64Array(3 * n) : undefined;
+          const vel = cols.vel[0] >= 0 ? new Float64Array(3 * n) : undefined;
+          const frc = cols.force[0] >= 0 ? new Float64Array(3 * n) : undefined;
+          const q = cols.q >= 0 ? new Float64Array(n) : undefined;
+          const mol = cols.mol >= 0 ? new Int32Array(n) : undefined;
+          const mass = cols.mass >= 0 ? new Float64Array(n) : undefined;
+          const elementLabels = cols.element >= 0 ? new Array<string>(n) : undefined;
+          const [px, py, pz] = cols.pos;
+          for (let i = 0; i < n; i++) {
+            if (!r.tryNext() && !(await r.refill()))
+              throw new ParseError({
+                file: input.path,
+                line: r.lineNo + 1,
+                expected: `${n - i} more atom lines (step ${step}, ${n} atoms)`,
+                found: 'end of file',
+              });
+            const nf = r.split();
+            if (nf !== cols.n) throw r.error(`${cols.n} columns (${names.join(' ')})`, Math.min(nf, cols.n));
+            ids[i] = cols.id >= 0 ? r.int(cols.id, 'an atom id') : i + 1;
+            if (cols.type >= 0) types[i] = r.int(cols.type, 'an atom type');
+            const o = 3 * i;
+            raw[o] = r.float(px, 'a coordinate');
+            raw[o + 1] = r.float(py, 'a coordinate');
+            raw[o + 2] = r.float(pz, 'a coordinate');
+            if (img) for (let d = 0; d < 3; d++) img[o + d] = r.int(cols.image[d], 'an image flag');
+            if (vel)
+              for (let d = 0; d < 3; d++) vel[o + d] = r.float(cols.vel[d], 'a velocity') * units.velocity;
+            if (frc) for (let d = 0; d < 3; d++) frc[o + d] = r.float(cols.force[d], 'a force') * units.force;
+            if (q) q[i] = r.float(cols.q, 'a charge');
+            if (mol) mol[i] = r.int(cols.mol, 'a molecule id');
+            if (mass) mass[i] = r.float(cols.mass, 'a mass');
+            if (elementLabels) elementLabels[i] = r.field(cols.element);
+          }
+          // Atoms in id order (dumps are in arbitrary order, and may differ frame to frame).
+          const order = idOrder(ids, input.path, r.lineNo);
+          const lattice: Lattice = box.lattice;
+          const positions = new Float64Array(3 * n);
+          const scaled = cols.kind === 'xs' || cols.kind === 'xsu';
+          for (let j = 0; j < n; j++) {
+            const i = order[j];
+            for (let d = 0; d < 3; d++) positions[3 * j + d] = raw[3 * i + d] - (scaled ? 0 : box.origin[d]);
+          }
+          if (scaled) lattice.toCartesian(positions, positions);
+          if (img) {
+            // x + ix a + iy b + iz c: unwrapped positions from wrapped ones and image flags.
+            const m = lattice.matrix;
+            for (let j = 0; j < n; j++) {
+              const i = order[j];
+              for (let d = 0; d < 3; d++)
+                positions[3 * j + d] +=
+                  img[3 * i] * m[d] + img[3 * i + 1] * m[3 + d] + img[3 * i + 2] * m[6 + d];
+            }
+          }
+          const permute3 = (a: Float64Array | undefined) => {
+            if (!a) return undefined;
+            const out = new Float64Array(3 * n);
+            for (let j = 0; j < n; j++) for (let d = 0; d < 3; d++) out[3 * j + d] = a[3 * order[j] + d];
+            return out;
+          };
+          const frame: Frame = {
+            positions,
+            lattice,
+            step,
+            unwrapped: cols.kind === 'xu' || cols.kind === 'xsu' || !!img,
+          };
+          if (timeFs !== undefined) frame.timeFs = timeFs;
+          const v = permute3(vel);
+          if (v) frame.velocities = v;
+          const f = permute3(frc);
+          if (f) frame.forces = f;
+          const sortedTypes = Int32Array.from(order, (i) => types[i]);
+          if (!topology || !sameTypes(topology, sortedTypes, elementLabels, order) || q || mol) {
+            const symbols = new Array<string>(n);
+            for (let j = 0; j < n; j++) {
+              const i = order[j];
+              let el = cols.type >= 0 ? elementFromTypeMap(options.typeMap, types[i]) : undefined;
+              if (!el && elementLabels) el = normaliseElementLabel(elementLabels[i]);
+              if (!el && mass) el = elementFromLammpsMass(mass[i]);
+              if (!el)
+                throw new OptionError(
+                  `${input.path}: atom type ${types[i]} has no element: give a type map (--type-map 1=Li,2=Al or Li,Al), or dump an element or mass column`,
+                );
+              symbols[j] = el;
+            }
+            topology = new Topology({
+              symbols,
+              typeIds: cols.type >= 0 ? sortedTypes : undefined,
+              charges: q ? Float64Array.from(order, (i) => q[i]) : undefined,
+              moleculeIds: mol ? Int32Array.from(order, (i) => mol[i]) : undefined,
+              masses: mass ? Float64Array.from(order, (i) => mass[i]) : undefined,
             });
-          const nf = r.split();
-          if (nf !== cols.n) throw r.error(`${cols.n} columns (${names.join(' ')})`, Math.min(nf, cols.n));
-          ids[i] = cols.id >= 0 ? r.int(cols.id, 'an atom id') : i + 1;
-          if (cols.type >= 0) types[i] = r.int(cols.type, 'an atom type');
-          const o = 3 * i;
-          raw[o] = r.float(px, 'a coordinate');
-          raw[o + 1] = r.float(py, 'a coordinate');
-          raw[o + 2] = r.float(pz, 'a coordinate');
-          if (img) for (let d = 0; d < 3; d++) img[o + d] = r.int(cols.image[d], 'an image flag');
-          if (vel)
-            for (let d = 0; d < 3; d++) vel[o + d] = r.float(cols.vel[d], 'a velocity') * units.velocity;
-          if (frc) for (let d = 0; d < 3; d++) frc[o + d] = r.float(cols.force[d], 'a force') * units.force;
-          if (q) q[i] = r.float(cols.q, 'a charge');
-          if (mol) mol[i] = r.int(cols.mol, 'a molecule id');
-          if (mass) mass[i] = r.float(cols.mass, 'a mass');
-          if (elementLabels) elementLabels[i] = r.field(cols.element);
-        }
-        // Atoms in id order (dumps are in arbitrary order, and may differ frame to frame).
-        const order = idOrder(ids, input.path, r.lineNo);
-        const lattice: Lattice = box.lattice;
-        const positions = new Float64Array(3 * n);
-        const scaled = cols.kind === 'xs' || cols.kind === 'xsu';
-        for (let j = 0; j < n; j++) {
-          const i = order[j];
-          for (let d = 0; d < 3; d++) positions[3 * j + d] = raw[3 * i + d] - (scaled ? 0 : box.origin[d]);
-        }
-        if (scaled) lattice.toCartesian(positions, positions);
-        if (img) {
-          // x + ix a + iy b + iz c: unwrapped positions from wrapped ones and image flags.
-          const m = lattice.matrix;
-          for (let j = 0; j < n; j++) {
-            const i = order[j];
-            for (let d = 0; d < 3; d++)
-              positions[3 * j + d] +=
-                img[3 * i] * m[d] + img[3 * i + 1] * m[3 + d] + img[3 * i + 2] * m[6 + d];
           }
-        }
-        const permute3 = (a: Float64Array | undefined) => {
-          if (!a) return undefined;
-          const out = new Float64Array(3 * n);
-          for (let j = 0; j < n; j++) for (let d = 0; d < 3; d++) out[3 * j + d] = a[3 * order[j] + d];
-          return out;
+          return { topology, frame };
         };
-        const frame: Frame = {
-          positions,
-          lattice,
-          step,
-          unwrapped: cols.kind === 'xu' || cols.kind === 'xsu' || !!img,
-        };
-        if (timeFs !== undefined) frame.timeFs = timeFs;
-        const v = permute3(vel);
-        if (v) frame.velocities = v;
-        const f = permute3(frc);
-        if (f) frame.forces = f;
-        const sortedTypes = Int32Array.from(order, (i) => types[i]);
-        if (!topology || !sameTypes(topology, sortedTypes, elementLabels, order) || q || mol) {
-          const symbols = new Array<string>(n);
-          for (let j = 0; j < n; j++) {
-            const i = order[j];
-            let el = cols.type >= 0 ? elementFromTypeMap(options.typeMap, types[i]) : undefined;
-            if (!el && elementLabels) el = normaliseElementLabel(elementLabels[i]);
-            if (!el && mass) el = elementFromLammpsMass(mass[i]);
-            if (!el)
-              throw new OptionError(
-                `${input.path}: atom type ${types[i]} has no element: give a type map (--type-map 1=Li,2=Al or Li,Al), or dump an element or mass column`,
-              );
-            symbols[j] = el;
+        let parsed: Structure;
+        try {
+          parsed = await parseFrame();
+          if (r.unterminated) throw r.error('a complete last line');
+        } catch (e) {
+          if (isTornLastFrame(e, r)) {
+            reportTornFrame(options, input.path, frameLine, frameNo, e as Error);
+            return;
           }
-          topology = new Topology({
-            symbols,
-            typeIds: cols.type >= 0 ? sortedTypes : undefined,
-            charges: q ? Float64Array.from(order, (i) => q[i]) : undefined,
-            moleculeIds: mol ? Int32Array.from(order, (i) => mol[i]) : undefined,
-            masses: mass ? Float64Array.from(order, (i) => mass[i]) : undefined,
-          });
+          throw e;
         }
-        yield { topology, frame };
+        yield parsed;
         more = await r.next();
       }
     } finally {

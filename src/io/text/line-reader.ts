@@ -27,6 +27,8 @@ export class LineReader {
   fieldStart = new Int32Array(64);
   fieldEnd = new Int32Array(64);
   nfields = 0;
+  /** True once the last line of the file was read and it had no newline (a torn last write). */
+  unterminated = false;
   private replay = false;
   private pos = 0;
   private len = 0;
@@ -65,6 +67,7 @@ export class LineReader {
       if (this.done) {
         if (this.pos < this.len) {
           // Last line without a trailing newline.
+          this.unterminated = true;
           this.start = this.pos;
           this.end = this.len > this.pos && this.buf[this.len - 1] === CR ? this.len - 1 : this.len;
           this.pos = this.len;
