@@ -10,6 +10,7 @@ import { registerEnergy } from './energy.js';
 import { registerInfo } from './info.js';
 import { registerMd } from './md.js';
 import { registerRun } from './run.js';
+import { registerStudy } from './study.js';
 import { registerTransport } from './transport.js';
 
 /** Exit codes: 0 success, 1 input or physics error, 2 usage error. */
@@ -29,6 +30,7 @@ export const buildProgram = (): Command => {
   registerEnergy(program);
   registerMd(program);
   registerRun(program);
+  registerStudy(program);
   return program;
 };
 

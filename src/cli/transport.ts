@@ -1,13 +1,10 @@
 import { basename, extname } from 'node:path';
 import { type Command, Option } from 'commander';
 import {
-  type ArrheniusFit,
+  type ArrheniusSummary,
   analyseTransport,
+  arrheniusSummary,
   type Estimate,
-  extrapolate,
-  fitArrhenius,
-  fitArrheniusWeighted,
-  nernstEinsteinFactor,
   type TransportRun,
 } from '../analysis/transport/index.js';
 import { OptionError } from '../core/errors.js';
@@ -175,7 +172,13 @@ export const registerTransport = (program: Command): void => {
       }
     }
 
-    const arrhenius = done.length >= 2 ? arrheniusOf(done, extrapolateK ?? 300) : undefined;
+    const arrhenius =
+      done.length >= 2
+        ? arrheniusSummary(
+            done.map((d) => d.run.result),
+            extrapolateK ?? 300,
+          )
+        : undefined;
     if (done.length < 2 && extrapolateK !== undefined)
       throw new OptionError('--extrapolate needs runs at two or more temperatures');
 
@@ -207,40 +210,6 @@ export const registerTransport = (program: Command): void => {
 const withSuffix = (path: string, suffix: string) => {
   const ext = extname(path);
   return ext ? `${path.slice(0, -ext.length)}-${suffix}${ext}` : `${path}-${suffix}`;
-};
-
-interface ArrheniusSummary {
-  temperaturesK: number[];
-  diffusivitiesCm2PerS: number[];
-  ols: ArrheniusFit;
-  weighted?: ArrheniusFit;
-  extrapolation: { temperatureK: number; diffusivityCm2PerS: Estimate; conductivityMsPerCm: Estimate };
-}
-
-const arrheniusOf = (runs: { run: TransportRun }[], temperatureK: number): ArrheniusSummary => {
-  const T = runs.map((r) => r.run.result.temperatureK);
-  const D = runs.map((r) => r.run.result.diffusivity.glsCm2PerS.value);
-  const S = runs.map((r) => r.run.result.diffusivity.glsCm2PerS.std);
-  const ols = fitArrhenius(T, D);
-  const weighted = S.every((s) => s > 0) ? fitArrheniusWeighted(T, D, S) : undefined;
-  const best = weighted ?? ols;
-  const d = extrapolate(best, temperatureK);
-  // Conductivity at the new temperature: the Nernst-Einstein factor at that temperature, with the
-  // mean carrier density of the runs.
-  const r0 = runs[0].run.result;
-  const density = runs.reduce((s, r) => s + r.run.result.carriers / r.run.result.volumeA3, 0) / runs.length;
-  const f = nernstEinsteinFactor(density, 1, temperatureK, r0.charge);
-  return {
-    temperaturesK: T,
-    diffusivitiesCm2PerS: D,
-    ols,
-    weighted,
-    extrapolation: {
-      temperatureK,
-      diffusivityCm2PerS: d,
-      conductivityMsPerCm: { value: d.value * f, std: d.std * f, low95: d.low95 * f, high95: d.high95 * f },
-    },
-  };
 };
 
 const g = (v: number, digits = 4) => {

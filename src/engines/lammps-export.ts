@@ -15,6 +15,10 @@ import { toLammpsOrientation } from '../io/formats/lammps-common.js';
 export interface LammpsExport {
   data: string;
   input: string;
+  /** The bond, angle and dihedral type keys in the data file's type order. */
+  bondTypes: string[];
+  angleTypes: string[];
+  dihedralTypes: string[];
 }
 
 const fmt = (x: number) => (Number.isInteger(x) ? x.toFixed(1) : String(x));
@@ -24,7 +28,7 @@ export const lammpsFiles = (
   lattice: Lattice,
   sys: TypedSystem,
   ff: ForceField,
-  options: { kspace?: 'ewald' | 'pppm' } = {},
+  options: { kspace?: 'ewald' | 'pppm'; velocities?: Float64Array } = {},
 ): LammpsExport => {
   const { lattice: oriented, positions: pos } = toLammpsOrientation(lattice, positions);
   const matrix = oriented.matrix;
@@ -73,14 +77,45 @@ export const lammpsFiles = (
         `${d + 1} ${dihedralTypes.indexOf(sys.dihedralKeys[d]) + 1} ${[0, 1, 2, 3].map((c) => sys.dihedrals[4 * d + c] + 1).join(' ')}`,
       );
   }
+  if (options.velocities) {
+    // Velocities (A/fs, LAMMPS real units) rotated as the positions are (the map is linear).
+    const v = toLammpsOrientation(lattice, options.velocities).positions;
+    lines.push('', 'Velocities', '');
+    for (let i = 0; i < n; i++) lines.push(`${i + 1} ${v[3 * i]} ${v[3 * i + 1]} ${v[3 * i + 2]}`);
+  }
   const data = `${lines.join('\n')}\n`;
 
   const inp: string[] = [
     `# oligolyte: ${ff.name} in LAMMPS, the same terms oligolyte computes`,
+    ...forceFieldCommands(sys, ff, bondTypes, angleTypes, dihedralTypes, options),
+  ];
+  inp.push('thermo_style custom step pe ebond eangle evdwl ecoul elong press pxx pyy pzz pxy pxz pyz edihed');
+  inp.push('thermo_modify format float %.12g');
+  inp.push(
+    'dump forces all custom 1 forces.dump id fx fy fz',
+    'dump_modify forces format float %.12g sort id',
+  );
+  inp.push('run 0');
+  return { data, input: `${inp.join('\n')}\n`, bondTypes, angleTypes, dihedralTypes };
+};
+
+/**
+ * The commands that set up the system and its force field (units through neighbour settings),
+ * shared by the single-point input and the protocol inputs.
+ */
+export const forceFieldCommands = (
+  sys: TypedSystem,
+  ff: ForceField,
+  bondTypes: string[],
+  angleTypes: string[],
+  dihedralTypes: string[],
+  options: { kspace?: 'ewald' | 'pppm'; dataFile?: string } = {},
+): string[] => {
+  const inp: string[] = [
     'units real',
     'atom_style full',
     'boundary p p p',
-    'read_data system.data',
+    `read_data ${options.dataFile ?? 'system.data'}`,
     ff.coulomb.method === 'ewald'
       ? `pair_style lj/cut/coul/long ${ff.cutoff}`
       : `pair_style lj/cut/coul/${ff.coulomb.method} ${ff.coulomb.alpha} ${ff.cutoff}`,
@@ -107,14 +142,7 @@ export const lammpsFiles = (
   }
   inp.push(`special_bonds lj ${ff.special.lj.join(' ')} coul ${ff.special.coul.join(' ')}`);
   inp.push('neighbor 2.0 bin', 'neigh_modify every 1 delay 0 check yes one 10000 page 200000');
-  inp.push('thermo_style custom step pe ebond eangle evdwl ecoul elong press pxx pyy pzz pxy pxz pyz edihed');
-  inp.push('thermo_modify format float %.12g');
-  inp.push(
-    'dump forces all custom 1 forces.dump id fx fy fz',
-    'dump_modify forces format float %.12g sort id',
-  );
-  inp.push('run 0');
-  return { data, input: `${inp.join('\n')}\n` };
+  return inp;
 };
 
 /** Write system.data and in.oligolyte to a folder. */

@@ -1,5 +1,6 @@
 export * from './analyse-run.js';
 export * from './arrhenius.js';
+export * from './arrhenius-summary.js';
 export * from './conductivity.js';
 export * from './density-grid.js';
 export * from './diffusivity.js';

@@ -14,6 +14,7 @@ import type { Ensemble } from '../integrator.js';
  * The file form (TOML or JSON, keys in snake_case, times in ps, time steps in fs):
  *
  *   structure = "glass.extxyz"     # relative to the protocol file
+ *   engine = "embedded"            # or "lammps" (with mpi_processes = N)
  *   forcefield = "laoc-v1"         # or a force-field JSON file
  *   [[stage]]
  *   type = "melt-quench"           # NVT 600 K 10 ps, then 300 K 10 ps, 1 fs
@@ -55,6 +56,9 @@ export interface SeriesSpec {
 }
 
 export interface ProtocolSpec {
+  /** The embedded engine (default) or LAMMPS (`lmp`, with `mpiProcesses` MPI ranks per run). */
+  engine: 'embedded' | 'lammps';
+  mpiProcesses: number;
   /** Start structure (absolute path), unless the caller supplies one. */
   structure?: string;
   forcefield: string;
@@ -253,13 +257,20 @@ export const protocolFromObject = (raw: unknown, file: string): ProtocolSpec => 
   const f = new Fields(raw as Raw, '', file);
   const structure = f.has('structure') ? resolve(dirname(file), f.str('structure', undefined)) : undefined;
   const forcefield = f.str('forcefield', 'laoc-v1');
+  const engine = f.str('engine', 'embedded', ['embedded', 'lammps'] as const);
   const spec: ProtocolSpec = {
+    engine,
+    mpiProcesses: f.whole('mpi_processes', 1, 1),
     structure,
     forcefield: forcefield.endsWith('.json') ? resolve(dirname(file), forcefield) : forcefield,
     coulomb: f.has('coulomb') ? f.str('coulomb', undefined, ['dsf', 'ewald'] as const) : undefined,
     seed: f.whole('seed', 1),
     checkpointEvery: f.whole('checkpoint_every', 1000),
-    dumpFormat: f.str('dump_format', 'extxyz', ['extxyz', 'lammps-dump'] as const),
+    // LAMMPS writes its own dumps.
+    dumpFormat: f.str('dump_format', engine === 'lammps' ? 'lammps-dump' : 'extxyz', [
+      'extxyz',
+      'lammps-dump',
+    ] as const),
     stages: [],
   };
   const stages = f.use('stage');

@@ -1,0 +1,335 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { basename, extname, join, resolve } from 'node:path';
+import { parse as parseToml } from 'smol-toml';
+import { analyseTransport, type TransportResult } from '../analysis/transport/analyse-run.js';
+import { type ArrheniusSummary, arrheniusSummary } from '../analysis/transport/arrhenius-summary.js';
+import { packGlass } from '../build/pack-glass.js';
+import { mixFromComposition, parseMix } from '../build/units.js';
+import { OptionError, ParseError } from '../core/errors.js';
+import type { Structure } from '../core/frame.js';
+import { readFrames } from '../io/registry.js';
+import { branchFolder, type ProtocolSpec, protocolFromObject } from '../md/protocols/protocol.js';
+import type { ProtocolResult } from '../md/protocols/run-protocol.js';
+import { trajectoryName } from '../md/protocols/run-stage.js';
+
+/**
+ * A study: build a model, run a protocol on it, analyse the Li transport of every series
+ * temperature, and fit Arrhenius over a temperature window with an extrapolation (the study's
+ * 400-700 K fit, extrapolated to 300 K). The study file (TOML):
+ *
+ *   name = "LAOC-0b"
+ *   [model]        mix = "0b:8" (or composition = "LAOC^0b", trimers = 8), density = 1.9, seed = 1
+ *   [simulation]   a protocol (see md/protocols/protocol.ts) without `structure`
+ *   [transport]    species = "Li", arrhenius_min = 400, arrhenius_max = 700, extrapolate = 300
+ */
+export interface StudySpec {
+  file: string;
+  name: string;
+  model: {
+    mix?: string;
+    composition?: string;
+    trimers: number;
+    density: number;
+    seed: number;
+    cation: string;
+  };
+  protocol: ProtocolSpec;
+  transport: {
+    species: string;
+    arrheniusMinK: number;
+    arrheniusMaxK: number;
+    extrapolateK: number;
+    fitStartPs?: number;
+    fitEndPs?: number;
+  };
+}
+
+const fail = (file: string, expected: string, found: unknown): never => {
+  throw new ParseError({ file, expected, found: found === undefined ? 'nothing' : JSON.stringify(found) });
+};
+
+const table = (raw: Record<string, unknown>, key: string, file: string): Record<string, unknown> => {
+  const v = raw[key];
+  if (v === undefined) return {};
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return fail(file, `[${key}] as a table`, v);
+  return v as Record<string, unknown>;
+};
+
+const known = (t: Record<string, unknown>, keys: string[], where: string, file: string) => {
+  for (const k of Object.keys(t))
+    if (!keys.includes(k)) fail(file, `${where}: a known setting (${keys.join(', ')})`, k);
+};
+
+export const studyFromObject = (raw: Record<string, unknown>, file: string): StudySpec => {
+  known(raw, ['name', 'model', 'simulation', 'transport'], 'top level', file);
+  const name = raw.name ?? basename(file, extname(file));
+  if (typeof name !== 'string' || name === '') fail(file, 'name: a string', name);
+  const m = table(raw, 'model', file);
+  known(m, ['mix', 'composition', 'trimers', 'density', 'seed', 'cation'], '[model]', file);
+  if ((m.mix === undefined) === (m.composition === undefined))
+    fail(file, '[model]: either mix ("0b:8") or composition ("LAOC^0b")', m);
+  const num = (
+    t: Record<string, unknown>,
+    k: string,
+    def: number,
+    test: (v: number) => boolean,
+    what: string,
+  ) => {
+    const v = t[k] ?? def;
+    if (typeof v !== 'number' || !test(v)) fail(file, `${k}: ${what}`, v);
+    return v as number;
+  };
+  const str = (t: Record<string, unknown>, k: string, def?: string) => {
+    const v = t[k] ?? def;
+    if (v !== undefined && typeof v !== 'string') fail(file, `${k}: a string`, v);
+    return v as string | undefined;
+  };
+  const sim = table(raw, 'simulation', file);
+  if (sim.structure !== undefined)
+    fail(file, '[simulation] without structure (the model is built)', sim.structure);
+  const protocol = protocolFromObject(sim, file);
+  if (!protocol.series)
+    fail(file, '[simulation.series]: the temperatures for the transport analysis', undefined);
+  const t = table(raw, 'transport', file);
+  known(
+    t,
+    ['species', 'arrhenius_min', 'arrhenius_max', 'extrapolate', 'fit_start_ps', 'fit_end_ps'],
+    '[transport]',
+    file,
+  );
+  const positive = (v: number) => v > 0;
+  const spec: StudySpec = {
+    file,
+    name: name as string,
+    model: {
+      mix: str(m, 'mix'),
+      composition: str(m, 'composition'),
+      trimers: num(m, 'trimers', 8, (v) => Number.isInteger(v) && v > 0, 'a whole number > 0'),
+      density: num(m, 'density', 1.9, positive, 'a positive density (g/cm3)'),
+      seed: num(m, 'seed', 1, Number.isInteger, 'a whole number'),
+      cation: str(m, 'cation', 'Li')!,
+    },
+    protocol,
+    transport: {
+      species: str(t, 'species', 'Li')!,
+      arrheniusMinK: num(t, 'arrhenius_min', 400, positive, 'a temperature (K)'),
+      arrheniusMaxK: num(t, 'arrhenius_max', 700, positive, 'a temperature (K)'),
+      extrapolateK: num(t, 'extrapolate', 300, positive, 'a temperature (K)'),
+      fitStartPs:
+        t.fit_start_ps === undefined ? undefined : num(t, 'fit_start_ps', 0, (v) => v >= 0, 'a time (ps)'),
+      fitEndPs: t.fit_end_ps === undefined ? undefined : num(t, 'fit_end_ps', 0, positive, 'a time (ps)'),
+    },
+  };
+  const inWindow = protocol.series!.temperaturesK.filter(
+    (T) => T >= spec.transport.arrheniusMinK && T <= spec.transport.arrheniusMaxK,
+  );
+  if (inWindow.length < 2)
+    fail(
+      file,
+      `at least two series temperatures within arrhenius_min..arrhenius_max (${spec.transport.arrheniusMinK}-${spec.transport.arrheniusMaxK} K)`,
+      protocol.series!.temperaturesK,
+    );
+  return spec;
+};
+
+export const readStudy = (path: string): StudySpec => {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new OptionError(`${path}: cannot read the study (${(e as Error).message})`);
+  }
+  let raw: Record<string, unknown>;
+  try {
+    raw = path.toLowerCase().endsWith('.json')
+      ? JSON.parse(text)
+      : (parseToml(text) as Record<string, unknown>);
+  } catch (e) {
+    const err = e as Error & { line?: number; column?: number };
+    throw new ParseError({
+      file: path,
+      line: err.line,
+      column: err.column,
+      expected: 'TOML',
+      found: err.message.split('\n')[0],
+    });
+  }
+  return studyFromObject(raw, resolve(path));
+};
+
+/**
+ * The quick variant (tests, a first look): every shared stage at most 0.5 ps, and per
+ * temperature 0.5 ps of equilibration and 5 ps of production. Its numbers are not results.
+ */
+export const quickProtocol = (p: ProtocolSpec): ProtocolSpec => {
+  const cap = (ps: number) => (s: ProtocolSpec['stages'][number]) => ({
+    ...s,
+    steps: Math.min(s.steps, Math.round((ps * 1000) / s.timeStepFs)),
+  });
+  return {
+    ...p,
+    stages: p.stages.map(cap(0.5)),
+    series: p.series && {
+      ...p.series,
+      stages: p.series.stages.map((s) => cap(s.name === 'produce' ? 5 : 0.5)(s)),
+    },
+  };
+};
+
+/** The model of a study (deterministic: the same file gives the same structure). */
+export const buildStudyModel = (spec: StudySpec): Structure => {
+  const { model } = spec;
+  if (!['Li', 'Na', 'K'].includes(model.cation))
+    throw new OptionError(`${spec.file}: [model] cation "${model.cation}" is not Li, Na or K`);
+  let units: ReturnType<typeof parseMix>;
+  let cations: { element: string; count: number }[];
+  if (model.composition) {
+    const m = mixFromComposition(model.composition, model.trimers, { seed: model.seed });
+    units = m.units;
+    cations = m.cations;
+  } else {
+    units = parseMix(model.mix!, { seed: model.seed });
+    const charge = units.reduce((s, u) => s + u.molecule.charge * u.count, 0);
+    cations = charge < 0 ? [{ element: model.cation, count: -charge }] : [];
+  }
+  return packGlass({
+    units: units.map((u) => ({ molecule: u.molecule, count: u.count })),
+    cations,
+    density: model.density,
+    seed: model.seed,
+  });
+};
+
+export interface StudyTransportRow {
+  temperatureK: number;
+  /** Mean temperature of the production run (thermostat check). */
+  measuredTemperatureK: number;
+  result: TransportResult;
+}
+
+export interface StudyResult {
+  name: string;
+  quick: boolean;
+  rows: StudyTransportRow[];
+  arrhenius: ArrheniusSummary;
+  /** The Arrhenius window used. */
+  windowK: [number, number];
+}
+
+/** Transport of every series temperature and the Arrhenius fit over the window. */
+export const analyseStudy = async (
+  spec: StudySpec,
+  run: ProtocolResult,
+  runDir: string,
+  options: { quick: boolean; onWarning?: (m: string) => void; onTemperature?: (T: number) => void },
+): Promise<StudyResult> => {
+  const series = spec.protocol.series!;
+  const rows: StudyTransportRow[] = [];
+  for (const T of series.temperaturesK) {
+    options.onTemperature?.(T);
+    const produce = series.stages[series.stages.length - 1];
+    const dir = join(
+      runDir,
+      'series',
+      branchFolder(T),
+      `${String(series.stages.length).padStart(2, '0')}-${produce.name}`,
+    );
+    const name =
+      spec.protocol.engine === 'lammps' ? 'trajectory.lammpstrj' : trajectoryName(spec.protocol.dumpFormat);
+    const result = (
+      await analyseTransport(readFrames(join(dir, name), { onWarning: options.onWarning }), {
+        species: spec.transport.species,
+        temperatureK: T,
+        fitStartPs: spec.transport.fitStartPs,
+        fitEndPs: spec.transport.fitEndPs,
+      })
+    ).result;
+    const branch = run.series?.find((b) => b.temperatureK === T);
+    const summary = branch?.stages[branch.stages.length - 1];
+    rows.push({ temperatureK: T, measuredTemperatureK: summary?.temperatureK.mean ?? Number.NaN, result });
+  }
+  const window = rows.filter(
+    (r) => r.temperatureK >= spec.transport.arrheniusMinK && r.temperatureK <= spec.transport.arrheniusMaxK,
+  );
+  const positive = window.filter((r) => r.result.diffusivity.glsCm2PerS.value > 0);
+  if (positive.length < 2)
+    throw new OptionError(
+      `fewer than two temperatures in ${spec.transport.arrheniusMinK}-${spec.transport.arrheniusMaxK} K have a positive ${spec.transport.species} diffusivity; run longer`,
+    );
+  return {
+    name: spec.name,
+    quick: options.quick,
+    rows,
+    arrhenius: arrheniusSummary(
+      positive.map((r) => r.result),
+      spec.transport.extrapolateK,
+    ),
+    windowK: [spec.transport.arrheniusMinK, spec.transport.arrheniusMaxK],
+  };
+};
+
+const g = (v: number, digits = 3) => {
+  if (!Number.isFinite(v)) return 'n/a';
+  const a = Math.abs(v);
+  return a !== 0 && (a < 1e-2 || a >= 1e5) ? v.toExponential(digits - 1) : v.toPrecision(digits);
+};
+
+/** The printed table: per temperature D and sigma with 95 % intervals; the fit; sigma at the extrapolation temperature. */
+export const studyTable = (r: StudyResult): string => {
+  const lines: string[] = [];
+  const sp = r.rows[0]?.result.species ?? 'Li';
+  lines.push(`${r.name}${r.quick ? ' (--quick: short runs, not results)' : ''}: ${sp} transport`);
+  lines.push(
+    `  ${'T/K'.padStart(5)} ${'T run/K'.padStart(8)}  ${`D(${sp})/cm2 s-1`.padEnd(30)} ${'sigma NE/mS cm-1'.padEnd(30)} fit/ps`,
+  );
+  for (const row of r.rows) {
+    const d = row.result.diffusivity;
+    const D = d.glsCm2PerS;
+    const s = row.result.conductivity.nernstEinsteinMsPerCm;
+    const ci = (e: { value: number; low95: number; high95: number }) =>
+      `${g(e.value)} [${g(e.low95, 2)}, ${g(e.high95, 2)}]`;
+    lines.push(
+      `  ${String(row.temperatureK).padStart(5)} ${row.measuredTemperatureK.toFixed(1).padStart(8)}  ${ci(D).padEnd(30)} ${ci(s).padEnd(30)} ${g(d.fitStartPs, 2)}-${g(d.fitEndPs, 3)}`,
+    );
+  }
+  const a = r.arrhenius;
+  const fit = a.weighted ?? a.ols;
+  const ea = fit.activationEv;
+  lines.push(
+    `Arrhenius ${r.windowK[0]}-${r.windowK[1]} K (${a.temperaturesK.length} temperatures, ${fit.method} fit of ln D vs 1/T): Ea = ${ea.value.toFixed(3)} eV [${ea.low95.toFixed(3)}, ${ea.high95.toFixed(3)}]`,
+  );
+  const x = a.extrapolation;
+  lines.push(
+    `extrapolated to ${x.temperatureK} K: D = ${g(x.diffusivityCm2PerS.value)} cm2/s [${g(x.diffusivityCm2PerS.low95, 2)}, ${g(x.diffusivityCm2PerS.high95, 2)}], sigma = ${g(x.conductivityMsPerCm.value)} mS/cm [${g(x.conductivityMsPerCm.low95, 2)}, ${g(x.conductivityMsPerCm.high95, 2)}] (95 %)`,
+  );
+  return `${lines.join('\n')}\n`;
+};
+
+export const writeStudyOutputs = (dir: string, r: StudyResult): void => {
+  const json = JSON.stringify(r, (_, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 1);
+  writeFileSync(join(dir, 'study.json'), `${json}\n`);
+  const csv = [
+    'temperature_K,measured_temperature_K,D_cm2_s,D_std,D_low95,D_high95,sigma_mS_cm,sigma_std,sigma_low95,sigma_high95,haven_ratio,fit_start_ps,fit_end_ps',
+    ...r.rows.map((row) => {
+      const D = row.result.diffusivity.glsCm2PerS;
+      const s = row.result.conductivity.nernstEinsteinMsPerCm;
+      return [
+        row.temperatureK,
+        row.measuredTemperatureK,
+        D.value,
+        D.std,
+        D.low95,
+        D.high95,
+        s.value,
+        s.std,
+        s.low95,
+        s.high95,
+        row.result.conductivity.havenRatio.value,
+        row.result.diffusivity.fitStartPs,
+        row.result.diffusivity.fitEndPs,
+      ].join(',');
+    }),
+  ];
+  writeFileSync(join(dir, 'arrhenius.csv'), `${csv.join('\n')}\n`);
+  writeFileSync(join(dir, 'summary.txt'), studyTable(r));
+};

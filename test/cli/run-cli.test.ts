@@ -1,0 +1,112 @@
+/**
+ * Issue 6 from the command line: `oligolyte study --quick` (the README's main job, shortened) and
+ * `oligolyte run` stopped by SIGINT (checkpoint, exit, message) and continued with --resume.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { tempDir } from '../helpers.js';
+
+const MAIN = new URL('../../src/cli/main.ts', import.meta.url).pathname;
+const EXAMPLE = new URL('../../examples/laoc-0b.toml', import.meta.url).pathname;
+const cli = (...args: string[]) => {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', MAIN, ...args], { encoding: 'utf8' });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+};
+
+describe('oligolyte study', () => {
+  it('--quick: builds, simulates, analyses and prints the Arrhenius table with intervals', () => {
+    const dir = tempDir();
+    const r = cli('study', EXAMPLE, '--quick', '-o', dir);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toMatch(/study laoc-0b \(--quick\): 128 atoms/);
+    expect(r.out).toMatch(/expected time: about/);
+    expect(r.out).toMatch(
+      /Arrhenius 400-700 K \(4 temperatures, \w+ fit of ln D vs 1\/T\): Ea = -?[\d.]+ eV \[/,
+    );
+    expect(r.out).toMatch(/extrapolated to 300 K: D = .* cm2\/s \[.*\], sigma = .* mS\/cm \[.*\] \(95 %\)/);
+    const study = JSON.parse(readFileSync(join(dir, 'study.json'), 'utf8'));
+    expect(study.quick).toBe(true);
+    expect(study.rows.map((x: { temperatureK: number }) => x.temperatureK)).toEqual([
+      300, 400, 500, 600, 700,
+    ]);
+    for (const row of study.rows) {
+      // The thermostat holds each temperature (5 ps: within 10 %).
+      expect(Math.abs(row.measuredTemperatureK / row.temperatureK - 1)).toBeLessThan(0.1);
+      expect(row.result.diffusivity.glsCm2PerS.value).toBeGreaterThan(0);
+    }
+    expect(Number.isFinite(study.arrhenius.extrapolation.conductivityMsPerCm.value)).toBe(true);
+    expect(readFileSync(join(dir, 'arrhenius.csv'), 'utf8').trim().split('\n')).toHaveLength(6);
+    expect(existsSync(join(dir, 'run/series/T700K/02-produce/trajectory.extxyz'))).toBe(true);
+    expect(readFileSync(join(dir, 'run/status.json'), 'utf8')).toMatch(/"complete"/);
+  }, 180_000);
+
+  it('a bad study file names the file and the setting', () => {
+    const dir = tempDir();
+    const f = join(dir, 's.toml');
+    writeFileSync(f, '[model]\nmix = "0b:8"\ndensity = -1\n[simulation.series]\n');
+    const r = cli('study', f, '--dry-run');
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/s\.toml: expected density: a positive density \(g\/cm3\), found "-1"/);
+  });
+});
+
+describe('oligolyte run', () => {
+  it('SIGINT stops with a checkpoint; --resume finishes the run', async () => {
+    const dir = tempDir();
+    const b = cli('build', 'glass', '--mix', '0b:8', '--seed', '2', '-o', join(dir, 'glass.extxyz'));
+    expect(b.code, b.err).toBe(0);
+    writeFileSync(
+      join(dir, 'p.toml'),
+      'structure = "glass.extxyz"\ncheckpoint_every = 200\n[[stage]]\nname = "long"\nensemble = "langevin"\ntemperature = 300\ntime_ps = 8\n',
+    );
+    const out = join(dir, 'out');
+    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'run', join(dir, 'p.toml'), '-o', out]);
+    let stderr = '';
+    let stdout = '';
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
+    child.stdout.on('data', (d) => {
+      stdout += d;
+    });
+    // Stop once the first periodic checkpoint exists (the run is well under way).
+    const checkpoint = join(out, '01-long', 'checkpoint.json');
+    await new Promise<void>((res, rej) => {
+      const t = setInterval(() => {
+        if (existsSync(checkpoint)) {
+          clearInterval(t);
+          child.kill('SIGINT');
+          res();
+        }
+      }, 50);
+      child.on('exit', () => {
+        clearInterval(t);
+        rej(new Error(`the run ended before it could be stopped: ${stderr}`));
+      });
+    });
+    const code = await new Promise<number | null>((res) => child.on('exit', (c) => res(c)));
+    expect(stdout).toMatch(/01-long +langevin +300 K +8\.0 ps \(8000 x 1 fs\)/);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/stopped; the checkpoints are in .*--resume/);
+    expect(readFileSync(join(out, 'status.json'), 'utf8')).toMatch(/"stopped"/);
+    const thermo = readFileSync(join(out, '01-long', 'thermo.csv'), 'utf8');
+    expect(thermo.endsWith('\n')).toBe(true);
+
+    // Shorten nothing: the same protocol continues to its end.
+    const again = cli('run', join(dir, 'p.toml'), '-o', out);
+    expect(again.code).toBe(2);
+    expect(again.err).toMatch(/is not empty; use --resume/);
+    const r = cli('run', join(dir, 'p.toml'), '-o', out, '--resume');
+    expect(r.code, r.err).toBe(0);
+    expect(readFileSync(join(out, 'status.json'), 'utf8')).toMatch(/"complete"/);
+    const rows = readFileSync(join(out, '01-long', 'thermo.csv'), 'utf8')
+      .trim()
+      .split('\n');
+    expect(rows).toHaveLength(1 + 81); // header + steps 0, 100, ..., 8000
+    expect(rows.map((l) => l.split(',')[0]).slice(1)).toEqual(
+      Array.from({ length: 81 }, (_, k) => String(100 * k)),
+    );
+  }, 180_000);
+});

@@ -1,0 +1,101 @@
+/**
+ * Issue 6: the same protocol in LAMMPS (Debian package lammps, `lmp`) and in the embedded engine,
+ * from the same start with the same force field, gives the same averages of temperature,
+ * potential energy and pressure within their statistical errors (block-averaged standard errors;
+ * the two runs are independent trajectories, with different random velocities).
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { blockAverage } from '../../src/analysis/block-average.js';
+import { buildOligomer } from '../../src/build/oligomer.js';
+import { packGlass } from '../../src/build/pack-glass.js';
+import { findLammps, runProtocolInLammps } from '../../src/engines/lammps-run.js';
+import { computeEnergy } from '../../src/forcefield/energy.js';
+import { LAOC_V1 } from '../../src/forcefield/force-field.js';
+import { typeSystem } from '../../src/forcefield/typing.js';
+import { readFrames } from '../../src/io/registry.js';
+import { protocolFromObject } from '../../src/md/protocols/protocol.js';
+import { runProtocol } from '../../src/md/protocols/run-protocol.js';
+import { readThermoCsv } from '../../src/md/thermo-csv.js';
+
+const hasLammps = !spawnSync('lmp', ['-h']).error;
+if (!hasLammps) console.warn('SKIPPED: the LAMMPS engine tests need `lmp` (apt-get install -y lammps)');
+
+const tmp = mkdtempSync(join(tmpdir(), 'oligolyte-lammps-run-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+describe.skipIf(!hasLammps)('the LAMMPS engine', () => {
+  it('a clear error names the missing executable and the install command', () => {
+    expect(() => findLammps('lmp-that-does-not-exist')).toThrow(/was not found.*apt-get install -y lammps/);
+  });
+
+  it('melt-quench in both engines: the same T, PE and P within statistical errors', async () => {
+    const start = packGlass({ units: [{ molecule: buildOligomer(), count: 8 }], seed: 5 });
+    const spec = protocolFromObject(
+      {
+        stage: [
+          { name: 'relax', ensemble: 'langevin', temperature: 300, time_ps: 1, damping: 50 },
+          {
+            type: 'melt-quench',
+            melt_temperature: 1000,
+            melt_ps: 12,
+            quench_ps: 2,
+            thermo_every: 10,
+            dump_every: 200,
+          },
+        ],
+      },
+      join(tmp, 'p.toml'),
+    );
+    const embedded = await runProtocol(spec, start, { outDir: join(tmp, 'embedded') });
+    const lammps = await runProtocolInLammps(
+      { ...spec, engine: 'lammps', dumpFormat: 'lammps-dump' },
+      start,
+      {
+        outDir: join(tmp, 'lammps'),
+      },
+    );
+    expect(lammps.stages.map((s) => s.folder)).toEqual(embedded.stages.map((s) => s.folder));
+    // The melt stage after its first 2 ps. It is melted at 1000 K so that it is stationary on
+    // this time scale: at 300-600 K the packed glass is still relaxing (its PE falls by ~60
+    // kcal/mol over 5 ps at 600 K) and two independent runs settle into different structures,
+    // whose mean PEs then differ by more than one run's error bar (measured at 300 K over 10 ps:
+    // 12 kcal/mol, z = 9), while LAMMPS's own frames have oligolyte's energy to 1e-7 (below).
+    const stats = (dir: string, column: string) => {
+      const t = readThermoCsv(join(dir, '02-melt', 'thermo.csv'));
+      return blockAverage(t.data[column].filter((_, k) => t.data.time_fs[k] > 2000));
+    };
+    const report: string[] = [];
+    for (const column of ['temperature_K', 'potential_kcal_mol', 'pressure_atm']) {
+      const a = stats(join(tmp, 'embedded'), column);
+      const b = stats(join(tmp, 'lammps'), column);
+      const z = Math.abs(a.mean - b.mean) / Math.hypot(a.standardError, b.standardError);
+      report.push(
+        `${column}: embedded ${a.mean.toFixed(2)} +- ${a.standardError.toFixed(2)}, LAMMPS ${b.mean.toFixed(2)} +- ${b.standardError.toFixed(2)}, z = ${z.toFixed(2)}`,
+      );
+      expect(z, report.join('\n')).toBeLessThan(4);
+    }
+    console.log(report.join('\n'));
+    // Both thermostats hold the melt temperature.
+    for (const dir of ['embedded', 'lammps'])
+      expect(Math.abs(stats(join(tmp, dir), 'temperature_K').mean / 1000 - 1)).toBeLessThan(0.03);
+    // LAMMPS's trajectory reads back with elements, unwrapped, 1 + 2000/200 frames.
+    // Its potential energy, recomputed by oligolyte, is LAMMPS's thermo PE at the same steps: the
+    // same force field, also away from the start.
+    const thermo = readThermoCsv(join(tmp, 'lammps', '03-quench', 'thermo.csv'));
+    const sys = typeSystem(start, LAOC_V1);
+    let frames = 0;
+    for await (const s of readFrames(join(tmp, 'lammps', '03-quench', 'trajectory.lammpstrj'))) {
+      expect(s.topology.natoms).toBe(128);
+      expect(s.frame.unwrapped).toBe(true);
+      const row = thermo.data.step.indexOf(s.frame.step!);
+      const pe = computeEnergy(s.frame.positions, s.frame.lattice!, sys, LAOC_V1).terms.total;
+      expect(Math.abs(pe / thermo.data.potential_kcal_mol[row] - 1)).toBeLessThan(1e-6);
+      frames++;
+    }
+    expect(frames).toBe(11);
+  }, 300_000);
+});
