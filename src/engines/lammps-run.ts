@@ -11,7 +11,7 @@ import { extxyz } from '../io/formats/extxyz.js';
 import { readStructure } from '../io/registry.js';
 import { branchFolder, type ProtocolSpec, protocolSteps, type StageSpec } from '../md/protocols/protocol.js';
 import type { ProtocolResult, ProtocolRunOptions } from '../md/protocols/run-protocol.js';
-import { type StageSummary, summariseStage } from '../md/protocols/run-stage.js';
+import { type StageSummary, summariseStage, writeStressStrain } from '../md/protocols/run-stage.js';
 import { thermoHeader } from '../md/thermo-csv.js';
 import { forceFieldCommands, lammpsFiles } from './lammps-export.js';
 
@@ -86,16 +86,27 @@ const stageCommands = (
     const tchain = 'tchain 3';
     out.push('', `# stage ${folder}`, 'reset_timestep 0', `timestep ${s.timeStepFs}`);
     if (s.ensemble === 'nvt') out.push(`fix ens all nvt temp ${T} ${T} ${s.dampingFs} ${tchain}`);
-    else if (s.ensemble === 'npt')
-      out.push(
-        `fix ens all npt temp ${T} ${T} ${s.dampingFs} iso ${s.pressureAtm} ${s.pressureAtm} ${s.barostatDampingFs} ${tchain} pchain 3`,
-      );
-    else if (s.ensemble === 'langevin')
+    else if (s.ensemble === 'npt') {
+      const P = `${s.pressureAtm} ${s.pressureAtm} ${s.barostatDampingFs}`;
+      const axes = s.barostatAxes ?? [true, true, true];
+      const baro =
+        s.barostat === 'aniso'
+          ? ['x', 'y', 'z']
+              .filter((_, a) => axes[a])
+              .map((a) => `${a} ${P}`)
+              .join(' ')
+          : `iso ${P}`;
+      if (s.deform && s.deform.component.length === 2) out.push('change_box all triclinic');
+      out.push(`fix ens all npt temp ${T} ${T} ${s.dampingFs} ${baro} ${tchain} pchain 3`);
+    } else if (s.ensemble === 'langevin')
       out.push(
         `fix ens all langevin ${T} ${T} ${s.dampingFs} ${seed + 17 * (k + 1)} zero yes`,
         'fix nve all nve',
       );
     else out.push('fix ens all nve');
+    if (s.deform)
+      // Engineering rate per fs (real units), positions remapped affinely as the embedded engine does.
+      out.push(`fix def all deform 1 ${s.deform.component} erate ${s.deform.ratePerPs / 1000} remap x`);
     out.push(`thermo_style custom ${THERMO.join(' ')}`);
     out.push('thermo_modify format float %.12g norm no flush yes lost error');
     out.push(`thermo ${s.thermoEvery}`);
@@ -109,6 +120,7 @@ const stageCommands = (
     if (s.dumpEvery > 0) out.push('undump traj');
     out.push('unfix ens');
     if (s.ensemble === 'langevin') out.push('unfix nve');
+    if (s.deform) out.push('unfix def');
     out.push(`write_data ${folder}/final.data nocoeff`);
   });
   return out;
@@ -229,6 +241,8 @@ const finishStage = async (
   writeFileSync(join(dir, 'final.extxyz'), await frameText(extxyz, frame, {}));
   const summary = summariseStage(stage, join(dir, 'thermo.csv'), final.frame.lattice!, onWarning);
   writeFileSync(join(dir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
+  if (stage.deform)
+    writeStressStrain(join(dir, 'stress-strain.csv'), stage, join(dir, 'thermo.csv'), onWarning);
   return summary;
 };
 

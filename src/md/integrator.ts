@@ -20,6 +20,7 @@ export const KB_KCAL = 0.0019872067;
 export const NKTV2P = 68568.415;
 
 export type Ensemble = 'nve' | 'nvt' | 'langevin' | 'npt';
+export type DeformComponent = 'x' | 'y' | 'z' | 'yz' | 'xz' | 'xy';
 
 export interface MdOptions {
   ensemble: Ensemble;
@@ -35,6 +36,19 @@ export interface MdOptions {
   pressureAtm?: number;
   /** NPT: barostat relaxation time (fs), default 1000 (LAMMPS Pdamp). */
   barostatDampingFs?: number;
+  /**
+   * NPT: 'iso' (default; the cell keeps its shape) or 'aniso' (each Cartesian axis has its own
+   * strain rate, as LAMMPS fix npt x/y/z with couple none).
+   */
+  barostat?: 'iso' | 'aniso';
+  /** Aniso: which of x, y, z are barostatted (default all; a deformed axis is not). */
+  barostatAxes?: [boolean, boolean, boolean];
+  /**
+   * Deform the cell at a constant engineering strain rate (1/fs), as LAMMPS fix deform erate
+   * with remap x: a length L(t) = L0 (1 + R t), or a tilt T(t) = T0 + R t Lperp0 (yz: Lperp = lz).
+   * The cell must be in LAMMPS orientation (a along x, b in the xy plane).
+   */
+  deform?: { component: DeformComponent; ratePerFs: number };
   /** Verlet-list skin (A), default 2: the list is rebuilt when an atom has moved half of it. */
   skinA?: number;
   /** Length of the Nose-Hoover chain, default 3. */
@@ -75,7 +89,10 @@ export interface MdCheckpoint {
   cell: number[];
   eta: number[];
   vEta: number[];
-  vEps: number;
+  /** Barostat strain rates along x, y, z (1/fs; equal for iso). */
+  vEps: number[];
+  /** Deformation: the step-0 length or perpendicular length it refers to (A). */
+  deformReference?: number;
   langevinWork: number;
   randomState: number;
   list?: { reference: Float64Array; cell: number[] };
@@ -102,6 +119,8 @@ export interface ThermoRow {
   /** Pressure tensor xx yy zz xy xz yz (atm). */
   pressureTensorAtm: number[];
   volumeA3: number;
+  /** Cell matrix (rows a, b, c; A). */
+  cell: number[];
   bond: number;
   angle: number;
   dihedral: number;
@@ -220,7 +239,7 @@ export const runMd = async (
   const thermostatEnergy = () => {
     if (options.ensemble !== 'nvt' && !npt) return langevinWork;
     let e = dof * kT * eta[0];
-    if (npt) e += pExt * cell.volume + 0.5 * Wbaro * vEps * vEps;
+    if (npt) e += barostatEnergy();
     for (let k = 0; k < chain; k++) e += 0.5 * Q[k] * vEta[k] ** 2;
     for (let k = 1; k < chain; k++) e += kT * eta[k];
     return e;
@@ -266,6 +285,7 @@ export const runMd = async (
       pressureAtm: ((dof * KB_KCAL * T + W[0] + W[1] + W[2]) / (3 * V)) * NKTV2P,
       pressureTensorAtm: Array.from(W, (w, k) => ((kt[k] + w) / V) * NKTV2P),
       volumeA3: V,
+      cell: Array.from(cell.matrix),
       bond: out.bond,
       angle: out.angle,
       dihedral: out.dihedral ?? 0,
@@ -278,27 +298,103 @@ export const runMd = async (
       );
   };
 
-  // Isotropic MTK barostat (Martyna, Tobias and Klein, J. Chem. Phys. 101, 4177 (1994); the
-  // Trotter splitting of Tuckerman et al., J. Phys. A 39, 5629 (2006), as LAMMPS fix npt iso):
-  // the strain rate v_eps with mass W = (dof + 3) kT tau_P^2 is driven by
-  // G = [(1 + 3/dof) 2 KE + tr(virial) - 3 P_ext V] / W.
+  // MTK barostat (Martyna, Tobias and Klein, J. Chem. Phys. 101, 4177 (1994); the Trotter
+  // splitting of Tuckerman et al., J. Phys. A 39, 5629 (2006), as LAMMPS fix npt). Each Cartesian
+  // axis a has a strain rate v_a with mass W_a = (dof + 3) kT tau_P^2 / 3, driven by
+  // G_a = K_aa + W_aa - P_ext V + 2 KE / dof (K the kinetic tensor, W the virial). Iso: one rate
+  // for all three, driven by the mean of the G_a (the cell keeps its shape); aniso: each
+  // barostatted axis on its own. Particles feel v_a + (sum_b v_b) / dof.
   const pExt = (options.pressureAtm ?? 1) / NKTV2P;
   const tauP = options.barostatDampingFs ?? 1000;
-  const Wbaro = (dof + 3) * kT * tauP * tauP;
-  const alphaBaro = 1 + 3 / dof;
-  let vEps = resume?.vEps ?? 0;
+  const Waxis = ((dof + 3) * kT * tauP * tauP) / 3;
+  const aniso = options.barostat === 'aniso';
+  const active = aniso ? (options.barostatAxes ?? [true, true, true]) : [true, true, true];
+  if (npt && !active.some(Boolean)) throw new OptionError('an aniso barostat needs at least one axis');
+  const vEps = Float64Array.from(resume?.vEps ?? [0, 0, 0]);
+  if (vEps.length !== 3) throw new OptionError('the checkpoint has no barostat rate for each axis');
+  const Gaxis = new Float64Array(3);
   const baroHalf = () => {
     const W = out.virial;
-    vEps += ((dt / 2) * (alphaBaro * 2 * kinetic() + W[0] + W[1] + W[2] - 3 * pExt * cell.volume)) / Wbaro;
+    const V = cell.volume;
+    const ke2 = 2 * kinetic();
+    for (let c = 0; c < 3; c++) {
+      let k = 0;
+      for (let i = 0; i < n; i++) k += mass[i] * v[3 * i + c] * v[3 * i + c];
+      Gaxis[c] = k / FTM2V + W[c] - pExt * V + ke2 / dof;
+    }
+    if (!aniso) {
+      const g = (Gaxis[0] + Gaxis[1] + Gaxis[2]) / (3 * Waxis);
+      for (let c = 0; c < 3; c++) vEps[c] += (dt / 2) * g;
+    } else for (let c = 0; c < 3; c++) if (active[c]) vEps[c] += ((dt / 2) * Gaxis[c]) / Waxis;
   };
   const sinhc = (z: number) => (Math.abs(z) < 1e-6 ? 1 + (z * z) / 6 : Math.sinh(z) / z);
+  const eKick = new Float64Array(3);
+  const gKick = new Float64Array(3);
   const kickNpt = () => {
-    const e = Math.exp((-alphaBaro * vEps * dt) / 2);
-    const g = Math.exp((-alphaBaro * vEps * dt) / 4) * sinhc((alphaBaro * vEps * dt) / 4);
-    for (let i = 0; i < n; i++) {
-      const a = (0.5 * dt * FTM2V * g) / mass[i];
-      for (let c = 0; c < 3; c++) v[3 * i + c] = v[3 * i + c] * e + a * f[3 * i + c];
+    const trace = (vEps[0] + vEps[1] + vEps[2]) / dof;
+    for (let c = 0; c < 3; c++) {
+      const gamma = vEps[c] + trace;
+      eKick[c] = Math.exp((-gamma * dt) / 2);
+      gKick[c] = Math.exp((-gamma * dt) / 4) * sinhc((gamma * dt) / 4);
     }
+    for (let i = 0; i < n; i++) {
+      const a = (0.5 * dt * FTM2V) / mass[i];
+      for (let c = 0; c < 3; c++) v[3 * i + c] = v[3 * i + c] * eKick[c] + a * gKick[c] * f[3 * i + c];
+    }
+  };
+  const barostatEnergy = () =>
+    pExt * cell.volume + 0.5 * Waxis * (vEps[0] * vEps[0] + vEps[1] * vEps[1] + vEps[2] * vEps[2]);
+
+  // Deformation at a constant engineering rate (LAMMPS fix deform ... erate R remap x).
+  const deform = options.deform;
+  // [matrix entry that changes, matrix entry of its reference length]
+  const DEFORM_INDEX: Record<DeformComponent, [number, number]> = {
+    x: [0, 0],
+    y: [4, 4],
+    z: [8, 8],
+    xy: [3, 4],
+    xz: [6, 8],
+    yz: [7, 8],
+  };
+  let deformReference = resume?.deformReference;
+  let deformStart = 0;
+  if (deform) {
+    const m = cell.matrix;
+    if (m[1] !== 0 || m[2] !== 0 || m[5] !== 0)
+      throw new OptionError(
+        'deformation needs the cell in LAMMPS orientation (a along x, b in the xy plane)',
+      );
+    if (!Number.isFinite(deform.ratePerFs))
+      throw new OptionError(`deformation rate ${deform.ratePerFs} is not a number`);
+    const [entry, refEntry] = DEFORM_INDEX[deform.component];
+    if (npt && entry === refEntry && active[entry / 4])
+      throw new OptionError(`the deformed axis ${deform.component} cannot also be barostatted`);
+    if (deformReference === undefined) deformReference = m[refEntry];
+    // The deformed entry's value at step 0 (recovered on resume from the current value).
+    deformStart = m[entry] - deform.ratePerFs * deformReference * (resume?.step ?? 0) * dt;
+  }
+  /** Set the deformed entry for time t, remapping the positions affinely (remap x). */
+  const applyDeform = (timeFs: number) => {
+    if (!deform) return;
+    const [entry] = DEFORM_INDEX[deform.component];
+    const m = Float64Array.from(cell.matrix);
+    const target = deformStart + deform.ratePerFs * deformReference! * timeFs;
+    const row = Math.floor(entry / 3);
+    const col = entry % 3;
+    if (row === col) {
+      // A length: scale Cartesian axis `col` of every cell vector and position.
+      const scale = target / m[entry];
+      for (let r = 0; r < 3; r++) m[3 * r + col] *= scale;
+      for (let i = 0; i < n; i++) x[3 * i + col] *= scale;
+    } else {
+      // A tilt of vector `row` along `col`: atoms move with their fractional coordinate along it.
+      const delta = target - m[entry];
+      const len = m[4 * row];
+      m[entry] = target;
+      for (let i = 0; i < n; i++) x[3 * i + col] += (delta * x[3 * i + row]) / len;
+    }
+    cell = new Lattice(m);
+    kernel.setLattice(cell);
   };
 
   const capture = (step: number): MdCheckpoint => {
@@ -312,7 +408,8 @@ export const runMd = async (
       cell: Array.from(cell.matrix),
       eta: Array.from(eta),
       vEta: Array.from(vEta),
-      vEps,
+      vEps: Array.from(vEps),
+      deformReference,
       langevinWork,
       randomState: rng.getState(),
       list: list && { reference: Float64Array.from(list.reference), cell: Array.from(list.lattice.matrix) },
@@ -338,12 +435,17 @@ export const runMd = async (
       nhcHalf();
       baroHalf();
       kickNpt();
-      // Positions and cell scale with exp(v_eps dt); velocities carry the particles meanwhile.
-      const grow = Math.exp(vEps * dt);
-      const drift = dt * Math.exp((vEps * dt) / 2) * sinhc((vEps * dt) / 2);
-      for (let k = 0; k < x.length; k++) x[k] = x[k] * grow + v[k] * drift;
-      cell = cell.scaled(grow);
+      // Positions and cell scale with exp(v_a dt) along each axis; velocities carry the particles.
+      const m = Float64Array.from(cell.matrix);
+      for (let c = 0; c < 3; c++) {
+        const grow = Math.exp(vEps[c] * dt);
+        const drift = dt * Math.exp((vEps[c] * dt) / 2) * sinhc((vEps[c] * dt) / 2);
+        for (let i = 0; i < n; i++) x[3 * i + c] = x[3 * i + c] * grow + v[3 * i + c] * drift;
+        for (let r = 0; r < 3; r++) m[3 * r + c] *= grow;
+      }
+      cell = new Lattice(m);
       kernel.setLattice(cell);
+      applyDeform(step * dt);
       kernel.compute(x, f, out);
       kickNpt();
       baroHalf();
@@ -365,6 +467,7 @@ export const runMd = async (
         langevinWork -= kinetic() - before;
         for (let k = 0; k < x.length; k++) x[k] += 0.5 * dt * v[k];
       } else for (let k = 0; k < x.length; k++) x[k] += dt * v[k];
+      applyDeform(step * dt);
       kernel.compute(x, f, out);
       for (let i = 0; i < n; i++) {
         const a = half / mass[i];

@@ -5,7 +5,7 @@
  * the two runs are independent trajectories, with different random velocities).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -16,7 +16,7 @@ import { findLammps, runProtocolInLammps } from '../../src/engines/lammps-run.js
 import { computeEnergy } from '../../src/forcefield/energy.js';
 import { LAOC_V1 } from '../../src/forcefield/force-field.js';
 import { typeSystem } from '../../src/forcefield/typing.js';
-import { readFrames } from '../../src/io/registry.js';
+import { readFrames, readStructure } from '../../src/io/registry.js';
 import { protocolFromObject } from '../../src/md/protocols/protocol.js';
 import { runProtocol } from '../../src/md/protocols/run-protocol.js';
 import { readThermoCsv } from '../../src/md/thermo-csv.js';
@@ -98,4 +98,27 @@ describe.skipIf(!hasLammps)('the LAMMPS engine', () => {
     }
     expect(frames).toBe(11);
   }, 300_000);
+
+  it('a tensile stage in LAMMPS: fix deform along x with y, z at zero pressure; stress-strain.csv', async () => {
+    const start = packGlass({ units: [{ molecule: buildOligomer(), count: 8 }], seed: 6 });
+    const spec = protocolFromObject(
+      {
+        engine: 'lammps',
+        stage: [
+          { name: 'relax', ensemble: 'langevin', temperature: 300, time_ps: 0.5, damping: 50 },
+          { type: 'deform', mode: 'tensile-x', rate: 0.05, strain: 0.02, thermo_every: 10 },
+        ],
+      },
+      join(tmp, 'd.toml'),
+    );
+    await runProtocolInLammps(spec, start, { outDir: join(tmp, 'lammps-deform') });
+    const dir = join(tmp, 'lammps-deform', '02-tensile-x');
+    const rows = readFileSync(join(dir, 'stress-strain.csv'), 'utf8').trim().split('\n');
+    expect(rows[0]).toBe('step,time_ps,strain,sxx_GPa,syy_GPa,szz_GPa,sxy_GPa,sxz_GPa,syz_GPa,volume_A3');
+    expect(rows).toHaveLength(1 + 41);
+    expect(Number(rows[rows.length - 1].split(',')[2])).toBeCloseTo(0.02, 12);
+    const relaxed = await readStructure(join(tmp, 'lammps-deform', '01-relax', 'final.extxyz'));
+    const final = await readStructure(join(dir, 'final.extxyz'));
+    expect(final.frame.lattice!.matrix[0] / relaxed.frame.lattice!.matrix[0]).toBeCloseTo(1.02, 6);
+  }, 120_000);
 });

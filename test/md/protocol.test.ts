@@ -37,6 +37,19 @@ describe('protocol files', () => {
     ]);
   });
 
+  it("a deform stage: the study's 1e-3 /ps to 20 % strain, the deformed axis left out of the barostat", () => {
+    const p = protocolFromObject(
+      { stage: [{ type: 'deform' }, { type: 'deform', mode: 'shear-yz' }] },
+      'p.toml',
+    );
+    expect(
+      p.stages.map((s) => [s.name, s.ensemble, s.steps, s.pressureAtm, s.barostat, s.barostatAxes, s.deform]),
+    ).toEqual([
+      ['tensile-x', 'npt', 200000, 0, 'aniso', [false, true, true], { component: 'x', ratePerPs: 0.001 }],
+      ['shear-yz', 'npt', 200000, 0, 'aniso', [true, true, true], { component: 'yz', ratePerPs: 0.001 }],
+    ]);
+  });
+
   it('names the file and key of a bad setting, and refuses unknown keys', () => {
     const f = join(tmp, 'bad.toml');
     writeFileSync(f, '[[stage]]\ntype = "md"\ntemperature = -5\ntime_ps = 1\n');

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import { OptionError, ParseError } from '../../core/errors.js';
-import type { Ensemble } from '../integrator.js';
+import type { DeformComponent, Ensemble } from '../integrator.js';
 
 /**
  * Simulation protocols as data. A protocol is an ordered list of MD stages, each continuing from
@@ -45,6 +45,11 @@ export interface StageSpec {
   dumpVelocities: boolean;
   /** NPT: report the mean density, discarding this much of the stage's start (ps). */
   densityDiscardPs?: number;
+  /** NPT barostat: iso (default) or per axis, with the axes it controls. */
+  barostat?: 'iso' | 'aniso';
+  barostatAxes?: [boolean, boolean, boolean];
+  /** Constant-strain-rate deformation (engineering rate, 1/ps); writes stress-strain.csv. */
+  deform?: { component: DeformComponent; ratePerPs: number };
 }
 
 export interface SeriesSpec {
@@ -140,7 +145,8 @@ class Fields {
 }
 
 const ENSEMBLES: readonly Ensemble[] = ['nve', 'nvt', 'langevin', 'npt'];
-const STAGE_TYPES = ['md', 'melt-quench', 'npt'] as const;
+const STAGE_TYPES = ['md', 'melt-quench', 'npt', 'deform'] as const;
+const DEFORM_MODES = ['tensile-x', 'tensile-y', 'tensile-z', 'shear-yz', 'shear-xz', 'shear-xy'] as const;
 
 /** Steps from time_ps (or steps) and the time step. */
 const stepsOf = (f: Fields, dt: number, defPs?: number): number => {
@@ -180,6 +186,7 @@ const mdStage = (f: Fields, d: StageDefaults): StageSpec => {
     thermoEvery: f.whole('thermo_every', 100, 1),
     dumpEvery: f.whole('dump_every', d.dumpEvery),
     dumpVelocities: f.bool('dump_velocities', false),
+    barostat: ensemble === 'npt' ? f.str('barostat', 'iso', ['iso', 'aniso'] as const) : undefined,
   };
 };
 
@@ -222,6 +229,36 @@ const stageEntry = (f: Fields, index: number): StageSpec[] => {
     ];
     f.done();
     return out;
+  }
+  if (type === 'deform') {
+    // The study's mechanics: constant strain rate 1e-3 /ps at 300 K, the other boundaries at
+    // zero pressure (per-axis NPT): tensile along x, or shear in the yz plane.
+    const mode = f.str('mode', 'tensile-x', DEFORM_MODES);
+    const ratePerPs = f.num('rate', 1e-3, (v) => v !== 0 && Math.abs(v) < 1, 'a strain rate (1/ps), not 0');
+    const strain = f.num('strain', 0.2, (v) => v > 0 && v < 10, 'the final engineering strain (> 0)');
+    const dt = f.positive('time_step', 1, 'fs');
+    const component = mode.split('-')[1] as DeformComponent;
+    const axes: [boolean, boolean, boolean] = [true, true, true];
+    if (component.length === 1) axes['xyz'.indexOf(component)] = false;
+    const steps = Math.round((strain / Math.abs(ratePerPs)) * (1000 / dt));
+    const s: StageSpec = {
+      name: f.str('name', mode),
+      ensemble: 'npt',
+      temperatureK: f.positive('temperature', 300, 'K'),
+      timeStepFs: dt,
+      steps,
+      pressureAtm: f.num('pressure', 0, Number.isFinite, 'a pressure (atm)'),
+      dampingFs: f.positive('damping', 100, 'fs'),
+      barostatDampingFs: f.positive('barostat_damping', 1000, 'fs'),
+      thermoEvery: f.whole('thermo_every', 100, 1),
+      dumpEvery: f.whole('dump_every', 10000),
+      dumpVelocities: false,
+      barostat: 'aniso',
+      barostatAxes: axes,
+      deform: { component, ratePerPs },
+    };
+    f.done();
+    return [s];
   }
   const s = mdStage(f, {
     name: type === 'npt' ? 'npt' : `stage${index + 1}`,

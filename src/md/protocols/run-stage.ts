@@ -145,6 +145,12 @@ export const runStage = async (
         dampingFs: stage.dampingFs,
         pressureAtm: stage.pressureAtm,
         barostatDampingFs: stage.barostatDampingFs,
+        barostat: stage.barostat,
+        barostatAxes: stage.barostatAxes,
+        deform: stage.deform && {
+          component: stage.deform.component,
+          ratePerFs: stage.deform.ratePerPs / 1000,
+        },
         newVelocities: start.velocities === undefined,
         thermoEvery: stage.thermoEvery,
         onThermo: (r) => thermo.append(thermoLine(r, densityGPerCm3(mass, r.volumeA3))),
@@ -193,7 +199,7 @@ export const runStage = async (
       cell: Array.from(result.lattice.matrix),
       eta: [],
       vEta: [],
-      vEps: 0,
+      vEps: [0, 0, 0],
       langevinWork: 0,
       randomState: 0,
     };
@@ -210,6 +216,8 @@ export const runStage = async (
     };
     writeFileSync(path('final'), await frameText(extxyz, frame, {}));
     const summary = summariseStage(stage, path('thermo'), result.lattice, hooks.onWarning);
+    if (stage.deform)
+      writeStressStrain(join(dir, 'stress-strain.csv'), stage, path('thermo'), hooks.onWarning);
     writeFileSync(path('summary'), `${JSON.stringify(summary, null, 2)}\n`);
     // Written last: its presence says the stage is complete.
     writeCheckpoint(path('finalState'), finalCheckpoint, { stage: stage.name, steps: stage.steps });
@@ -263,4 +271,31 @@ export const summariseStage = (
       cell: Array.from(finalCell.matrix),
     },
   };
+};
+
+/** 1 atm in GPa. */
+const ATM_IN_GPA = 1.01325e-4;
+
+/**
+ * stress-strain.csv of a deformation stage: engineering strain of the deformed component (from
+ * the thermo rows' volume and the deformation law, exact for a constant rate) and the stress
+ * tensor sigma = -P (GPa, positive in tension), from the pressure tensor with its kinetic part.
+ */
+export const writeStressStrain = (
+  path: string,
+  stage: StageSpec,
+  thermoPath: string,
+  onWarning?: (m: string) => void,
+): void => {
+  const t = readThermoCsv(thermoPath, onWarning);
+  const rate = stage.deform!.ratePerPs / 1000;
+  const lines = ['step,time_ps,strain,sxx_GPa,syy_GPa,szz_GPa,sxy_GPa,sxz_GPa,syz_GPa,volume_A3'];
+  for (let k = 0; k < t.rows; k++) {
+    const time = t.data.time_fs[k];
+    const s = ['pxx_atm', 'pyy_atm', 'pzz_atm', 'pxy_atm', 'pxz_atm', 'pyz_atm'].map(
+      (c) => -t.data[c][k] * ATM_IN_GPA,
+    );
+    lines.push([t.data.step[k], time / 1000, rate * time, ...s, t.data.volume_A3[k]].join(','));
+  }
+  writeFileSync(path, `${lines.join('\n')}\n`);
 };
