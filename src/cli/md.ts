@@ -36,6 +36,11 @@ export const registerMd = (program: Command): void => {
       .option('--damping <fs>', 'thermostat relaxation time', '100')
       .option('--pressure <atm>', 'NPT: target pressure', '1')
       .option('--barostat-damping <fs>', 'NPT: barostat relaxation time', '1000')
+      .addOption(
+        new Option('--barostat <b>', 'NPT: iso (shape kept) or aniso (each axis on its own)')
+          .choices(['iso', 'aniso'])
+          .default('iso'),
+      )
       .option('--seed <n>', 'seed of the initial velocities (and of Langevin noise)', '1')
       .option('--thermo-every <n>', 'thermo row every n steps', '100')
       .option('--dump-every <n>', 'trajectory frame every n steps (0: none)', '100')
@@ -113,6 +118,7 @@ export const registerMd = (program: Command): void => {
           dampingFs: positive(o.damping, '--damping'),
           pressureAtm: finite(o.pressure, '--pressure'),
           barostatDampingFs: positive(o.barostatDamping, '--barostat-damping'),
+          barostat: o.barostat as 'iso' | 'aniso',
           thermoEvery: whole(o.thermoEvery, '--thermo-every', 1),
           frameEvery: whole(o.dumpEvery, '--dump-every'),
           onThermo: (r) => {

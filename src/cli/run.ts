@@ -78,7 +78,7 @@ export const describePlan = (
       : 'embedded engine';
   return `protocol: ${engine}, ${natoms} atoms, ${spec.forcefield}${spec.coulomb ? ` (${spec.coulomb})` : ''}, ${sharedSteps} steps\n${lines.join('\n')}\n${
     spec.engine === 'lammps'
-      ? 'expected time: LAMMPS is usually 2-4 times faster per core than the embedded engine'
+      ? 'expected time: not estimated for LAMMPS (measured here: 16,384 atoms, 1000 steps in 30 s with 2 MPI processes; LAMMPS reports its own timing in log.lammps)'
       : `expected time: about ${formatDuration(seconds)} on this machine (${(stepSeconds * 1000).toFixed(2)} ms per step measured)`
   }\n`;
 };

@@ -351,8 +351,14 @@ export class ForceKernel {
    * check triggers a rebuild when needed); each pair's periodic shift follows the new cell vectors.
    */
   setLattice(lattice: Lattice): void {
-    if (this.reciprocal)
-      throw new OptionError('Ewald with a changing cell is not supported yet; use dsf for NPT');
+    if (this.reciprocal) {
+      // The neutralising background's energy depends on the volume (not followed here).
+      let Q = 0;
+      for (const q of this.sys.charges) Q += q;
+      if (Math.abs(Q) > 1e-8)
+        throw new OptionError(`Ewald with a changing cell needs a neutral cell (total charge ${Q} e)`);
+      this.reciprocal.setLattice(lattice);
+    }
     this.lattice = lattice;
     const m = lattice.matrix;
     const im = this.image;
@@ -546,7 +552,7 @@ class ReciprocalEwald {
   private readonly weight: Float64Array;
   private readonly virialFactor: Float64Array;
   private readonly range: [number, number, number];
-  private readonly pref: number;
+  private pref: number;
   private readonly n: number;
   /** exp(2 pi i m f_j) for m = -range..range along each axis: [axis][j][m] as (re, im). */
   private readonly powers: Float64Array[];
@@ -554,9 +560,9 @@ class ReciprocalEwald {
   private readonly ci: Float64Array;
 
   constructor(
-    private readonly lattice: Lattice,
+    private lattice: Lattice,
     private readonly q: Float64Array,
-    alpha: number,
+    private readonly alpha: number,
     lnInverseAccuracy: number,
   ) {
     const inv = lattice.inverse;
@@ -598,6 +604,33 @@ class ReciprocalEwald {
     this.powers = this.range.map((r) => new Float64Array(this.n * 2 * (2 * r + 1)));
     this.cr = new Float64Array(this.n);
     this.ci = new Float64Array(this.n);
+  }
+
+  /**
+   * A new cell (NPT): the same (h, k, l) set, with k-vectors, weights and prefactor of the new
+   * cell, so that the energy stays a smooth function of the cell (a set re-chosen by the cutoff
+   * would jump as vectors cross it). The set was chosen for the starting cell's accuracy; cells
+   * that change by a few per cent keep it.
+   */
+  setLattice(lattice: Lattice): void {
+    this.lattice = lattice;
+    const inv = lattice.inverse;
+    const a2 = 4 * this.alpha * this.alpha;
+    this.pref = (4 * Math.PI * QQR2E_REAL) / lattice.volume;
+    for (let t = 0; t < this.weight.length; t++) {
+      const h = this.h[t];
+      const k = this.k[t];
+      const l = this.l[t];
+      const kx = 2 * Math.PI * (inv[0] * h + inv[1] * k + inv[2] * l);
+      const ky = 2 * Math.PI * (inv[3] * h + inv[4] * k + inv[5] * l);
+      const kz = 2 * Math.PI * (inv[6] * h + inv[7] * k + inv[8] * l);
+      const k2 = kx * kx + ky * ky + kz * kz;
+      this.kvec[3 * t] = kx;
+      this.kvec[3 * t + 1] = ky;
+      this.kvec[3 * t + 2] = kz;
+      this.weight[t] = Math.exp(-k2 / a2) / k2;
+      this.virialFactor[t] = 2 * (1 / k2 + 1 / a2);
+    }
   }
 
   /** Adds the reciprocal forces and virial; returns the reciprocal energy (kcal/mol). */

@@ -202,8 +202,6 @@ export const runMd = async (
     rng.setState(resume.randomState);
   }
   const npt = options.ensemble === 'npt';
-  if (npt && ff.coulomb.method !== 'dsf')
-    throw new OptionError('NPT runs with DSF electrostatics only so far');
   const kernel = new ForceKernel(sys, ff, cell, options.skinA ?? 2);
   if (resume?.list)
     kernel.restoreList({ reference: resume.list.reference, lattice: new Lattice(resume.list.cell) });
