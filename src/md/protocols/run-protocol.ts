@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { OptionError } from '../../core/errors.js';
+import { OligolyteError, OptionError } from '../../core/errors.js';
 import type { Structure } from '../../core/frame.js';
 import { withCoulomb } from '../../forcefield/force-field.js';
 import { loadForceField } from '../../forcefield/load.js';
@@ -249,8 +249,14 @@ const runBranchInWorker = (
         reject(new RunCancelled(m.step));
       } else if (m.type === 'error') {
         settled = true;
-        const e = new Error(m.message);
-        e.name = m.name;
+        // The error's class does not cross the thread; rebuild the user-facing ones (the message
+        // already names the file and line) so the CLI reports them as such.
+        const e =
+          m.name === 'OptionError'
+            ? new OptionError(m.message)
+            : ['ParseError', 'PhysicsError', 'UnknownFormatError', 'OligolyteError'].includes(m.name)
+              ? new OligolyteError(m.message)
+              : Object.assign(new Error(m.message), { name: m.name });
         reject(e);
       }
     });
