@@ -240,6 +240,9 @@ export const analyseStudy = async (
       await analyseTransport(readFrames(join(dir, name), { onWarning: options.onWarning }), {
         species: spec.transport.species,
         temperatureK: T,
+        // LAMMPS dumps carry steps, not times: the frame interval from the production stage.
+        timeStepFs: produce.timeStepFs,
+        frameStep: produce.dumpEvery,
         fitStartPs: spec.transport.fitStartPs,
         fitEndPs: spec.transport.fitEndPs,
       })

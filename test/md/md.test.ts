@@ -4,6 +4,7 @@
  * canonical kinetic-energy fluctuations; the oligomers stay whole.
  */
 import { describe, expect, it } from 'vitest';
+import { blockAverage } from '../../src/analysis/block-average.js';
 import { buildOligomer } from '../../src/build/oligomer.js';
 import { packGlass } from '../../src/build/pack-glass.js';
 import { supercell } from '../../src/build/supercell.js';
@@ -264,7 +265,7 @@ describe('dynamics of 8 x LAOC^0b + 24 Li (laoc-v1, DSF)', () => {
       {
         ensemble: 'nvt',
         temperatureK: 300,
-        steps: 10000,
+        steps: 30000,
         thermoEvery: 10,
         newVelocities: false,
         onThermo: (r) => rows.push(r),
@@ -272,9 +273,11 @@ describe('dynamics of 8 x LAOC^0b + 24 Li (laoc-v1, DSF)', () => {
       eq.velocities,
     );
     const T = rows.slice(100).map((r) => r.temperatureK);
-    const mean = T.reduce((a, b) => a + b, 0) / T.length;
-    // 10 ps of 128 atoms: the standard error of the mean is about 1 %; allow 3 %.
-    expect(Math.abs(mean / 300 - 1)).toBeLessThan(0.03);
+    // Issue 5: the mean within 1 % of the target. 29 ps of 128 atoms: the block-averaged standard
+    // error of the mean is about 0.4 %, so 1 % is also a test of the thermostat's bias.
+    const b = blockAverage(T);
+    expect(Math.abs(b.mean / 300 - 1), `mean ${b.mean} +- ${b.standardError} K`).toBeLessThan(0.01);
+    expect(b.standardError / 300).toBeLessThan(0.005);
     // Canonical kinetic energy: variance (dof / 2) (kT)^2.
     const dof = 3 * sys.natoms - 3;
     const ke = rows.slice(100).map((r) => r.kinetic);

@@ -85,17 +85,21 @@ describe('running a protocol', () => {
     expect(produce.rows).toBe(3); // steps 0, 100, 200 of 2 fs
     expect(readFileSync(join(whole, 'status.json'), 'utf8')).toMatch(/"complete"/);
 
-    // Stop twice (once in the shared stages, once in the series), resuming each time.
+    // Stop twice (once in the shared stages at step 300, once as the series' workers start),
+    // resuming each time.
     const split = join(tmp, 'split');
-    for (const stopAt of [300, 900]) {
+    for (const stop of ['steps', 'series'] as const) {
       const abort = new AbortController();
       await expect(
         runProtocol(spec, start, {
           outDir: split,
-          resume: stopAt !== 300,
+          resume: stop === 'series',
           signal: abort.signal,
           onProgress: (done) => {
-            if (done >= stopAt) abort.abort();
+            if (stop === 'steps' && done >= 300) abort.abort();
+          },
+          onStage: (label) => {
+            if (stop === 'series' && label === 'series/T600K') abort.abort();
           },
         }),
       ).rejects.toBeInstanceOf(RunCancelled);

@@ -236,6 +236,8 @@ const runBranchInWorker = (
     : new Worker(url, { workerData });
   const onAbort = () => worker.postMessage({ type: 'abort' });
   options.signal?.addEventListener('abort', onAbort);
+  // A stop that came before this worker existed: it stops at its first step, with a checkpoint.
+  if (options.signal?.aborted) onAbort();
   return new Promise((resolve, reject) => {
     let settled = false;
     worker.on('message', (m) => {
