@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Command, Option } from 'commander';
 import { OptionError } from '../core/errors.js';
@@ -6,8 +6,11 @@ import { writeFrames } from '../io/registry.js';
 import {
   analyseStudy,
   buildStudyModel,
+  combineReplicas,
   quickProtocol,
   readStudy,
+  replicaTable,
+  type StudyResult,
   studyTable,
   writeStudyOutputs,
 } from '../study/study.js';
@@ -41,44 +44,61 @@ export const registerStudy = (program: Command): void => {
         if (!Number.isInteger(parallel) || parallel < 1)
           throw new OptionError(`--parallel: "${o.parallel}" is not a whole number >= 1`);
       }
-      const model = buildStudyModel(spec);
+      const seeds = Array.from({ length: spec.model.replicas }, (_, r) => spec.model.seed + r);
+      const first = buildStudyModel(spec, seeds[0]);
       process.stdout.write(
-        `study ${spec.name}${quick ? ' (--quick)' : ''}: ${model.topology.natoms} atoms, ${spec.model.mix ?? `${spec.model.composition} x ${spec.model.trimers}`} at ${spec.model.density} g/cm3 (seed ${spec.model.seed}) -> ${out}/\n`,
+        `study ${spec.name}${quick ? ' (--quick)' : ''}: ${first.topology.natoms} atoms, ${spec.model.mix ?? `${spec.model.composition} x ${spec.model.trimers}`} at ${spec.model.density} g/cm3, ${seeds.length > 1 ? `${seeds.length} models (seeds ${seeds.join(', ')}), one after another` : `seed ${seeds[0]}`} -> ${out}/\n`,
       );
       process.stdout.write(
         describePlan(
           protocol,
-          model.topology.natoms,
-          measureStepSeconds(protocol, model),
+          first.topology.natoms,
+          measureStepSeconds(protocol, first),
           parallel ?? protocol.series!.parallel,
         ),
       );
       if (o.dryRun) return;
-      mkdirSync(out, { recursive: true });
-      async function* one() {
-        yield model;
+      const results: StudyResult[] = [];
+      for (const seed of seeds) {
+        const model = seed === seeds[0] ? first : buildStudyModel(spec, seed);
+        const dir = seeds.length > 1 ? join(out, `seed${seed}`) : out;
+        mkdirSync(dir, { recursive: true });
+        async function* one() {
+          yield model;
+        }
+        await writeFrames(join(dir, 'model.extxyz'), one(), { comment: `${spec.name} model, seed ${seed}` });
+        await writeFrames(join(dir, 'model.data'), one(), {});
+        const runDir = join(dir, 'run');
+        if (seeds.length > 1) process.stderr.write(`model seed ${seed}\n`);
+        const run = await runWithProgress(protocol, model, runDir, {
+          resume: o.resume === true,
+          parallel,
+          label: seeds.length > 1 ? `seed ${seed}` : 'study',
+        });
+        process.stderr.write('analysing transport...\n');
+        const result = await analyseStudy(spec, run, runDir, {
+          quick,
+          onWarning: (m) => process.stderr.write(`warning: ${m}\n`),
+        });
+        for (const row of result.rows)
+          for (const note of row.result.notes)
+            process.stderr.write(`note (${row.temperatureK} K): ${note}\n`);
+        writeStudyOutputs(dir, result);
+        process.stdout.write(studyTable(result));
+        results.push(result);
       }
-      await writeFrames(join(out, 'model.extxyz'), one(), {
-        comment: `${spec.name} model, seed ${spec.model.seed}`,
-      });
-      await writeFrames(join(out, 'model.data'), one(), {});
-      const runDir = join(out, 'run');
-      const run = await runWithProgress(protocol, model, runDir, {
-        resume: o.resume === true,
-        parallel,
-        label: 'study',
-      });
-      process.stderr.write('analysing transport...\n');
-      const result = await analyseStudy(spec, run, runDir, {
-        quick,
-        onWarning: (m) => process.stderr.write(`warning: ${m}\n`),
-      });
-      for (const row of result.rows)
-        for (const note of row.result.notes) process.stderr.write(`note (${row.temperatureK} K): ${note}\n`);
-      writeStudyOutputs(out, result);
-      process.stdout.write(studyTable(result));
+      if (seeds.length > 1) {
+        const rep = combineReplicas(spec, results, seeds);
+        writeFileSync(
+          join(out, 'replicas.json'),
+          `${JSON.stringify(rep, (_, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 1)}\n`,
+        );
+        const table = replicaTable(spec.name, rep);
+        writeFileSync(join(out, 'replicas.txt'), table);
+        process.stdout.write(table);
+      }
       process.stdout.write(
-        `wrote ${out}/: study.json, arrhenius.csv, summary.txt, model.extxyz, model.data, run/ (thermo, trajectories, checkpoints per stage)\n`,
+        `wrote ${out}/: ${seeds.length > 1 ? 'replicas.json, replicas.txt, and per model seed*/: ' : ''}study.json, arrhenius.csv, summary.txt, model.extxyz, model.data, run/ (thermo, trajectories, checkpoints per stage)\n`,
       );
     });
 };

@@ -2,7 +2,10 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import { analyseTransport, type TransportResult } from '../analysis/transport/analyse-run.js';
+import { extrapolate, fitArrheniusWeighted } from '../analysis/transport/arrhenius.js';
 import { type ArrheniusSummary, arrheniusSummary } from '../analysis/transport/arrhenius-summary.js';
+import { nernstEinsteinFactor } from '../analysis/transport/conductivity.js';
+import type { Estimate } from '../analysis/transport/diffusivity.js';
 import { packGlass } from '../build/pack-glass.js';
 import { mixFromComposition, parseMix } from '../build/units.js';
 import { OptionError, ParseError } from '../core/errors.js';
@@ -31,6 +34,8 @@ export interface StudySpec {
     trimers: number;
     density: number;
     seed: number;
+    /** Independent models (seeds seed, seed + 1, ...), each run and analysed, then averaged. */
+    replicas: number;
     cation: string;
   };
   protocol: ProtocolSpec;
@@ -65,7 +70,7 @@ export const studyFromObject = (raw: Record<string, unknown>, file: string): Stu
   const name = raw.name ?? basename(file, extname(file));
   if (typeof name !== 'string' || name === '') fail(file, 'name: a string', name);
   const m = table(raw, 'model', file);
-  known(m, ['mix', 'composition', 'trimers', 'density', 'seed', 'cation'], '[model]', file);
+  known(m, ['mix', 'composition', 'trimers', 'density', 'seed', 'replicas', 'cation'], '[model]', file);
   if ((m.mix === undefined) === (m.composition === undefined))
     fail(file, '[model]: either mix ("0b:8") or composition ("LAOC^0b")', m);
   const num = (
@@ -107,6 +112,13 @@ export const studyFromObject = (raw: Record<string, unknown>, file: string): Stu
       trimers: num(m, 'trimers', 8, (v) => Number.isInteger(v) && v > 0, 'a whole number > 0'),
       density: num(m, 'density', 1.9, positive, 'a positive density (g/cm3)'),
       seed: num(m, 'seed', 1, Number.isInteger, 'a whole number'),
+      replicas: num(
+        m,
+        'replicas',
+        1,
+        (v) => Number.isInteger(v) && v >= 1 && v <= 100,
+        'a whole number 1-100',
+      ),
       cation: str(m, 'cation', 'Li')!,
     },
     protocol,
@@ -177,8 +189,8 @@ export const quickProtocol = (p: ProtocolSpec): ProtocolSpec => {
 };
 
 /** The model of a study (deterministic: the same file gives the same structure). */
-export const buildStudyModel = (spec: StudySpec): Structure => {
-  const { model } = spec;
+export const buildStudyModel = (spec: StudySpec, seed = spec.model.seed): Structure => {
+  const model = { ...spec.model, seed };
   if (!['Li', 'Na', 'K'].includes(model.cation))
     throw new OptionError(`${spec.file}: [model] cation "${model.cation}" is not Li, Na or K`);
   let units: ReturnType<typeof parseMix>;
@@ -305,6 +317,9 @@ export const studyTable = (r: StudyResult): string => {
   lines.push(
     `extrapolated to ${x.temperatureK} K: D = ${g(x.diffusivityCm2PerS.value)} cm2/s [${g(x.diffusivityCm2PerS.low95, 2)}, ${g(x.diffusivityCm2PerS.high95, 2)}], sigma = ${g(x.conductivityMsPerCm.value)} mS/cm [${g(x.conductivityMsPerCm.low95, 2)}, ${g(x.conductivityMsPerCm.high95, 2)}] (95 %)`,
   );
+  lines.push(
+    'note: these intervals are those of this one model; independent 128-atom models (other seeds) scatter more (for laoc-v2, four seeds gave Ea 0.16-0.38 eV; docs/FORCEFIELD-NOTES.md): average several seeds for a calibration-grade number',
+  );
   return `${lines.join('\n')}\n`;
 };
 
@@ -335,4 +350,126 @@ export const writeStudyOutputs = (dir: string, r: StudyResult): void => {
   ];
   writeFileSync(join(dir, 'arrhenius.csv'), `${csv.join('\n')}\n`);
   writeFileSync(join(dir, 'summary.txt'), studyTable(r));
+};
+
+/** Two-sided 95 % quantile of Student's t with `df` degrees of freedom (normal beyond 30). */
+const T95: Record<number, number> = {
+  1: 12.706,
+  2: 4.303,
+  3: 3.182,
+  4: 2.776,
+  5: 2.571,
+  6: 2.447,
+  7: 2.365,
+  8: 2.306,
+  9: 2.262,
+  10: 2.228,
+  11: 2.201,
+  12: 2.179,
+  13: 2.16,
+  14: 2.145,
+  15: 2.131,
+  16: 2.12,
+  17: 2.11,
+  18: 2.101,
+  19: 2.093,
+  20: 2.086,
+  25: 2.06,
+  30: 2.042,
+};
+export const studentT95 = (df: number): number => {
+  if (df <= 0) return Number.NaN;
+  if (T95[df]) return T95[df];
+  return df > 30 ? 1.96 : T95[df <= 25 ? 25 : 30];
+};
+
+/** The replica average: per temperature, D and sigma over the models (mean, standard error, t interval). */
+export interface ReplicaSummary {
+  seeds: number[];
+  rows: {
+    temperatureK: number;
+    diffusivityCm2PerS: Estimate;
+    conductivityMsPerCm: Estimate;
+    perSeedD: number[];
+  }[];
+  /** Weighted Arrhenius fit of the mean D (weights from the standard errors) over the window. */
+  activationEv: Estimate;
+  perSeedActivationEv: number[];
+  extrapolation: { temperatureK: number; diffusivityCm2PerS: Estimate; conductivityMsPerCm: Estimate };
+  windowK: [number, number];
+}
+
+const meanEstimate = (v: number[]): Estimate => {
+  const n = v.length;
+  const m = v.reduce((a, b) => a + b, 0) / n;
+  const se = n > 1 ? Math.sqrt(v.reduce((a, b) => a + (b - m) ** 2, 0) / (n - 1) / n) : Number.NaN;
+  const t = studentT95(n - 1);
+  return { value: m, std: se, low95: m - t * se, high95: m + t * se };
+};
+
+export const combineReplicas = (spec: StudySpec, results: StudyResult[], seeds: number[]): ReplicaSummary => {
+  if (results.length < 2) throw new OptionError('a replica average needs two or more models');
+  const temps = results[0].rows.map((r) => r.temperatureK);
+  const rows = temps.map((T, k) => {
+    const ds = results.map((r) => r.rows[k].result.diffusivity.glsCm2PerS.value);
+    const ss = results.map((r) => r.rows[k].result.conductivity.nernstEinsteinMsPerCm.value);
+    return {
+      temperatureK: T,
+      diffusivityCm2PerS: meanEstimate(ds),
+      conductivityMsPerCm: meanEstimate(ss),
+      perSeedD: ds,
+    };
+  });
+  const [lo, hi] = [spec.transport.arrheniusMinK, spec.transport.arrheniusMaxK];
+  const window = rows.filter(
+    (r) => r.temperatureK >= lo && r.temperatureK <= hi && r.diffusivityCm2PerS.value > 0,
+  );
+  if (window.length < 2)
+    throw new OptionError(`fewer than two temperatures with a positive mean D in ${lo}-${hi} K`);
+  const fit = fitArrheniusWeighted(
+    window.map((r) => r.temperatureK),
+    window.map((r) => r.diffusivityCm2PerS.value),
+    window.map((r) => r.diffusivityCm2PerS.std),
+  );
+  const T0 = spec.transport.extrapolateK;
+  const d = extrapolate(fit, T0);
+  const first = results[0].rows[0].result;
+  let density = 0;
+  for (const r of results) for (const row of r.rows) density += row.result.carriers / row.result.volumeA3;
+  density /= results.length * temps.length;
+  const f = nernstEinsteinFactor(density, 1, T0, first.charge);
+  return {
+    seeds,
+    rows,
+    activationEv: fit.activationEv,
+    perSeedActivationEv: results.map((r) => (r.arrhenius.weighted ?? r.arrhenius.ols).activationEv.value),
+    extrapolation: {
+      temperatureK: T0,
+      diffusivityCm2PerS: d,
+      conductivityMsPerCm: { value: d.value * f, std: d.std * f, low95: d.low95 * f, high95: d.high95 * f },
+    },
+    windowK: [lo, hi],
+  };
+};
+
+export const replicaTable = (name: string, r: ReplicaSummary): string => {
+  const lines: string[] = [];
+  lines.push(
+    `${name}: average of ${r.seeds.length} models (seeds ${r.seeds.join(', ')}); intervals from the scatter between models (Student t)`,
+  );
+  lines.push(`  ${'T/K'.padStart(5)}  ${'D/cm2 s-1'.padEnd(30)} ${'sigma NE/mS cm-1'.padEnd(30)}`);
+  const ci = (e: Estimate) => `${g(e.value)} [${g(e.low95, 2)}, ${g(e.high95, 2)}]`;
+  for (const row of r.rows)
+    lines.push(
+      `  ${String(row.temperatureK).padStart(5)}  ${ci(row.diffusivityCm2PerS).padEnd(30)} ${ci(row.conductivityMsPerCm).padEnd(30)}`,
+    );
+  const ea = r.activationEv;
+  lines.push(
+    `Arrhenius ${r.windowK[0]}-${r.windowK[1]} K of the mean D: Ea = ${ea.value.toFixed(3)} eV [${ea.low95.toFixed(3)}, ${ea.high95.toFixed(3)}] (per model: ${r.perSeedActivationEv.map((x) => x.toFixed(2)).join(', ')})`,
+  );
+  const x = r.extrapolation;
+  lines.push(
+    `extrapolated to ${x.temperatureK} K: D = ${g(x.diffusivityCm2PerS.value)} cm2/s [${g(x.diffusivityCm2PerS.low95, 2)}, ${g(x.diffusivityCm2PerS.high95, 2)}], sigma = ${g(x.conductivityMsPerCm.value)} mS/cm [${g(x.conductivityMsPerCm.low95, 2)}, ${g(x.conductivityMsPerCm.high95, 2)}] (95 %)`,
+  );
+  return `${lines.join('\n')}\n`;
 };

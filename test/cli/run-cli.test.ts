@@ -42,6 +42,45 @@ describe('oligolyte study', () => {
     expect(readFileSync(join(dir, 'run/status.json'), 'utf8')).toMatch(/"complete"/);
   }, 180_000);
 
+  it('replicas: several models, each analysed, then the average with intervals from their scatter', () => {
+    const dir = tempDir();
+    const f = join(dir, 'r.toml');
+    writeFileSync(
+      f,
+      [
+        'name = "rep"',
+        '[model]',
+        'mix = "0b:8"',
+        'seed = 3',
+        'replicas = 2',
+        '[[simulation.stage]]',
+        'type = "melt-quench"',
+        '[simulation.series]',
+        'temperatures = [500, 700]',
+        'parallel = 2',
+      ].join('\n'),
+    );
+    const r = cli('study', f, '--quick', '-o', join(dir, 'out'));
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toMatch(/2 models \(seeds 3, 4\)/);
+    expect(r.out).toMatch(
+      /rep: average of 2 models \(seeds 3, 4\); intervals from the scatter between models/,
+    );
+    expect(r.out).toMatch(/Arrhenius 400-700 K of the mean D: Ea = -?[\d.]+ eV \[.*\] \(per model: /);
+    const rep = JSON.parse(readFileSync(join(dir, 'out', 'replicas.json'), 'utf8'));
+    expect(rep.seeds).toEqual([3, 4]);
+    const a = JSON.parse(readFileSync(join(dir, 'out', 'seed3', 'study.json'), 'utf8'));
+    const b = JSON.parse(readFileSync(join(dir, 'out', 'seed4', 'study.json'), 'utf8'));
+    const d = [a, b].map((x) => x.rows[1].result.diffusivity.glsCm2PerS.value);
+    expect(rep.rows[1].diffusivityCm2PerS.value).toBeCloseTo((d[0] + d[1]) / 2, 15);
+    // Two models: the standard error is |d0 - d1| / 2 and the interval uses Student's t (12.706).
+    expect(rep.rows[1].diffusivityCm2PerS.std).toBeCloseTo(Math.abs(d[0] - d[1]) / 2, 15);
+    expect(rep.rows[1].diffusivityCm2PerS.high95 - rep.rows[1].diffusivityCm2PerS.value).toBeCloseTo(
+      12.706 * rep.rows[1].diffusivityCm2PerS.std,
+      15,
+    );
+  }, 180_000);
+
   it('a bad study file names the file and the setting', () => {
     const dir = tempDir();
     const f = join(dir, 's.toml');

@@ -12,7 +12,7 @@ import { parseMix } from '../../src/build/units.js';
 import type { Structure } from '../../src/core/frame.js';
 import { lammpsFiles, writeLammpsExport } from '../../src/engines/lammps-export.js';
 import { computeEnergy } from '../../src/forcefield/energy.js';
-import { LAOC_V1, validateForceField, withCoulomb } from '../../src/forcefield/force-field.js';
+import { LAOC_V1, LAOC_V2, validateForceField, withCoulomb } from '../../src/forcefield/force-field.js';
 import { typeSystem } from '../../src/forcefield/typing.js';
 import { tempDir } from '../helpers.js';
 
@@ -25,6 +25,35 @@ const mixed = () =>
     })),
     seed: 2,
   });
+
+describe('laoc-v2', () => {
+  it('is laoc-v1 with the two changes docs/FORCEFIELD-NOTES.md gives (charge scale 0.9, Cl sigma 3.47 A)', () => {
+    expect(validateForceField(JSON.parse(JSON.stringify(LAOC_V2)), 'laoc-v2')).toEqual(LAOC_V2);
+    const changed: string[] = [];
+    for (const [t, v] of Object.entries(LAOC_V2.atomTypes))
+      if (JSON.stringify(v) !== JSON.stringify(LAOC_V1.atomTypes[t])) changed.push(`${t}.sigma ${v.sigma}`);
+    expect(changed).toEqual([
+      'Cl_t.sigma 3.47',
+      'Cl_br.sigma 3.47',
+      'Cl_AlCl4.sigma 3.47',
+      'Cl_free.sigma 3.47',
+    ]);
+    expect(LAOC_V2.charges.scale).toBe(0.9);
+    expect({
+      ...LAOC_V2,
+      name: '',
+      description: '',
+      atomTypes: {},
+      charges: { ...LAOC_V2.charges, scale: 0 },
+    }).toEqual({
+      ...LAOC_V1,
+      name: '',
+      description: '',
+      atomTypes: {},
+      charges: { ...LAOC_V1.charges, scale: 0 },
+    });
+  });
+});
 
 describe('typing and charges', () => {
   it('the LAOC rule: Cl share the rest of the anion charge; everything x 0.8', () => {
@@ -100,20 +129,21 @@ if (!haveLammps)
   console.warn('SKIPPED: LAMMPS comparison (no `lmp` on PATH; .ci/run installs the Debian package lammps)');
 
 describe.skipIf(!haveLammps)('the same energies, forces and pressure as LAMMPS (lj/cut/coul/dsf)', () => {
-  for (const [name, make] of [
-    ['8 x LAOC^0b + 24 Li (128 atoms, cutoff 10 A > half the 14.29 A cell)', glass0b],
-    ['LAOC^1b/2b + AlCl4- + LiCl', mixed],
+  for (const [name, make, ff] of [
+    ['8 x LAOC^0b + 24 Li (128 atoms, cutoff 10 A > half the 14.29 A cell)', glass0b, LAOC_V1],
+    ['LAOC^1b/2b + AlCl4- + LiCl', mixed, LAOC_V1],
+    ['8 x LAOC^0b + 24 Li with laoc-v2', glass0b, LAOC_V2],
   ] as const) {
     it(name, () => {
       const s = make();
-      const sys = typeSystem(s, LAOC_V1);
-      const ours = computeEnergy(s.frame.positions, s.frame.lattice!, sys, LAOC_V1);
+      const sys = typeSystem(s, ff);
+      const ours = computeEnergy(s.frame.positions, s.frame.lattice!, sys, ff);
       // The same erfc fit as LAMMPS 2022 (Debian): then forces agree to rounding.
-      const asLammps = computeEnergy(s.frame.positions, s.frame.lattice!, sys, LAOC_V1, {
+      const asLammps = computeEnergy(s.frame.positions, s.frame.lattice!, sys, ff, {
         erfc: 'abramowitz-stegun',
       });
       const dir = tempDir();
-      writeLammpsExport(dir, lammpsFiles(s.frame.positions, s.frame.lattice!, sys, LAOC_V1));
+      writeLammpsExport(dir, lammpsFiles(s.frame.positions, s.frame.lattice!, sys, ff));
       execFileSync('lmp', ['-in', 'in.oligolyte', '-log', 'log.lammps', '-screen', 'none'], { cwd: dir });
       const log = readFileSync(`${dir}/log.lammps`, 'utf8').split('\n');
       const k = log.findIndex((l) => l.trim().startsWith('Step'));
