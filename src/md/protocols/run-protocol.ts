@@ -43,8 +43,6 @@ export interface ProtocolResult {
 
 const stageFolder = (k: number, s: StageSpec) => `${String(k + 1).padStart(2, '0')}-${s.name}`;
 
-const readJson = (p: string) => JSON.parse(readFileSync(p, 'utf8'));
-
 const setStatus = (outDir: string, state: string, detail: Record<string, unknown> = {}) =>
   writeFileSync(
     join(outDir, 'status.json'),
