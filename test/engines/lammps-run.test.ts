@@ -14,7 +14,7 @@ import { buildOligomer } from '../../src/build/oligomer.js';
 import { packGlass } from '../../src/build/pack-glass.js';
 import { findLammps, runProtocolInLammps } from '../../src/engines/lammps-run.js';
 import { computeEnergy } from '../../src/forcefield/energy.js';
-import { LAOC_V1 } from '../../src/forcefield/force-field.js';
+import { loadForceField } from '../../src/forcefield/load.js';
 import { typeSystem } from '../../src/forcefield/typing.js';
 import { readFrames, readStructure } from '../../src/io/registry.js';
 import { protocolFromObject } from '../../src/md/protocols/protocol.js';
@@ -86,13 +86,14 @@ describe.skipIf(!hasLammps)('the LAMMPS engine', () => {
     // Its potential energy, recomputed by oligolyte, is LAMMPS's thermo PE at the same steps: the
     // same force field, also away from the start.
     const thermo = readThermoCsv(join(tmp, 'lammps', '03-quench', 'thermo.csv'));
-    const sys = typeSystem(start, LAOC_V1);
+    const ff = loadForceField(spec.forcefield);
+    const sys = typeSystem(start, ff);
     let frames = 0;
     for await (const s of readFrames(join(tmp, 'lammps', '03-quench', 'trajectory.lammpstrj'))) {
       expect(s.topology.natoms).toBe(128);
       expect(s.frame.unwrapped).toBe(true);
       const row = thermo.data.step.indexOf(s.frame.step!);
-      const pe = computeEnergy(s.frame.positions, s.frame.lattice!, sys, LAOC_V1).terms.total;
+      const pe = computeEnergy(s.frame.positions, s.frame.lattice!, sys, ff).terms.total;
       expect(Math.abs(pe / thermo.data.potential_kcal_mol[row] - 1)).toBeLessThan(1e-6);
       frames++;
     }
