@@ -57,6 +57,10 @@ export const registerStudy = (program: Command): void => {
           parallel ?? protocol.series!.parallel,
         ),
       );
+      if (seeds.length > 1)
+        process.stdout.write(
+          `(that is for one model; ${seeds.length} models take ${seeds.length} times as long)\n`,
+        );
       if (o.dryRun) return;
       const results: StudyResult[] = [];
       for (const seed of seeds) {
