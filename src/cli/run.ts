@@ -78,7 +78,7 @@ export const describePlan = (
       : 'embedded engine';
   return `protocol: ${engine}, ${natoms} atoms, ${spec.forcefield}${spec.coulomb ? ` (${spec.coulomb})` : ''}, ${sharedSteps} steps\n${lines.join('\n')}\n${
     spec.engine === 'lammps'
-      ? 'expected time: not estimated for LAMMPS (measured here: 16,384 atoms, 1000 steps in 30 s with 2 MPI processes; LAMMPS reports its own timing in log.lammps)'
+      ? 'expected time: not estimated for LAMMPS (it reports its own timing in log.lammps; the README gives rates measured on one machine)'
       : `expected time: about ${formatDuration(seconds)} on this machine (${(stepSeconds * 1000).toFixed(2)} ms per step measured)`
   }\n`;
 };

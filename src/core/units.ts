@@ -30,6 +30,8 @@ export const A2_PER_FS_IN_CM2_PER_S = 0.1;
 export const EV_PER_A3_IN_GPA = ELEMENTARY_CHARGE_C * 1e21;
 /** 1 eV/A^3 in bar. */
 export const EV_PER_A3_IN_BAR = EV_PER_A3_IN_GPA * 1e4;
+/** 1 atm (101325 Pa) in GPa. */
+export const ATM_IN_GPA = 1.01325e-4;
 /** 1 eV in kcal/mol: e N_A / 4184. */
 export const EV_IN_KCAL_PER_MOL = (ELEMENTARY_CHARGE_C * AVOGADRO_PER_MOL) / (CALORIE_J * 1000);
 /** Nanometre in A. */

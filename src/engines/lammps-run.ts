@@ -5,11 +5,18 @@ import { OptionError, PhysicsError } from '../core/errors.js';
 import type { Structure } from '../core/frame.js';
 import { withCoulomb } from '../forcefield/force-field.js';
 import { loadForceField } from '../forcefield/load.js';
-import { type TypedSystem, typeSystem } from '../forcefield/typing.js';
+import { typeSystem } from '../forcefield/typing.js';
 import { frameText } from '../io/append-log.js';
 import { extxyz } from '../io/formats/extxyz.js';
 import { readStructure } from '../io/registry.js';
 import { branchFolder, type ProtocolSpec, protocolSteps, type StageSpec } from '../md/protocols/protocol.js';
+import {
+  progressSum,
+  runQueued,
+  stageFolder,
+  writeRunSummary,
+  writeStatus,
+} from '../md/protocols/run-layout.js';
 import type { ProtocolResult, ProtocolRunOptions } from '../md/protocols/run-protocol.js';
 import { type StageSummary, summariseStage, writeStressStrain } from '../md/protocols/run-stage.js';
 import { thermoHeader } from '../md/thermo-csv.js';
@@ -68,17 +75,16 @@ const THERMO = [
   'elong',
 ];
 
-const elementOf = (typeName: string) => typeName.split('_')[0];
-
 /** Input commands for a sequence of stages (folders relative to the LAMMPS working directory). */
 const stageCommands = (
   stages: { stage: StageSpec; folder: string }[],
-  sys: TypedSystem,
+  /** Element of each atom type, in type order (for the dump's element column). */
+  elementsOfTypes: string[],
   seed: number,
   drawVelocities: boolean,
 ): string[] => {
   const out: string[] = [];
-  const elements = sys.typeNames.map(elementOf).join(' ');
+  const elements = elementsOfTypes.join(' ');
   if (drawVelocities && stages.length > 0)
     out.push(`velocity all create ${stages[0].stage.temperatureK} ${seed} mom yes rot no dist gaussian`);
   stages.forEach(({ stage: s, folder }, k) => {
@@ -246,8 +252,6 @@ const finishStage = async (
   return summary;
 };
 
-const stageFolder = (k: number, s: StageSpec) => `${String(k + 1).padStart(2, '0')}-${s.name}`;
-
 export const runProtocolInLammps = async (
   spec: ProtocolSpec,
   start: Structure,
@@ -266,25 +270,15 @@ export const runProtocolInLammps = async (
   const sys = typeSystem(start, ff);
   const files = lammpsFiles(start.frame.positions, start.frame.lattice, sys, ff, { kspace: 'pppm' });
   writeFileSync(join(outDir, 'system.data'), files.data);
-  const typeMap = sys.typeNames.map(elementOf);
+  const typeMap = sys.typeNames.map((_, k) => start.topology.symbol(sys.type.indexOf(k)));
   const setup = (dataFile: string) =>
     forceFieldCommands(sys, ff, files.bondTypes, files.angleTypes, files.dihedralTypes, {
       kspace: 'pppm',
       dataFile,
     });
-  const total = protocolSteps(spec);
-  const progress = new Map<string, number>();
-  const onRow = (label: string, step: number) => {
-    progress.set(label, step);
-    let done = 0;
-    for (const v of progress.values()) done += v;
-    options.onProgress?.(done, total);
-  };
+  const onRow = progressSum(protocolSteps(spec), options.onProgress);
   const status = (state: string, detail: Record<string, unknown> = {}) =>
-    writeFileSync(
-      join(outDir, 'status.json'),
-      `${JSON.stringify({ state, engine: 'lammps', updated: new Date().toISOString(), ...detail }, null, 2)}\n`,
-    );
+    writeStatus(outDir, state, { engine: 'lammps', ...detail });
   status('running');
   const result: ProtocolResult = { outDir, stages: [] };
   try {
@@ -294,7 +288,7 @@ export const runProtocolInLammps = async (
       for (const s of staged) mkdirSync(join(outDir, s.folder), { recursive: true });
       writeFileSync(
         join(outDir, 'in.lammps'),
-        `${[...setup('system.data'), ...stageCommands(staged, sys, spec.seed, true)].join('\n')}\n`,
+        `${[...setup('system.data'), ...stageCommands(staged, typeMap, spec.seed, true)].join('\n')}\n`,
       );
       options.onStage?.(staged.map((s) => s.folder).join(', '));
       const collector = new ThermoCollector(onRow);
@@ -314,14 +308,8 @@ export const runProtocolInLammps = async (
     }
     if (spec.series) {
       const series = spec.series;
-      const parallel = Math.max(
-        1,
-        Math.min(options.parallel ?? series.parallel, series.temperaturesK.length),
-      );
-      const queue = series.temperaturesK.map((T, b) => ({ T, b }));
       const branches: NonNullable<ProtocolResult['series']> = [];
-      const errors: unknown[] = [];
-      const runBranch = async (T: number, b: number) => {
+      const runBranch = async ({ T, b }: { T: number; b: number }) => {
         const folder = join('series', branchFolder(T));
         const cwd = join(outDir, folder);
         const staged = series.stages.map((s, k) => ({
@@ -333,7 +321,7 @@ export const runProtocolInLammps = async (
         const from = join('..', '..', dataFile);
         writeFileSync(
           join(cwd, 'in.lammps'),
-          `${[...setup(from), ...stageCommands(staged, sys, spec.seed + 1000 * (b + 1), spec.stages.length === 0)].join('\n')}\n`,
+          `${[...setup(from), ...stageCommands(staged, typeMap, spec.seed + 1000 * (b + 1), spec.stages.length === 0)].join('\n')}\n`,
         );
         options.onStage?.(folder);
         const collector = new ThermoCollector((label, step) => onRow(`${folder}/${label}`, step));
@@ -352,19 +340,11 @@ export const runProtocolInLammps = async (
         }
         branches.push({ temperatureK: T, folder, stages });
       };
-      await Promise.all(
-        Array.from({ length: parallel }, async () => {
-          while (queue.length > 0 && errors.length === 0) {
-            const { T, b } = queue.shift()!;
-            try {
-              await runBranch(T, b);
-            } catch (e) {
-              errors.push(e);
-            }
-          }
-        }),
+      await runQueued(
+        series.temperaturesK.map((T, b) => ({ T, b })),
+        options.parallel ?? series.parallel,
+        runBranch,
       );
-      if (errors.length > 0) throw errors[0];
       branches.sort((a, b) => a.temperatureK - b.temperatureK);
       result.series = branches;
     }
@@ -372,8 +352,7 @@ export const runProtocolInLammps = async (
     status(options.signal?.aborted ? 'stopped' : 'failed', { message: (e as Error).message });
     throw e;
   }
-  const { outDir: _, ...portable } = result;
-  writeFileSync(join(outDir, 'summary.json'), `${JSON.stringify(portable, null, 2)}\n`);
+  writeRunSummary(result);
   status('complete');
   return result;
 };

@@ -1,6 +1,5 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
-import { parse as parseToml } from 'smol-toml';
 import { analyseTransport, type TransportResult } from '../analysis/transport/analyse-run.js';
 import { extrapolate, fitArrheniusWeighted } from '../analysis/transport/arrhenius.js';
 import { type ArrheniusSummary, arrheniusSummary } from '../analysis/transport/arrhenius-summary.js';
@@ -11,6 +10,7 @@ import { mixFromComposition, parseMix } from '../build/units.js';
 import { OptionError, ParseError } from '../core/errors.js';
 import type { Structure } from '../core/frame.js';
 import { readFrames } from '../io/registry.js';
+import { readSettingsFile } from '../io/settings-file.js';
 import { branchFolder, type ProtocolSpec, protocolFromObject } from '../md/protocols/protocol.js';
 import type { ProtocolResult } from '../md/protocols/run-protocol.js';
 import { trajectoryName } from '../md/protocols/run-stage.js';
@@ -145,28 +145,10 @@ export const studyFromObject = (raw: Record<string, unknown>, file: string): Stu
 };
 
 export const readStudy = (path: string): StudySpec => {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new OptionError(`${path}: cannot read the study (${(e as Error).message})`);
-  }
-  let raw: Record<string, unknown>;
-  try {
-    raw = path.toLowerCase().endsWith('.json')
-      ? JSON.parse(text)
-      : (parseToml(text) as Record<string, unknown>);
-  } catch (e) {
-    const err = e as Error & { line?: number; column?: number };
-    throw new ParseError({
-      file: path,
-      line: err.line,
-      column: err.column,
-      expected: 'TOML',
-      found: err.message.split('\n')[0],
-    });
-  }
-  return studyFromObject(raw, resolve(path));
+  const raw = readSettingsFile(path, 'study');
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    throw new ParseError({ file: path, expected: 'a table of settings', found: JSON.stringify(raw) });
+  return studyFromObject(raw as Record<string, unknown>, resolve(path));
 };
 
 /**

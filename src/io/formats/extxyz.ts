@@ -7,7 +7,7 @@ import { ASE_TIME_UNIT_FS } from '../../core/units.js';
 import { openByteStream } from '../byte-source.js';
 import type { Format } from '../format.js';
 import { LineReader } from '../text/line-reader.js';
-import { isTornLastFrame, reportTornFrame } from '../torn-frame.js';
+import { parseUnlessTorn } from '../torn-frame.js';
 
 /**
  * Parse the key=value pairs of an extended-XYZ comment line (ASE/QUIP convention): values may be
@@ -242,18 +242,8 @@ export const extxyz: Format = {
           }
           return { topology, frame };
         };
-        let parsed: Structure;
-        try {
-          parsed = await parseFrame();
-          // Our writers end every frame with a newline: a last line without one is a torn write.
-          if (r.unterminated) throw r.error('a complete last line');
-        } catch (e) {
-          if (isTornLastFrame(e, r)) {
-            reportTornFrame(options, input.path, frameLine, frameNo, e as Error);
-            return;
-          }
-          throw e;
-        }
+        const parsed = await parseUnlessTorn(r, options, input.path, frameLine, frameNo, parseFrame);
+        if (!parsed) return;
         yield parsed;
       }
     } finally {

@@ -6,7 +6,7 @@ import { Topology } from '../../core/topology.js';
 import { openByteStream } from '../byte-source.js';
 import type { Format } from '../format.js';
 import { LineReader } from '../text/line-reader.js';
-import { isTornLastFrame, reportTornFrame } from '../torn-frame.js';
+import { parseUnlessTorn } from '../torn-frame.js';
 import {
   boxFromDumpBounds,
   elementFromLammpsMass,
@@ -231,17 +231,8 @@ export const lammpsDump: Format = {
           }
           return { topology, frame };
         };
-        let parsed: Structure;
-        try {
-          parsed = await parseFrame();
-          if (r.unterminated) throw r.error('a complete last line');
-        } catch (e) {
-          if (isTornLastFrame(e, r)) {
-            reportTornFrame(options, input.path, frameLine, frameNo, e as Error);
-            return;
-          }
-          throw e;
-        }
+        const parsed = await parseUnlessTorn(r, options, input.path, frameLine, frameNo, parseFrame);
+        if (!parsed) return;
         yield parsed;
         more = await r.next();
       }

@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { parse as parseToml } from 'smol-toml';
-import { OptionError, ParseError } from '../../core/errors.js';
+import { ParseError } from '../../core/errors.js';
+import { readSettingsFile } from '../../io/settings-file.js';
 import type { DeformComponent, Ensemble } from '../integrator.js';
 
 /**
@@ -371,36 +370,8 @@ export const protocolFromObject = (raw: unknown, file: string): ProtocolSpec => 
 };
 
 /** Read a protocol file (.toml or .json). */
-export const readProtocol = (path: string): ProtocolSpec => {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new OptionError(`${path}: cannot read the protocol (${(e as Error).message})`);
-  }
-  let raw: unknown;
-  if (path.toLowerCase().endsWith('.json')) {
-    try {
-      raw = JSON.parse(text);
-    } catch (e) {
-      throw new ParseError({ file: path, expected: 'JSON', found: (e as Error).message });
-    }
-  } else {
-    try {
-      raw = parseToml(text);
-    } catch (e) {
-      const err = e as Error & { line?: number; column?: number };
-      throw new ParseError({
-        file: path,
-        line: err.line,
-        column: err.column,
-        expected: 'TOML',
-        found: err.message.split('\n')[0],
-      });
-    }
-  }
-  return protocolFromObject(raw, path);
-};
+export const readProtocol = (path: string): ProtocolSpec =>
+  protocolFromObject(readSettingsFile(path, 'protocol'), path);
 
 /** The folder of a series branch. */
 export const branchFolder = (temperatureK: number): string => `T${temperatureK}K`;

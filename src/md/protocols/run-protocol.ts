@@ -8,6 +8,7 @@ import { loadForceField } from '../../forcefield/load.js';
 import { typeSystem } from '../../forcefield/typing.js';
 import { RunCancelled } from '../integrator.js';
 import { branchFolder, type ProtocolSpec, protocolSteps, type StageSpec } from './protocol.js';
+import { progressSum, runQueued, stageFolder, writeRunSummary, writeStatus } from './run-layout.js';
 import { runStage, type StageEnv, type StageStart, type StageSummary, topologyInit } from './run-stage.js';
 
 /**
@@ -40,14 +41,6 @@ export interface ProtocolResult {
   stages: (StageSummary & { folder: string })[];
   series?: { temperatureK: number; folder: string; stages: (StageSummary & { folder: string })[] }[];
 }
-
-const stageFolder = (k: number, s: StageSpec) => `${String(k + 1).padStart(2, '0')}-${s.name}`;
-
-const setStatus = (outDir: string, state: string, detail: Record<string, unknown> = {}) =>
-  writeFileSync(
-    join(outDir, 'status.json'),
-    `${JSON.stringify({ state, updated: new Date().toISOString(), ...detail }, null, 2)}\n`,
-  );
 
 export const runProtocol = async (
   spec: ProtocolSpec,
@@ -85,16 +78,9 @@ export const runProtocol = async (
     checkpointEvery: spec.checkpointEvery,
     resume: options.resume === true,
   };
-  const total = protocolSteps(spec);
-  const progress = new Map<string, number>();
-  const report = (label: string, step: number) => {
-    progress.set(label, step);
-    let done = 0;
-    for (const v of progress.values()) done += v;
-    options.onProgress?.(done, total);
-  };
+  const report = progressSum(protocolSteps(spec), options.onProgress);
 
-  setStatus(outDir, 'running');
+  writeStatus(outDir, 'running');
   const result: ProtocolResult = { outDir, stages: [] };
   try {
     let state: StageStart = {
@@ -106,7 +92,7 @@ export const runProtocol = async (
       const stage = spec.stages[k];
       const folder = stageFolder(k, stage);
       options.onStage?.(folder);
-      setStatus(outDir, 'running', { stage: folder });
+      writeStatus(outDir, 'running', { stage: folder });
       const out = await runStage(
         join(outDir, folder),
         stage,
@@ -144,33 +130,18 @@ export const runProtocol = async (
             : await runBranchHere(outDir, b, state, envBase, options, (label, s) => report(label, s));
         results.push({ temperatureK: b.temperatureK, folder: b.folder, stages: summaries });
       };
-      const queue = [...branches];
-      const errors: unknown[] = [];
-      await Promise.all(
-        Array.from({ length: parallel }, async () => {
-          while (queue.length > 0 && errors.length === 0) {
-            const b = queue.shift()!;
-            try {
-              await runBranch(b);
-            } catch (e) {
-              errors.push(e);
-            }
-          }
-        }),
-      );
-      if (errors.length > 0) throw errors.find((e) => !(e instanceof RunCancelled)) ?? errors[0];
+      await runQueued(branches, parallel, runBranch);
       results.sort((a, b) => a.temperatureK - b.temperatureK);
       result.series = results;
     }
   } catch (e) {
     if (e instanceof RunCancelled || options.signal?.aborted)
-      setStatus(outDir, 'stopped', { message: 'stopped; continue with --resume' });
-    else setStatus(outDir, 'failed', { message: (e as Error).message });
+      writeStatus(outDir, 'stopped', { message: 'stopped; continue with --resume' });
+    else writeStatus(outDir, 'failed', { message: (e as Error).message });
     throw e;
   }
-  const { outDir: _, ...portable } = result;
-  writeFileSync(join(outDir, 'summary.json'), `${JSON.stringify(portable, null, 2)}\n`);
-  setStatus(outDir, 'complete');
+  writeRunSummary(result);
+  writeStatus(outDir, 'complete');
   return result;
 };
 

@@ -5,7 +5,7 @@ import { OptionError } from '../../core/errors.js';
 import type { Structure } from '../../core/frame.js';
 import { Lattice } from '../../core/lattice.js';
 import { Topology, type TopologyInit } from '../../core/topology.js';
-import { densityGPerCm3 } from '../../core/units.js';
+import { ATM_IN_GPA, densityGPerCm3 } from '../../core/units.js';
 import type { ForceField } from '../../forcefield/force-field.js';
 import type { TypedSystem } from '../../forcefield/typing.js';
 import { AppendLog, frameText } from '../../io/append-log.js';
@@ -273,13 +273,10 @@ export const summariseStage = (
   };
 };
 
-/** 1 atm in GPa. */
-const ATM_IN_GPA = 1.01325e-4;
-
 /**
- * stress-strain.csv of a deformation stage: engineering strain of the deformed component (from
- * the thermo rows' volume and the deformation law, exact for a constant rate) and the stress
- * tensor sigma = -P (GPa, positive in tension), from the pressure tensor with its kinetic part.
+ * stress-strain.csv of a deformation stage: engineering strain of the deformed component (rate x
+ * time, exact for the constant-rate law both engines apply) and the stress tensor sigma = -P
+ * (GPa, positive in tension), from the pressure tensor with its kinetic part.
  */
 export const writeStressStrain = (
   path: string,

@@ -1,0 +1,65 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { RunCancelled } from '../integrator.js';
+import type { StageSpec } from './protocol.js';
+import type { ProtocolResult } from './run-protocol.js';
+
+/**
+ * What both engines (embedded and LAMMPS) share when they run a protocol: the folder names, the
+ * status and summary files, the progress sum over stages, and the series run a few at a time.
+ */
+
+/** "01-melt", "02-quench", ... */
+export const stageFolder = (k: number, s: StageSpec): string => `${String(k + 1).padStart(2, '0')}-${s.name}`;
+
+export const writeStatus = (outDir: string, state: string, detail: Record<string, unknown> = {}): void =>
+  writeFileSync(
+    join(outDir, 'status.json'),
+    `${JSON.stringify({ state, updated: new Date().toISOString(), ...detail }, null, 2)}\n`,
+  );
+
+/** summary.json: the result without its (machine-specific) output folder. */
+export const writeRunSummary = (result: ProtocolResult): void => {
+  const { outDir, ...portable } = result;
+  writeFileSync(join(outDir, 'summary.json'), `${JSON.stringify(portable, null, 2)}\n`);
+};
+
+/** Steps done over the whole protocol from each stage's latest step (label -> step). */
+export const progressSum = (
+  total: number,
+  onProgress?: (done: number, total: number) => void,
+): ((label: string, step: number) => void) => {
+  const progress = new Map<string, number>();
+  return (label, step) => {
+    progress.set(label, step);
+    let done = 0;
+    for (const v of progress.values()) done += v;
+    onProgress?.(done, total);
+  };
+};
+
+/**
+ * Run `task` for every item, `parallel` at a time; after a failure no new item starts, and the
+ * first error that is not a cancellation (else the cancellation) is thrown.
+ */
+export const runQueued = async <T>(
+  items: T[],
+  parallel: number,
+  task: (item: T) => Promise<void>,
+): Promise<void> => {
+  const queue = [...items];
+  const errors: unknown[] = [];
+  await Promise.all(
+    Array.from({ length: Math.max(1, Math.min(parallel, items.length)) }, async () => {
+      while (queue.length > 0 && errors.length === 0) {
+        const item = queue.shift()!;
+        try {
+          await task(item);
+        } catch (e) {
+          errors.push(e);
+        }
+      }
+    }),
+  );
+  if (errors.length > 0) throw errors.find((e) => !(e instanceof RunCancelled)) ?? errors[0];
+};
