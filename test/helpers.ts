@@ -3,8 +3,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
+import { olsLine } from '../src/analysis/transport/line-fit.js';
 import { ParseError } from '../src/core/errors.js';
 import type { Structure } from '../src/core/frame.js';
+import { EV_IN_KCAL_PER_MOL } from '../src/core/units.js';
 import { type OpenOptions, readFrames } from '../src/io/registry.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -82,3 +84,17 @@ export const seededGaussian = (seed: number): (() => number) => {
     return r * Math.cos(phi);
   };
 };
+
+/**
+ * Energy drift of an MD run: the least-squares slope of `total` or `conserved` (kcal/mol) against
+ * time, per atom, in eV/atom/ps.
+ */
+export const energyDriftEvPerAtomPs = (
+  rows: readonly { timeFs: number; total: number; conserved: number }[],
+  natoms: number,
+  key: 'total' | 'conserved',
+): number =>
+  olsLine(
+    rows.map((r) => r.timeFs / 1000),
+    rows.map((r) => r[key] / EV_IN_KCAL_PER_MOL / natoms),
+  ).slope;

@@ -5,24 +5,18 @@
 import { describe, expect, it } from 'vitest';
 import { buildOligomer } from '../../src/build/oligomer.js';
 import { packGlass } from '../../src/build/pack-glass.js';
-import { EV_IN_KCAL_PER_MOL } from '../../src/core/units.js';
 import { computeEnergy } from '../../src/forcefield/energy.js';
 import { LAOC_V1, withCoulomb } from '../../src/forcefield/force-field.js';
 import { typeSystem } from '../../src/forcefield/typing.js';
 import { ForceKernel, type ForceOutput } from '../../src/md/force-kernel.js';
 import { type MdCheckpoint, runMd, type ThermoRow } from '../../src/md/integrator.js';
+import { energyDriftEvPerAtomPs } from '../helpers.js';
 
 const s = packGlass({ units: [{ molecule: buildOligomer(), count: 8 }], seed: 1 });
 const sys = typeSystem(s, LAOC_V1);
 const L = s.frame.lattice!;
 
-const slopePerPs = (rows: ThermoRow[]) => {
-  const t = rows.map((r) => r.timeFs / 1000);
-  const e = rows.map((r) => r.conserved / EV_IN_KCAL_PER_MOL / sys.natoms);
-  const tm = t.reduce((a, b) => a + b, 0) / t.length;
-  const em = e.reduce((a, b) => a + b, 0) / e.length;
-  return t.reduce((a, ti, j) => a + (ti - tm) * (e[j] - em), 0) / t.reduce((a, ti) => a + (ti - tm) ** 2, 0);
-};
+const slopePerPs = (rows: ThermoRow[]) => energyDriftEvPerAtomPs(rows, sys.natoms, 'conserved');
 
 describe('aniso NPT and deformation', async () => {
   const eq = await runMd(s.frame.positions, L, sys, LAOC_V1, {

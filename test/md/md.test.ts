@@ -9,12 +9,12 @@ import { buildOligomer } from '../../src/build/oligomer.js';
 import { packGlass } from '../../src/build/pack-glass.js';
 import { supercell } from '../../src/build/supercell.js';
 import { parseMix } from '../../src/build/units.js';
-import { EV_IN_KCAL_PER_MOL } from '../../src/core/units.js';
 import { computeEnergy } from '../../src/forcefield/energy.js';
 import { LAOC_V1, withCoulomb } from '../../src/forcefield/force-field.js';
 import { typeSystem } from '../../src/forcefield/typing.js';
 import { ForceKernel, type ForceOutput } from '../../src/md/force-kernel.js';
 import { KB_KCAL, runMd, type ThermoRow } from '../../src/md/integrator.js';
+import { energyDriftEvPerAtomPs } from '../helpers.js';
 
 const glass = () => packGlass({ units: [{ molecule: buildOligomer(), count: 8 }], seed: 1 });
 
@@ -79,13 +79,7 @@ describe('Ewald in the engine', () => {
       },
       eq.velocities,
     );
-    const t = rows.map((r) => r.timeFs / 1000);
-    const e = rows.map((r) => r.total / EV_IN_KCAL_PER_MOL / sys.natoms);
-    const tm = t.reduce((a, b) => a + b, 0) / t.length;
-    const em = e.reduce((a, b) => a + b, 0) / e.length;
-    const slope =
-      t.reduce((a, ti, j) => a + (ti - tm) * (e[j] - em), 0) / t.reduce((a, ti) => a + (ti - tm) ** 2, 0);
-    expect(Math.abs(slope)).toBeLessThan(1e-5);
+    expect(Math.abs(energyDriftEvPerAtomPs(rows, sys.natoms, 'total'))).toBeLessThan(1e-5);
   }, 180_000);
 });
 
@@ -117,13 +111,7 @@ describe('NPT (isotropic MTK barostat with the Nose-Hoover chain)', () => {
       eq.velocities,
     );
     // Extended energy (KE + PE + P V + barostat and thermostat terms): drift below 1e-5 eV/atom/ps.
-    const t = rows.map((r) => r.timeFs / 1000);
-    const e = rows.map((r) => r.conserved / EV_IN_KCAL_PER_MOL / sys.natoms);
-    const tm = t.reduce((a, b) => a + b, 0) / t.length;
-    const em = e.reduce((a, b) => a + b, 0) / e.length;
-    const slope =
-      t.reduce((a, ti, j) => a + (ti - tm) * (e[j] - em), 0) / t.reduce((a, ti) => a + (ti - tm) ** 2, 0);
-    expect(Math.abs(slope)).toBeLessThan(1e-5);
+    expect(Math.abs(energyDriftEvPerAtomPs(rows, sys.natoms, 'conserved'))).toBeLessThan(1e-5);
     // The packed cell is compressed (+10,000 atm at 1.9 g/cm3): at 1 atm it expands.
     expect(final.lattice.volume).toBeGreaterThan(s.frame.lattice!.volume * 1.05);
     // Mean pressure over the last 5 ps: 128 atoms fluctuate by thousands of atm; within 2,000 of 1 atm.
@@ -237,13 +225,7 @@ describe('dynamics of 8 x LAOC^0b + 24 Li (laoc-v1, DSF)', () => {
       eq.velocities,
     );
     // Drift: slope of the total energy over time (least squares), per atom, in eV/ps.
-    const t = rows.map((r) => r.timeFs / 1000);
-    const e = rows.map((r) => r.total / EV_IN_KCAL_PER_MOL / sys.natoms);
-    const tm = t.reduce((a, b) => a + b, 0) / t.length;
-    const em = e.reduce((a, b) => a + b, 0) / e.length;
-    const slope =
-      t.reduce((a, ti, k) => a + (ti - tm) * (e[k] - em), 0) / t.reduce((a, ti) => a + (ti - tm) ** 2, 0);
-    expect(Math.abs(slope)).toBeLessThan(1e-5);
+    expect(Math.abs(energyDriftEvPerAtomPs(rows, sys.natoms, 'total'))).toBeLessThan(1e-5);
   }, 60_000);
 
   it('NVT (Nose-Hoover chain): mean temperature and kinetic-energy spread as in the canonical ensemble; trimers whole', async () => {
