@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -98,3 +99,12 @@ export const energyDriftEvPerAtomPs = (
     rows.map((r) => r.timeFs / 1000),
     rows.map((r) => r[key] / EV_IN_KCAL_PER_MOL / natoms),
   ).slope;
+
+/** The CLI entry point, run from source through tsx. */
+export const CLI_MAIN = new URL('../src/cli/main.ts', import.meta.url).pathname;
+
+/** Run `oligolyte ...args` in a child process: exit code, stdout, stderr. */
+export const cli = (...args: string[]): { code: number | null; out: string; err: string } => {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', CLI_MAIN, ...args], { encoding: 'utf8' });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+};

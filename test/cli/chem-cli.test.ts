@@ -1,11 +1,5 @@
-import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-
-const MAIN = new URL('../../src/cli/main.ts', import.meta.url).pathname;
-const cli = (...args: string[]) => {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', MAIN, ...args], { encoding: 'utf8' });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-};
+import { cli } from '../helpers.js';
 
 describe('oligolyte chem', () => {
   it('plan: the balanced equation and the masses for a batch', () => {

@@ -1,14 +1,7 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readAll, shared, tempDir, tempFile } from '../helpers.js';
-
-const MAIN = new URL('../../src/cli/main.ts', import.meta.url).pathname;
-const cli = (...args: string[]) => {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', MAIN, ...args], { encoding: 'utf8' });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-};
+import { cli, readAll, shared, tempDir, tempFile } from '../helpers.js';
 
 describe('oligolyte info', () => {
   it('describes a trajectory in text and JSON', () => {

@@ -1,14 +1,7 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { tempDir } from '../helpers.js';
-
-const MAIN = new URL('../../src/cli/main.ts', import.meta.url).pathname;
-const cli = (...args: string[]) => {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', MAIN, ...args], { encoding: 'utf8' });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-};
+import { cli, tempDir } from '../helpers.js';
 
 describe('oligolyte energy and lammps export', () => {
   it('energy by term, pressure and forces of a built glass; the LAMMPS files for it', () => {

@@ -2,18 +2,13 @@
  * Issue 6 from the command line: `oligolyte study --quick` (the README's main job, shortened) and
  * `oligolyte run` stopped by SIGINT (checkpoint, exit, message) and continued with --resume.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { tempDir } from '../helpers.js';
+import { CLI_MAIN, cli, tempDir } from '../helpers.js';
 
-const MAIN = new URL('../../src/cli/main.ts', import.meta.url).pathname;
 const EXAMPLE = new URL('../../examples/laoc-0b.toml', import.meta.url).pathname;
-const cli = (...args: string[]) => {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', MAIN, ...args], { encoding: 'utf8' });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-};
 
 describe('oligolyte study', () => {
   it('--quick: builds, simulates, analyses and prints the Arrhenius table with intervals', () => {
@@ -101,7 +96,15 @@ describe('oligolyte run', () => {
       'structure = "glass.extxyz"\ncheckpoint_every = 200\n[[stage]]\nname = "long"\nensemble = "langevin"\ntemperature = 300\ntime_ps = 8\n',
     );
     const out = join(dir, 'out');
-    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'run', join(dir, 'p.toml'), '-o', out]);
+    const child = spawn(process.execPath, [
+      '--import',
+      'tsx',
+      CLI_MAIN,
+      'run',
+      join(dir, 'p.toml'),
+      '-o',
+      out,
+    ]);
     let stderr = '';
     let stdout = '';
     child.stderr.on('data', (d) => {

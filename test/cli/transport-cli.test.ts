@@ -1,14 +1,8 @@
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { shared, tempDir } from '../helpers.js';
+import { cli, shared, tempDir } from '../helpers.js';
 
-const MAIN = new URL('../../src/cli/main.ts', import.meta.url).pathname;
-const cli = (...args: string[]) => {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', MAIN, ...args], { encoding: 'utf8' });
-  return { code: r.status, out: r.stdout, err: r.stderr };
-};
 const LGPS = shared('peer-trajectories/derived/LGPS_600K_unwrapped.extxyz.gz');
 
 describe('oligolyte transport', () => {
