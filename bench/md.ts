@@ -1,14 +1,14 @@
 /**
  * MD engine speed (issue 5): atom-steps per second of the embedded engine on the study's 128-atom
  * LAOC^0b cell and on a 16,384-atom replica (8 x 4 x 4 copies; DSF, 10 A cutoff, NVE at 1 fs; the
- * time includes the first neighbour-list build), and of LAMMPS (`lmp`, 1 process) on the same data
- * files and force field when it is installed.
+ * time includes the neighbour-list builds), with 1 and 2 threads, and of LAMMPS (`lmp`, 1 and 2
+ * MPI processes) on the same data files and force field when it is installed.
  *
- *   npm run bench:md -- [--steps 2000]
+ *   npm run bench:md -- [--steps 2000] [--large-steps 200]
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { appendFileSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildOligomer } from '../src/build/oligomer.js';
 import { packGlass } from '../src/build/pack-glass.js';
@@ -19,9 +19,15 @@ import { LAOC_V1 } from '../src/forcefield/force-field.js';
 import { typeSystem } from '../src/forcefield/typing.js';
 import { runMd } from '../src/md/integrator.js';
 
-const k = process.argv.indexOf('--steps');
-const smallSteps = k > 0 ? Number(process.argv[k + 1]) : 2000;
+const arg = (name: string, fallback: number) => {
+  const k = process.argv.indexOf(name);
+  return k > 0 ? Number(process.argv[k + 1]) : fallback;
+};
+const smallSteps = arg('--steps', 2000);
+const largeSteps = arg('--large-steps', 200);
 const haveLammps = spawnSync('lmp', ['-h']).status === 0;
+const haveMpi = spawnSync('mpirun', ['--version']).status === 0;
+const cores = availableParallelism();
 
 const small = packGlass({ units: [{ molecule: buildOligomer(), count: 8 }], seed: 1 });
 const smallSys = typeSystem(small, LAOC_V1);
@@ -31,41 +37,69 @@ const eq = await runMd(small.frame.positions, small.frame.lattice!, smallSys, LA
   steps: 500,
 });
 const relaxed: Structure = { ...small, frame: { ...small.frame, positions: eq.positions } };
+const fmt = (r: number) => Math.round(r).toLocaleString('en');
+
+/** LAMMPS's rate on the same NVE run (velocities drawn by LAMMPS at 300 K), np MPI processes. */
+const lammpsRate = (s: Structure, steps: number, np: number): number | undefined => {
+  const sys = typeSystem(s, LAOC_V1);
+  const dir = mkdtempSync(join(tmpdir(), 'oligolyte-bench-lmp-'));
+  writeLammpsExport(dir, lammpsFiles(s.frame.positions, s.frame.lattice!, sys, LAOC_V1));
+  const input = readFileSync(join(dir, 'in.oligolyte'), 'utf8')
+    .replace(/dump[^\n]*\n/g, '')
+    .replace('run 0', '');
+  appendFileSync(
+    join(dir, 'in.bench'),
+    `${input}velocity all create 300 1 mom yes rot no dist gaussian\nfix 1 all nve\ntimestep 1.0\nthermo ${steps}\nrun ${steps}\n`,
+  );
+  const lmp = ['lmp', '-in', 'in.bench', '-log', 'log.lammps', '-screen', 'none'];
+  if (np === 1) execFileSync(lmp[0], lmp.slice(1), { cwd: dir });
+  else
+    execFileSync('mpirun', ['--allow-run-as-root', '--oversubscribe', '-np', String(np), ...lmp], {
+      cwd: dir,
+    });
+  const loop = /Loop time of ([\d.e+-]+) on \d+ procs for (\d+) steps with (\d+) atoms/.exec(
+    readFileSync(join(dir, 'log.lammps'), 'utf8'),
+  );
+  return loop ? (Number(loop[3]) * Number(loop[2])) / Number(loop[1]) : undefined;
+};
 
 const bench = async (label: string, s: Structure, steps: number) => {
   const sys = typeSystem(s, LAOC_V1);
-  const L = s.frame.lattice!;
-  const t0 = performance.now();
-  await runMd(s.frame.positions, L, sys, LAOC_V1, {
-    ensemble: 'nve',
-    temperatureK: 300,
-    steps,
-    thermoEvery: steps,
-  });
-  const ours = (sys.natoms * steps) / ((performance.now() - t0) / 1000);
-  let line = `${label} (${sys.natoms} atoms, ${steps} steps): oligolyte ${Math.round(ours).toLocaleString('en')} atom-steps/s`;
+  const ours = new Map<number, number>();
+  for (const threads of [1, 2]) {
+    const t0 = performance.now();
+    await runMd(s.frame.positions, s.frame.lattice!, sys, LAOC_V1, {
+      ensemble: 'nve',
+      temperatureK: 300,
+      steps,
+      thermoEvery: steps,
+      threads,
+    });
+    ours.set(threads, (sys.natoms * steps) / ((performance.now() - t0) / 1000));
+  }
+  const lines = [`${label} (${sys.natoms} atoms, ${steps} steps, DSF 10 A, NVE 1 fs)`];
+  lines.push(`  oligolyte 1 thread   ${fmt(ours.get(1)!)} atom-steps/s`);
+  lines.push(`  oligolyte 2 threads  ${fmt(ours.get(2)!)} atom-steps/s`);
   if (haveLammps) {
-    const dir = mkdtempSync(join(tmpdir(), 'oligolyte-bench-lmp-'));
-    writeLammpsExport(dir, lammpsFiles(s.frame.positions, L, sys, LAOC_V1));
-    // The same NVE run in LAMMPS (velocities drawn by LAMMPS at 300 K).
-    const input = readFileSync(join(dir, 'in.oligolyte'), 'utf8')
-      .replace(/dump[^\n]*\n/g, '')
-      .replace('run 0', '');
-    appendFileSync(
-      join(dir, 'in.bench'),
-      `${input}velocity all create 300 1 mom yes rot no dist gaussian\nfix 1 all nve\ntimestep 1.0\nthermo ${steps}\nrun ${steps}\n`,
-    );
-    execFileSync('lmp', ['-in', 'in.bench', '-log', 'log.lammps', '-screen', 'none'], { cwd: dir });
-    const loop = /Loop time of ([\d.e+-]+) on 1 procs for (\d+) steps with (\d+) atoms/.exec(
-      readFileSync(join(dir, 'log.lammps'), 'utf8'),
-    );
-    if (loop) {
-      const rate = (Number(loop[3]) * Number(loop[2])) / Number(loop[1]);
-      line += `; LAMMPS (1 process) ${Math.round(rate).toLocaleString('en')}; oligolyte at ${((100 * ours) / rate).toFixed(0)} %`;
+    const l1 = lammpsRate(s, steps, 1);
+    const l2 = haveMpi ? lammpsRate(s, steps, 2) : undefined;
+    if (l1) {
+      lines.push(`  LAMMPS 1 process     ${fmt(l1)} atom-steps/s`);
+      lines.push(
+        `  oligolyte 1 thread at ${((100 * ours.get(1)!) / l1).toFixed(0)} % of LAMMPS 1 process; ` +
+          `2 threads at ${((100 * ours.get(2)!) / l1).toFixed(0)} %`,
+      );
     }
-  } else line += '; LAMMPS not installed, no comparison';
-  console.log(line);
+    if (l2) {
+      lines.push(`  LAMMPS 2 processes   ${fmt(l2)} atom-steps/s`);
+      lines.push(
+        `  oligolyte 2 threads at ${((100 * ours.get(2)!) / l2).toFixed(0)} % of LAMMPS 2 processes`,
+      );
+    }
+  } else lines.push('  LAMMPS not installed, no comparison');
+  console.log(lines.join('\n'));
 };
 
+console.log(`${cores} cores`);
 await bench('128-atom LAOC^0b cell', relaxed, smallSteps);
-await bench('16,384-atom replica', supercell(relaxed, [8, 4, 4]), 20);
+await bench('16,384-atom replica', supercell(relaxed, [8, 4, 4]), largeSteps);

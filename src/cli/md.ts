@@ -13,6 +13,7 @@ import { TextSink } from '../io/text-sink.js';
 import { type Ensemble, runMd, type ThermoRow } from '../md/integrator.js';
 import { thermoHeader, thermoLine } from '../md/thermo-csv.js';
 import { addReadOptions, type RawReadOptions, toOpenOptions } from './read-options.js';
+import { threadsOption } from './threads-option.js';
 
 export const registerMd = (program: Command): void => {
   addReadOptions(
@@ -42,6 +43,7 @@ export const registerMd = (program: Command): void => {
           .default('iso'),
       )
       .option('--seed <n>', 'seed of the initial velocities (and of Langevin noise)', '1')
+      .option('--threads <n>', 'threads for the pair forces (default: all cores)')
       .option('--thermo-every <n>', 'thermo row every n steps', '100')
       .option('--dump-every <n>', 'trajectory frame every n steps (0: none)', '100')
       .addOption(
@@ -115,6 +117,7 @@ export const registerMd = (program: Command): void => {
           timeStepFs: dt,
           steps,
           seed: whole(o.seed, '--seed'),
+          threads: threadsOption(o.threads),
           dampingFs: positive(o.damping, '--damping'),
           pressureAtm: finite(o.pressure, '--pressure'),
           barostatDampingFs: positive(o.barostatDamping, '--barostat-damping'),

@@ -10,25 +10,61 @@ import { readStructure } from '../io/registry.js';
 import { ForceKernel, type ForceOutput } from '../md/force-kernel.js';
 import { RunCancelled } from '../md/integrator.js';
 import { branchFolder, type ProtocolSpec, readProtocol } from '../md/protocols/protocol.js';
-import { type ProtocolResult, runProtocol } from '../md/protocols/run-protocol.js';
+import { type ProtocolResult, runProtocol, threadShares } from '../md/protocols/run-protocol.js';
 import { addReadOptions, type RawReadOptions, toOpenOptions } from './read-options.js';
+import { threadsOption } from './threads-option.js';
 
-/** Seconds per MD step for this system on this machine: 40 force evaluations, timed. */
-export const measureStepSeconds = (spec: ProtocolSpec, start: Structure): number => {
+/**
+ * Seconds per MD step for this system on this machine with `threads` threads: 40 force
+ * evaluations, timed.
+ */
+export const measureStepSeconds = async (
+  spec: ProtocolSpec,
+  start: Structure,
+  threads = 1,
+): Promise<number> => {
   const loaded = loadForceField(spec.forcefield);
   const ff = spec.coulomb ? withCoulomb(loaded, spec.coulomb) : loaded;
   const sys = typeSystem(start, ff);
   const kernel = new ForceKernel(sys, ff, start.frame.lattice!);
-  const f = new Float64Array(3 * sys.natoms);
-  const out: ForceOutput = { bond: 0, angle: 0, vdw: 0, coulomb: 0, virial: new Float64Array(6) };
-  // Warm up (the first calls run before the JIT has compiled the kernel), then time.
-  for (let k = 0; k < 30; k++) kernel.compute(start.frame.positions, f, out);
-  const calls = 40;
-  const t0 = performance.now();
-  for (let k = 0; k < calls; k++) kernel.compute(start.frame.positions, f, out);
-  // The integrator and output add roughly a tenth to the force evaluation.
-  return (1.1 * (performance.now() - t0)) / calls / 1000;
+  await kernel.startThreads(threads);
+  try {
+    const f = new Float64Array(3 * sys.natoms);
+    const out: ForceOutput = { bond: 0, angle: 0, vdw: 0, coulomb: 0, virial: new Float64Array(6) };
+    // Warm up (the first calls run before the JIT has compiled the kernel), then time.
+    for (let k = 0; k < 30; k++) kernel.compute(start.frame.positions, f, out);
+    const calls = 40;
+    const t0 = performance.now();
+    for (let k = 0; k < calls; k++) kernel.compute(start.frame.positions, f, out);
+    // The integrator and output add roughly a tenth to the force evaluation.
+    return (1.1 * (performance.now() - t0)) / calls / 1000;
+  } finally {
+    kernel.dispose();
+  }
 };
+
+/** Seconds per step for the shared stages and for each series temperature, as threadShares splits `threads`. */
+export const measurePlanTiming = async (
+  spec: ProtocolSpec,
+  start: Structure,
+  parallel: number,
+  threads: number,
+): Promise<PlanTiming> => {
+  if (spec.engine === 'lammps')
+    return { shared: Number.NaN, series: Number.NaN, threads: { shared: 1, branch: 1 } };
+  const shares = threadShares(threads, parallel, spec.series?.temperaturesK.length ?? 1);
+  const shared = await measureStepSeconds(spec, start, shares.shared);
+  const series =
+    shares.branch === shares.shared ? shared : await measureStepSeconds(spec, start, shares.branch);
+  return { shared, series, threads: shares };
+};
+
+export interface PlanTiming {
+  /** Seconds per step of a shared stage and of a series temperature. */
+  shared: number;
+  series: number;
+  threads: { shared: number; branch: number };
+}
 
 export const formatDuration = (s: number): string =>
   s < 90
@@ -41,7 +77,7 @@ export const formatDuration = (s: number): string =>
 export const describePlan = (
   spec: ProtocolSpec,
   natoms: number,
-  stepSeconds: number,
+  timing: PlanTiming,
   parallel: number,
 ): string => {
   const lines: string[] = [];
@@ -55,7 +91,7 @@ export const describePlan = (
     lines.push(row(`${String(k + 1).padStart(2, '0')}-${s.name}`, s));
   });
   let sharedSteps = spec.stages.reduce((a, s) => a + s.steps, 0);
-  let seconds = sharedSteps * stepSeconds;
+  let seconds = sharedSteps * timing.shared;
   if (spec.series) {
     const per = spec.series.stages.reduce((a, s) => a + s.steps, 0);
     for (const T of spec.series.temperaturesK)
@@ -68,7 +104,7 @@ export const describePlan = (
         );
       });
     const p = Math.min(parallel, spec.series.temperaturesK.length);
-    seconds += Math.ceil(spec.series.temperaturesK.length / p) * per * stepSeconds;
+    seconds += Math.ceil(spec.series.temperaturesK.length / p) * per * timing.series;
     sharedSteps += per * spec.series.temperaturesK.length;
     if (p > 1) lines.push(`  (series temperatures ${p} at a time in worker threads)`);
   }
@@ -79,7 +115,12 @@ export const describePlan = (
   return `protocol: ${engine}, ${natoms} atoms, ${spec.forcefield}${spec.coulomb ? ` (${spec.coulomb})` : ''}, ${sharedSteps} steps\n${lines.join('\n')}\n${
     spec.engine === 'lammps'
       ? 'expected time: not estimated for LAMMPS (it reports its own timing in log.lammps; the README gives rates measured on one machine)'
-      : `expected time: about ${formatDuration(seconds)} on this machine (${(stepSeconds * 1000).toFixed(2)} ms per step measured)`
+      : `threads: ${timing.threads.shared} for the shared stages${spec.series ? `, ${timing.threads.branch} per series temperature` : ''}\n` +
+        `expected time: about ${formatDuration(seconds)} on this machine (${(timing.shared * 1000).toFixed(2)} ms per step measured${
+          spec.series && timing.series !== timing.shared
+            ? `, ${(timing.series * 1000).toFixed(2)} ms in the series`
+            : ''
+        })`
   }\n`;
 };
 
@@ -119,7 +160,7 @@ export const runWithProgress = async (
   spec: ProtocolSpec,
   start: Structure,
   outDir: string,
-  options: { resume?: boolean; parallel?: number; label?: string },
+  options: { resume?: boolean; parallel?: number; threads?: number; label?: string },
 ): Promise<ProtocolResult> => {
   const bar = process.stderr.isTTY
     ? new SingleBar({
@@ -140,6 +181,7 @@ export const runWithProgress = async (
       mpiProcesses: spec.mpiProcesses,
       resume: options.resume,
       parallel: options.parallel,
+      threads: options.threads,
       signal,
       onStage: (s) => {
         stage = s;
@@ -177,6 +219,10 @@ export const registerRun = (program: Command): void => {
       .requiredOption('-o, --output <dir>', 'output folder (one sub-folder per stage)')
       .option('--resume', 'continue a stopped run in the output folder')
       .option('--parallel <n>', 'series temperatures at once (worker threads), default: the protocol')
+      .option(
+        '--threads <n>',
+        'embedded engine: threads for the forces, shared by the series temperatures running at once (default: all cores)',
+      )
       .addOption(
         new Option('--engine <e>', "engine (default: the protocol's, embedded)").choices([
           'embedded',
@@ -197,17 +243,20 @@ export const registerRun = (program: Command): void => {
       if (!Number.isInteger(parallel) || parallel < 1)
         throw new OptionError(`--parallel: "${o.parallel}" is not a whole number >= 1`);
     }
+    const threads = threadsOption(o.threads);
+    const p = parallel ?? spec.series?.parallel ?? 1;
     const plan = describePlan(
       spec,
       start.topology.natoms,
-      measureStepSeconds(spec, start),
-      parallel ?? spec.series?.parallel ?? 1,
+      await measurePlanTiming(spec, start, p, threads),
+      p,
     );
     process.stdout.write(plan);
     if (o.dryRun) return;
     const r = await runWithProgress(spec, start, o.output as string, {
       resume: o.resume === true,
       parallel,
+      threads,
     });
     const line = (s: ProtocolResult['stages'][number]) =>
       `  ${s.folder.padEnd(28)} T ${s.temperatureK.mean.toFixed(1)} K, PE ${s.potentialKcalMol.mean.toFixed(1)} kcal/mol, P ${s.pressureAtm.mean.toFixed(0)} atm, density ${s.densityGPerCm3.mean.toFixed(4)}${

@@ -14,7 +14,8 @@ import {
   studyTable,
   writeStudyOutputs,
 } from '../study/study.js';
-import { describePlan, measureStepSeconds, runWithProgress, withEngineOptions } from './run.js';
+import { describePlan, measurePlanTiming, runWithProgress, withEngineOptions } from './run.js';
+import { threadsOption } from './threads-option.js';
 
 export const registerStudy = (program: Command): void => {
   program
@@ -27,6 +28,10 @@ export const registerStudy = (program: Command): void => {
     .option('--quick', 'short runs (0.5 ps stages, 5 ps production): a check of the workflow, not results')
     .option('--resume', 'continue a stopped study in the output folder')
     .option('--parallel <n>', "series temperatures at once (default: the study's)")
+    .option(
+      '--threads <n>',
+      'threads for the forces, shared by the series temperatures running at once (default: all cores)',
+    )
     .option('--dry-run', 'print the plan and the expected time, run nothing')
     .addOption(
       new Option('--engine <e>', "engine (default: the study's, embedded)").choices(['embedded', 'lammps']),
@@ -49,12 +54,14 @@ export const registerStudy = (program: Command): void => {
       process.stdout.write(
         `study ${spec.name}${quick ? ' (--quick)' : ''}: ${first.topology.natoms} atoms, ${spec.model.mix ?? `${spec.model.composition} x ${spec.model.trimers}`} at ${spec.model.density} g/cm3, ${seeds.length > 1 ? `${seeds.length} models (seeds ${seeds.join(', ')}), one after another` : `seed ${seeds[0]}`} -> ${out}/\n`,
       );
+      const threads = threadsOption(o.threads);
+      const p = parallel ?? protocol.series!.parallel;
       process.stdout.write(
         describePlan(
           protocol,
           first.topology.natoms,
-          measureStepSeconds(protocol, first),
-          parallel ?? protocol.series!.parallel,
+          await measurePlanTiming(protocol, first, p, threads),
+          p,
         ),
       );
       if (seeds.length > 1)
@@ -77,6 +84,7 @@ export const registerStudy = (program: Command): void => {
         const run = await runWithProgress(protocol, model, runDir, {
           resume: o.resume === true,
           parallel,
+          threads,
           label: seeds.length > 1 ? `seed ${seed}` : 'study',
         });
         process.stderr.write('analysing transport...\n');

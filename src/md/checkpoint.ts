@@ -41,6 +41,7 @@ export const writeCheckpoint = (
     deformReference: cp.deformReference,
     langevinWork: cp.langevinWork,
     randomState: cp.randomState,
+    threads: cp.threads,
     positions: toBase64(cp.positions),
     velocities: toBase64(cp.velocities),
     list: cp.list && { cell: cp.list.cell, reference: toBase64(cp.list.reference) },
@@ -98,6 +99,7 @@ export const readCheckpoint = (
     deformReference: doc.deformReference === undefined ? undefined : num('deformReference'),
     langevinWork: num('langevinWork'),
     randomState: num('randomState'),
+    threads: doc.threads === undefined ? undefined : num('threads'),
     positions: fromBase64(doc.positions, '"positions"', fail),
     velocities: fromBase64(doc.velocities, '"velocities"', fail),
     list: list && {

@@ -4,15 +4,26 @@ import { dihedralTerms } from '../forcefield/dihedral.js';
 import { erfc, QQR2E_REAL } from '../forcefield/energy.js';
 import type { ForceField } from '../forcefield/force-field.js';
 import type { TypedSystem } from '../forcefield/typing.js';
+import { ACC_SIZE, ordinaryPairForces, type PairParams, specialPairForces } from './pair-forces.js';
+import {
+  type BufferFactory,
+  imageShifts,
+  type PairList,
+  PairListBuilder,
+  plainBuffers,
+  type SpecialPartners,
+  sharedBuffers,
+  specialPartners,
+} from './pair-list.js';
+import { PairThreads } from './pair-threads.js';
 
 /**
  * The fast force field for MD: the same terms as forcefield/energy.ts (its direct sum is the
- * reference the tests compare with), evaluated over a Verlet list of (i, j, periodic shift) pairs
- * within cutoff + skin, rebuilt when an atom has moved more than half the skin. Positions stay
- * unwrapped during a run, so each pair's lattice shift is fixed between rebuilds; cutoffs longer
- * than half the cell need no special care (each image of j within reach is its own pair).
- * erfc comes from a cubic Hermite table of erfc(x) exp(x^2) (spacing 1/1024, relative error below
- * 1e-12), which costs one exp per pair.
+ * reference the tests compare with), evaluated over a Verlet list (pair-list.ts) of pairs within
+ * cutoff + skin, rebuilt when an atom has moved more than half the skin. Positions stay unwrapped
+ * during a run, so each pair's lattice image is fixed between rebuilds; cutoffs longer than half
+ * the cell need no special care (each image of j within reach is its own pair). The pair loop
+ * (pair-forces.ts) can run on several threads (pair-threads.ts).
  */
 export interface ForceOutput {
   bond: number;
@@ -24,59 +35,22 @@ export interface ForceOutput {
   virial: Float64Array;
 }
 
-const TABLE_STEP = 1 / 1024;
-const TABLE_MAX = 6;
-
-/** erfc(x) exp(x^2) on a grid, and its derivative 2x g(x) - 2/sqrt(pi) times the step, for Hermite interpolation. */
-const TABLE_N = Math.ceil(TABLE_MAX / TABLE_STEP) + 2;
-const G = new Float64Array(TABLE_N);
-const DG = new Float64Array(TABLE_N);
-for (let k = 0; k < TABLE_N; k++) {
-  const x = k * TABLE_STEP;
-  G[k] = erfc(x) * Math.exp(x * x);
-  DG[k] = (2 * x * G[k] - 2 / Math.sqrt(Math.PI)) * TABLE_STEP;
-}
-
-/** erfc(x) for 0 <= x < 6 from the table (exact erfc beyond). */
-export const fastErfc = (x: number, expMinusX2: number): number => {
-  if (x >= TABLE_MAX) return erfc(x);
-  const u = x * (1 / TABLE_STEP);
-  const k = u | 0;
-  const t = u - k;
-  const t2 = t * t;
-  const t3 = t2 * t;
-  const h01 = -2 * t3 + 3 * t2;
-  const h11 = t3 - t2;
-  return (G[k] * (1 - h01) + DG[k] * (h11 - t2 + t) + G[k + 1] * h01 + DG[k + 1] * h11) * expMinusX2;
-};
-
 export class ForceKernel {
-  private pairI = new Uint32Array(0);
-  private pairJ = new Uint32Array(0);
-  /** Lattice shift added to r_i - r_j, per pair. */
-  private shift = new Float64Array(0);
-  /** The lattice translation of each pair as whole cell vectors, so the shifts follow a changing cell. */
-  private image = new Int16Array(0);
-  /** Per pair: index into the LJ tables, LJ and Coulomb special factors, half weight for self-images. */
-  private pairType = new Int32Array(0);
-  private pairLj = new Float64Array(0);
-  private pairCoul = new Float64Array(0);
-  private pairWeight = new Float64Array(0);
-  /** C q_i q_j per pair. */
-  private pairQQ = new Float64Array(0);
-  private count = 0;
+  private builder: PairListBuilder;
+  private list?: PairList;
+  /** Cartesian shift of each of the list's images in the current cell. */
+  private shifts: Float64Array = new Float64Array(0);
   private reference = new Float64Array(0);
   /** The cell the current pair list was built in. */
   private buildLattice: Lattice;
   readonly skin: number;
-  private readonly lj1: Float64Array;
-  private readonly lj2: Float64Array;
-  private readonly offset: Float64Array;
-  private readonly eShift: number;
-  private readonly fShift: number;
+  private readonly params: PairParams;
+  private readonly specials: SpecialPartners;
   private readonly selfEnergy: number;
-  private readonly alpha: number;
   private readonly reciprocal?: ReciprocalEwald;
+  private threads?: PairThreads;
+  private buffers: BufferFactory = plainBuffers;
+  private readonly acc = new Float64Array(ACC_SIZE);
   builds = 0;
 
   constructor(
@@ -95,49 +69,95 @@ export class ForceKernel {
       );
     // Ewald: the real-space term is the DSF form with both shifts zero, plus the reciprocal sum.
     const alpha = coul.method === 'ewald' ? Math.sqrt(-Math.log(coul.accuracy)) / rc : coul.alpha;
-    this.alpha = alpha;
     const erfcRc = erfc(alpha * rc);
-    this.fShift =
+    const fShift =
       coul.method === 'ewald'
         ? 0
         : -(
             erfcRc / (rc * rc) +
             ((2 / Math.sqrt(Math.PI)) * alpha * Math.exp(-alpha * alpha * rc * rc)) / rc
           );
-    this.eShift = coul.method === 'ewald' ? 0 : erfcRc / rc - this.fShift * rc;
+    const eShift = coul.method === 'ewald' ? 0 : erfcRc / rc - fShift * rc;
     if (coul.method === 'ewald')
       this.reciprocal = new ReciprocalEwald(lattice, sys.charges, alpha, -Math.log(coul.accuracy));
     const nt = sys.typeNames.length;
-    this.lj1 = new Float64Array(nt * nt);
-    this.lj2 = new Float64Array(nt * nt);
-    this.offset = new Float64Array(nt * nt);
+    const lj1 = new Float64Array(nt * nt);
+    const lj2 = new Float64Array(nt * nt);
+    const offset = new Float64Array(nt * nt);
     for (let a = 0; a < nt; a++)
       for (let b = 0; b < nt; b++) {
         const ta = ff.atomTypes[sys.typeNames[a]];
         const tb = ff.atomTypes[sys.typeNames[b]];
         const e = Math.sqrt(ta.epsilon * tb.epsilon);
         const s = ff.mixing === 'geometric' ? Math.sqrt(ta.sigma * tb.sigma) : (ta.sigma + tb.sigma) / 2;
-        this.lj1[a * nt + b] = 4 * e * s ** 12;
-        this.lj2[a * nt + b] = 4 * e * s ** 6;
+        lj1[a * nt + b] = 4 * e * s ** 12;
+        lj2[a * nt + b] = 4 * e * s ** 6;
         const ratio = s / rc;
-        this.offset[a * nt + b] = ff.shift ? 4 * e * (ratio ** 12 - ratio ** 6) : 0;
+        offset[a * nt + b] = ff.shift ? 4 * e * (ratio ** 12 - ratio ** 6) : 0;
       }
+    this.params = {
+      nt,
+      type: sys.type,
+      scaledCharge: Float64Array.from(sys.charges, (q) => q * Math.sqrt(QQR2E_REAL)),
+      lj1,
+      lj2,
+      offset,
+      cutoff2: rc * rc,
+      alpha,
+      eShift,
+      fShift,
+    };
     let self = 0;
     let Q = 0;
     for (const q of sys.charges) {
-      self += -(this.eShift / 2 + alpha / Math.sqrt(Math.PI)) * q * q * QQR2E_REAL;
+      self += -(eShift / 2 + alpha / Math.sqrt(Math.PI)) * q * q * QQR2E_REAL;
       Q += q;
     }
     // Ewald's neutralising background (zero for a neutral cell).
     if (coul.method === 'ewald')
       self -= (Math.PI * QQR2E_REAL * Q * Q) / (2 * lattice.volume * alpha * alpha);
     this.selfEnergy = self;
+    this.specials = specialPartners(sys);
+    this.builder = new PairListBuilder(sys, this.specials, ff.special, this.buffers);
+  }
+
+  /** Number of ordinary and special pairs in the current list. */
+  get pairCount(): number {
+    return this.list ? this.list.start[this.sys.natoms] + this.list.specialCount : 0;
+  }
+
+  /**
+   * Evaluate the pairs on `threads` threads (this one and threads - 1 workers). The pair list
+   * then lives in shared memory; a list already built is rebuilt there as it was. Call dispose()
+   * when done.
+   */
+  async startThreads(threads: number): Promise<void> {
+    if (!Number.isInteger(threads) || threads < 1)
+      throw new OptionError(`threads: ${threads} is not a whole number >= 1`);
+    if (this.threads || threads === 1) return;
+    this.threads = await PairThreads.start(threads, this.sys.natoms, this.params);
+    this.buffers = sharedBuffers;
+    this.builder = new PairListBuilder(this.sys, this.specials, this.ff.special, this.buffers);
+    this.shifts = new Float64Array(0);
+    const state = this.listState();
+    if (state) this.restoreList(state);
+  }
+
+  /** Threads the pairs are evaluated on (1: this one only). */
+  get threadCount(): number {
+    return this.threads?.threads ?? 1;
+  }
+
+  /** Stop the worker threads, if any. */
+  dispose(): void {
+    this.threads?.dispose();
+    this.threads = undefined;
   }
 
   /** Rebuild the pair list when any atom moved more than skin / 2 since the last build. */
-  private ensureList(positions: Float64Array): void {
+  private ensureList(positions: Float64Array): PairList {
     const n = this.sys.natoms;
-    if (this.reference.length === positions.length) {
+    if (this.list && this.reference.length === positions.length) {
       const half2 = (this.skin / 2) ** 2;
       let ok = true;
       for (let i = 0; i < n && ok; i++) {
@@ -146,186 +166,33 @@ export class ForceKernel {
         const dz = positions[3 * i + 2] - this.reference[3 * i + 2];
         if (dx * dx + dy * dy + dz * dz > half2) ok = false;
       }
-      if (ok) return;
+      if (ok) return this.list;
     }
-    this.build(positions);
+    return this.build(positions);
   }
 
-  private build(positions: Float64Array): void {
+  private build(positions: Float64Array): PairList {
     this.builds++;
     this.buildLattice = this.lattice;
-    const n = this.sys.natoms;
-    const L = this.lattice;
-    const m = L.matrix;
-    const reach = this.ff.cutoff + this.skin;
-    const reach2 = reach * reach;
-    const frac = L.toFractional(positions);
-    // Perpendicular widths: an image can be within reach only if, along each axis, its fractional
-    // separation times that axis' width is within reach (exact for any triclinic cell).
-    const reachFrac = [0, 1, 2].map((i) => {
-      const a = [m[3 * ((i + 1) % 3)], m[3 * ((i + 1) % 3) + 1], m[3 * ((i + 1) % 3) + 2]];
-      const b = [m[3 * ((i + 2) % 3)], m[3 * ((i + 2) % 3) + 1], m[3 * ((i + 2) % 3) + 2]];
-      const c = [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]];
-      return reach / (L.volume / Math.hypot(c[0], c[1], c[2]));
-    });
-    // Large cells (at least three bins of `reach` along every axis): cell lists, O(N).
-    if (reachFrac.every((r) => r <= 1 / 3)) {
-      this.buildWithCells(positions, frac, reachFrac, reach2);
-      return;
-    }
-    const I: number[] = [];
-    const J: number[] = [];
-    const S: number[] = [];
-    const IM: number[] = [];
-    const T: number[] = [];
-    const FL: number[] = [];
-    const FC: number[] = [];
-    const WT: number[] = [];
-    const QQ: number[] = [];
-    const nt = this.sys.typeNames.length;
-    const { special: sp } = this.ff;
-    const q = this.sys.charges;
-    for (let i = 0; i < n; i++)
-      for (let j = i; j < n; j++) {
-        const order = i === j ? 0 : (this.sys.special.get(i * n + j) ?? 0);
-        const df0 = frac[3 * i] - frac[3 * j];
-        const df1 = frac[3 * i + 1] - frac[3 * j + 1];
-        const df2 = frac[3 * i + 2] - frac[3 * j + 2];
-        // The minimum image (the only one that can carry a special-pair factor).
-        const b0 = -Math.round(df0);
-        const b1 = -Math.round(df1);
-        const b2 = -Math.round(df2);
-        const d0x = positions[3 * i] - positions[3 * j];
-        const d0y = positions[3 * i + 1] - positions[3 * j + 1];
-        const d0z = positions[3 * i + 2] - positions[3 * j + 2];
-        for (let na = Math.ceil(-reachFrac[0] - df0); na <= Math.floor(reachFrac[0] - df0); na++)
-          for (let nb = Math.ceil(-reachFrac[1] - df1); nb <= Math.floor(reachFrac[1] - df1); nb++)
-            for (let nc = Math.ceil(-reachFrac[2] - df2); nc <= Math.floor(reachFrac[2] - df2); nc++) {
-              const isBase = na === b0 && nb === b1 && nc === b2;
-              if (i === j && na === 0 && nb === 0 && nc === 0) continue;
-              const sx = na * m[0] + nb * m[3] + nc * m[6];
-              const sy = na * m[1] + nb * m[4] + nc * m[7];
-              const sz = na * m[2] + nb * m[5] + nc * m[8];
-              const dx = d0x + sx;
-              const dy = d0y + sy;
-              const dz = d0z + sz;
-              if (dx * dx + dy * dy + dz * dz >= reach2) continue;
-              const special = isBase && order > 0;
-              I.push(i);
-              J.push(j);
-              S.push(sx, sy, sz);
-              IM.push(na, nb, nc);
-              T.push(this.sys.type[i] * nt + this.sys.type[j]);
-              FL.push(special ? sp.lj[order - 1] : 1);
-              FC.push(special ? sp.coul[order - 1] : 1);
-              WT.push(i === j ? 0.5 : 1);
-              QQ.push(QQR2E_REAL * q[i] * q[j]);
-            }
-      }
-    this.pairI = Uint32Array.from(I);
-    this.pairJ = Uint32Array.from(J);
-    this.shift = Float64Array.from(S);
-    this.image = Int16Array.from(IM);
-    this.pairType = Int32Array.from(T);
-    this.pairLj = Float64Array.from(FL);
-    this.pairCoul = Float64Array.from(FC);
-    this.pairWeight = Float64Array.from(WT);
-    this.pairQQ = Float64Array.from(QQ);
-    this.count = I.length;
+    const list = this.builder.build(positions, this.lattice, this.ff.cutoff + this.skin);
+    if (this.shifts.length < 3 * list.imageCount)
+      this.shifts = new Float64Array(this.buffers(8 * 3 * Math.max(27, 2 * list.imageCount)));
+    imageShifts(list, this.lattice, this.shifts);
+    this.list = list;
     this.reference = Float64Array.from(positions);
-  }
-
-  /**
-   * Cell-list build for cells at least three `reach` wide along every axis: atoms binned by their
-   * wrapped fractional coordinates into bins no thinner than `reach`; each atom meets the atoms of
-   * the 27 surrounding bins, by minimum image (the only image within reach in such a cell). Two
-   * passes (count, then fill) so the pair arrays are allocated once.
-   */
-  private buildWithCells(
-    positions: Float64Array,
-    frac: Float64Array,
-    reachFrac: number[],
-    reach2: number,
-  ): void {
-    const n = this.sys.natoms;
-    const m = this.lattice.matrix;
-    const bins = reachFrac.map((r) => Math.max(3, Math.floor(1 / r)));
-    const [ba, bb, bc] = bins;
-    const binOf = new Int32Array(n);
-    const head = new Int32Array(ba * bb * bc).fill(-1);
-    const next = new Int32Array(n);
-    for (let i = n - 1; i >= 0; i--) {
-      const fa = frac[3 * i] - Math.floor(frac[3 * i]);
-      const fb = frac[3 * i + 1] - Math.floor(frac[3 * i + 1]);
-      const fc = frac[3 * i + 2] - Math.floor(frac[3 * i + 2]);
-      const k =
-        (Math.min(ba - 1, (fa * ba) | 0) * bb + Math.min(bb - 1, (fb * bb) | 0)) * bc +
-        Math.min(bc - 1, (fc * bc) | 0);
-      binOf[i] = k;
-      next[i] = head[k];
-      head[k] = i;
+    if (this.threads) {
+      // What this thread does besides its pairs, in pair equivalents (rough costs measured on the
+      // LAOC cells): the workers take correspondingly more pairs.
+      const sys = this.sys;
+      const extra =
+        2 * list.specialCount +
+        3 * (sys.bonds.length / 2) +
+        6 * (sys.angles.length / 3) +
+        10 * (sys.dihedrals.length / 4) +
+        (this.reciprocal ? 3 * this.reciprocal.size * sys.natoms : 0);
+      this.threads.setList(list, this.shifts, extra);
     }
-    const nt = this.sys.typeNames.length;
-    const sp = this.ff.special;
-    const q = this.sys.charges;
-    const visit = (fill: boolean, out: number) => {
-      let p = out;
-      for (let i = 0; i < n; i++) {
-        const k = binOf[i];
-        const ka = Math.floor(k / (bb * bc));
-        const kb = Math.floor(k / bc) % bb;
-        const kc = k % bc;
-        for (let oa = -1; oa <= 1; oa++)
-          for (let ob = -1; ob <= 1; ob++)
-            for (let oc = -1; oc <= 1; oc++) {
-              const kk = (((ka + oa + ba) % ba) * bb + ((kb + ob + bb) % bb)) * bc + ((kc + oc + bc) % bc);
-              for (let j = head[kk]; j >= 0; j = next[j]) {
-                if (j <= i) continue;
-                const n0 = -Math.round(frac[3 * i] - frac[3 * j]);
-                const n1 = -Math.round(frac[3 * i + 1] - frac[3 * j + 1]);
-                const n2 = -Math.round(frac[3 * i + 2] - frac[3 * j + 2]);
-                const sx = n0 * m[0] + n1 * m[3] + n2 * m[6];
-                const sy = n0 * m[1] + n1 * m[4] + n2 * m[7];
-                const sz = n0 * m[2] + n1 * m[5] + n2 * m[8];
-                const dx = positions[3 * i] - positions[3 * j] + sx;
-                const dy = positions[3 * i + 1] - positions[3 * j + 1] + sy;
-                const dz = positions[3 * i + 2] - positions[3 * j + 2] + sz;
-                if (dx * dx + dy * dy + dz * dz >= reach2) continue;
-                if (fill) {
-                  const order = this.sys.special.get(i * n + j) ?? 0;
-                  this.pairI[p] = i;
-                  this.pairJ[p] = j;
-                  this.shift[3 * p] = sx;
-                  this.shift[3 * p + 1] = sy;
-                  this.shift[3 * p + 2] = sz;
-                  this.image[3 * p] = n0;
-                  this.image[3 * p + 1] = n1;
-                  this.image[3 * p + 2] = n2;
-                  this.pairType[p] = this.sys.type[i] * nt + this.sys.type[j];
-                  this.pairLj[p] = order ? sp.lj[order - 1] : 1;
-                  this.pairCoul[p] = order ? sp.coul[order - 1] : 1;
-                  this.pairWeight[p] = 1;
-                  this.pairQQ[p] = QQR2E_REAL * q[i] * q[j];
-                }
-                p++;
-              }
-            }
-      }
-      return p;
-    };
-    const count = visit(false, 0);
-    this.pairI = new Uint32Array(count);
-    this.pairJ = new Uint32Array(count);
-    this.shift = new Float64Array(3 * count);
-    this.image = new Int16Array(3 * count);
-    this.pairType = new Int32Array(count);
-    this.pairLj = new Float64Array(count);
-    this.pairCoul = new Float64Array(count);
-    this.pairWeight = new Float64Array(count);
-    this.pairQQ = new Float64Array(count);
-    visit(true, 0);
-    this.count = count;
-    this.reference = Float64Array.from(positions);
+    return list;
   }
 
   /**
@@ -334,7 +201,7 @@ export class ForceKernel {
    * gives bitwise the same trajectory.
    */
   listState(): { reference: Float64Array; lattice: Lattice } | undefined {
-    return this.reference.length ? { reference: this.reference, lattice: this.buildLattice } : undefined;
+    return this.list ? { reference: this.reference, lattice: this.buildLattice } : undefined;
   }
 
   /** Rebuild the pair list exactly as it was (see listState), then return to the current cell. */
@@ -348,7 +215,7 @@ export class ForceKernel {
 
   /**
    * A new cell (NPT): the pair list stays (positions scale with the cell, and the displacement
-   * check triggers a rebuild when needed); each pair's periodic shift follows the new cell vectors.
+   * check triggers a rebuild when needed); each image's periodic shift follows the new cell vectors.
    */
   setLattice(lattice: Lattice): void {
     if (this.reciprocal) {
@@ -360,22 +227,19 @@ export class ForceKernel {
       this.reciprocal.setLattice(lattice);
     }
     this.lattice = lattice;
-    const m = lattice.matrix;
-    const im = this.image;
-    for (let p = 0; p < this.count; p++) {
-      const a = im[3 * p];
-      const b = im[3 * p + 1];
-      const c = im[3 * p + 2];
-      this.shift[3 * p] = a * m[0] + b * m[3] + c * m[6];
-      this.shift[3 * p + 1] = a * m[1] + b * m[4] + c * m[7];
-      this.shift[3 * p + 2] = a * m[2] + b * m[5] + c * m[8];
-    }
+    if (this.list) imageShifts(this.list, lattice, this.shifts);
   }
 
   /** Forces (kcal/mol/A) into `forces` (overwritten) and the energy terms (kcal/mol). */
   compute(positions: Float64Array, forces: Float64Array, out: ForceOutput): void {
-    this.ensureList(positions);
+    const list = this.ensureList(positions);
+    // The workers start on their ranges of pairs; this thread takes the first range, then the rest.
+    this.threads?.begin(positions);
     forces.fill(0);
+    const acc = this.acc;
+    const to = this.threads ? this.threads.bounds[1] : this.sys.natoms;
+    ordinaryPairForces(list, 0, to, positions, this.shifts, this.params, forces, acc);
+    specialPairForces(list, positions, this.shifts, this.params, forces, acc);
     const W = out.virial;
     W.fill(0);
     const sys = this.sys;
@@ -448,93 +312,17 @@ export class ForceKernel {
       W[4] += d1[0] * f1[2] + d2[0] * f3[2];
       W[5] += d1[1] * f1[2] + d2[1] * f3[2];
     }
-    // Pairs.
-    const rc2 = this.ff.cutoff * this.ff.cutoff;
-    const alpha = this.alpha;
-    const a2 = alpha * alpha;
-    const twoAlphaOverSqrtPi = (2 * alpha) / Math.sqrt(Math.PI);
-
-    const {
-      pairI,
-      pairJ,
-      shift,
-      pairType,
-      pairLj,
-      pairCoul,
-      pairWeight,
-      pairQQ,
-      lj1,
-      lj2,
-      offset,
-      eShift,
-      fShift,
-    } = this;
-    let eVdw = 0;
     let eCoul = this.selfEnergy;
-    let wxx = 0;
-    let wyy = 0;
-    let wzz = 0;
-    let wxy = 0;
-    let wxz = 0;
-    let wyz = 0;
-    for (let p = 0; p < this.count; p++) {
-      const i = pairI[p];
-      const j = pairJ[p];
-      const dx = positions[3 * i] - positions[3 * j] + shift[3 * p];
-      const dy = positions[3 * i + 1] - positions[3 * j + 1] + shift[3 * p + 1];
-      const dz = positions[3 * i + 2] - positions[3 * j + 2] + shift[3 * p + 2];
-      const r2 = dx * dx + dy * dy + dz * dz;
-      if (r2 >= rc2) continue;
-      const t = pairType[p];
-      const w = pairWeight[p];
-      const inv2 = 1 / r2;
-      const inv6 = inv2 * inv2 * inv2;
-      const fl = pairLj[p];
-      const eLj = (inv6 * (lj1[t] * inv6 - lj2[t]) - offset[t]) * fl;
-      const fLj = inv6 * (12 * lj1[t] * inv6 - 6 * lj2[t]) * fl; // -dE/dr * r
-      const r = Math.sqrt(r2);
-      const prefactor = pairQQ[p] / r;
-      const ex = Math.exp(-a2 * r2);
-      const erfcAr = fastErfc(alpha * r, ex);
-      let eC = prefactor * (erfcAr - r * eShift - r2 * fShift);
-      let fC = prefactor * (erfcAr / r + twoAlphaOverSqrtPi * ex + r * fShift) * r;
-      const fc = pairCoul[p];
-      if (fc < 1) {
-        eC -= (1 - fc) * prefactor;
-        fC -= (1 - fc) * prefactor;
-      }
-      eVdw += w * eLj;
-      eCoul += w * eC;
-      const fpair = (fC + fLj) * inv2 * w;
-      if (i !== j) {
-        forces[3 * i] += dx * fpair;
-        forces[3 * i + 1] += dy * fpair;
-        forces[3 * i + 2] += dz * fpair;
-        forces[3 * j] -= dx * fpair;
-        forces[3 * j + 1] -= dy * fpair;
-        forces[3 * j + 2] -= dz * fpair;
-      }
-      wxx += dx * dx * fpair;
-      wyy += dy * dy * fpair;
-      wzz += dz * dz * fpair;
-      wxy += dx * dy * fpair;
-      wxz += dx * dz * fpair;
-      wyz += dy * dz * fpair;
-    }
-    W[0] += wxx;
-    W[1] += wyy;
-    W[2] += wzz;
-    W[3] += wxy;
-    W[4] += wxz;
-    W[5] += wyz;
     if (this.reciprocal) eCoul += this.reciprocal.compute(positions, forces, W);
     out.dihedral = this.sys.dihedrals.length
       ? dihedralTerms(positions, this.lattice, this.sys, forces, W)
       : 0;
+    this.threads?.finish(forces, acc);
+    for (let k = 0; k < 6; k++) W[k] += acc[2 + k];
     out.bond = eBond;
     out.angle = eAngle;
-    out.vdw = eVdw;
-    out.coulomb = eCoul;
+    out.vdw = acc[0];
+    out.coulomb = eCoul + acc[1];
   }
 }
 
@@ -631,6 +419,11 @@ class ReciprocalEwald {
       this.weight[t] = Math.exp(-k2 / a2) / k2;
       this.virialFactor[t] = 2 * (1 / k2 + 1 / a2);
     }
+  }
+
+  /** Number of k-vectors. */
+  get size(): number {
+    return this.weight.length;
   }
 
   /** Adds the reciprocal forces and virial; returns the reciprocal energy (kcal/mol). */

@@ -51,6 +51,11 @@ export interface MdOptions {
   deform?: { component: DeformComponent; ratePerFs: number };
   /** Verlet-list skin (A), default 2: the list is rebuilt when an atom has moved half of it. */
   skinA?: number;
+  /**
+   * Threads for the pair forces (this one and threads - 1 workers), default 1. Results with
+   * different thread counts differ by rounding only; a resumed run uses its checkpoint's count.
+   */
+  threads?: number;
   /** Length of the Nose-Hoover chain, default 3. */
   chain?: number;
   /** Draw Maxwell-Boltzmann velocities at the target temperature (default true); else keep the given ones. */
@@ -95,6 +100,8 @@ export interface MdCheckpoint {
   deformReference?: number;
   langevinWork: number;
   randomState: number;
+  /** Threads the pair forces were summed on (absent: 1). */
+  threads?: number;
   list?: { reference: Float64Array; cell: number[] };
 }
 
@@ -203,284 +210,293 @@ export const runMd = async (
   }
   const npt = options.ensemble === 'npt';
   const kernel = new ForceKernel(sys, ff, cell, options.skinA ?? 2);
-  if (resume?.list)
-    kernel.restoreList({ reference: resume.list.reference, lattice: new Lattice(resume.list.cell) });
-  const f = new Float64Array(3 * n);
-  const out: ForceOutput = { bond: 0, angle: 0, vdw: 0, coulomb: 0, virial: new Float64Array(6) };
-  kernel.compute(x, f, out);
+  // A resumed run keeps its thread count: the pair forces then add up in the same order.
+  const threads = resume?.threads ?? options.threads ?? 1;
+  await kernel.startThreads(threads);
+  try {
+    if (resume?.list)
+      kernel.restoreList({ reference: resume.list.reference, lattice: new Lattice(resume.list.cell) });
+    const f = new Float64Array(3 * n);
+    const out: ForceOutput = { bond: 0, angle: 0, vdw: 0, coulomb: 0, virial: new Float64Array(6) };
+    kernel.compute(x, f, out);
 
-  // Nose-Hoover chain state.
-  const tau = options.dampingFs ?? 100;
-  const chain = options.chain ?? 3;
-  const Q = Array.from({ length: chain }, (_, k) => (k === 0 ? dof : 1) * kT * tau * tau);
-  const eta = new Float64Array(chain);
-  const vEta = new Float64Array(chain);
-  const nhcHalf = () => {
-    let ke2 = 2 * kinetic();
-    const G = (k: number) => (k === 0 ? (ke2 - dof * kT) / Q[0] : (Q[k - 1] * vEta[k - 1] ** 2 - kT) / Q[k]);
-    const h = dt / 2;
-    for (let k = chain - 1; k >= 0; k--) {
-      if (k < chain - 1) vEta[k] *= Math.exp((-vEta[k + 1] * h) / 4);
-      vEta[k] += (G(k) * h) / 2;
-      if (k < chain - 1) vEta[k] *= Math.exp((-vEta[k + 1] * h) / 4);
-    }
-    const scale = Math.exp(-vEta[0] * h);
-    for (let k = 0; k < v.length; k++) v[k] *= scale;
-    ke2 *= scale * scale;
-    for (let k = 0; k < chain; k++) eta[k] += vEta[k] * h;
-    for (let k = 0; k < chain; k++) {
-      if (k < chain - 1) vEta[k] *= Math.exp((-vEta[k + 1] * h) / 4);
-      vEta[k] += (G(k) * h) / 2;
-      if (k < chain - 1) vEta[k] *= Math.exp((-vEta[k + 1] * h) / 4);
-    }
-  };
-  const thermostatEnergy = () => {
-    if (options.ensemble !== 'nvt' && !npt) return langevinWork;
-    let e = dof * kT * eta[0];
-    if (npt) e += barostatEnergy();
-    for (let k = 0; k < chain; k++) e += 0.5 * Q[k] * vEta[k] ** 2;
-    for (let k = 1; k < chain; k++) e += kT * eta[k];
-    return e;
-  };
-  // Langevin: O step coefficients; the heat it exchanges is tracked for the conserved quantity.
-  const c1 = Math.exp(-dt / tau);
-  const c2 = Math.sqrt(1 - c1 * c1);
-  let langevinWork = resume?.langevinWork ?? 0;
-  if (resume) {
-    if (resume.eta.length !== chain || resume.vEta.length !== chain)
-      throw new OptionError(
-        `the checkpoint's thermostat chain has ${resume.eta.length} links, the run ${chain}`,
-      );
-    eta.set(resume.eta);
-    vEta.set(resume.vEta);
-  }
-
-  const report = (step: number) => {
-    const ke = kinetic();
-    const pe = out.bond + out.angle + (out.dihedral ?? 0) + out.vdw + out.coulomb;
-    const V = cell.volume;
-    const T = (2 * ke) / (dof * KB_KCAL);
-    // Kinetic part of the pressure tensor from m v v; the scalar as LAMMPS: (dof kB T + tr W) / 3V.
-    const kt = new Float64Array(6);
-    for (let i = 0; i < n; i++) {
-      const m = mass[i] / FTM2V;
-      kt[0] += m * v[3 * i] * v[3 * i];
-      kt[1] += m * v[3 * i + 1] * v[3 * i + 1];
-      kt[2] += m * v[3 * i + 2] * v[3 * i + 2];
-      kt[3] += m * v[3 * i] * v[3 * i + 1];
-      kt[4] += m * v[3 * i] * v[3 * i + 2];
-      kt[5] += m * v[3 * i + 1] * v[3 * i + 2];
-    }
-    const W = out.virial;
-    options.onThermo?.({
-      step,
-      timeFs: step * dt,
-      temperatureK: T,
-      potential: pe,
-      kinetic: ke,
-      total: pe + ke,
-      conserved: pe + ke + thermostatEnergy(),
-      pressureAtm: ((dof * KB_KCAL * T + W[0] + W[1] + W[2]) / (3 * V)) * NKTV2P,
-      pressureTensorAtm: Array.from(W, (w, k) => ((kt[k] + w) / V) * NKTV2P),
-      volumeA3: V,
-      cell: Array.from(cell.matrix),
-      bond: out.bond,
-      angle: out.angle,
-      dihedral: out.dihedral ?? 0,
-      vdw: out.vdw,
-      coulomb: out.coulomb,
-    });
-    if (!Number.isFinite(pe) || !Number.isFinite(ke) || T > 1e5)
-      throw new PhysicsError(
-        `the run blew up at step ${step} (T = ${T.toFixed(0)} K, PE = ${pe}); use a smaller time step or relax the structure`,
-      );
-  };
-
-  // MTK barostat (Martyna, Tobias and Klein, J. Chem. Phys. 101, 4177 (1994); the Trotter
-  // splitting of Tuckerman et al., J. Phys. A 39, 5629 (2006), as LAMMPS fix npt). Each Cartesian
-  // axis a has a strain rate v_a with mass W_a = (dof + 3) kT tau_P^2 / 3, driven by
-  // G_a = K_aa + W_aa - P_ext V + 2 KE / dof (K the kinetic tensor, W the virial). Iso: one rate
-  // for all three, driven by the mean of the G_a (the cell keeps its shape); aniso: each
-  // barostatted axis on its own. Particles feel v_a + (sum_b v_b) / dof.
-  const pExt = (options.pressureAtm ?? 1) / NKTV2P;
-  const tauP = options.barostatDampingFs ?? 1000;
-  const Waxis = ((dof + 3) * kT * tauP * tauP) / 3;
-  const aniso = options.barostat === 'aniso';
-  const active = aniso ? (options.barostatAxes ?? [true, true, true]) : [true, true, true];
-  if (npt && !active.some(Boolean)) throw new OptionError('an aniso barostat needs at least one axis');
-  const vEps = Float64Array.from(resume?.vEps ?? [0, 0, 0]);
-  if (vEps.length !== 3) throw new OptionError('the checkpoint has no barostat rate for each axis');
-  const Gaxis = new Float64Array(3);
-  const baroHalf = () => {
-    const W = out.virial;
-    const V = cell.volume;
-    const ke2 = 2 * kinetic();
-    for (let c = 0; c < 3; c++) {
-      let k = 0;
-      for (let i = 0; i < n; i++) k += mass[i] * v[3 * i + c] * v[3 * i + c];
-      Gaxis[c] = k / FTM2V + W[c] - pExt * V + ke2 / dof;
-    }
-    if (!aniso) {
-      const g = (Gaxis[0] + Gaxis[1] + Gaxis[2]) / (3 * Waxis);
-      for (let c = 0; c < 3; c++) vEps[c] += (dt / 2) * g;
-    } else for (let c = 0; c < 3; c++) if (active[c]) vEps[c] += ((dt / 2) * Gaxis[c]) / Waxis;
-  };
-  const sinhc = (z: number) => (Math.abs(z) < 1e-6 ? 1 + (z * z) / 6 : Math.sinh(z) / z);
-  const eKick = new Float64Array(3);
-  const gKick = new Float64Array(3);
-  const kickNpt = () => {
-    const trace = (vEps[0] + vEps[1] + vEps[2]) / dof;
-    for (let c = 0; c < 3; c++) {
-      const gamma = vEps[c] + trace;
-      eKick[c] = Math.exp((-gamma * dt) / 2);
-      gKick[c] = Math.exp((-gamma * dt) / 4) * sinhc((gamma * dt) / 4);
-    }
-    for (let i = 0; i < n; i++) {
-      const a = (0.5 * dt * FTM2V) / mass[i];
-      for (let c = 0; c < 3; c++) v[3 * i + c] = v[3 * i + c] * eKick[c] + a * gKick[c] * f[3 * i + c];
-    }
-  };
-  const barostatEnergy = () =>
-    pExt * cell.volume + 0.5 * Waxis * (vEps[0] * vEps[0] + vEps[1] * vEps[1] + vEps[2] * vEps[2]);
-
-  // Deformation at a constant engineering rate (LAMMPS fix deform ... erate R remap x).
-  const deform = options.deform;
-  // [matrix entry that changes, matrix entry of its reference length]
-  const DEFORM_INDEX: Record<DeformComponent, [number, number]> = {
-    x: [0, 0],
-    y: [4, 4],
-    z: [8, 8],
-    xy: [3, 4],
-    xz: [6, 8],
-    yz: [7, 8],
-  };
-  let deformReference = resume?.deformReference;
-  let deformStart = 0;
-  if (deform) {
-    const m = cell.matrix;
-    if (m[1] !== 0 || m[2] !== 0 || m[5] !== 0)
-      throw new OptionError(
-        'deformation needs the cell in LAMMPS orientation (a along x, b in the xy plane)',
-      );
-    if (!Number.isFinite(deform.ratePerFs))
-      throw new OptionError(`deformation rate ${deform.ratePerFs} is not a number`);
-    const [entry, refEntry] = DEFORM_INDEX[deform.component];
-    if (npt && entry === refEntry && active[entry / 4])
-      throw new OptionError(`the deformed axis ${deform.component} cannot also be barostatted`);
-    if (deformReference === undefined) deformReference = m[refEntry];
-    // The deformed entry's value at step 0 (recovered on resume from the current value).
-    deformStart = m[entry] - deform.ratePerFs * deformReference * (resume?.step ?? 0) * dt;
-  }
-  /** Set the deformed entry for time t, remapping the positions affinely (remap x). */
-  const applyDeform = (timeFs: number) => {
-    if (!deform) return;
-    const [entry] = DEFORM_INDEX[deform.component];
-    const m = Float64Array.from(cell.matrix);
-    const target = deformStart + deform.ratePerFs * deformReference! * timeFs;
-    const row = Math.floor(entry / 3);
-    const col = entry % 3;
-    if (row === col) {
-      // A length: scale Cartesian axis `col` of every cell vector and position.
-      const scale = target / m[entry];
-      for (let r = 0; r < 3; r++) m[3 * r + col] *= scale;
-      for (let i = 0; i < n; i++) x[3 * i + col] *= scale;
-    } else {
-      // A tilt of vector `row` along `col`: atoms move with their fractional coordinate along it.
-      const delta = target - m[entry];
-      const len = m[4 * row];
-      m[entry] = target;
-      for (let i = 0; i < n; i++) x[3 * i + col] += (delta * x[3 * i + row]) / len;
-    }
-    cell = new Lattice(m);
-    kernel.setLattice(cell);
-  };
-
-  const capture = (step: number): MdCheckpoint => {
-    const list = kernel.listState();
-    return {
-      step,
-      ensemble: options.ensemble,
-      timeStepFs: dt,
-      positions: Float64Array.from(x),
-      velocities: Float64Array.from(v),
-      cell: Array.from(cell.matrix),
-      eta: Array.from(eta),
-      vEta: Array.from(vEta),
-      vEps: Array.from(vEps),
-      deformReference,
-      langevinWork,
-      randomState: rng.getState(),
-      list: list && { reference: Float64Array.from(list.reference), cell: Array.from(list.lattice.matrix) },
+    // Nose-Hoover chain state.
+    const tau = options.dampingFs ?? 100;
+    const chain = options.chain ?? 3;
+    const Q = Array.from({ length: chain }, (_, k) => (k === 0 ? dof : 1) * kT * tau * tau);
+    const eta = new Float64Array(chain);
+    const vEta = new Float64Array(chain);
+    const nhcHalf = () => {
+      let ke2 = 2 * kinetic();
+      const G = (k: number) =>
+        k === 0 ? (ke2 - dof * kT) / Q[0] : (Q[k - 1] * vEta[k - 1] ** 2 - kT) / Q[k];
+      const h = dt / 2;
+      for (let k = chain - 1; k >= 0; k--) {
+        if (k < chain - 1) vEta[k] *= Math.exp((-vEta[k + 1] * h) / 4);
+        vEta[k] += (G(k) * h) / 2;
+        if (k < chain - 1) vEta[k] *= Math.exp((-vEta[k + 1] * h) / 4);
+      }
+      const scale = Math.exp(-vEta[0] * h);
+      for (let k = 0; k < v.length; k++) v[k] *= scale;
+      ke2 *= scale * scale;
+      for (let k = 0; k < chain; k++) eta[k] += vEta[k] * h;
+      for (let k = 0; k < chain; k++) {
+        if (k < chain - 1) vEta[k] *= Math.exp((-vEta[k + 1] * h) / 4);
+        vEta[k] += (G(k) * h) / 2;
+        if (k < chain - 1) vEta[k] *= Math.exp((-vEta[k + 1] * h) / 4);
+      }
     };
-  };
-
-  const thermoEvery = options.thermoEvery ?? 100;
-  const frameEvery = options.frameEvery ?? 0;
-  const checkpointEvery = options.checkpointEvery ?? 0;
-  const first = resume ? resume.step : 0;
-  // A resumed run's start was reported (and written) before it stopped.
-  if (!resume) {
-    report(0);
-    if (frameEvery > 0) await options.onFrame?.(0, x, v, cell);
-  }
-  const half = 0.5 * dt * FTM2V;
-  for (let step = first + 1; step <= options.steps; step++) {
-    if (options.signal?.aborted) {
-      await options.onCheckpoint?.(capture(step - 1));
-      throw new RunCancelled(step - 1);
+    const thermostatEnergy = () => {
+      if (options.ensemble !== 'nvt' && !npt) return langevinWork;
+      let e = dof * kT * eta[0];
+      if (npt) e += barostatEnergy();
+      for (let k = 0; k < chain; k++) e += 0.5 * Q[k] * vEta[k] ** 2;
+      for (let k = 1; k < chain; k++) e += kT * eta[k];
+      return e;
+    };
+    // Langevin: O step coefficients; the heat it exchanges is tracked for the conserved quantity.
+    const c1 = Math.exp(-dt / tau);
+    const c2 = Math.sqrt(1 - c1 * c1);
+    let langevinWork = resume?.langevinWork ?? 0;
+    if (resume) {
+      if (resume.eta.length !== chain || resume.vEta.length !== chain)
+        throw new OptionError(
+          `the checkpoint's thermostat chain has ${resume.eta.length} links, the run ${chain}`,
+        );
+      eta.set(resume.eta);
+      vEta.set(resume.vEta);
     }
-    if (npt) {
-      nhcHalf();
-      baroHalf();
-      kickNpt();
-      // Positions and cell scale with exp(v_a dt) along each axis; velocities carry the particles.
-      const m = Float64Array.from(cell.matrix);
+
+    const report = (step: number) => {
+      const ke = kinetic();
+      const pe = out.bond + out.angle + (out.dihedral ?? 0) + out.vdw + out.coulomb;
+      const V = cell.volume;
+      const T = (2 * ke) / (dof * KB_KCAL);
+      // Kinetic part of the pressure tensor from m v v; the scalar as LAMMPS: (dof kB T + tr W) / 3V.
+      const kt = new Float64Array(6);
+      for (let i = 0; i < n; i++) {
+        const m = mass[i] / FTM2V;
+        kt[0] += m * v[3 * i] * v[3 * i];
+        kt[1] += m * v[3 * i + 1] * v[3 * i + 1];
+        kt[2] += m * v[3 * i + 2] * v[3 * i + 2];
+        kt[3] += m * v[3 * i] * v[3 * i + 1];
+        kt[4] += m * v[3 * i] * v[3 * i + 2];
+        kt[5] += m * v[3 * i + 1] * v[3 * i + 2];
+      }
+      const W = out.virial;
+      options.onThermo?.({
+        step,
+        timeFs: step * dt,
+        temperatureK: T,
+        potential: pe,
+        kinetic: ke,
+        total: pe + ke,
+        conserved: pe + ke + thermostatEnergy(),
+        pressureAtm: ((dof * KB_KCAL * T + W[0] + W[1] + W[2]) / (3 * V)) * NKTV2P,
+        pressureTensorAtm: Array.from(W, (w, k) => ((kt[k] + w) / V) * NKTV2P),
+        volumeA3: V,
+        cell: Array.from(cell.matrix),
+        bond: out.bond,
+        angle: out.angle,
+        dihedral: out.dihedral ?? 0,
+        vdw: out.vdw,
+        coulomb: out.coulomb,
+      });
+      if (!Number.isFinite(pe) || !Number.isFinite(ke) || T > 1e5)
+        throw new PhysicsError(
+          `the run blew up at step ${step} (T = ${T.toFixed(0)} K, PE = ${pe}); use a smaller time step or relax the structure`,
+        );
+    };
+
+    // MTK barostat (Martyna, Tobias and Klein, J. Chem. Phys. 101, 4177 (1994); the Trotter
+    // splitting of Tuckerman et al., J. Phys. A 39, 5629 (2006), as LAMMPS fix npt). Each Cartesian
+    // axis a has a strain rate v_a with mass W_a = (dof + 3) kT tau_P^2 / 3, driven by
+    // G_a = K_aa + W_aa - P_ext V + 2 KE / dof (K the kinetic tensor, W the virial). Iso: one rate
+    // for all three, driven by the mean of the G_a (the cell keeps its shape); aniso: each
+    // barostatted axis on its own. Particles feel v_a + (sum_b v_b) / dof.
+    const pExt = (options.pressureAtm ?? 1) / NKTV2P;
+    const tauP = options.barostatDampingFs ?? 1000;
+    const Waxis = ((dof + 3) * kT * tauP * tauP) / 3;
+    const aniso = options.barostat === 'aniso';
+    const active = aniso ? (options.barostatAxes ?? [true, true, true]) : [true, true, true];
+    if (npt && !active.some(Boolean)) throw new OptionError('an aniso barostat needs at least one axis');
+    const vEps = Float64Array.from(resume?.vEps ?? [0, 0, 0]);
+    if (vEps.length !== 3) throw new OptionError('the checkpoint has no barostat rate for each axis');
+    const Gaxis = new Float64Array(3);
+    const baroHalf = () => {
+      const W = out.virial;
+      const V = cell.volume;
+      const ke2 = 2 * kinetic();
       for (let c = 0; c < 3; c++) {
-        const grow = Math.exp(vEps[c] * dt);
-        const drift = dt * Math.exp((vEps[c] * dt) / 2) * sinhc((vEps[c] * dt) / 2);
-        for (let i = 0; i < n; i++) x[3 * i + c] = x[3 * i + c] * grow + v[3 * i + c] * drift;
-        for (let r = 0; r < 3; r++) m[3 * r + c] *= grow;
+        let k = 0;
+        for (let i = 0; i < n; i++) k += mass[i] * v[3 * i + c] * v[3 * i + c];
+        Gaxis[c] = k / FTM2V + W[c] - pExt * V + ke2 / dof;
+      }
+      if (!aniso) {
+        const g = (Gaxis[0] + Gaxis[1] + Gaxis[2]) / (3 * Waxis);
+        for (let c = 0; c < 3; c++) vEps[c] += (dt / 2) * g;
+      } else for (let c = 0; c < 3; c++) if (active[c]) vEps[c] += ((dt / 2) * Gaxis[c]) / Waxis;
+    };
+    const sinhc = (z: number) => (Math.abs(z) < 1e-6 ? 1 + (z * z) / 6 : Math.sinh(z) / z);
+    const eKick = new Float64Array(3);
+    const gKick = new Float64Array(3);
+    const kickNpt = () => {
+      const trace = (vEps[0] + vEps[1] + vEps[2]) / dof;
+      for (let c = 0; c < 3; c++) {
+        const gamma = vEps[c] + trace;
+        eKick[c] = Math.exp((-gamma * dt) / 2);
+        gKick[c] = Math.exp((-gamma * dt) / 4) * sinhc((gamma * dt) / 4);
+      }
+      for (let i = 0; i < n; i++) {
+        const a = (0.5 * dt * FTM2V) / mass[i];
+        for (let c = 0; c < 3; c++) v[3 * i + c] = v[3 * i + c] * eKick[c] + a * gKick[c] * f[3 * i + c];
+      }
+    };
+    const barostatEnergy = () =>
+      pExt * cell.volume + 0.5 * Waxis * (vEps[0] * vEps[0] + vEps[1] * vEps[1] + vEps[2] * vEps[2]);
+
+    // Deformation at a constant engineering rate (LAMMPS fix deform ... erate R remap x).
+    const deform = options.deform;
+    // [matrix entry that changes, matrix entry of its reference length]
+    const DEFORM_INDEX: Record<DeformComponent, [number, number]> = {
+      x: [0, 0],
+      y: [4, 4],
+      z: [8, 8],
+      xy: [3, 4],
+      xz: [6, 8],
+      yz: [7, 8],
+    };
+    let deformReference = resume?.deformReference;
+    let deformStart = 0;
+    if (deform) {
+      const m = cell.matrix;
+      if (m[1] !== 0 || m[2] !== 0 || m[5] !== 0)
+        throw new OptionError(
+          'deformation needs the cell in LAMMPS orientation (a along x, b in the xy plane)',
+        );
+      if (!Number.isFinite(deform.ratePerFs))
+        throw new OptionError(`deformation rate ${deform.ratePerFs} is not a number`);
+      const [entry, refEntry] = DEFORM_INDEX[deform.component];
+      if (npt && entry === refEntry && active[entry / 4])
+        throw new OptionError(`the deformed axis ${deform.component} cannot also be barostatted`);
+      if (deformReference === undefined) deformReference = m[refEntry];
+      // The deformed entry's value at step 0 (recovered on resume from the current value).
+      deformStart = m[entry] - deform.ratePerFs * deformReference * (resume?.step ?? 0) * dt;
+    }
+    /** Set the deformed entry for time t, remapping the positions affinely (remap x). */
+    const applyDeform = (timeFs: number) => {
+      if (!deform) return;
+      const [entry] = DEFORM_INDEX[deform.component];
+      const m = Float64Array.from(cell.matrix);
+      const target = deformStart + deform.ratePerFs * deformReference! * timeFs;
+      const row = Math.floor(entry / 3);
+      const col = entry % 3;
+      if (row === col) {
+        // A length: scale Cartesian axis `col` of every cell vector and position.
+        const scale = target / m[entry];
+        for (let r = 0; r < 3; r++) m[3 * r + col] *= scale;
+        for (let i = 0; i < n; i++) x[3 * i + col] *= scale;
+      } else {
+        // A tilt of vector `row` along `col`: atoms move with their fractional coordinate along it.
+        const delta = target - m[entry];
+        const len = m[4 * row];
+        m[entry] = target;
+        for (let i = 0; i < n; i++) x[3 * i + col] += (delta * x[3 * i + row]) / len;
       }
       cell = new Lattice(m);
       kernel.setLattice(cell);
-      applyDeform(step * dt);
-      kernel.compute(x, f, out);
-      kickNpt();
-      baroHalf();
-      nhcHalf();
-    } else {
-      if (options.ensemble === 'nvt') nhcHalf();
-      for (let i = 0; i < n; i++) {
-        const a = half / mass[i];
-        for (let c = 0; c < 3; c++) v[3 * i + c] += a * f[3 * i + c];
+    };
+
+    const capture = (step: number): MdCheckpoint => {
+      const list = kernel.listState();
+      return {
+        step,
+        ensemble: options.ensemble,
+        timeStepFs: dt,
+        positions: Float64Array.from(x),
+        velocities: Float64Array.from(v),
+        cell: Array.from(cell.matrix),
+        eta: Array.from(eta),
+        vEta: Array.from(vEta),
+        vEps: Array.from(vEps),
+        deformReference,
+        langevinWork,
+        randomState: rng.getState(),
+        threads,
+        list: list && { reference: Float64Array.from(list.reference), cell: Array.from(list.lattice.matrix) },
+      };
+    };
+
+    const thermoEvery = options.thermoEvery ?? 100;
+    const frameEvery = options.frameEvery ?? 0;
+    const checkpointEvery = options.checkpointEvery ?? 0;
+    const first = resume ? resume.step : 0;
+    // A resumed run's start was reported (and written) before it stopped.
+    if (!resume) {
+      report(0);
+      if (frameEvery > 0) await options.onFrame?.(0, x, v, cell);
+    }
+    const half = 0.5 * dt * FTM2V;
+    for (let step = first + 1; step <= options.steps; step++) {
+      if (options.signal?.aborted) {
+        await options.onCheckpoint?.(capture(step - 1));
+        throw new RunCancelled(step - 1);
       }
-      if (options.ensemble === 'langevin') {
-        // BAOAB: half drift, Ornstein-Uhlenbeck velocity update, half drift.
-        for (let k = 0; k < x.length; k++) x[k] += 0.5 * dt * v[k];
-        const before = kinetic();
-        for (let i = 0; i < n; i++) {
-          const s = Math.sqrt((kT * FTM2V) / mass[i]);
-          for (let c = 0; c < 3; c++) v[3 * i + c] = c1 * v[3 * i + c] + c2 * s * rng.gaussian();
+      if (npt) {
+        nhcHalf();
+        baroHalf();
+        kickNpt();
+        // Positions and cell scale with exp(v_a dt) along each axis; velocities carry the particles.
+        const m = Float64Array.from(cell.matrix);
+        for (let c = 0; c < 3; c++) {
+          const grow = Math.exp(vEps[c] * dt);
+          const drift = dt * Math.exp((vEps[c] * dt) / 2) * sinhc((vEps[c] * dt) / 2);
+          for (let i = 0; i < n; i++) x[3 * i + c] = x[3 * i + c] * grow + v[3 * i + c] * drift;
+          for (let r = 0; r < 3; r++) m[3 * r + c] *= grow;
         }
-        langevinWork -= kinetic() - before;
-        for (let k = 0; k < x.length; k++) x[k] += 0.5 * dt * v[k];
-      } else for (let k = 0; k < x.length; k++) x[k] += dt * v[k];
-      applyDeform(step * dt);
-      kernel.compute(x, f, out);
-      for (let i = 0; i < n; i++) {
-        const a = half / mass[i];
-        for (let c = 0; c < 3; c++) v[3 * i + c] += a * f[3 * i + c];
+        cell = new Lattice(m);
+        kernel.setLattice(cell);
+        applyDeform(step * dt);
+        kernel.compute(x, f, out);
+        kickNpt();
+        baroHalf();
+        nhcHalf();
+      } else {
+        if (options.ensemble === 'nvt') nhcHalf();
+        for (let i = 0; i < n; i++) {
+          const a = half / mass[i];
+          for (let c = 0; c < 3; c++) v[3 * i + c] += a * f[3 * i + c];
+        }
+        if (options.ensemble === 'langevin') {
+          // BAOAB: half drift, Ornstein-Uhlenbeck velocity update, half drift.
+          for (let k = 0; k < x.length; k++) x[k] += 0.5 * dt * v[k];
+          const before = kinetic();
+          for (let i = 0; i < n; i++) {
+            const s = Math.sqrt((kT * FTM2V) / mass[i]);
+            for (let c = 0; c < 3; c++) v[3 * i + c] = c1 * v[3 * i + c] + c2 * s * rng.gaussian();
+          }
+          langevinWork -= kinetic() - before;
+          for (let k = 0; k < x.length; k++) x[k] += 0.5 * dt * v[k];
+        } else for (let k = 0; k < x.length; k++) x[k] += dt * v[k];
+        applyDeform(step * dt);
+        kernel.compute(x, f, out);
+        for (let i = 0; i < n; i++) {
+          const a = half / mass[i];
+          for (let c = 0; c < 3; c++) v[3 * i + c] += a * f[3 * i + c];
+        }
+        if (options.ensemble === 'nvt') nhcHalf();
       }
-      if (options.ensemble === 'nvt') nhcHalf();
+      if (step % thermoEvery === 0 || step === options.steps) report(step);
+      if (frameEvery > 0 && step % frameEvery === 0) await options.onFrame?.(step, x, v, cell);
+      if (checkpointEvery > 0 && step % checkpointEvery === 0) await options.onCheckpoint?.(capture(step));
+      if (step % 100 === 0) {
+        options.onProgress?.(step, options.steps);
+        // Let timers, signals and worker messages through (a cancel request is one of them).
+        if (options.signal) await new Promise((r) => setImmediate(r));
+      }
     }
-    if (step % thermoEvery === 0 || step === options.steps) report(step);
-    if (frameEvery > 0 && step % frameEvery === 0) await options.onFrame?.(step, x, v, cell);
-    if (checkpointEvery > 0 && step % checkpointEvery === 0) await options.onCheckpoint?.(capture(step));
-    if (step % 100 === 0) {
-      options.onProgress?.(step, options.steps);
-      // Let timers, signals and worker messages through (a cancel request is one of them).
-      if (options.signal) await new Promise((r) => setImmediate(r));
-    }
+    return { positions: x, velocities: v, lattice: cell };
+  } finally {
+    kernel.dispose();
   }
-  return { positions: x, velocities: v, lattice: cell };
 };

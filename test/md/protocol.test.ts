@@ -11,7 +11,7 @@ import { buildOligomer } from '../../src/build/oligomer.js';
 import { packGlass } from '../../src/build/pack-glass.js';
 import { RunCancelled } from '../../src/md/integrator.js';
 import { protocolFromObject, readProtocol } from '../../src/md/protocols/protocol.js';
-import { runProtocol } from '../../src/md/protocols/run-protocol.js';
+import { runProtocol, threadShares } from '../../src/md/protocols/run-protocol.js';
 import { readThermoCsv } from '../../src/md/thermo-csv.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'oligolyte-protocol-'));
@@ -76,9 +76,20 @@ describe('running a protocol', () => {
     join(tmp, 'p.toml'),
   );
 
-  it('runs the stages and the series (2 workers), and a stopped run resumed gives the same files', async () => {
+  // Four force threads: the shared stages on four, each of the two series workers on two.
+  const threads = 4;
+
+  it('shares a thread budget: all for shared stages, an equal part per series temperature running', () => {
+    expect(threadShares(4, 2, 5)).toEqual({ shared: 4, branch: 2 });
+    expect(threadShares(2, 2, 5)).toEqual({ shared: 2, branch: 1 });
+    expect(threadShares(3, 2, 5)).toEqual({ shared: 3, branch: 1 });
+    expect(threadShares(4, 8, 2)).toEqual({ shared: 4, branch: 2 });
+    expect(() => threadShares(0, 1, 1)).toThrow(/threads: 0 is not a whole number/);
+  });
+
+  it('runs the stages and the series (2 workers, threaded forces), and a stopped run resumed gives the same files', async () => {
     const whole = join(tmp, 'whole');
-    const r = await runProtocol(spec, start, { outDir: whole });
+    const r = await runProtocol(spec, start, { outDir: whole, threads });
     expect(r.stages.map((s) => s.folder)).toEqual(['01-melt', '02-quench']);
     expect(r.series!.map((b) => b.folder)).toEqual(['series/T400K', 'series/T600K']);
     const produce = readThermoCsv(join(whole, 'series/T600K/02-produce/thermo.csv'));
@@ -93,6 +104,7 @@ describe('running a protocol', () => {
       await expect(
         runProtocol(spec, start, {
           outDir: split,
+          threads,
           resume: stop === 'series',
           signal: abort.signal,
           onProgress: (done) => {
@@ -105,7 +117,7 @@ describe('running a protocol', () => {
       ).rejects.toBeInstanceOf(RunCancelled);
       expect(readFileSync(join(split, 'status.json'), 'utf8')).toMatch(/"stopped"/);
     }
-    await runProtocol(spec, start, { outDir: split, resume: true });
+    await runProtocol(spec, start, { outDir: split, resume: true, threads });
     const names = files(whole).filter((f) => !f.endsWith('status.json'));
     expect(files(split).filter((f) => !f.endsWith('status.json'))).toEqual(names);
     for (const f of names)

@@ -1,8 +1,8 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { OligolyteError, OptionError } from '../../core/errors.js';
 import type { Structure } from '../../core/frame.js';
+import { startWorker } from '../../core/worker.js';
 import { withCoulomb } from '../../forcefield/force-field.js';
 import { loadForceField } from '../../forcefield/load.js';
 import { typeSystem } from '../../forcefield/typing.js';
@@ -34,7 +34,29 @@ export interface ProtocolRunOptions {
   onWarning?: (message: string) => void;
   /** Override the series' parallel setting. */
   parallel?: number;
+  /**
+   * Threads for the embedded engine's pair forces (default 1): the shared stages run on all of
+   * them, each of the series temperatures running at once on an equal share (see threadShares).
+   */
+  threads?: number;
 }
+
+/**
+ * How a thread budget is shared: shared stages use all of it; series temperatures running
+ * `parallel` at a time get budget / parallel each (at least one).
+ */
+export const threadShares = (
+  budget: number,
+  parallel: number,
+  temperatures: number,
+): { shared: number; branch: number } => {
+  if (!Number.isInteger(budget) || budget < 1)
+    throw new OptionError(`threads: ${budget} is not a whole number >= 1`);
+  return {
+    shared: budget,
+    branch: Math.max(1, Math.floor(budget / Math.max(1, Math.min(parallel, temperatures)))),
+  };
+};
 
 export interface ProtocolResult {
   outDir: string;
@@ -78,6 +100,11 @@ export const runProtocol = async (
     checkpointEvery: spec.checkpointEvery,
     resume: options.resume === true,
   };
+  const parallel = Math.max(
+    1,
+    Math.min(options.parallel ?? spec.series?.parallel ?? 1, spec.series?.temperaturesK.length ?? 1),
+  );
+  const threads = threadShares(options.threads ?? 1, parallel, spec.series?.temperaturesK.length ?? 1);
   const report = progressSum(protocolSteps(spec), options.onProgress);
 
   writeStatus(outDir, 'running');
@@ -97,7 +124,7 @@ export const runProtocol = async (
         join(outDir, folder),
         stage,
         state,
-        { ...envBase, seed: spec.seed + k },
+        { ...envBase, threads: threads.shared, seed: spec.seed + k },
         {
           signal: options.signal,
           onSteps: (s) => report(folder, s),
@@ -110,10 +137,7 @@ export const runProtocol = async (
     }
     if (spec.series) {
       const series = spec.series;
-      const parallel = Math.max(
-        1,
-        Math.min(options.parallel ?? series.parallel, series.temperaturesK.length),
-      );
+      const branchEnv = { ...envBase, threads: threads.branch };
       const branches = series.temperaturesK.map((T, b) => ({
         temperatureK: T,
         folder: join('series', branchFolder(T)),
@@ -126,8 +150,8 @@ export const runProtocol = async (
         options.onStage?.(b.folder);
         const summaries =
           parallel > 1
-            ? await runBranchInWorker(outDir, b, state, envBase, options, (label, s) => report(label, s))
-            : await runBranchHere(outDir, b, state, envBase, options, (label, s) => report(label, s));
+            ? await runBranchInWorker(outDir, b, state, branchEnv, options, (label, s) => report(label, s))
+            : await runBranchHere(outDir, b, state, branchEnv, options, (label, s) => report(label, s));
         results.push({ temperatureK: b.temperatureK, folder: b.folder, stages: summaries });
       };
       await runQueued(branches, parallel, runBranch);
@@ -190,19 +214,8 @@ const runBranchInWorker = (
   options: Pick<ProtocolRunOptions, 'signal' | 'onWarning'>,
   report: (label: string, step: number) => void,
 ): Promise<(StageSummary & { folder: string })[]> => {
-  // From the compiled package the worker is a .js file; under a TypeScript runner (tests) it is
-  // the .ts source, loaded through tsx.
-  const fromSource = import.meta.url.endsWith('.ts');
-  const url = new URL(fromSource ? './branch-worker.ts' : './branch-worker.js', import.meta.url);
   const workerData = { outDir, branch: b, start, env };
-  const worker = fromSource
-    ? new Worker(
-        // (the bare specifier resolves from the working directory: the repository, when testing)
-        `import('tsx/esm/api')` +
-          `.then((m) => { m.register(); return import(${JSON.stringify(url.href)}); });`,
-        { eval: true, workerData },
-      )
-    : new Worker(url, { workerData });
+  const worker = startWorker(import.meta.url, 'branch-worker', { workerData });
   const onAbort = () => worker.postMessage({ type: 'abort' });
   options.signal?.addEventListener('abort', onAbort);
   // A stop that came before this worker existed: it stops at its first step, with a checkpoint.

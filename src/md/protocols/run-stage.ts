@@ -31,6 +31,8 @@ export interface StageEnv {
   dumpFormat: 'extxyz' | 'lammps-dump';
   checkpointEvery: number;
   seed: number;
+  /** Threads for the pair forces (default 1; a resumed stage keeps its checkpoint's). */
+  threads?: number;
   /** Continue from the stage's checkpoint or skip it when finished (else start afresh). */
   resume: boolean;
 }
@@ -142,6 +144,7 @@ export const runStage = async (
         timeStepFs: stage.timeStepFs,
         steps: stage.steps,
         seed: env.seed,
+        threads: env.threads,
         dampingFs: stage.dampingFs,
         pressureAtm: stage.pressureAtm,
         barostatDampingFs: stage.barostatDampingFs,

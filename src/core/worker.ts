@@ -1,0 +1,19 @@
+import { Worker, type WorkerOptions } from 'node:worker_threads';
+
+/**
+ * Start a worker thread on the module `name` (without extension) beside `importMetaUrl`. From the
+ * compiled package the module is a .js file; under a TypeScript runner (the tests, `tsx`) the
+ * caller is a .ts file and so is the worker, which is then loaded through tsx's loader.
+ */
+export const startWorker = (importMetaUrl: string, name: string, options: WorkerOptions): Worker => {
+  const fromSource = importMetaUrl.endsWith('.ts');
+  const url = new URL(`./${name}${fromSource ? '.ts' : '.js'}`, importMetaUrl);
+  return fromSource
+    ? new Worker(
+        // (the bare specifier resolves from the working directory: the repository, when testing)
+        `import('tsx/esm/api')` +
+          `.then((m) => { m.register(); return import(${JSON.stringify(url.href)}); });`,
+        { ...options, eval: true },
+      )
+    : new Worker(url, options);
+};

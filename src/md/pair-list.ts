@@ -1,0 +1,389 @@
+import type { Lattice } from '../core/lattice.js';
+import type { TypedSystem } from '../forcefield/typing.js';
+
+/**
+ * The Verlet pair list of the MD force kernel: every pair (i, j, periodic image) closer than
+ * cutoff + skin when it was built. Ordinary pairs (full LJ and Coulomb, i < j) are stored per
+ * atom i, compressed: `start[i]..start[i+1]` index `nbr` (the j) and `img` (the image, an index into
+ * `images`), six bytes per pair so the hot loop streams little memory. The few pairs that need
+ * anything else (special 1-2/1-3/1-4 bonded pairs with their LJ and Coulomb factors, and an atom's
+ * own periodic images in small cells, counted half) are a separate list.
+ *
+ * Positions stay unwrapped during a run, so a pair's lattice image is fixed between rebuilds; the
+ * image table holds whole cell translations, and their Cartesian shifts follow the cell (NPT,
+ * deformation) without a rebuild. Arrays can be allocated on SharedArrayBuffers so that force
+ * worker threads read the same list.
+ */
+export interface PairList {
+  natoms: number;
+  /** Ordinary pairs of atom i: start[i] .. start[i + 1] - 1 (length natoms + 1). */
+  start: Int32Array;
+  nbr: Int32Array;
+  img: Uint16Array;
+  /** Lattice translations (na, nb, nc) of the images, three per image. */
+  images: Int16Array;
+  imageCount: number;
+  /** Special pairs and self-images: i, j, image index, LJ and Coulomb factors and weight. */
+  specialI: Int32Array;
+  specialJ: Int32Array;
+  specialImg: Uint16Array;
+  specialLj: Float64Array;
+  specialCoul: Float64Array;
+  specialWeight: Float64Array;
+  specialCount: number;
+}
+
+/** Allocates the list's typed arrays: plain ones, or shared ones for worker threads. */
+export type BufferFactory = (bytes: number) => ArrayBufferLike;
+export const plainBuffers: BufferFactory = (bytes) => new ArrayBuffer(bytes);
+export const sharedBuffers: BufferFactory = (bytes) => new SharedArrayBuffer(bytes);
+
+/** Cartesian shift (A) of every image of `list` in `lattice`, into `out` (3 per image). */
+export const imageShifts = (list: PairList, lattice: Lattice, out: Float64Array): void => {
+  const m = lattice.matrix;
+  const im = list.images;
+  for (let s = 0; s < list.imageCount; s++) {
+    const a = im[3 * s];
+    const b = im[3 * s + 1];
+    const c = im[3 * s + 2];
+    out[3 * s] = a * m[0] + b * m[3] + c * m[6];
+    out[3 * s + 1] = a * m[1] + b * m[4] + c * m[7];
+    out[3 * s + 2] = a * m[2] + b * m[5] + c * m[8];
+  }
+};
+
+/** The bonded (special) partners of every atom (both ways) with their order, compressed per atom. */
+export interface SpecialPartners {
+  start: Int32Array;
+  j: Int32Array;
+  order: Int8Array;
+}
+
+export const specialPartners = (sys: TypedSystem): SpecialPartners => {
+  const n = sys.natoms;
+  const count = new Int32Array(n + 1);
+  for (const key of sys.special.keys()) {
+    count[Math.floor(key / n) + 1]++;
+    count[(key % n) + 1]++;
+  }
+  for (let i = 0; i < n; i++) count[i + 1] += count[i];
+  const fill = count.slice(0, n);
+  const j = new Int32Array(2 * sys.special.size);
+  const order = new Int8Array(2 * sys.special.size);
+  for (const [key, o] of sys.special) {
+    const a = Math.floor(key / n);
+    const b = key - a * n;
+    j[fill[a]] = b;
+    order[fill[a]++] = o;
+    j[fill[b]] = a;
+    order[fill[b]++] = o;
+  }
+  return { start: count, j, order };
+};
+
+/**
+ * Builds pair lists, reusing its arrays (and the previous list's, when they are large enough):
+ * allocation happens only when the list grows past what it had.
+ */
+export class PairListBuilder {
+  private list: PairList;
+  /** Per-atom scratch: the special order of j with the current i (0: not special). */
+  private readonly mark: Int8Array;
+  private imageIndex = new Map<number, number>();
+  /** Number of times the ordinary-pair arrays were reallocated (worker threads must be told). */
+  generation = 0;
+
+  constructor(
+    private readonly sys: TypedSystem,
+    private readonly specials: SpecialPartners,
+    private readonly factors: { lj: number[]; coul: number[] },
+    private readonly buffers: BufferFactory = plainBuffers,
+  ) {
+    const n = sys.natoms;
+    this.mark = new Int8Array(n);
+    this.list = {
+      natoms: n,
+      start: new Int32Array(buffers(4 * (n + 1))),
+      nbr: new Int32Array(buffers(0)),
+      img: new Uint16Array(buffers(0)),
+      images: new Int16Array(buffers(0)),
+      imageCount: 0,
+      specialI: new Int32Array(0),
+      specialJ: new Int32Array(0),
+      specialImg: new Uint16Array(0),
+      specialLj: new Float64Array(0),
+      specialCoul: new Float64Array(0),
+      specialWeight: new Float64Array(0),
+      specialCount: 0,
+    };
+  }
+
+  /** All pairs closer than `reach` (A) at `positions` in `lattice`. */
+  build(positions: Float64Array, lattice: Lattice, reach: number): PairList {
+    const L = lattice;
+    const m = L.matrix;
+    const frac = L.toFractional(positions);
+    // Perpendicular widths: an image can be within reach only if, along each axis, its fractional
+    // separation times that axis' width is within reach (exact for any triclinic cell).
+    const reachFrac = [0, 1, 2].map((i) => {
+      const a = [m[3 * ((i + 1) % 3)], m[3 * ((i + 1) % 3) + 1], m[3 * ((i + 1) % 3) + 2]];
+      const b = [m[3 * ((i + 2) % 3)], m[3 * ((i + 2) % 3) + 1], m[3 * ((i + 2) % 3) + 2]];
+      const c = [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]];
+      return reach / (L.volume / Math.hypot(c[0], c[1], c[2]));
+    });
+    this.imageIndex.clear();
+    this.imageList.length = 0;
+    this.specials0.length = 0;
+    this.p = 0;
+    // Large cells (at least three bins of `reach` along every axis): cell lists, O(N).
+    if (reachFrac.every((r) => r <= 1 / 3)) this.binned(positions, frac, m, reachFrac, reach * reach);
+    else this.allImages(positions, frac, m, reachFrac, reach * reach);
+    const list = this.list;
+    const nImg = this.imageList.length / 3;
+    if (list.images.length < 3 * nImg) list.images = new Int16Array(this.buffers(2 * 3 * nImg + 6));
+    list.images.set(this.imageList);
+    list.imageCount = nImg;
+    const s = this.specials0;
+    const ns = s.length / 6;
+    list.specialI = Int32Array.from({ length: ns }, (_, k) => s[6 * k]);
+    list.specialJ = Int32Array.from({ length: ns }, (_, k) => s[6 * k + 1]);
+    list.specialImg = Uint16Array.from({ length: ns }, (_, k) => s[6 * k + 2]);
+    list.specialLj = Float64Array.from({ length: ns }, (_, k) => s[6 * k + 3]);
+    list.specialCoul = Float64Array.from({ length: ns }, (_, k) => s[6 * k + 4]);
+    list.specialWeight = Float64Array.from({ length: ns }, (_, k) => s[6 * k + 5]);
+    list.specialCount = ns;
+    return list;
+  }
+
+  private p = 0;
+  private imageList: number[] = [];
+  /** Special pairs as flat rows (i, j, image, lj, coul, weight) while building. */
+  private specials0: number[] = [];
+
+  private imageOf(na: number, nb: number, nc: number): number {
+    const key = ((na + 512) * 1024 + (nb + 512)) * 1024 + (nc + 512);
+    let s = this.imageIndex.get(key);
+    if (s === undefined) {
+      s = this.imageList.length / 3;
+      if (s > 65535) throw new RangeError('more than 65,536 periodic images within the cutoff');
+      this.imageList.push(na, nb, nc);
+      this.imageIndex.set(key, s);
+    }
+    return s;
+  }
+
+  /** Append an ordinary pair of the current atom, growing the arrays by half when full. */
+  private push(j: number, image: number): void {
+    const list = this.list;
+    if (this.p === list.nbr.length) {
+      const cap = Math.max(1024, Math.ceil(1.5 * this.p));
+      const nbr = new Int32Array(this.buffers(4 * cap));
+      const img = new Uint16Array(this.buffers(2 * cap));
+      nbr.set(list.nbr);
+      img.set(list.img);
+      list.nbr = nbr;
+      list.img = img;
+      this.generation++;
+    }
+    list.nbr[this.p] = j;
+    list.img[this.p] = image;
+    this.p++;
+  }
+
+  private markSpecials(i: number, on: boolean): void {
+    const sp = this.specials;
+    for (let k = sp.start[i]; k < sp.start[i + 1]; k++) this.mark[sp.j[k]] = on ? sp.order[k] : 0;
+  }
+
+  private addSpecial(i: number, j: number, image: number, order: number): void {
+    // order 0: an atom's own image (i === j), counted half since both +n and -n are listed.
+    if (order === 0) this.specials0.push(i, j, image, 1, 1, 0.5);
+    else this.specials0.push(i, j, image, this.factors.lj[order - 1], this.factors.coul[order - 1], 1);
+  }
+
+  /** Small cells: every pair with every image within reach (cutoffs beyond half the cell). */
+  private allImages(
+    positions: Float64Array,
+    frac: Float64Array,
+    m: Float64Array | number[],
+    reachFrac: number[],
+    reach2: number,
+  ): void {
+    const n = this.sys.natoms;
+    const start = this.list.start;
+    const mark = this.mark;
+    for (let i = 0; i < n; i++) {
+      start[i] = this.p;
+      this.markSpecials(i, true);
+      for (let j = i; j < n; j++) {
+        const order = i === j ? 0 : mark[j];
+        const df0 = frac[3 * i] - frac[3 * j];
+        const df1 = frac[3 * i + 1] - frac[3 * j + 1];
+        const df2 = frac[3 * i + 2] - frac[3 * j + 2];
+        // The minimum image (the only one that can carry a special-pair factor).
+        const b0 = -Math.round(df0);
+        const b1 = -Math.round(df1);
+        const b2 = -Math.round(df2);
+        const d0x = positions[3 * i] - positions[3 * j];
+        const d0y = positions[3 * i + 1] - positions[3 * j + 1];
+        const d0z = positions[3 * i + 2] - positions[3 * j + 2];
+        const a1 = Math.floor(reachFrac[0] - df0);
+        const b1max = Math.floor(reachFrac[1] - df1);
+        const c1 = Math.floor(reachFrac[2] - df2);
+        for (let na = Math.ceil(-reachFrac[0] - df0); na <= a1; na++)
+          for (let nb = Math.ceil(-reachFrac[1] - df1); nb <= b1max; nb++)
+            for (let nc = Math.ceil(-reachFrac[2] - df2); nc <= c1; nc++) {
+              if (i === j && na === 0 && nb === 0 && nc === 0) continue;
+              const dx = d0x + na * m[0] + nb * m[3] + nc * m[6];
+              const dy = d0y + na * m[1] + nb * m[4] + nc * m[7];
+              const dz = d0z + na * m[2] + nb * m[5] + nc * m[8];
+              if (dx * dx + dy * dy + dz * dz >= reach2) continue;
+              const s = this.imageOf(na, nb, nc);
+              if (i === j) this.addSpecial(i, j, s, 0);
+              else if (order > 0 && na === b0 && nb === b1 && nc === b2) this.addSpecial(i, j, s, order);
+              else this.push(j, s);
+            }
+      }
+      this.markSpecials(i, false);
+    }
+    start[n] = this.p;
+  }
+
+  /**
+   * Cell lists for cells at least three `reach` wide along every axis (where the minimum image is
+   * the only one within reach). Atoms are binned by their wrapped fractional coordinates and
+   * sorted by bin, their wrapped positions stored in bin order so the search streams memory.
+   * Each atom meets the atoms of half the surrounding bins (the other half find it), so every pair
+   * is met once, stored under whichever atom found it.
+   */
+  private binned(
+    positions: Float64Array,
+    frac: Float64Array,
+    m: Float64Array | number[],
+    reachFrac: number[],
+    reach2: number,
+  ): void {
+    const n = this.sys.natoms;
+    // Bins half of `reach` wide where the cell holds at least five of them (atoms within reach
+    // are then at most two bins apart, and 125 such bins cover less volume than 27 full ones),
+    // else `reach` wide.
+    const halfWidth = reachFrac.map((r) => (Math.floor(2 / r) >= 5 ? 2 : 1));
+    const bins = reachFrac.map((r, a) => Math.floor(halfWidth[a] / r));
+    const [ba, bb, bc] = bins;
+    const nbins = ba * bb * bc;
+    // Cell of each atom (how many cell vectors its unwrapped position is away from the home cell).
+    const cellOf = new Int32Array(3 * n);
+    const binOf = new Int32Array(n);
+    const binStart = new Int32Array(nbins + 1);
+    for (let i = 0; i < n; i++) {
+      let k = 0;
+      for (let a = 0; a < 3; a++) {
+        const c = Math.floor(frac[3 * i + a]);
+        cellOf[3 * i + a] = c;
+        k = k * bins[a] + Math.min(bins[a] - 1, ((frac[3 * i + a] - c) * bins[a]) | 0);
+      }
+      binOf[i] = k;
+      binStart[k + 1]++;
+    }
+    for (let k = 0; k < nbins; k++) binStart[k + 1] += binStart[k];
+    const fill = binStart.slice(0, nbins);
+    const atomAt = new Int32Array(n);
+    const slotOf = new Int32Array(n);
+    const wx = new Float64Array(n);
+    const wy = new Float64Array(n);
+    const wz = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const q = fill[binOf[i]]++;
+      atomAt[q] = i;
+      slotOf[i] = q;
+      const c0 = cellOf[3 * i];
+      const c1 = cellOf[3 * i + 1];
+      const c2 = cellOf[3 * i + 2];
+      wx[q] = positions[3 * i] - c0 * m[0] - c1 * m[3] - c2 * m[6];
+      wy[q] = positions[3 * i + 1] - c0 * m[1] - c1 * m[4] - c2 * m[7];
+      wz[q] = positions[3 * i + 2] - c0 * m[2] - c1 * m[5] - c2 * m[8];
+    }
+    // Image indices of pair translations within +-8 cells from a table, beyond from the map.
+    const R = 8;
+    const W = 2 * R + 1;
+    const imageTable = new Int32Array(W * W * W).fill(-1);
+    const image = (n0: number, n1: number, n2: number): number => {
+      if (n0 < -R || n0 > R || n1 < -R || n1 > R || n2 < -R || n2 > R) return this.imageOf(n0, n1, n2);
+      const key = ((n0 + R) * W + (n1 + R)) * W + (n2 + R);
+      let s = imageTable[key];
+      if (s < 0) {
+        s = this.imageOf(n0, n1, n2);
+        imageTable[key] = s;
+      }
+      return s;
+    };
+    // The forward half of the stencil: offsets after (0, 0, 0) in lexicographic order.
+    const [ha, hb, hc] = halfWidth;
+    const offsets: number[] = [];
+    for (let oa = -ha; oa <= ha; oa++)
+      for (let ob = -hb; ob <= hb; ob++)
+        for (let oc = -hc; oc <= hc; oc++)
+          if (oa > 0 || (oa === 0 && (ob > 0 || (ob === 0 && oc > 0)))) offsets.push(oa, ob, oc);
+    const nOffsets = offsets.length / 3;
+    const start = this.list.start;
+    const mark = this.mark;
+    for (let i = 0; i < n; i++) {
+      start[i] = this.p;
+      this.markSpecials(i, true);
+      const k = binOf[i];
+      const ka = Math.floor(k / (bb * bc));
+      const kb = Math.floor(k / bc) % bb;
+      const kc = k % bc;
+      const qi = slotOf[i];
+      const xi = wx[qi];
+      const yi = wy[qi];
+      const zi = wz[qi];
+      const ci0 = cellOf[3 * i];
+      const ci1 = cellOf[3 * i + 1];
+      const ci2 = cellOf[3 * i + 2];
+      // The home bin (atoms after i in it), then the forward bins.
+      for (let o = -1; o < nOffsets; o++) {
+        let from: number;
+        let to: number;
+        let w0 = 0;
+        let w1 = 0;
+        let w2 = 0;
+        if (o < 0) {
+          from = qi + 1;
+          to = binStart[k + 1];
+        } else {
+          // A neighbour bin across the cell's edge holds atoms whose wrapped image is one cell over.
+          const na = ka + offsets[3 * o];
+          const nb = kb + offsets[3 * o + 1];
+          const nc = kc + offsets[3 * o + 2];
+          w0 = na < 0 ? -1 : na >= ba ? 1 : 0;
+          w1 = nb < 0 ? -1 : nb >= bb ? 1 : 0;
+          w2 = nc < 0 ? -1 : nc >= bc ? 1 : 0;
+          const kk = ((na - w0 * ba) * bb + (nb - w1 * bb)) * bc + (nc - w2 * bc);
+          from = binStart[kk];
+          to = binStart[kk + 1];
+        }
+        const sx = w0 * m[0] + w1 * m[3] + w2 * m[6];
+        const sy = w0 * m[1] + w1 * m[4] + w2 * m[7];
+        const sz = w0 * m[2] + w1 * m[5] + w2 * m[8];
+        for (let q = from; q < to; q++) {
+          const dx = xi - wx[q] - sx;
+          const dy = yi - wy[q] - sy;
+          const dz = zi - wz[q] - sz;
+          if (dx * dx + dy * dy + dz * dz >= reach2) continue;
+          const j = atomAt[q];
+          // r_i - r_j + n M = (wrapped i) - (wrapped j + w M): n = c_j - c_i - w.
+          const s = image(
+            cellOf[3 * j] - ci0 - w0,
+            cellOf[3 * j + 1] - ci1 - w1,
+            cellOf[3 * j + 2] - ci2 - w2,
+          );
+          if (mark[j] > 0) this.addSpecial(i, j, s, mark[j]);
+          else this.push(j, s);
+        }
+      }
+      this.markSpecials(i, false);
+    }
+    start[n] = this.p;
+  }
+}

@@ -1,0 +1,133 @@
+/**
+ * Issue 5, worker threads inside one run: the pair forces split over threads equal the one-thread
+ * forces (to rounding), for the small cell (all images), a large cell (cell lists) with atoms
+ * several cells away from home, and Ewald; a run on two threads is bitwise reproducible and
+ * resumes bitwise from its checkpoint.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { buildOligomer } from '../../src/build/oligomer.js';
+import { packGlass } from '../../src/build/pack-glass.js';
+import { supercell } from '../../src/build/supercell.js';
+import type { Structure } from '../../src/core/frame.js';
+import { type ForceField, LAOC_V1, withCoulomb } from '../../src/forcefield/force-field.js';
+import { typeSystem } from '../../src/forcefield/typing.js';
+import { readCheckpoint, writeCheckpoint } from '../../src/md/checkpoint.js';
+import { ForceKernel, type ForceOutput } from '../../src/md/force-kernel.js';
+import { type MdCheckpoint, RunCancelled, runMd } from '../../src/md/integrator.js';
+
+const glass = () => packGlass({ units: [{ molecule: buildOligomer(), count: 8 }], seed: 2 });
+
+const forcesOn = async (s: Structure, ff: ForceField, threads: number) => {
+  const sys = typeSystem(s, ff);
+  const k = new ForceKernel(sys, ff, s.frame.lattice!);
+  await k.startThreads(threads);
+  expect(k.threadCount).toBe(threads);
+  try {
+    const f = new Float64Array(3 * sys.natoms);
+    const out: ForceOutput = { bond: 0, angle: 0, vdw: 0, coulomb: 0, virial: new Float64Array(6) };
+    k.compute(s.frame.positions, f, out);
+    // A second call on moved positions: the workers follow the positions they are handed.
+    const moved = Float64Array.from(s.frame.positions, (v, i) => v + 0.01 * Math.sin(i));
+    k.compute(moved, f, out);
+    return { f, out };
+  } finally {
+    k.dispose();
+  }
+};
+
+const expectSame = (a: { f: Float64Array; out: ForceOutput }, b: { f: Float64Array; out: ForceOutput }) => {
+  for (const key of ['bond', 'angle', 'vdw', 'coulomb'] as const)
+    expect(Math.abs(b.out[key] - a.out[key])).toBeLessThan(1e-11 * Math.max(1, Math.abs(a.out[key])));
+  let scale = 0;
+  for (const v of a.f) scale = Math.max(scale, Math.abs(v));
+  for (let i = 0; i < a.f.length; i++) expect(Math.abs(b.f[i] - a.f[i])).toBeLessThan(1e-12 * scale);
+  for (let k = 0; k < 6; k++)
+    expect(Math.abs(b.out.virial[k] - a.out.virial[k])).toBeLessThan(
+      1e-11 * Math.max(1, Math.abs(a.out.virial[k])),
+    );
+};
+
+describe('pair forces on worker threads', () => {
+  it('equal the one-thread forces: small cell, DSF and Ewald, 2 and 3 threads', async () => {
+    const s = glass();
+    for (const ff of [LAOC_V1, withCoulomb(LAOC_V1, 'ewald')]) {
+      const one = await forcesOn(s, ff, 1);
+      expectSame(one, await forcesOn(s, ff, 2));
+      expectSame(one, await forcesOn(s, ff, 3));
+    }
+  }, 60_000);
+
+  it('equal the one-thread forces in a large cell (cell lists) with atoms cells away from home', async () => {
+    const big = supercell(glass(), [3, 3, 3]);
+    const m = big.frame.lattice!.matrix;
+    // Unwrapped positions as a long run leaves them: every seventh atom moved by whole cells.
+    const p = Float64Array.from(big.frame.positions);
+    for (let i = 0; i < p.length / 3; i += 7) {
+      const [na, nb, nc] = [(i % 5) - 2, (i % 3) - 1, -3 + (i % 7)];
+      for (let c = 0; c < 3; c++) p[3 * i + c] += na * m[c] + nb * m[3 + c] + nc * m[6 + c];
+    }
+    const moved: Structure = { ...big, frame: { ...big.frame, positions: p } };
+    const home = await forcesOn(big, LAOC_V1, 1);
+    const one = await forcesOn(moved, LAOC_V1, 1);
+    // Moving atoms by whole cells changes nothing but rounding.
+    expectSame(home, one);
+    expectSame(one, await forcesOn(moved, LAOC_V1, 2));
+  }, 60_000);
+});
+
+describe('a run on two threads', () => {
+  const s = glass();
+  const sys = typeSystem(s, LAOC_V1);
+  const L = s.frame.lattice!;
+  const base = {
+    ensemble: 'nvt' as const,
+    temperatureK: 500,
+    steps: 200,
+    thermoEvery: 10,
+    seed: 4,
+    skinA: 0.3,
+    threads: 2,
+  };
+
+  it('is bitwise reproducible, follows the one-thread run to rounding, and resumes bitwise', async () => {
+    const a = await runMd(s.frame.positions, L, sys, LAOC_V1, base);
+    const again = await runMd(s.frame.positions, L, sys, LAOC_V1, base);
+    expect(Buffer.from(again.positions.buffer).equals(Buffer.from(a.positions.buffer))).toBe(true);
+    // Rounding differences grow along a chaotic trajectory; over 20 steps they stay tiny.
+    const short = { ...base, steps: 20 };
+    const two = await runMd(s.frame.positions, L, sys, LAOC_V1, short);
+    const one = await runMd(s.frame.positions, L, sys, LAOC_V1, { ...short, threads: 1 });
+    for (let i = 0; i < one.positions.length; i++)
+      expect(Math.abs(two.positions[i] - one.positions[i])).toBeLessThan(1e-9);
+
+    const dir = mkdtempSync(join(tmpdir(), 'oligolyte-threads-'));
+    const file = join(dir, 'checkpoint.json');
+    const abort = new AbortController();
+    await expect(
+      runMd(s.frame.positions, L, sys, LAOC_V1, {
+        ...base,
+        signal: abort.signal,
+        onThermo: (r) => {
+          if (r.step === 110) abort.abort();
+        },
+        onCheckpoint: (cp: MdCheckpoint) => writeCheckpoint(file, cp),
+      }),
+    ).rejects.toBeInstanceOf(RunCancelled);
+    const { checkpoint } = readCheckpoint(file);
+    expect(checkpoint.threads).toBe(2);
+    // The resumed run keeps the checkpoint's thread count even when asked for another.
+    const b = await runMd(s.frame.positions, L, sys, LAOC_V1, { ...base, threads: 1, resume: checkpoint });
+    rmSync(dir, { recursive: true, force: true });
+    expect(Buffer.from(b.positions.buffer).equals(Buffer.from(a.positions.buffer))).toBe(true);
+    expect(Buffer.from(b.velocities.buffer).equals(Buffer.from(a.velocities.buffer))).toBe(true);
+  }, 120_000);
+
+  it('refuses a thread count that is not a whole number >= 1', async () => {
+    await expect(runMd(s.frame.positions, L, sys, LAOC_V1, { ...base, threads: 0 })).rejects.toThrow(
+      /threads: 0 is not a whole number >= 1/,
+    );
+  });
+});
