@@ -6,16 +6,14 @@ import type { ForceField } from '../forcefield/force-field.js';
 import type { TypedSystem } from '../forcefield/typing.js';
 import { ACC_SIZE, ordinaryPairForces, type PairParams, specialPairForces } from './pair-forces.js';
 import {
-  type BufferFactory,
   imageShifts,
   type PairList,
   PairListBuilder,
-  plainBuffers,
+  partitionAtoms,
   type SpecialPartners,
-  sharedBuffers,
   specialPartners,
 } from './pair-list.js';
-import { PairThreads } from './pair-threads.js';
+import { OP_BUILD, OP_COMPUTE, PairThreads } from './pair-threads.js';
 
 /**
  * The fast force field for MD: the same terms as forcefield/energy.ts (its direct sum is the
@@ -36,8 +34,11 @@ export interface ForceOutput {
 }
 
 export class ForceKernel {
-  private builder: PairListBuilder;
+  private readonly builder: PairListBuilder;
+  /** This thread's part of the pair list (all of it without worker threads). */
   private list?: PairList;
+  /** The atom ranges of the threads, set at each build. */
+  private bounds: Int32Array = new Int32Array(0);
   /** Cartesian shift of each of the list's images in the current cell. */
   private shifts: Float64Array = new Float64Array(0);
   private reference = new Float64Array(0);
@@ -49,7 +50,6 @@ export class ForceKernel {
   private readonly selfEnergy: number;
   private readonly reciprocal?: ReciprocalEwald;
   private threads?: PairThreads;
-  private buffers: BufferFactory = plainBuffers;
   private readonly acc = new Float64Array(ACC_SIZE);
   builds = 0;
 
@@ -118,27 +118,25 @@ export class ForceKernel {
       self -= (Math.PI * QQR2E_REAL * Q * Q) / (2 * lattice.volume * alpha * alpha);
     this.selfEnergy = self;
     this.specials = specialPartners(sys);
-    this.builder = new PairListBuilder(sys, this.specials, ff.special, this.buffers);
-  }
-
-  /** Number of ordinary and special pairs in the current list. */
-  get pairCount(): number {
-    return this.list ? this.list.start[this.sys.natoms] + this.list.specialCount : 0;
+    this.builder = new PairListBuilder(sys.natoms, this.specials, ff.special);
   }
 
   /**
-   * Evaluate the pairs on `threads` threads (this one and threads - 1 workers). The pair list
-   * then lives in shared memory; a list already built is rebuilt there as it was. Call dispose()
-   * when done.
+   * Evaluate the pairs on `threads` threads (this one and threads - 1 workers), each building
+   * and summing the pair list of its range of atoms; a list already built is rebuilt so, as it
+   * was. Call dispose() when done.
    */
   async startThreads(threads: number): Promise<void> {
     if (!Number.isInteger(threads) || threads < 1)
       throw new OptionError(`threads: ${threads} is not a whole number >= 1`);
     if (this.threads || threads === 1) return;
-    this.threads = await PairThreads.start(threads, this.sys.natoms, this.params);
-    this.buffers = sharedBuffers;
-    this.builder = new PairListBuilder(this.sys, this.specials, this.ff.special, this.buffers);
-    this.shifts = new Float64Array(0);
+    this.threads = await PairThreads.start(
+      threads,
+      this.sys.natoms,
+      this.params,
+      this.specials,
+      this.ff.special,
+    );
     const state = this.listState();
     if (state) this.restoreList(state);
   }
@@ -154,45 +152,45 @@ export class ForceKernel {
     this.threads = undefined;
   }
 
-  /** Rebuild the pair list when any atom moved more than skin / 2 since the last build. */
-  private ensureList(positions: Float64Array): PairList {
+  /** Whether any atom moved more than skin / 2 since the last build (or there is no list). */
+  private needsBuild(positions: Float64Array): boolean {
+    if (!this.list || this.reference.length !== positions.length) return true;
     const n = this.sys.natoms;
-    if (this.list && this.reference.length === positions.length) {
-      const half2 = (this.skin / 2) ** 2;
-      let ok = true;
-      for (let i = 0; i < n && ok; i++) {
-        const dx = positions[3 * i] - this.reference[3 * i];
-        const dy = positions[3 * i + 1] - this.reference[3 * i + 1];
-        const dz = positions[3 * i + 2] - this.reference[3 * i + 2];
-        if (dx * dx + dy * dy + dz * dz > half2) ok = false;
-      }
-      if (ok) return this.list;
+    const half2 = (this.skin / 2) ** 2;
+    for (let i = 0; i < n; i++) {
+      const dx = positions[3 * i] - this.reference[3 * i];
+      const dy = positions[3 * i + 1] - this.reference[3 * i + 1];
+      const dz = positions[3 * i + 2] - this.reference[3 * i + 2];
+      if (dx * dx + dy * dy + dz * dz > half2) return true;
     }
-    return this.build(positions);
+    return false;
   }
 
-  private build(positions: Float64Array): PairList {
+  /**
+   * Build the pair list at `positions` in the current cell: the atom ranges, this thread's part;
+   * the workers, started with `op` (OP_BUILD, and OP_COMPUTE when the forces follow), their parts.
+   */
+  private build(positions: Float64Array, op: number): void {
     this.builds++;
     this.buildLattice = this.lattice;
-    const list = this.builder.build(positions, this.lattice, this.ff.cutoff + this.skin);
-    if (this.shifts.length < 3 * list.imageCount)
-      this.shifts = new Float64Array(this.buffers(8 * 3 * Math.max(27, 2 * list.imageCount)));
-    imageShifts(list, this.lattice, this.shifts);
-    this.list = list;
     this.reference = Float64Array.from(positions);
-    if (this.threads) {
-      // What this thread does besides its pairs, in pair equivalents (rough costs measured on the
-      // LAOC cells): the workers take correspondingly more pairs.
-      const sys = this.sys;
-      const extra =
-        2 * list.specialCount +
-        3 * (sys.bonds.length / 2) +
-        6 * (sys.angles.length / 3) +
-        10 * (sys.dihedrals.length / 4) +
-        (this.reciprocal ? 3 * this.reciprocal.size * sys.natoms : 0);
-      this.threads.setList(list, this.shifts, extra);
-    }
-    return list;
+    const reach = this.ff.cutoff + this.skin;
+    const T = this.threadCount;
+    // What this thread does besides its pairs, in pair equivalents (rough costs measured on the
+    // LAOC cells): the workers take correspondingly more atoms.
+    const sys = this.sys;
+    const extra =
+      T === 1
+        ? 0
+        : 3 * (sys.bonds.length / 2) +
+          6 * (sys.angles.length / 3) +
+          10 * (sys.dihedrals.length / 4) +
+          (this.reciprocal ? 3 * this.reciprocal.size * sys.natoms : 0);
+    this.bounds = partitionAtoms(sys.natoms, T, this.lattice, reach, extra);
+    this.threads?.begin(op, positions, this.lattice, this.bounds, reach);
+    this.list = this.builder.build(positions, this.lattice, reach, 0, this.bounds[1]);
+    if (this.shifts.length < 3 * this.list.imageCount)
+      this.shifts = new Float64Array(6 * this.list.imageCount);
   }
 
   /**
@@ -208,14 +206,16 @@ export class ForceKernel {
   restoreList(state: { reference: Float64Array; lattice: Lattice }): void {
     const current = this.lattice;
     this.lattice = state.lattice;
-    this.build(state.reference);
+    this.build(state.reference, OP_BUILD);
+    this.threads?.finish();
     if (current.matrix.some((v, k) => v !== state.lattice.matrix[k])) this.setLattice(current);
     else this.lattice = current;
   }
 
   /**
    * A new cell (NPT): the pair list stays (positions scale with the cell, and the displacement
-   * check triggers a rebuild when needed); each image's periodic shift follows the new cell vectors.
+   * check triggers a rebuild when needed); each image's periodic shift follows the new cell vectors
+   * (the shifts are recomputed at every evaluation).
    */
   setLattice(lattice: Lattice): void {
     if (this.reciprocal) {
@@ -227,18 +227,19 @@ export class ForceKernel {
       this.reciprocal.setLattice(lattice);
     }
     this.lattice = lattice;
-    if (this.list) imageShifts(this.list, lattice, this.shifts);
   }
 
   /** Forces (kcal/mol/A) into `forces` (overwritten) and the energy terms (kcal/mol). */
   compute(positions: Float64Array, forces: Float64Array, out: ForceOutput): void {
-    const list = this.ensureList(positions);
-    // The workers start on their ranges of pairs; this thread takes the first range, then the rest.
-    this.threads?.begin(positions);
+    // The workers start on their ranges of atoms (building their lists first when needed); this
+    // thread takes the first range, then the bonded terms and the reciprocal sum.
+    if (this.needsBuild(positions)) this.build(positions, OP_BUILD | OP_COMPUTE);
+    else this.threads?.begin(OP_COMPUTE, positions, this.lattice);
+    const list = this.list!;
+    imageShifts(list, this.lattice.matrix, this.shifts);
     forces.fill(0);
     const acc = this.acc;
-    const to = this.threads ? this.threads.bounds[1] : this.sys.natoms;
-    ordinaryPairForces(list, 0, to, positions, this.shifts, this.params, forces, acc);
+    ordinaryPairForces(list, 0, this.bounds[1], positions, this.shifts, this.params, forces, acc);
     specialPairForces(list, positions, this.shifts, this.params, forces, acc);
     const W = out.virial;
     W.fill(0);

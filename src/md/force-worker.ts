@@ -1,20 +1,22 @@
 /**
- * Force worker thread (see pair-threads.ts): waits on the shared control word, evaluates the
- * ordinary pairs of its range of atoms into its own force array, signals that it is done. New pair
- * list arrays arrive as messages on its port, taken synchronously when the control word says so.
+ * Force worker thread (see pair-threads.ts): waits on the shared control word; builds the pair
+ * list of its range of atoms when told to, sums its pairs into its own force array, and signals
+ * that it is done.
  */
-import { type MessagePort, parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
-import { ordinaryPairForces } from './pair-forces.js';
-import type { PairList } from './pair-list.js';
-import { CTRL, OP_COMPUTE, OP_EXIT, type WorkerInit } from './pair-threads.js';
+import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
+import { Lattice } from '../core/lattice.js';
+import { ACC_SIZE, ordinaryPairForces, specialPairForces } from './pair-forces.js';
+import { imageShifts, type PairList, PairListBuilder } from './pair-list.js';
+import { CTRL, OP_BUILD, OP_COMPUTE, OP_EXIT, type WorkerInit } from './pair-threads.js';
 
 const init = workerData as WorkerInit & { port: MessagePort };
-const { ctrl, bounds, x, params, index, port } = init;
-const forces = init.forces;
-const acc = init.acc.subarray(8 * index, 8 * index + 8);
-let list = { start: new Int32Array(0), nbr: new Int32Array(0), img: new Uint16Array(0) } as PairList;
-let shifts = new Float64Array(0);
-let listVersion = -1;
+const { ctrl, bounds, x, cell, params, index, port, forces } = init;
+const acc = init.acc.subarray(ACC_SIZE * index, ACC_SIZE * (index + 1));
+const builder = new PairListBuilder(init.natoms, init.specials, init.factors);
+let list: PairList | undefined;
+let from = 0;
+let to = 0;
+let shifts = new Float64Array(3 * 27);
 
 parentPort!.postMessage('ready');
 let seen = 0;
@@ -22,20 +24,21 @@ for (;;) {
   Atomics.wait(ctrl, CTRL.task, seen);
   seen = Atomics.load(ctrl, CTRL.task);
   const op = Atomics.load(ctrl, CTRL.op);
-  if (op === OP_EXIT) break;
-  if (op !== OP_COMPUTE) continue;
+  if (op & OP_EXIT) break;
   try {
-    const version = Atomics.load(ctrl, CTRL.listVersion);
-    // Every version change was posted before the task was raised: take messages up to it.
-    while (listVersion !== version) {
-      const m = receiveMessageOnPort(port);
-      if (!m) throw new Error(`force worker ${index}: pair list version ${version} was not posted`);
-      list = m.message.list;
-      shifts = m.message.shifts;
-      listVersion = m.message.version;
+    if (op & OP_BUILD) {
+      from = bounds[index];
+      to = bounds[index + 1];
+      list = builder.build(x, new Lattice(Array.from(cell.subarray(0, 9))), cell[9], from, to);
+      if (shifts.length < 3 * list.imageCount) shifts = new Float64Array(6 * list.imageCount);
     }
-    forces.fill(0);
-    ordinaryPairForces(list, bounds[index], bounds[index + 1], x, shifts, params, forces, acc);
+    if (op & OP_COMPUTE) {
+      if (!list) throw new Error(`force worker ${index}: asked for forces before a pair list was built`);
+      imageShifts(list, cell, shifts);
+      forces.fill(0);
+      ordinaryPairForces(list, from, to, x, shifts, params, forces, acc);
+      specialPairForces(list, x, shifts, params, forces, acc);
+    }
   } catch (e) {
     Atomics.store(ctrl, CTRL.failed, 1);
     port.postMessage({ error: (e as Error).stack ?? String(e) });

@@ -7,16 +7,16 @@ import type { TypedSystem } from '../forcefield/typing.js';
  * atom i, compressed: `start[i]..start[i+1]` index `nbr` (the j) and `img` (the image, an index into
  * `images`), six bytes per pair so the hot loop streams little memory. The few pairs that need
  * anything else (special 1-2/1-3/1-4 bonded pairs with their LJ and Coulomb factors, and an atom's
- * own periodic images in small cells, counted half) are a separate list.
+ * own periodic images in small cells, counted half) are a separate list. A list can hold the
+ * pairs of one range of atoms (each force thread builds and sums its own).
  *
  * Positions stay unwrapped during a run, so a pair's lattice image is fixed between rebuilds; the
  * image table holds whole cell translations, and their Cartesian shifts follow the cell (NPT,
- * deformation) without a rebuild. Arrays can be allocated on SharedArrayBuffers so that force
- * worker threads read the same list.
+ * deformation) without a rebuild.
  */
 export interface PairList {
   natoms: number;
-  /** Ordinary pairs of atom i: start[i] .. start[i + 1] - 1 (length natoms + 1). */
+  /** Ordinary pairs of atom i: start[i] .. start[i + 1] - 1 (length natoms + 1; set over the list's range). */
   start: Int32Array;
   nbr: Int32Array;
   img: Uint16Array;
@@ -33,14 +33,8 @@ export interface PairList {
   specialCount: number;
 }
 
-/** Allocates the list's typed arrays: plain ones, or shared ones for worker threads. */
-export type BufferFactory = (bytes: number) => ArrayBufferLike;
-export const plainBuffers: BufferFactory = (bytes) => new ArrayBuffer(bytes);
-export const sharedBuffers: BufferFactory = (bytes) => new SharedArrayBuffer(bytes);
-
-/** Cartesian shift (A) of every image of `list` in `lattice`, into `out` (3 per image). */
-export const imageShifts = (list: PairList, lattice: Lattice, out: Float64Array): void => {
-  const m = lattice.matrix;
+/** Cartesian shift (A) of every image of `list` in the cell `m` (rows a, b, c), into `out` (3 per image). */
+export const imageShifts = (list: PairList, m: ArrayLike<number>, out: Float64Array): void => {
   const im = list.images;
   for (let s = 0; s < list.imageCount; s++) {
     const a = im[3 * s];
@@ -81,32 +75,76 @@ export const specialPartners = (sys: TypedSystem): SpecialPartners => {
   return { start: count, j, order };
 };
 
+/** Which search a cell needs: cell lists when it is at least three `reach` wide along every axis. */
+export const searchKind = (lattice: Lattice, reach: number): { binned: boolean; reachFrac: number[] } => {
+  const m = lattice.matrix;
+  // Perpendicular widths: an image can be within reach only if, along each axis, its fractional
+  // separation times that axis' width is within reach (exact for any triclinic cell).
+  const reachFrac = [0, 1, 2].map((i) => {
+    const a = [m[3 * ((i + 1) % 3)], m[3 * ((i + 1) % 3) + 1], m[3 * ((i + 1) % 3) + 2]];
+    const b = [m[3 * ((i + 2) % 3)], m[3 * ((i + 2) % 3) + 1], m[3 * ((i + 2) % 3) + 2]];
+    const c = [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]];
+    return reach / (lattice.volume / Math.hypot(c[0], c[1], c[2]));
+  });
+  return { binned: reachFrac.every((r) => r <= 1 / 3), reachFrac };
+};
+
 /**
- * Builds pair lists, reusing its arrays (and the previous list's, when they are large enough):
- * allocation happens only when the list grows past what it had.
+ * Split atoms 0..n-1 into `parts` contiguous ranges of about equal pair work, the first range
+ * carrying `firstExtra` pairs' worth of other work besides. The expected pairs of atom i: with
+ * cell lists a half sphere of reach, the same for every atom; in small cells (each i meets the
+ * j >= i) a share falling linearly with i. Depends only on the cell and atom count, never on
+ * history, so that a resumed run splits (and sums) as the original did. Returns parts + 1 bounds.
+ */
+export const partitionAtoms = (
+  n: number,
+  parts: number,
+  lattice: Lattice,
+  reach: number,
+  firstExtra: number,
+): Int32Array => {
+  const bounds = new Int32Array(parts + 1);
+  bounds[parts] = n;
+  if (parts === 1) return bounds;
+  const perAtom = ((2 / 3) * Math.PI * reach ** 3 * n) / lattice.volume;
+  const { binned } = searchKind(lattice, reach);
+  const work = (i: number) => perAtom * (binned ? 1 : (2 * (n - i)) / n);
+  let total = firstExtra;
+  for (let i = 0; i < n; i++) total += work(i);
+  const share = total / parts;
+  let done = firstExtra;
+  let i = 0;
+  for (let k = 1; k < parts; k++) {
+    while (i < n && done + work(i) / 2 < k * share) done += work(i++);
+    bounds[k] = i;
+  }
+  return bounds;
+};
+
+/**
+ * Builds the pair list of a range of atoms, reusing its arrays: allocation happens only when the
+ * list grows past what it had.
  */
 export class PairListBuilder {
-  private list: PairList;
+  private readonly list: PairList;
   /** Per-atom scratch: the special order of j with the current i (0: not special). */
   private readonly mark: Int8Array;
   private imageIndex = new Map<number, number>();
-  /** Number of times the ordinary-pair arrays were reallocated (worker threads must be told). */
-  generation = 0;
+  private p = 0;
+  private imageList: number[] = [];
 
   constructor(
-    private readonly sys: TypedSystem,
+    natoms: number,
     private readonly specials: SpecialPartners,
     private readonly factors: { lj: number[]; coul: number[] },
-    private readonly buffers: BufferFactory = plainBuffers,
   ) {
-    const n = sys.natoms;
-    this.mark = new Int8Array(n);
+    this.mark = new Int8Array(natoms);
     this.list = {
-      natoms: n,
-      start: new Int32Array(buffers(4 * (n + 1))),
-      nbr: new Int32Array(buffers(0)),
-      img: new Uint16Array(buffers(0)),
-      images: new Int16Array(buffers(0)),
+      natoms,
+      start: new Int32Array(natoms + 1),
+      nbr: new Int32Array(0),
+      img: new Uint16Array(0),
+      images: new Int16Array(0),
       imageCount: 0,
       specialI: new Int32Array(0),
       specialJ: new Int32Array(0),
@@ -118,47 +156,32 @@ export class PairListBuilder {
     };
   }
 
-  /** All pairs closer than `reach` (A) at `positions` in `lattice`. */
-  build(positions: Float64Array, lattice: Lattice, reach: number): PairList {
-    const L = lattice;
-    const m = L.matrix;
-    const frac = L.toFractional(positions);
-    // Perpendicular widths: an image can be within reach only if, along each axis, its fractional
-    // separation times that axis' width is within reach (exact for any triclinic cell).
-    const reachFrac = [0, 1, 2].map((i) => {
-      const a = [m[3 * ((i + 1) % 3)], m[3 * ((i + 1) % 3) + 1], m[3 * ((i + 1) % 3) + 2]];
-      const b = [m[3 * ((i + 2) % 3)], m[3 * ((i + 2) % 3) + 1], m[3 * ((i + 2) % 3) + 2]];
-      const c = [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]];
-      return reach / (L.volume / Math.hypot(c[0], c[1], c[2]));
-    });
+  /**
+   * The pairs of atoms from..to-1 closer than `reach` (A) at `positions` in `lattice` (with the
+   * pairs of all ranges, every pair once).
+   */
+  build(
+    positions: Float64Array,
+    lattice: Lattice,
+    reach: number,
+    from = 0,
+    to = positions.length / 3,
+  ): PairList {
+    const frac = lattice.toFractional(positions);
+    const { binned, reachFrac } = searchKind(lattice, reach);
     this.imageIndex.clear();
     this.imageList.length = 0;
-    this.specials0.length = 0;
+    this.list.specialCount = 0;
     this.p = 0;
-    // Large cells (at least three bins of `reach` along every axis): cell lists, O(N).
-    if (reachFrac.every((r) => r <= 1 / 3)) this.binned(positions, frac, m, reachFrac, reach * reach);
-    else this.allImages(positions, frac, m, reachFrac, reach * reach);
+    if (binned) this.binned(positions, frac, lattice.matrix, reachFrac, reach * reach, from, to);
+    else this.allImages(positions, frac, lattice.matrix, reachFrac, reach * reach, from, to);
     const list = this.list;
     const nImg = this.imageList.length / 3;
-    if (list.images.length < 3 * nImg) list.images = new Int16Array(this.buffers(2 * 3 * nImg + 6));
+    if (list.images.length < 3 * nImg) list.images = new Int16Array(2 * 3 * nImg);
     list.images.set(this.imageList);
     list.imageCount = nImg;
-    const s = this.specials0;
-    const ns = s.length / 6;
-    list.specialI = Int32Array.from({ length: ns }, (_, k) => s[6 * k]);
-    list.specialJ = Int32Array.from({ length: ns }, (_, k) => s[6 * k + 1]);
-    list.specialImg = Uint16Array.from({ length: ns }, (_, k) => s[6 * k + 2]);
-    list.specialLj = Float64Array.from({ length: ns }, (_, k) => s[6 * k + 3]);
-    list.specialCoul = Float64Array.from({ length: ns }, (_, k) => s[6 * k + 4]);
-    list.specialWeight = Float64Array.from({ length: ns }, (_, k) => s[6 * k + 5]);
-    list.specialCount = ns;
     return list;
   }
-
-  private p = 0;
-  private imageList: number[] = [];
-  /** Special pairs as flat rows (i, j, image, lj, coul, weight) while building. */
-  private specials0: number[] = [];
 
   private imageOf(na: number, nb: number, nc: number): number {
     const key = ((na + 512) * 1024 + (nb + 512)) * 1024 + (nc + 512);
@@ -177,13 +200,12 @@ export class PairListBuilder {
     const list = this.list;
     if (this.p === list.nbr.length) {
       const cap = Math.max(1024, Math.ceil(1.5 * this.p));
-      const nbr = new Int32Array(this.buffers(4 * cap));
-      const img = new Uint16Array(this.buffers(2 * cap));
+      const nbr = new Int32Array(cap);
+      const img = new Uint16Array(cap);
       nbr.set(list.nbr);
       img.set(list.img);
       list.nbr = nbr;
       list.img = img;
-      this.generation++;
     }
     list.nbr[this.p] = j;
     list.img[this.p] = image;
@@ -196,9 +218,29 @@ export class PairListBuilder {
   }
 
   private addSpecial(i: number, j: number, image: number, order: number): void {
+    const L = this.list;
+    const k = L.specialCount;
+    if (k === L.specialI.length) {
+      const cap = Math.max(256, 2 * k);
+      const grow = <T extends Int32Array | Uint16Array | Float64Array>(a: T, b: T): T => {
+        b.set(a);
+        return b;
+      };
+      L.specialI = grow(L.specialI, new Int32Array(cap));
+      L.specialJ = grow(L.specialJ, new Int32Array(cap));
+      L.specialImg = grow(L.specialImg, new Uint16Array(cap));
+      L.specialLj = grow(L.specialLj, new Float64Array(cap));
+      L.specialCoul = grow(L.specialCoul, new Float64Array(cap));
+      L.specialWeight = grow(L.specialWeight, new Float64Array(cap));
+    }
+    L.specialI[k] = i;
+    L.specialJ[k] = j;
+    L.specialImg[k] = image;
     // order 0: an atom's own image (i === j), counted half since both +n and -n are listed.
-    if (order === 0) this.specials0.push(i, j, image, 1, 1, 0.5);
-    else this.specials0.push(i, j, image, this.factors.lj[order - 1], this.factors.coul[order - 1], 1);
+    L.specialLj[k] = order === 0 ? 1 : this.factors.lj[order - 1];
+    L.specialCoul[k] = order === 0 ? 1 : this.factors.coul[order - 1];
+    L.specialWeight[k] = order === 0 ? 0.5 : 1;
+    L.specialCount = k + 1;
   }
 
   /** Small cells: every pair with every image within reach (cutoffs beyond half the cell). */
@@ -208,11 +250,13 @@ export class PairListBuilder {
     m: Float64Array | number[],
     reachFrac: number[],
     reach2: number,
+    from: number,
+    to: number,
   ): void {
-    const n = this.sys.natoms;
+    const n = this.list.natoms;
     const start = this.list.start;
     const mark = this.mark;
-    for (let i = 0; i < n; i++) {
+    for (let i = from; i < to; i++) {
       start[i] = this.p;
       this.markSpecials(i, true);
       for (let j = i; j < n; j++) {
@@ -246,7 +290,7 @@ export class PairListBuilder {
       }
       this.markSpecials(i, false);
     }
-    start[n] = this.p;
+    start[to] = this.p;
   }
 
   /**
@@ -262,8 +306,10 @@ export class PairListBuilder {
     m: Float64Array | number[],
     reachFrac: number[],
     reach2: number,
+    from: number,
+    to: number,
   ): void {
-    const n = this.sys.natoms;
+    const n = this.list.natoms;
     // Bins half of `reach` wide where the cell holds at least five of them (atoms within reach
     // are then at most two bins apart, and 125 such bins cover less volume than 27 full ones),
     // else `reach` wide.
@@ -327,7 +373,7 @@ export class PairListBuilder {
     const nOffsets = offsets.length / 3;
     const start = this.list.start;
     const mark = this.mark;
-    for (let i = 0; i < n; i++) {
+    for (let i = from; i < to; i++) {
       start[i] = this.p;
       this.markSpecials(i, true);
       const k = binOf[i];
@@ -384,6 +430,6 @@ export class PairListBuilder {
       }
       this.markSpecials(i, false);
     }
-    start[n] = this.p;
+    start[to] = this.p;
   }
 }

@@ -1,44 +1,51 @@
 import { MessageChannel, type MessagePort, receiveMessageOnPort, type Worker } from 'node:worker_threads';
+import type { Lattice } from '../core/lattice.js';
 import { startWorker } from '../core/worker.js';
 import { ACC_SIZE, type PairParams } from './pair-forces.js';
-import type { PairList } from './pair-list.js';
+import type { SpecialPartners } from './pair-list.js';
 
 /**
- * Worker threads for the ordinary pairs of the force kernel. The atoms are split into contiguous
- * ranges holding equal numbers of list pairs; the calling thread takes the first range (and then
- * the special pairs, bonded terms and reciprocal sum), each worker one of the others, writing
- * into its own force array. Positions, pair list, shifts, ranges and results live in
- * SharedArrayBuffers; a task is handed over and collected through Atomics on a control word (no
- * message per step). The partial forces are added in a fixed order, so a run with a given number
- * of threads is bitwise reproducible (and differs from other thread counts only by rounding).
+ * Worker threads for the pairs of the force kernel. The atoms are split into contiguous ranges of
+ * about equal work (partitionAtoms); the calling thread takes the first range (and then the bonded
+ * terms and reciprocal sum), each worker one of the others: it builds the pair list of its range
+ * when told to, and sums its pairs into its own force array. Positions, cell, ranges and results
+ * live in SharedArrayBuffers; a task is handed over and collected through Atomics on a control
+ * word (no message per step). The partial forces are added in a fixed order, so a run with a given
+ * number of threads is bitwise reproducible (and differs from other thread counts by rounding).
  */
-export const CTRL = { task: 0, done: 1, op: 2, listVersion: 3, failed: 4 } as const;
-export const OP_COMPUTE = 1;
-export const OP_EXIT = 2;
+export const CTRL = { task: 0, done: 1, op: 2, failed: 3 } as const;
+/** Operation bits: build the range's pair list; sum its pairs; stop. */
+export const OP_BUILD = 1;
+export const OP_COMPUTE = 2;
+export const OP_EXIT = 4;
 
 export interface WorkerInit {
   index: number;
+  natoms: number;
   ctrl: Int32Array;
   bounds: Int32Array;
   x: Float64Array;
+  /** Cell matrix (9) and the list's reach (A). */
+  cell: Float64Array;
   forces: Float64Array;
   acc: Float64Array;
   params: PairParams;
+  specials: SpecialPartners;
+  factors: { lj: number[]; coul: number[] };
 }
 
 const shared = (bytes: number) => new SharedArrayBuffer(bytes);
 
 export class PairThreads {
   private readonly ctrl = new Int32Array(shared(4 * 8));
-  readonly bounds: Int32Array;
+  private readonly bounds: Int32Array;
   private readonly x: Float64Array;
+  private readonly cell = new Float64Array(shared(8 * 10));
   private readonly acc: Float64Array;
   private readonly partial: Float64Array[];
   private readonly ports: MessagePort[] = [];
   private readonly workers: Worker[] = [];
-  private version = 0;
-  private posted: unknown[] = [];
-  private running = false;
+  private pendingOp = 0;
 
   private constructor(
     readonly threads: number,
@@ -51,7 +58,13 @@ export class PairThreads {
   }
 
   /** Start `threads - 1` workers (the calling thread is the first of `threads`). */
-  static async start(threads: number, natoms: number, params: PairParams): Promise<PairThreads> {
+  static async start(
+    threads: number,
+    natoms: number,
+    params: PairParams,
+    specials: SpecialPartners,
+    factors: { lj: number[]; coul: number[] },
+  ): Promise<PairThreads> {
     const t = new PairThreads(threads, natoms);
     const ready: Promise<void>[] = [];
     for (let index = 1; index < threads; index++) {
@@ -59,12 +72,16 @@ export class PairThreads {
       t.ports.push(channel.port1);
       const init: WorkerInit & { port: MessagePort } = {
         index,
+        natoms,
         ctrl: t.ctrl,
         bounds: t.bounds,
         x: t.x,
+        cell: t.cell,
         forces: t.partial[index],
         acc: t.acc,
         params,
+        specials,
+        factors,
         port: channel.port2,
       };
       const w = startWorker(import.meta.url, 'force-worker', {
@@ -90,58 +107,38 @@ export class PairThreads {
   }
 
   /**
-   * A new or rebuilt pair list: ranges of equal work, and the list's arrays (with the shift table)
-   * posted to the workers when they are not the ones they already hold. `mainExtra` is the work
-   * the calling thread does besides its pairs, in ordinary-pair equivalents: its range is that
-   * much shorter.
+   * Start the workers on `op` (OP_BUILD and/or OP_COMPUTE) at these positions and cell; a build
+   * uses `bounds` (partitionAtoms) and `reach`.
    */
-  setList(list: PairList, shifts: Float64Array, mainExtra = 0): void {
-    const n = list.natoms;
-    const total = list.start[n];
-    const b = this.bounds;
-    const share = (total + mainExtra) / this.threads;
-    b[0] = 0;
-    let i = 0;
-    for (let k = 1; k < this.threads; k++) {
-      const target = Math.max(0, k * share - mainExtra);
-      while (i < n && list.start[i] < target) i++;
-      b[k] = i;
-    }
-    b[this.threads] = n;
-    const arrays = [list.start, list.nbr, list.img, shifts];
-    if (arrays.some((a, k) => a !== this.posted[k])) {
-      this.version++;
-      const message = {
-        version: this.version,
-        list: { natoms: n, start: list.start, nbr: list.nbr, img: list.img },
-        shifts,
-      };
-      for (const port of this.ports) port.postMessage(message);
-      Atomics.store(this.ctrl, CTRL.listVersion, this.version);
-      this.posted = arrays;
-    }
-  }
-
-  /** Hand the positions to the workers and start them. */
-  begin(positions: Float64Array): void {
+  begin(op: number, positions: Float64Array, lattice: Lattice, bounds?: Int32Array, reach = 0): void {
     this.x.set(positions);
+    this.cell.set(lattice.matrix);
+    if (op & OP_BUILD) {
+      this.bounds.set(bounds!);
+      this.cell[9] = reach;
+    }
     Atomics.store(this.ctrl, CTRL.done, 0);
-    Atomics.store(this.ctrl, CTRL.op, OP_COMPUTE);
+    Atomics.store(this.ctrl, CTRL.op, op);
     Atomics.add(this.ctrl, CTRL.task, 1);
     Atomics.notify(this.ctrl, CTRL.task);
-    this.running = true;
+    this.pendingOp = op;
   }
 
-  /** Wait for the workers, then add their forces into `forces` and their sums into `acc`, in order. */
-  finish(forces: Float64Array, acc: Float64Array): void {
+  /**
+   * Wait for the workers; after a compute, add their forces into `forces` and their sums into
+   * `acc`, in thread order.
+   */
+  finish(forces?: Float64Array, acc?: Float64Array): void {
     const expected = this.threads - 1;
     for (let d = Atomics.load(this.ctrl, CTRL.done); d < expected; d = Atomics.load(this.ctrl, CTRL.done))
       Atomics.wait(this.ctrl, CTRL.done, d);
-    this.running = false;
+    const op = this.pendingOp;
+    this.pendingOp = 0;
     if (Atomics.load(this.ctrl, CTRL.failed)) {
       const messages = this.ports.map((p) => receiveMessageOnPort(p)?.message?.error).filter(Boolean);
       throw new Error(`a force worker thread failed: ${messages.join('\n') || 'no message'}`);
     }
+    if (!(op & OP_COMPUTE) || !forces || !acc) return;
     for (let t = 1; t < this.threads; t++) {
       const f = this.partial[t];
       for (let k = 0; k < f.length; k++) forces[k] += f[k];
@@ -151,7 +148,7 @@ export class PairThreads {
 
   /** Stop the workers (a kernel with threads must be disposed of; its workers do not hold the process). */
   dispose(): void {
-    if (this.running) this.finish(new Float64Array(this.x.length), new Float64Array(ACC_SIZE));
+    if (this.pendingOp) this.finish();
     Atomics.store(this.ctrl, CTRL.op, OP_EXIT);
     Atomics.add(this.ctrl, CTRL.task, 1);
     Atomics.notify(this.ctrl, CTRL.task);
