@@ -1,13 +1,14 @@
 /**
  * Force worker thread (see pair-threads.ts): waits on the shared control word; builds the pair
- * list of its range of atoms when told to, sums its pairs into its own force array, and signals
- * that it is done.
+ * list of its range of atoms when told to, sums its pairs (and its share of Ewald k-vectors) into
+ * its own force array, and signals that it is done.
  */
 import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
 import { Lattice } from '../core/lattice.js';
 import { ACC_SIZE, ordinaryPairForces, specialPairForces } from './pair-forces.js';
 import { imageShifts, type PairList, PairListBuilder } from './pair-list.js';
 import { CTRL, OP_BUILD, OP_COMPUTE, OP_EXIT, type WorkerInit } from './pair-threads.js';
+import { ReciprocalEwald } from './reciprocal-ewald.js';
 
 const init = workerData as WorkerInit & { port: MessagePort };
 const { ctrl, bounds, x, cell, params, index, port, forces } = init;
@@ -17,6 +18,11 @@ let list: PairList | undefined;
 let from = 0;
 let to = 0;
 let shifts = new Float64Array(3 * 27);
+const ewald = init.ewald;
+const reciprocal =
+  ewald && new ReciprocalEwald(new Lattice(ewald.cell), ewald.charges, ewald.alpha, ewald.lnInverseAccuracy);
+/** The cell the reciprocal sum was last set to (it follows the shared cell). */
+const ewaldCell = Float64Array.from(ewald?.cell ?? []);
 
 parentPort!.postMessage('ready');
 let seen = 0;
@@ -38,6 +44,14 @@ for (;;) {
       forces.fill(0);
       ordinaryPairForces(list, from, to, x, shifts, params, forces, acc);
       specialPairForces(list, x, shifts, params, forces, acc);
+      if (reciprocal) {
+        if (ewaldCell.some((v, k) => v !== cell[k])) {
+          ewaldCell.set(cell.subarray(0, 9));
+          reciprocal.setLattice(new Lattice(Array.from(ewaldCell)));
+        }
+        const kb = init.kBounds;
+        acc[1] += reciprocal.compute(x, forces, acc.subarray(2, 8), kb[index], kb[index + 1]);
+      }
     }
   } catch (e) {
     Atomics.store(ctrl, CTRL.failed, 1);

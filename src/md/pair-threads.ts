@@ -7,8 +7,9 @@ import type { SpecialPartners } from './pair-list.js';
 /**
  * Worker threads for the pairs of the force kernel. The atoms are split into contiguous ranges of
  * about equal work (partitionAtoms); the calling thread takes the first range (and then the bonded
- * terms and reciprocal sum), each worker one of the others: it builds the pair list of its range
- * when told to, and sums its pairs into its own force array. Positions, cell, ranges and results
+ * terms), each worker one of the others: it builds the pair list of its range when told to, and
+ * sums its pairs into its own force array. With Ewald, each thread also sums an equal share of
+ * the reciprocal k-vectors. Positions, cell, ranges and results
  * live in SharedArrayBuffers; a task is handed over and collected through Atomics on a control
  * word (no message per step). The partial forces are added in a fixed order, so a run with a given
  * number of threads is bitwise reproducible (and differs from other thread counts by rounding).
@@ -32,6 +33,19 @@ export interface WorkerInit {
   params: PairParams;
   specials: SpecialPartners;
   factors: { lj: number[]; coul: number[] };
+  /** Ewald: what rebuilds the reciprocal sum (its k-set from the starting cell), and each thread's k-range. */
+  ewald?: EwaldSetup;
+  kBounds: Int32Array;
+}
+
+export interface EwaldSetup {
+  /** The cell the k-vector set was chosen in (rows a, b, c). */
+  cell: number[];
+  charges: Float64Array;
+  alpha: number;
+  lnInverseAccuracy: number;
+  /** Number of k-vectors. */
+  size: number;
 }
 
 const shared = (bytes: number) => new SharedArrayBuffer(bytes);
@@ -39,6 +53,8 @@ const shared = (bytes: number) => new SharedArrayBuffer(bytes);
 export class PairThreads {
   private readonly ctrl = new Int32Array(shared(4 * 8));
   private readonly bounds: Int32Array;
+  /** Each thread's range of Ewald k-vectors (equal shares). */
+  readonly kBounds: Int32Array;
   private readonly x: Float64Array;
   private readonly cell = new Float64Array(shared(8 * 10));
   private readonly acc: Float64Array;
@@ -52,6 +68,7 @@ export class PairThreads {
     natoms: number,
   ) {
     this.bounds = new Int32Array(shared(4 * (threads + 1)));
+    this.kBounds = new Int32Array(shared(4 * (threads + 1)));
     this.x = new Float64Array(shared(8 * 3 * natoms));
     this.acc = new Float64Array(shared(8 * ACC_SIZE * threads));
     this.partial = Array.from({ length: threads }, () => new Float64Array(shared(8 * 3 * natoms)));
@@ -64,8 +81,11 @@ export class PairThreads {
     params: PairParams,
     specials: SpecialPartners,
     factors: { lj: number[]; coul: number[] },
+    ewald?: EwaldSetup,
   ): Promise<PairThreads> {
     const t = new PairThreads(threads, natoms);
+    const size = ewald?.size ?? 0;
+    for (let k = 0; k <= threads; k++) t.kBounds[k] = Math.round((k * size) / threads);
     const ready: Promise<void>[] = [];
     for (let index = 1; index < threads; index++) {
       const channel = new MessageChannel();
@@ -82,6 +102,8 @@ export class PairThreads {
         params,
         specials,
         factors,
+        ewald,
+        kBounds: t.kBounds,
         port: channel.port2,
       };
       const w = startWorker(import.meta.url, 'force-worker', {

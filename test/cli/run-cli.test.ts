@@ -13,9 +13,11 @@ const EXAMPLE = new URL('../../examples/laoc-0b.toml', import.meta.url).pathname
 describe('oligolyte study', () => {
   it('--quick: builds, simulates, analyses and prints the Arrhenius table with intervals', () => {
     const dir = tempDir();
-    const r = cli('study', EXAMPLE, '--quick', '-o', dir);
+    const r = cli('study', EXAMPLE, '--quick', '--threads', '2', '-o', dir);
     expect(r.code, r.err).toBe(0);
     expect(r.out).toMatch(/study laoc-0b \(--quick\): 128 atoms/);
+    // The example runs two series temperatures at a time: one thread each.
+    expect(r.out).toMatch(/threads: 2 for the shared stages, 1 per series temperature/);
     expect(r.out).toMatch(/expected time: about/);
     expect(r.out).toMatch(
       /Arrhenius 400-700 K \(4 temperatures, \w+ fit of ln D vs 1\/T\): Ea = -?[\d.]+ eV \[/,
@@ -83,6 +85,9 @@ describe('oligolyte study', () => {
     const r = cli('study', f, '--dry-run');
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/s\.toml: expected density: a positive density \(g\/cm3\), found "-1"/);
+    const t = cli('study', EXAMPLE, '--dry-run', '--threads', '1.5');
+    expect(t.code).toBe(1);
+    expect(t.err).toMatch(/--threads: "1\.5" is not a whole number >= 1/);
   });
 });
 

@@ -125,6 +125,26 @@ describe('a run on two threads', () => {
     expect(Buffer.from(b.velocities.buffer).equals(Buffer.from(a.velocities.buffer))).toBe(true);
   }, 120_000);
 
+  it('NPT with Ewald: the workers follow the changing cell (the run follows the one-thread run)', async () => {
+    const ff = withCoulomb(LAOC_V1, 'ewald');
+    const ewaldSys = typeSystem(s, ff);
+    const npt = {
+      ensemble: 'npt' as const,
+      temperatureK: 600,
+      pressureAtm: 5000,
+      barostatDampingFs: 100,
+      steps: 30,
+      seed: 3,
+    };
+    const one = await runMd(s.frame.positions, L, ewaldSys, ff, { ...npt, threads: 1 });
+    const two = await runMd(s.frame.positions, L, ewaldSys, ff, { ...npt, threads: 2 });
+    // The cell moved, so the test means something.
+    expect(Math.abs(one.lattice.volume - L.volume)).toBeGreaterThan(1);
+    expect(Math.abs(two.lattice.volume / one.lattice.volume - 1)).toBeLessThan(1e-10);
+    for (let i = 0; i < one.positions.length; i++)
+      expect(Math.abs(two.positions[i] - one.positions[i])).toBeLessThan(1e-9);
+  }, 60_000);
+
   it('refuses a thread count that is not a whole number >= 1', async () => {
     await expect(runMd(s.frame.positions, L, sys, LAOC_V1, { ...base, threads: 0 })).rejects.toThrow(
       /threads: 0 is not a whole number >= 1/,
