@@ -124,7 +124,8 @@ export const ordinaryPairForces = (
       const fLj = inv6 * (12 * c12 - 6 * c6); // -dE/dr * r
       const r = Math.sqrt(r2);
       const prefactor = (qi * q[j]) / r;
-      // erfc(alpha r) and exp(-alpha^2 r^2) from the table (inlined: this is the hot loop).
+      // erfc(alpha r) and exp(-alpha^2 r^2) from the table: erfcAndGaussian written out, since a
+      // call here (results through a scratch array) measured 5 % slower on the whole kernel.
       const xa = alpha * r;
       let erfcAr: number;
       let ex: number;

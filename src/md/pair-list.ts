@@ -121,6 +121,20 @@ export const partitionAtoms = (
   return bounds;
 };
 
+/** What a search for pairs works on: atoms from..to-1 against all, closer than sqrt(reach2). */
+interface Search {
+  positions: Float64Array;
+  /** Fractional coordinates of the positions. */
+  frac: Float64Array;
+  /** Cell matrix, rows a, b, c. */
+  m: ArrayLike<number>;
+  /** Reach over each axis' perpendicular width (searchKind). */
+  reachFrac: number[];
+  reach2: number;
+  from: number;
+  to: number;
+}
+
 /**
  * Builds the pair list of a range of atoms, reusing its arrays: allocation happens only when the
  * list grows past what it had.
@@ -173,8 +187,9 @@ export class PairListBuilder {
     this.imageList.length = 0;
     this.list.specialCount = 0;
     this.p = 0;
-    if (binned) this.binned(positions, frac, lattice.matrix, reachFrac, reach * reach, from, to);
-    else this.allImages(positions, frac, lattice.matrix, reachFrac, reach * reach, from, to);
+    const search: Search = { positions, frac, m: lattice.matrix, reachFrac, reach2: reach * reach, from, to };
+    if (binned) this.binned(search);
+    else this.allImages(search);
     const list = this.list;
     const nImg = this.imageList.length / 3;
     if (list.images.length < 3 * nImg) list.images = new Int16Array(2 * 3 * nImg);
@@ -244,15 +259,8 @@ export class PairListBuilder {
   }
 
   /** Small cells: every pair with every image within reach (cutoffs beyond half the cell). */
-  private allImages(
-    positions: Float64Array,
-    frac: Float64Array,
-    m: Float64Array | number[],
-    reachFrac: number[],
-    reach2: number,
-    from: number,
-    to: number,
-  ): void {
+  private allImages(search: Search): void {
+    const { positions, frac, m, reachFrac, reach2, from, to } = search;
     const n = this.list.natoms;
     const start = this.list.start;
     const mark = this.mark;
@@ -300,15 +308,8 @@ export class PairListBuilder {
    * Each atom meets the atoms of half the surrounding bins (the other half find it), so every pair
    * is met once, stored under whichever atom found it.
    */
-  private binned(
-    positions: Float64Array,
-    frac: Float64Array,
-    m: Float64Array | number[],
-    reachFrac: number[],
-    reach2: number,
-    from: number,
-    to: number,
-  ): void {
+  private binned(search: Search): void {
+    const { positions, frac, m, reachFrac, reach2, from, to } = search;
     const n = this.list.natoms;
     // Bins half of `reach` wide where the cell holds at least five of them (atoms within reach
     // are then at most two bins apart, and 125 such bins cover less volume than 27 full ones),

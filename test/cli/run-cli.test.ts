@@ -85,8 +85,9 @@ describe('oligolyte study', () => {
     const r = cli('study', f, '--dry-run');
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/s\.toml: expected density: a positive density \(g\/cm3\), found "-1"/);
+    // An impossible option value is a usage error (exit code 2).
     const t = cli('study', EXAMPLE, '--dry-run', '--threads', '1.5');
-    expect(t.code).toBe(1);
+    expect(t.code).toBe(2);
     expect(t.err).toMatch(/--threads: "1\.5" is not a whole number >= 1/);
   });
 });

@@ -12,6 +12,8 @@ import { buildOligomer } from '../../src/build/oligomer.js';
 import { packGlass } from '../../src/build/pack-glass.js';
 import { supercell } from '../../src/build/supercell.js';
 import type { Structure } from '../../src/core/frame.js';
+import { Lattice } from '../../src/core/lattice.js';
+import { computeEnergy } from '../../src/forcefield/energy.js';
 import { type ForceField, LAOC_V1, withCoulomb } from '../../src/forcefield/force-field.js';
 import { typeSystem } from '../../src/forcefield/typing.js';
 import { readCheckpoint, writeCheckpoint } from '../../src/md/checkpoint.js';
@@ -76,6 +78,37 @@ describe('pair forces on worker threads', () => {
     expectSame(home, one);
     expectSame(one, await forcesOn(moved, LAOC_V1, 2));
   }, 60_000);
+});
+
+describe('cell lists in a triclinic cell', () => {
+  it('a sheared 3x3x3 supercell on two threads equals the reference direct sum', async () => {
+    const big = supercell(glass(), [3, 3, 3]);
+    // Tilt b along x and c along x and y (affine: the atoms follow), well away from orthorhombic.
+    const m = Array.from(big.frame.lattice!.matrix);
+    const tilt = { bx: 0.3 * m[4], cx: -0.25 * m[8], cy: 0.2 * m[8] };
+    const p = Float64Array.from(big.frame.positions);
+    for (let i = 0; i < p.length / 3; i++) {
+      const fb = p[3 * i + 1] / m[4];
+      const fc = p[3 * i + 2] / m[8];
+      p[3 * i] += fb * tilt.bx + fc * tilt.cx;
+      p[3 * i + 1] += fc * tilt.cy;
+    }
+    m[3] += tilt.bx;
+    m[6] += tilt.cx;
+    m[7] += tilt.cy;
+    const sheared: Structure = { ...big, frame: { ...big.frame, positions: p, lattice: new Lattice(m) } };
+    const sys = typeSystem(sheared, LAOC_V1);
+    const ref = computeEnergy(p, sheared.frame.lattice!, sys, LAOC_V1);
+    const k = new ForceKernel(sys, LAOC_V1, sheared.frame.lattice!);
+    await k.startThreads(2);
+    const f = new Float64Array(3 * sys.natoms);
+    const out: ForceOutput = { bond: 0, angle: 0, vdw: 0, coulomb: 0, virial: new Float64Array(6) };
+    k.compute(p, f, out);
+    k.dispose();
+    for (const key of ['bond', 'angle', 'vdw', 'coulomb'] as const)
+      expect(Math.abs(out[key] - ref.terms[key])).toBeLessThan(1e-9 * Math.max(1, Math.abs(ref.terms[key])));
+    for (let i = 0; i < f.length; i++) expect(Math.abs(f[i] - ref.forces[i])).toBeLessThan(1e-8);
+  }, 120_000);
 });
 
 describe('a run on two threads', () => {
