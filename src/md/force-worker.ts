@@ -13,6 +13,8 @@ import { ReciprocalEwald } from './reciprocal-ewald.js';
 const init = workerData as WorkerInit & { port: MessagePort };
 const { ctrl, bounds, x, cell, params, index, port, forces } = init;
 const acc = init.acc.subarray(ACC_SIZE * index, ACC_SIZE * (index + 1));
+/** The virial slots of acc (xx yy zz xy xz yz), where the reciprocal sum adds its part. */
+const accVirial = acc.subarray(2, 8);
 const builder = new PairListBuilder(init.natoms, init.specials, init.factors);
 let list: PairList | undefined;
 let from = 0;
@@ -50,7 +52,7 @@ for (;;) {
           reciprocal.setLattice(new Lattice(Array.from(ewaldCell)));
         }
         const kb = init.kBounds;
-        acc[1] += reciprocal.compute(x, forces, acc.subarray(2, 8), kb[index], kb[index + 1]);
+        acc[1] += reciprocal.compute(x, forces, accVirial, kb[index], kb[index + 1]);
       }
     }
   } catch (e) {
