@@ -8,6 +8,7 @@ import {
   type TransportRun,
 } from '../analysis/transport/index.js';
 import { OptionError } from '../core/errors.js';
+import { formatSignificant } from '../core/format-number.js';
 import { detectFormat, readFrames } from '../io/registry.js';
 import { TextSink } from '../io/text-sink.js';
 import { writeChgcar, writeCube } from '../io/volumetric.js';
@@ -212,11 +213,7 @@ const withSuffix = (path: string, suffix: string) => {
   return ext ? `${path.slice(0, -ext.length)}-${suffix}${ext}` : `${path}-${suffix}`;
 };
 
-const g = (v: number, digits = 4) => {
-  if (!Number.isFinite(v)) return 'n/a';
-  const a = Math.abs(v);
-  return a !== 0 && (a < 1e-3 || a >= 1e6) ? v.toExponential(digits - 1) : v.toPrecision(digits);
-};
+const g = (v: number, digits = 4) => formatSignificant(v, digits, 1e-3, 1e6);
 const est = (e: Estimate, digits = 4) =>
   `${g(e.value, digits)} +- ${g(e.std, 2)}  [${g(e.low95, 3)}, ${g(e.high95, 3)}]`;
 

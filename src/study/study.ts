@@ -8,6 +8,7 @@ import type { Estimate } from '../analysis/transport/diffusivity.js';
 import { packGlass } from '../build/pack-glass.js';
 import { mixFromComposition, parseMix } from '../build/units.js';
 import { OptionError, ParseError } from '../core/errors.js';
+import { formatSignificant } from '../core/format-number.js';
 import type { Structure } from '../core/frame.js';
 import { readFrames } from '../io/registry.js';
 import { readSettingsFile } from '../io/settings-file.js';
@@ -265,11 +266,7 @@ export const analyseStudy = async (
   };
 };
 
-const g = (v: number, digits = 3) => {
-  if (!Number.isFinite(v)) return 'n/a';
-  const a = Math.abs(v);
-  return a !== 0 && (a < 1e-2 || a >= 1e5) ? v.toExponential(digits - 1) : v.toPrecision(digits);
-};
+const g = (v: number, digits = 3) => formatSignificant(v, digits, 1e-2, 1e5);
 
 /** The printed table: per temperature D and sigma with 95 % intervals; the fit; sigma at the extrapolation temperature. */
 export const studyTable = (r: StudyResult): string => {
