@@ -5,7 +5,7 @@
  * field when it is installed; then the small cell with Ewald (accuracy 1e-6) against LAMMPS's pppm. Like LAMMPS's "Loop time", our time leaves out the start (the first
  * third of the steps: thread start, JIT warm-up, first list build); neighbour-list rebuilds during
  * the run are included in both. Each figure is the best of `--repeat` runs (this machine's timings
- * scatter by 10-20 % from run to run).
+ * scatter by 10-40 % from run to run).
  *
  *   npm run bench:md -- [--steps 3000] [--large-steps 300] [--repeat 2]
  */

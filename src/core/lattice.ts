@@ -86,6 +86,23 @@ export class Lattice {
     return [Math.hypot(m[0], m[1], m[2]), Math.hypot(m[3], m[4], m[5]), Math.hypot(m[6], m[7], m[8])];
   }
 
+  /**
+   * Widths of the cell perpendicular to the (b, c), (c, a) and (a, b) faces (A): V / |b x c|, ...
+   * Two points closer than r differ in fractional coordinate i by at most r / width_i (any cell).
+   */
+  get perpendicularWidths(): [number, number, number] {
+    const m = this.matrix;
+    const width = (i: number) => {
+      const p = 3 * ((i + 1) % 3);
+      const q = 3 * ((i + 2) % 3);
+      const cx = m[p + 1] * m[q + 2] - m[p + 2] * m[q + 1];
+      const cy = m[p + 2] * m[q] - m[p] * m[q + 2];
+      const cz = m[p] * m[q + 1] - m[p + 1] * m[q];
+      return this.volume / Math.hypot(cx, cy, cz);
+    };
+    return [width(0), width(1), width(2)];
+  }
+
   get parameters(): CellParameters {
     const m = this.matrix;
     const [a, b, c] = this.lengths;

@@ -85,20 +85,8 @@ export const erfc = (x: number): number => {
 };
 
 /** Lattice translations (as multipliers of a, b, c) that can bring two atoms within `cutoff`. */
-const imageRange = (L: Lattice, cutoff: number): [number, number, number] => {
-  const m = L.matrix;
-  const row = (i: number) => [m[3 * i], m[3 * i + 1], m[3 * i + 2]];
-  const cross = (a: number[], b: number[]) => [
-    a[1] * b[2] - a[2] * b[1],
-    a[2] * b[0] - a[0] * b[2],
-    a[0] * b[1] - a[1] * b[0],
-  ];
-  const width = (i: number) => {
-    const c = cross(row((i + 1) % 3), row((i + 2) % 3));
-    return L.volume / Math.hypot(c[0], c[1], c[2]);
-  };
-  return [0, 1, 2].map((i) => Math.ceil(cutoff / width(i)) + 1) as [number, number, number];
-};
+const imageRange = (L: Lattice, cutoff: number): [number, number, number] =>
+  L.perpendicularWidths.map((w) => Math.ceil(cutoff / w) + 1) as [number, number, number];
 
 /**
  * erfc of the DSF pair term: 'exact' (default), or 'abramowitz-stegun', the 7.1.26 fit (absolute

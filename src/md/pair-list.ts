@@ -3,8 +3,8 @@ import type { TypedSystem } from '../forcefield/typing.js';
 
 /**
  * The Verlet pair list of the MD force kernel: every pair (i, j, periodic image) closer than
- * cutoff + skin when it was built. Ordinary pairs (full LJ and Coulomb, i < j) are stored per
- * atom i, compressed: `start[i]..start[i+1]` index `nbr` (the j) and `img` (the image, an index into
+ * cutoff + skin when it was built, once. Ordinary pairs (full LJ and Coulomb) are stored under one
+ * of their atoms (i < j in small cells; whichever found the other with cell lists), compressed: `start[i]..start[i+1]` index `nbr` (the j) and `img` (the image, an index into
  * `images`), six bytes per pair so the hot loop streams little memory. The few pairs that need
  * anything else (special 1-2/1-3/1-4 bonded pairs with their LJ and Coulomb factors, and an atom's
  * own periodic images in small cells, counted half) are a separate list. A list can hold the
@@ -77,15 +77,9 @@ export const specialPartners = (sys: TypedSystem): SpecialPartners => {
 
 /** Which search a cell needs: cell lists when it is at least three `reach` wide along every axis. */
 export const searchKind = (lattice: Lattice, reach: number): { binned: boolean; reachFrac: number[] } => {
-  const m = lattice.matrix;
-  // Perpendicular widths: an image can be within reach only if, along each axis, its fractional
-  // separation times that axis' width is within reach (exact for any triclinic cell).
-  const reachFrac = [0, 1, 2].map((i) => {
-    const a = [m[3 * ((i + 1) % 3)], m[3 * ((i + 1) % 3) + 1], m[3 * ((i + 1) % 3) + 2]];
-    const b = [m[3 * ((i + 2) % 3)], m[3 * ((i + 2) % 3) + 1], m[3 * ((i + 2) % 3) + 2]];
-    const c = [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]];
-    return reach / (lattice.volume / Math.hypot(c[0], c[1], c[2]));
-  });
+  // An image can be within reach only if, along each axis, its fractional separation times that
+  // axis' perpendicular width is within reach (exact for any triclinic cell).
+  const reachFrac = lattice.perpendicularWidths.map((w) => reach / w);
   return { binned: reachFrac.every((r) => r <= 1 / 3), reachFrac };
 };
 
@@ -390,14 +384,15 @@ export class PairListBuilder {
       const ci2 = cellOf[3 * i + 2];
       // The home bin (atoms after i in it), then the forward bins.
       for (let o = -1; o < nOffsets; o++) {
-        let from: number;
-        let to: number;
+        // Slots qFrom..qTo-1 of the sorted atoms, with the bin's wrap w across the cell's edges.
+        let qFrom: number;
+        let qTo: number;
         let w0 = 0;
         let w1 = 0;
         let w2 = 0;
         if (o < 0) {
-          from = qi + 1;
-          to = binStart[k + 1];
+          qFrom = qi + 1;
+          qTo = binStart[k + 1];
         } else {
           // A neighbour bin across the cell's edge holds atoms whose wrapped image is one cell over.
           const na = ka + offsets[3 * o];
@@ -407,13 +402,13 @@ export class PairListBuilder {
           w1 = nb < 0 ? -1 : nb >= bb ? 1 : 0;
           w2 = nc < 0 ? -1 : nc >= bc ? 1 : 0;
           const kk = ((na - w0 * ba) * bb + (nb - w1 * bb)) * bc + (nc - w2 * bc);
-          from = binStart[kk];
-          to = binStart[kk + 1];
+          qFrom = binStart[kk];
+          qTo = binStart[kk + 1];
         }
         const sx = w0 * m[0] + w1 * m[3] + w2 * m[6];
         const sy = w0 * m[1] + w1 * m[4] + w2 * m[7];
         const sz = w0 * m[2] + w1 * m[5] + w2 * m[8];
-        for (let q = from; q < to; q++) {
+        for (let q = qFrom; q < qTo; q++) {
           const dx = xi - wx[q] - sx;
           const dy = yi - wy[q] - sy;
           const dz = zi - wz[q] - sz;

@@ -71,4 +71,13 @@ describe('Lattice', () => {
       }
     }
   });
+
+  it('perpendicular widths are the inverse lengths of the reciprocal vectors (skewed cell)', () => {
+    const l = Lattice.fromParameters({ a: 10, b: 12, c: 15, alpha: 70, beta: 100, gamma: 115 });
+    const v = l.inverse;
+    // Reciprocal vector i is column i of M^-1; the spacing of the lattice planes it indexes is 1 / its length.
+    const expected = [0, 1, 2].map((i) => 1 / Math.hypot(v[i], v[3 + i], v[6 + i]));
+    l.perpendicularWidths.forEach((w, i) => expect(w).toBeCloseTo(expected[i], 10));
+    expect(l.perpendicularWidths[0]).toBeLessThan(10);
+  });
 });
