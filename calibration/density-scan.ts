@@ -3,20 +3,12 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { buildOligomer } from '../src/build/oligomer.js';
 import { packGlass } from '../src/build/pack-glass.js';
 import { runProtocolInLammps } from '../src/engines/lammps-run.js';
-import { LAOC_V1 } from '../src/forcefield/force-field.js';
 import { protocolFromObject } from '../src/md/protocols/protocol.js';
+import { type Candidate, candidateForceField } from './candidate-ff.js';
 const start = packGlass({ units: [{ molecule: buildOligomer(), count: 8 }], seed: 1 });
-const variants = JSON.parse(process.argv[2]) as { name: string; scale?: number; clSigma?: number; liSigma?: number; oSigma?: number; clEps?: number }[];
+const variants = JSON.parse(process.argv[2]) as Candidate[];
 for (const v of variants) {
-  const ff = structuredClone(LAOC_V1);
-  ff.name = v.name;
-  if (v.scale) ff.charges.scale = v.scale;
-  for (const t of ['Cl_t', 'Cl_br', 'Cl_AlCl4', 'Cl_free']) {
-    if (v.clSigma) ff.atomTypes[t].sigma = v.clSigma;
-    if (v.clEps) ff.atomTypes[t].epsilon = v.clEps;
-  }
-  if (v.liSigma) ff.atomTypes.Li.sigma = v.liSigma;
-  if (v.oSigma) ff.atomTypes.O_br.sigma = v.oSigma;
+  const ff = candidateForceField(v);
   const file = `/tmp/calib-${v.name}.json`;
   writeFileSync(file, JSON.stringify(ff));
   const spec = protocolFromObject({ engine: 'lammps', forcefield: file, stage: [

@@ -1,10 +1,5 @@
+// A candidate force field: laoc-v1 with the changes given as JSON (see README.md), written to a file.
+// usage: npx tsx make-ff.ts '{"name":"c1","scale":0.9,"clSigma":3.47}' out.json
 import { writeFileSync } from 'node:fs';
-import { LAOC_V1 } from '../src/forcefield/force-field.js';
-const v = JSON.parse(process.argv[2]);
-const ff = structuredClone(LAOC_V1) as any;
-ff.name = v.name;
-if (v.scale) ff.charges.scale = v.scale;
-for (const t of ["Cl_t", "Cl_br", "Cl_AlCl4", "Cl_free"]) { if (v.clSigma) ff.atomTypes[t].sigma = v.clSigma; if (v.clEps) ff.atomTypes[t].epsilon = v.clEps; }
-if (v.liSigma) ff.atomTypes.Li.sigma = v.liSigma;
-if (v.liEps) ff.atomTypes.Li.epsilon = v.liEps;
-writeFileSync(process.argv[3], JSON.stringify(ff, null, 1));
+import { candidateForceField } from './candidate-ff.js';
+writeFileSync(process.argv[3], JSON.stringify(candidateForceField(JSON.parse(process.argv[2])), null, 1));

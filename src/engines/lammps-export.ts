@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { OptionError } from '../core/errors.js';
 import type { Lattice } from '../core/lattice.js';
-import type { ForceField } from '../forcefield/force-field.js';
+import { type ForceField, ljPair } from '../forcefield/force-field.js';
 import type { TypedSystem } from '../forcefield/typing.js';
 import { toLammpsOrientation } from '../io/formats/lammps-common.js';
 
@@ -122,6 +122,15 @@ export const forceFieldCommands = (
   ];
   for (const [k, t] of sys.typeNames.entries())
     inp.push(`pair_coeff ${k + 1} ${k + 1} ${ff.atomTypes[t].epsilon} ${ff.atomTypes[t].sigma} # ${t}`);
+  // Explicit pair terms (ff.pairs) override the mixing rule for their type pair; I <= J as LAMMPS wants.
+  for (let a = 0; a < sys.typeNames.length; a++)
+    for (let b = a + 1; b < sys.typeNames.length; b++) {
+      const [ta, tb] = [sys.typeNames[a], sys.typeNames[b]];
+      if (ff.pairs?.[`${ta}-${tb}`] || ff.pairs?.[`${tb}-${ta}`]) {
+        const p = ljPair(ff, ta, tb);
+        inp.push(`pair_coeff ${a + 1} ${b + 1} ${p.epsilon} ${p.sigma} # ${ta}-${tb}`);
+      }
+    }
   inp.push(`pair_modify mix ${ff.mixing} shift ${ff.shift ? 'yes' : 'no'}`);
   if (ff.coulomb.method === 'ewald')
     inp.push(`kspace_style ${options.kspace ?? 'ewald'} ${ff.coulomb.accuracy}`);

@@ -1,7 +1,7 @@
 import { OptionError } from '../core/errors.js';
 import type { Lattice } from '../core/lattice.js';
 import { dihedralTerms } from './dihedral.js';
-import type { ForceField } from './force-field.js';
+import { type ForceField, ljPair } from './force-field.js';
 import type { TypedSystem } from './typing.js';
 
 /**
@@ -209,10 +209,7 @@ export const computeEnergy = (
   const offset = new Float64Array(nt * nt);
   for (let a = 0; a < nt; a++)
     for (let b = 0; b < nt; b++) {
-      const ta = ff.atomTypes[sys.typeNames[a]];
-      const tb = ff.atomTypes[sys.typeNames[b]];
-      const e = Math.sqrt(ta.epsilon * tb.epsilon);
-      const s = ff.mixing === 'geometric' ? Math.sqrt(ta.sigma * tb.sigma) : (ta.sigma + tb.sigma) / 2;
+      const { epsilon: e, sigma: s } = ljPair(ff, sys.typeNames[a], sys.typeNames[b]);
       eps[a * nt + b] = e;
       sig[a * nt + b] = s;
       const ratio = s / rc;

@@ -40,6 +40,11 @@ export interface ForceField {
    * E = k [1 + d cos(n phi)], d = +1 or -1, n = 0..6. Quadruples without parameters contribute nothing.
    */
   dihedrals?: Record<string, DihedralTerm>;
+  /**
+   * Explicit Lennard-Jones parameters for pairs of two different types keyed "A-B" (either order),
+   * used instead of the mixing rule for that pair (LAMMPS: pair_coeff I J eps sigma after pair_modify mix).
+   */
+  pairs?: Record<string, { sigma: number; epsilon: number }>;
   /** Scaling of LJ and Coulomb for 1-2, 1-3 and 1-4 pairs (LAMMPS special_bonds). */
   special: { lj: [number, number, number]; coul: [number, number, number] };
   mixing: 'geometric' | 'arithmetic';
@@ -108,14 +113,15 @@ export const LAOC_V1: ForceField = {
 /**
  * laoc-v2: laoc-v1 with two documented changes (docs/FORCEFIELD-NOTES.md): the charge scale 0.8 ->
  * 0.9 (Li binds harder: the activation energy rises) and the Cl Lennard-Jones sigma 3.77 -> 3.47 A
- * (the NPT density at 300 K and 0 bar rises from about 1.72 to 1.91 g/cm3). It reaches the density
- * and activation-energy targets; sigma(300 K) extrapolated from 400-700 K stays below 0.3 mS/cm.
+ * (the NPT density at 300 K and 0 bar rises from about 1.72 to 1.91 g/cm3). Over four models it
+ * meets the density and the extrapolated sigma(300 K) targets but not the activation energy
+ * (0.27 eV over 400-700 K against 0.37-0.57 eV).
  */
 export const LAOC_V2: ForceField = {
   ...LAOC_V1,
   name: 'laoc-v2',
   description:
-    'laoc-v1 calibrated: charges scaled by 0.9, Cl LJ sigma 3.47 A (density 1.91 g/cm3 at 300 K, 0 bar; Ea 0.38 eV over 400-700 K)',
+    'laoc-v1 calibrated: charges scaled by 0.9, Cl LJ sigma 3.47 A (density 1.91 g/cm3 at 300 K, 0 bar; Ea 0.27 eV over 400-700 K, four models)',
   atomTypes: {
     ...LAOC_V1.atomTypes,
     Cl_t: { mass: 35.453, sigma: 3.47, epsilon: 0.148 },
@@ -127,6 +133,22 @@ export const LAOC_V2: ForceField = {
 };
 
 export const BUILTIN_FORCE_FIELDS: Record<string, ForceField> = { 'laoc-v1': LAOC_V1, 'laoc-v2': LAOC_V2 };
+
+/**
+ * The Lennard-Jones sigma (A) and epsilon (kcal/mol) between two atom types: the explicit pair
+ * term if the force field has one ("A-B" or "B-A"), otherwise the mixing rule (epsilon always the
+ * geometric mean; sigma geometric or arithmetic).
+ */
+export const ljPair = (ff: ForceField, a: string, b: string): { sigma: number; epsilon: number } => {
+  const explicit = ff.pairs?.[`${a}-${b}`] ?? ff.pairs?.[`${b}-${a}`];
+  if (explicit) return explicit;
+  const ta = ff.atomTypes[a];
+  const tb = ff.atomTypes[b];
+  return {
+    epsilon: Math.sqrt(ta.epsilon * tb.epsilon),
+    sigma: ff.mixing === 'geometric' ? Math.sqrt(ta.sigma * tb.sigma) : (ta.sigma + tb.sigma) / 2,
+  };
+};
 
 /** Validate a force field read from JSON; errors name the offending path. */
 export const validateForceField = (x: unknown, source: string): ForceField => {
@@ -166,6 +188,21 @@ export const validateForceField = (x: unknown, source: string): ForceField => {
       for (const part of t.split('-'))
         if (part !== '*' && !(part in types))
           fail(`$.dihedrals.${t}`, `atom types that exist (no "${part}")`);
+    }
+  if (f.pairs !== undefined)
+    for (const [key, v] of Object.entries(obj(f.pairs, '$.pairs'))) {
+      const p = obj(v, `$.pairs.${key}`);
+      num(p.sigma, `$.pairs.${key}.sigma`, (n) => n >= 0);
+      num(p.epsilon, `$.pairs.${key}.epsilon`, (n) => n >= 0);
+      const parts = key.split('-');
+      if (parts.length !== 2) fail(`$.pairs.${key}`, 'a key of two atom types A-B');
+      for (const part of parts)
+        if (!(part in types)) fail(`$.pairs.${key}`, `atom types that exist (no "${part}")`);
+      const [a, b] = parts;
+      // A like pair is the atom type's own parameters (and the mixing input of its other pairs).
+      if (a === b)
+        fail(`$.pairs.${key}`, "two different types (set a type's own sigma and epsilon in atomTypes)");
+      if (`${b}-${a}` in (f.pairs as object)) fail(`$.pairs.${key}`, `one entry per pair (also "${b}-${a}")`);
     }
   const sp = obj(f.special, '$.special');
   for (const k of ['lj', 'coul'])

@@ -2,7 +2,7 @@ import { OptionError } from '../core/errors.js';
 import type { Lattice } from '../core/lattice.js';
 import { dihedralTerms } from '../forcefield/dihedral.js';
 import { erfc, QQR2E_REAL } from '../forcefield/energy.js';
-import type { ForceField } from '../forcefield/force-field.js';
+import { type ForceField, ljPair } from '../forcefield/force-field.js';
 import type { TypedSystem } from '../forcefield/typing.js';
 import { ACC_SIZE, ordinaryPairForces, type PairParams, specialPairForces } from './pair-forces.js';
 import {
@@ -96,10 +96,7 @@ export class ForceKernel {
     const offset = new Float64Array(nt * nt);
     for (let a = 0; a < nt; a++)
       for (let b = 0; b < nt; b++) {
-        const ta = ff.atomTypes[sys.typeNames[a]];
-        const tb = ff.atomTypes[sys.typeNames[b]];
-        const e = Math.sqrt(ta.epsilon * tb.epsilon);
-        const s = ff.mixing === 'geometric' ? Math.sqrt(ta.sigma * tb.sigma) : (ta.sigma + tb.sigma) / 2;
+        const { epsilon: e, sigma: s } = ljPair(ff, sys.typeNames[a], sys.typeNames[b]);
         lj1[a * nt + b] = 4 * e * s ** 12;
         lj2[a * nt + b] = 4 * e * s ** 6;
         const ratio = s / rc;

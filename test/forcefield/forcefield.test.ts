@@ -12,7 +12,13 @@ import { parseMix } from '../../src/build/units.js';
 import type { Structure } from '../../src/core/frame.js';
 import { lammpsFiles, writeLammpsExport } from '../../src/engines/lammps-export.js';
 import { computeEnergy } from '../../src/forcefield/energy.js';
-import { LAOC_V1, LAOC_V2, validateForceField, withCoulomb } from '../../src/forcefield/force-field.js';
+import {
+  LAOC_V1,
+  LAOC_V2,
+  ljPair,
+  validateForceField,
+  withCoulomb,
+} from '../../src/forcefield/force-field.js';
 import { typeSystem } from '../../src/forcefield/typing.js';
 import { tempDir } from '../helpers.js';
 
@@ -97,6 +103,20 @@ describe('typing and charges', () => {
     bad.atomTypes.Li.sigma = 2;
     bad.bonds['Al-Xx'] = { k: 1, x0: 1 };
     expect(() => validateForceField(bad, 'ff.json')).toThrow(/no "Xx"/);
+    delete bad.bonds['Al-Xx'];
+    bad.pairs = { 'Li-Cl_t': { sigma: 2.6, epsilon: 0.1 }, 'Cl_t-Li': { sigma: 2.5, epsilon: 0.1 } };
+    expect(() => validateForceField(bad, 'ff.json')).toThrow(/\$.pairs.Li-Cl_t: expected one entry per pair/);
+    bad.pairs = { 'Li-Li': { sigma: 2, epsilon: 0.1 } };
+    expect(() => validateForceField(bad, 'ff.json')).toThrow(/\$.pairs.Li-Li: expected two different types/);
+    bad.pairs = { 'Li-Cl_t': { sigma: 2.6 } };
+    expect(() => validateForceField(bad, 'ff.json')).toThrow(/\$.pairs.Li-Cl_t.epsilon: expected a number/);
+  });
+  it('an explicit pair term replaces the mixing rule for its pair only, in either key order', () => {
+    expect(ljPair(withPairs, 'Li', 'Cl_t')).toEqual({ sigma: 2.6, epsilon: 0.09 });
+    expect(ljPair(withPairs, 'Cl_br', 'Cl_t')).toEqual({ sigma: 3.3, epsilon: 0.07 });
+    const mixedLiClBr = ljPair(withPairs, 'Li', 'Cl_br');
+    expect(mixedLiClBr.sigma).toBeCloseTo(Math.sqrt(2.126 * 3.47), 12);
+    expect(mixedLiClBr.epsilon).toBeCloseTo(Math.sqrt(0.018279 * 0.148), 12);
   });
 });
 
@@ -124,6 +144,16 @@ describe('forces are minus the gradient of the energy', () => {
     }, 60_000);
 });
 
+// Explicit pair terms (instead of mixing) for unlike pairs, in both orders of the key.
+const withPairs = {
+  ...LAOC_V2,
+  pairs: {
+    'Li-O_br': { sigma: 2.4, epsilon: 0.05 },
+    'Cl_t-Li': { sigma: 2.6, epsilon: 0.09 },
+    'Cl_t-Cl_br': { sigma: 3.3, epsilon: 0.07 },
+  },
+};
+
 const haveLammps = spawnSync('lmp', ['-h'], { encoding: 'utf8' }).status === 0;
 if (!haveLammps)
   console.warn('SKIPPED: LAMMPS comparison (no `lmp` on PATH; .ci/run installs the Debian package lammps)');
@@ -133,6 +163,7 @@ describe.skipIf(!haveLammps)('the same energies, forces and pressure as LAMMPS (
     ['8 x LAOC^0b + 24 Li (128 atoms, cutoff 10 A > half the 14.29 A cell)', glass0b, LAOC_V1],
     ['LAOC^1b/2b + AlCl4- + LiCl', mixed, LAOC_V1],
     ['8 x LAOC^0b + 24 Li with laoc-v2', glass0b, LAOC_V2],
+    ['8 x LAOC^0b + 24 Li with explicit Li-O, Li-Cl and Cl-Cl pair terms', glass0b, withPairs],
   ] as const) {
     it(name, () => {
       const s = make();
