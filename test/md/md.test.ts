@@ -10,7 +10,7 @@ import { packGlass } from '../../src/build/pack-glass.js';
 import { supercell } from '../../src/build/supercell.js';
 import { parseMix } from '../../src/build/units.js';
 import { computeEnergy } from '../../src/forcefield/energy.js';
-import { LAOC_V1, withCoulomb } from '../../src/forcefield/force-field.js';
+import { type ForceField, LAOC_V1, withCoulomb } from '../../src/forcefield/force-field.js';
 import { typeSystem } from '../../src/forcefield/typing.js';
 import { ForceKernel, type ForceOutput } from '../../src/md/force-kernel.js';
 import { KB_KCAL, runMd, type ThermoRow } from '../../src/md/integrator.js';
@@ -19,28 +19,36 @@ import { energyDriftEvPerAtomPs } from '../helpers.js';
 const glass = () => packGlass({ units: [{ molecule: buildOligomer(), count: 8 }], seed: 1 });
 
 describe('force kernel', () => {
-  it('equals the reference direct sum (energies and forces to 1e-9)', () => {
-    const s = packGlass({
-      units: parseMix('1b:3,2b:2,AlCl4:2,LiCl:1', { seed: 2 }).map((u) => ({
-        molecule: u.molecule,
-        count: u.count,
-      })),
-      seed: 2,
+  // The second has explicit unlike pair terms (ff.pairs) in place of mixing for Li-Cl and Al-O.
+  const withPairs: ForceField = {
+    ...LAOC_V1,
+    pairs: { 'Li-Cl_t': { sigma: 2.5, epsilon: 0.1 }, 'O_br-Al': { sigma: 3.2, epsilon: 0.02 } },
+  };
+  for (const ff of [LAOC_V1, withPairs])
+    it(`equals the reference direct sum (energies and forces to 1e-9${ff.pairs ? ', explicit pair terms' : ''})`, () => {
+      const s = packGlass({
+        units: parseMix('1b:3,2b:2,AlCl4:2,LiCl:1', { seed: 2 }).map((u) => ({
+          molecule: u.molecule,
+          count: u.count,
+        })),
+        seed: 2,
+      });
+      const sys = typeSystem(s, LAOC_V1);
+      const ref = computeEnergy(s.frame.positions, s.frame.lattice!, sys, LAOC_V1);
+      const k = new ForceKernel(sys, LAOC_V1, s.frame.lattice!);
+      const f = new Float64Array(3 * sys.natoms);
+      const out: ForceOutput = { bond: 0, angle: 0, vdw: 0, coulomb: 0, virial: new Float64Array(6) };
+      k.compute(s.frame.positions, f, out);
+      for (const key of ['bond', 'angle', 'vdw', 'coulomb'] as const)
+        expect(Math.abs(out[key] - ref.terms[key])).toBeLessThan(
+          1e-9 * Math.max(1, Math.abs(ref.terms[key])),
+        );
+      for (let i = 0; i < f.length; i++) expect(Math.abs(f[i] - ref.forces[i])).toBeLessThan(1e-8);
+      for (let i = 0; i < 6; i++)
+        expect(Math.abs(out.virial[i] - ref.virial[i])).toBeLessThan(
+          1e-8 * Math.max(1, Math.abs(ref.virial[i])),
+        );
     });
-    const sys = typeSystem(s, LAOC_V1);
-    const ref = computeEnergy(s.frame.positions, s.frame.lattice!, sys, LAOC_V1);
-    const k = new ForceKernel(sys, LAOC_V1, s.frame.lattice!);
-    const f = new Float64Array(3 * sys.natoms);
-    const out: ForceOutput = { bond: 0, angle: 0, vdw: 0, coulomb: 0, virial: new Float64Array(6) };
-    k.compute(s.frame.positions, f, out);
-    for (const key of ['bond', 'angle', 'vdw', 'coulomb'] as const)
-      expect(Math.abs(out[key] - ref.terms[key])).toBeLessThan(1e-9 * Math.max(1, Math.abs(ref.terms[key])));
-    for (let i = 0; i < f.length; i++) expect(Math.abs(f[i] - ref.forces[i])).toBeLessThan(1e-8);
-    for (let i = 0; i < 6; i++)
-      expect(Math.abs(out.virial[i] - ref.virial[i])).toBeLessThan(
-        1e-8 * Math.max(1, Math.abs(ref.virial[i])),
-      );
-  });
 });
 
 describe('Ewald in the engine', () => {
