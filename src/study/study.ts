@@ -11,6 +11,7 @@ import { OptionError, ParseError } from '../core/errors.js';
 import { formatSignificant } from '../core/format-number.js';
 import type { Structure } from '../core/frame.js';
 import { readFrames } from '../io/registry.js';
+import { Fields, type Raw } from '../io/settings-fields.js';
 import { readSettingsFile } from '../io/settings-file.js';
 import { branchFolder, type ProtocolSpec, protocolFromObject } from '../md/protocols/protocol.js';
 import type { ProtocolResult } from '../md/protocols/run-protocol.js';
@@ -50,99 +51,64 @@ export interface StudySpec {
   };
 }
 
-const fail = (file: string, expected: string, found: unknown): never => {
-  throw new ParseError({ file, expected, found: found === undefined ? 'nothing' : JSON.stringify(found) });
-};
-
-const table = (raw: Record<string, unknown>, key: string, file: string): Record<string, unknown> => {
-  const v = raw[key];
-  if (v === undefined) return {};
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) return fail(file, `[${key}] as a table`, v);
-  return v as Record<string, unknown>;
-};
-
-const known = (t: Record<string, unknown>, keys: string[], where: string, file: string) => {
-  for (const k of Object.keys(t))
-    if (!keys.includes(k)) fail(file, `${where}: a known setting (${keys.join(', ')})`, k);
+/** A sub-table of the study file ({} when absent), read with the path of every error. */
+const table = (top: Fields, key: string): Fields => {
+  const v = top.use(key) ?? {};
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw top.error(key, 'a table', v);
+  return new Fields(v as Raw, key, top.file);
 };
 
 export const studyFromObject = (raw: Record<string, unknown>, file: string): StudySpec => {
-  known(raw, ['name', 'model', 'simulation', 'transport'], 'top level', file);
-  const name = raw.name ?? basename(file, extname(file));
-  if (typeof name !== 'string' || name === '') fail(file, 'name: a string', name);
-  const m = table(raw, 'model', file);
-  known(m, ['mix', 'composition', 'trimers', 'density', 'seed', 'replicas', 'cation'], '[model]', file);
-  if ((m.mix === undefined) === (m.composition === undefined))
-    fail(file, '[model]: either mix ("0b:8") or composition ("LAOC^0b")', m);
-  const num = (
-    t: Record<string, unknown>,
-    k: string,
-    def: number,
-    test: (v: number) => boolean,
-    what: string,
-  ) => {
-    const v = t[k] ?? def;
-    if (typeof v !== 'number' || !test(v)) fail(file, `${k}: ${what}`, v);
-    return v as number;
+  const top = new Fields(raw, '', file);
+  const name = top.str('name', basename(file, extname(file)));
+  if (name === '') throw top.error('name', 'a non-empty string', name);
+  const m = table(top, 'model');
+  if (m.has('mix') === m.has('composition'))
+    throw m.error('', 'either mix ("0b:8") or composition ("LAOC^0b")', m.raw);
+  const mix = m.has('mix') ? m.str('mix', undefined) : undefined;
+  const composition = m.has('composition') ? m.str('composition', undefined) : undefined;
+  const model: StudySpec['model'] = {
+    mix,
+    composition,
+    trimers: m.whole('trimers', 8, 1),
+    density: m.positive('density', 1.9, 'g/cm3'),
+    seed: m.num('seed', 1, Number.isInteger, 'a whole number'),
+    replicas: m.num('replicas', 1, (v) => Number.isInteger(v) && v >= 1 && v <= 100, 'a whole number 1-100'),
+    cation: m.str('cation', 'Li'),
   };
-  const str = (t: Record<string, unknown>, k: string, def?: string) => {
-    const v = t[k] ?? def;
-    if (v !== undefined && typeof v !== 'string') fail(file, `${k}: a string`, v);
-    return v as string | undefined;
-  };
-  const sim = table(raw, 'simulation', file);
+  m.done();
+  const simRaw = top.use('simulation');
+  if (typeof simRaw !== 'object' || simRaw === null || Array.isArray(simRaw))
+    throw top.error('simulation', 'a table (the protocol: stages and series)', simRaw);
+  const sim = simRaw as Raw;
   if (sim.structure !== undefined)
-    fail(file, '[simulation] without structure (the model is built)', sim.structure);
+    throw top.error('simulation.structure', 'nothing (the study builds the model)', sim.structure);
   const protocol = protocolFromObject(sim, file);
   if (!protocol.series)
-    fail(file, '[simulation.series]: the temperatures for the transport analysis', undefined);
-  const t = table(raw, 'transport', file);
-  known(
-    t,
-    ['species', 'arrhenius_min', 'arrhenius_max', 'extrapolate', 'fit_start_ps', 'fit_end_ps'],
-    '[transport]',
-    file,
-  );
-  const positive = (v: number) => v > 0;
-  const spec: StudySpec = {
-    file,
-    name: name as string,
-    model: {
-      mix: str(m, 'mix'),
-      composition: str(m, 'composition'),
-      trimers: num(m, 'trimers', 8, (v) => Number.isInteger(v) && v > 0, 'a whole number > 0'),
-      density: num(m, 'density', 1.9, positive, 'a positive density (g/cm3)'),
-      seed: num(m, 'seed', 1, Number.isInteger, 'a whole number'),
-      replicas: num(
-        m,
-        'replicas',
-        1,
-        (v) => Number.isInteger(v) && v >= 1 && v <= 100,
-        'a whole number 1-100',
-      ),
-      cation: str(m, 'cation', 'Li')!,
-    },
-    protocol,
-    transport: {
-      species: str(t, 'species', 'Li')!,
-      arrheniusMinK: num(t, 'arrhenius_min', 400, positive, 'a temperature (K)'),
-      arrheniusMaxK: num(t, 'arrhenius_max', 700, positive, 'a temperature (K)'),
-      extrapolateK: num(t, 'extrapolate', 300, positive, 'a temperature (K)'),
-      fitStartPs:
-        t.fit_start_ps === undefined ? undefined : num(t, 'fit_start_ps', 0, (v) => v >= 0, 'a time (ps)'),
-      fitEndPs: t.fit_end_ps === undefined ? undefined : num(t, 'fit_end_ps', 0, positive, 'a time (ps)'),
-    },
+    throw top.error('simulation.series', 'the temperatures for the transport analysis', undefined);
+  const t = table(top, 'transport');
+  const transport: StudySpec['transport'] = {
+    species: t.str('species', 'Li'),
+    arrheniusMinK: t.positive('arrhenius_min', 400, 'K'),
+    arrheniusMaxK: t.positive('arrhenius_max', 700, 'K'),
+    extrapolateK: t.positive('extrapolate', 300, 'K'),
+    fitStartPs: t.has('fit_start_ps')
+      ? t.num('fit_start_ps', undefined, (v) => v >= 0, 'a time >= 0 (ps)')
+      : undefined,
+    fitEndPs: t.has('fit_end_ps') ? t.positive('fit_end_ps', undefined, 'ps') : undefined,
   };
-  const inWindow = protocol.series!.temperaturesK.filter(
-    (T) => T >= spec.transport.arrheniusMinK && T <= spec.transport.arrheniusMaxK,
+  t.done();
+  top.done();
+  const inWindow = protocol.series.temperaturesK.filter(
+    (T) => T >= transport.arrheniusMinK && T <= transport.arrheniusMaxK,
   );
   if (inWindow.length < 2)
-    fail(
-      file,
-      `at least two series temperatures within arrhenius_min..arrhenius_max (${spec.transport.arrheniusMinK}-${spec.transport.arrheniusMaxK} K)`,
-      protocol.series!.temperaturesK,
+    throw t.error(
+      '',
+      `at least two series temperatures within arrhenius_min..arrhenius_max (${transport.arrheniusMinK}-${transport.arrheniusMaxK} K)`,
+      protocol.series.temperaturesK,
     );
-  return spec;
+  return { file, name, model, protocol, transport };
 };
 
 export const readStudy = (path: string): StudySpec => {

@@ -1,0 +1,86 @@
+/** Study files: defaults, and every kind of bad setting refused with the file and key path. */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readStudy, studyFromObject } from '../../src/study/study.js';
+import { tempDir } from '../helpers.js';
+
+const good = () => ({
+  model: { mix: '0b:8' },
+  simulation: { series: { temperatures: [400, 500, 600] } },
+});
+
+describe('study file', () => {
+  it('fills the defaults (seed 1, 1.9 g/cm3, one model, Li, 400-700 K fit extrapolated to 300 K)', () => {
+    const s = studyFromObject(good(), '/x/my-study.toml');
+    expect(s.name).toBe('my-study');
+    expect(s.model).toMatchObject({
+      mix: '0b:8',
+      density: 1.9,
+      seed: 1,
+      replicas: 1,
+      cation: 'Li',
+      trimers: 8,
+    });
+    expect(s.transport).toMatchObject({
+      species: 'Li',
+      arrheniusMinK: 400,
+      arrheniusMaxK: 700,
+      extrapolateK: 300,
+    });
+    expect(s.transport.fitStartPs).toBeUndefined();
+    expect(s.protocol.series?.temperaturesK).toEqual([400, 500, 600]);
+  });
+
+  const bad: [string, (o: Record<string, any>) => void, RegExp][] = [
+    ['a misspelt top-level table', (o) => (o.trasnport = {}), /s.toml: expected trasnport: a known setting/],
+    ['a misspelt model key', (o) => (o.model.denisty = 2), /model.denisty: a known setting/],
+    ['both mix and composition', (o) => (o.model.composition = 'LAOC^0b'), /model: either mix/],
+    ['neither mix nor composition', (o) => delete o.model.mix, /model: either mix/],
+    [
+      'a negative density',
+      (o) => (o.model.density = -1),
+      /model.density: a positive number \(g\/cm3\), found "-1"/,
+    ],
+    ['a fractional seed', (o) => (o.model.seed = 1.5), /model.seed: a whole number/],
+    ['0 replicas', (o) => (o.model.replicas = 0), /model.replicas: a whole number 1-100/],
+    ['a model table that is a string', (o) => (o.model = 'x'), /model: a table/],
+    [
+      'a start structure (the study builds it)',
+      (o) => (o.simulation.structure = 'a.xyz'),
+      /simulation.structure: nothing/,
+    ],
+    ['no series', (o) => (o.simulation = { stage: [{ temperature: 300, time_ps: 1 }] }), /simulation.series/],
+    [
+      'a misspelt transport key',
+      (o) => (o.transport = { specie: 'Li' }),
+      /transport.specie: a known setting/,
+    ],
+    [
+      'a negative fit start',
+      (o) => (o.transport = { fit_start_ps: -1 }),
+      /transport.fit_start_ps: a time >= 0/,
+    ],
+    [
+      'one temperature in the window',
+      (o) => (o.transport = { arrhenius_min: 550 }),
+      /at least two series temperatures/,
+    ],
+  ];
+  for (const [what, change, message] of bad)
+    it(`refuses ${what}`, () => {
+      const o = good() as Record<string, any>;
+      change(o);
+      expect(() => studyFromObject(o, 's.toml')).toThrow(message);
+    });
+
+  it('reads TOML from a file and names it in errors', () => {
+    const dir = tempDir();
+    const f = join(dir, 'bad.toml');
+    writeFileSync(
+      f,
+      '[model]\nmix = "0b:8"\ndensity = "high"\n[simulation.series]\ntemperatures = [400, 500]\n',
+    );
+    expect(() => readStudy(f)).toThrow(/bad.toml: expected model.density: a positive number/);
+  });
+});
