@@ -7,8 +7,12 @@ import { expect } from 'vitest';
 import { olsLine } from '../src/analysis/transport/line-fit.js';
 import { ParseError } from '../src/core/errors.js';
 import type { Structure } from '../src/core/frame.js';
+import type { Lattice } from '../src/core/lattice.js';
 import { EV_IN_KCAL_PER_MOL } from '../src/core/units.js';
+import type { ForceField } from '../src/forcefield/force-field.js';
+import type { TypedSystem } from '../src/forcefield/typing.js';
 import { type OpenOptions, readFrames } from '../src/io/registry.js';
+import { runMd } from '../src/md/integrator.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 /** ../shared/data beside the repository (read-only fixtures; see its PROVENANCE.md files). */
@@ -108,3 +112,16 @@ export const cli = (...args: string[]): { code: number | null; out: string; err:
   const r = spawnSync(process.execPath, ['--import', 'tsx', CLI_MAIN, ...args], { encoding: 'utf8' });
   return { code: r.status, out: r.stdout, err: r.stderr };
 };
+
+/**
+ * A freshly packed glass heats up as its contacts relax: the MD tests first take that heat away
+ * with a short Langevin run (damping 50 fs) and start from its end.
+ */
+export const langevinStart = (
+  positions: Float64Array,
+  lattice: Lattice,
+  sys: TypedSystem,
+  ff: ForceField,
+  temperatureK = 300,
+  steps = 1000,
+) => runMd(positions, lattice, sys, ff, { ensemble: 'langevin', temperatureK, steps, dampingFs: 50 });

@@ -10,7 +10,7 @@ import { LAOC_V1, withCoulomb } from '../../src/forcefield/force-field.js';
 import { typeSystem } from '../../src/forcefield/typing.js';
 import { ForceKernel, type ForceOutput } from '../../src/md/force-kernel.js';
 import { type MdCheckpoint, runMd, type ThermoRow } from '../../src/md/integrator.js';
-import { energyDriftEvPerAtomPs } from '../helpers.js';
+import { energyDriftEvPerAtomPs, langevinStart } from '../helpers.js';
 
 const s = packGlass({ units: [{ molecule: buildOligomer(), count: 8 }], seed: 1 });
 const sys = typeSystem(s, LAOC_V1);
@@ -19,12 +19,7 @@ const L = s.frame.lattice!;
 const slopePerPs = (rows: ThermoRow[]) => energyDriftEvPerAtomPs(rows, sys.natoms, 'conserved');
 
 describe('aniso NPT and deformation', async () => {
-  const eq = await runMd(s.frame.positions, L, sys, LAOC_V1, {
-    ensemble: 'langevin',
-    temperatureK: 300,
-    steps: 1000,
-    dampingFs: 50,
-  });
+  const eq = await langevinStart(s.frame.positions, L, sys, LAOC_V1);
   const rows: ThermoRow[] = [];
   const relaxed = await runMd(
     eq.positions,
@@ -135,12 +130,7 @@ describe('Ewald with a changing cell', () => {
   it('NPT with Ewald conserves its extended energy; the kernel after the cell changed equals a fresh Ewald sum', async () => {
     const ff = withCoulomb(LAOC_V1, 'ewald');
     const esys = typeSystem(s, ff);
-    const eq = await runMd(s.frame.positions, L, esys, ff, {
-      ensemble: 'langevin',
-      temperatureK: 300,
-      steps: 500,
-      dampingFs: 50,
-    });
+    const eq = await langevinStart(s.frame.positions, L, esys, ff, 300, 500);
     const rows: ThermoRow[] = [];
     const final = await runMd(
       eq.positions,

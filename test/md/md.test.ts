@@ -14,7 +14,7 @@ import { type ForceField, LAOC_V1, withCoulomb } from '../../src/forcefield/forc
 import { typeSystem } from '../../src/forcefield/typing.js';
 import { ForceKernel, type ForceOutput } from '../../src/md/force-kernel.js';
 import { KB_KCAL, runMd, type ThermoRow } from '../../src/md/integrator.js';
-import { energyDriftEvPerAtomPs } from '../helpers.js';
+import { energyDriftEvPerAtomPs, langevinStart } from '../helpers.js';
 
 const glass = () => packGlass({ units: [{ molecule: buildOligomer(), count: 8 }], seed: 1 });
 
@@ -65,12 +65,7 @@ describe('Ewald in the engine', () => {
     expect(Math.abs(out.coulomb / ref.terms.coulomb - 1)).toBeLessThan(1e-12);
     for (let i = 0; i < f.length; i++) expect(Math.abs(f[i] - ref.forces[i])).toBeLessThan(1e-8);
     // Issue 5: conserved-energy drift below 1e-5 eV/atom/ps over 20 ps.
-    const eq = await runMd(s.frame.positions, L, sys, ff, {
-      ensemble: 'langevin',
-      temperatureK: 300,
-      steps: 1000,
-      dampingFs: 50,
-    });
+    const eq = await langevinStart(s.frame.positions, L, sys, ff);
     const rows: ThermoRow[] = [];
     await runMd(
       eq.positions,
@@ -95,12 +90,7 @@ describe('NPT (isotropic MTK barostat with the Nose-Hoover chain)', () => {
   it('conserves its extended energy, relaxes the density at 1 atm, and averages to the target pressure', async () => {
     const s = glass();
     const sys = typeSystem(s, LAOC_V1);
-    const eq = await runMd(s.frame.positions, s.frame.lattice!, sys, LAOC_V1, {
-      ensemble: 'langevin',
-      temperatureK: 300,
-      steps: 1000,
-      dampingFs: 50,
-    });
+    const eq = await langevinStart(s.frame.positions, s.frame.lattice!, sys, LAOC_V1);
     const rows: ThermoRow[] = [];
     const final = await runMd(
       eq.positions,
@@ -133,12 +123,7 @@ describe('trimers stay intact at 700 K (issue 5)', () => {
     const s = glass();
     const sys = typeSystem(s, LAOC_V1);
     const L = s.frame.lattice!;
-    const eq = await runMd(s.frame.positions, L, sys, LAOC_V1, {
-      ensemble: 'langevin',
-      temperatureK: 700,
-      steps: 2000,
-      dampingFs: 50,
-    });
+    const eq = await langevinStart(s.frame.positions, L, sys, LAOC_V1, 700, 2000);
     const bonded = new Set<number>();
     for (let b = 0; b < sys.bonds.length; b += 2)
       bonded.add(
@@ -210,12 +195,7 @@ describe('dynamics of 8 x LAOC^0b + 24 Li (laoc-v1, DSF)', () => {
     const s = glass();
     const sys = typeSystem(s, LAOC_V1);
     const L = s.frame.lattice!;
-    const eq = await runMd(s.frame.positions, L, sys, LAOC_V1, {
-      ensemble: 'langevin',
-      temperatureK: 300,
-      steps: 1000,
-      dampingFs: 50,
-    });
+    const eq = await langevinStart(s.frame.positions, L, sys, LAOC_V1);
     const rows: ThermoRow[] = [];
     await runMd(
       eq.positions,
@@ -240,12 +220,7 @@ describe('dynamics of 8 x LAOC^0b + 24 Li (laoc-v1, DSF)', () => {
     const s = glass();
     const sys = typeSystem(s, LAOC_V1);
     const L = s.frame.lattice!;
-    const eq = await runMd(s.frame.positions, L, sys, LAOC_V1, {
-      ensemble: 'langevin',
-      temperatureK: 300,
-      steps: 1000,
-      dampingFs: 50,
-    });
+    const eq = await langevinStart(s.frame.positions, L, sys, LAOC_V1);
     const rows: ThermoRow[] = [];
     const final = await runMd(
       eq.positions,
