@@ -1,9 +1,9 @@
 import { ParseError } from '../core/errors.js';
 
-/**
- * Settings tables read from TOML or JSON (protocols, studies): one table's keys read with their
- * checks, naming the file and the key path in every error, and unknown keys refused.
- */
+// Settings tables read from TOML or JSON (protocols, studies): one table's keys read with their
+// checks, naming the file and the key path in every error, and unknown keys refused.
+
+/** One table of a settings file as parsed. */
 export type Raw = Record<string, unknown>;
 
 /** Reads keys of one table, naming the file and the key path in every error. */
