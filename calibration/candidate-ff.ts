@@ -19,7 +19,7 @@ export interface Candidate {
   pairs?: Record<string, { sigma: number; epsilon: number }>;
 }
 
-const CL_TYPES = ['Cl_t', 'Cl_br', 'Cl_AlCl4', 'Cl_free'];
+const CL_TYPES = Object.keys(LAOC_V1.atomTypes).filter((t) => t.startsWith('Cl'));
 const typesOf = (element: string): string[] =>
   element === 'Cl' ? CL_TYPES : element === 'O' ? ['O_br'] : [element];
 

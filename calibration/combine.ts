@@ -2,7 +2,7 @@
 // combineReplicas: D per temperature averaged over the models, weighted Arrhenius fit of the mean
 // over the study's window, extrapolation, Nernst-Einstein sigma. Run inside runs/:
 //   npx tsx ../combine.ts NAME
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { combineReplicas, readStudy, replicaTable, type StudyResult } from '../src/study/study.js';
 
 const name = process.argv[2];
@@ -11,13 +11,11 @@ const results: StudyResult[] = [];
 for (const d of readdirSync('.').sort()) {
   const m = d.match(new RegExp(`^rep-${name}-s(\\d+)$`));
   if (!m) continue;
-  let r: StudyResult;
-  try {
-    r = JSON.parse(readFileSync(`${d}/study.json`, 'utf8'));
-  } catch {
+  if (!existsSync(`${d}/study.json`)) {
     console.log(`${d}: no study.json (not finished), left out`);
     continue;
   }
+  const r: StudyResult = JSON.parse(readFileSync(`${d}/study.json`, 'utf8'));
   seeds.push(Number(m[1]));
   results.push(r);
   const D = r.rows.map((row) => `${row.temperatureK}:${row.result.diffusivity.glsCm2PerS.value.toExponential(2)}`);

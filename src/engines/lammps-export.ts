@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { OptionError } from '../core/errors.js';
 import type { Lattice } from '../core/lattice.js';
-import { type ForceField, ljPair } from '../forcefield/force-field.js';
+import { explicitPair, type ForceField } from '../forcefield/force-field.js';
 import type { TypedSystem } from '../forcefield/typing.js';
 import { toLammpsOrientation } from '../io/formats/lammps-common.js';
 
@@ -126,8 +126,8 @@ export const forceFieldCommands = (
   for (let a = 0; a < sys.typeNames.length; a++)
     for (let b = a + 1; b < sys.typeNames.length; b++) {
       const [ta, tb] = [sys.typeNames[a], sys.typeNames[b]];
-      if (ff.pairs?.[`${ta}-${tb}`] || ff.pairs?.[`${tb}-${ta}`]) {
-        const p = ljPair(ff, ta, tb);
+      const p = explicitPair(ff, ta, tb);
+      if (p) {
         inp.push(`pair_coeff ${a + 1} ${b + 1} ${p.epsilon} ${p.sigma} # ${ta}-${tb}`);
       }
     }

@@ -134,13 +134,20 @@ export const LAOC_V2: ForceField = {
 
 export const BUILTIN_FORCE_FIELDS: Record<string, ForceField> = { 'laoc-v1': LAOC_V1, 'laoc-v2': LAOC_V2 };
 
+/** The explicit pair term of two atom types (key "A-B" or "B-A"), if the force field has one. */
+export const explicitPair = (
+  ff: ForceField,
+  a: string,
+  b: string,
+): { sigma: number; epsilon: number } | undefined => ff.pairs?.[`${a}-${b}`] ?? ff.pairs?.[`${b}-${a}`];
+
 /**
  * The Lennard-Jones sigma (A) and epsilon (kcal/mol) between two atom types: the explicit pair
  * term if the force field has one ("A-B" or "B-A"), otherwise the mixing rule (epsilon always the
  * geometric mean; sigma geometric or arithmetic).
  */
 export const ljPair = (ff: ForceField, a: string, b: string): { sigma: number; epsilon: number } => {
-  const explicit = ff.pairs?.[`${a}-${b}`] ?? ff.pairs?.[`${b}-${a}`];
+  const explicit = explicitPair(ff, a, b);
   if (explicit) return explicit;
   const ta = ff.atomTypes[a];
   const tb = ff.atomTypes[b];

@@ -4,8 +4,9 @@ import type { TypedSystem } from '../forcefield/typing.js';
 /**
  * The Verlet pair list of the MD force kernel: every pair (i, j, periodic image) closer than
  * cutoff + skin when it was built, once. Ordinary pairs (full LJ and Coulomb) are stored under one
- * of their atoms (i < j in small cells; whichever found the other with cell lists), compressed: `start[i]..start[i+1]` index `nbr` (the j) and `img` (the image, an index into
- * `images`), six bytes per pair so the hot loop streams little memory. The few pairs that need
+ * of their atoms (i < j in small cells; whichever found the other with cell lists), compressed:
+ * `start[i]..start[i+1]` index `nbr` (the j) and `img` (the image, an index into `images`), six
+ * bytes per pair so the hot loop streams little memory. The few pairs that need
  * anything else (special 1-2/1-3/1-4 bonded pairs with their LJ and Coulomb factors, and an atom's
  * own periodic images in small cells, counted half) are a separate list. A list can hold the
  * pairs of one range of atoms (each force thread builds and sums its own).

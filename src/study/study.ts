@@ -77,10 +77,7 @@ export const studyFromObject = (raw: Record<string, unknown>, file: string): Stu
     cation: m.str('cation', 'Li'),
   };
   m.done();
-  const simRaw = top.use('simulation');
-  if (typeof simRaw !== 'object' || simRaw === null || Array.isArray(simRaw))
-    throw top.error('simulation', 'a table (the protocol: stages and series)', simRaw);
-  const sim = simRaw as Raw;
+  const sim = table(top, 'simulation').raw;
   if (sim.structure !== undefined)
     throw top.error('simulation.structure', 'nothing (the study builds the model)', sim.structure);
   const protocol = protocolFromObject(sim, file);

@@ -33,9 +33,9 @@ describe('force kernel', () => {
         })),
         seed: 2,
       });
-      const sys = typeSystem(s, LAOC_V1);
-      const ref = computeEnergy(s.frame.positions, s.frame.lattice!, sys, LAOC_V1);
-      const k = new ForceKernel(sys, LAOC_V1, s.frame.lattice!);
+      const sys = typeSystem(s, ff);
+      const ref = computeEnergy(s.frame.positions, s.frame.lattice!, sys, ff);
+      const k = new ForceKernel(sys, ff, s.frame.lattice!);
       const f = new Float64Array(3 * sys.natoms);
       const out: ForceOutput = { bond: 0, angle: 0, vdw: 0, coulomb: 0, virial: new Float64Array(6) };
       k.compute(s.frame.positions, f, out);
