@@ -18,7 +18,11 @@ for (const d of readdirSync('.').sort()) {
   const r: StudyResult = JSON.parse(readFileSync(`${d}/study.json`, 'utf8'));
   seeds.push(Number(m[1]));
   results.push(r);
-  const D = r.rows.map((row) => `${row.temperatureK}:${row.result.diffusivity.glsCm2PerS.value.toExponential(2)}`);
-  console.log(`${d}: Ea ${(r.arrhenius.weighted ?? r.arrhenius.ols).activationEv.value.toFixed(3)} eV, D ${D.join(' ')}`);
+  const D = r.rows.map(
+    (row) => `${row.temperatureK}:${row.result.diffusivity.glsCm2PerS.value.toExponential(2)}`,
+  );
+  console.log(
+    `${d}: Ea ${(r.arrhenius.weighted ?? r.arrhenius.ols).activationEv.value.toFixed(3)} eV, D ${D.join(' ')}`,
+  );
 }
 process.stdout.write(replicaTable(name, combineReplicas(readStudy(`${name}.toml`), results, seeds)));

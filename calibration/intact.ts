@@ -1,9 +1,10 @@
 // Trimers intact? For every frame of a trajectory: every bond within 25 % of its rest length, and
 // no O or Cl other than an Al's own neighbours within 2.6 A of it (minimum image).
 // usage: npx tsx calibration/intact.ts MODEL.data TRAJECTORY [force-field name or JSON]
-import { readFrames, readStructure } from '../src/io/registry.js';
 import { loadForceField } from '../src/forcefield/load.js';
 import { typeSystem } from '../src/forcefield/typing.js';
+import { readFrames, readStructure } from '../src/io/registry.js';
+
 const [model, traj, ffName = 'laoc-v2'] = process.argv.slice(2);
 const s = await readStructure(model, { typeMap: ['Al', 'O', 'Cl', 'Li'] });
 const ff = loadForceField(ffName);
@@ -43,4 +44,6 @@ for await (const f of readFrames(traj, { typeMap: ['Al', 'O', 'Cl', 'Li'] })) {
       if (r < 2.6) foreign++;
     }
 }
-console.log(`${traj}: ${frames} frames; largest bond deviation ${(100 * worstBond).toFixed(1)} %; closest non-bonded O/Cl to an Al ${closest.toFixed(2)} A; ${foreign} contacts below 2.6 A`);
+console.log(
+  `${traj}: ${frames} frames; largest bond deviation ${(100 * worstBond).toFixed(1)} %; closest non-bonded O/Cl to an Al ${closest.toFixed(2)} A; ${foreign} contacts below 2.6 A`,
+);

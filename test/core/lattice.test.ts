@@ -77,7 +77,7 @@ describe('Lattice', () => {
     const v = l.inverse;
     // Reciprocal vector i is column i of M^-1; the spacing of the lattice planes it indexes is 1 / its length.
     const expected = [0, 1, 2].map((i) => 1 / Math.hypot(v[i], v[3 + i], v[6 + i]));
-    l.perpendicularWidths.forEach((w, i) => expect(w).toBeCloseTo(expected[i], 10));
+    for (const [i, w] of l.perpendicularWidths.entries()) expect(w).toBeCloseTo(expected[i], 10);
     expect(l.perpendicularWidths[0]).toBeLessThan(10);
   });
 });

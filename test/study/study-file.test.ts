@@ -5,6 +5,9 @@ import { describe, expect, it } from 'vitest';
 import { readStudy, studyFromObject } from '../../src/study/study.js';
 import { tempDir } from '../helpers.js';
 
+// biome-ignore lint/suspicious/noExplicitAny: raw settings as a TOML file gives them, edited freely into each bad case
+type RawSettings = Record<string, any>;
+
 const good = () => ({
   model: { mix: '0b:8' },
   simulation: { series: { temperatures: [400, 500, 600] } },
@@ -32,7 +35,7 @@ describe('study file', () => {
     expect(s.protocol.series?.temperaturesK).toEqual([400, 500, 600]);
   });
 
-  const bad: [string, (o: Record<string, any>) => void, RegExp][] = [
+  const bad: [string, (o: RawSettings) => void, RegExp][] = [
     ['a misspelt top-level table', (o) => (o.trasnport = {}), /s.toml: expected trasnport: a known setting/],
     ['a misspelt model key', (o) => (o.model.denisty = 2), /model.denisty: a known setting/],
     ['both mix and composition', (o) => (o.model.composition = 'LAOC^0b'), /model: either mix/],
@@ -69,7 +72,7 @@ describe('study file', () => {
   ];
   for (const [what, change, message] of bad)
     it(`refuses ${what}`, () => {
-      const o = good() as Record<string, any>;
+      const o = good() as RawSettings;
       change(o);
       expect(() => studyFromObject(o, 's.toml')).toThrow(message);
     });
