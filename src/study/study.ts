@@ -6,6 +6,7 @@ import { type ArrheniusSummary, arrheniusSummary } from '../analysis/transport/a
 import { nernstEinsteinFactor } from '../analysis/transport/conductivity.js';
 import type { Estimate } from '../analysis/transport/diffusivity.js';
 import { packGlass } from '../build/pack-glass.js';
+import { supercell } from '../build/supercell.js';
 import { mixFromComposition, parseMix } from '../build/units.js';
 import { OptionError, ParseError } from '../core/errors.js';
 import { formatSignificant } from '../core/format-number.js';
@@ -23,7 +24,8 @@ import { trajectoryName } from '../md/protocols/run-stage.js';
  * 400-700 K fit, extrapolated to 300 K). The study file (TOML):
  *
  *   name = "LAOC-0b"
- *   [model]        mix = "0b:8" (or composition = "LAOC^0b", trimers = 8), density = 1.9, seed = 1
+ *   [model]        mix = "0b:8" (or composition = "LAOC^0b", trimers = 8), density = 1.9, seed = 1,
+ *                  supercell = [2, 2, 2] (optional: the packed cell repeated, as the study's large cells)
  *   [simulation]   a protocol (see md/protocols/protocol.ts) without `structure`
  *   [transport]    species = "Li", arrhenius_min = 400, arrhenius_max = 700, extrapolate = 300
  */
@@ -39,6 +41,9 @@ export interface StudySpec {
     /** Independent models (seeds seed, seed + 1, ...), each run and analysed, then averaged. */
     replicas: number;
     cation: string;
+    /** The packed cell repeated na x nb x nc times (the study built its 16,384-atom cell from copies
+     * of the 8-trimer cell; packing many trimers at once at 1.9 g/cm3 often fails). */
+    supercell: [number, number, number];
   };
   protocol: ProtocolSpec;
   transport: {
@@ -50,6 +55,15 @@ export interface StudySpec {
     fitEndPs?: number;
   };
 }
+
+/** Three whole repeat counts (default [1, 1, 1]). */
+const repeatsOf = (m: Fields, key: string): [number, number, number] => {
+  const v = m.use(key);
+  if (v === undefined) return [1, 1, 1];
+  if (!Array.isArray(v) || v.length !== 3 || !v.every((k) => Number.isInteger(k) && k >= 1 && k <= 20))
+    throw m.error(key, 'three whole repeat counts 1-20, e.g. [2, 2, 2]', v);
+  return v as [number, number, number];
+};
 
 /** A sub-table of the study file ({} when absent), read with the path of every error. */
 const table = (top: Fields, key: string): Fields => {
@@ -75,6 +89,7 @@ export const studyFromObject = (raw: Record<string, unknown>, file: string): Stu
     seed: m.num('seed', 1, Number.isInteger, 'a whole number'),
     replicas: m.num('replicas', 1, (v) => Number.isInteger(v) && v >= 1 && v <= 100, 'a whole number 1-100'),
     cation: m.str('cation', 'Li'),
+    supercell: repeatsOf(m, 'supercell'),
   };
   m.done();
   const sim = table(top, 'simulation').raw;
@@ -150,12 +165,13 @@ export const buildStudyModel = (spec: StudySpec, seed = spec.model.seed): Struct
     const charge = units.reduce((s, u) => s + u.molecule.charge * u.count, 0);
     cations = charge < 0 ? [{ element: model.cation, count: -charge }] : [];
   }
-  return packGlass({
+  const packed = packGlass({
     units: units.map((u) => ({ molecule: u.molecule, count: u.count })),
     cations,
     density: model.density,
     seed: model.seed,
   });
+  return model.supercell.every((k) => k === 1) ? packed : supercell(packed, model.supercell);
 };
 
 export interface StudyTransportRow {

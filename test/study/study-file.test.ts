@@ -2,7 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readStudy, studyFromObject } from '../../src/study/study.js';
+import { buildStudyModel, readStudy, studyFromObject } from '../../src/study/study.js';
 import { tempDir } from '../helpers.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: raw settings as a TOML file gives them, edited freely into each bad case
@@ -31,6 +31,7 @@ describe('study file', () => {
       arrheniusMaxK: 700,
       extrapolateK: 300,
     });
+    expect(s.model.supercell).toEqual([1, 1, 1]);
     expect(s.transport.fitStartPs).toBeUndefined();
     expect(s.protocol.series?.temperaturesK).toEqual([400, 500, 600]);
   });
@@ -47,6 +48,16 @@ describe('study file', () => {
     ],
     ['a fractional seed', (o) => (o.model.seed = 1.5), /model.seed: a whole number/],
     ['0 replicas', (o) => (o.model.replicas = 0), /model.replicas: a whole number 1-100/],
+    [
+      'a supercell of two counts',
+      (o) => (o.model.supercell = [2, 2]),
+      /model.supercell: three whole repeat counts 1-20/,
+    ],
+    [
+      'a fractional supercell count',
+      (o) => (o.model.supercell = [2, 1.5, 2]),
+      /model.supercell: three whole/,
+    ],
     ['a model table that is a string', (o) => (o.model = 'x'), /model: a table/],
     [
       'a start structure (the study builds it)',
@@ -76,6 +87,21 @@ describe('study file', () => {
       change(o);
       expect(() => studyFromObject(o, 's.toml')).toThrow(message);
     });
+
+  it('builds the packed cell repeated when asked (supercell = [2, 1, 1]: twice the atoms, twice a)', () => {
+    const one = buildStudyModel(studyFromObject(good(), 's.toml'));
+    const o = good() as RawSettings;
+    o.model.supercell = [2, 1, 1];
+    const two = buildStudyModel(studyFromObject(o, 's.toml'));
+    expect(two.topology.natoms).toBe(2 * one.topology.natoms);
+    expect(two.frame.lattice!.lengths[0]).toBeCloseTo(2 * one.frame.lattice!.lengths[0], 10);
+    expect(two.frame.lattice!.lengths[1]).toBeCloseTo(one.frame.lattice!.lengths[1], 10);
+    // The image keeps the packing: atom i of the second copy sits one a-vector from atom i.
+    const n = one.topology.natoms;
+    const a = one.frame.lattice!.lengths[0];
+    for (const i of [0, 17, n - 1])
+      expect(two.frame.positions[3 * (n + i)] - two.frame.positions[3 * i]).toBeCloseTo(a, 8);
+  });
 
   it('reads TOML from a file and names it in errors', () => {
     const dir = tempDir();
