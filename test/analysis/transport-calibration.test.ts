@@ -13,7 +13,8 @@ import { seededGaussian } from '../helpers.js';
 
 /**
  * N diffusing atoms (steps of sigma per axis per frame, seen with independent vibrational offsets
- * of `vibration` A per axis) and F framework atoms that drift together.
+ * of `vibration` A per axis) and F framework atoms that drift together. With `cage`, each diffusing
+ * atom is reflected back into +-cage A (per axis) of its start: caged, sub-diffusive motion.
  */
 const walk = (
   seed: number,
@@ -23,19 +24,26 @@ const walk = (
   sigma: number,
   driftPerFrame: number,
   vibration: number,
+  cage = Number.POSITIVE_INFINITY,
 ) => {
   const gauss = seededGaussian(seed);
   const L = Lattice.cubic(12);
   const rec = new DisplacementRecorder(N + F, { selected: Array.from({ length: N }, (_, i) => i) });
   const pos = new Float64Array(3 * (N + F));
   for (let i = 0; i < pos.length; i++) pos[i] = (12 * Math.abs(gauss())) % 12;
+  const home = pos.slice();
+  let drift = 0;
   for (let t = 0; t < T; t++) {
+    if (t > 0) drift += driftPerFrame;
     if (t > 0)
       for (let i = 0; i < N + F; i++)
         for (let a = 0; a < 3; a++) {
           // Every atom shares the drift; the framework only vibrates about its drifting sites.
           const step = i < N ? sigma * gauss() : 0.02 * gauss() * (t % 2 === 0 ? 1 : -1);
           pos[3 * i + a] += step + driftPerFrame;
+          const k = 3 * i + a;
+          const u = pos[k] - home[k] - drift;
+          if (i < N && Math.abs(u) > cage) pos[k] -= 2 * (u - Math.sign(u) * cage);
         }
     // Vibration on the diffusing atoms only; wrapped into the cell, so the recorder has to unwrap.
     const seen = pos.map((x, k) => (k < 3 * N ? x + vibration * gauss() : x));
@@ -51,6 +59,7 @@ const coverage = (R: number, N: number, T: number, model: 'random-walk' | 'kinis
   let total = 0;
   let axis = 0;
   let z = 0;
+  let subdiffusive = 0;
   const ratios: number[] = [];
   for (let r = 0; r < R; r++) {
     const d = walk(1000 + r, N, 8, T, sigma, 0.003, vibration);
@@ -65,11 +74,19 @@ const coverage = (R: number, N: number, T: number, model: 'random-walk' | 'kinis
     const x = fit.axisCm2PerS[r % 3];
     if (trueD >= x.value - 1.959964 * x.std && trueD <= x.value + 1.959964 * x.std) axis++;
     z += ((e.value - trueD) / e.std) ** 2;
+    if (fit.notes.some((n) => n.startsWith('sub-diffusive'))) subdiffusive++;
     ratios.push(e.value / trueD);
   }
   const mean = ratios.reduce((a, b) => a + b, 0) / R;
   const spread = Math.sqrt(ratios.reduce((a, b) => a + (b - mean) ** 2, 0) / (R - 1));
-  return { total: total / R, axis: axis / R, rmsZ: Math.sqrt(z / R), mean, spread };
+  return {
+    total: total / R,
+    axis: axis / R,
+    rmsZ: Math.sqrt(z / R),
+    mean,
+    spread,
+    subdiffusive: subdiffusive / R,
+  };
 };
 
 describe('calibration of the diffusivity intervals on random walks (with drift and wrapping)', () => {
@@ -84,7 +101,26 @@ describe('calibration of the diffusivity intervals on random walks (with drift a
     // The standardised error has unit spread.
     expect(c.rmsZ).toBeGreaterThan(0.85);
     expect(c.rmsZ).toBeLessThan(1.15);
+    // Straight MSDs: the sub-diffusion check (3 standard deviations, one-sided) seldom fires.
+    expect(c.subdiffusive).toBeLessThan(0.03);
   }, 120_000);
+  it('flags caged walks as sub-diffusive (their MSD levels off inside the window), not free ones', () => {
+    const dt = 10;
+    const T = 400;
+    const fitOf = (cage: number, seed: number) =>
+      fitDiffusivity(computeMsd(walk(seed, 16, 8, T, 0.1, 0.003, 0, cage)), {
+        frameIntervalFs: dt,
+        fitStartPs: (0.1 * ((T - 1) * dt)) / 1000,
+      });
+    for (const seed of [1, 2, 3]) {
+      const caged = fitOf(0.7, seed);
+      expect(caged.notes.some((n) => n.startsWith('sub-diffusive'))).toBe(true);
+      expect(caged.halvesCm2PerS![1].value).toBeLessThan(0.5 * caged.halvesCm2PerS![0].value);
+      expect(fitOf(Number.POSITIVE_INFINITY, seed).notes.some((n) => n.startsWith('sub-diffusive'))).toBe(
+        false,
+      );
+    }
+  });
   it('with vibrations (offsets of 0.3 A per frame, larger than a step) the intervals stay calibrated', () => {
     const R = 200;
     const band = 3.3 * Math.sqrt((0.95 * 0.05) / R);
@@ -93,6 +129,7 @@ describe('calibration of the diffusivity intervals on random walks (with drift a
     expect(c.total).toBeLessThan(0.95 + band);
     expect(c.rmsZ).toBeGreaterThan(0.85);
     expect(c.rmsZ).toBeLessThan(1.15);
+    expect(c.subdiffusive).toBeLessThan(0.03);
   }, 120_000);
   it("kinisi's model covariance: unbiased, roughly calibrated, but a less precise D than the exact one", () => {
     const R = 100;

@@ -59,6 +59,12 @@ export interface DiffusivityResult {
   collectiveCm2PerS: Estimate;
   /** True when any covariance had to be reconditioned to be positive definite. */
   covarianceAdjusted: boolean;
+  /**
+   * GLS D of the first and second halves of the window's lags (cm^2/s; absent below six lags). A
+   * second half slower by more than 3 combined standard deviations means the motion is still
+   * sub-diffusive (caged, ageing): D is then an upper bound (a note says so).
+   */
+  halvesCm2PerS?: [Estimate, Estimate];
   notes: string[];
 }
 
@@ -170,6 +176,8 @@ const glsFit = (
   return { fit: glsLine(x, y, r.matrix), adjusted: r.adjusted };
 };
 
+const formatD = (v: number) => `${v.toExponential(2)} cm2/s`;
+
 /** D from the MSDs: OLS over every lag of the window, GLS with the chosen covariance (random-walk or kinisi), per axis and collective. */
 export const fitDiffusivity = (msd: MsdResult, options: DiffusivityOptions): DiffusivityResult => {
   const dtFs = options.frameIntervalFs;
@@ -230,6 +238,7 @@ export const fitDiffusivity = (msd: MsdResult, options: DiffusivityOptions): Dif
     st: LagStatistics,
     particles: number,
     dims: number,
+    lags = indices,
   ) => {
     const r = glsFit(
       {
@@ -242,7 +251,7 @@ export const fitDiffusivity = (msd: MsdResult, options: DiffusivityOptions): Dif
         independent: st.independent,
         dims,
       },
-      indices,
+      lags,
       model,
     );
     adjusted ||= r.adjusted;
@@ -257,7 +266,6 @@ export const fitDiffusivity = (msd: MsdResult, options: DiffusivityOptions): Dif
   ) as [Estimate, Estimate, Estimate];
   const cs = msd.collectiveStats;
   const collective = asEstimate(gls('D_sigma (charge MSD)', cs.mean.total, cs.variance.total, cs, 1, d), d);
-  if (adjusted) notes.push('a covariance matrix was not positive definite and was reconditioned');
   if (total.slope < 0)
     notes.push('the fitted MSD slope is negative: no diffusion is resolved in this window');
   // Under a straight-line MSD both estimates target the same slope; a gap of more than 2 GLS
@@ -266,6 +274,30 @@ export const fitDiffusivity = (msd: MsdResult, options: DiffusivityOptions): Dif
     notes.push(
       'OLS and GLS slopes differ by more than 2 standard deviations: the MSD is not straight in the fit window; consider a later --fit-start',
     );
+  // Sub-diffusion: a straight MSD has the same slope over both halves of the window; one that still
+  // bends (a glass below its relaxation time: caged ions, rare escapes) is slower in the second.
+  let halves: [Estimate, Estimate] | undefined;
+  if (indices.length >= 6) {
+    const mid = indices.length >> 1;
+    const [a, b] = [indices.slice(0, mid), indices.slice(mid)].map((lags, k) =>
+      gls(
+        `D (${k ? 'second' : 'first'} half)`,
+        stats.mean.total,
+        stats.variance.total,
+        stats,
+        particles,
+        d,
+        lags,
+      ),
+    );
+    halves = [asEstimate(a, d), asEstimate(b, d)];
+    const z = (a.slope - b.slope) / Math.hypot(a.slopeStd, b.slopeStd);
+    if (z > 3)
+      notes.push(
+        `sub-diffusive: the MSD slope falls across the fit window (D ${formatD(halves[0].value)} in its first half, ${formatD(halves[1].value)} in its second): D is an upper bound; run longer and fit later`,
+      );
+  }
+  if (adjusted) notes.push('a covariance matrix was not positive definite and was reconditioned');
   return {
     dimensions: d,
     fitStartPs,
@@ -278,6 +310,7 @@ export const fitDiffusivity = (msd: MsdResult, options: DiffusivityOptions): Dif
     axisCm2PerS: axis,
     collectiveCm2PerS: collective,
     covarianceAdjusted: adjusted,
+    halvesCm2PerS: halves,
     notes,
   };
 };
