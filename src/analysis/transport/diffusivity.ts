@@ -231,8 +231,10 @@ export const fitDiffusivity = (msd: MsdResult, options: DiffusivityOptions): Dif
 
   let adjusted = false;
   const model = options.covariance ?? 'random-walk';
+  // label: the prefix of the fit's notes; undefined for the half-window check, an auxiliary fit
+  // that adds no notes and does not count as a reconditioned covariance of the reported D.
   const gls = (
-    label: string,
+    label: string | undefined,
     mean: Float64Array,
     variance: Float64Array,
     st: LagStatistics,
@@ -254,8 +256,10 @@ export const fitDiffusivity = (msd: MsdResult, options: DiffusivityOptions): Dif
       lags,
       model,
     );
-    adjusted ||= r.adjusted;
-    if (r.note) notes.push(`${label}: ${r.note}`);
+    if (label) {
+      adjusted ||= r.adjusted;
+      if (r.note) notes.push(`${label}: ${r.note}`);
+    }
     return r.fit;
   };
   const total = gls('D', stats.mean.total, stats.variance.total, stats, particles, d);
@@ -279,16 +283,8 @@ export const fitDiffusivity = (msd: MsdResult, options: DiffusivityOptions): Dif
   let halves: [Estimate, Estimate] | undefined;
   if (indices.length >= 6) {
     const mid = indices.length >> 1;
-    const [a, b] = [indices.slice(0, mid), indices.slice(mid)].map((lags, k) =>
-      gls(
-        `D (${k ? 'second' : 'first'} half)`,
-        stats.mean.total,
-        stats.variance.total,
-        stats,
-        particles,
-        d,
-        lags,
-      ),
+    const [a, b] = [indices.slice(0, mid), indices.slice(mid)].map((lags) =>
+      gls(undefined, stats.mean.total, stats.variance.total, stats, particles, d, lags),
     );
     halves = [asEstimate(a, d), asEstimate(b, d)];
     const z = (a.slope - b.slope) / Math.hypot(a.slopeStd, b.slopeStd);
