@@ -25,4 +25,4 @@ EOF
   rm -rf "long$T-$name-s$seed"
   node "$here/../dist/cli/main.js" run "long$T-$name-s$seed.toml" -o "long$T-$name-s$seed" > "long$T-$name-s$seed.log" 2>&1
 done
-npx tsx ../long-run.ts "$name" "$T" "$FIT" "long$T-$name-s{seed}" | tee "$name.long$T.txt"
+npx tsx ../long-run.ts "$name" "$FIT" "$T" "long$T-$name-s{seed}" | tee "$name.long$T.txt"
