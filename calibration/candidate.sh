@@ -7,6 +7,6 @@ mkdir -p "$here/runs"
 name=$1
 json=$(echo "$2" | sed "s/^{/{\"name\":\"$name\",/")
 npx tsx "$here/make-ff.ts" "$json" "$here/runs/$name.json"
-sed -e "s#forcefield = \"laoc-v2\"#forcefield = \"$name.json\"#" -e "s#name = \"laoc-0b\"#name = \"cal-$name\"#" \
+sed -e "s#^forcefield = .*#forcefield = \"$name.json\"#" -e "s#name = \"laoc-0b\"#name = \"cal-$name\"#" \
   "$here/../examples/laoc-0b.toml" > "$here/runs/$name.toml"
 echo "wrote $here/runs/$name.json and $name.toml"

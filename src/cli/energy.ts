@@ -21,7 +21,11 @@ export const registerEnergy = (program: Command): void => {
         '<in>',
         'structure (a built model keeps its bonds and roles; others are typed from distances)',
       )
-      .option('--ff <name|file>', 'force field: laoc-v2 (calibrated), laoc-v1 or a JSON file', 'laoc-v2')
+      .option(
+        '--ff <name|file>',
+        'force field: laoc-v3 (calibrated, the default), laoc-v2, laoc-v1 or a JSON file',
+        'laoc-v3',
+      )
       .addOption(
         new Option('--coulomb <method>', "electrostatics (default: the force field's)").choices([
           'dsf',
@@ -84,7 +88,7 @@ export const registerEnergy = (program: Command): void => {
       .command('export')
       .description('write system.data (atom_style full, real units) and in.oligolyte (force field, run 0)')
       .argument('<in>', 'structure')
-      .option('--ff <name|file>', 'force field: laoc-v2, laoc-v1 or a JSON file', 'laoc-v2')
+      .option('--ff <name|file>', 'force field: laoc-v3, laoc-v2, laoc-v1 or a JSON file', 'laoc-v3')
       .addOption(
         new Option('--coulomb <method>', "electrostatics (default: the force field's)").choices([
           'dsf',

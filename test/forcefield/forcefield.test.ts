@@ -15,6 +15,7 @@ import { computeEnergy } from '../../src/forcefield/energy.js';
 import {
   LAOC_V1,
   LAOC_V2,
+  LAOC_V3,
   ljPair,
   validateForceField,
   withCoulomb,
@@ -57,6 +58,29 @@ describe('laoc-v2', () => {
       description: '',
       atomTypes: {},
       charges: { ...LAOC_V1.charges, scale: 0 },
+    });
+  });
+});
+
+describe('laoc-v3', () => {
+  it('is laoc-v1 with the changes of docs/FORCEFIELD-NOTES.md, fifth round (Li sigma 1.9 A, Cl sigma 3.42 A)', () => {
+    expect(validateForceField(JSON.parse(JSON.stringify(LAOC_V3)), 'laoc-v3')).toEqual(LAOC_V3);
+    const changed: string[] = [];
+    for (const [t, v] of Object.entries(LAOC_V3.atomTypes))
+      if (JSON.stringify(v) !== JSON.stringify(LAOC_V1.atomTypes[t])) changed.push(`${t}.sigma ${v.sigma}`);
+    expect(changed).toEqual([
+      'Li.sigma 1.9',
+      'Cl_t.sigma 3.42',
+      'Cl_br.sigma 3.42',
+      'Cl_AlCl4.sigma 3.42',
+      'Cl_free.sigma 3.42',
+    ]);
+    // Everything else, the charge scale 0.8 included, is laoc-v1's.
+    expect({ ...LAOC_V3, name: '', description: '', atomTypes: {} }).toEqual({
+      ...LAOC_V1,
+      name: '',
+      description: '',
+      atomTypes: {},
     });
   });
 });
@@ -163,6 +187,7 @@ describe.skipIf(!haveLammps)('the same energies, forces and pressure as LAMMPS (
     ['8 x LAOC^0b + 24 Li (128 atoms, cutoff 10 A > half the 14.29 A cell)', glass0b, LAOC_V1],
     ['LAOC^1b/2b + AlCl4- + LiCl', mixed, LAOC_V1],
     ['8 x LAOC^0b + 24 Li with laoc-v2', glass0b, LAOC_V2],
+    ['8 x LAOC^0b + 24 Li with laoc-v3', glass0b, LAOC_V3],
     ['8 x LAOC^0b + 24 Li with explicit Li-O, Li-Cl and Cl-Cl pair terms', glass0b, withPairs],
   ] as const) {
     it(name, () => {
