@@ -137,7 +137,7 @@ export const LAOC_V2: ForceField = {
  * laoc-v3: laoc-v1 with three documented changes (docs/FORCEFIELD-NOTES.md, fifth round): the Li
  * Lennard-Jones sigma 2.126 -> 1.9 A (closer, stronger Li-O and Li-Cl contacts: Li sits deeper, the
  * activation energy rises), the Cl sigma 3.77 -> 3.42 A (the NPT density), and the charge scale kept
- * at laoc-v1's 0.8 (a freer matrix than laoc-v2's 0.9: a larger Arrhenius prefactor). It meets the
+ * at laoc-v1's 0.8 (a freer matrix than laoc-v2's 0.9: D(700 K) 1.8x higher). It meets the
  * density (1.89 g/cm3) and keeps the trimers intact; with the 400 and 500 K points converged (1 ns
  * runs, twelve models) Ea is 0.368 eV [0.34, 0.40] (target >= 0.37) and sigma(300 K) 0.23 mS/cm
  * [0.12, 0.45] (target >= 0.3; laoc-v2: 0.066 with the 400 K point converged).
