@@ -110,6 +110,12 @@ export const LAOC_V1: ForceField = {
   },
 };
 
+/** laoc-v1's Cl types (terminal, bridging, of AlCl4-, free Cl-) with another Lennard-Jones sigma (A). */
+const clWithSigma = (sigma: number): ForceField['atomTypes'] =>
+  Object.fromEntries(
+    ['Cl_t', 'Cl_br', 'Cl_AlCl4', 'Cl_free'].map((t) => [t, { ...LAOC_V1.atomTypes[t], sigma }]),
+  );
+
 /**
  * laoc-v2: laoc-v1 with two documented changes (docs/FORCEFIELD-NOTES.md): the charge scale 0.8 ->
  * 0.9 (Li binds harder: the activation energy rises) and the Cl Lennard-Jones sigma 3.77 -> 3.47 A
@@ -123,13 +129,7 @@ export const LAOC_V2: ForceField = {
   name: 'laoc-v2',
   description:
     'laoc-v1 calibrated: charges scaled by 0.9, Cl LJ sigma 3.47 A (density 1.91 g/cm3 at 300 K, 0 bar; Ea 0.27 eV over 400-700 K, four models)',
-  atomTypes: {
-    ...LAOC_V1.atomTypes,
-    Cl_t: { mass: 35.453, sigma: 3.47, epsilon: 0.148 },
-    Cl_br: { mass: 35.453, sigma: 3.47, epsilon: 0.148 },
-    Cl_AlCl4: { mass: 35.453, sigma: 3.47, epsilon: 0.148 },
-    Cl_free: { mass: 35.453, sigma: 3.47, epsilon: 0.148 },
-  },
+  atomTypes: { ...LAOC_V1.atomTypes, ...clWithSigma(3.47) },
   charges: { ...LAOC_V1.charges, scale: 0.9 },
 };
 
@@ -147,14 +147,7 @@ export const LAOC_V3: ForceField = {
   name: 'laoc-v3',
   description:
     'laoc-v1 calibrated: Li LJ sigma 1.9 A, Cl LJ sigma 3.42 A, charges scaled by 0.8 (density 1.89 g/cm3 at 300 K, 0 bar; Ea 0.37 eV over 400-700 K, twelve models with converged 400 and 500 K points)',
-  atomTypes: {
-    ...LAOC_V1.atomTypes,
-    Li: { mass: 6.941, sigma: 1.9, epsilon: 0.018279 },
-    Cl_t: { mass: 35.453, sigma: 3.42, epsilon: 0.148 },
-    Cl_br: { mass: 35.453, sigma: 3.42, epsilon: 0.148 },
-    Cl_AlCl4: { mass: 35.453, sigma: 3.42, epsilon: 0.148 },
-    Cl_free: { mass: 35.453, sigma: 3.42, epsilon: 0.148 },
-  },
+  atomTypes: { ...LAOC_V1.atomTypes, Li: { ...LAOC_V1.atomTypes.Li, sigma: 1.9 }, ...clWithSigma(3.42) },
 };
 
 export const BUILTIN_FORCE_FIELDS: Record<string, ForceField> = {
