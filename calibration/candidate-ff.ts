@@ -1,6 +1,6 @@
 // laoc-v1 with the calibration's knobs changed; every knob is a documented kind of change of issue 6
 // (charge scale, O and Al charges, LJ sizes and depths, explicit unlike pair terms instead of mixing).
-import { type ForceField, LAOC_V1 } from '../src/forcefield/force-field.js';
+import { CL_TYPES, type ForceField, LAOC_V1 } from '../src/forcefield/force-field.js';
 
 export interface Candidate {
   name: string;
@@ -23,7 +23,6 @@ export interface Candidate {
   pairs?: Record<string, { sigma: number; epsilon: number }>;
 }
 
-const CL_TYPES = Object.keys(LAOC_V1.atomTypes).filter((t) => t.startsWith('Cl'));
 const typesOf = (element: string): string[] =>
   element === 'Cl' ? CL_TYPES : element === 'O' ? ['O_br'] : [element];
 

@@ -110,11 +110,12 @@ export const LAOC_V1: ForceField = {
   },
 };
 
-/** laoc-v1's Cl types (terminal, bridging, of AlCl4-, free Cl-) with another Lennard-Jones sigma (A). */
+/** The LAOC force fields' Cl types: terminal, bridging, of AlCl4-, free Cl-. */
+export const CL_TYPES = Object.keys(LAOC_V1.atomTypes).filter((t) => t.startsWith('Cl'));
+
+/** laoc-v1's Cl types with another Lennard-Jones sigma (A). */
 const clWithSigma = (sigma: number): ForceField['atomTypes'] =>
-  Object.fromEntries(
-    ['Cl_t', 'Cl_br', 'Cl_AlCl4', 'Cl_free'].map((t) => [t, { ...LAOC_V1.atomTypes[t], sigma }]),
-  );
+  Object.fromEntries(CL_TYPES.map((t) => [t, { ...LAOC_V1.atomTypes[t], sigma }]));
 
 /**
  * laoc-v2: laoc-v1 with two documented changes (docs/FORCEFIELD-NOTES.md): the charge scale 0.8 ->
@@ -146,7 +147,7 @@ export const LAOC_V3: ForceField = {
   ...LAOC_V1,
   name: 'laoc-v3',
   description:
-    'laoc-v1 calibrated: Li LJ sigma 1.9 A, Cl LJ sigma 3.42 A, charges scaled by 0.8 (density 1.89 g/cm3 at 300 K, 0 bar; Ea 0.37 eV over 400-700 K, twelve models with converged 400 and 500 K points)',
+    'laoc-v1 calibrated: Li LJ sigma 1.9 A, Cl LJ sigma 3.42 A, charges scaled by 0.8 (density 1.89 g/cm3 at 300 K, 0 bar; Ea 0.368 eV over 400-700 K, twelve models with converged 400 and 500 K points)',
   atomTypes: { ...LAOC_V1.atomTypes, Li: { ...LAOC_V1.atomTypes.Li, sigma: 1.9 }, ...clWithSigma(3.42) },
 };
 

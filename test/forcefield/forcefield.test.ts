@@ -13,6 +13,7 @@ import type { Structure } from '../../src/core/frame.js';
 import { lammpsFiles, writeLammpsExport } from '../../src/engines/lammps-export.js';
 import { computeEnergy } from '../../src/forcefield/energy.js';
 import {
+  type ForceField,
   LAOC_V1,
   LAOC_V2,
   LAOC_V3,
@@ -33,13 +34,16 @@ const mixed = () =>
     seed: 2,
   });
 
+/** The atom types whose parameters differ from laoc-v1's, as "type.sigma value". */
+const sigmasChangedFromV1 = (ff: ForceField): string[] =>
+  Object.entries(ff.atomTypes)
+    .filter(([t, v]) => JSON.stringify(v) !== JSON.stringify(LAOC_V1.atomTypes[t]))
+    .map(([t, v]) => `${t}.sigma ${v.sigma}`);
+
 describe('laoc-v2', () => {
   it('is laoc-v1 with the two changes docs/FORCEFIELD-NOTES.md gives (charge scale 0.9, Cl sigma 3.47 A)', () => {
     expect(validateForceField(JSON.parse(JSON.stringify(LAOC_V2)), 'laoc-v2')).toEqual(LAOC_V2);
-    const changed: string[] = [];
-    for (const [t, v] of Object.entries(LAOC_V2.atomTypes))
-      if (JSON.stringify(v) !== JSON.stringify(LAOC_V1.atomTypes[t])) changed.push(`${t}.sigma ${v.sigma}`);
-    expect(changed).toEqual([
+    expect(sigmasChangedFromV1(LAOC_V2)).toEqual([
       'Cl_t.sigma 3.47',
       'Cl_br.sigma 3.47',
       'Cl_AlCl4.sigma 3.47',
@@ -65,10 +69,7 @@ describe('laoc-v2', () => {
 describe('laoc-v3', () => {
   it('is laoc-v1 with the changes of docs/FORCEFIELD-NOTES.md, fifth round (Li sigma 1.9 A, Cl sigma 3.42 A)', () => {
     expect(validateForceField(JSON.parse(JSON.stringify(LAOC_V3)), 'laoc-v3')).toEqual(LAOC_V3);
-    const changed: string[] = [];
-    for (const [t, v] of Object.entries(LAOC_V3.atomTypes))
-      if (JSON.stringify(v) !== JSON.stringify(LAOC_V1.atomTypes[t])) changed.push(`${t}.sigma ${v.sigma}`);
-    expect(changed).toEqual([
+    expect(sigmasChangedFromV1(LAOC_V3)).toEqual([
       'Li.sigma 1.9',
       'Cl_t.sigma 3.42',
       'Cl_br.sigma 3.42',
