@@ -1,7 +1,7 @@
 /**
- * Force worker thread (see pair-threads.ts): waits on the shared control word; builds the pair
+ * Force worker thread (see pair-threads.ts): waits for a new task number; builds the pair
  * list of its range of atoms when told to, sums its pairs (and its share of Ewald k-vectors) into
- * its own force array, and signals that it is done.
+ * its own force array, and writes the task number into its "finished" slot.
  */
 import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
 import { Lattice } from '../core/lattice.js';
@@ -30,7 +30,10 @@ parentPort!.postMessage('ready');
 let seen = 0;
 for (;;) {
   Atomics.wait(ctrl, CTRL.task, seen);
-  seen = Atomics.load(ctrl, CTRL.task);
+  const task = Atomics.load(ctrl, CTRL.task);
+  // A wake without a new task (it happens) is not a task: wait again.
+  if (task === seen) continue;
+  seen = task;
   const op = Atomics.load(ctrl, CTRL.op);
   if (op & OP_EXIT) break;
   try {
@@ -59,7 +62,8 @@ for (;;) {
     Atomics.store(ctrl, CTRL.failed, 1);
     port.postMessage({ error: (e as Error).stack ?? String(e) });
   }
-  Atomics.add(ctrl, CTRL.done, 1);
-  Atomics.notify(ctrl, CTRL.done);
+  // Written after the forces: the caller reads them once this slot holds the task's number.
+  Atomics.store(ctrl, CTRL.finished + index, seen);
+  Atomics.notify(ctrl, CTRL.finished + index);
 }
 port.close();

@@ -11,10 +11,15 @@ import type { SpecialPartners } from './pair-list.js';
  * sums its pairs into its own force array. With Ewald, each thread also sums an equal share of
  * the reciprocal k-vectors. Positions, cell, ranges and results
  * live in SharedArrayBuffers; a task is handed over and collected through Atomics on a control
- * word (no message per step). The partial forces are added in a fixed order, so a run with a given
- * number of threads is bitwise reproducible (and differs from other thread counts by rounding).
+ * array (no message per step): the caller numbers each task, and each worker writes the number of
+ * the task it finished into its own slot. The caller waits until every slot holds the current
+ * number, so a worker that wakes without a new task (Atomics.wait can return with the task
+ * unchanged: seen under load) can neither run a task twice nor let the caller read its forces
+ * before it has written them. The partial forces are added in a fixed order, so a run with a
+ * given number of threads is bitwise reproducible (and differs from other thread counts by rounding).
  */
-export const CTRL = { task: 0, done: 1, op: 2, failed: 3 } as const;
+/** Control slots: the task number, its operation, a failure flag; then one "finished" slot per thread. */
+export const CTRL = { task: 0, op: 1, failed: 2, finished: 3 } as const;
 /** Operation bits: build the range's pair list; sum its pairs; stop. */
 export const OP_BUILD = 1;
 export const OP_COMPUTE = 2;
@@ -51,7 +56,7 @@ export interface EwaldSetup {
 const shared = (bytes: number) => new SharedArrayBuffer(bytes);
 
 export class PairThreads {
-  private readonly ctrl = new Int32Array(shared(4 * 8));
+  private readonly ctrl: Int32Array;
   private readonly bounds: Int32Array;
   /** Each thread's range of Ewald k-vectors (equal shares). */
   readonly kBounds: Int32Array;
@@ -67,6 +72,7 @@ export class PairThreads {
     readonly threads: number,
     natoms: number,
   ) {
+    this.ctrl = new Int32Array(shared(4 * (CTRL.finished + threads)));
     this.bounds = new Int32Array(shared(4 * (threads + 1)));
     this.kBounds = new Int32Array(shared(4 * (threads + 1)));
     this.x = new Float64Array(shared(8 * 3 * natoms));
@@ -139,7 +145,6 @@ export class PairThreads {
       this.bounds.set(bounds!);
       this.cell[9] = reach;
     }
-    Atomics.store(this.ctrl, CTRL.done, 0);
     Atomics.store(this.ctrl, CTRL.op, op);
     Atomics.add(this.ctrl, CTRL.task, 1);
     Atomics.notify(this.ctrl, CTRL.task);
@@ -151,9 +156,12 @@ export class PairThreads {
    * `acc`, in thread order.
    */
   finish(forces?: Float64Array, acc?: Float64Array): void {
-    const expected = this.threads - 1;
-    for (let d = Atomics.load(this.ctrl, CTRL.done); d < expected; d = Atomics.load(this.ctrl, CTRL.done))
-      Atomics.wait(this.ctrl, CTRL.done, d);
+    const task = Atomics.load(this.ctrl, CTRL.task);
+    for (let t = 1; t < this.threads; t++) {
+      const slot = CTRL.finished + t;
+      for (let f = Atomics.load(this.ctrl, slot); f !== task; f = Atomics.load(this.ctrl, slot))
+        Atomics.wait(this.ctrl, slot, f);
+    }
     const op = this.pendingOp;
     this.pendingOp = 0;
     if (Atomics.load(this.ctrl, CTRL.failed)) {

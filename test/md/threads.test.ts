@@ -19,6 +19,7 @@ import { typeSystem } from '../../src/forcefield/typing.js';
 import { readCheckpoint, writeCheckpoint } from '../../src/md/checkpoint.js';
 import { ForceKernel, type ForceOutput } from '../../src/md/force-kernel.js';
 import { type MdCheckpoint, RunCancelled, runMd } from '../../src/md/integrator.js';
+import { CTRL } from '../../src/md/pair-threads.js';
 
 const glass = () => packGlass({ units: [{ molecule: buildOligomer(), count: 8 }], seed: 2 });
 
@@ -60,6 +61,37 @@ describe('pair forces on worker threads', () => {
       expectSame(one, await forcesOn(s, ff, 2));
       expectSame(one, await forcesOn(s, ff, 3));
     }
+  }, 60_000);
+
+  it('stay right when a worker wakes without a new task (Atomics.wait can return so under load)', async () => {
+    // The old hand-over counted finished workers: a worker woken with no new task ran the last
+    // task again and counted twice, so the caller could read a partial force array before it was
+    // written (a rare, load-dependent break of bitwise reproducibility). Here such wakes are
+    // forced between tasks, and every threaded result must still equal the one-thread forces.
+    const s = glass();
+    const sys = typeSystem(s, LAOC_V1);
+    const threaded = new ForceKernel(sys, LAOC_V1, s.frame.lattice!);
+    const reference = new ForceKernel(sys, LAOC_V1, s.frame.lattice!);
+    await threaded.startThreads(3);
+    const ctrl = (threaded as unknown as { threads: { ctrl: Int32Array } }).threads.ctrl;
+    const out = (): ForceOutput => ({ bond: 0, angle: 0, vdw: 0, coulomb: 0, virial: new Float64Array(6) });
+    const n3 = 3 * sys.natoms;
+    const [f, g, fRef] = [new Float64Array(n3), new Float64Array(n3), new Float64Array(n3)];
+    let worst = 0;
+    try {
+      for (let k = 0; k < 60; k++) {
+        const a = Float64Array.from(s.frame.positions, (v, i) => v + 0.02 * Math.sin(i + k));
+        const b = Float64Array.from(s.frame.positions, (v, i) => v + 0.02 * Math.cos(i - k));
+        threaded.compute(a, f, out());
+        for (let w = 0; w < 3; w++) Atomics.notify(ctrl, CTRL.task);
+        threaded.compute(b, g, out());
+        reference.compute(b, fRef, out());
+        for (let i = 0; i < n3; i++) worst = Math.max(worst, Math.abs(g[i] - fRef[i]));
+      }
+    } finally {
+      threaded.dispose();
+    }
+    expect(worst).toBeLessThan(1e-9);
   }, 60_000);
 
   it('equal the one-thread forces in a large cell (cell lists) with atoms cells away from home', async () => {
