@@ -31,7 +31,7 @@ let seen = 0;
 for (;;) {
   Atomics.wait(ctrl, CTRL.task, seen);
   const task = Atomics.load(ctrl, CTRL.task);
-  // A wake without a new task (it happens) is not a task: wait again.
+  // A wake without a new task (a late notify for the task just done) is not a task: wait again.
   if (task === seen) continue;
   seen = task;
   const op = Atomics.load(ctrl, CTRL.op);

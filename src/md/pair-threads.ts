@@ -13,9 +13,10 @@ import type { SpecialPartners } from './pair-list.js';
  * live in SharedArrayBuffers; a task is handed over and collected through Atomics on a control
  * array (no message per step): the caller numbers each task, and each worker writes the number of
  * the task it finished into its own slot. The caller waits until every slot holds the current
- * number, so a worker that wakes without a new task (Atomics.wait can return with the task
- * unchanged: seen under load) can neither run a task twice nor let the caller read its forces
- * before it has written them. The partial forces are added in a fixed order, so a run with a
+ * number. A worker can be woken with no new task (seen under load), for instance when the caller,
+ * which raises the number and then notifies, is held up between the two: a worker may see the
+ * number, do the task and wait again before that notify arrives. Such a wake is ignored, so a task never runs twice
+ * and the caller never reads a worker's forces before they are written. The partial forces are added in a fixed order, so a run with a
  * given number of threads is bitwise reproducible (and differs from other thread counts by rounding).
  */
 /** Control slots: the task number, its operation, a failure flag; then one "finished" slot per thread. */

@@ -63,11 +63,12 @@ describe('pair forces on worker threads', () => {
     }
   }, 60_000);
 
-  it('stay right when a worker wakes without a new task (Atomics.wait can return so under load)', async () => {
-    // The old hand-over counted finished workers: a worker woken with no new task ran the last
-    // task again and counted twice, so the caller could read a partial force array before it was
-    // written (a rare, load-dependent break of bitwise reproducibility). Here such wakes are
-    // forced between tasks, and every threaded result must still equal the one-thread forces.
+  it('stay right when a worker wakes without a new task (a late notify, as under load)', async () => {
+    // The old hand-over counted finished workers: a worker woken with no new task (the caller's
+    // notify for a task arriving after the worker had already done it) ran the task again and
+    // counted twice, so the caller could read a partial force array before it was written (a
+    // rare, load-dependent break of bitwise reproducibility). Here such wakes are forced between
+    // tasks, and every threaded result must still equal the one-thread forces.
     const s = glass();
     const sys = typeSystem(s, LAOC_V1);
     const threaded = new ForceKernel(sys, LAOC_V1, s.frame.lattice!);
