@@ -12,12 +12,13 @@ import type { SpecialPartners } from './pair-list.js';
  * the reciprocal k-vectors. Positions, cell, ranges and results
  * live in SharedArrayBuffers; a task is handed over and collected through Atomics on a control
  * array (no message per step): the caller numbers each task, and each worker writes the number of
- * the task it finished into its own slot. The caller waits until every slot holds the current
- * number. A worker can be woken with no new task (seen under load), for instance when the caller,
- * which raises the number and then notifies, is held up between the two: a worker may see the
- * number, do the task and wait again before that notify arrives. Such a wake is ignored, so a task never runs twice
- * and the caller never reads a worker's forces before they are written. The partial forces are added in a fixed order, so a run with a
- * given number of threads is bitwise reproducible (and differs from other thread counts by rounding).
+ * the task it finished into its own slot; the caller waits until every slot holds the current
+ * number. A worker can be woken with no new task (seen under load): the caller raises the number
+ * and then notifies, and if it is held up between the two, a worker may see the number, do the
+ * task and wait again before that notify arrives. Such a wake is ignored, so a task never runs
+ * twice and the caller never reads a worker's forces before they are written. The partial forces
+ * are added in a fixed order, so a run with a given number of threads is bitwise reproducible
+ * (and differs from other thread counts by rounding).
  */
 /** Control slots: the task number, its operation, a failure flag; then one "finished" slot per thread. */
 export const CTRL = { task: 0, op: 1, failed: 2, finished: 3 } as const;
