@@ -37,6 +37,25 @@ describe('protocol files', () => {
     ]);
   });
 
+  it('a series at constant pressure: both stages of every temperature NPT (iso) at the given pressure', () => {
+    const p = protocolFromObject(
+      { series: { ensemble: 'npt', pressure: 500, barostat_damping: 2000 } },
+      'p.toml',
+    );
+    expect(
+      p.series!.stages.map((s) => [s.name, s.ensemble, s.pressureAtm, s.barostat, s.barostatDampingFs]),
+    ).toEqual([
+      ['equilibrate', 'npt', 500, 'iso', 2000],
+      ['produce', 'npt', 500, 'iso', 2000],
+    ]);
+    expect(protocolFromObject({ series: { ensemble: 'npt' } }, 'p.toml').series!.stages[1].pressureAtm).toBe(
+      0,
+    );
+    expect(() => protocolFromObject({ series: { pressure: 0 } }, 'p.toml')).toThrow(
+      /p\.toml: expected series\.pressure: only with ensemble = "npt", found "0"/,
+    );
+  });
+
   it("a deform stage: the study's 1e-3 /ps to 20 % strain, the deformed axis left out of the barostat", () => {
     const p = protocolFromObject(
       { stage: [{ type: 'deform' }, { type: 'deform', mode: 'shear-yz' }] },
@@ -123,6 +142,37 @@ describe('running a protocol', () => {
     for (const f of names)
       expect(readFileSync(join(split, f)).equals(readFileSync(join(whole, f))), f).toBe(true);
   }, 120_000);
+
+  it('runs a series at constant pressure: the cell follows the barostat in both stages', async () => {
+    // The same start at 0 atm and at 20,000 atm (2 GPa): the higher pressure gives the smaller
+    // cell in both stages (the fresh packing itself is far from either, so compare the two).
+    const volumes: Record<number, number[]> = {};
+    for (const pressure of [0, 20000]) {
+      const npt = protocolFromObject(
+        {
+          series: {
+            temperatures: [300],
+            ensemble: 'npt',
+            pressure,
+            barostat_damping: 100,
+            equilibrate_ps: 0.2,
+            produce_ps: 0.4,
+            dump_every: 50,
+          },
+        },
+        join(tmp, 'npt.toml'),
+      );
+      const out = join(tmp, `npt${pressure}`);
+      await runProtocol(npt, start, { outDir: out, threads: 2 });
+      volumes[pressure] = ['01-equilibrate', '02-produce'].map((stage) => {
+        const summary = JSON.parse(readFileSync(join(out, 'series/T300K', stage, 'summary.json'), 'utf8'));
+        expect(summary.ensemble).toBe('npt');
+        expect(summary.targetPressureAtm).toBe(pressure);
+        return summary.volumeA3.mean;
+      });
+    }
+    for (const k of [0, 1]) expect(volumes[20000][k]).toBeLessThan(0.98 * volumes[0][k]);
+  }, 60_000);
 
   it('refuses to overwrite a run, or to resume a changed protocol', async () => {
     const whole = join(tmp, 'whole');

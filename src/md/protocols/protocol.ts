@@ -25,6 +25,8 @@ import type { DeformComponent, Ensemble } from '../integrator.js';
  *   time_ps = 20
  *   [series]
  *   temperatures = [300, 400, 500, 600, 700]
+ *   ensemble = "npt"               # optional: constant pressure (default: NVT, the study's)
+ *   pressure = 0                   # atm, with ensemble = "npt"
  */
 
 export interface StageSpec {
@@ -265,12 +267,19 @@ export const protocolFromObject = (raw: unknown, file: string): ProtocolSpec => 
         throw g.error(k, `a whole number of ${dt} fs steps`, v);
       return steps;
     };
+    // The study's transport runs are NVT at the model's density; ensemble = "npt" runs both stages
+    // of every temperature at `pressure` instead (isotropic barostat), the cell free to expand.
+    const ensemble = g.str('ensemble', 'nvt', ENSEMBLES);
+    if (ensemble !== 'npt')
+      for (const k of ['pressure', 'barostat_damping'])
+        if (g.has(k)) throw g.error(k, 'only with ensemble = "npt"', g.raw[k]);
     const common = {
-      ensemble: g.str('ensemble', 'nvt', ENSEMBLES),
+      ensemble,
       temperatureK: 0,
-      pressureAtm: 1,
+      pressureAtm: g.num('pressure', ensemble === 'npt' ? 0 : 1, Number.isFinite, 'a pressure (atm)'),
       dampingFs: g.positive('damping', 100, 'fs'),
-      barostatDampingFs: 1000,
+      barostatDampingFs: g.positive('barostat_damping', 1000, 'fs'),
+      barostat: ensemble === 'npt' ? ('iso' as const) : undefined,
       thermoEvery: g.whole('thermo_every', 100, 1),
       dumpVelocities: g.bool('dump_velocities', false),
     };
