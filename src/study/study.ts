@@ -178,6 +178,8 @@ export interface StudyTransportRow {
   temperatureK: number;
   /** Mean temperature of the production run (thermostat check). */
   measuredTemperatureK: number;
+  /** Mean density of the production run (g/cm3): the model's own under NVT, the barostat's under NPT. */
+  densityGPerCm3: number;
   result: TransportResult;
 }
 
@@ -223,7 +225,12 @@ export const analyseStudy = async (
     ).result;
     const branch = run.series?.find((b) => b.temperatureK === T);
     const summary = branch?.stages[branch.stages.length - 1];
-    rows.push({ temperatureK: T, measuredTemperatureK: summary?.temperatureK.mean ?? Number.NaN, result });
+    rows.push({
+      temperatureK: T,
+      measuredTemperatureK: summary?.temperatureK.mean ?? Number.NaN,
+      densityGPerCm3: summary?.densityGPerCm3.mean ?? Number.NaN,
+      result,
+    });
   }
   const window = rows.filter(
     (r) => r.temperatureK >= spec.transport.arrheniusMinK && r.temperatureK <= spec.transport.arrheniusMaxK,
@@ -253,7 +260,7 @@ export const studyTable = (r: StudyResult): string => {
   const sp = r.rows[0]?.result.species ?? 'Li';
   lines.push(`${r.name}${r.quick ? ' (--quick: short runs, not results)' : ''}: ${sp} transport`);
   lines.push(
-    `  ${'T/K'.padStart(5)} ${'T run/K'.padStart(8)}  ${`D(${sp})/cm2 s-1`.padEnd(30)} ${'sigma NE/mS cm-1'.padEnd(30)} fit/ps`,
+    `  ${'T/K'.padStart(5)} ${'T run/K'.padStart(8)} ${'rho/g cm-3'.padStart(10)}  ${`D(${sp})/cm2 s-1`.padEnd(30)} ${'sigma NE/mS cm-1'.padEnd(30)} fit/ps`,
   );
   for (const row of r.rows) {
     const d = row.result.diffusivity;
@@ -262,7 +269,7 @@ export const studyTable = (r: StudyResult): string => {
     const ci = (e: { value: number; low95: number; high95: number }) =>
       `${g(e.value)} [${g(e.low95, 2)}, ${g(e.high95, 2)}]`;
     lines.push(
-      `  ${String(row.temperatureK).padStart(5)} ${row.measuredTemperatureK.toFixed(1).padStart(8)}  ${ci(D).padEnd(30)} ${ci(s).padEnd(30)} ${g(d.fitStartPs, 2)}-${g(d.fitEndPs, 3)}`,
+      `  ${String(row.temperatureK).padStart(5)} ${row.measuredTemperatureK.toFixed(1).padStart(8)} ${(row.densityGPerCm3 ?? Number.NaN).toFixed(3).padStart(10)}  ${ci(D).padEnd(30)} ${ci(s).padEnd(30)} ${g(d.fitStartPs, 2)}-${g(d.fitEndPs, 3)}`,
     );
   }
   const a = r.arrhenius;
@@ -285,13 +292,14 @@ export const writeStudyOutputs = (dir: string, r: StudyResult): void => {
   const json = JSON.stringify(r, (_, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 1);
   writeFileSync(join(dir, 'study.json'), `${json}\n`);
   const csv = [
-    'temperature_K,measured_temperature_K,D_cm2_s,D_std,D_low95,D_high95,sigma_mS_cm,sigma_std,sigma_low95,sigma_high95,haven_ratio,fit_start_ps,fit_end_ps',
+    'temperature_K,measured_temperature_K,density_g_cm3,D_cm2_s,D_std,D_low95,D_high95,sigma_mS_cm,sigma_std,sigma_low95,sigma_high95,haven_ratio,fit_start_ps,fit_end_ps',
     ...r.rows.map((row) => {
       const D = row.result.diffusivity.glsCm2PerS;
       const s = row.result.conductivity.nernstEinsteinMsPerCm;
       return [
         row.temperatureK,
         row.measuredTemperatureK,
+        row.densityGPerCm3,
         D.value,
         D.std,
         D.low95,

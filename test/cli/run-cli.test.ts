@@ -31,10 +31,14 @@ describe('oligolyte study', () => {
     for (const row of study.rows) {
       // The thermostat holds each temperature (5 ps: within 10 %).
       expect(Math.abs(row.measuredTemperatureK / row.temperatureK - 1)).toBeLessThan(0.1);
+      // NVT at the packing's 1.9 g/cm3 (the study's protocol).
+      expect(row.densityGPerCm3).toBeCloseTo(1.9, 2);
       expect(row.result.diffusivity.glsCm2PerS.value).toBeGreaterThan(0);
     }
     expect(Number.isFinite(study.arrhenius.extrapolation.conductivityMsPerCm.value)).toBe(true);
-    expect(readFileSync(join(dir, 'arrhenius.csv'), 'utf8').trim().split('\n')).toHaveLength(6);
+    const csv = readFileSync(join(dir, 'arrhenius.csv'), 'utf8').trim().split('\n');
+    expect(csv).toHaveLength(6);
+    expect(csv[0]).toMatch(/^temperature_K,measured_temperature_K,density_g_cm3,D_cm2_s,/);
     expect(existsSync(join(dir, 'run/series/T700K/02-produce/trajectory.extxyz'))).toBe(true);
     expect(readFileSync(join(dir, 'run/status.json'), 'utf8')).toMatch(/"complete"/);
   }, 180_000);
