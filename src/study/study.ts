@@ -269,7 +269,7 @@ export const studyTable = (r: StudyResult): string => {
     const ci = (e: { value: number; low95: number; high95: number }) =>
       `${g(e.value)} [${g(e.low95, 2)}, ${g(e.high95, 2)}]`;
     lines.push(
-      `  ${String(row.temperatureK).padStart(5)} ${row.measuredTemperatureK.toFixed(1).padStart(8)} ${(row.densityGPerCm3 ?? Number.NaN).toFixed(3).padStart(10)}  ${ci(D).padEnd(30)} ${ci(s).padEnd(30)} ${g(d.fitStartPs, 2)}-${g(d.fitEndPs, 3)}`,
+      `  ${String(row.temperatureK).padStart(5)} ${row.measuredTemperatureK.toFixed(1).padStart(8)} ${row.densityGPerCm3.toFixed(3).padStart(10)}  ${ci(D).padEnd(30)} ${ci(s).padEnd(30)} ${g(d.fitStartPs, 2)}-${g(d.fitEndPs, 3)}`,
     );
   }
   const a = r.arrhenius;
