@@ -17,6 +17,7 @@ import {
   LAOC_V1,
   LAOC_V2,
   LAOC_V3,
+  LAOC_V4,
   ljPair,
   validateForceField,
   withCoulomb,
@@ -83,6 +84,27 @@ describe('laoc-v3', () => {
       description: '',
       atomTypes: {},
     });
+  });
+});
+
+describe('laoc-v4', () => {
+  it('is laoc-v3 with the bridging O at -0.6 (docs/FORCEFIELD-NOTES.md, eighth round); the trimer Cl take the rest', () => {
+    expect(validateForceField(JSON.parse(JSON.stringify(LAOC_V4)), 'laoc-v4')).toEqual(LAOC_V4);
+    expect({ ...LAOC_V4, name: '', description: '', charges: LAOC_V3.charges }).toEqual({
+      ...LAOC_V3,
+      name: '',
+      description: '',
+    });
+    expect({ ...LAOC_V4.charges.fixed, O_br: -0.75 }).toEqual(LAOC_V3.charges.fixed);
+    expect(LAOC_V4.charges.fixed.O_br).toBe(-0.6);
+    // [Al3O2Cl8]3-: 3 x 0.7 + 2 x (-0.6) + 8 q = -3, so q(Cl) = -0.4875 before the 0.8 scale.
+    const sys = typeSystem(packGlass({ units: [{ molecule: buildOligomer(), count: 1 }], seed: 1 }), LAOC_V4);
+    const cl = new Set(
+      Array.from(sys.charges)
+        .filter((_, i) => sys.typeNames[sys.type[i]] === 'Cl_t')
+        .map((q) => +q.toFixed(6)),
+    );
+    expect([...cl]).toEqual([+(-0.4875 * 0.8).toFixed(6)]);
   });
 });
 
@@ -189,6 +211,7 @@ describe.skipIf(!haveLammps)('the same energies, forces and pressure as LAMMPS (
     ['LAOC^1b/2b + AlCl4- + LiCl', mixed, LAOC_V1],
     ['8 x LAOC^0b + 24 Li with laoc-v2', glass0b, LAOC_V2],
     ['8 x LAOC^0b + 24 Li with laoc-v3', glass0b, LAOC_V3],
+    ['8 x LAOC^0b + 24 Li with laoc-v4', glass0b, LAOC_V4],
     ['8 x LAOC^0b + 24 Li with explicit Li-O, Li-Cl and Cl-Cl pair terms', glass0b, withPairs],
   ] as const) {
     it(name, () => {
