@@ -10,19 +10,6 @@ name=$1; shift
 T=${T:-400}; PS=${PS:-1000}; FIT=${FIT:-100}
 cd "$here/runs"
 for seed in "$@"; do
-  cat > "long$T-$name-s$seed.toml" <<EOF
-structure = "rep-$name-s$seed/run/series/T${T}K/02-produce/final.data"
-forcefield = "$name.json"
-engine = "lammps"
-seed = $((1000 + seed))
-[[stage]]
-name = "long$T"
-temperature = $T
-time_ps = $PS
-time_step = 2
-dump_every = 250
-EOF
-  rm -rf "long$T-$name-s$seed"
-  node "$here/../dist/cli/main.js" run "long$T-$name-s$seed.toml" -o "long$T-$name-s$seed" > "long$T-$name-s$seed.log" 2>&1
+  "$here/continue-run.sh" "$name" "$T" "$seed" "rep-$name-s$seed/run/series/T${T}K/02-produce/final.data" "long$T-$name-s$seed"
 done
 npx tsx ../long-run.ts "$name" "$FIT" "$T" "long$T-$name-s{seed}" | tee "$name.long$T.txt"

@@ -34,19 +34,5 @@ EOT
     npx tsx ../rescale.ts "$base/01-npt/final.data" "$base/scaled.data" "$volume" >> "$base.log"
     start="$base/scaled.data"
   fi
-  long="$post$T-$name-s$seed"
-  cat > "$long.toml" <<EOT
-structure = "$start"
-forcefield = "$name.json"
-engine = "lammps"
-seed = $((1000 + seed))
-[[stage]]
-name = "long$T"
-temperature = $T
-time_ps = $PS
-time_step = 2
-dump_every = 250
-EOT
-  rm -rf "$long"
-  node "$here/../dist/cli/main.js" run "$long.toml" -o "$long" > "$long.log" 2>&1
+  "$here/continue-run.sh" "$name" "$T" "$seed" "$start" "$post$T-$name-s$seed"
 done
