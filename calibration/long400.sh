@@ -7,7 +7,8 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 name=$1; shift
-T=${T:-400}; PS=${PS:-1000}; FIT=${FIT:-100}
+T=${T:-400}; FIT=${FIT:-100}
+export PS=${PS:-1000}  # read by continue-run.sh
 cd "$here/runs"
 for seed in "$@"; do
   "$here/continue-run.sh" "$name" "$T" "$seed" "rep-$name-s$seed/run/series/T${T}K/02-produce/final.data" "long$T-$name-s$seed"

@@ -10,7 +10,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 name=$1; T=$2; shift 2
-PS=${PS:-1000}
+export PS=${PS:-1000}  # read by continue-run.sh
 if [ "${CONTROL:-0}" = 1 ]; then pre=cnvt; post=clong; stage='name = "nvt"'; else pre=pnpt; post=plong; stage=$'type = "npt"\npressure = 0\ndiscard_ps = 10'; fi
 cd "$here/runs"
 for seed in "$@"; do
