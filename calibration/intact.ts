@@ -5,7 +5,7 @@ import { loadForceField } from '../src/forcefield/load.js';
 import { typeSystem } from '../src/forcefield/typing.js';
 import { readFrames, readStructure } from '../src/io/registry.js';
 
-const [model, traj, ffName = 'laoc-v3'] = process.argv.slice(2);
+const [model, traj, ffName = 'laoc-v4'] = process.argv.slice(2);
 const s = await readStructure(model, { typeMap: ['Al', 'O', 'Cl', 'Li'] });
 const ff = loadForceField(ffName);
 const sys = typeSystem(s, ff);
