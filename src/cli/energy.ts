@@ -23,8 +23,8 @@ export const registerEnergy = (program: Command): void => {
       )
       .option(
         '--ff <name|file>',
-        'force field: laoc-v3 (calibrated, the default), laoc-v4, laoc-v2, laoc-v1 or a JSON file',
-        'laoc-v3',
+        'force field: laoc-v4 (calibrated, the default), laoc-v3, laoc-v2, laoc-v1 or a JSON file',
+        'laoc-v4',
       )
       .addOption(
         new Option('--coulomb <method>', "electrostatics (default: the force field's)").choices([
@@ -88,7 +88,7 @@ export const registerEnergy = (program: Command): void => {
       .command('export')
       .description('write system.data (atom_style full, real units) and in.oligolyte (force field, run 0)')
       .argument('<in>', 'structure')
-      .option('--ff <name|file>', 'force field: laoc-v3, laoc-v4, laoc-v2, laoc-v1 or a JSON file', 'laoc-v3')
+      .option('--ff <name|file>', 'force field: laoc-v4, laoc-v3, laoc-v2, laoc-v1 or a JSON file', 'laoc-v4')
       .addOption(
         new Option('--coulomb <method>', "electrostatics (default: the force field's)").choices([
           'dsf',

@@ -21,7 +21,7 @@ export const registerMd = (program: Command): void => {
       .command('md')
       .description('molecular dynamics with the embedded engine (NVE, NVT Nose-Hoover chain, Langevin)')
       .argument('<in>', 'starting structure (a built model, or any file typed from distances)')
-      .option('--ff <name|file>', 'force field: laoc-v3, laoc-v4, laoc-v2, laoc-v1 or a JSON file', 'laoc-v3')
+      .option('--ff <name|file>', 'force field: laoc-v4, laoc-v3, laoc-v2, laoc-v1 or a JSON file', 'laoc-v4')
       .addOption(
         new Option('--coulomb <method>', "electrostatics (default: the force field's)").choices([
           'dsf',

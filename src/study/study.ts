@@ -283,7 +283,7 @@ export const studyTable = (r: StudyResult): string => {
     `extrapolated to ${x.temperatureK} K: D = ${g(x.diffusivityCm2PerS.value)} cm2/s [${g(x.diffusivityCm2PerS.low95, 2)}, ${g(x.diffusivityCm2PerS.high95, 2)}], sigma = ${g(x.conductivityMsPerCm.value)} mS/cm [${g(x.conductivityMsPerCm.low95, 2)}, ${g(x.conductivityMsPerCm.high95, 2)}] (95 %)`,
   );
   lines.push(
-    'note: these intervals are those of this one model; independent 128-atom models (other seeds) scatter more (with laoc-v3 and the protocol of examples/laoc-0b.toml, nine runs gave Ea 0.17-0.44 eV; docs/FORCEFIELD-NOTES.md): average several seeds for a calibration-grade number',
+    'note: these intervals are those of this one model; independent 128-atom models (other seeds) scatter more (with laoc-v4 and the protocol of examples/laoc-0b.toml, nine runs gave Ea 0.20-0.37 eV; docs/FORCEFIELD-NOTES.md): average several seeds for a calibration-grade number',
   );
   return `${lines.join('\n')}\n`;
 };

@@ -16,7 +16,7 @@ describe('oligolyte energy and lammps export', () => {
       join(dir, 'f.extxyz'),
     );
     expect(r.code, r.err).toBe(0);
-    expect(r.out).toMatch(/laoc-v3, 128 atoms/);
+    expect(r.out).toMatch(/laoc-v4, 128 atoms/);
     expect(r.out).toMatch(/Coulomb\s+-?[\d.]+ kcal\/mol/);
     expect(readFileSync(join(dir, 'f.extxyz'), 'utf8')).toMatch(/forces:R:3/);
     const j = JSON.parse(cli('energy', join(dir, 'g.data'), '--type-map', 'Al,O,Cl,Li', '--json').out);
@@ -73,7 +73,7 @@ describe('oligolyte md', () => {
       join(dir, 'run'),
     );
     expect(r.code, r.err).toBe(0);
-    expect(r.out).toMatch(/200 steps of 1 fs \(langevin, laoc-v3\)/);
+    expect(r.out).toMatch(/200 steps of 1 fs \(langevin, laoc-v4\)/);
     const thermo = readFileSync(join(dir, 'run', 'thermo.csv'), 'utf8')
       .trim()
       .split('\n');

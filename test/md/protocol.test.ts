@@ -35,6 +35,8 @@ describe('protocol files', () => {
       ['equilibrate', 1, 10000, 0],
       ['produce', 2, 50000, 50],
     ]);
+    // The default force field is the calibrated laoc-v4 (docs/FORCEFIELD-NOTES.md, ninth round).
+    expect(p.forcefield).toBe('laoc-v4');
   });
 
   it('a series at constant pressure: both stages of every temperature NPT (iso) at the given pressure', () => {

@@ -226,7 +226,7 @@ const uniqueNames = (stages: StageSpec[], f: Fields, where: string) => {
 export const protocolFromObject = (raw: unknown, file: string): ProtocolSpec => {
   const f = new Fields(raw as Raw, '', file);
   const structure = f.has('structure') ? resolve(dirname(file), f.str('structure', undefined)) : undefined;
-  const forcefield = f.str('forcefield', 'laoc-v3');
+  const forcefield = f.str('forcefield', 'laoc-v4');
   const engine = f.str('engine', 'embedded', ['embedded', 'lammps'] as const);
   const spec: ProtocolSpec = {
     engine,
