@@ -1,11 +1,12 @@
 // Trimers intact? For every frame of a trajectory: every bond within 25 % of its rest length, and
 // no O or Cl other than an Al's own neighbours within 2.6 A of it (minimum image).
 // usage: npx tsx calibration/intact.ts MODEL.data TRAJECTORY [force-field name or JSON]
+import { DEFAULT_FORCE_FIELD } from '../src/forcefield/force-field.js';
 import { loadForceField } from '../src/forcefield/load.js';
 import { typeSystem } from '../src/forcefield/typing.js';
 import { readFrames, readStructure } from '../src/io/registry.js';
 
-const [model, traj, ffName = 'laoc-v4'] = process.argv.slice(2);
+const [model, traj, ffName = DEFAULT_FORCE_FIELD] = process.argv.slice(2);
 const s = await readStructure(model, { typeMap: ['Al', 'O', 'Cl', 'Li'] });
 const ff = loadForceField(ffName);
 const sys = typeSystem(s, ff);

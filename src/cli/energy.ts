@@ -7,6 +7,7 @@ import { withCoulomb } from '../forcefield/force-field.js';
 import { loadForceField } from '../forcefield/load.js';
 import { typeSystem } from '../forcefield/typing.js';
 import { readStructure, writeFrames } from '../io/registry.js';
+import { forceFieldOption } from './force-field-option.js';
 import { addReadOptions, type RawReadOptions, toOpenOptions } from './read-options.js';
 
 /** LAMMPS real units: atm per kcal/mol/A^3 (force->nktv2p). */
@@ -21,11 +22,7 @@ export const registerEnergy = (program: Command): void => {
         '<in>',
         'structure (a built model keeps its bonds and roles; others are typed from distances)',
       )
-      .option(
-        '--ff <name|file>',
-        'force field: laoc-v4 (calibrated, the default), laoc-v3, laoc-v2, laoc-v1 or a JSON file',
-        'laoc-v4',
-      )
+      .addOption(forceFieldOption())
       .addOption(
         new Option('--coulomb <method>', "electrostatics (default: the force field's)").choices([
           'dsf',
@@ -88,7 +85,7 @@ export const registerEnergy = (program: Command): void => {
       .command('export')
       .description('write system.data (atom_style full, real units) and in.oligolyte (force field, run 0)')
       .argument('<in>', 'structure')
-      .option('--ff <name|file>', 'force field: laoc-v4, laoc-v3, laoc-v2, laoc-v1 or a JSON file', 'laoc-v4')
+      .addOption(forceFieldOption())
       .addOption(
         new Option('--coulomb <method>', "electrostatics (default: the force field's)").choices([
           'dsf',

@@ -12,6 +12,7 @@ import { readStructure, writeFrames } from '../io/registry.js';
 import { TextSink } from '../io/text-sink.js';
 import { type Ensemble, runMd, type ThermoRow } from '../md/integrator.js';
 import { thermoHeader, thermoLine } from '../md/thermo-csv.js';
+import { forceFieldOption } from './force-field-option.js';
 import { addReadOptions, type RawReadOptions, toOpenOptions } from './read-options.js';
 import { threadsOption } from './threads-option.js';
 
@@ -21,7 +22,7 @@ export const registerMd = (program: Command): void => {
       .command('md')
       .description('molecular dynamics with the embedded engine (NVE, NVT Nose-Hoover chain, Langevin)')
       .argument('<in>', 'starting structure (a built model, or any file typed from distances)')
-      .option('--ff <name|file>', 'force field: laoc-v4, laoc-v3, laoc-v2, laoc-v1 or a JSON file', 'laoc-v4')
+      .addOption(forceFieldOption())
       .addOption(
         new Option('--coulomb <method>', "electrostatics (default: the force field's)").choices([
           'dsf',

@@ -176,6 +176,9 @@ export const BUILTIN_FORCE_FIELDS: Record<string, ForceField> = {
   'laoc-v4': LAOC_V4,
 };
 
+/** The force field of every command and protocol that names none (docs/FORCEFIELD-NOTES.md, ninth round). */
+export const DEFAULT_FORCE_FIELD = LAOC_V4.name;
+
 /** The explicit pair term of two atom types (key "A-B" or "B-A"), if the force field has one. */
 export const explicitPair = (
   ff: ForceField,

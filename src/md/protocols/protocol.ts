@@ -1,5 +1,6 @@
 import { dirname, resolve } from 'node:path';
 import { ParseError } from '../../core/errors.js';
+import { DEFAULT_FORCE_FIELD } from '../../forcefield/force-field.js';
 import { Fields, type Raw } from '../../io/settings-fields.js';
 import { readSettingsFile } from '../../io/settings-file.js';
 import type { DeformComponent, Ensemble } from '../integrator.js';
@@ -226,7 +227,7 @@ const uniqueNames = (stages: StageSpec[], f: Fields, where: string) => {
 export const protocolFromObject = (raw: unknown, file: string): ProtocolSpec => {
   const f = new Fields(raw as Raw, '', file);
   const structure = f.has('structure') ? resolve(dirname(file), f.str('structure', undefined)) : undefined;
-  const forcefield = f.str('forcefield', 'laoc-v4');
+  const forcefield = f.str('forcefield', DEFAULT_FORCE_FIELD);
   const engine = f.str('engine', 'embedded', ['embedded', 'lammps'] as const);
   const spec: ProtocolSpec = {
     engine,
