@@ -7,18 +7,10 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 name=$1; T=$2; seed=$3; structure=$4; out=$5
 PS=${PS:-1000}
-cd "$here/runs"
-cat > "$out.toml" <<EOT
-structure = "$structure"
-forcefield = "$name.json"
-engine = "lammps"
-seed = $((1000 + seed))
-[[stage]]
+"$here/lammps-stage.sh" "$name" "$structure" $((1000 + seed)) "$out" <<EOT
 name = "long$T"
 temperature = $T
 time_ps = $PS
 time_step = 2
 dump_every = 250
 EOT
-rm -rf "$out"
-node "$here/../dist/cli/main.js" run "$out.toml" -o "$out" > "$out.log" 2>&1

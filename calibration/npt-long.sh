@@ -15,19 +15,12 @@ if [ "${CONTROL:-0}" = 1 ]; then pre=cnvt; post=clong; stage='name = "nvt"'; els
 cd "$here/runs"
 for seed in "$@"; do
   base="$pre$T-$name-s$seed"
-  cat > "$base.toml" <<EOT
-structure = "rep-$name-s$seed/run/series/T${T}K/02-produce/final.data"
-forcefield = "$name.json"
-engine = "lammps"
-seed = $((3000 + seed))
-[[stage]]
+  "$here/lammps-stage.sh" "$name" "rep-$name-s$seed/run/series/T${T}K/02-produce/final.data" $((3000 + seed)) "$base" <<EOT
 $stage
 temperature = $T
 time_ps = 40
 dump_every = 0
 EOT
-  rm -rf "$base"
-  node "$here/../dist/cli/main.js" run "$base.toml" -o "$base" > "$base.log" 2>&1
   start="$base/01-nvt/final.data"
   if [ "${CONTROL:-0}" != 1 ]; then
     volume=$(node -e "console.log(JSON.parse(require('fs').readFileSync('$base/01-npt/summary.json','utf8')).volumeA3.mean)")
