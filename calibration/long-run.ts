@@ -3,18 +3,29 @@
 // that temperature), fitted from a later fit start: for the 400 K point, where the MSD of the
 // study's 100 ps production is still sub-diffusive (docs/FORCEFIELD-NOTES.md, third round).
 // Run inside runs/:
-//   npx tsx ../long-run.ts NAME FIT_START_PS T 'RUN_DIR_WITH_{seed}' [T 'RUN_DIR_WITH_{seed}' ...]
+//   npx tsx ../long-run.ts [--window=A-B] NAME FIT_START_PS T 'RUN_DIR_WITH_{seed}' [T 'RUN_DIR_WITH_{seed}' ...]
 // e.g. npx tsx ../long-run.ts X-v2 100 400 'long400-X-v2-s{seed}'
+// --window=A-B analyses only the long runs' frames from A to B ps (FIT_START_PS then counts from A):
+// whether D still falls with the glass's waiting time within a run (docs/FORCEFIELD-NOTES.md, tenth round).
 // A model is left out unless every one of its long runs is complete.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyseTransport } from '../src/analysis/transport/analyse-run.js';
 import { arrheniusSummary } from '../src/analysis/transport/arrhenius-summary.js';
+import type { Structure } from '../src/core/frame.js';
 import { readFrames } from '../src/io/registry.js';
 import { combineReplicas, readStudy, replicaTable, type StudyResult } from '../src/study/study.js';
 
-const usage = "usage: long-run.ts NAME FIT_START_PS T 'RUN_DIR_WITH_{seed}' [T 'RUN_DIR_WITH_{seed}' ...]";
-const [name, fitText, ...pairs] = process.argv.slice(2);
+const usage =
+  "usage: long-run.ts [--window=A-B] NAME FIT_START_PS T 'RUN_DIR_WITH_{seed}' [T 'RUN_DIR_WITH_{seed}' ...]";
+const args = process.argv.slice(2);
+let window: { fromPs: number; toPs: number } | undefined;
+if (args[0]?.startsWith('--window=')) {
+  const [a, b] = args.shift()!.slice('--window='.length).split('-').map(Number);
+  if (!(a >= 0 && b > a)) throw new Error(`--window=A-B needs 0 <= A < B (ps); ${usage}`);
+  window = { fromPs: a, toPs: b };
+}
+const [name, fitText, ...pairs] = args;
 const fitStartPs = Number(fitText);
 if (!name || !Number.isFinite(fitStartPs) || pairs.length === 0 || pairs.length % 2 !== 0)
   throw new Error(usage);
@@ -23,6 +34,24 @@ for (let k = 0; k < pairs.length; k += 2) {
   const T = Number(pairs[k]);
   if (!Number.isFinite(T) || !pairs[k + 1].includes('{seed}')) throw new Error(usage);
   replaced.push({ T, pattern: pairs[k + 1] });
+}
+
+/** The frames from `fromPs` to `toPs` (frame k at k * psPerFrame); an error if the run ends before `toPs`. */
+async function* framesWithin(
+  frames: AsyncIterable<Structure>,
+  psPerFrame: number,
+  w: { fromPs: number; toPs: number },
+  file: string,
+): AsyncGenerator<Structure> {
+  let k = 0;
+  let last = Number.NaN;
+  for await (const s of frames) {
+    last = k++ * psPerFrame;
+    if (last > w.toPs + 1e-9) return;
+    if (last >= w.fromPs - 1e-9) yield s;
+  }
+  if (!(last >= w.toPs - 1e-9))
+    throw new Error(`${file}: ends at ${last.toFixed(1)} ps, before the window's ${w.toPs} ps`);
 }
 
 /** The long run's stage, or why the model is left out. */
@@ -51,8 +80,10 @@ models: for (const d of readdirSync('.').sort()) {
     }
     const row = r.rows.find((x) => x.temperatureK === T);
     if (!row) throw new Error(`${d}: no ${T} K row`);
+    const file = join(runDir, `01-${stage.name}`, 'trajectory.lammpstrj');
+    const psPerFrame = stage.timeStepFs * stage.dumpEvery * 1e-3;
     const long = await analyseTransport(
-      readFrames(join(runDir, `01-${stage.name}`, 'trajectory.lammpstrj')),
+      window ? framesWithin(readFrames(file), psPerFrame, window, file) : readFrames(file),
       {
         species: 'Li',
         temperatureK: T,
@@ -65,7 +96,7 @@ models: for (const d of readdirSync('.').sort()) {
     row.result = long.result;
     const { fitStartPs: f0, fitEndPs: f1 } = long.result.diffusivity;
     console.log(
-      `${d}: D(${T} K) ${before.toExponential(2)} (study) -> ${long.result.diffusivity.glsCm2PerS.value.toExponential(2)} (${stage.steps * stage.timeStepFs * 1e-3} ps run, fit ${f0}-${f1.toFixed(0)} ps)`,
+      `${d}: D(${T} K) ${before.toExponential(2)} (study) -> ${long.result.diffusivity.glsCm2PerS.value.toExponential(2)} (${stage.steps * stage.timeStepFs * 1e-3} ps run${window ? `, frames ${window.fromPs}-${window.toPs} ps` : ''}, fit ${f0}-${f1.toFixed(0)} ps)`,
     );
   }
   // This model's own fit, as the study makes it, with the replaced rows.
@@ -80,7 +111,8 @@ models: for (const d of readdirSync('.').sort()) {
   seeds.push(Number(m[1]));
   results.push(r);
 }
-const which = replaced.map((x) => `${x.T} K`).join(', ');
+const which =
+  replaced.map((x) => `${x.T} K`).join(', ') + (window ? ` (frames ${window.fromPs}-${window.toPs} ps)` : '');
 process.stdout.write(
   replicaTable(`${name}, ${which} from the long runs`, combineReplicas(spec, results, seeds)),
 );
