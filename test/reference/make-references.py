@@ -37,7 +37,8 @@ ase_read("peer-trajectories/kinisi/example_drift.XDATCAR", format="vasp-xdatcar"
 ase_read("peer-trajectories/kinisi/example_center.XDATCAR", format="vasp-xdatcar")
 ase_read("peer-trajectories/kinisi/example_LAMMPS_drift.traj", format="lammps-dump-text")
 ase_read("peer-trajectories/kinisi/example_LAMMPS_center.traj", format="lammps-dump-text")
-ase_read("peer-trajectories/kinisi/example_LAMMPS.data", format="lammps-data", style="full")
+# sort_by_id=True: atoms in id order, as oligolyte reads a data file (ASE 3.22 keeps the file order by default, 3.23+ sorts)
+ase_read("peer-trajectories/kinisi/example_LAMMPS.data", format="lammps-data", style="full", sort_by_id=True)
 ase_read("peer-trajectories/kinisi/example_ase_drift.traj", format="traj")
 ase_read("peer-trajectories/kinisi/example_ase_center.traj", format="traj")
 
