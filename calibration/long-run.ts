@@ -12,7 +12,6 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { analyseTransport } from '../src/analysis/transport/analyse-run.js';
 import { arrheniusSummary } from '../src/analysis/transport/arrhenius-summary.js';
-import type { Structure } from '../src/core/frame.js';
 import { readFrames } from '../src/io/registry.js';
 import { combineReplicas, readStudy, replicaTable, type StudyResult } from '../src/study/study.js';
 
@@ -34,24 +33,6 @@ for (let k = 0; k < pairs.length; k += 2) {
   const T = Number(pairs[k]);
   if (!Number.isFinite(T) || !pairs[k + 1].includes('{seed}')) throw new Error(usage);
   replaced.push({ T, pattern: pairs[k + 1] });
-}
-
-/** The frames from `fromPs` to `toPs` (frame k at k * psPerFrame); an error if the run ends before `toPs`. */
-async function* framesWithin(
-  frames: AsyncIterable<Structure>,
-  psPerFrame: number,
-  w: { fromPs: number; toPs: number },
-  file: string,
-): AsyncGenerator<Structure> {
-  let k = 0;
-  let last = Number.NaN;
-  for await (const s of frames) {
-    last = k++ * psPerFrame;
-    if (last > w.toPs + 1e-9) return;
-    if (last >= w.fromPs - 1e-9) yield s;
-  }
-  if (!(last >= w.toPs - 1e-9))
-    throw new Error(`${file}: ends at ${last.toFixed(1)} ps, before the window's ${w.toPs} ps`);
 }
 
 /** The long run's stage, or why the model is left out. */
@@ -82,21 +63,25 @@ models: for (const d of readdirSync('.').sort()) {
     if (!row) throw new Error(`${d}: no ${T} K row`);
     const file = join(runDir, `01-${stage.name}`, 'trajectory.lammpstrj');
     const psPerFrame = stage.timeStepFs * stage.dumpEvery * 1e-3;
-    const long = await analyseTransport(
-      window ? framesWithin(readFrames(file), psPerFrame, window, file) : readFrames(file),
-      {
-        species: 'Li',
-        temperatureK: T,
-        timeStepFs: stage.timeStepFs,
-        frameStep: stage.dumpEvery,
-        fitStartPs,
-      },
-    );
+    const runPs = stage.steps * stage.timeStepFs * 1e-3;
+    if (window && window.toPs > runPs + 1e-9)
+      throw new Error(`${runDir}: a ${runPs} ps run ends before the window's ${window.toPs} ps`);
+    // Frame k is at k * psPerFrame; the window keeps both ends.
+    const frames = window
+      ? { start: Math.round(window.fromPs / psPerFrame), stop: Math.round(window.toPs / psPerFrame) + 1 }
+      : undefined;
+    const long = await analyseTransport(readFrames(file, { frames }), {
+      species: 'Li',
+      temperatureK: T,
+      timeStepFs: stage.timeStepFs,
+      frameStep: stage.dumpEvery,
+      fitStartPs,
+    });
     const before = row.result.diffusivity.glsCm2PerS.value;
     row.result = long.result;
     const { fitStartPs: f0, fitEndPs: f1 } = long.result.diffusivity;
     console.log(
-      `${d}: D(${T} K) ${before.toExponential(2)} (study) -> ${long.result.diffusivity.glsCm2PerS.value.toExponential(2)} (${stage.steps * stage.timeStepFs * 1e-3} ps run${window ? `, frames ${window.fromPs}-${window.toPs} ps` : ''}, fit ${f0}-${f1.toFixed(0)} ps)`,
+      `${d}: D(${T} K) ${before.toExponential(2)} (study) -> ${long.result.diffusivity.glsCm2PerS.value.toExponential(2)} (${runPs} ps run${window ? `, frames ${window.fromPs}-${window.toPs} ps` : ''}, fit ${f0}-${f1.toFixed(0)} ps)`,
     );
   }
   // This model's own fit, as the study makes it, with the replaced rows.

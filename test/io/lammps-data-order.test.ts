@@ -1,7 +1,8 @@
 // A LAMMPS data file lists its atoms in any order (write_data after a run writes them as the
 // processors hold them); atoms are identified by id. The reader returns them in id order, as
-// ASE's read_lammps_data does by default (sort_by_id=True) and as oligolyte's dump reader does, so
-// that atom i of a data file is atom i of every sorted dump of the same run.
+// ASE's read_lammps_data does with sort_by_id=True (its default from ASE 3.23; 3.22 keeps the row
+// order) and as oligolyte's dump reader does, so that atom i of a data file is atom i of every
+// sorted dump of the same run.
 import { describe, expect, it } from 'vitest';
 import { readAll, tempFile } from '../helpers.js';
 
