@@ -200,7 +200,9 @@ export const runWithProgress = async (
   } catch (e) {
     if (e instanceof RunCancelled)
       throw new OptionError(
-        `stopped; the checkpoints are in ${outDir}. Continue with the same command and --resume`,
+        spec.engine === 'lammps'
+          ? `stopped; the finished stages are kept in ${outDir}. Continue with the same command and --resume (the stopped stage runs again from its start)`
+          : `stopped; the checkpoints are in ${outDir}. Continue with the same command and --resume`,
       );
     throw e;
   } finally {

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { OptionError, PhysicsError } from '../core/errors.js';
 import type { Structure } from '../core/frame.js';
@@ -9,6 +9,7 @@ import { typeSystem } from '../forcefield/typing.js';
 import { frameText } from '../io/append-log.js';
 import { extxyz } from '../io/formats/extxyz.js';
 import { readStructure } from '../io/registry.js';
+import { RunCancelled } from '../md/integrator.js';
 import { branchFolder, type ProtocolSpec, protocolSteps, type StageSpec } from '../md/protocols/protocol.js';
 import {
   progressSum,
@@ -28,8 +29,10 @@ import { forceFieldCommands, lammpsFiles } from './lammps-export.js';
  * `mpirun -np N` when asked). Output folders as the embedded engine's: per stage thermo.csv
  * (from LAMMPS's thermo output, same columns), trajectory.lammpstrj (LAMMPS's own dump, with an
  * element column and unwrapped coordinates), final.extxyz and summary.json; the LAMMPS inputs and
- * logs sit beside them (in.lammps, log.lammps). A LAMMPS run is not resumable mid-way: --resume
- * is for the embedded engine.
+ * logs sit beside them (in.lammps, log.lammps). A stopped run resumes stage by stage: each stage's
+ * outputs are written as soon as LAMMPS has finished it (summary.json last), so --resume keeps
+ * every finished stage and runs the one that was stopped again from its start (LAMMPS offers no
+ * bitwise continuation of our thermostat chains mid-stage, unlike the embedded engine).
  */
 export interface LammpsRunOptions extends ProtocolRunOptions {
   /** The LAMMPS executable (default `lmp`). */
@@ -75,6 +78,10 @@ const THERMO = [
   'elong',
 ];
 
+/** Printed after a stage's final.data is written: its outputs can be finished while LAMMPS goes on. */
+const DONE = 'OLIGOLYTE-STAGE-DONE';
+const DONE_LINE = /^OLIGOLYTE-STAGE-DONE (\S+)/;
+
 /** Input commands for a sequence of stages (folders relative to the LAMMPS working directory). */
 const stageCommands = (
   stages: { stage: StageSpec; folder: string }[],
@@ -82,12 +89,15 @@ const stageCommands = (
   elementsOfTypes: string[],
   seed: number,
   drawVelocities: boolean,
+  /** Index of the first stage in its sequence (a resumed sequence keeps each stage's seed). */
+  firstIndex = 0,
 ): string[] => {
   const out: string[] = [];
   const elements = elementsOfTypes.join(' ');
   if (drawVelocities && stages.length > 0)
     out.push(`velocity all create ${stages[0].stage.temperatureK} ${seed} mom yes rot no dist gaussian`);
-  stages.forEach(({ stage: s, folder }, k) => {
+  stages.forEach(({ stage: s, folder }, j) => {
+    const k = firstIndex + j;
     const T = s.temperatureK;
     const tchain = 'tchain 3';
     out.push('', `# stage ${folder}`, 'reset_timestep 0', `timestep ${s.timeStepFs}`);
@@ -127,7 +137,7 @@ const stageCommands = (
     out.push('unfix ens');
     if (s.ensemble === 'langevin') out.push('unfix nve');
     if (s.deform) out.push('unfix def');
-    out.push(`write_data ${folder}/final.data nocoeff`);
+    out.push(`write_data ${folder}/final.data nocoeff`, `print "${DONE} ${folder}"`);
   });
   return out;
 };
@@ -135,9 +145,14 @@ const stageCommands = (
 /** Thermo rows of LAMMPS's screen output, split by our stage markers. */
 class ThermoCollector {
   rows = new Map<string, number[][]>();
+  /** The last thermo step seen (for the message of a stopped run). */
+  lastStep = 0;
   private stage: string | undefined;
   private buffer = '';
-  constructor(private readonly onRow: (stage: string, step: number) => void) {}
+  constructor(
+    private readonly onRow: (stage: string, step: number) => void,
+    private readonly onDone: (stage: string) => void = () => {},
+  ) {}
   push(chunk: string): void {
     this.buffer += chunk;
     let k = this.buffer.indexOf('\n');
@@ -148,6 +163,11 @@ class ThermoCollector {
     }
   }
   private line(l: string): void {
+    const done = DONE_LINE.exec(l);
+    if (done) {
+      this.onDone(done[1]);
+      return;
+    }
     const m = /^OLIGOLYTE-STAGE (\S+) (\d+)/.exec(l);
     if (m) {
       this.stage = m[1];
@@ -160,6 +180,7 @@ class ThermoCollector {
     const v = f.map(Number);
     if (v.some((x) => !Number.isFinite(x))) return;
     this.rows.get(this.stage)!.push(v);
+    this.lastStep = v[0];
     this.onRow(this.stage, v[0]);
   }
 }
@@ -203,7 +224,7 @@ const runLammps = (cwd: string, options: LammpsRunOptions, collector: ThermoColl
     );
     child.on('exit', (code, sig) => {
       options.signal?.removeEventListener('abort', onAbort);
-      if (options.signal?.aborted) reject(new OptionError(`the LAMMPS run in ${cwd} was stopped`));
+      if (options.signal?.aborted) reject(new RunCancelled(collector.lastStep));
       else if (code !== 0) {
         const err = /ERROR[^\n]*/.exec(tail)?.[0];
         reject(
@@ -246,10 +267,105 @@ const finishStage = async (
   };
   writeFileSync(join(dir, 'final.extxyz'), await frameText(extxyz, frame, {}));
   const summary = summariseStage(stage, join(dir, 'thermo.csv'), final.frame.lattice!, onWarning);
-  writeFileSync(join(dir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
   if (stage.deform)
     writeStressStrain(join(dir, 'stress-strain.csv'), stage, join(dir, 'thermo.csv'), onWarning);
+  // Last, and whole or not at all: its presence is what marks the stage finished for --resume.
+  writeFileSync(join(dir, 'summary.json.part'), `${JSON.stringify(summary, null, 2)}\n`);
+  renameSync(join(dir, 'summary.json.part'), join(dir, 'summary.json'));
   return summary;
+};
+
+/** A finished stage's summary (summary.json is written last, see finishStage), else undefined. */
+const finishedStage = (dir: string): StageSummary | undefined => {
+  const file = join(dir, 'summary.json');
+  if (!existsSync(file) || !existsSync(join(dir, 'final.data'))) return undefined;
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as StageSummary;
+  } catch {
+    return undefined;
+  }
+};
+
+/**
+ * One LAMMPS process for a sequence of stages in `cwd`, from `fromData` (relative to cwd). With
+ * `resume`, the stages already finished are kept (their summaries read back) and the process
+ * starts from the last one's final.data. Each stage's outputs are finished as soon as LAMMPS
+ * reports it done, so a stop loses only the stage that was running.
+ */
+const runStageSequence = async (
+  cwd: string,
+  staged: { stage: StageSpec; folder: string }[],
+  ctx: {
+    setup: (dataFile: string) => string[];
+    typeMap: string[];
+    start: Structure;
+    seed: number;
+    /** Draw velocities at the first stage's temperature (when fromData carries none). */
+    drawVelocities: boolean;
+    fromData: string;
+    resume: boolean;
+    /** Progress of one stage (folder relative to cwd, step). */
+    onRow: (folder: string, step: number) => void;
+    options: LammpsRunOptions;
+  },
+): Promise<(StageSummary & { folder: string })[]> => {
+  const summaries: (StageSummary & { folder: string })[] = [];
+  let first = 0;
+  if (ctx.resume) {
+    for (; first < staged.length; first++) {
+      const done = finishedStage(join(cwd, staged[first].folder));
+      if (!done) break;
+      summaries.push({ ...done, folder: staged[first].folder });
+      ctx.onRow(staged[first].folder, staged[first].stage.steps);
+    }
+  }
+  const todo = staged.slice(first);
+  if (todo.length === 0) return summaries;
+  for (const s of todo) {
+    // A stage that was stopped runs again from its start: nothing of its partial output is kept.
+    rmSync(join(cwd, s.folder), { recursive: true, force: true });
+    mkdirSync(join(cwd, s.folder), { recursive: true });
+  }
+  const from = first > 0 ? join(staged[first - 1].folder, 'final.data') : ctx.fromData;
+  // The stopped run's input and log are kept beside the new ones.
+  for (const f of ['in', 'log'])
+    if (existsSync(join(cwd, `${f}.lammps`)))
+      renameSync(join(cwd, `${f}.lammps`), join(cwd, `${f}.stopped.lammps`));
+  writeFileSync(
+    join(cwd, 'in.lammps'),
+    `${[...ctx.setup(from), ...stageCommands(todo, ctx.typeMap, ctx.seed, ctx.drawVelocities && first === 0, first)].join('\n')}\n`,
+  );
+  const finished = new Map<string, Promise<StageSummary>>();
+  const finish = (folder: string): Promise<StageSummary> => {
+    let p = finished.get(folder);
+    if (!p) {
+      const s = todo.find((t) => t.folder === folder);
+      if (!s) throw new PhysicsError(`LAMMPS reported an unknown stage ${folder} in ${cwd}`);
+      p = finishStage(
+        join(cwd, folder),
+        s.stage,
+        collector.rows.get(folder),
+        ctx.typeMap,
+        ctx.start,
+        ctx.options.onWarning,
+      );
+      finished.set(folder, p);
+    }
+    return p;
+  };
+  const collector: ThermoCollector = new ThermoCollector(ctx.onRow, (folder) => {
+    // Errors surface when the sequence awaits this stage below (or with the run's own error).
+    finish(folder).catch(() => {});
+  });
+  try {
+    await runLammps(cwd, ctx.options, collector);
+  } catch (e) {
+    // Let the stages LAMMPS finished before the stop complete their outputs, then report the stop.
+    await Promise.allSettled(finished.values());
+    throw e;
+  }
+  for (const { folder } of todo) summaries.push({ ...(await finish(folder)), folder });
+  return summaries;
 };
 
 export const runProtocolInLammps = async (
@@ -258,17 +374,38 @@ export const runProtocolInLammps = async (
   options: LammpsRunOptions,
 ): Promise<ProtocolResult> => {
   const { outDir } = options;
-  if (options.resume) throw new OptionError('LAMMPS runs cannot be resumed; run again into a new folder');
   if (!start.frame.lattice) throw new OptionError('the start structure has no periodic cell');
   findLammps(options.lmp);
-  if (existsSync(outDir) && readdirSync(outDir).length > 0)
-    throw new OptionError(`${outDir} is not empty; choose another folder`);
-  mkdirSync(outDir, { recursive: true });
-  writeFileSync(join(outDir, 'protocol.json'), `${JSON.stringify({ ...spec, engine: 'lammps' }, null, 2)}\n`);
+  const specText = `${JSON.stringify({ ...spec, engine: 'lammps' }, null, 2)}\n`;
+  const specFile = join(outDir, 'protocol.json');
+  const resume = options.resume === true;
+  if (resume) {
+    if (!existsSync(specFile))
+      throw new OptionError(`${outDir}: nothing to resume (no protocol.json); run without --resume`);
+    if (readFileSync(specFile, 'utf8') !== specText)
+      throw new OptionError(
+        `${specFile}: the protocol has changed since the run started; it cannot be resumed`,
+      );
+  } else {
+    if (existsSync(outDir) && readdirSync(outDir).length > 0)
+      throw new OptionError(
+        `${outDir} is not empty; use --resume to continue the run in it, or choose another folder`,
+      );
+    mkdirSync(outDir, { recursive: true });
+    writeFileSync(specFile, specText);
+  }
   const loaded = loadForceField(spec.forcefield);
   const ff = spec.coulomb ? withCoulomb(loaded, spec.coulomb) : loaded;
   const sys = typeSystem(start, ff);
   const files = lammpsFiles(start.frame.positions, start.frame.lattice, sys, ff, { kspace: 'pppm' });
+  if (
+    resume &&
+    existsSync(join(outDir, 'system.data')) &&
+    readFileSync(join(outDir, 'system.data'), 'utf8') !== files.data
+  )
+    throw new OptionError(
+      `${join(outDir, 'system.data')}: the start structure or force field has changed since the run started; it cannot be resumed`,
+    );
   writeFileSync(join(outDir, 'system.data'), files.data);
   const typeMap = sys.typeNames.map((_, k) => start.topology.symbol(sys.type.indexOf(k)));
   const setup = (dataFile: string) =>
@@ -281,29 +418,19 @@ export const runProtocolInLammps = async (
     writeStatus(outDir, state, { engine: 'lammps', ...detail });
   status('running');
   const result: ProtocolResult = { outDir, stages: [] };
+  const common = { setup, typeMap, start, resume, options };
   try {
     let dataFile = 'system.data';
     if (spec.stages.length > 0) {
       const staged = spec.stages.map((stage, k) => ({ stage, folder: stageFolder(k, stage) }));
-      for (const s of staged) mkdirSync(join(outDir, s.folder), { recursive: true });
-      writeFileSync(
-        join(outDir, 'in.lammps'),
-        `${[...setup('system.data'), ...stageCommands(staged, typeMap, spec.seed, true)].join('\n')}\n`,
-      );
       options.onStage?.(staged.map((s) => s.folder).join(', '));
-      const collector = new ThermoCollector(onRow);
-      await runLammps(outDir, options, collector);
-      for (const { stage, folder } of staged) {
-        const summary = await finishStage(
-          join(outDir, folder),
-          stage,
-          collector.rows.get(folder),
-          typeMap,
-          start,
-          options.onWarning,
-        );
-        result.stages.push({ ...summary, folder });
-      }
+      result.stages = await runStageSequence(outDir, staged, {
+        ...common,
+        seed: spec.seed,
+        drawVelocities: true,
+        fromData: 'system.data',
+        onRow,
+      });
       dataFile = join(staged[staged.length - 1].folder, 'final.data');
     }
     if (spec.series) {
@@ -316,29 +443,21 @@ export const runProtocolInLammps = async (
           stage: { ...s, temperatureK: T },
           folder: stageFolder(k, s),
         }));
-        for (const s of staged) mkdirSync(join(cwd, s.folder), { recursive: true });
-        // The branch starts from the shared stages' final data file (with velocities).
-        const from = join('..', '..', dataFile);
-        writeFileSync(
-          join(cwd, 'in.lammps'),
-          `${[...setup(from), ...stageCommands(staged, typeMap, spec.seed + 1000 * (b + 1), spec.stages.length === 0)].join('\n')}\n`,
-        );
+        mkdirSync(cwd, { recursive: true });
         options.onStage?.(folder);
-        const collector = new ThermoCollector((label, step) => onRow(`${folder}/${label}`, step));
-        await runLammps(cwd, options, collector);
-        const stages: (StageSummary & { folder: string })[] = [];
-        for (const { stage, folder: f } of staged) {
-          const summary = await finishStage(
-            join(cwd, f),
-            stage,
-            collector.rows.get(f),
-            typeMap,
-            start,
-            options.onWarning,
-          );
-          stages.push({ ...summary, folder: join(folder, f) });
-        }
-        branches.push({ temperatureK: T, folder, stages });
+        // The branch starts from the shared stages' final data file (with velocities).
+        const stages = await runStageSequence(cwd, staged, {
+          ...common,
+          seed: spec.seed + 1000 * (b + 1),
+          drawVelocities: spec.stages.length === 0,
+          fromData: join('..', '..', dataFile),
+          onRow: (label, step) => onRow(`${folder}/${label}`, step),
+        });
+        branches.push({
+          temperatureK: T,
+          folder,
+          stages: stages.map((s) => ({ ...s, folder: join(folder, s.folder) })),
+        });
       };
       await runQueued(
         series.temperaturesK.map((T, b) => ({ T, b })),
@@ -349,7 +468,10 @@ export const runProtocolInLammps = async (
       result.series = branches;
     }
   } catch (e) {
-    status(options.signal?.aborted ? 'stopped' : 'failed', { message: (e as Error).message });
+    const stopped = e instanceof RunCancelled || options.signal?.aborted;
+    status(stopped ? 'stopped' : 'failed', {
+      message: stopped ? 'stopped; continue with --resume' : (e as Error).message,
+    });
     throw e;
   }
   writeRunSummary(result);

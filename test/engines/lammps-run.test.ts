@@ -5,7 +5,7 @@
  * the two runs are independent trajectories, with different random velocities).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -17,6 +17,7 @@ import { computeEnergy } from '../../src/forcefield/energy.js';
 import { loadForceField } from '../../src/forcefield/load.js';
 import { typeSystem } from '../../src/forcefield/typing.js';
 import { readFrames, readStructure } from '../../src/io/registry.js';
+import { RunCancelled } from '../../src/md/integrator.js';
 import { protocolFromObject } from '../../src/md/protocols/protocol.js';
 import { runProtocol } from '../../src/md/protocols/run-protocol.js';
 import { readThermoCsv } from '../../src/md/thermo-csv.js';
@@ -122,4 +123,95 @@ describe.skipIf(!hasLammps)('the LAMMPS engine', () => {
     const final = await readStructure(join(dir, 'final.extxyz'));
     expect(final.frame.lattice!.matrix[0] / relaxed.frame.lattice!.matrix[0]).toBeCloseTo(1.02, 6);
   }, 120_000);
+
+  it('a stopped LAMMPS run resumes: finished stages kept as they were, the stopped one run again', async () => {
+    const start = packGlass({ units: [{ molecule: buildOligomer(), count: 8 }], seed: 7 });
+    const spec = protocolFromObject(
+      {
+        engine: 'lammps',
+        stage: [
+          {
+            name: 'relax',
+            ensemble: 'langevin',
+            temperature: 300,
+            time_ps: 0.4,
+            damping: 50,
+            thermo_every: 10,
+          },
+        ],
+        series: {
+          temperatures: [400, 500],
+          equilibrate_ps: 0.2,
+          produce_ps: 0.6,
+          thermo_every: 10,
+          dump_every: 50,
+        },
+      },
+      join(tmp, 'r.toml'),
+    );
+    const whole = await runProtocolInLammps(spec, start, { outDir: join(tmp, 'whole') });
+    // Stopped in the 400 K production (relax 400 steps, equilibrate 200, then 300 at 2 fs).
+    const dir = join(tmp, 'stopped');
+    const abort = new AbortController();
+    await expect(
+      runProtocolInLammps(spec, start, {
+        outDir: dir,
+        signal: abort.signal,
+        onProgress: (done) => {
+          if (done >= 400 + 200 + 150) abort.abort();
+        },
+      }),
+    ).rejects.toBeInstanceOf(RunCancelled);
+    const file = (...p: string[]) => readFileSync(join(dir, ...p), 'utf8');
+    expect(JSON.parse(file('status.json')).state).toBe('stopped');
+    const t400 = join('series', 'T400K');
+    expect(existsSync(join(dir, '01-relax', 'summary.json'))).toBe(true);
+    expect(existsSync(join(dir, t400, '01-equilibrate', 'summary.json'))).toBe(true);
+    expect(existsSync(join(dir, t400, '02-produce', 'summary.json'))).toBe(false);
+    expect(existsSync(join(dir, 'series', 'T500K'))).toBe(false);
+    const kept = [
+      ['01-relax', 'thermo.csv'],
+      ['01-relax', 'final.data'],
+      [t400, '01-equilibrate', 'thermo.csv'],
+      [t400, '01-equilibrate', 'final.data'],
+    ].map((p) => file(...p));
+    const mtimes = () =>
+      ['01-relax', join(t400, '01-equilibrate')].map((d) => statSync(join(dir, d, 'final.data')).mtimeMs);
+    const before = mtimes();
+
+    await expect(
+      runProtocolInLammps({ ...spec, seed: spec.seed + 1 }, start, { outDir: dir, resume: true }),
+    ).rejects.toThrow(/protocol has changed/);
+    const resumed = await runProtocolInLammps(spec, start, { outDir: dir, resume: true });
+    expect(JSON.parse(file('status.json')).state).toBe('complete');
+    expect(mtimes()).toEqual(before);
+    // The finished stages were not run again; LAMMPS on one process repeats itself, so they are
+    // also the uninterrupted run's, byte for byte.
+    [
+      ['01-relax', 'thermo.csv'],
+      ['01-relax', 'final.data'],
+      [t400, '01-equilibrate', 'thermo.csv'],
+      [t400, '01-equilibrate', 'final.data'],
+    ].forEach((p, k) => {
+      expect(file(...p)).toBe(kept[k]);
+      expect(file(...p)).toBe(readFileSync(join(tmp, 'whole', ...p), 'utf8'));
+    });
+    expect(existsSync(join(dir, t400, 'log.stopped.lammps'))).toBe(true);
+    // The production that was stopped ran again from the equilibrated state: its first thermo row
+    // (the state read back from final.data) is the uninterrupted run's.
+    const first = (root: string) => readThermoCsv(join(root, t400, '02-produce', 'thermo.csv'));
+    const a = first(join(tmp, 'whole'));
+    const b = first(dir);
+    expect(b.data.step).toEqual(a.data.step);
+    expect(Math.abs(b.data.potential_kcal_mol[0] / a.data.potential_kcal_mol[0] - 1)).toBeLessThan(1e-9);
+    expect(Math.abs(b.data.temperature_K[0] / a.data.temperature_K[0] - 1)).toBeLessThan(1e-9);
+    let frames = 0;
+    for await (const _ of readFrames(join(dir, t400, '02-produce', 'trajectory.lammpstrj'), {})) frames++;
+    expect(frames).toBe(7);
+    expect(resumed.series?.map((b) => b.temperatureK)).toEqual([400, 500]);
+    expect(resumed.stages.map((s) => s.folder)).toEqual(whole.stages.map((s) => s.folder));
+    expect(resumed.series?.flatMap((b) => b.stages.map((s) => s.folder))).toEqual(
+      whole.series?.flatMap((b) => b.stages.map((s) => s.folder)),
+    );
+  }, 300_000);
 });
