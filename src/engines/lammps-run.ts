@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { OptionError, PhysicsError } from '../core/errors.js';
 import type { Structure } from '../core/frame.js';
@@ -12,6 +12,7 @@ import { readStructure } from '../io/registry.js';
 import { RunCancelled } from '../md/integrator.js';
 import { branchFolder, type ProtocolSpec, protocolSteps, type StageSpec } from '../md/protocols/protocol.js';
 import {
+  prepareRunFolder,
   progressSum,
   runQueued,
   stageFolder,
@@ -376,24 +377,8 @@ export const runProtocolInLammps = async (
   const { outDir } = options;
   if (!start.frame.lattice) throw new OptionError('the start structure has no periodic cell');
   findLammps(options.lmp);
-  const specText = `${JSON.stringify({ ...spec, engine: 'lammps' }, null, 2)}\n`;
-  const specFile = join(outDir, 'protocol.json');
   const resume = options.resume === true;
-  if (resume) {
-    if (!existsSync(specFile))
-      throw new OptionError(`${outDir}: nothing to resume (no protocol.json); run without --resume`);
-    if (readFileSync(specFile, 'utf8') !== specText)
-      throw new OptionError(
-        `${specFile}: the protocol has changed since the run started; it cannot be resumed`,
-      );
-  } else {
-    if (existsSync(outDir) && readdirSync(outDir).length > 0)
-      throw new OptionError(
-        `${outDir} is not empty; use --resume to continue the run in it, or choose another folder`,
-      );
-    mkdirSync(outDir, { recursive: true });
-    writeFileSync(specFile, specText);
-  }
+  prepareRunFolder(outDir, { ...spec, engine: 'lammps' }, resume);
   const loaded = loadForceField(spec.forcefield);
   const ff = spec.coulomb ? withCoulomb(loaded, spec.coulomb) : loaded;
   const sys = typeSystem(start, ff);

@@ -1,13 +1,38 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { OptionError } from '../../core/errors.js';
 import { RunCancelled } from '../integrator.js';
-import type { StageSpec } from './protocol.js';
+import type { ProtocolSpec, StageSpec } from './protocol.js';
 import type { ProtocolResult } from './run-protocol.js';
 
 /**
  * What both engines (embedded and LAMMPS) share when they run a protocol: the folder names, the
  * status and summary files, the progress sum over stages, and the series run a few at a time.
  */
+
+/**
+ * The output folder of a run: a new run needs it empty and writes protocol.json into it; a resumed
+ * one needs the protocol.json it left to be this protocol's.
+ */
+export const prepareRunFolder = (outDir: string, spec: ProtocolSpec, resume: boolean): void => {
+  const specText = JSON.stringify(spec, null, 2);
+  const specFile = join(outDir, 'protocol.json');
+  if (resume) {
+    if (!existsSync(specFile))
+      throw new OptionError(`${outDir}: nothing to resume (no protocol.json); run without --resume`);
+    if (readFileSync(specFile, 'utf8').trim() !== specText.trim())
+      throw new OptionError(
+        `${specFile}: the protocol has changed since the run started; it cannot be resumed`,
+      );
+    return;
+  }
+  if (existsSync(outDir) && readdirSync(outDir).length > 0)
+    throw new OptionError(
+      `${outDir} is not empty; use --resume to continue the run in it, or choose another folder`,
+    );
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(specFile, `${specText}\n`);
+};
 
 /** "01-melt", "02-quench", ... */
 export const stageFolder = (k: number, s: StageSpec): string => `${String(k + 1).padStart(2, '0')}-${s.name}`;

@@ -1,4 +1,3 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { OligolyteError, OptionError } from '../../core/errors.js';
 import type { Structure } from '../../core/frame.js';
@@ -8,7 +7,14 @@ import { loadForceField } from '../../forcefield/load.js';
 import { typeSystem } from '../../forcefield/typing.js';
 import { RunCancelled } from '../integrator.js';
 import { branchFolder, type ProtocolSpec, protocolSteps, type StageSpec } from './protocol.js';
-import { progressSum, runQueued, stageFolder, writeRunSummary, writeStatus } from './run-layout.js';
+import {
+  prepareRunFolder,
+  progressSum,
+  runQueued,
+  stageFolder,
+  writeRunSummary,
+  writeStatus,
+} from './run-layout.js';
 import { runStage, type StageEnv, type StageStart, type StageSummary, topologyInit } from './run-stage.js';
 
 /**
@@ -71,23 +77,7 @@ export const runProtocol = async (
 ): Promise<ProtocolResult> => {
   const { outDir } = options;
   if (!start.frame.lattice) throw new OptionError('the start structure has no periodic cell');
-  const specText = JSON.stringify(spec, null, 2);
-  const specFile = join(outDir, 'protocol.json');
-  if (options.resume) {
-    if (!existsSync(specFile))
-      throw new OptionError(`${outDir}: nothing to resume (no protocol.json); run without --resume`);
-    if (readFileSync(specFile, 'utf8').trim() !== specText.trim())
-      throw new OptionError(
-        `${specFile}: the protocol has changed since the run started; it cannot be resumed`,
-      );
-  } else {
-    if (existsSync(outDir) && readdirSync(outDir).length > 0)
-      throw new OptionError(
-        `${outDir} is not empty; use --resume to continue the run in it, or choose another folder`,
-      );
-    mkdirSync(outDir, { recursive: true });
-    writeFileSync(specFile, `${specText}\n`);
-  }
+  prepareRunFolder(outDir, spec, options.resume === true);
   const loaded = loadForceField(spec.forcefield);
   const ff = spec.coulomb ? withCoulomb(loaded, spec.coulomb) : loaded;
   const sys = typeSystem(start, ff);
