@@ -307,6 +307,8 @@ const runStageSequence = async (
     resume: boolean;
     /** Progress of one stage (folder relative to cwd, step). */
     onRow: (folder: string, step: number) => void;
+    /** The stages this process will run (not those kept from a stopped run). */
+    onStart: (folders: string[]) => void;
     options: LammpsRunOptions;
   },
 ): Promise<(StageSummary & { folder: string })[]> => {
@@ -327,6 +329,7 @@ const runStageSequence = async (
     rmSync(join(cwd, s.folder), { recursive: true, force: true });
     mkdirSync(join(cwd, s.folder), { recursive: true });
   }
+  ctx.onStart(todo.map((s) => s.folder));
   const from = first > 0 ? join(staged[first - 1].folder, 'final.data') : ctx.fromData;
   // The stopped run's input and log are kept beside the new ones.
   for (const f of ['in', 'log'])
@@ -408,13 +411,13 @@ export const runProtocolInLammps = async (
     let dataFile = 'system.data';
     if (spec.stages.length > 0) {
       const staged = spec.stages.map((stage, k) => ({ stage, folder: stageFolder(k, stage) }));
-      options.onStage?.(staged.map((s) => s.folder).join(', '));
       result.stages = await runStageSequence(outDir, staged, {
         ...common,
         seed: spec.seed,
         drawVelocities: true,
         fromData: 'system.data',
         onRow,
+        onStart: (folders) => options.onStage?.(folders.join(', ')),
       });
       dataFile = join(staged[staged.length - 1].folder, 'final.data');
     }
@@ -429,7 +432,6 @@ export const runProtocolInLammps = async (
           folder: stageFolder(k, s),
         }));
         mkdirSync(cwd, { recursive: true });
-        options.onStage?.(folder);
         // The branch starts from the shared stages' final data file (with velocities).
         const stages = await runStageSequence(cwd, staged, {
           ...common,
@@ -437,6 +439,7 @@ export const runProtocolInLammps = async (
           drawVelocities: spec.stages.length === 0,
           fromData: join('..', '..', dataFile),
           onRow: (label, step) => onRow(`${folder}/${label}`, step),
+          onStart: (folders) => options.onStage?.(folders.map((f) => join(folder, f)).join(', ')),
         });
         branches.push({
           temperatureK: T,
