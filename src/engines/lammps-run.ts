@@ -344,7 +344,7 @@ const runStageSequence = async (
     let p = finished.get(folder);
     if (!p) {
       const s = todo.find((t) => t.folder === folder);
-      if (!s) throw new PhysicsError(`LAMMPS reported an unknown stage ${folder} in ${cwd}`);
+      if (!s) return Promise.reject(new PhysicsError(`LAMMPS reported an unknown stage ${folder} in ${cwd}`));
       p = finishStage(
         join(cwd, folder),
         s.stage,
