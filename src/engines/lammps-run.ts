@@ -32,8 +32,9 @@ import { forceFieldCommands, lammpsFiles } from './lammps-export.js';
  * element column and unwrapped coordinates), final.extxyz and summary.json; the LAMMPS inputs and
  * logs sit beside them (in.lammps, log.lammps). A stopped run resumes stage by stage: each stage's
  * outputs are written as soon as LAMMPS has finished it (summary.json last), so --resume keeps
- * every finished stage and runs the one that was stopped again from its start (LAMMPS offers no
- * bitwise continuation of our thermostat chains mid-stage, unlike the embedded engine).
+ * every finished stage and runs the one that was stopped again from its start (a LAMMPS restart
+ * file does not carry every stage's state, the Langevin random stream for one, so the stage is the
+ * unit that resumes; the embedded engine resumes mid-stage, bitwise).
  */
 export interface LammpsRunOptions extends ProtocolRunOptions {
   /** The LAMMPS executable (default `lmp`). */
