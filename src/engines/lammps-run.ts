@@ -82,7 +82,7 @@ const THERMO = [
 
 /** Printed after a stage's final.data is written: its outputs can be finished while LAMMPS goes on. */
 const DONE = 'OLIGOLYTE-STAGE-DONE';
-const DONE_LINE = /^OLIGOLYTE-STAGE-DONE (\S+)/;
+const DONE_LINE = new RegExp(`^${DONE} (\\S+)`);
 
 /** Input commands for a sequence of stages (folders relative to the LAMMPS working directory). */
 const stageCommands = (

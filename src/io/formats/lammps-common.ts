@@ -1,5 +1,5 @@
 import { elementFromMass, normaliseElementLabel } from '../../core/elements.js';
-import { OptionError } from '../../core/errors.js';
+import { OptionError, ParseError } from '../../core/errors.js';
 import { Lattice } from '../../core/lattice.js';
 import type { Topology } from '../../core/topology.js';
 import { EV_IN_KCAL_PER_MOL } from '../../core/units.js';
@@ -117,3 +117,43 @@ export const lammpsUnitFactors = (units: 'metal' | 'real' = 'metal') =>
   units === 'metal'
     ? { velocity: 1e-3, force: 1, time: 1e3, energy: 1 }
     : { velocity: 1, force: 1 / EV_IN_KCAL_PER_MOL, time: 1, energy: 1 / EV_IN_KCAL_PER_MOL };
+
+/** Permutation that puts atoms in id order; checks ids are unique. */
+export const idOrder = (ids: Int32Array, file: string, line: number): Int32Array => {
+  const n = ids.length;
+  const order = new Int32Array(n);
+  const seen = new Uint8Array(n);
+  let direct = true;
+  for (let i = 0; i < n; i++) {
+    const id = ids[i];
+    if (id < 1 || id > n || seen[id - 1]) {
+      direct = false;
+      break;
+    }
+    seen[id - 1] = 1;
+    order[id - 1] = i;
+  }
+  if (direct) return order;
+  const idx = Int32Array.from({ length: n }, (_, i) => i).sort((a, b) => ids[a] - ids[b]);
+  for (let j = 1; j < n; j++)
+    if (ids[idx[j]] === ids[idx[j - 1]])
+      throw new ParseError({
+        file,
+        line,
+        expected: 'unique atom ids in a frame',
+        found: `id ${ids[idx[j]]} twice`,
+      });
+  return idx;
+};
+
+/** Rows of `width` values of `a` taken in `order` (row j of the result is row order[j] of `a`). */
+export const permuteRows = <A extends Float64Array | Int32Array>(
+  a: A,
+  order: Int32Array,
+  width: number,
+): A => {
+  const out = new (a.constructor as { new (n: number): A })(order.length * width);
+  for (let j = 0; j < order.length; j++)
+    for (let d = 0; d < width; d++) out[width * j + d] = a[width * order[j] + d];
+  return out;
+};

@@ -10,8 +10,10 @@ import {
   elementFromLammpsMass,
   elementFromTypeMap,
   formatDataBox,
+  idOrder,
   lammpsTypes,
   lammpsUnitFactors,
+  permuteRows,
   toLammpsOrientation,
 } from './lammps-common.js';
 
@@ -253,7 +255,7 @@ export const lammpsData: Format = {
       // Atoms in id order, whatever the file's row order (write_data after a run writes them as
       // the processors hold them), as the dump reader and ASE's read_lammps_data (sort_by_id) do:
       // atom i is then id i + 1 in this structure and in every sorted dump of the same run.
-      sortAtomsById(atomIndex, [positions, velocities], [types, charges, mol], Object.values(terms));
+      sortAtomsById(atomIndex, file, [positions, velocities], [types, charges, mol], Object.values(terms));
       let box: ReturnType<typeof boxFromBounds>;
       try {
         box = boxFromBounds(lo, hi, tilt);
@@ -391,32 +393,22 @@ const splitUncommented = (r: LineReader): number => {
 };
 
 /**
- * Permute per-atom arrays in place into ascending atom-id order and renumber the atom indices of
+ * Put per-atom arrays in place into ascending atom-id order and renumber the atom indices of
  * bonds, angles, dihedrals and impropers to match. `atomIndex` maps id -> row in file order.
  */
 const sortAtomsById = (
   atomIndex: Map<number, number>,
+  file: string,
   vectors: (Float64Array | undefined)[],
   scalars: (Int32Array | Float64Array)[],
   terms: { atoms: Uint32Array }[],
 ): void => {
-  const ids = [...atomIndex.keys()];
-  let sorted = true;
-  for (let k = 1; k < ids.length && sorted; k++) sorted = ids[k] > ids[k - 1];
-  if (sorted) return;
-  ids.sort((a, b) => a - b);
-  const rowOfNew = Int32Array.from(ids, (id) => atomIndex.get(id) as number);
-  const newOfRow = new Int32Array(rowOfNew.length);
-  for (let k = 0; k < rowOfNew.length; k++) newOfRow[rowOfNew[k]] = k;
-  for (const v of vectors) {
-    if (!v) continue;
-    const old = v.slice();
-    for (let k = 0; k < rowOfNew.length; k++)
-      for (let d = 0; d < 3; d++) v[3 * k + d] = old[3 * rowOfNew[k] + d];
-  }
-  for (const a of scalars) {
-    const old = a.slice();
-    for (let k = 0; k < rowOfNew.length; k++) a[k] = old[rowOfNew[k]];
-  }
+  // Rows were numbered in file order, so the id of row k is the k-th key.
+  const order = idOrder(Int32Array.from(atomIndex.keys()), file, 1);
+  if (order.every((row, k) => row === k)) return;
+  for (const v of vectors) if (v) v.set(permuteRows(v, order, 3));
+  for (const a of scalars) a.set(permuteRows(a, order, 1));
+  const newOfRow = new Int32Array(order.length);
+  for (let k = 0; k < order.length; k++) newOfRow[order[k]] = k;
   for (const t of terms) for (let k = 0; k < t.atoms.length; k++) t.atoms[k] = newOfRow[t.atoms[k]];
 };

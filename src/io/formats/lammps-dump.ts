@@ -12,8 +12,10 @@ import {
   elementFromLammpsMass,
   elementFromTypeMap,
   formatDumpBox,
+  idOrder,
   lammpsTypes,
   lammpsUnitFactors,
+  permuteRows,
   toLammpsOrientation,
 } from './lammps-common.js';
 
@@ -190,12 +192,6 @@ export const lammpsDump: Format = {
                   img[3 * i] * m[d] + img[3 * i + 1] * m[3 + d] + img[3 * i + 2] * m[6 + d];
             }
           }
-          const permute3 = (a: Float64Array | undefined) => {
-            if (!a) return undefined;
-            const out = new Float64Array(3 * n);
-            for (let j = 0; j < n; j++) for (let d = 0; d < 3; d++) out[3 * j + d] = a[3 * order[j] + d];
-            return out;
-          };
           const frame: Frame = {
             positions,
             lattice,
@@ -203,9 +199,9 @@ export const lammpsDump: Format = {
             unwrapped: cols.kind === 'xu' || cols.kind === 'xsu' || !!img,
           };
           if (timeFs !== undefined) frame.timeFs = timeFs;
-          const v = permute3(vel);
+          const v = vel && permuteRows(vel, order, 3);
           if (v) frame.velocities = v;
-          const f = permute3(frc);
+          const f = frc && permuteRows(frc, order, 3);
           if (f) frame.forces = f;
           const sortedTypes = Int32Array.from(order, (i) => types[i]);
           if (!topology || !sameTypes(topology, sortedTypes, elementLabels, order) || q || mol) {
@@ -285,34 +281,6 @@ export const lammpsDump: Format = {
     if (count === 0) throw new OptionError('nothing to write: no frames');
     return count;
   },
-};
-
-/** Permutation that puts atoms in id order; checks ids are unique. */
-const idOrder = (ids: Int32Array, file: string, line: number): Int32Array => {
-  const n = ids.length;
-  const order = new Int32Array(n);
-  const seen = new Uint8Array(n);
-  let direct = true;
-  for (let i = 0; i < n; i++) {
-    const id = ids[i];
-    if (id < 1 || id > n || seen[id - 1]) {
-      direct = false;
-      break;
-    }
-    seen[id - 1] = 1;
-    order[id - 1] = i;
-  }
-  if (direct) return order;
-  const idx = Int32Array.from({ length: n }, (_, i) => i).sort((a, b) => ids[a] - ids[b]);
-  for (let j = 1; j < n; j++)
-    if (ids[idx[j]] === ids[idx[j - 1]])
-      throw new ParseError({
-        file,
-        line,
-        expected: 'unique atom ids in a frame',
-        found: `id ${ids[idx[j]]} twice`,
-      });
-  return idx;
 };
 
 const sameTypes = (
