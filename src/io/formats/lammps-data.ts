@@ -403,7 +403,8 @@ const sortAtomsById = (
   scalars: (Int32Array | Float64Array)[],
   terms: { atoms: Uint32Array }[],
 ): void => {
-  // Rows were numbered in file order, so the id of row k is the k-th key.
+  // Rows were numbered in file order, so the id of row k is the k-th key. The ids are unique (a
+  // repeated one was refused at its own line), so idOrder's duplicate error cannot fire here.
   const order = idOrder(Int32Array.from(atomIndex.keys()), file, 1);
   if (order.every((row, k) => row === k)) return;
   for (const v of vectors) if (v) v.set(permuteRows(v, order, 3));
