@@ -6,8 +6,8 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildOligomer } from '../src/build/oligomer.js';
-import { packGlass } from '../src/build/pack-glass.js';
+import { buildOligomer } from '../src/builders/oligomer.js';
+import { packGlass } from '../src/builders/pack-glass.js';
 import { runProtocolInLammps } from '../src/engines/lammps-run.js';
 import { protocolFromObject } from '../src/md/protocols/protocol.js';
 import { type Candidate, candidateForceField } from './candidate-ff.js';

@@ -1,5 +1,5 @@
 export * from './analysis/index.js';
-export * as build from './build/index.js';
+export * as build from './builders/index.js';
 export * as chemistry from './chemistry/index.js';
 export * from './core/index.js';
 export * as forcefield from './forcefield/index.js';

@@ -1,10 +1,10 @@
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import { bondTypeOf, buildOligomer, closestNonBonded, type Molecule } from '../build/oligomer.js';
-import { packGlass } from '../build/pack-glass.js';
-import { substitutedCrystal } from '../build/substituted-crystal.js';
-import { parseRepeats, supercell } from '../build/supercell.js';
-import { mixFromComposition, parseMix } from '../build/units.js';
+import { bondTypeOf, buildOligomer, closestNonBonded, type Molecule } from '../builders/oligomer.js';
+import { packGlass } from '../builders/pack-glass.js';
+import { substitutedCrystal } from '../builders/substituted-crystal.js';
+import { parseRepeats, supercell } from '../builders/supercell.js';
+import { mixFromComposition, parseMix } from '../builders/mix.js';
 import { parseTarget } from '../chemistry/synthesis-planner.js';
 import { OptionError } from '../core/errors.js';
 import type { Structure } from '../core/frame.js';

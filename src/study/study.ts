@@ -5,9 +5,9 @@ import { extrapolate, fitArrheniusWeighted } from '../analysis/transport/arrheni
 import { type ArrheniusSummary, arrheniusSummary } from '../analysis/transport/arrhenius-summary.js';
 import { nernstEinsteinFactor } from '../analysis/transport/conductivity.js';
 import type { Estimate } from '../analysis/transport/diffusivity.js';
-import { packGlass } from '../build/pack-glass.js';
-import { supercell } from '../build/supercell.js';
-import { mixFromComposition, parseMix } from '../build/units.js';
+import { packGlass } from '../builders/pack-glass.js';
+import { supercell } from '../builders/supercell.js';
+import { mixFromComposition, parseMix } from '../builders/mix.js';
 import { OptionError, ParseError } from '../core/errors.js';
 import { formatSignificant } from '../core/format-number.js';
 import type { Structure } from '../core/frame.js';

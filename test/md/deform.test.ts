@@ -3,8 +3,8 @@
  * issue 6: tensile along x and shear in yz with the other boundaries at zero pressure).
  */
 import { describe, expect, it } from 'vitest';
-import { buildOligomer } from '../../src/build/oligomer.js';
-import { packGlass } from '../../src/build/pack-glass.js';
+import { buildOligomer } from '../../src/builders/oligomer.js';
+import { packGlass } from '../../src/builders/pack-glass.js';
 import { computeEnergy } from '../../src/forcefield/energy.js';
 import { LAOC_V1, withCoulomb } from '../../src/forcefield/force-field.js';
 import { typeSystem } from '../../src/forcefield/typing.js';

@@ -5,10 +5,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { blockAverage } from '../../src/analysis/block-average.js';
-import { buildOligomer } from '../../src/build/oligomer.js';
-import { packGlass } from '../../src/build/pack-glass.js';
-import { supercell } from '../../src/build/supercell.js';
-import { parseMix } from '../../src/build/units.js';
+import { buildOligomer } from '../../src/builders/oligomer.js';
+import { packGlass } from '../../src/builders/pack-glass.js';
+import { supercell } from '../../src/builders/supercell.js';
+import { parseMix } from '../../src/builders/mix.js';
 import { computeEnergy } from '../../src/forcefield/energy.js';
 import { type ForceField, LAOC_V1, withCoulomb } from '../../src/forcefield/force-field.js';
 import { typeSystem } from '../../src/forcefield/typing.js';

@@ -7,8 +7,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { buildOligomer } from '../../src/build/oligomer.js';
-import { packGlass } from '../../src/build/pack-glass.js';
+import { buildOligomer } from '../../src/builders/oligomer.js';
+import { packGlass } from '../../src/builders/pack-glass.js';
 import { RunCancelled } from '../../src/md/integrator.js';
 import { protocolFromObject, readProtocol } from '../../src/md/protocols/protocol.js';
 import { runProtocol, threadShares } from '../../src/md/protocols/run-protocol.js';

@@ -11,11 +11,11 @@ import {
   buildOligomer,
   closestNonBonded,
   TETRAHEDRAL_DEG,
-} from '../../src/build/oligomer.js';
-import { packGlass } from '../../src/build/pack-glass.js';
-import { substitutedCrystal } from '../../src/build/substituted-crystal.js';
-import { parseRepeats, supercell } from '../../src/build/supercell.js';
-import { mixFromComposition, parseMix } from '../../src/build/units.js';
+} from '../../src/builders/oligomer.js';
+import { packGlass } from '../../src/builders/pack-glass.js';
+import { substitutedCrystal } from '../../src/builders/substituted-crystal.js';
+import { parseRepeats, supercell } from '../../src/builders/supercell.js';
+import { mixFromComposition, parseMix } from '../../src/builders/mix.js';
 import { parseLaocName } from '../../src/chemistry/laoc-names.js';
 import { PhysicsError } from '../../src/core/errors.js';
 import type { Structure } from '../../src/core/frame.js';

@@ -2,4 +2,4 @@ export * from './oligomer.js';
 export * from './pack-glass.js';
 export * from './substituted-crystal.js';
 export * from './supercell.js';
-export * from './units.js';
+export * from './mix.js';
