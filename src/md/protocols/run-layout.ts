@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { OptionError } from '../../core/errors.js';
 import { RunCancelled } from '../integrator.js';
 import type { ProtocolSpec, StageSpec } from './protocol.js';
-import type { ProtocolResult } from './run-protocol.js';
+import type { StageSummary } from './run-stage.js';
 
 /**
  * What both engines (embedded and LAMMPS) share when they run a protocol: the folder names, the
@@ -42,6 +42,16 @@ export const writeStatus = (outDir: string, state: string, detail: Record<string
     join(outDir, 'status.json'),
     `${JSON.stringify({ state, updated: new Date().toISOString(), ...detail }, null, 2)}\n`,
   );
+
+/**
+ * What a protocol run returns, from either engine (here rather than in run-protocol.ts, which
+ * imports this module: writeRunSummary needs the type).
+ */
+export interface ProtocolResult {
+  outDir: string;
+  stages: (StageSummary & { folder: string })[];
+  series?: { temperatureK: number; folder: string; stages: (StageSummary & { folder: string })[] }[];
+}
 
 /** summary.json: the result without its (machine-specific) output folder. */
 export const writeRunSummary = (result: ProtocolResult): void => {

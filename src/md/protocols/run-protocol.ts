@@ -8,6 +8,7 @@ import { typeSystem } from '../../forcefield/typing.js';
 import { RunCancelled } from '../integrator.js';
 import { branchFolder, type ProtocolSpec, protocolSteps, type StageSpec } from './protocol.js';
 import {
+  type ProtocolResult,
   prepareRunFolder,
   progressSum,
   runQueued,
@@ -64,11 +65,7 @@ export const threadShares = (
   };
 };
 
-export interface ProtocolResult {
-  outDir: string;
-  stages: (StageSummary & { folder: string })[];
-  series?: { temperatureK: number; folder: string; stages: (StageSummary & { folder: string })[] }[];
-}
+export type { ProtocolResult } from './run-layout.js';
 
 export const runProtocol = async (
   spec: ProtocolSpec,
