@@ -10,10 +10,14 @@ import { registerEnergy } from './energy.js';
 import { registerInfo } from './info.js';
 import { registerMd } from './md.js';
 import { registerRun } from './run.js';
+import { RunStopped } from './run-session.js';
 import { registerStudy } from './study.js';
 import { registerTransport } from './transport.js';
 
-/** Exit codes: 0 success, 1 input or physics error, 2 usage error. */
+/**
+ * Exit codes: 0 success, 1 input or physics error (or a failed run), 2 usage error, 130 / 143 a run
+ * stopped by Ctrl-C / SIGTERM (its checkpoints kept: continue with --resume).
+ */
 export const buildProgram = (): Command => {
   const program = new Command('oligolyte')
     .description(
@@ -41,6 +45,10 @@ export const run = async (argv: string[]): Promise<number> => {
     return 0;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
+    if (e instanceof RunStopped) {
+      process.stderr.write(`oligolyte: ${e.message}\n`);
+      return e.exitCode;
+    }
     if (e instanceof OptionError) {
       process.stderr.write(`oligolyte: ${e.message}\n`);
       return 2;

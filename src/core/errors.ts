@@ -58,6 +58,14 @@ export class UnknownFormatError extends OligolyteError {
   override name = 'UnknownFormatError';
 }
 
+/**
+ * The data do not support the result asked for (too few temperatures with a positive diffusivity
+ * for an Arrhenius fit: run longer). Not a usage error: the same call on more data succeeds.
+ */
+export class InsufficientDataError extends OligolyteError {
+  override name = 'InsufficientDataError';
+}
+
 /** A physically impossible state: overlapping atoms, an energy that blew up, a singular cell. */
 export class PhysicsError extends OligolyteError {
   override name = 'PhysicsError';

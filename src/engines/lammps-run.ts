@@ -3,19 +3,17 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync 
 import { join } from 'node:path';
 import { OptionError, PhysicsError } from '../core/errors.js';
 import type { Structure } from '../core/frame.js';
-import { withCoulomb } from '../forcefield/force-field.js';
-import { loadForceField } from '../forcefield/load.js';
-import { typeSystem } from '../forcefield/typing.js';
+import { prepareSystem } from '../forcefield/system.js';
 import { frameText } from '../io/append-log.js';
 import { extxyz } from '../io/formats/extxyz.js';
 import { readStructure } from '../io/registry.js';
 import { RunCancelled } from '../md/integrator.js';
-import { branchFolder, type ProtocolSpec, protocolSteps, type StageSpec } from '../md/protocols/protocol.js';
+import { branchFolder, stageFolder } from '../md/protocols/folders.js';
+import { type ProtocolSpec, protocolSteps, type StageSpec } from '../md/protocols/protocol.js';
 import {
   prepareRunFolder,
   progressSum,
   runQueued,
-  stageFolder,
   writeRunSummary,
   writeStatus,
 } from '../md/protocols/run-layout.js';
@@ -383,9 +381,7 @@ export const runProtocolInLammps = async (
   findLammps(options.lmp);
   const resume = options.resume === true;
   prepareRunFolder(outDir, { ...spec, engine: 'lammps' }, resume);
-  const loaded = loadForceField(spec.forcefield);
-  const ff = spec.coulomb ? withCoulomb(loaded, spec.coulomb) : loaded;
-  const sys = typeSystem(start, ff);
+  const { ff, sys } = prepareSystem(start, spec);
   const files = lammpsFiles(start.frame.positions, start.frame.lattice, sys, ff, { kspace: 'pppm' });
   if (
     resume &&
@@ -426,7 +422,7 @@ export const runProtocolInLammps = async (
       const series = spec.series;
       const branches: NonNullable<ProtocolResult['series']> = [];
       const runBranch = async ({ T, b }: { T: number; b: number }) => {
-        const folder = join('series', branchFolder(T));
+        const folder = branchFolder(T);
         const cwd = join(outDir, folder);
         const staged = series.stages.map((s, k) => ({
           stage: { ...s, temperatureK: T },

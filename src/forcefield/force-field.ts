@@ -273,8 +273,14 @@ export const validateForceField = (x: unknown, source: string): ForceField => {
   return x as ForceField;
 };
 
-/** The same force field with another electrostatics method (for --coulomb). */
-export const withCoulomb = (ff: ForceField, method: 'dsf' | 'wolf' | 'ewald'): ForceField => {
+/** Electrostatics methods: damped shifted force, Wolf summation (energy only), Ewald summation. */
+export type CoulombMethod = 'dsf' | 'wolf' | 'ewald';
+/** The methods MD can run (Wolf's forces are not the gradient of its energy). */
+export const MD_COULOMB_METHODS = ['dsf', 'ewald'] as const;
+export type MdCoulombMethod = (typeof MD_COULOMB_METHODS)[number];
+
+/** The same force field with another electrostatics method. */
+export const withCoulomb = (ff: ForceField, method: CoulombMethod): ForceField => {
   if (method === ff.coulomb.method) return ff;
   const alpha = 'alpha' in ff.coulomb ? ff.coulomb.alpha : 0.2;
   return { ...ff, coulomb: method === 'ewald' ? { method: 'ewald', accuracy: 1e-6 } : { method, alpha } };

@@ -3,3 +3,4 @@ export * from './energy.js';
 export * from './force-field.js';
 export * from './load.js';
 export * from './typing.js';
+export * from './system.js';

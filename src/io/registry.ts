@@ -131,3 +131,12 @@ export const writeFrames = async (
     throw e;
   }
 };
+
+/** Write one structure (one frame) to `path`, atomically, in the format its name says. */
+export const writeStructure = async (
+  path: string,
+  structure: Structure,
+  options: WriteOptions & { format?: string } = {},
+): Promise<void> => {
+  await writeFrames(path, [structure], options);
+};

@@ -19,7 +19,7 @@ import { typeSystem } from '../../src/forcefield/typing.js';
 import { readFrames, readStructure } from '../../src/io/registry.js';
 import { RunCancelled } from '../../src/md/integrator.js';
 import { protocolFromObject } from '../../src/md/protocols/protocol.js';
-import { runProtocol } from '../../src/md/protocols/run-protocol.js';
+import { runProtocol } from '../../src/engines/run-protocol.js';
 import { readThermoCsv } from '../../src/md/thermo-csv.js';
 
 const hasLammps = !spawnSync('lmp', ['-h']).error;

@@ -11,7 +11,8 @@ import { buildOligomer } from '../../src/builders/oligomer.js';
 import { packGlass } from '../../src/builders/pack-glass.js';
 import { RunCancelled } from '../../src/md/integrator.js';
 import { protocolFromObject, readProtocol } from '../../src/md/protocols/protocol.js';
-import { runProtocol, threadShares } from '../../src/md/protocols/run-protocol.js';
+import { runProtocol } from '../../src/engines/run-protocol.js';
+import { threadShares } from '../../src/md/protocols/plan.js';
 import { readThermoCsv } from '../../src/md/thermo-csv.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'oligolyte-protocol-'));

@@ -2,7 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildStudyModel, readStudy, studyFromObject } from '../../src/study/study.js';
+import { buildStudyModel, readStudy, studyFromObject } from '../../src/study/index.js';
 import { tempDir } from '../helpers.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: raw settings as a TOML file gives them, edited freely into each bad case

@@ -1,6 +1,6 @@
 import { dirname, resolve } from 'node:path';
 import { ParseError } from '../../core/errors.js';
-import { DEFAULT_FORCE_FIELD } from '../../forcefield/force-field.js';
+import { DEFAULT_FORCE_FIELD, type MdCoulombMethod } from '../../forcefield/force-field.js';
 import { Fields, type Raw } from '../../io/settings-fields.js';
 import { readSettingsFile } from '../../io/settings-file.js';
 import type { DeformComponent, Ensemble } from '../integrator.js';
@@ -70,7 +70,7 @@ export interface ProtocolSpec {
   /** Start structure (absolute path), unless the caller supplies one. */
   structure?: string;
   forcefield: string;
-  coulomb?: 'dsf' | 'ewald';
+  coulomb?: MdCoulombMethod;
   seed: number;
   checkpointEvery: number;
   dumpFormat: 'extxyz' | 'lammps-dump';
@@ -314,9 +314,6 @@ export const protocolFromObject = (raw: unknown, file: string): ProtocolSpec => 
 /** Read a protocol file (.toml or .json). */
 export const readProtocol = (path: string): ProtocolSpec =>
   protocolFromObject(readSettingsFile(path, 'protocol'), path);
-
-/** The folder of a series branch. */
-export const branchFolder = (temperatureK: number): string => `T${temperatureK}K`;
 
 /** Total MD steps (for plans and progress). */
 export const protocolSteps = (p: ProtocolSpec): number =>

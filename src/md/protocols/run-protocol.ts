@@ -2,17 +2,16 @@ import { join } from 'node:path';
 import { OligolyteError, OptionError } from '../../core/errors.js';
 import type { Structure } from '../../core/frame.js';
 import { startWorker } from '../../core/worker.js';
-import { withCoulomb } from '../../forcefield/force-field.js';
-import { loadForceField } from '../../forcefield/load.js';
-import { typeSystem } from '../../forcefield/typing.js';
+import { prepareSystem } from '../../forcefield/system.js';
 import { RunCancelled } from '../integrator.js';
-import { branchFolder, type ProtocolSpec, protocolSteps, type StageSpec } from './protocol.js';
+import { branchFolder, stageFolder } from './folders.js';
+import { effectiveParallel, threadShares } from './plan.js';
+import { type ProtocolSpec, protocolSteps, type StageSpec } from './protocol.js';
 import {
   type ProtocolResult,
   prepareRunFolder,
   progressSum,
   runQueued,
-  stageFolder,
   writeRunSummary,
   writeStatus,
 } from './run-layout.js';
@@ -48,37 +47,25 @@ export interface ProtocolRunOptions {
   threads?: number;
 }
 
-/**
- * How a thread budget is shared: shared stages use all of it; series temperatures running
- * `parallel` at a time get budget / parallel each (at least one).
- */
-export const threadShares = (
-  budget: number,
-  parallel: number,
-  temperatures: number,
-): { shared: number; branch: number } => {
-  if (!Number.isInteger(budget) || budget < 1)
-    throw new OptionError(`threads: ${budget} is not a whole number >= 1`);
-  return {
-    shared: budget,
-    branch: Math.max(1, Math.floor(budget / Math.max(1, Math.min(parallel, temperatures)))),
-  };
-};
-
 export type { ProtocolResult } from './run-layout.js';
 
-export const runProtocol = async (
+/**
+ * Run a protocol on the embedded engine (engines/run-protocol.ts's runProtocol chooses the engine
+ * from spec.engine; this one refuses any other, so a LAMMPS protocol never runs here by mistake).
+ */
+export const runEmbeddedProtocol = async (
   spec: ProtocolSpec,
   start: Structure,
   options: ProtocolRunOptions,
 ): Promise<ProtocolResult> => {
   const { outDir } = options;
+  if (spec.engine !== 'embedded')
+    throw new OptionError(
+      `runEmbeddedProtocol runs the embedded engine, not "${spec.engine}": use runProtocol, which chooses the engine`,
+    );
   if (!start.frame.lattice) throw new OptionError('the start structure has no periodic cell');
   prepareRunFolder(outDir, spec, options.resume === true);
-  const loaded = loadForceField(spec.forcefield);
-  const ff = spec.coulomb ? withCoulomb(loaded, spec.coulomb) : loaded;
-  const sys = typeSystem(start, ff);
-  if (start.topology.natoms !== sys.natoms) throw new OptionError('typing changed the atom count');
+  const { ff, sys } = prepareSystem(start, spec);
   const envBase = {
     sys,
     ff,
@@ -87,10 +74,7 @@ export const runProtocol = async (
     checkpointEvery: spec.checkpointEvery,
     resume: options.resume === true,
   };
-  const parallel = Math.max(
-    1,
-    Math.min(options.parallel ?? spec.series?.parallel ?? 1, spec.series?.temperaturesK.length ?? 1),
-  );
+  const parallel = effectiveParallel(spec, options.parallel);
   const threads = threadShares(options.threads ?? 1, parallel, spec.series?.temperaturesK.length ?? 1);
   const report = progressSum(protocolSteps(spec), options.onProgress);
 
@@ -127,7 +111,7 @@ export const runProtocol = async (
       const branchEnv = { ...envBase, threads: threads.branch };
       const branches = series.temperaturesK.map((T, b) => ({
         temperatureK: T,
-        folder: join('series', branchFolder(T)),
+        folder: branchFolder(T),
         stages: series.stages.map((s) => ({ ...s, temperatureK: T })),
         // Distinct seeds per temperature: independent initial velocities and noise.
         seed: spec.seed + 1000 * (b + 1),

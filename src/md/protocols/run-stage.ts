@@ -14,6 +14,7 @@ import { lammpsDump } from '../../io/formats/lammps-dump.js';
 import { readCheckpoint, writeCheckpoint } from '../checkpoint.js';
 import { type MdCheckpoint, runMd } from '../integrator.js';
 import { readThermoCsv, thermoHeader, thermoLine } from '../thermo-csv.js';
+import { trajectoryName } from './folders.js';
 import type { StageSpec } from './protocol.js';
 
 /** Where a stage starts: positions (A, unwrapped), cell rows, and velocities (A/fs) unless drawn. */
@@ -82,9 +83,6 @@ const FILES = {
   final: 'final.extxyz',
   summary: 'summary.json',
 };
-
-export const trajectoryName = (format: 'extxyz' | 'lammps-dump'): string =>
-  format === 'lammps-dump' ? 'trajectory.lammpstrj' : 'trajectory.extxyz';
 
 /**
  * Run one MD stage in `dir`: thermo.csv and the trajectory grow record by record (a kill loses at

@@ -1,0 +1,119 @@
+import { SingleBar } from 'cli-progress';
+import { OptionError } from '../core/errors.js';
+import { RunCancelled } from '../md/integrator.js';
+import type { ProtocolRunOptions } from '../md/protocols/run-protocol.js';
+import { threadsOption } from './threads-option.js';
+
+/**
+ * A run stopped by Ctrl-C or SIGTERM: its checkpoints are kept and the message says how to go on.
+ * The exit code is the shell's for that signal (128 + its number: 130 for SIGINT, 143 for SIGTERM).
+ */
+export class RunStopped extends Error {
+  override name = 'RunStopped';
+  constructor(
+    message: string,
+    readonly exitCode: number,
+  ) {
+    super(message);
+  }
+}
+
+const SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143 } as const;
+
+export type RunHooks = Pick<ProtocolRunOptions, 'signal' | 'onStage' | 'onProgress' | 'onWarning'>;
+
+/**
+ * Run `task` with the hooks of a terminal session: a progress bar on stderr when it is a terminal
+ * (stage names otherwise), warnings on stderr, and Ctrl-C/SIGTERM stopping the run at the next
+ * step after a checkpoint. A stop becomes RunStopped with `stoppedMessage`.
+ */
+export const withRunSession = async <T>(
+  label: string,
+  stoppedMessage: string,
+  task: (hooks: RunHooks) => Promise<T>,
+): Promise<T> => {
+  const bar = process.stderr.isTTY
+    ? new SingleBar({
+        stream: process.stderr,
+        format: `${label} [{bar}] {percentage}% | {value}/{total} steps | ETA {eta_formatted} | {stage}`,
+        hideCursor: true,
+        clearOnComplete: true,
+        etaBuffer: 50,
+      })
+    : undefined;
+  let started = false;
+  let stage = '';
+  const abort = new AbortController();
+  let signalled: keyof typeof SIGNAL_EXIT | undefined;
+  const onSignal = (s: keyof typeof SIGNAL_EXIT) => () => {
+    signalled ??= s;
+    abort.abort();
+  };
+  const onInt = onSignal('SIGINT');
+  const onTerm = onSignal('SIGTERM');
+  process.once('SIGINT', onInt);
+  process.once('SIGTERM', onTerm);
+  try {
+    return await task({
+      signal: abort.signal,
+      onStage: (s) => {
+        stage = s;
+        if (!bar) process.stderr.write(`stage ${s}\n`);
+      },
+      onProgress: (done, total) => {
+        if (!bar) return;
+        if (!started) {
+          bar.start(total, done, { stage });
+          started = true;
+        }
+        bar.update(done, { stage });
+      },
+      onWarning: (m) => process.stderr.write(`warning: ${m}\n`),
+    });
+  } catch (e) {
+    if (e instanceof RunCancelled || abort.signal.aborted)
+      throw new RunStopped(stoppedMessage, SIGNAL_EXIT[signalled ?? 'SIGINT']);
+    throw e;
+  } finally {
+    if (started) bar?.stop();
+    process.removeListener('SIGINT', onInt);
+    process.removeListener('SIGTERM', onTerm);
+  }
+};
+
+/** The message of a stopped protocol run: how to continue it. */
+export const stoppedRunMessage = (engine: 'embedded' | 'lammps', outDir: string): string =>
+  engine === 'lammps'
+    ? `stopped; the finished stages are kept in ${outDir}. Continue with the same command and --resume (the stopped stage runs again from its start)`
+    : `stopped; the checkpoints are in ${outDir}. Continue with the same command and --resume`;
+
+/** The options `run` and `study` share: --parallel, --threads, --engine, --mpi. */
+export interface EngineOptions {
+  parallel?: number;
+  threads: number;
+  engine?: 'embedded' | 'lammps';
+  mpiProcesses?: number;
+}
+
+const wholeAtLeastOne = (v: unknown, flag: string): number | undefined => {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new OptionError(`${flag}: "${v}" is not a whole number >= 1`);
+  return n;
+};
+
+export const engineOptions = (o: Record<string, unknown>): EngineOptions => {
+  const mpiProcesses = wholeAtLeastOne(o.mpi, '--mpi');
+  const engine = o.engine as EngineOptions['engine'];
+  return {
+    parallel: wholeAtLeastOne(o.parallel, '--parallel'),
+    threads: threadsOption(o.threads),
+    engine,
+    mpiProcesses,
+  };
+};
+
+/** --mpi without LAMMPS (from --engine or the file) is a usage error named by its flags. */
+export const checkMpiEngine = (engine: 'embedded' | 'lammps', mpiProcesses: number): void => {
+  if (engine !== 'lammps' && mpiProcesses > 1) throw new OptionError('--mpi needs --engine lammps');
+};

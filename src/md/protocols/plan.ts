@@ -1,0 +1,192 @@
+import { OptionError } from '../../core/errors.js';
+import type { Structure } from '../../core/frame.js';
+import { prepareSystem } from '../../forcefield/system.js';
+import { ForceKernel, type ForceOutput } from '../force-kernel.js';
+import { seriesStageFolder, stageFolder } from './folders.js';
+import { type ProtocolSpec, protocolSteps, type StageSpec } from './protocol.js';
+
+/**
+ * A protocol's plan before it runs: every stage with its settings, the thread split and, for the
+ * embedded engine, the expected wall time from force evaluations timed on this machine.
+ */
+export interface PlannedStage {
+  /** The stage's folder relative to the run folder ("01-melt", "series/T500K/02-produce"). */
+  folder: string;
+  ensemble: StageSpec['ensemble'];
+  temperatureK: number;
+  /** NPT target pressure (atm); undefined for other ensembles. */
+  pressureAtm?: number;
+  steps: number;
+  timeStepFs: number;
+  timePs: number;
+  /** Trajectory frame every n steps (0: none). */
+  dumpEvery: number;
+}
+
+export interface ProtocolPlan {
+  engine: ProtocolSpec['engine'];
+  mpiProcesses: number;
+  natoms: number;
+  forcefield: string;
+  coulomb?: ProtocolSpec['coulomb'];
+  stages: PlannedStage[];
+  totalSteps: number;
+  /** Series temperatures running at once. */
+  parallel: number;
+  /** Embedded engine: threads of the shared stages and of each series temperature. */
+  threads: { shared: number; branch: number };
+  /** Embedded engine only (LAMMPS reports its own timing in log.lammps). */
+  timing?: {
+    /** Seconds per MD step of a shared stage and of a series temperature, measured. */
+    sharedStepSeconds: number;
+    seriesStepSeconds: number;
+    expectedSeconds: number;
+  };
+}
+
+export interface PlanOptions {
+  /** Series temperatures at once (default: the protocol's). */
+  parallel?: number;
+  /** The embedded engine's thread budget (default 1). */
+  threads?: number;
+  /** Time force evaluations for the expected time (default true; embedded engine only). */
+  measure?: boolean;
+}
+
+/**
+ * How a thread budget is shared: shared stages use all of it; series temperatures running
+ * `parallel` at a time get budget / parallel each (at least one).
+ */
+export const threadShares = (
+  budget: number,
+  parallel: number,
+  temperatures: number,
+): { shared: number; branch: number } => {
+  if (!Number.isInteger(budget) || budget < 1)
+    throw new OptionError(`threads: ${budget} is not a whole number >= 1`);
+  return {
+    shared: budget,
+    branch: Math.max(1, Math.floor(budget / Math.max(1, Math.min(parallel, temperatures)))),
+  };
+};
+
+/** Series temperatures at once: the option, else the protocol's, within 1..temperatures. */
+export const effectiveParallel = (spec: ProtocolSpec, parallel?: number): number => {
+  if (parallel !== undefined && (!Number.isInteger(parallel) || parallel < 1))
+    throw new OptionError(`parallel: ${parallel} is not a whole number >= 1`);
+  return Math.max(1, Math.min(parallel ?? spec.series?.parallel ?? 1, spec.series?.temperaturesK.length ?? 1));
+};
+
+/**
+ * Seconds per MD step for this system on this machine with `threads` threads: 40 force
+ * evaluations after 30 to warm the JIT up, plus a tenth for the integrator and output.
+ */
+export const measureStepSeconds = async (
+  spec: Pick<ProtocolSpec, 'forcefield' | 'coulomb'>,
+  start: Structure,
+  threads = 1,
+): Promise<number> => {
+  if (!start.frame.lattice) throw new OptionError('the start structure has no periodic cell');
+  const { ff, sys } = prepareSystem(start, spec);
+  const kernel = new ForceKernel(sys, ff, start.frame.lattice);
+  await kernel.startThreads(threads);
+  try {
+    const f = new Float64Array(3 * sys.natoms);
+    const out: ForceOutput = { bond: 0, angle: 0, vdw: 0, coulomb: 0, virial: new Float64Array(6) };
+    for (let k = 0; k < 30; k++) kernel.compute(start.frame.positions, f, out);
+    const calls = 40;
+    const t0 = performance.now();
+    for (let k = 0; k < calls; k++) kernel.compute(start.frame.positions, f, out);
+    return (1.1 * (performance.now() - t0)) / calls / 1000;
+  } finally {
+    kernel.dispose();
+  }
+};
+
+const planned = (folder: string, s: StageSpec, temperatureK = s.temperatureK): PlannedStage => ({
+  folder,
+  ensemble: s.ensemble,
+  temperatureK,
+  pressureAtm: s.ensemble === 'npt' ? s.pressureAtm : undefined,
+  steps: s.steps,
+  timeStepFs: s.timeStepFs,
+  timePs: (s.steps * s.timeStepFs) / 1000,
+  dumpEvery: s.dumpEvery,
+});
+
+/** The plan of `spec` run on `start`. */
+export const planProtocol = async (
+  spec: ProtocolSpec,
+  start: Structure,
+  options: PlanOptions = {},
+): Promise<ProtocolPlan> => {
+  const parallel = effectiveParallel(spec, options.parallel);
+  const temperatures = spec.series?.temperaturesK ?? [];
+  const threads = threadShares(options.threads ?? 1, parallel, temperatures.length || 1);
+  const stages = spec.stages.map((s, k) => planned(stageFolder(k, s), s));
+  for (const T of temperatures)
+    spec.series!.stages.forEach((s, k) => {
+      stages.push(planned(seriesStageFolder(T, k, s), s, T));
+    });
+  const plan: ProtocolPlan = {
+    engine: spec.engine,
+    mpiProcesses: spec.mpiProcesses,
+    natoms: start.topology.natoms,
+    forcefield: spec.forcefield,
+    coulomb: spec.coulomb,
+    stages,
+    totalSteps: protocolSteps(spec),
+    parallel,
+    threads,
+  };
+  if (spec.engine !== 'embedded' || options.measure === false) return plan;
+  const shared = await measureStepSeconds(spec, start, threads.shared);
+  const series = threads.branch === threads.shared ? shared : await measureStepSeconds(spec, start, threads.branch);
+  const sharedSteps = spec.stages.reduce((a, s) => a + s.steps, 0);
+  const perTemperature = spec.series?.stages.reduce((a, s) => a + s.steps, 0) ?? 0;
+  // The series runs in ceil(temperatures / parallel) rounds of one temperature's stages each.
+  const rounds = Math.ceil(temperatures.length / parallel);
+  plan.timing = {
+    sharedStepSeconds: shared,
+    seriesStepSeconds: series,
+    expectedSeconds: sharedSteps * shared + rounds * perTemperature * series,
+  };
+  return plan;
+};
+
+/** A duration for people: "45 s", "12 min", "3.3 h". */
+export const formatDuration = (s: number): string =>
+  s < 90 ? `${Math.max(1, Math.round(s))} s` : s < 5400 ? `${Math.round(s / 60)} min` : `${(s / 3600).toFixed(1)} h`;
+
+/** The plan as printed before a run: one line per stage, the threads and the expected time. */
+export const formatPlan = (plan: ProtocolPlan): string => {
+  const row = (s: PlannedStage) =>
+    `  ${s.folder.padEnd(28)} ${s.ensemble.padEnd(8)} ${`${s.temperatureK} K`.padStart(7)}${
+      s.pressureAtm !== undefined ? ` ${s.pressureAtm} atm` : ''
+    }  ${s.timePs.toFixed(s.timePs < 1 ? 3 : 1)} ps (${s.steps} x ${s.timeStepFs} fs)${
+      s.dumpEvery > 0 ? `, frame every ${s.dumpEvery}` : ''
+    }`;
+  const lines = plan.stages.map(row);
+  const series = plan.stages.some((s) => s.folder.startsWith('series'));
+  if (series && plan.parallel > 1) lines.push(`  (series temperatures ${plan.parallel} at a time in worker threads)`);
+  const engine =
+    plan.engine === 'lammps'
+      ? `LAMMPS${plan.mpiProcesses > 1 ? ` (mpirun -np ${plan.mpiProcesses})` : ''}`
+      : 'embedded engine';
+  const head = `protocol: ${engine}, ${plan.natoms} atoms, ${plan.forcefield}${plan.coulomb ? ` (${plan.coulomb})` : ''}, ${plan.totalSteps} steps`;
+  let tail: string;
+  if (plan.engine === 'lammps')
+    tail =
+      'expected time: not estimated for LAMMPS (it reports its own timing in log.lammps; docs/speed.md gives rates measured on one machine)';
+  else {
+    tail = `threads: ${plan.threads.shared} for the shared stages${series ? `, ${plan.threads.branch} per series temperature` : ''}`;
+    const t = plan.timing;
+    if (t)
+      tail += `\nexpected time: about ${formatDuration(t.expectedSeconds)} on this machine (${(t.sharedStepSeconds * 1000).toFixed(2)} ms per step measured${
+        series && t.seriesStepSeconds !== t.sharedStepSeconds
+          ? `, ${(t.seriesStepSeconds * 1000).toFixed(2)} ms in the series`
+          : ''
+      })`;
+  }
+  return `${head}\n${lines.join('\n')}\n${tail}\n`;
+};

@@ -1,0 +1,107 @@
+import { extrapolate, fitArrheniusWeighted } from '../analysis/transport/arrhenius.js';
+import { nernstEinsteinFactor } from '../analysis/transport/conductivity.js';
+import type { Estimate } from '../analysis/transport/diffusivity.js';
+import { InsufficientDataError } from '../core/errors.js';
+import type { StudyResult } from './analysis.js';
+import type { StudySpec } from './spec.js';
+
+/** Two-sided 95 % quantile of Student's t with `df` degrees of freedom (normal beyond 30). */
+const T95: Record<number, number> = {
+  1: 12.706,
+  2: 4.303,
+  3: 3.182,
+  4: 2.776,
+  5: 2.571,
+  6: 2.447,
+  7: 2.365,
+  8: 2.306,
+  9: 2.262,
+  10: 2.228,
+  11: 2.201,
+  12: 2.179,
+  13: 2.16,
+  14: 2.145,
+  15: 2.131,
+  16: 2.12,
+  17: 2.11,
+  18: 2.101,
+  19: 2.093,
+  20: 2.086,
+  25: 2.06,
+  30: 2.042,
+};
+export const studentT95 = (df: number): number => {
+  if (df <= 0) return Number.NaN;
+  if (T95[df]) return T95[df];
+  return df > 30 ? 1.96 : T95[df <= 25 ? 25 : 30];
+};
+
+/** The replica average: per temperature, D and sigma over the models (mean, standard error, t interval). */
+export interface ReplicaSummary {
+  seeds: number[];
+  rows: {
+    temperatureK: number;
+    diffusivityCm2PerS: Estimate;
+    conductivityMsPerCm: Estimate;
+    perSeedD: number[];
+  }[];
+  /** Weighted Arrhenius fit of the mean D (weights from the standard errors) over the window. */
+  activationEv: Estimate;
+  perSeedActivationEv: number[];
+  extrapolation: { temperatureK: number; diffusivityCm2PerS: Estimate; conductivityMsPerCm: Estimate };
+  windowK: [number, number];
+}
+
+const meanEstimate = (v: number[]): Estimate => {
+  const n = v.length;
+  const m = v.reduce((a, b) => a + b, 0) / n;
+  const se = n > 1 ? Math.sqrt(v.reduce((a, b) => a + (b - m) ** 2, 0) / (n - 1) / n) : Number.NaN;
+  const t = studentT95(n - 1);
+  return { value: m, std: se, low95: m - t * se, high95: m + t * se };
+};
+
+export const combineReplicas = (spec: StudySpec, results: StudyResult[], seeds: number[]): ReplicaSummary => {
+  if (results.length < 2) throw new InsufficientDataError('a replica average needs two or more models');
+  const temps = results[0].rows.map((r) => r.temperatureK);
+  const rows = temps.map((T, k) => {
+    const ds = results.map((r) => r.rows[k].result.diffusivity.glsCm2PerS.value);
+    const ss = results.map((r) => r.rows[k].result.conductivity.nernstEinsteinMsPerCm.value);
+    return {
+      temperatureK: T,
+      diffusivityCm2PerS: meanEstimate(ds),
+      conductivityMsPerCm: meanEstimate(ss),
+      perSeedD: ds,
+    };
+  });
+  const [lo, hi] = [spec.transport.arrheniusMinK, spec.transport.arrheniusMaxK];
+  const window = rows.filter(
+    (r) => r.temperatureK >= lo && r.temperatureK <= hi && r.diffusivityCm2PerS.value > 0,
+  );
+  if (window.length < 2)
+    throw new InsufficientDataError(`fewer than two temperatures with a positive mean D in ${lo}-${hi} K`);
+  const fit = fitArrheniusWeighted(
+    window.map((r) => r.temperatureK),
+    window.map((r) => r.diffusivityCm2PerS.value),
+    window.map((r) => r.diffusivityCm2PerS.std),
+  );
+  const T0 = spec.transport.extrapolateK;
+  const d = extrapolate(fit, T0);
+  const first = results[0].rows[0].result;
+  let density = 0;
+  for (const r of results) for (const row of r.rows) density += row.result.carriers / row.result.volumeA3;
+  density /= results.length * temps.length;
+  const f = nernstEinsteinFactor(density, 1, T0, first.charge);
+  return {
+    seeds,
+    rows,
+    activationEv: fit.activationEv,
+    perSeedActivationEv: results.map((r) => (r.arrhenius.weighted ?? r.arrhenius.ols).activationEv.value),
+    extrapolation: {
+      temperatureK: T0,
+      diffusivityCm2PerS: d,
+      conductivityMsPerCm: { value: d.value * f, std: d.std * f, low95: d.low95 * f, high95: d.high95 * f },
+    },
+    windowK: [lo, hi],
+  };
+};
+

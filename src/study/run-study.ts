@@ -1,0 +1,124 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Structure } from '../core/frame.js';
+import { runProtocol, withEngine } from '../engines/run-protocol.js';
+import { writeStructure } from '../io/registry.js';
+import { type ProtocolPlan, planProtocol } from '../md/protocols/plan.js';
+import type { ProtocolSpec } from '../md/protocols/protocol.js';
+import type { ProtocolRunOptions } from '../md/protocols/run-protocol.js';
+import { analyseStudy, type StudyResult } from './analysis.js';
+import { buildStudyModel } from './model.js';
+import { writeReplicaOutputs, writeStudyOutputs } from './output.js';
+import { combineReplicas, type ReplicaSummary } from './replicas.js';
+import { quickProtocol, type StudySpec } from './spec.js';
+
+/**
+ * The whole study as one call: build each model (one per seed), run the protocol on it, analyse
+ * the transport of every series temperature, fit Arrhenius, write the outputs, and with several
+ * models average them. Layout of `outDir`:
+ *
+ *   study.json, arrhenius.csv, summary.txt, model.extxyz, model.data, run/     (one model)
+ *   seed1/..., seed2/..., replicas.json, replicas.txt                            (replicas > 1)
+ */
+export interface StudyRunOptions {
+  /** Output folder (default out/<study name>). */
+  outDir?: string;
+  /** Short runs that check the workflow (quickProtocol); their numbers are not results. */
+  quick?: boolean;
+  /** Continue a stopped study in outDir. */
+  resume?: boolean;
+  /** Series temperatures at once (default: the study's). */
+  parallel?: number;
+  /** The embedded engine's thread budget (default 1). */
+  threads?: number;
+  /** Override the study's engine and MPI processes. */
+  engine?: ProtocolSpec['engine'];
+  mpiProcesses?: number;
+  /** Plan only: build the first model, time it, call onPlan, run nothing. */
+  dryRun?: boolean;
+}
+
+/** What a study will do, known before it runs. */
+export interface StudyPlan {
+  name: string;
+  quick: boolean;
+  outDir: string;
+  seeds: number[];
+  /** The protocol as it will run (engine overrides and --quick applied). */
+  protocol: ProtocolSpec;
+  /** The plan of one model's run (all models are the same size). */
+  run: ProtocolPlan;
+  /** The first model, built. */
+  firstModel: Structure;
+}
+
+export interface StudyHooks extends Pick<ProtocolRunOptions, 'signal' | 'onStage' | 'onProgress' | 'onWarning'> {
+  onPlan?: (plan: StudyPlan) => void;
+  /** A model starts (its seed, its index among the models). */
+  onModel?: (seed: number, index: number) => void;
+  /** Its run is done and the transport analysis starts. */
+  onAnalysis?: (seed: number) => void;
+  /** One model's result, written to its folder. */
+  onResult?: (result: StudyResult, seed: number) => void;
+}
+
+export interface StudyOutcome {
+  plan: StudyPlan;
+  /** One per model, in seed order (empty for a dry run). */
+  results: StudyResult[];
+  /** The average over models, when there are several. */
+  replicas?: ReplicaSummary;
+}
+
+/** The default output folder of a study: out/<name>, the name made safe for a path. */
+export const defaultStudyFolder = (spec: StudySpec): string => join('out', spec.name.replace(/[^\w.-]+/g, '_'));
+
+export const runStudy = async (
+  spec: StudySpec,
+  options: StudyRunOptions = {},
+  hooks: StudyHooks = {},
+): Promise<StudyOutcome> => {
+  const quick = options.quick === true;
+  const engineSpec = withEngine(spec.protocol, { engine: options.engine, mpiProcesses: options.mpiProcesses });
+  const protocol = quick ? quickProtocol(engineSpec) : engineSpec;
+  const outDir = options.outDir ?? defaultStudyFolder(spec);
+  const seeds = Array.from({ length: spec.model.replicas }, (_, r) => spec.model.seed + r);
+  const firstModel = buildStudyModel(spec, seeds[0]);
+  const run = await planProtocol(protocol, firstModel, { parallel: options.parallel, threads: options.threads });
+  const plan: StudyPlan = { name: spec.name, quick, outDir, seeds, protocol, run, firstModel };
+  hooks.onPlan?.(plan);
+  if (options.dryRun) return { plan, results: [] };
+
+  const results: StudyResult[] = [];
+  for (const [index, seed] of seeds.entries()) {
+    hooks.onModel?.(seed, index);
+    const model = index === 0 ? firstModel : buildStudyModel(spec, seed);
+    const dir = seeds.length > 1 ? join(outDir, `seed${seed}`) : outDir;
+    mkdirSync(dir, { recursive: true });
+    await writeStructure(join(dir, 'model.extxyz'), model, { comment: `${spec.name} model, seed ${seed}` });
+    await writeStructure(join(dir, 'model.data'), model);
+    const runDir = join(dir, 'run');
+    const runResult = await runProtocol(protocol, model, {
+      outDir: runDir,
+      resume: options.resume === true,
+      parallel: options.parallel,
+      threads: options.threads,
+      signal: hooks.signal,
+      onStage: hooks.onStage,
+      onProgress: hooks.onProgress,
+      onWarning: hooks.onWarning,
+    });
+    hooks.onAnalysis?.(seed);
+    const result = await analyseStudy({ ...spec, protocol }, runResult, runDir, {
+      quick,
+      onWarning: hooks.onWarning,
+    });
+    writeStudyOutputs(dir, result);
+    results.push(result);
+    hooks.onResult?.(result, seed);
+  }
+  if (seeds.length < 2) return { plan, results };
+  const replicas = combineReplicas(spec, results, seeds);
+  writeReplicaOutputs(outDir, spec.name, replicas);
+  return { plan, results, replicas };
+};
