@@ -18,6 +18,7 @@ import { packGlass } from '../src/builders/pack-glass.js';
 import { supercell } from '../src/builders/supercell.js';
 import type { Structure } from '../src/core/frame.js';
 import { lammpsFiles, writeLammpsExport } from '../src/engines/lammps-export.js';
+import { mpiCommand, mpiLauncher } from '../src/engines/mpi-launcher.js';
 import { type ForceField, LAOC_V1, withCoulomb } from '../src/forcefield/force-field.js';
 import { typeSystem } from '../src/forcefield/typing.js';
 import { runMd } from '../src/md/integrator.js';
@@ -38,7 +39,14 @@ const best = async (measure: () => Promise<number | undefined> | number | undefi
   return top;
 };
 const haveLammps = spawnSync('lmp', ['-h']).status === 0;
-const haveMpi = spawnSync('mpirun', ['--version']).status === 0;
+/** The MPI launcher (OLIGOLYTE_MPIRUN, or mpirun with its implementation's flags), if there is one. */
+const mpi = (() => {
+  try {
+    return mpiLauncher();
+  } catch {
+    return undefined;
+  }
+})();
 const cores = availableParallelism();
 
 const small = packGlass({ units: [{ molecule: buildOligomer(), count: 8 }], seed: 1 });
@@ -66,10 +74,10 @@ const lammpsRate = (s: Structure, ff: ForceField, steps: number, np: number): nu
   );
   const lmp = ['lmp', '-in', 'in.bench', '-log', 'log.lammps', '-screen', 'none'];
   if (np === 1) execFileSync(lmp[0], lmp.slice(1), { cwd: dir });
-  else
-    execFileSync('mpirun', ['--allow-run-as-root', '--oversubscribe', '-np', String(np), ...lmp], {
-      cwd: dir,
-    });
+  else {
+    const [cmd, ...args] = mpiCommand(mpi!, np, lmp);
+    execFileSync(cmd, args, { cwd: dir });
+  }
   const loop = /Loop time of ([\d.e+-]+) on \d+ procs for (\d+) steps with (\d+) atoms/.exec(
     readFileSync(join(dir, 'log.lammps'), 'utf8'),
   );
@@ -106,7 +114,7 @@ const bench = async (label: string, s: Structure, steps: number, ff: ForceField 
   lines.push(`  oligolyte 2 threads  ${fmt(ours.get(2)!)} atom-steps/s`);
   if (haveLammps) {
     const l1 = await best(() => lammpsRate(s, ff, steps, 1));
-    const l2 = haveMpi ? await best(() => lammpsRate(s, ff, steps, 2)) : undefined;
+    const l2 = mpi ? await best(() => lammpsRate(s, ff, steps, 2)) : undefined;
     if (l1) {
       lines.push(`  LAMMPS 1 process     ${fmt(l1)} atom-steps/s`);
       lines.push(

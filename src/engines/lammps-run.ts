@@ -21,6 +21,7 @@ import type { ProtocolResult, ProtocolRunOptions } from '../md/protocols/run-pro
 import { type StageSummary, summariseStage, writeStressStrain } from '../md/protocols/run-stage.js';
 import { thermoHeader } from '../md/thermo-csv.js';
 import { forceFieldCommands, lammpsFiles } from './lammps-export.js';
+import { mpiCommand, mpiLauncher } from './mpi-launcher.js';
 
 /**
  * Protocols run by LAMMPS with the same force field (the lammps-export files): one `lmp` process
@@ -188,25 +189,11 @@ class ThermoCollector {
 const runLammps = (cwd: string, options: LammpsRunOptions, collector: ThermoCollector): Promise<void> => {
   const lmp = options.lmp ?? 'lmp';
   const np = options.mpiProcesses ?? 1;
-  const [cmd, args] =
-    np > 1
-      ? [
-          'mpirun',
-          [
-            '--allow-run-as-root',
-            '--oversubscribe',
-            '-np',
-            String(np),
-            lmp,
-            '-in',
-            'in.lammps',
-            '-log',
-            'log.lammps',
-          ],
-        ]
-      : [lmp, ['-in', 'in.lammps', '-log', 'log.lammps']];
+  const program = [lmp, '-in', 'in.lammps', '-log', 'log.lammps'];
+  const launcher = np > 1 ? mpiLauncher() : undefined;
+  const [cmd, ...args] = launcher ? mpiCommand(launcher, np, program) : program;
   return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args as string[], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(cmd, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     let tail = '';
     child.stdout.setEncoding('utf8');
     child.stdout.on('data', (d: string) => {
@@ -220,7 +207,13 @@ const runLammps = (cwd: string, options: LammpsRunOptions, collector: ThermoColl
     const onAbort = () => child.kill('SIGTERM');
     options.signal?.addEventListener('abort', onAbort);
     child.on('error', (e) =>
-      reject(new OptionError(`${cmd} could not be started (${e.message}). Install LAMMPS with: ${INSTALL}`)),
+      reject(
+        new OptionError(
+          launcher
+            ? `${cmd} could not be started (${e.message}); MPI launcher "${launcher.argv.join(' ')}" (${launcher.source})`
+            : `${cmd} could not be started (${e.message}). Install LAMMPS with: ${INSTALL}`,
+        ),
+      ),
     );
     child.on('exit', (code, sig) => {
       options.signal?.removeEventListener('abort', onAbort);
