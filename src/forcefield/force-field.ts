@@ -120,16 +120,13 @@ const clWithSigma = (sigma: number): ForceField['atomTypes'] =>
 /**
  * laoc-v2: laoc-v1 with two documented changes (docs/FORCEFIELD-NOTES.md): the charge scale 0.8 ->
  * 0.9 (Li binds harder: the activation energy rises) and the Cl Lennard-Jones sigma 3.77 -> 3.47 A
- * (the NPT density at 300 K and 0 bar rises from about 1.72 to 1.91 g/cm3). Over four models it
- * meets the density and the extrapolated sigma(300 K) targets but not the activation energy
- * (0.27 eV over 400-700 K against 0.37-0.57 eV). With the 400 K point converged (1 ns, eight models)
- * Ea is 0.40 eV but sigma(300 K) 0.066 mS/cm, below the target (the notes, third round).
+ * (the NPT density at 300 K and 0 bar rises). What it reaches against the calibration targets:
+ * docs/FORCEFIELD-NOTES.md.
  */
 export const LAOC_V2: ForceField = {
   ...LAOC_V1,
   name: 'laoc-v2',
-  description:
-    'laoc-v1 calibrated: charges scaled by 0.9, Cl LJ sigma 3.47 A (density 1.91 g/cm3 at 300 K, 0 bar; Ea 0.27 eV over 400-700 K, four models)',
+  description: 'laoc-v1 calibrated: charges scaled by 0.9, Cl LJ sigma 3.47 A',
   atomTypes: { ...LAOC_V1.atomTypes, ...clWithSigma(3.47) },
   charges: { ...LAOC_V1.charges, scale: 0.9 },
 };
@@ -138,17 +135,13 @@ export const LAOC_V2: ForceField = {
  * laoc-v3: laoc-v1 with three documented changes (docs/FORCEFIELD-NOTES.md, fifth round): the Li
  * Lennard-Jones sigma 2.126 -> 1.9 A (closer, stronger Li-O and Li-Cl contacts: Li sits deeper, the
  * activation energy rises), the Cl sigma 3.77 -> 3.42 A (the NPT density), and the charge scale kept
- * at laoc-v1's 0.8 (a freer matrix than laoc-v2's 0.9: D(700 K) 1.8x higher). It meets the
- * density (1.89 g/cm3) and keeps the trimers intact; with every point of the 400-700 K fit from 1
- * ns runs (twenty models, seventh round) Ea is 0.354 eV [0.336, 0.371] (target >= 0.37) and
- * sigma(300 K) 0.31 mS/cm [0.22, 0.45] (target >= 0.3); with only the 400 and 500 K points
- * converged 0.366 eV and 0.25 mS/cm (laoc-v2: 0.066 mS/cm with the 400 K point converged).
+ * at laoc-v1's 0.8 (a freer matrix than laoc-v2's 0.9). What it reaches against the calibration
+ * targets: docs/FORCEFIELD-NOTES.md.
  */
 export const LAOC_V3: ForceField = {
   ...LAOC_V1,
   name: 'laoc-v3',
-  description:
-    'laoc-v1 calibrated: Li LJ sigma 1.9 A, Cl LJ sigma 3.42 A, charges scaled by 0.8 (density 1.89 g/cm3 at 300 K, 0 bar; Ea 0.354 eV over 400-700 K, twenty models with every point converged)',
+  description: 'laoc-v1 calibrated: Li LJ sigma 1.9 A, Cl LJ sigma 3.42 A, charges scaled by 0.8',
   atomTypes: { ...LAOC_V1.atomTypes, Li: { ...LAOC_V1.atomTypes.Li, sigma: 1.9 }, ...clWithSigma(3.42) },
 };
 
@@ -156,17 +149,14 @@ export const LAOC_V3: ForceField = {
  * laoc-v4, the default: laoc-v3 with one more documented change (docs/FORCEFIELD-NOTES.md, eighth
  * and ninth rounds): the bridging O charge -0.75 -> -0.6 before scaling (the eight Cl of a trimer
  * take the rest, -0.4875 each for -0.45: Li bind less to the trimer cores and more to the Cl
- * shell). Measured like laoc-v3 (500 ps of ageing, every point of the 400-700 K fit from 1 ns runs):
- * density 1.92 g/cm3 [1.83, 2.01] over four packings, trimers intact, and over thirty models
- * (twelfth round) sigma(300 K) 0.377 mS/cm [0.30, 0.48] (target >= 0.3) and Ea 0.366 eV [0.355,
- * 0.378] (target >= 0.37: 0.004 eV short); laoc-v3 on the first twenty packings: 0.31 mS/cm and
- * 0.354 eV, lower on both than laoc-v4's 0.37 mS/cm and 0.366 eV there.
+ * shell). What it reaches against the calibration targets, and against laoc-v3:
+ * docs/FORCEFIELD-NOTES.md.
  */
 export const LAOC_V4: ForceField = {
   ...LAOC_V3,
   name: 'laoc-v4',
   description:
-    'laoc-v3 with the bridging O charge -0.6 (before scaling): Li LJ sigma 1.9 A, Cl LJ sigma 3.42 A, charges scaled by 0.8 (density 1.92 g/cm3 at 300 K, 0 bar; Ea 0.366 eV over 400-700 K, sigma(300 K) 0.38 mS/cm, thirty models with every point converged)',
+    'laoc-v3 with the bridging O charge -0.6 (before scaling): Li LJ sigma 1.9 A, Cl LJ sigma 3.42 A, charges scaled by 0.8',
   charges: { ...LAOC_V3.charges, fixed: { ...LAOC_V3.charges.fixed, O_br: -0.6 } },
 };
 
