@@ -3,7 +3,7 @@
 // over the study's window, extrapolation, Nernst-Einstein sigma. Run inside runs/:
 //   npx tsx ../combine.ts NAME
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { type StudyResult, combineReplicas, readStudy, replicaTable } from '../src/study/index.js';
+import { combineReplicas, readStudy, replicaTable, type StudyResult } from '../src/study/index.js';
 
 const name = process.argv[2];
 const seeds: number[] = [];

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { analyseTransport } from '../src/analysis/transport/analyse-run.js';
 import { arrheniusSummary } from '../src/analysis/transport/arrhenius-summary.js';
 import { readFrames } from '../src/io/registry.js';
-import { type StudyResult, combineReplicas, readStudy, replicaTable } from '../src/study/index.js';
+import { combineReplicas, readStudy, replicaTable, type StudyResult } from '../src/study/index.js';
 
 const usage =
   "usage: long-run.ts [--window=A-B] NAME FIT_START_PS T 'RUN_DIR_WITH_{seed}' [T 'RUN_DIR_WITH_{seed}' ...]";

@@ -1,1 +1,53 @@
-export * as transport from './transport/index.js';
+/**
+ * oligolyte/analysis: pure computations over trajectories. Today: ion transport (MSD, D with
+ * calibrated intervals, conductivity, Haven ratio, Arrhenius, probability densities).
+ */
+export {
+  analyseTransport,
+  type TransportOptions,
+  type TransportResult,
+  type TransportRun,
+} from './transport/analyse-run.js';
+export { type ArrheniusFit, extrapolate, fitArrhenius, fitArrheniusWeighted } from './transport/arrhenius.js';
+export { type ArrheniusSummary, arrheniusSummary } from './transport/arrhenius-summary.js';
+export { carrierCharge, havenRatio, nernstEinsteinFactor } from './transport/conductivity.js';
+export { DensityGridAccumulator } from './transport/density-grid.js';
+export {
+  type CovarianceModel,
+  type DiffusivityOptions,
+  type DiffusivityResult,
+  type Estimate,
+  fitDiffusivity,
+} from './transport/diffusivity.js';
+export {
+  type DisplacementOptions,
+  DisplacementRecorder,
+  type Displacements,
+} from './transport/displacements.js';
+export { glsLine, type LineFit, olsLine, wlsLine } from './transport/line-fit.js';
+export {
+  computeMsd,
+  type ElementMsd,
+  elementMsds,
+  type LagStatistics,
+  type MsdCurves,
+  type MsdOptions,
+  type MsdResult,
+} from './transport/msd.js';
+export {
+  type PymatgenOptions,
+  type PymatgenResult,
+  type PymatgenSmoothing,
+  pymatgenDiffusionAnalysis,
+} from './transport/pymatgen-compat.js';
+export { randomWalkMsdCovariance } from './transport/random-walk-covariance.js';
+export {
+  analyseTransportFiles,
+  type TransportFileRun,
+  type TransportFilesOptions,
+  type TransportFilesResult,
+  transportReport,
+  transportTable,
+  writeMsdCsv,
+  writeTransportJson,
+} from './transport/report.js';

@@ -1,5 +1,21 @@
-export * from './oligomer.js';
-export * from './pack-glass.js';
-export * from './substituted-crystal.js';
-export * from './supercell.js';
-export * from './mix.js';
+/**
+ * oligolyte/builders: oligomers, glass packing at a density, the substituted-crystal
+ * ("conventional amorphous") model, supercells.
+ */
+export { chloride, mixFromComposition, parseMix } from './mix.js';
+export {
+  bondTypeOf,
+  buildBridgedPair,
+  buildOligomer,
+  buildTetrachloroaluminate,
+  closestNonBonded,
+  type Molecule,
+  type OligomerOptions,
+} from './oligomer.js';
+export { type PackOptions, type PackUnit, packGlass } from './pack-glass.js';
+export {
+  type SubstitutedOptions,
+  type SubstitutedResult,
+  substitutedCrystal,
+} from './substituted-crystal.js';
+export { parseRepeats, supercell } from './supercell.js';

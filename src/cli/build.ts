@@ -1,17 +1,17 @@
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
+import { mixFromComposition, parseMix } from '../builders/mix.js';
 import { bondTypeOf, buildOligomer, closestNonBonded, type Molecule } from '../builders/oligomer.js';
 import { packGlass } from '../builders/pack-glass.js';
 import { substitutedCrystal } from '../builders/substituted-crystal.js';
 import { parseRepeats, supercell } from '../builders/supercell.js';
-import { mixFromComposition, parseMix } from '../builders/mix.js';
 import { parseTarget } from '../chemistry/synthesis-planner.js';
 import { OptionError } from '../core/errors.js';
 import type { Structure } from '../core/frame.js';
 import { Lattice } from '../core/lattice.js';
 import { cellDensity, compositionOf } from '../core/structure-props.js';
 import { Topology } from '../core/topology.js';
-import { readStructure, writeFrames } from '../io/registry.js';
+import { readStructure, writeStructure } from '../io/registry.js';
 import { addReadOptions, type RawReadOptions, toOpenOptions } from './read-options.js';
 
 const positiveNumber = (value: string | undefined, flag: string): number | undefined => {
@@ -27,10 +27,6 @@ const wholeNumber = (value: string | undefined, flag: string): number | undefine
   if (!Number.isInteger(v)) throw new OptionError(`${flag}: "${value}" is not a whole number`);
   return v;
 };
-
-async function* one(s: Structure): AsyncGenerator<Structure> {
-  yield s;
-}
 
 /** Composition, cell, density and the closest contact between atoms of different molecules. */
 const summary = (s: Structure, out: string): string => {
@@ -105,7 +101,7 @@ export const registerBuild = (program: Command): void => {
         }),
         frame: { positions, lattice: Lattice.cubic(box) },
       };
-      await writeFrames(o.output, one(s), { comment: `LAOC oligomer, charge ${m.charge}` });
+      await writeStructure(o.output, s, { comment: `LAOC oligomer, charge ${m.charge}` });
       process.stdout.write(
         `wrote ${o.output}\n  ${m.symbols.length} atoms, ${compositionOf(s.topology)} (charge ${m.charge}); closest non-bonded pair ${closestNonBonded(m).toFixed(3)} A\n`,
       );
@@ -181,7 +177,7 @@ export const registerBuild = (program: Command): void => {
       });
       const what = o.composition ?? o.mix;
       const counter = cations.map((c) => `${c.count} ${c.element}`).join(' + ');
-      await writeFrames(o.output, one(s), { comment: `glass ${what} + ${counter}, seed ${seed}` });
+      await writeStructure(o.output, s, { comment: `glass ${what} + ${counter}, seed ${seed}` });
       process.stdout.write(summary(s, o.output));
     });
 
@@ -207,7 +203,7 @@ export const registerBuild = (program: Command): void => {
         density: positiveNumber(o.density, '--density'),
         seed: wholeNumber(o.seed, '--seed'),
       });
-      await writeFrames(o.output, one(r.structure), {
+      await writeStructure(o.output, r.structure, {
         comment: `${o.composition} from ${o.repeats} LiAlCl4, seed ${o.seed}`,
       });
       const removed = [...r.removed].map(([e, k]) => `${k} ${e}`).join(', ');
@@ -226,7 +222,7 @@ export const registerBuild = (program: Command): void => {
   ).action(async (input: string, repeats: string, o: RawReadOptions & { output: string }) => {
     const s = await readStructure(input, await toOpenOptions(o));
     const big = supercell(s, parseRepeats(repeats));
-    await writeFrames(o.output, one(big), {});
+    await writeStructure(o.output, big, {});
     process.stdout.write(summary(big, o.output));
   });
 };

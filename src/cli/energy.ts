@@ -1,17 +1,12 @@
 import { type Command, Option } from 'commander';
 import { OptionError } from '../core/errors.js';
-import { EV_IN_KCAL_PER_MOL } from '../core/units.js';
+import { EV_IN_KCAL_PER_MOL, NKTV2P } from '../core/units.js';
 import { lammpsFiles, writeLammpsExport } from '../engines/lammps-export.js';
 import { computeEnergy } from '../forcefield/energy.js';
-import { withCoulomb } from '../forcefield/force-field.js';
-import { loadForceField } from '../forcefield/load.js';
-import { typeSystem } from '../forcefield/typing.js';
-import { readStructure, writeFrames } from '../io/registry.js';
-import { forceFieldOption } from './force-field-option.js';
+import { prepareSystem } from '../forcefield/system.js';
+import { readStructure, writeStructure } from '../io/registry.js';
+import { coulombOption, forceFieldOption } from './force-field-option.js';
 import { addReadOptions, type RawReadOptions, toOpenOptions } from './read-options.js';
-
-/** LAMMPS real units: atm per kcal/mol/A^3 (force->nktv2p). */
-const NKTV2P_REAL = 68568.415;
 
 export const registerEnergy = (program: Command): void => {
   addReadOptions(
@@ -23,12 +18,7 @@ export const registerEnergy = (program: Command): void => {
         'structure (a built model keeps its bonds and roles; others are typed from distances)',
       )
       .addOption(forceFieldOption())
-      .addOption(
-        new Option('--coulomb <method>', "electrostatics (default: the force field's)").choices([
-          'dsf',
-          'ewald',
-        ]),
-      )
+      .addOption(coulombOption(['dsf', 'wolf', 'ewald']))
       .option('--forces <file>', 'write the structure with per-atom forces (eV/A), e.g. forces.extxyz')
       .option('--json', 'print as JSON'),
   ).action(
@@ -36,23 +26,18 @@ export const registerEnergy = (program: Command): void => {
       input: string,
       o: RawReadOptions & { ff: string; coulomb?: 'dsf' | 'wolf' | 'ewald'; forces?: string; json?: boolean },
     ) => {
-      const loaded = loadForceField(o.ff);
-      const ff = o.coulomb ? withCoulomb(loaded, o.coulomb) : loaded;
       const s = await readStructure(input, await toOpenOptions(o));
       if (!s.frame.lattice) throw new OptionError(`${input}: the energy needs a periodic cell`);
-      const sys = typeSystem(s, ff);
+      const { ff, sys } = prepareSystem(s, { forcefield: o.ff, coulomb: o.coulomb });
       const e = computeEnergy(s.frame.positions, s.frame.lattice, sys, ff);
       const V = s.frame.lattice.volume;
-      const pressureAtm = Array.from(e.virial, (w) => (w / V) * NKTV2P_REAL);
+      const pressureAtm = Array.from(e.virial, (w) => (w / V) * NKTV2P);
       if (o.forces) {
         const forces = e.forces.map((f) => f / EV_IN_KCAL_PER_MOL);
-        async function* one() {
-          yield {
-            topology: s.topology,
-            frame: { ...s.frame, forces, energy: e.terms.total / EV_IN_KCAL_PER_MOL },
-          };
-        }
-        await writeFrames(o.forces, one(), {});
+        await writeStructure(o.forces, {
+          topology: s.topology,
+          frame: { ...s.frame, forces, energy: e.terms.total / EV_IN_KCAL_PER_MOL },
+        });
       }
       const ev = Object.fromEntries(Object.entries(e.terms).map(([k, v]) => [k, v / EV_IN_KCAL_PER_MOL]));
       if (o.json) {
@@ -86,12 +71,7 @@ export const registerEnergy = (program: Command): void => {
       .description('write system.data (atom_style full, real units) and in.oligolyte (force field, run 0)')
       .argument('<in>', 'structure')
       .addOption(forceFieldOption())
-      .addOption(
-        new Option('--coulomb <method>', "electrostatics (default: the force field's)").choices([
-          'dsf',
-          'ewald',
-        ]),
-      )
+      .addOption(coulombOption(['dsf', 'wolf', 'ewald']))
       .addOption(
         new Option('--kspace <style>', 'LAMMPS k-space style with --coulomb ewald')
           .choices(['ewald', 'pppm'])
@@ -108,11 +88,9 @@ export const registerEnergy = (program: Command): void => {
         output: string;
       },
     ) => {
-      const loaded = loadForceField(o.ff);
-      const ff = o.coulomb ? withCoulomb(loaded, o.coulomb) : loaded;
       const s = await readStructure(input, await toOpenOptions(o));
       if (!s.frame.lattice) throw new OptionError(`${input}: LAMMPS needs a periodic cell`);
-      const sys = typeSystem(s, ff);
+      const { ff, sys } = prepareSystem(s, { forcefield: o.ff, coulomb: o.coulomb });
       writeLammpsExport(
         o.output,
         lammpsFiles(s.frame.positions, s.frame.lattice, sys, ff, { kspace: o.kspace }),

@@ -1,5 +1,5 @@
 import { Option } from 'commander';
-import { BUILTIN_FORCE_FIELDS, DEFAULT_FORCE_FIELD } from '../forcefield/force-field.js';
+import { BUILTIN_FORCE_FIELDS, type CoulombMethod, DEFAULT_FORCE_FIELD } from '../forcefield/force-field.js';
 
 /** `--ff`: a built-in force field by name (newest first) or a JSON file; the default is the library's. */
 export const forceFieldOption = (): Option =>
@@ -7,3 +7,7 @@ export const forceFieldOption = (): Option =>
     '--ff <name|file>',
     `force field: ${Object.keys(BUILTIN_FORCE_FIELDS).reverse().join(', ')} or a JSON file`,
   ).default(DEFAULT_FORCE_FIELD);
+
+/** `--coulomb`: the electrostatics methods this command can use (MD cannot use Wolf). */
+export const coulombOption = (methods: readonly CoulombMethod[]): Option =>
+  new Option('--coulomb <method>', "electrostatics (default: the force field's)").choices(methods);

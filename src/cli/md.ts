@@ -1,34 +1,48 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { SingleBar } from 'cli-progress';
 import { type Command, Option } from 'commander';
 import { OptionError } from '../core/errors.js';
-import type { Structure } from '../core/frame.js';
-import { densityGPerCm3 } from '../core/units.js';
-import { withCoulomb } from '../forcefield/force-field.js';
-import { loadForceField } from '../forcefield/load.js';
-import { typeSystem } from '../forcefield/typing.js';
-import { readStructure, writeFrames } from '../io/registry.js';
-import { TextSink } from '../io/text-sink.js';
-import { type Ensemble, runMd, type ThermoRow } from '../md/integrator.js';
-import { thermoHeader, thermoLine } from '../md/thermo-csv.js';
-import { forceFieldOption } from './force-field-option.js';
+import { MD_COULOMB_METHODS, type MdCoulombMethod } from '../forcefield/force-field.js';
+import { prepareSystem } from '../forcefield/system.js';
+import { readStructure } from '../io/registry.js';
+import type { Ensemble } from '../md/integrator.js';
+import { trajectoryName } from '../md/protocols/folders.js';
+import type { StageSpec } from '../md/protocols/protocol.js';
+import { runStage, topologyInit } from '../md/protocols/run-stage.js';
+import { coulombOption, forceFieldOption } from './force-field-option.js';
 import { addReadOptions, type RawReadOptions, toOpenOptions } from './read-options.js';
+import { withRunSession } from './run-session.js';
 import { threadsOption } from './threads-option.js';
 
+const whole = (v: string, flag: string, min = 0) => {
+  const k = Number(v);
+  if (!Number.isInteger(k) || k < min)
+    throw new OptionError(`${flag}: "${v}" is not a whole number >= ${min}`);
+  return k;
+};
+const positive = (v: string, flag: string) => {
+  const k = Number(v);
+  if (!(k > 0)) throw new OptionError(`${flag}: "${v}" is not a positive number`);
+  return k;
+};
+const finite = (v: string, flag: string) => {
+  const k = Number(v);
+  if (v.trim() === '' || !Number.isFinite(k)) throw new OptionError(`${flag}: "${v}" is not a number`);
+  return k;
+};
+
+/**
+ * `oligolyte md`: one MD stage with the embedded engine, written as a protocol stage is
+ * (md/protocols/run-stage.ts): the same files, checkpoints and resume.
+ */
 export const registerMd = (program: Command): void => {
   addReadOptions(
     program
       .command('md')
-      .description('molecular dynamics with the embedded engine (NVE, NVT Nose-Hoover chain, Langevin)')
+      .description(
+        'molecular dynamics with the embedded engine: NVE, NVT (Nose-Hoover chain), Langevin, NPT (MTK)',
+      )
       .argument('<in>', 'starting structure (a built model, or any file typed from distances)')
       .addOption(forceFieldOption())
-      .addOption(
-        new Option('--coulomb <method>', "electrostatics (default: the force field's)").choices([
-          'dsf',
-          'ewald',
-        ]),
-      )
+      .addOption(coulombOption(MD_COULOMB_METHODS))
       .addOption(
         new Option('--ensemble <e>', 'ensemble').choices(['nve', 'nvt', 'langevin', 'npt']).default('nvt'),
       )
@@ -48,140 +62,74 @@ export const registerMd = (program: Command): void => {
       .option('--thermo-every <n>', 'thermo row every n steps', '100')
       .option('--dump-every <n>', 'trajectory frame every n steps (0: none)', '100')
       .addOption(
-        new Option('--dump-format <f>', 'trajectory format (positions unwrapped)')
+        new Option('--dump-format <f>', 'trajectory format (positions unwrapped, with velocities)')
           .choices(['extxyz', 'lammps-dump'])
           .default('extxyz'),
       )
+      .option('--checkpoint-every <n>', 'checkpoint every n steps (and on Ctrl-C/SIGTERM)', '1000')
+      .option('--resume', 'continue a stopped run in the output folder from its checkpoint')
       .requiredOption(
         '-o, --output <dir>',
-        'folder for thermo.csv, trajectory.extxyz (or .lammpstrj) and final.extxyz',
+        'folder for thermo.csv, trajectory.extxyz (or .lammpstrj), final.extxyz and summary.json',
       ),
-  ).action(async (input: string, o: RawReadOptions & Record<string, string>) => {
-    const whole = (v: string, flag: string, min = 0) => {
-      const k = Number(v);
-      if (!Number.isInteger(k) || k < min)
-        throw new OptionError(`${flag}: "${v}" is not a whole number >= ${min}`);
-      return k;
-    };
-    const positive = (v: string, flag: string) => {
-      const k = Number(v);
-      if (!(k > 0)) throw new OptionError(`${flag}: "${v}" is not a positive number`);
-      return k;
-    };
-    const loaded = loadForceField(o.ff);
-    const finite = (v: string, flag: string) => {
-      const k = Number(v);
-      if (v.trim() === '' || !Number.isFinite(k)) throw new OptionError(`${flag}: "${v}" is not a number`);
-      return k;
-    };
-    const ff = o.coulomb ? withCoulomb(loaded, o.coulomb as 'dsf' | 'ewald') : loaded;
+  ).action(async (input: string, o: RawReadOptions & Record<string, string | boolean | undefined>) => {
+    const str = (k: string) => o[k] as string;
     const s = await readStructure(input, await toOpenOptions(o));
     if (!s.frame.lattice) throw new OptionError(`${input}: MD needs a periodic cell`);
-    const lattice = s.frame.lattice;
-    const sys = typeSystem(s, ff);
-    const steps = whole(o.steps, '--steps');
-    const dt = positive(o.timeStep, '--time-step');
-    mkdirSync(o.output, { recursive: true });
-    const thermo = new TextSink(join(o.output, 'thermo.csv'));
-    const dumpLammps = o.dumpFormat === 'lammps-dump';
-    const trajName = dumpLammps ? 'trajectory.lammpstrj' : 'trajectory.extxyz';
-    const traj = new TextSink(join(o.output, trajName));
-    thermo.write(thermoHeader());
-    const massTotal = s.topology.totalMass();
-    const writer = dumpLammps
-      ? (await import('../io/formats/lammps-dump.js')).lammpsDump
-      : (await import('../io/formats/extxyz.js')).extxyz;
-    // Ctrl-C stops the run cleanly: the partial files are removed, nothing looks complete.
-    const abort = new AbortController();
-    const onSigint = () => abort.abort();
-    process.once('SIGINT', onSigint);
-    const frames: Structure[] = [];
-    const bar = process.stderr.isTTY
-      ? new SingleBar({
-          stream: process.stderr,
-          format: 'md [{bar}] {percentage}% | step {value}/{total} | ETA {eta}s',
-          hideCursor: true,
-          clearOnComplete: true,
-        })
-      : undefined;
-    bar?.start(steps, 0);
-    let last: ThermoRow | undefined;
-    try {
-      const final = await runMd(
-        s.frame.positions,
-        lattice,
-        sys,
-        ff,
-        {
-          ensemble: o.ensemble as Ensemble,
-          temperatureK: positive(o.temperature, '--temperature'),
-          timeStepFs: dt,
-          steps,
-          seed: whole(o.seed, '--seed'),
-          threads: threadsOption(o.threads),
-          dampingFs: positive(o.damping, '--damping'),
-          pressureAtm: finite(o.pressure, '--pressure'),
-          barostatDampingFs: positive(o.barostatDamping, '--barostat-damping'),
-          barostat: o.barostat as 'iso' | 'aniso',
-          thermoEvery: whole(o.thermoEvery, '--thermo-every', 1),
-          frameEvery: whole(o.dumpEvery, '--dump-every'),
-          onThermo: (r) => {
-            last = r;
-            const rho = densityGPerCm3(massTotal, r.volumeA3);
-            thermo.write(thermoLine(r, rho));
+    const { ff, sys } = prepareSystem(s, {
+      forcefield: str('ff'),
+      coulomb: o.coulomb as MdCoulombMethod | undefined,
+    });
+    const ensemble = str('ensemble') as Ensemble;
+    const stage: StageSpec = {
+      name: 'md',
+      ensemble,
+      temperatureK: positive(str('temperature'), '--temperature'),
+      timeStepFs: positive(str('timeStep'), '--time-step'),
+      steps: whole(str('steps'), '--steps'),
+      pressureAtm: finite(str('pressure'), '--pressure'),
+      dampingFs: positive(str('damping'), '--damping'),
+      barostatDampingFs: positive(str('barostatDamping'), '--barostat-damping'),
+      barostat: str('barostat') as 'iso' | 'aniso',
+      thermoEvery: whole(str('thermoEvery'), '--thermo-every', 1),
+      dumpEvery: whole(str('dumpEvery'), '--dump-every'),
+      dumpVelocities: true,
+    };
+    const dumpFormat = str('dumpFormat') as 'extxyz' | 'lammps-dump';
+    const outDir = str('output');
+    const { summary } = await withRunSession(
+      'md',
+      `stopped; the checkpoint is in ${outDir}. Continue with the same command and --resume`,
+      (hooks) =>
+        runStage(
+          outDir,
+          stage,
+          {
+            positions: s.frame.positions,
+            velocities: s.frame.velocities,
+            cell: Array.from(s.frame.lattice!.matrix),
           },
-          onFrame: async (step, x, v, cell) => {
-            frames.length = 0;
-            frames.push({
-              topology: s.topology,
-              frame: {
-                positions: Float64Array.from(x),
-                velocities: Float64Array.from(v),
-                lattice: cell,
-                timeFs: step * dt,
-                step,
-                unwrapped: true,
-              },
-            });
-            async function* one() {
-              yield frames[0];
-            }
-            await writer.write!(traj, one(), { unwrapped: true, lammpsUnits: 'real' });
-            await traj.flush();
-            await thermo.flush();
+          {
+            sys,
+            ff,
+            topology: topologyInit(s.topology),
+            dumpFormat,
+            checkpointEvery: whole(str('checkpointEvery'), '--checkpoint-every'),
+            seed: whole(str('seed'), '--seed'),
+            threads: threadsOption(o.threads),
+            resume: o.resume === true,
           },
-          onProgress: (step) => bar?.update(step),
-          signal: abort.signal,
-        },
-        s.frame.velocities,
-      );
-      bar?.stop();
-      await thermo.commit();
-      await traj.commit();
-      async function* finalFrame() {
-        yield {
-          topology: s.topology,
-          frame: {
-            positions: final.positions,
-            velocities: final.velocities,
-            lattice: final.lattice,
-            timeFs: steps * dt,
-            step: steps,
-            unwrapped: true,
+          {
+            signal: hooks.signal,
+            onSteps: (step) => hooks.onProgress?.(step, stage.steps),
+            onWarning: hooks.onWarning,
           },
-        };
-      }
-      await writeFrames(join(o.output, 'final.extxyz'), finalFrame(), {});
-    } catch (e) {
-      bar?.stop();
-      await thermo.abort();
-      await traj.abort();
-      throw e;
-    } finally {
-      process.removeListener('SIGINT', onSigint);
-    }
+        ),
+    );
+    const f = summary.final;
     process.stdout.write(
-      `${steps} steps of ${dt} fs (${o.ensemble}, ${ff.name}): T ${last!.temperatureK.toFixed(2)} K, PE ${last!.potential.toFixed(4)} kcal/mol, conserved ${last!.conserved.toFixed(4)} kcal/mol, P ${last!.pressureAtm.toFixed(1)} atm\nwrote ${o.output}/thermo.csv, ${trajName}, final.extxyz\n`,
+      `${stage.steps} steps of ${stage.timeStepFs} fs (${ensemble}, ${ff.name}): final T ${f.temperatureK.toFixed(2)} K, PE ${f.potentialKcalMol.toFixed(4)} kcal/mol, density ${f.densityGPerCm3.toFixed(4)} g/cm3; means T ${summary.temperatureK.mean.toFixed(2)} K, P ${summary.pressureAtm.mean.toFixed(1)} atm\n` +
+        `wrote ${outDir}/thermo.csv, ${stage.dumpEvery > 0 ? `${trajectoryName(dumpFormat)}, ` : ''}final.extxyz, summary.json\n`,
     );
   });
 };

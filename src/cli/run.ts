@@ -17,7 +17,9 @@ export const addEngineOptions = (command: Command, what: string): Command =>
       '--threads <n>',
       'embedded engine: threads for the forces, shared by the series temperatures running at once (default: all cores)',
     )
-    .addOption(new Option('--engine <e>', `engine (default: the ${what}'s, embedded)`).choices(['embedded', 'lammps']))
+    .addOption(
+      new Option('--engine <e>', `engine (default: the ${what}'s, embedded)`).choices(['embedded', 'lammps']),
+    )
     .option('--mpi <n>', 'LAMMPS: MPI processes per run (mpirun -np n)')
     .option('--dry-run', 'print the plan and the expected time, run nothing');
 
@@ -48,11 +50,19 @@ export const registerRun = (program: Command): void => {
     if (!structurePath) throw new OptionError(`${file} names no structure; give one with --structure`);
     const start = await readStructure(structurePath, await toOpenOptions(o));
     if (!start.frame.lattice) throw new OptionError(`${structurePath}: MD needs a periodic cell`);
-    process.stdout.write(formatPlan(await planProtocol(spec, start, { parallel: e.parallel, threads: e.threads })));
+    process.stdout.write(
+      formatPlan(await planProtocol(spec, start, { parallel: e.parallel, threads: e.threads })),
+    );
     if (o.dryRun) return;
     const outDir = o.output as string;
     const r = await withRunSession('run', stoppedRunMessage(spec.engine, outDir), (hooks) =>
-      runProtocol(spec, start, { outDir, resume: o.resume === true, parallel: e.parallel, threads: e.threads, ...hooks }),
+      runProtocol(spec, start, {
+        outDir,
+        resume: o.resume === true,
+        parallel: e.parallel,
+        threads: e.threads,
+        ...hooks,
+      }),
     );
     const out = [...r.stages.map(stageLine), ...(r.series ?? []).flatMap((b) => b.stages.map(stageLine))];
     process.stdout.write(

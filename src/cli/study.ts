@@ -46,7 +46,9 @@ export const registerStudy = (program: Command): void => {
             );
             process.stdout.write(formatPlan(plan.run));
             if (models > 1)
-              process.stdout.write(`(that is for one model; ${models} models take ${models} times as long)\n`);
+              process.stdout.write(
+                `(that is for one model; ${models} models take ${models} times as long)\n`,
+              );
           },
           onModel: (seed) => {
             if (models > 1) process.stderr.write(`model seed ${seed}\n`);
@@ -54,7 +56,8 @@ export const registerStudy = (program: Command): void => {
           onAnalysis: () => process.stderr.write('analysing transport...\n'),
           onResult: (result) => {
             for (const row of result.rows)
-              for (const note of row.result.notes) process.stderr.write(`note (${row.temperatureK} K): ${note}\n`);
+              for (const note of row.result.notes)
+                process.stderr.write(`note (${row.temperatureK} K): ${note}\n`);
             process.stdout.write(studyTable(result));
           },
         }),

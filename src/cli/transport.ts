@@ -1,16 +1,13 @@
 import { basename, extname } from 'node:path';
 import { type Command, Option } from 'commander';
 import {
-  type ArrheniusSummary,
-  analyseTransport,
-  arrheniusSummary,
-  type Estimate,
-  type TransportRun,
-} from '../analysis/transport/index.js';
+  analyseTransportFiles,
+  type TransportFilesResult,
+  transportTable,
+  writeMsdCsv,
+  writeTransportJson,
+} from '../analysis/transport/report.js';
 import { OptionError } from '../core/errors.js';
-import { formatSignificant } from '../core/format-number.js';
-import { detectFormat, readFrames } from '../io/registry.js';
-import { TextSink } from '../io/text-sink.js';
 import { writeChgcar, writeCube } from '../io/volumetric.js';
 import { fileProgress } from './progress.js';
 import { addReadOptions, type RawReadOptions, toOpenOptions } from './read-options.js';
@@ -157,33 +154,31 @@ export const registerTransport = (program: Command): void => {
         : undefined,
     };
     const extrapolateK = number(o.extrapolate, '--extrapolate', positive, 'a positive temperature in K');
-
-    const done: { file: string; format: string; run: TransportRun }[] = [];
-    for (const [k, file] of runs.entries()) {
-      const format = (await detectFormat(file, o.from)).name;
-      const bar = fileProgress(basename(file));
-      try {
-        const run = await analyseTransport(readFrames(file, { ...read, onProgress: bar.onProgress }), {
-          ...common,
-          temperatureK: temps.length === 0 ? undefined : temps[temps.length === 1 ? 0 : k],
-        });
-        done.push({ file, format, run });
-      } finally {
-        bar.stop();
-      }
-    }
-
-    const arrhenius =
-      done.length >= 2
-        ? arrheniusSummary(
-            done.map((d) => d.run.result),
-            extrapolateK ?? 300,
-          )
-        : undefined;
-    if (done.length < 2 && extrapolateK !== undefined)
+    if (runs.length < 2 && extrapolateK !== undefined)
       throw new OptionError('--extrapolate needs runs at two or more temperatures');
 
-    process.stdout.write(summary(done, arrhenius));
+    const bars = new Map<string, ReturnType<typeof fileProgress>>();
+    let result: TransportFilesResult;
+    try {
+      result = await analyseTransportFiles(runs, {
+        ...common,
+        temperaturesK: temps,
+        extrapolateK,
+        read,
+        onFileProgress: (file, done, total) => {
+          if (!bars.has(file)) {
+            for (const b of bars.values()) b.stop();
+            bars.set(file, fileProgress(basename(file)));
+          }
+          bars.get(file)!.onProgress?.(done, total);
+        },
+      });
+    } finally {
+      for (const b of bars.values()) b.stop();
+    }
+    const done = result.runs;
+
+    process.stdout.write(transportTable(result));
     for (const { run } of done) for (const note of run.result.notes) process.stderr.write(`note: ${note}\n`);
 
     if (o.densityOut)
@@ -194,149 +189,12 @@ export const registerTransport = (program: Command): void => {
         else await writeChgcar(out, run.first, run.density!);
         process.stderr.write(`wrote the ${run.result.species} density to ${out}\n`);
       }
-    if (o.csv) await writeCsv(o.csv, done);
-    if (o.json) {
-      const sink = new TextSink(o.json);
-      try {
-        sink.write(`${JSON.stringify(toJson(done, arrhenius), jsonNumbers, 1)}\n`);
-        await sink.commit();
-      } catch (e) {
-        await sink.abort();
-        throw e;
-      }
-    }
+    if (o.csv) await writeMsdCsv(o.csv, result);
+    if (o.json) await writeTransportJson(o.json, result);
   });
 };
 
 const withSuffix = (path: string, suffix: string) => {
   const ext = extname(path);
   return ext ? `${path.slice(0, -ext.length)}-${suffix}${ext}` : `${path}-${suffix}`;
-};
-
-const g = (v: number, digits = 4) => formatSignificant(v, digits, 1e-3, 1e6);
-const est = (e: Estimate, digits = 4) =>
-  `${g(e.value, digits)} +- ${g(e.std, 2)}  [${g(e.low95, 3)}, ${g(e.high95, 3)}]`;
-
-const summary = (
-  runs: { file: string; format: string; run: TransportRun }[],
-  a?: ArrheniusSummary,
-): string => {
-  const lines: string[] = [];
-  for (const { file, format, run } of runs) {
-    const r = run.result;
-    const d = r.diffusivity;
-    lines.push(`${file}  (${format})`);
-    lines.push(
-      `  ${r.species}: ${r.carriers} ions, charge ${r.charge}; ${r.frames} frames, ${g(r.frameIntervalFs)} fs apart (${r.frameIntervalFrom}), ${g(r.durationPs)} ps; T = ${g(r.temperatureK)} K (${r.temperatureFrom})`,
-    );
-    lines.push(
-      `  cell ${g(r.volumeA3, 6)} A^3; drift ${r.driftCorrected ? `removed (${r.frameworkAtoms} framework atoms)` : 'not removed (no framework)'}; unwrapping: ${r.unwrapping}`,
-    );
-    lines.push(
-      `  fit ${g(d.fitStartPs)}..${g(d.fitEndPs)} ps${d.fitStartDefaulted ? ' (start defaulted)' : ''}, d = ${d.dimensions}, ${d.glsPoints} lags, covariance ${r.covariance}`,
-    );
-    lines.push('                              value +- std  [95 % interval]');
-    lines.push(`  D (GLS)           cm^2/s    ${est(d.glsCm2PerS)}`);
-    lines.push(`  D (OLS)           cm^2/s    ${g(d.olsCm2PerS)}`);
-    for (const [i, ax] of ['x', 'y', 'z'].entries())
-      lines.push(`  D_${ax}               cm^2/s    ${est(d.axisCm2PerS[i])}`);
-    lines.push(`  D_sigma (charge)  cm^2/s    ${est(d.collectiveCm2PerS)}`);
-    lines.push(`  sigma (N-E)       mS/cm     ${est(r.conductivity.nernstEinsteinMsPerCm)}`);
-    lines.push(`  sigma (charge)    mS/cm     ${est(r.conductivity.chargeMsdMsPerCm)}`);
-    lines.push(`  Haven ratio                 ${est(r.conductivity.havenRatio)}`);
-    if (r.otherElements?.length) {
-      const parts = r.otherElements.map((e) => {
-        let k = 0;
-        while (k + 1 < e.lagsPs.length && e.lagsPs[k + 1] <= d.fitEndPs) k++;
-        return `${e.element} ${g(e.msdA2[k], 3)}`;
-      });
-      lines.push(
-        `  MSD of the other elements at ${g(d.fitEndPs)} ps (A^2, drift removed): ${parts.join(', ')}`,
-      );
-    }
-    if (r.pymatgen) {
-      const p = r.pymatgen;
-      lines.push(
-        `  pymatgen-analysis-diffusion (smoothed=${p.smoothed === false ? 'False' : `"${p.smoothed}"`}):`,
-      );
-      lines.push(
-        `    D ${g(p.diffusivity, 11)} cm^2/s (std ${g(p.diffusivityStd, 6)}), sigma ${g(p.conductivityMsPerCm, 11)} mS/cm (std ${g(p.conductivityStdMsPerCm, 6)})`,
-      );
-      lines.push(
-        `    charge sigma ${g(p.chargeConductivityMsPerCm, 11)} mS/cm, Haven ratio ${g(p.havenRatio, 8)}`,
-      );
-    }
-    lines.push('');
-  }
-  if (a) {
-    const f = a.weighted ?? a.ols;
-    lines.push(`Arrhenius (${a.temperaturesK.length} runs, ${f.method} fit of ln D vs 1/T):`);
-    lines.push(`  Ea        eV        ${est(f.activationEv)}`);
-    lines.push(`  ln A      (cm^2/s)  ${est(f.lnPrefactor)}`);
-    if (a.weighted) lines.push(`  unweighted (pymatgen fit_arrhenius): Ea ${est(a.ols.activationEv)} eV`);
-    const x = a.extrapolation;
-    lines.push(`  at ${g(x.temperatureK)} K: D ${est(x.diffusivityCm2PerS)} cm^2/s`);
-    lines.push(`              sigma ${est(x.conductivityMsPerCm)} mS/cm`);
-    lines.push('');
-  }
-  return lines.join('\n');
-};
-
-/** JSON.stringify replacer: typed arrays as arrays, non-finite numbers as null. */
-const jsonNumbers = (_key: string, value: unknown): unknown => {
-  if (ArrayBuffer.isView(value))
-    return Array.from(value as unknown as ArrayLike<number>, (v) => (Number.isFinite(v) ? v : null));
-  if (typeof value === 'number' && !Number.isFinite(value)) return null;
-  return value;
-};
-
-const toJson = (runs: { file: string; format: string; run: TransportRun }[], a?: ArrheniusSummary) => ({
-  units: {
-    time: 'ps where the name ends in Ps, else fs',
-    diffusivity: 'cm^2/s',
-    conductivity: 'mS/cm',
-    msd: 'A^2',
-    activation: 'eV',
-    interval: '95 % (value +- 1.96 std; diffusivity floored at 0)',
-  },
-  runs: runs.map(({ file, format, run }) => {
-    const st = run.msd.tracerStats;
-    const dt = run.result.frameIntervalFs;
-    return {
-      file,
-      format,
-      ...run.result,
-      statistics: {
-        lagsPs: Array.from(st.lags, (m) => (m * dt) / 1000),
-        msdA2: st.mean.total,
-        msdStdA2: Array.from(st.variance.total, (v, j) => Math.sqrt(v / st.independent[j])),
-        independentWindows: st.independent,
-        nonGaussian: st.nonGaussian,
-        chargeMsdA2: run.msd.collectiveStats.mean.total,
-      },
-    };
-  }),
-  arrhenius: a,
-});
-
-const writeCsv = async (path: string, runs: { file: string; run: TransportRun }[]) => {
-  const sink = new TextSink(path);
-  try {
-    sink.write('run,temperature_K,lag_ps,msd_A2,msd_x_A2,msd_y_A2,msd_z_A2,charge_msd_per_ion_A2\n');
-    for (const { file, run } of runs) {
-      const { tracer, collective } = run.msd;
-      const dt = run.result.frameIntervalFs;
-      const name = JSON.stringify(file);
-      for (let m = 0; m < tracer.total.length; m++) {
-        sink.write(
-          `${name},${run.result.temperatureK},${(m * dt) / 1000},${tracer.total[m]},${tracer.axis[0][m]},${tracer.axis[1][m]},${tracer.axis[2][m]},${collective.total[m]}\n`,
-        );
-        if (m % 4096 === 0) await sink.flush();
-      }
-    }
-    await sink.commit();
-  } catch (e) {
-    await sink.abort();
-    throw e;
-  }
 };

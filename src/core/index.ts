@@ -1,12 +1,38 @@
-export * from './composition.js';
-export * from './elements.js';
-export * from './errors.js';
-export * from './frame.js';
-export * from './lattice.js';
-export * from './linalg3.js';
-export * from './random.js';
-export * from './spacegroups/index.js';
-export * from './structure-props.js';
-export * from './topology.js';
+/**
+ * oligolyte/core: units and constants, elements, lattices, space groups, topology and frames,
+ * compositions, statistics, errors. Everything else builds on these.
+ */
+export { Composition } from './composition.js';
+export {
+  ATOMIC_WEIGHTS,
+  atomicNumber,
+  atomicWeight,
+  ELEMENT_SYMBOLS,
+  elementFromMass,
+  isElement,
+  normaliseElementLabel,
+} from './elements.js';
+export {
+  InsufficientDataError,
+  OligolyteError,
+  OptionError,
+  ParseError,
+  type ParseErrorDetails,
+  PhysicsError,
+  UnknownFormatError,
+} from './errors.js';
+export type { Frame, RunInfo, Structure } from './frame.js';
+export { type CellParameters, Lattice } from './lattice.js';
+export { SeededRandom } from './random.js';
+export {
+  findSpaceGroup,
+  SpaceGroupLookupError,
+  type SpaceGroupSetting,
+  type SymOp,
+  spaceGroupOperations,
+} from './spacegroups/index.js';
+export * from './statistics.js';
+export { cellDensity, compositionOf } from './structure-props.js';
+export { type BondedTerms, Topology, type TopologyInit } from './topology.js';
 export * from './units.js';
-export * from './volumetric-grid.js';
+export { VolumetricGrid } from './volumetric-grid.js';

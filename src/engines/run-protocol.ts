@@ -1,7 +1,11 @@
 import { OptionError } from '../core/errors.js';
 import type { Structure } from '../core/frame.js';
 import type { ProtocolSpec } from '../md/protocols/protocol.js';
-import { type ProtocolResult, type ProtocolRunOptions, runEmbeddedProtocol } from '../md/protocols/run-protocol.js';
+import {
+  type ProtocolResult,
+  type ProtocolRunOptions,
+  runEmbeddedProtocol,
+} from '../md/protocols/run-protocol.js';
 import { type LammpsRunOptions, runProtocolInLammps } from './lammps-run.js';
 
 /** Options of runProtocol: the embedded engine's, and for LAMMPS its executable and MPI processes. */
@@ -12,9 +16,16 @@ export type RunOptions = ProtocolRunOptions & Pick<LammpsRunOptions, 'lmp' | 'mp
  * spec.mpiProcesses MPI processes per run (options.mpiProcesses overrides). Both write the same
  * run folder (engines/lammps-run.ts, md/protocols/run-protocol.ts).
  */
-export const runProtocol = (spec: ProtocolSpec, start: Structure, options: RunOptions): Promise<ProtocolResult> =>
+export const runProtocol = (
+  spec: ProtocolSpec,
+  start: Structure,
+  options: RunOptions,
+): Promise<ProtocolResult> =>
   spec.engine === 'lammps'
-    ? runProtocolInLammps(spec, start, { ...options, mpiProcesses: options.mpiProcesses ?? spec.mpiProcesses })
+    ? runProtocolInLammps(spec, start, {
+        ...options,
+        mpiProcesses: options.mpiProcesses ?? spec.mpiProcesses,
+      })
     : runEmbeddedProtocol(spec, start, options);
 
 /**

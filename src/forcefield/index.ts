@@ -1,6 +1,25 @@
-export * from './dihedral.js';
-export * from './energy.js';
-export * from './force-field.js';
-export * from './load.js';
-export * from './typing.js';
-export * from './system.js';
+/**
+ * oligolyte/forcefield: force fields as data (laoc-v1 ... laoc-v4 or JSON), typing, energies,
+ * forces and virial. LAMMPS real units (kcal/mol, kcal/mol/A), so numbers match LAMMPS's.
+ */
+export { computeEnergy, type EnergyResult, type EnergyTerms } from './energy.js';
+export {
+  type AtomType,
+  BUILTIN_FORCE_FIELDS,
+  type CoulombMethod,
+  DEFAULT_FORCE_FIELD,
+  type DihedralTerm,
+  type ForceField,
+  type HarmonicTerm,
+  LAOC_V1,
+  LAOC_V2,
+  LAOC_V3,
+  LAOC_V4,
+  MD_COULOMB_METHODS,
+  type MdCoulombMethod,
+  validateForceField,
+  withCoulomb,
+} from './force-field.js';
+export { loadForceField } from './load.js';
+export { type ForceFieldChoice, type PreparedSystem, prepareSystem, resolveForceField } from './system.js';
+export { perceiveBonds, type TypedSystem, typeSystem } from './typing.js';

@@ -32,8 +32,6 @@ export const prepareSystem = (structure: Structure, choice: ForceFieldChoice): P
   const ff = resolveForceField(choice);
   const sys = typeSystem(structure, ff);
   if (sys.natoms !== structure.topology.natoms)
-    throw new OptionError(
-      `typing changed the atom count (${structure.topology.natoms} -> ${sys.natoms})`,
-    );
+    throw new OptionError(`typing changed the atom count (${structure.topology.natoms} -> ${sys.natoms})`);
   return { ff, sys };
 };

@@ -1,7 +1,19 @@
-export * from './byte-source.js';
+/**
+ * oligolyte/io: read and write structures and trajectories in every supported format (streamed,
+ * .gz transparent), summarise a file, write volumetric data.
+ */
+export { type FileSummary, formatFileSummary, summariseFile } from './file-summary.js';
 export type { Format, ReadOptions, WriteOptions } from './format.js';
-export { parseSymop } from './formats/cif.js';
-export { parseExtxyzComment } from './formats/extxyz.js';
-export * from './registry.js';
-export { TextSink } from './text-sink.js';
-export * from './volumetric.js';
+export {
+  detectFormat,
+  FORMATS,
+  type FrameSlice,
+  formatByName,
+  formatForOutput,
+  type OpenOptions,
+  readFrames,
+  readStructure,
+  writeFrames,
+  writeStructure,
+} from './registry.js';
+export { writeChgcar, writeCube } from './volumetric.js';

@@ -1,5 +1,54 @@
-export * from './checkpoint.js';
-export * from './force-kernel.js';
-export * from './integrator.js';
-export * from './protocols/index.js';
-export * from './thermo-csv.js';
+/**
+ * oligolyte/md: the embedded engine (velocity Verlet, Nose-Hoover chain, Langevin, MTK barostat,
+ * deformation), checkpoints, and simulation protocols (files, plans, stages, temperature series).
+ * LAMMPS real units inside (kcal/mol, atm, fs), as the field names say.
+ */
+export { readCheckpoint, writeCheckpoint } from './checkpoint.js';
+export { ForceKernel, type ForceOutput } from './force-kernel.js';
+export {
+  type DeformComponent,
+  type Ensemble,
+  type MdCheckpoint,
+  type MdOptions,
+  type MdState,
+  RunCancelled,
+  runMd,
+  type ThermoRow,
+} from './integrator.js';
+export {
+  branchFolder,
+  productionTrajectory,
+  protocolTrajectoryName,
+  seriesStageFolder,
+  stageFolder,
+  trajectoryName,
+} from './protocols/folders.js';
+export {
+  formatDuration,
+  formatPlan,
+  measureStepSeconds,
+  type PlannedStage,
+  type PlanOptions,
+  type ProtocolPlan,
+  planProtocol,
+} from './protocols/plan.js';
+export {
+  type ProtocolSpec,
+  protocolFromObject,
+  protocolSteps,
+  readProtocol,
+  type SeriesSpec,
+  type StageSpec,
+} from './protocols/protocol.js';
+export type { ProtocolResult } from './protocols/run-layout.js';
+export { type ProtocolRunOptions, runEmbeddedProtocol } from './protocols/run-protocol.js';
+export {
+  runStage,
+  type Stat,
+  type StageEnv,
+  type StageOutcome,
+  type StageStart,
+  type StageSummary,
+  topologyInit,
+} from './protocols/run-stage.js';
+export { readThermoCsv, THERMO_COLUMNS, type ThermoTable } from './thermo-csv.js';

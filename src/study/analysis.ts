@@ -77,4 +77,3 @@ export const analyseStudy = async (
     windowK: [spec.transport.arrheniusMinK, spec.transport.arrheniusMaxK],
   };
 };
-

@@ -1,6 +1,17 @@
-export * from './analysis.js';
-export * from './model.js';
-export * from './output.js';
-export * from './replicas.js';
-export * from './run-study.js';
-export * from './spec.js';
+/**
+ * oligolyte/study: the whole workflow from a study file: build the model(s), run the protocol,
+ * analyse the transport of every series temperature, fit Arrhenius, average replicas.
+ */
+export { analyseStudy, type StudyResult, type StudyTransportRow } from './analysis.js';
+export { buildStudyModel } from './model.js';
+export { replicaTable, studyTable, writeReplicaOutputs, writeStudyOutputs } from './output.js';
+export { combineReplicas, type ReplicaSummary } from './replicas.js';
+export {
+  defaultStudyFolder,
+  runStudy,
+  type StudyHooks,
+  type StudyOutcome,
+  type StudyPlan,
+  type StudyRunOptions,
+} from './run-study.js';
+export { quickProtocol, readStudy, type StudySpec, studyFromObject } from './spec.js';

@@ -29,4 +29,3 @@ export const buildStudyModel = (spec: StudySpec, seed = spec.model.seed): Struct
   });
   return model.supercell.every((k) => k === 1) ? packed : supercell(packed, model.supercell);
 };
-

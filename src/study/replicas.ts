@@ -2,39 +2,9 @@ import { extrapolate, fitArrheniusWeighted } from '../analysis/transport/arrheni
 import { nernstEinsteinFactor } from '../analysis/transport/conductivity.js';
 import type { Estimate } from '../analysis/transport/diffusivity.js';
 import { InsufficientDataError } from '../core/errors.js';
+import { studentT95 } from '../core/statistics.js';
 import type { StudyResult } from './analysis.js';
 import type { StudySpec } from './spec.js';
-
-/** Two-sided 95 % quantile of Student's t with `df` degrees of freedom (normal beyond 30). */
-const T95: Record<number, number> = {
-  1: 12.706,
-  2: 4.303,
-  3: 3.182,
-  4: 2.776,
-  5: 2.571,
-  6: 2.447,
-  7: 2.365,
-  8: 2.306,
-  9: 2.262,
-  10: 2.228,
-  11: 2.201,
-  12: 2.179,
-  13: 2.16,
-  14: 2.145,
-  15: 2.131,
-  16: 2.12,
-  17: 2.11,
-  18: 2.101,
-  19: 2.093,
-  20: 2.086,
-  25: 2.06,
-  30: 2.042,
-};
-export const studentT95 = (df: number): number => {
-  if (df <= 0) return Number.NaN;
-  if (T95[df]) return T95[df];
-  return df > 30 ? 1.96 : T95[df <= 25 ? 25 : 30];
-};
 
 /** The replica average: per temperature, D and sigma over the models (mean, standard error, t interval). */
 export interface ReplicaSummary {
@@ -104,4 +74,3 @@ export const combineReplicas = (spec: StudySpec, results: StudyResult[], seeds: 
     windowK: [lo, hi],
   };
 };
-

@@ -52,7 +52,8 @@ export interface StudyPlan {
   firstModel: Structure;
 }
 
-export interface StudyHooks extends Pick<ProtocolRunOptions, 'signal' | 'onStage' | 'onProgress' | 'onWarning'> {
+export interface StudyHooks
+  extends Pick<ProtocolRunOptions, 'signal' | 'onStage' | 'onProgress' | 'onWarning'> {
   onPlan?: (plan: StudyPlan) => void;
   /** A model starts (its seed, its index among the models). */
   onModel?: (seed: number, index: number) => void;
@@ -71,7 +72,8 @@ export interface StudyOutcome {
 }
 
 /** The default output folder of a study: out/<name>, the name made safe for a path. */
-export const defaultStudyFolder = (spec: StudySpec): string => join('out', spec.name.replace(/[^\w.-]+/g, '_'));
+export const defaultStudyFolder = (spec: StudySpec): string =>
+  join('out', spec.name.replace(/[^\w.-]+/g, '_'));
 
 export const runStudy = async (
   spec: StudySpec,
@@ -79,12 +81,18 @@ export const runStudy = async (
   hooks: StudyHooks = {},
 ): Promise<StudyOutcome> => {
   const quick = options.quick === true;
-  const engineSpec = withEngine(spec.protocol, { engine: options.engine, mpiProcesses: options.mpiProcesses });
+  const engineSpec = withEngine(spec.protocol, {
+    engine: options.engine,
+    mpiProcesses: options.mpiProcesses,
+  });
   const protocol = quick ? quickProtocol(engineSpec) : engineSpec;
   const outDir = options.outDir ?? defaultStudyFolder(spec);
   const seeds = Array.from({ length: spec.model.replicas }, (_, r) => spec.model.seed + r);
   const firstModel = buildStudyModel(spec, seeds[0]);
-  const run = await planProtocol(protocol, firstModel, { parallel: options.parallel, threads: options.threads });
+  const run = await planProtocol(protocol, firstModel, {
+    parallel: options.parallel,
+    threads: options.threads,
+  });
   const plan: StudyPlan = { name: spec.name, quick, outDir, seeds, protocol, run, firstModel };
   hooks.onPlan?.(plan);
   if (options.dryRun) return { plan, results: [] };

@@ -134,4 +134,3 @@ export const quickProtocol = (p: ProtocolSpec): ProtocolSpec => {
     },
   };
 };
-

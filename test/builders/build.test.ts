@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { mixFromComposition, parseMix } from '../../src/builders/mix.js';
 import {
   angleRangeAtAl,
   buildBridgedPair,
@@ -15,7 +16,6 @@ import {
 import { packGlass } from '../../src/builders/pack-glass.js';
 import { substitutedCrystal } from '../../src/builders/substituted-crystal.js';
 import { parseRepeats, supercell } from '../../src/builders/supercell.js';
-import { mixFromComposition, parseMix } from '../../src/builders/mix.js';
 import { parseLaocName } from '../../src/chemistry/laoc-names.js';
 import { PhysicsError } from '../../src/core/errors.js';
 import type { Structure } from '../../src/core/frame.js';

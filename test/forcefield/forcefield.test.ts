@@ -6,9 +6,9 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { parseMix } from '../../src/builders/mix.js';
 import { buildOligomer } from '../../src/builders/oligomer.js';
 import { packGlass } from '../../src/builders/pack-glass.js';
-import { parseMix } from '../../src/builders/mix.js';
 import type { Structure } from '../../src/core/frame.js';
 import { lammpsFiles, writeLammpsExport } from '../../src/engines/lammps-export.js';
 import { computeEnergy } from '../../src/forcefield/energy.js';

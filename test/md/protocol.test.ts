@@ -9,10 +9,10 @@ import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildOligomer } from '../../src/builders/oligomer.js';
 import { packGlass } from '../../src/builders/pack-glass.js';
-import { RunCancelled } from '../../src/md/integrator.js';
-import { protocolFromObject, readProtocol } from '../../src/md/protocols/protocol.js';
 import { runProtocol } from '../../src/engines/run-protocol.js';
+import { RunCancelled } from '../../src/md/integrator.js';
 import { threadShares } from '../../src/md/protocols/plan.js';
+import { protocolFromObject, readProtocol } from '../../src/md/protocols/protocol.js';
 import { readThermoCsv } from '../../src/md/thermo-csv.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'oligolyte-protocol-'));

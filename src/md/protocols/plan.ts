@@ -74,7 +74,10 @@ export const threadShares = (
 export const effectiveParallel = (spec: ProtocolSpec, parallel?: number): number => {
   if (parallel !== undefined && (!Number.isInteger(parallel) || parallel < 1))
     throw new OptionError(`parallel: ${parallel} is not a whole number >= 1`);
-  return Math.max(1, Math.min(parallel ?? spec.series?.parallel ?? 1, spec.series?.temperaturesK.length ?? 1));
+  return Math.max(
+    1,
+    Math.min(parallel ?? spec.series?.parallel ?? 1, spec.series?.temperaturesK.length ?? 1),
+  );
 };
 
 /**
@@ -141,7 +144,8 @@ export const planProtocol = async (
   };
   if (spec.engine !== 'embedded' || options.measure === false) return plan;
   const shared = await measureStepSeconds(spec, start, threads.shared);
-  const series = threads.branch === threads.shared ? shared : await measureStepSeconds(spec, start, threads.branch);
+  const series =
+    threads.branch === threads.shared ? shared : await measureStepSeconds(spec, start, threads.branch);
   const sharedSteps = spec.stages.reduce((a, s) => a + s.steps, 0);
   const perTemperature = spec.series?.stages.reduce((a, s) => a + s.steps, 0) ?? 0;
   // The series runs in ceil(temperatures / parallel) rounds of one temperature's stages each.
@@ -156,7 +160,11 @@ export const planProtocol = async (
 
 /** A duration for people: "45 s", "12 min", "3.3 h". */
 export const formatDuration = (s: number): string =>
-  s < 90 ? `${Math.max(1, Math.round(s))} s` : s < 5400 ? `${Math.round(s / 60)} min` : `${(s / 3600).toFixed(1)} h`;
+  s < 90
+    ? `${Math.max(1, Math.round(s))} s`
+    : s < 5400
+      ? `${Math.round(s / 60)} min`
+      : `${(s / 3600).toFixed(1)} h`;
 
 /** The plan as printed before a run: one line per stage, the threads and the expected time. */
 export const formatPlan = (plan: ProtocolPlan): string => {
@@ -168,7 +176,8 @@ export const formatPlan = (plan: ProtocolPlan): string => {
     }`;
   const lines = plan.stages.map(row);
   const series = plan.stages.some((s) => s.folder.startsWith('series'));
-  if (series && plan.parallel > 1) lines.push(`  (series temperatures ${plan.parallel} at a time in worker threads)`);
+  if (series && plan.parallel > 1)
+    lines.push(`  (series temperatures ${plan.parallel} at a time in worker threads)`);
   const engine =
     plan.engine === 'lammps'
       ? `LAMMPS${plan.mpiProcesses > 1 ? ` (mpirun -np ${plan.mpiProcesses})` : ''}`

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path';
 import { OptionError } from '../../core/errors.js';
 import { RunCancelled } from '../integrator.js';
-import type { ProtocolSpec, StageSpec } from './protocol.js';
+import type { ProtocolSpec } from './protocol.js';
 import type { StageSummary } from './run-stage.js';
 
 /**
@@ -33,9 +33,6 @@ export const prepareRunFolder = (outDir: string, spec: ProtocolSpec, resume: boo
   mkdirSync(outDir, { recursive: true });
   writeFileSync(specFile, `${specText}\n`);
 };
-
-/** "01-melt", "02-quench", ... */
-export const stageFolder = (k: number, s: StageSpec): string => `${String(k + 1).padStart(2, '0')}-${s.name}`;
 
 export const writeStatus = (outDir: string, state: string, detail: Record<string, unknown> = {}): void =>
   writeFileSync(
