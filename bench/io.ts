@@ -5,7 +5,7 @@
  * resident memory during the read (sampled every 50 frames), plus the memory at 10 % of the frames,
  * to show that memory does not grow with the number of frames.
  *
- *   npm run bench -- [--atoms 2000] [--frames 5000] [--keep DIR]
+ *   npm run bench:io -- [--atoms 2000] [--frames 5000] [--keep DIR]
  */
 import { mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
