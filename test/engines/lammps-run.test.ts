@@ -9,17 +9,17 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { blockAverage } from '../../src/analysis/block-average.js';
 import { buildOligomer } from '../../src/builders/oligomer.js';
 import { packGlass } from '../../src/builders/pack-glass.js';
+import { blockAverage } from '../../src/core/statistics.js';
 import { findLammps, runProtocolInLammps } from '../../src/engines/lammps-run.js';
+import { runProtocol } from '../../src/engines/run-protocol.js';
 import { computeEnergy } from '../../src/forcefield/energy.js';
 import { loadForceField } from '../../src/forcefield/load.js';
 import { typeSystem } from '../../src/forcefield/typing.js';
 import { readFrames, readStructure } from '../../src/io/registry.js';
 import { RunCancelled } from '../../src/md/integrator.js';
 import { protocolFromObject } from '../../src/md/protocols/protocol.js';
-import { runProtocol } from '../../src/engines/run-protocol.js';
 import { readThermoCsv } from '../../src/md/thermo-csv.js';
 
 const hasLammps = !spawnSync('lmp', ['-h']).error;

@@ -4,10 +4,10 @@
  * canonical kinetic-energy fluctuations; the oligomers stay whole.
  */
 import { describe, expect, it } from 'vitest';
-import { blockAverage } from '../../src/analysis/block-average.js';
 import { buildOligomer } from '../../src/builders/oligomer.js';
 import { packGlass } from '../../src/builders/pack-glass.js';
 import { supercell } from '../../src/builders/supercell.js';
+import { blockAverage } from '../../src/core/statistics.js';
 import { parseMix } from '../../src/builders/mix.js';
 import { computeEnergy } from '../../src/forcefield/energy.js';
 import { type ForceField, LAOC_V1, withCoulomb } from '../../src/forcefield/force-field.js';

@@ -1,6 +1,7 @@
 import { OptionError } from '../../core/errors.js';
+import { Z95 } from '../../core/statistics.js';
 import { BOLTZMANN_EV_PER_K } from '../../core/units.js';
-import { type Estimate, estimate, Z95 } from './diffusivity.js';
+import { type Estimate, estimate } from './diffusivity.js';
 import { type LineFit, olsLine, wlsLine } from './line-fit.js';
 
 /** D = A exp(-Ea / (k_B T)), fitted as ln D = ln A - (Ea / k_B) (1/T). */
@@ -65,7 +66,7 @@ export const fitArrheniusWeighted = (
 
 /**
  * ln D at a new temperature with its propagated standard deviation,
- * var = var(b) + var(m) / T^2 + 2 cov(m, b) / T, and the interval exp(ln D +- 1.96 sd).
+ * var = var(b) + var(m) / T^2 + 2 cov(m, b) / T, and the interval exp(ln D +- Z95 sd), Z95 = 1.96.
  */
 export const extrapolate = (fit: ArrheniusFit, temperatureK: number): Estimate => {
   if (!(temperatureK > 0)) throw new OptionError(`temperature ${temperatureK} K is not positive`);

@@ -1,12 +1,10 @@
 import { Matrix } from 'ml-matrix';
 import { OptionError } from '../../core/errors.js';
+import { Z95 } from '../../core/statistics.js';
 import { A2_PER_FS_IN_CM2_PER_S } from '../../core/units.js';
 import { glsLine, type LineFit, olsLine, reconditionCovariance } from './line-fit.js';
 import type { LagStatistics, MsdResult } from './msd.js';
 import { randomWalkMsdCovariance } from './random-walk-covariance.js';
-
-/** Two-sided 95 % quantile of the standard normal distribution. */
-export const Z95 = 1.959963984540054;
 
 /** An estimate with its standard deviation and 95 % interval (same unit as the value). */
 export interface Estimate {
@@ -17,8 +15,8 @@ export interface Estimate {
 }
 
 /**
- * value +- 1.96 std, both ends floored at `floor` (a diffusivity cannot be negative: a negative
- * estimate keeps its value, so the noise stays visible, but its interval is cut to [0, ...]).
+ * value +- Z95 std (Z95 = 1.96), both ends floored at `floor` (a diffusivity cannot be negative: a
+ * negative estimate keeps its value, so the noise stays visible, but its interval is cut to [0, ...]).
  */
 export const estimate = (value: number, std: number, floor = Number.NEGATIVE_INFINITY): Estimate => ({
   value,

@@ -1,9 +1,9 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { blockAverage } from '../../analysis/block-average.js';
 import { OptionError } from '../../core/errors.js';
 import type { Structure } from '../../core/frame.js';
 import { Lattice } from '../../core/lattice.js';
+import { blockAverage } from '../../core/statistics.js';
 import { Topology, type TopologyInit } from '../../core/topology.js';
 import { ATM_IN_GPA, densityGPerCm3 } from '../../core/units.js';
 import type { ForceField } from '../../forcefield/force-field.js';
