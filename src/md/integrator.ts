@@ -10,7 +10,8 @@ import { ForceKernel, type ForceOutput } from './force-kernel.js';
  * NVT with a Nose-Hoover chain (Martyna, Klein and Tuckerman, J. Chem. Phys. 97, 2635 (1992),
  * integrated with the Trotter splitting of Martyna, Tuckerman, Tobias and Klein, Mol. Phys. 87, 1117
  * (1996), as LAMMPS fix nvt) or Langevin (BAOAB, Leimkuhler and Matthews 2013); NPT with that
- * thermostat and the isotropic MTK barostat.
+ * thermostat and the MTK barostat, isotropic or per Cartesian axis (as LAMMPS fix npt iso, or
+ * x/y/z with couple none).
  */
 /** (kcal/mol/A) / (g/mol) in A/fs^2 (LAMMPS ftm2v for real units). */
 export const FTM2V = 1 / 48.88821291 / 48.88821291;
@@ -257,6 +258,9 @@ export const runMd = async (
     // Langevin: O step coefficients; the heat it exchanges is tracked for the conserved quantity.
     const c1 = Math.exp(-dt / tau);
     const c2 = Math.sqrt(1 - c1 * c1);
+    const kick = new Float64Array(3 * n);
+    /** The kicks' centre-of-mass velocity, sum m k / M (A/fs). */
+    const kickCom = new Float64Array(3);
     let langevinWork = resume?.langevinWork ?? 0;
     if (resume) {
       if (resume.eta.length !== chain || resume.vEta.length !== chain)
@@ -470,11 +474,24 @@ export const runMd = async (
         if (options.ensemble === 'langevin') {
           // BAOAB: half drift, Ornstein-Uhlenbeck velocity update, half drift.
           for (let k = 0; k < x.length; k++) x[k] += 0.5 * dt * v[k];
+          // The random kicks lose their centre-of-mass velocity sum m k / M, so the total
+          // momentum stays zero and the 3N - 3 degrees of freedom the temperature counts are the
+          // ones thermalised (else T comes out 3N / (3N - 3) too high). In mass-weighted velocities
+          // this is the orthogonal projection, so those 3N - 3 still get canonical noise. LAMMPS
+          // fix langevin zero yes keeps the momentum at zero too, by removing the mean random force.
           const before = kinetic();
+          kickCom.fill(0);
           for (let i = 0; i < n; i++) {
-            const s = Math.sqrt((kT * FTM2V) / mass[i]);
-            for (let c = 0; c < 3; c++) v[3 * i + c] = c1 * v[3 * i + c] + c2 * s * rng.gaussian();
+            const s = c2 * Math.sqrt((kT * FTM2V) / mass[i]);
+            for (let c = 0; c < 3; c++) {
+              const k = s * rng.gaussian();
+              kick[3 * i + c] = k;
+              kickCom[c] += mass[i] * k;
+            }
           }
+          for (let c = 0; c < 3; c++) kickCom[c] /= M;
+          for (let i = 0; i < n; i++)
+            for (let c = 0; c < 3; c++) v[3 * i + c] = c1 * v[3 * i + c] + (kick[3 * i + c] - kickCom[c]);
           langevinWork -= kinetic() - before;
           for (let k = 0; k < x.length; k++) x[k] += 0.5 * dt * v[k];
         } else for (let k = 0; k < x.length; k++) x[k] += dt * v[k];
