@@ -302,21 +302,29 @@ export class ForceKernel {
       const a11 = (aa * c) / (r1 * r1);
       const a12 = -aa / (r1 * r2);
       const a22 = (aa * c) / (r2 * r2);
-      for (let x = 0; x < 3; x++) {
-        const f1 = a11 * d1[x] + a12 * d2[x];
-        const f3 = a22 * d2[x] + a12 * d1[x];
-        forces[3 * i1 + x] += f1;
-        forces[3 * i2 + x] -= f1 + f3;
-        forces[3 * i3 + x] += f3;
-      }
-      const f1 = [0, 1, 2].map((x) => a11 * d1[x] + a12 * d2[x]);
-      const f3 = [0, 1, 2].map((x) => a22 * d2[x] + a12 * d1[x]);
-      W[0] += d1[0] * f1[0] + d2[0] * f3[0];
-      W[1] += d1[1] * f1[1] + d2[1] * f3[1];
-      W[2] += d1[2] * f1[2] + d2[2] * f3[2];
-      W[3] += d1[0] * f1[1] + d2[0] * f3[1];
-      W[4] += d1[0] * f1[2] + d2[0] * f3[2];
-      W[5] += d1[1] * f1[2] + d2[1] * f3[2];
+      // Forces on the two ends (the apex takes minus their sum), each once, in scalars: this loop
+      // runs for every angle at every step and allocates nothing.
+      const f1x = a11 * d1[0] + a12 * d2[0];
+      const f1y = a11 * d1[1] + a12 * d2[1];
+      const f1z = a11 * d1[2] + a12 * d2[2];
+      const f3x = a22 * d2[0] + a12 * d1[0];
+      const f3y = a22 * d2[1] + a12 * d1[1];
+      const f3z = a22 * d2[2] + a12 * d1[2];
+      forces[3 * i1] += f1x;
+      forces[3 * i1 + 1] += f1y;
+      forces[3 * i1 + 2] += f1z;
+      forces[3 * i2] -= f1x + f3x;
+      forces[3 * i2 + 1] -= f1y + f3y;
+      forces[3 * i2 + 2] -= f1z + f3z;
+      forces[3 * i3] += f3x;
+      forces[3 * i3 + 1] += f3y;
+      forces[3 * i3 + 2] += f3z;
+      W[0] += d1[0] * f1x + d2[0] * f3x;
+      W[1] += d1[1] * f1y + d2[1] * f3y;
+      W[2] += d1[2] * f1z + d2[2] * f3z;
+      W[3] += d1[0] * f1y + d2[0] * f3y;
+      W[4] += d1[0] * f1z + d2[0] * f3z;
+      W[5] += d1[1] * f1z + d2[1] * f3z;
     }
     let eCoul = this.selfEnergy;
     if (this.reciprocal) {

@@ -3,18 +3,18 @@
  * test/forcefield); NVE conserves energy; the Nose-Hoover chain holds the temperature with
  * canonical kinetic-energy fluctuations; the oligomers stay whole.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { parseMix } from '../../src/builders/mix.js';
 import { buildOligomer } from '../../src/builders/oligomer.js';
 import { packGlass } from '../../src/builders/pack-glass.js';
 import { supercell } from '../../src/builders/supercell.js';
 import { blockAverage } from '../../src/core/statistics.js';
-import { parseMix } from '../../src/builders/mix.js';
 import { computeEnergy } from '../../src/forcefield/energy.js';
 import { type ForceField, LAOC_V1, withCoulomb } from '../../src/forcefield/force-field.js';
 import { typeSystem } from '../../src/forcefield/typing.js';
 import { ForceKernel, type ForceOutput } from '../../src/md/force-kernel.js';
 import { KB_KCAL, runMd, type ThermoRow } from '../../src/md/integrator.js';
-import { energyDriftEvPerAtomPs, langevinStart } from '../helpers.js';
+import { energyDriftEvPerAtomPs, langevinStart, seededRandom } from '../helpers.js';
 
 const glass = () => packGlass({ units: [{ molecule: buildOligomer(), count: 8 }], seed: 1 });
 
@@ -49,6 +49,38 @@ describe('force kernel', () => {
           1e-8 * Math.max(1, Math.abs(ref.virial[i])),
         );
     });
+
+  it('angles: forces and virial equal the reference away from the rest angles; no arrays allocated per angle', () => {
+    // A built glass sits at its rest angles (angle energy ~1e-6 kcal/mol): displace every atom by
+    // up to 0.15 A along each axis so that the angle forces are large.
+    const s = glass();
+    const rnd = seededRandom(11);
+    const x = Float64Array.from(s.frame.positions, (p) => p + 0.3 * (rnd() - 0.5));
+    const sys = typeSystem(s, LAOC_V1);
+    expect(sys.angles.length / 3).toBeGreaterThan(100);
+    const L = s.frame.lattice!;
+    const ref = computeEnergy(x, L, sys, LAOC_V1);
+    expect(ref.terms.angle).toBeGreaterThan(10);
+    const k = new ForceKernel(sys, LAOC_V1, L);
+    const f = new Float64Array(3 * sys.natoms);
+    const out: ForceOutput = { bond: 0, angle: 0, vdw: 0, coulomb: 0, virial: new Float64Array(6) };
+    k.compute(x, f, out);
+    expect(Math.abs(out.angle / ref.terms.angle - 1)).toBeLessThan(1e-12);
+    for (let i = 0; i < f.length; i++) expect(Math.abs(f[i] - ref.forces[i])).toBeLessThan(1e-8);
+    for (let i = 0; i < 6; i++)
+      expect(Math.abs(out.virial[i] - ref.virial[i])).toBeLessThan(
+        1e-8 * Math.max(1, Math.abs(ref.virial[i])),
+      );
+    // The angle loop runs for every angle at every step; it once built two small arrays per angle
+    // (with map) to compute the end forces a second time for the virial.
+    const map = vi.spyOn(Array.prototype, 'map');
+    try {
+      k.compute(x, f, out);
+      expect(map).not.toHaveBeenCalled();
+    } finally {
+      map.mockRestore();
+    }
+  });
 });
 
 describe('Ewald in the engine', () => {
