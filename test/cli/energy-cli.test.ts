@@ -43,6 +43,33 @@ describe('oligolyte energy and lammps export', () => {
       /pair_style lj\/cut\/coul\/dsf 0.2 10/,
     );
   });
+  it('--coulomb wolf, documented for energy and lammps export, is accepted there and refused by md', () => {
+    const dir = tempDir();
+    expect(cli('build', 'glass', '--mix', '0b:8', '-o', join(dir, 'g.data')).code).toBe(0);
+    const dsf = JSON.parse(cli('energy', join(dir, 'g.data'), '--type-map', 'Al,O,Cl,Li', '--json').out);
+    const e = cli('energy', join(dir, 'g.data'), '--type-map', 'Al,O,Cl,Li', '--coulomb', 'wolf', '--json');
+    expect(e.code, e.err).toBe(0);
+    const wolf = JSON.parse(e.out);
+    // Same short-range terms; the Coulomb sum differs from DSF's only by the shift.
+    expect(wolf.energyKcalPerMol.vdw).toBeCloseTo(dsf.energyKcalPerMol.vdw, 9);
+    expect(wolf.energyKcalPerMol.coulomb).not.toBe(dsf.energyKcalPerMol.coulomb);
+    const x = cli(
+      'lammps',
+      'export',
+      join(dir, 'g.data'),
+      '--type-map',
+      'Al,O,Cl,Li',
+      '--coulomb',
+      'wolf',
+      '-o',
+      join(dir, 'w'),
+    );
+    expect(x.code, x.err).toBe(0);
+    expect(readFileSync(join(dir, 'w', 'in.oligolyte'), 'utf8')).toMatch(/pair_style lj\/cut\/coul\/wolf/);
+    const m = cli('md', join(dir, 'g.data'), '--coulomb', 'wolf', '--steps', '1', '-o', join(dir, 'md'));
+    expect(m.code).toBe(2);
+    expect(m.err).toMatch(/--coulomb.*wolf.*(dsf|choices)/s);
+  });
   it('an unknown force field is a usage error', () => {
     const r = cli('energy', 'x.vasp', '--ff', 'nope');
     expect(r.code).toBe(2);

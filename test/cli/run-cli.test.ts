@@ -140,7 +140,7 @@ describe('oligolyte run', () => {
     });
     const code = await new Promise<number | null>((res) => child.on('exit', (c) => res(c)));
     expect(stdout).toMatch(/01-long +langevin +300 K +8\.0 ps \(8000 x 1 fs\)/);
-    expect(code).toBe(2);
+    expect(code).toBe(130); // 128 + SIGINT, as a shell reports it (2 is for usage errors)
     expect(stderr).toMatch(/stopped; the checkpoints are in .*--resume/);
     expect(readFileSync(join(out, 'status.json'), 'utf8')).toMatch(/"stopped"/);
     const thermo = readFileSync(join(out, '01-long', 'thermo.csv'), 'utf8');

@@ -2,7 +2,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildStudyModel, readStudy, studyFromObject } from '../../src/study/index.js';
+import { InsufficientDataError, OptionError } from '../../src/core/errors.js';
+import { buildStudyModel, combineReplicas, readStudy, studyFromObject } from '../../src/study/index.js';
 import { tempDir } from '../helpers.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: raw settings as a TOML file gives them, edited freely into each bad case
@@ -111,5 +112,17 @@ describe('study file', () => {
       '[model]\nmix = "0b:8"\ndensity = "high"\n[simulation.series]\ntemperatures = [400, 500]\n',
     );
     expect(() => readStudy(f)).toThrow(/bad.toml: expected model.density: a positive number/);
+  });
+
+  it('too little data is an InsufficientDataError (exit 1: "run longer"), not a usage error (exit 2)', () => {
+    const spec = studyFromObject(good(), 's.toml');
+    let err: unknown;
+    try {
+      combineReplicas(spec, [], []);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(InsufficientDataError);
+    expect(err).not.toBeInstanceOf(OptionError);
   });
 });
