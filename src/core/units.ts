@@ -36,6 +36,24 @@ export const ATM_IN_GPA = 1.01325e-4;
 export const EV_IN_KCAL_PER_MOL = (ELEMENTARY_CHARGE_C * AVOGADRO_PER_MOL) / (CALORIE_J * 1000);
 /** Nanometre in A. */
 export const NM_IN_A = 10;
+/** Bohr radius, 0.529177210903 A (CODATA 2018). */
+export const BOHR_A = 0.529177210903;
+
+/*
+ * LAMMPS `real` units (A, fs, kcal/mol, g/mol, K, atm, e), in which the force field and the
+ * embedded MD engine work so that their numbers match LAMMPS's digit for digit. The values are
+ * LAMMPS's own (Update::set_units in update.cpp, style real; thermochemical calorie, older CODATA),
+ * not recomputed from the constants above (LAMMPS's kB is 1.2e-6 above BOLTZMANN_EV_PER_K *
+ * EV_IN_KCAL_PER_MOL, its nktv2p 1.2e-7 below CODATA 2018's).
+ */
+/** Force over mass to acceleration: 1 (kcal/mol/A) / (g/mol) = 1 / 48.88821291^2 A/fs^2 (LAMMPS force->ftm2v, real). */
+export const FTM2V = 1 / 48.88821291 / 48.88821291;
+/** Boltzmann constant, 0.0019872067 kcal/mol/K (LAMMPS force->boltz, real). */
+export const KB_KCAL = 0.0019872067;
+/** Pressure: 1 kcal/mol/A^3 = 68568.415 atm (LAMMPS force->nktv2p, real). */
+export const NKTV2P = 68568.415;
+/** Coulomb constant 1 / (4 pi eps0) = 332.06371 kcal A / (mol e^2) (LAMMPS force->qqr2e, real). */
+export const QQR2E_REAL = 332.06371;
 
 export const fsToPs = (fs: number): number => fs * 1e-3;
 export const psToFs = (ps: number): number => ps * 1e3;

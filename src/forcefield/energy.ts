@@ -1,5 +1,6 @@
 import { OptionError } from '../core/errors.js';
 import type { Lattice } from '../core/lattice.js';
+import { QQR2E_REAL } from '../core/units.js';
 import { dihedralTerms } from './dihedral.js';
 import { type ForceField, ljPair } from './force-field.js';
 import type { TypedSystem } from './typing.js';
@@ -42,9 +43,6 @@ export interface EnergyResult {
   /** Virial W = sum r (x) f (kcal/mol), xx yy zz xy xz yz. */
   virial: Float64Array;
 }
-
-/** Coulomb constant in real units (LAMMPS force->qqr2e for units real). */
-export const QQR2E_REAL = 332.06371;
 
 /**
  * Complementary error function, relative error about 1e-13 or better for the arguments used here:

@@ -1,11 +1,9 @@
 import { atomicNumber } from '../core/elements.js';
 import type { Structure } from '../core/frame.js';
+import { BOHR_A } from '../core/units.js';
 import type { VolumetricGrid } from '../core/volumetric-grid.js';
 import { formatTripletLines, formatVaspHeader } from './formats/vasp-common.js';
 import { TextSink } from './text-sink.js';
-
-/** Bohr radius in A (CODATA 2018). */
-export const BOHR_A = 0.529177210903;
 
 const sci = (v: number): string => v.toExponential(5).replace(/e([+-])(\d)$/, 'e$10$2');
 

@@ -1,7 +1,8 @@
 import { OptionError } from '../core/errors.js';
 import type { Lattice } from '../core/lattice.js';
+import { QQR2E_REAL } from '../core/units.js';
 import { dihedralTerms } from '../forcefield/dihedral.js';
-import { erfc, QQR2E_REAL } from '../forcefield/energy.js';
+import { erfc } from '../forcefield/energy.js';
 import { type ForceField, ljPair } from '../forcefield/force-field.js';
 import type { TypedSystem } from '../forcefield/typing.js';
 import { ACC_SIZE, ordinaryPairForces, type PairParams, specialPairForces } from './pair-forces.js';

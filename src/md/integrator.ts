@@ -1,6 +1,7 @@
 import { OptionError, PhysicsError } from '../core/errors.js';
 import { Lattice } from '../core/lattice.js';
 import { SeededRandom } from '../core/random.js';
+import { FTM2V, KB_KCAL, NKTV2P } from '../core/units.js';
 import type { ForceField } from '../forcefield/force-field.js';
 import type { TypedSystem } from '../forcefield/typing.js';
 import { ForceKernel, type ForceOutput } from './force-kernel.js';
@@ -13,13 +14,6 @@ import { ForceKernel, type ForceOutput } from './force-kernel.js';
  * thermostat and the MTK barostat, isotropic or per Cartesian axis (as LAMMPS fix npt iso, or
  * x/y/z with couple none).
  */
-/** (kcal/mol/A) / (g/mol) in A/fs^2 (LAMMPS ftm2v for real units). */
-export const FTM2V = 1 / 48.88821291 / 48.88821291;
-/** Boltzmann constant, kcal/mol/K (LAMMPS real units). */
-export const KB_KCAL = 0.0019872067;
-/** atm per kcal/mol/A^3 (LAMMPS nktv2p for real units). */
-export const NKTV2P = 68568.415;
-
 export type Ensemble = 'nve' | 'nvt' | 'langevin' | 'npt';
 export type DeformComponent = 'x' | 'y' | 'z' | 'yz' | 'xz' | 'xy';
 

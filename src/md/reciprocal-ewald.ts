@@ -1,5 +1,5 @@
 import type { Lattice } from '../core/lattice.js';
-import { QQR2E_REAL } from '../forcefield/energy.js';
+import { QQR2E_REAL } from '../core/units.js';
 
 /**
  * The reciprocal-space Ewald sum for a fixed cell, per step in O(N x k-vectors): the k-vectors

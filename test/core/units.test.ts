@@ -4,13 +4,20 @@ import {
   AVOGADRO_PER_MOL,
   a2PerFsToCm2PerS,
   atomsPerA3ToGPerCm3,
+  BOHR_A,
   BOLTZMANN_EV_PER_K,
+  CALORIE_J,
   densityGPerCm3,
+  ELEMENTARY_CHARGE_C,
   EV_IN_KCAL_PER_MOL,
   evToKcalPerMol,
+  FTM2V,
   fsToPs,
   gPerCm3ToAtomsPerA3,
+  KB_KCAL,
   kelvinToEv,
+  NKTV2P,
+  QQR2E_REAL,
   volumeForDensityA3,
 } from '../../src/core/units.js';
 
@@ -42,5 +49,24 @@ describe('units', () => {
     const n = gPerCm3ToAtomsPerA3(rho, 21.195);
     expect(n * 5.1295 ** 3).toBeCloseTo(8, 10);
     expect(atomsPerA3ToGPerCm3(n, 21.195)).toBeCloseTo(rho, 12);
+  });
+  it("keeps LAMMPS's real-units constants as LAMMPS has them, each within 2e-6 of CODATA 2018", () => {
+    // LAMMPS src/update.cpp, Update::set_units, style real: force->boltz, ftm2v, nktv2p, qqr2e.
+    expect(KB_KCAL).toBe(0.0019872067);
+    expect(FTM2V).toBe(1 / 48.88821291 / 48.88821291);
+    expect(NKTV2P).toBe(68568.415);
+    expect(QQR2E_REAL).toBe(332.06371);
+    const near = (a: number, b: number) => expect(Math.abs(a / b - 1)).toBeLessThan(2e-6);
+    // kB in kcal/mol/K.
+    near(KB_KCAL, BOLTZMANN_EV_PER_K * EV_IN_KCAL_PER_MOL);
+    // 1 (kcal/mol/A) / (g/mol) = 4184 J / 1e-10 m / 1e-3 kg = 4.184e16 m/s^2 = 4.184e-4 A/fs^2.
+    near(FTM2V, 4.184e-4);
+    // 1 kcal/mol/A^3 in atm: 4184 J / N_A / 1e-30 m^3 / 101325 Pa.
+    near(NKTV2P, (CALORIE_J * 1000) / AVOGADRO_PER_MOL / 1e-30 / 101325);
+    // e^2 / (4 pi eps0) in kcal A / mol, eps0 = 8.8541878128e-12 F/m (CODATA 2018).
+    const e = ELEMENTARY_CHARGE_C;
+    near(QQR2E_REAL, ((e * e) / (4 * Math.PI * 8.8541878128e-12) / 1e-10) * (AVOGADRO_PER_MOL / 4184));
+    // CODATA 2018 Bohr radius, 0.529177210903(80) A.
+    expect(BOHR_A).toBe(0.529177210903);
   });
 });

@@ -10,6 +10,7 @@ import { parseMix } from '../../src/builders/mix.js';
 import { buildOligomer } from '../../src/builders/oligomer.js';
 import { packGlass } from '../../src/builders/pack-glass.js';
 import type { Structure } from '../../src/core/frame.js';
+import { NKTV2P } from '../../src/core/units.js';
 import { lammpsFiles, writeLammpsExport } from '../../src/engines/lammps-export.js';
 import { computeEnergy } from '../../src/forcefield/energy.js';
 import {
@@ -241,7 +242,7 @@ describe.skipIf(!haveLammps)('the same energies, forces and pressure as LAMMPS (
       close(ours.terms.coulomb, ecoul, 'Coulomb');
       close(ours.terms.total, pe, 'total');
       const V = s.frame.lattice!.volume;
-      const p = Array.from(ours.virial, (w) => (w / V) * 68568.415);
+      const p = Array.from(ours.virial, (w) => (w / V) * NKTV2P);
       [pxx, pyy, pzz, pxy, pxz, pyz].forEach((v, i) => {
         close(p[i], v, `pressure ${i}`);
       });

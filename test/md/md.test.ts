@@ -9,11 +9,12 @@ import { buildOligomer } from '../../src/builders/oligomer.js';
 import { packGlass } from '../../src/builders/pack-glass.js';
 import { supercell } from '../../src/builders/supercell.js';
 import { blockAverage } from '../../src/core/statistics.js';
+import { KB_KCAL } from '../../src/core/units.js';
 import { computeEnergy } from '../../src/forcefield/energy.js';
 import { type ForceField, LAOC_V1, withCoulomb } from '../../src/forcefield/force-field.js';
 import { typeSystem } from '../../src/forcefield/typing.js';
 import { ForceKernel, type ForceOutput } from '../../src/md/force-kernel.js';
-import { KB_KCAL, runMd, type ThermoRow } from '../../src/md/integrator.js';
+import { runMd, type ThermoRow } from '../../src/md/integrator.js';
 import { energyDriftEvPerAtomPs, langevinStart, seededRandom } from '../helpers.js';
 
 const glass = () => packGlass({ units: [{ molecule: buildOligomer(), count: 8 }], seed: 1 });
