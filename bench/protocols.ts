@@ -1,5 +1,5 @@
 /**
- * Protocol speed (issue 6), as the README reports it:
+ * Protocol speed (issue 6), as docs/speed.md reports it:
  *   - the main job, `oligolyte study examples/laoc-0b.toml` (embedded engine), wall time;
  *   - the study's 16,384-atom cell on LAMMPS: 1 ps each of NVT, NPT and tensile at 1 fs, with one
  *     and with two MPI processes (LAMMPS's own "Loop time" per stage).
