@@ -51,6 +51,12 @@ export interface DiffusivityResult {
   interceptA2: Estimate;
   /** Number of statistics lags in the window. */
   glsPoints: number;
+  /**
+   * OLS over the GLS fit's own lags minus the GLS D, and the standard deviation that difference has
+   * for a straight MSD under the fit's covariance (cm^2/s; see olsGap). Beyond 2 std a note says the
+   * MSD is not straight in the window.
+   */
+  olsGapCm2PerS: { value: number; std: number };
   /** Per Cartesian axis, GLS, d = 1 (cm^2/s). */
   axisCm2PerS: [Estimate, Estimate, Estimate];
   /** From the collective MSD per ion (cm^2/s); charges included. */
@@ -96,12 +102,47 @@ interface GlsInput {
   dims: number;
 }
 
+/**
+ * The OLS slope over the GLS fit's own lags and the standard deviation of its gap from the GLS slope
+ * under the covariance S of the fit. With the design X = [t 1], V = (X' S^-1 X)^-1 the covariance
+ * of the GLS estimate, A = (X'X)^-1 X' and G = V X' S^-1 (OLS and GLS, both linear in the MSD y):
+ *   Var(A y - G y) = A S A' + V - 2 A S G' = A S A' - V,
+ * since A S G' = (X'X)^-1 X' S S^-1 X V = V (the GLS estimate is uncorrelated with its difference
+ * from any other linear unbiased estimate; Gauss-Markov). For the slope, the first row of A is
+ * a_i = (t_i - tbar) / sum_j (t_j - tbar)^2, so Var(gap) = a' S a - var(GLS slope). The OLS slope
+ * scatters several times more than the GLS one (the MSD at neighbouring lags is strongly
+ * correlated): comparing the gap with the GLS standard deviation alone flags straight MSDs. The
+ * identity holds for a fixed S; the random-walk model's S depends weakly on the fitted line, and the
+ * test on random walks shows the rate stays nominal.
+ */
+const olsGap = (x: number[], y: number[], S: Matrix, glsSlopeVariance: number) => {
+  const n = x.length;
+  const tbar = x.reduce((sum, t) => sum + t, 0) / n;
+  let sxx = 0;
+  for (const t of x) sxx += (t - tbar) ** 2;
+  const a = x.map((t) => (t - tbar) / sxx);
+  let olsVariance = 0;
+  for (let i = 0; i < n; i++) {
+    let row = 0;
+    for (let j = 0; j < n; j++) row += S.get(i, j) * a[j];
+    olsVariance += a[i] * row;
+  }
+  const slope = a.reduce((sum, w, i) => sum + w * y[i], 0);
+  // Equal up to rounding when OLS is already the best linear estimate (S proportional to I).
+  const variance = olsVariance - glsSlopeVariance;
+  return { slope, std: variance > 1e-12 * olsVariance ? Math.sqrt(variance) : 0 };
+};
+
+interface GlsOutcome {
+  fit: LineFit;
+  adjusted: boolean;
+  note?: string;
+  /** OLS slope over the same lags, and the standard deviation of OLS - GLS under the fit's covariance. */
+  gap: { olsSlope: number; std: number };
+}
+
 /** Fit MSD = m t + c over the statistics lags in a window by generalised least squares. */
-const glsFit = (
-  g: GlsInput,
-  window: number[],
-  model: CovarianceModel,
-): { fit: LineFit; adjusted: boolean; note?: string } => {
+const glsFit = (g: GlsInput, window: number[], model: CovarianceModel): GlsOutcome => {
   // A lag with fewer than two windows (the collective MSD near the end of the run) has no variance.
   const indices = window.filter((j) => Number.isFinite(g.variance[j]) && g.variance[j] > 0 && g.mean[j] > 0);
   if (indices.length < 3)
@@ -125,11 +166,12 @@ const glsFit = (
     // sigma^2, which the fit itself estimates: iterate from the OLS line (a few rounds converge).
     let line = olsLine(x, y);
     let fit = line;
+    let S = Matrix.eye(x.length);
     for (let round = 0; round < 4; round++) {
       note = undefined;
       const { sigma2, v2 } = variances(line);
-      const C = randomWalkMsdCovariance(g.frames, lags, v2 / sigma2);
-      fit = glsLine(x, y, reconditionCovariance(C).matrix);
+      S = reconditionCovariance(randomWalkMsdCovariance(g.frames, lags, v2 / sigma2)).matrix;
+      fit = glsLine(x, y, S);
       const converged = Math.abs(fit.slope - line.slope) <= 1e-6 * Math.abs(fit.slope);
       line = fit;
       if (converged) break;
@@ -139,6 +181,7 @@ const glsFit = (
     for (const j of indices) excess += g.variance[j] / (g.mean[j] * g.mean[j]);
     excess = Math.max(1, excess / indices.length / (2 / g.dims));
     const scale = (g.dims * sigma2 * sigma2 * excess) / g.particles;
+    const gap = olsGap(x, y, S, fit.slopeStd ** 2);
     return {
       fit: {
         ...fit,
@@ -148,6 +191,7 @@ const glsFit = (
       },
       adjusted: false,
       note,
+      gap: { olsSlope: gap.slope, std: gap.std * Math.sqrt(scale) },
     };
   }
   // kinisi (>= 0.6): the variance of the MSD modelled as Var_i = a t_i^2 / n_o(i), with a fitted by
@@ -171,7 +215,9 @@ const glsFit = (
       S.set(b, a, c);
     }
   const r = reconditionCovariance(S);
-  return { fit: glsLine(x, y, r.matrix), adjusted: r.adjusted };
+  const fit = glsLine(x, y, r.matrix);
+  const gap = olsGap(x, y, r.matrix, fit.slopeStd ** 2);
+  return { fit, adjusted: r.adjusted, gap: { olsSlope: gap.slope, std: gap.std } };
 };
 
 const formatD = (v: number) => `${v.toExponential(2)} cm2/s`;
@@ -258,31 +304,39 @@ export const fitDiffusivity = (msd: MsdResult, options: DiffusivityOptions): Dif
       adjusted ||= r.adjusted;
       if (r.note) notes.push(`${label}: ${r.note}`);
     }
-    return r.fit;
+    return r;
   };
-  const total = gls('D', stats.mean.total, stats.variance.total, stats, particles, d);
+  const totalOutcome = gls('D', stats.mean.total, stats.variance.total, stats, particles, d);
+  const total = totalOutcome.fit;
   const asEstimate = (fit: LineFit, dims: number) =>
     estimate(toD(fit.slope, dims), toD(fit.slopeStd, dims), 0);
   const axis = [0, 1, 2].map((a) =>
-    asEstimate(gls(`D_${'xyz'[a]}`, stats.mean.axis[a], stats.variance.axis[a], stats, particles, 1), 1),
+    asEstimate(gls(`D_${'xyz'[a]}`, stats.mean.axis[a], stats.variance.axis[a], stats, particles, 1).fit, 1),
   ) as [Estimate, Estimate, Estimate];
   const cs = msd.collectiveStats;
-  const collective = asEstimate(gls('D_sigma (charge MSD)', cs.mean.total, cs.variance.total, cs, 1, d), d);
+  const collective = asEstimate(
+    gls('D_sigma (charge MSD)', cs.mean.total, cs.variance.total, cs, 1, d).fit,
+    d,
+  );
   if (total.slope < 0)
     notes.push('the fitted MSD slope is negative: no diffusion is resolved in this window');
-  // Under a straight-line MSD both estimates target the same slope; a gap of more than 2 GLS
-  // standard deviations means the MSD bends inside the window (sub-diffusive start, poor statistics).
-  if (Math.abs(ols.slope - total.slope) > 2 * total.slopeStd)
+  // Under a straight-line MSD the OLS and GLS slopes over the same lags target the same value and
+  // their difference has the standard deviation of olsGap (Var = a' S a - var(GLS slope)); beyond
+  // 2 of those the MSD bends inside the window (sub-diffusive start, poor statistics). On random
+  // walks it fires at the nominal 4.6 % (test/analysis/transport-straightness.test.ts). The OLS
+  // here is over the GLS fit's lags, not olsCm2PerS over every lag: the formula needs one design.
+  const gap = totalOutcome.gap;
+  if (gap.std > 0 && Math.abs(gap.olsSlope - total.slope) > 2 * gap.std)
     notes.push(
-      'OLS and GLS slopes differ by more than 2 standard deviations: the MSD is not straight in the fit window; consider a later --fit-start',
+      'OLS and GLS slopes differ by more than 2 standard deviations of their difference: the MSD is not straight in the fit window; start the fit later',
     );
   // Sub-diffusion: a straight MSD has the same slope over both halves of the window; one that still
   // bends (a glass below its relaxation time: caged ions, rare escapes) is slower in the second.
   let halves: [Estimate, Estimate] | undefined;
   if (indices.length >= 6) {
     const mid = indices.length >> 1;
-    const [a, b] = [indices.slice(0, mid), indices.slice(mid)].map((lags) =>
-      gls(undefined, stats.mean.total, stats.variance.total, stats, particles, d, lags),
+    const [a, b] = [indices.slice(0, mid), indices.slice(mid)].map(
+      (lags) => gls(undefined, stats.mean.total, stats.variance.total, stats, particles, d, lags).fit,
     );
     halves = [asEstimate(a, d), asEstimate(b, d)];
     const z = (a.slope - b.slope) / Math.hypot(a.slopeStd, b.slopeStd);
@@ -301,6 +355,7 @@ export const fitDiffusivity = (msd: MsdResult, options: DiffusivityOptions): Dif
     glsCm2PerS: asEstimate(total, d),
     interceptA2: estimate(total.intercept, total.interceptStd),
     glsPoints: indices.length,
+    olsGapCm2PerS: { value: toD(gap.olsSlope - total.slope, d), std: toD(gap.std, d) },
     axisCm2PerS: axis,
     collectiveCm2PerS: collective,
     covarianceAdjusted: adjusted,
