@@ -25,9 +25,9 @@ import { mpiCommand, mpiLauncher } from './mpi-launcher.js';
 
 /**
  * Protocols run by LAMMPS with the same force field (the lammps-export files): one `lmp` process
- * for the shared stages and one per series temperature (`parallel` at once; each with
- * `mpirun -np N` when asked). Output folders as the embedded engine's: per stage thermo.csv
- * (from LAMMPS's thermo output, same columns), trajectory.lammpstrj (LAMMPS's own dump, with an
+ * for the shared stages and one per series temperature (`parallel` at once; each on N MPI
+ * processes when asked, started as mpi-launcher.ts says). Output folders as the embedded engine's:
+ * per stage thermo.csv (from LAMMPS's thermo output, same columns), trajectory.lammpstrj (LAMMPS's own dump, with an
  * element column and unwrapped coordinates), final.extxyz and summary.json; the LAMMPS inputs and
  * logs sit beside them (in.lammps, log.lammps). A stopped run resumes stage by stage: each stage's
  * outputs are written as soon as LAMMPS has finished it (summary.json last), so --resume keeps
