@@ -27,13 +27,14 @@ import { mpiCommand, mpiLauncher } from './mpi-launcher.js';
  * Protocols run by LAMMPS with the same force field (the lammps-export files): one `lmp` process
  * for the shared stages and one per series temperature (`parallel` at once; each on N MPI
  * processes when asked, started as mpi-launcher.ts says). Output folders as the embedded engine's:
- * per stage thermo.csv (from LAMMPS's thermo output, same columns), trajectory.lammpstrj (LAMMPS's own dump, with an
- * element column and unwrapped coordinates), final.extxyz and summary.json; the LAMMPS inputs and
- * logs sit beside them (in.lammps, log.lammps). A stopped run resumes stage by stage: each stage's
- * outputs are written as soon as LAMMPS has finished it (summary.json last), so --resume keeps
- * every finished stage and runs the one that was stopped again from its start (a LAMMPS restart
- * file does not carry every stage's state, the Langevin random stream for one, so the stage is the
- * unit that resumes; the embedded engine resumes mid-stage, bitwise).
+ * per stage thermo.csv (from LAMMPS's thermo output, same columns), trajectory.lammpstrj
+ * (LAMMPS's own dump, with an element column and unwrapped coordinates), final.extxyz and
+ * summary.json; the LAMMPS inputs and logs sit beside them (in.lammps, log.lammps). A stopped run
+ * resumes stage by stage: each stage's outputs are written as soon as LAMMPS has finished it
+ * (summary.json last), so --resume keeps every finished stage and runs the one that was stopped
+ * again from its start (a LAMMPS restart file does not carry every stage's state, the Langevin
+ * random stream for one, so the stage is the unit that resumes; the embedded engine resumes
+ * mid-stage, bitwise).
  */
 export interface LammpsRunOptions extends ProtocolRunOptions {
   /** The LAMMPS executable (default `lmp`). */
