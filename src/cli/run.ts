@@ -20,7 +20,7 @@ export const addEngineOptions = (command: Command, what: string): Command =>
     .addOption(
       new Option('--engine <e>', `engine (default: the ${what}'s, embedded)`).choices(['embedded', 'lammps']),
     )
-    .option('--mpi <n>', 'LAMMPS: MPI processes per run (mpirun -np n)')
+    .option('--mpi <n>', 'LAMMPS: MPI processes per run (mpirun -n n)')
     .option('--dry-run', 'print the plan and the expected time, run nothing');
 
 const stageLine = (s: ProtocolResult['stages'][number]) =>
