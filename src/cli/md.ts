@@ -1,7 +1,7 @@
 import { type Command, Option } from 'commander';
 import { OptionError } from '../core/errors.js';
 import { MD_COULOMB_METHODS, type MdCoulombMethod } from '../forcefield/force-field.js';
-import { prepareSystem } from '../forcefield/system.js';
+import { prepareSystem, resolveForceField } from '../forcefield/system.js';
 import { readStructure } from '../io/registry.js';
 import type { Ensemble } from '../md/integrator.js';
 import { trajectoryName } from '../md/protocols/folders.js';
@@ -74,12 +74,14 @@ export const registerMd = (program: Command): void => {
       ),
   ).action(async (input: string, o: RawReadOptions & Record<string, string | boolean | undefined>) => {
     const str = (k: string) => o[k] as string;
-    const s = await readStructure(input, await toOpenOptions(o));
-    if (!s.frame.lattice) throw new OptionError(`${input}: MD needs a periodic cell`);
-    const { ff, sys } = prepareSystem(s, {
+    // The force field first: a bad --ff is a usage error whatever the input file.
+    const forceField = resolveForceField({
       forcefield: str('ff'),
       coulomb: o.coulomb as MdCoulombMethod | undefined,
     });
+    const s = await readStructure(input, await toOpenOptions(o));
+    if (!s.frame.lattice) throw new OptionError(`${input}: MD needs a periodic cell`);
+    const { ff, sys } = prepareSystem(s, forceField);
     const ensemble = str('ensemble') as Ensemble;
     const stage: StageSpec = {
       name: 'md',

@@ -25,11 +25,15 @@ export interface PreparedSystem {
 }
 
 /**
- * Load the force field, apply the Coulomb override and type the structure's atoms (types and
- * charges from a built model's roles, else from bonds perceived by distance).
+ * Type the structure's atoms for a force field (types and charges from a built model's roles,
+ * else from bonds perceived by distance). The force field is a choice (loaded here, with its
+ * Coulomb override) or one already resolved (a caller that validates it before reading files).
  */
-export const prepareSystem = (structure: Structure, choice: ForceFieldChoice): PreparedSystem => {
-  const ff = resolveForceField(choice);
+export const prepareSystem = (
+  structure: Structure,
+  forceField: ForceFieldChoice | ForceField,
+): PreparedSystem => {
+  const ff = 'atomTypes' in forceField ? forceField : resolveForceField(forceField);
   const sys = typeSystem(structure, ff);
   if (sys.natoms !== structure.topology.natoms)
     throw new OptionError(`typing changed the atom count (${structure.topology.natoms} -> ${sys.natoms})`);
