@@ -74,10 +74,11 @@ describe('oligolyte study', () => {
     const b = JSON.parse(readFileSync(join(dir, 'out', 'seed4', 'study.json'), 'utf8'));
     const d = [a, b].map((x) => x.rows[1].result.diffusivity.glsCm2PerS.value);
     expect(rep.rows[1].diffusivityCm2PerS.value).toBeCloseTo((d[0] + d[1]) / 2, 15);
-    // Two models: the standard error is |d0 - d1| / 2 and the interval uses Student's t (12.706).
+    // Two models: the standard error is |d0 - d1| / 2 and the interval uses Student's t,
+    // t_0.975(1) = tan(0.475 pi) = 12.706204736174694 (mpmath; test/reference/t-quantiles.json).
     expect(rep.rows[1].diffusivityCm2PerS.std).toBeCloseTo(Math.abs(d[0] - d[1]) / 2, 15);
     expect(rep.rows[1].diffusivityCm2PerS.high95 - rep.rows[1].diffusivityCm2PerS.value).toBeCloseTo(
-      12.706 * rep.rows[1].diffusivityCm2PerS.std,
+      12.706204736174694 * rep.rows[1].diffusivityCm2PerS.std,
       15,
     );
   }, 180_000);

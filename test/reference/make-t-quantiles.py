@@ -3,6 +3,7 @@
 
 Run with Debian's python3 (python3-mpmath 1.2.1, python3-scipy 1.10.1):
     /usr/bin/python3 test/reference/make-t-quantiles.py > test/reference/t-quantiles.json
+    npx biome format --write test/reference/t-quantiles.json   # the repository's JSON layout
 
 "exact": the root t of 0.5 I_{df/(df+t^2)}(df/2, 1/2) = min(p, 1-p) (the t distribution's tail as
 the regularised incomplete beta function), solved with mpmath.findroot at 40 significant digits,
@@ -49,11 +50,11 @@ meta = {
     "exact": "mpmath.findroot on 0.5 * mpmath.betainc(df/2, 1/2, 0, df/(df+t^2), regularized=True) = min(p, 1-p), 40 digits",
     "scipy_call": "scipy.stats.t.ppf(p, df)",
 }
-# One entry a line, so that a diff shows which value changed.
-lines = lambda xs: ",\n".join("  " + json.dumps(x) for x in xs)
+# One entry a line, so that a diff shows which value changed (the layout Biome's formatter keeps).
+lines = lambda xs: ",\n".join("    " + json.dumps(x) for x in xs)
 print("{")
-print(f' "_generated_with": {json.dumps(meta)},')
-print(f' "quantiles": [\n{lines(rows)}\n ],')
-print(f' "incompleteBeta": [\n{lines(beta)}\n ],')
-print(f' "logGamma": [\n{lines(log_gamma)}\n ]')
+print('  "_generated_with": ' + json.dumps(meta, indent=2).replace("\n", "\n  ") + ",")
+print(f'  "quantiles": [\n{lines(rows)}\n  ],')
+print(f'  "incompleteBeta": [\n{lines(beta)}\n  ],')
+print(f'  "logGamma": [\n{lines(log_gamma)}\n  ]')
 print("}")
