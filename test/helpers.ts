@@ -91,13 +91,13 @@ export const seededGaussian = (seed: number): (() => number) => {
 };
 
 /**
- * Energy drift of an MD run: the least-squares slope of `total` or `conserved` (kcal/mol) against
- * time, per atom, in eV/atom/ps.
+ * Energy drift of an MD run: the least-squares slope of the total or conserved energy (kcal/mol)
+ * against time, per atom, in eV/atom/ps.
  */
 export const energyDriftEvPerAtomPs = (
-  rows: readonly { timeFs: number; total: number; conserved: number }[],
+  rows: readonly { timeFs: number; totalKcalMol: number; conservedKcalMol: number }[],
   natoms: number,
-  key: 'total' | 'conserved',
+  key: 'totalKcalMol' | 'conservedKcalMol',
 ): number =>
   olsLine(
     rows.map((r) => r.timeFs / 1000),

@@ -31,18 +31,20 @@ export const registerEnergy = (program: Command): void => {
       const { ff, sys } = prepareSystem(s, { forcefield: o.ff, coulomb: o.coulomb });
       const e = computeEnergy(s.frame.positions, s.frame.lattice, sys, ff);
       const V = s.frame.lattice.volume;
-      const pressureAtm = Array.from(e.virial, (w) => (w / V) * NKTV2P);
+      const pressureAtm = Array.from(e.virialKcalMol, (w) => (w / V) * NKTV2P);
       if (o.forces) {
-        const forces = e.forces.map((f) => f / EV_IN_KCAL_PER_MOL);
+        const forces = e.forcesKcalMolA.map((f) => f / EV_IN_KCAL_PER_MOL);
         await writeStructure(o.forces, {
           topology: s.topology,
-          frame: { ...s.frame, forces, energy: e.terms.total / EV_IN_KCAL_PER_MOL },
+          frame: { ...s.frame, forces, energy: e.termsKcalMol.total / EV_IN_KCAL_PER_MOL },
         });
       }
-      const ev = Object.fromEntries(Object.entries(e.terms).map(([k, v]) => [k, v / EV_IN_KCAL_PER_MOL]));
+      const ev = Object.fromEntries(
+        Object.entries(e.termsKcalMol).map(([k, v]) => [k, v / EV_IN_KCAL_PER_MOL]),
+      );
       if (o.json) {
         process.stdout.write(
-          `${JSON.stringify({ forceField: ff.name, types: sys.typeNames, energyKcalPerMol: e.terms, energyEv: ev, pressureAtm: { xx: pressureAtm[0], yy: pressureAtm[1], zz: pressureAtm[2], xy: pressureAtm[3], xz: pressureAtm[4], yz: pressureAtm[5] }, virialPressureAtm: (pressureAtm[0] + pressureAtm[1] + pressureAtm[2]) / 3 }, null, 1)}\n`,
+          `${JSON.stringify({ forceField: ff.name, types: sys.typeNames, energyKcalPerMol: e.termsKcalMol, energyEv: ev, pressureAtm: { xx: pressureAtm[0], yy: pressureAtm[1], zz: pressureAtm[2], xy: pressureAtm[3], xz: pressureAtm[4], yz: pressureAtm[5] }, virialPressureAtm: (pressureAtm[0] + pressureAtm[1] + pressureAtm[2]) / 3 }, null, 1)}\n`,
         );
         return;
       }
@@ -51,12 +53,12 @@ export const registerEnergy = (program: Command): void => {
       process.stdout.write(
         [
           `${input}: ${ff.name}, ${s.topology.natoms} atoms, types ${sys.typeNames.join(' ')}`,
-          row('bonds', e.terms.bond),
-          row('angles', e.terms.angle),
-          row('dihedrals', e.terms.dihedral),
-          row('LJ', e.terms.vdw),
-          row('Coulomb', e.terms.coulomb),
-          row('total', e.terms.total),
+          row('bonds', e.termsKcalMol.bond),
+          row('angles', e.termsKcalMol.angle),
+          row('dihedrals', e.termsKcalMol.dihedral),
+          row('LJ', e.termsKcalMol.vdw),
+          row('Coulomb', e.termsKcalMol.coulomb),
+          row('total', e.termsKcalMol.total),
           `  virial pressure ${((pressureAtm[0] + pressureAtm[1] + pressureAtm[2]) / 3).toFixed(3)} atm (no kinetic part); xx yy zz xy xz yz: ${pressureAtm.map((p) => p.toFixed(3)).join(' ')}`,
           '',
         ].join('\n'),

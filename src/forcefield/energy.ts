@@ -24,24 +24,24 @@ import type { TypedSystem } from './typing.js';
  *   LAMMPS: leaving such pairs out instead differs by exactly that remainder. As in LAMMPS, a pair
  *   counts as special only for the image within half a cell (|fractional separation| <= 1/2).
  */
+/** The potential energy by term; the field that holds them says the unit (`termsKcalMol`). */
 export interface EnergyTerms {
   bond: number;
   angle: number;
   dihedral: number;
   /** Lennard-Jones (LAMMPS evdwl). */
   vdw: number;
-  /** Coulomb pair and self terms (LAMMPS ecoul). */
+  /** Coulomb pair and self terms (LAMMPS ecoul; with Ewald, ecoul + elong). */
   coulomb: number;
-  total: number;
 }
 
 export interface EnergyResult {
-  /** kcal/mol. */
-  terms: EnergyTerms;
-  /** kcal/mol/A, interleaved. */
-  forces: Float64Array;
+  /** The terms and their sum, the potential energy (kcal/mol). */
+  termsKcalMol: EnergyTerms & { total: number };
+  /** Forces (kcal/mol/A), interleaved x y z per atom. */
+  forcesKcalMolA: Float64Array;
   /** Virial W = sum r (x) f (kcal/mol), xx yy zz xy xz yz. */
-  virial: Float64Array;
+  virialKcalMol: Float64Array;
 }
 
 /**
@@ -297,7 +297,7 @@ export const computeEnergy = (
           }
     }
   return {
-    terms: {
+    termsKcalMol: {
       bond: eBond,
       angle: eAngle,
       dihedral: eDihedral,
@@ -305,8 +305,8 @@ export const computeEnergy = (
       coulomb: eCoul,
       total: eBond + eAngle + eDihedral + eVdw + eCoul,
     },
-    forces: F,
-    virial: W,
+    forcesKcalMolA: F,
+    virialKcalMol: W,
   };
 };
 

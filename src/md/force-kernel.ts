@@ -2,7 +2,7 @@ import { OptionError } from '../core/errors.js';
 import type { Lattice } from '../core/lattice.js';
 import { QQR2E_REAL } from '../core/units.js';
 import { dihedralTerms } from '../forcefield/dihedral.js';
-import { erfc } from '../forcefield/energy.js';
+import { type EnergyTerms, erfc } from '../forcefield/energy.js';
 import { type ForceField, ljPair } from '../forcefield/force-field.js';
 import type { TypedSystem } from '../forcefield/typing.js';
 import { ACC_SIZE, ordinaryPairForces, type PairParams, specialPairForces } from './pair-forces.js';
@@ -26,14 +26,17 @@ import { ReciprocalEwald } from './reciprocal-ewald.js';
  * (pair-forces.ts) can run on several threads (pair-threads.ts).
  */
 export interface ForceOutput {
-  bond: number;
-  angle: number;
-  dihedral?: number;
-  vdw: number;
-  coulomb: number;
+  /** The potential energy by term (kcal/mol). */
+  termsKcalMol: EnergyTerms;
   /** Virial (kcal/mol): xx yy zz xy xz yz. */
-  virial: Float64Array;
+  virialKcalMol: Float64Array;
 }
+
+/** A ForceOutput to pass to ForceKernel.compute (which overwrites it). */
+export const newForceOutput = (): ForceOutput => ({
+  termsKcalMol: { bond: 0, angle: 0, dihedral: 0, vdw: 0, coulomb: 0 },
+  virialKcalMol: new Float64Array(6),
+});
 
 export class ForceKernel {
   private readonly builder: PairListBuilder;
@@ -247,7 +250,7 @@ export class ForceKernel {
     const acc = this.acc;
     ordinaryPairForces(list, 0, this.bounds[1], positions, this.shifts, this.params, forces, acc);
     specialPairForces(list, positions, this.shifts, this.params, forces, acc);
-    const W = out.virial;
+    const W = out.virialKcalMol;
     W.fill(0);
     const sys = this.sys;
     const L = this.lattice;
@@ -332,14 +335,15 @@ export class ForceKernel {
       const kTo = this.threads ? this.threads.kBounds[1] : this.reciprocal.size;
       eCoul += this.reciprocal.compute(positions, forces, W, 0, kTo);
     }
-    out.dihedral = this.sys.dihedrals.length
+    const terms = out.termsKcalMol;
+    terms.dihedral = this.sys.dihedrals.length
       ? dihedralTerms(positions, this.lattice, this.sys, forces, W)
       : 0;
     this.threads?.finish(forces, acc);
     for (let k = 0; k < 6; k++) W[k] += acc[2 + k];
-    out.bond = eBond;
-    out.angle = eAngle;
-    out.vdw = acc[0];
-    out.coulomb = eCoul + acc[1];
+    terms.bond = eBond;
+    terms.angle = eAngle;
+    terms.vdw = acc[0];
+    terms.coulomb = eCoul + acc[1];
   }
 }

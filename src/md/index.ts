@@ -4,7 +4,7 @@
  * LAMMPS real units inside (kcal/mol, atm, fs), as the field names say.
  */
 export { readCheckpoint, writeCheckpoint } from './checkpoint.js';
-export { ForceKernel, type ForceOutput } from './force-kernel.js';
+export { ForceKernel, type ForceOutput, newForceOutput } from './force-kernel.js';
 export {
   type DeformComponent,
   type Ensemble,

@@ -2,9 +2,10 @@ import { OptionError, PhysicsError } from '../core/errors.js';
 import { Lattice } from '../core/lattice.js';
 import { SeededRandom } from '../core/random.js';
 import { FTM2V, KB_KCAL, NKTV2P } from '../core/units.js';
+import type { EnergyTerms } from '../forcefield/energy.js';
 import type { ForceField } from '../forcefield/force-field.js';
 import type { TypedSystem } from '../forcefield/typing.js';
-import { ForceKernel, type ForceOutput } from './force-kernel.js';
+import { ForceKernel, newForceOutput } from './force-kernel.js';
 
 /**
  * Molecular dynamics in LAMMPS `real` units (A, fs, kcal/mol, g/mol, K): velocity Verlet; NVE;
@@ -93,6 +94,7 @@ export interface MdCheckpoint {
   vEps: number[];
   /** Deformation: the step-0 length or perpendicular length it refers to (A). */
   deformReference?: number;
+  /** Energy the Langevin thermostat has taken out (kcal/mol; part of the conserved quantity). */
   langevinWork: number;
   randomState: number;
   /** Threads the pair forces were summed on (absent: 1). */
@@ -112,22 +114,23 @@ export interface ThermoRow {
   step: number;
   timeFs: number;
   temperatureK: number;
-  potential: number;
-  kinetic: number;
-  total: number;
-  /** Total plus the thermostat's energy: constant for NVE and Nose-Hoover (kcal/mol). */
-  conserved: number;
+  potentialKcalMol: number;
+  kineticKcalMol: number;
+  /** Potential plus kinetic (kcal/mol). */
+  totalKcalMol: number;
+  /**
+   * Total plus the thermostat's and barostat's energy (Langevin: the heat it took out): constant
+   * up to the integration error (kcal/mol).
+   */
+  conservedKcalMol: number;
   pressureAtm: number;
   /** Pressure tensor xx yy zz xy xz yz (atm). */
   pressureTensorAtm: number[];
   volumeA3: number;
   /** Cell matrix (rows a, b, c; A). */
   cell: number[];
-  bond: number;
-  angle: number;
-  dihedral: number;
-  vdw: number;
-  coulomb: number;
+  /** The potential energy by term (kcal/mol). */
+  termsKcalMol: EnergyTerms;
 }
 
 export interface MdState {
@@ -212,7 +215,7 @@ export const runMd = async (
     if (resume?.list)
       kernel.restoreList({ reference: resume.list.reference, lattice: new Lattice(resume.list.cell) });
     const f = new Float64Array(3 * n);
-    const out: ForceOutput = { bond: 0, angle: 0, vdw: 0, coulomb: 0, virial: new Float64Array(6) };
+    const out = newForceOutput();
     kernel.compute(x, f, out);
 
     // Nose-Hoover chain state.
@@ -267,7 +270,8 @@ export const runMd = async (
 
     const report = (step: number) => {
       const ke = kinetic();
-      const pe = out.bond + out.angle + (out.dihedral ?? 0) + out.vdw + out.coulomb;
+      const terms = out.termsKcalMol;
+      const pe = terms.bond + terms.angle + terms.dihedral + terms.vdw + terms.coulomb;
       const V = cell.volume;
       const T = (2 * ke) / (dof * KB_KCAL);
       // Kinetic part of the pressure tensor from m v v; the scalar as LAMMPS: (dof kB T + tr W) / 3V.
@@ -281,24 +285,20 @@ export const runMd = async (
         kt[4] += m * v[3 * i] * v[3 * i + 2];
         kt[5] += m * v[3 * i + 1] * v[3 * i + 2];
       }
-      const W = out.virial;
+      const W = out.virialKcalMol;
       options.onThermo?.({
         step,
         timeFs: step * dt,
         temperatureK: T,
-        potential: pe,
-        kinetic: ke,
-        total: pe + ke,
-        conserved: pe + ke + thermostatEnergy(),
+        potentialKcalMol: pe,
+        kineticKcalMol: ke,
+        totalKcalMol: pe + ke,
+        conservedKcalMol: pe + ke + thermostatEnergy(),
         pressureAtm: ((dof * KB_KCAL * T + W[0] + W[1] + W[2]) / (3 * V)) * NKTV2P,
         pressureTensorAtm: Array.from(W, (w, k) => ((kt[k] + w) / V) * NKTV2P),
         volumeA3: V,
         cell: Array.from(cell.matrix),
-        bond: out.bond,
-        angle: out.angle,
-        dihedral: out.dihedral ?? 0,
-        vdw: out.vdw,
-        coulomb: out.coulomb,
+        termsKcalMol: { ...terms },
       });
       if (!Number.isFinite(pe) || !Number.isFinite(ke) || T > 1e5)
         throw new PhysicsError(
@@ -322,7 +322,7 @@ export const runMd = async (
     if (vEps.length !== 3) throw new OptionError('the checkpoint has no barostat rate for each axis');
     const Gaxis = new Float64Array(3);
     const baroHalf = () => {
-      const W = out.virial;
+      const W = out.virialKcalMol;
       const V = cell.volume;
       const ke2 = 2 * kinetic();
       for (let c = 0; c < 3; c++) {

@@ -20,17 +20,19 @@ export const THERMO_COLUMNS = [
   'pyz_atm',
   'volume_A3',
   'density_g_cm3',
-  'bond',
-  'angle',
-  'dihedral',
-  'lj',
-  'coulomb',
+  'bond_kcal_mol',
+  'angle_kcal_mol',
+  'dihedral_kcal_mol',
+  'lj_kcal_mol',
+  'coulomb_kcal_mol',
 ] as const;
 
 export const thermoHeader = (): string => `${THERMO_COLUMNS.join(',')}\n`;
 
-export const thermoLine = (r: ThermoRow, densityGPerCm3: number): string =>
-  `${[r.step, r.timeFs, r.temperatureK, r.potential, r.kinetic, r.total, r.conserved, r.pressureAtm, ...r.pressureTensorAtm, r.volumeA3, densityGPerCm3, r.bond, r.angle, r.dihedral, r.vdw, r.coulomb].join(',')}\n`;
+export const thermoLine = (r: ThermoRow, densityGPerCm3: number): string => {
+  const e = r.termsKcalMol;
+  return `${[r.step, r.timeFs, r.temperatureK, r.potentialKcalMol, r.kineticKcalMol, r.totalKcalMol, r.conservedKcalMol, r.pressureAtm, ...r.pressureTensorAtm, r.volumeA3, densityGPerCm3, e.bond, e.angle, e.dihedral, e.vdw, e.coulomb].join(',')}\n`;
+};
 
 export interface ThermoTable {
   columns: string[];

@@ -94,7 +94,7 @@ describe.skipIf(!hasLammps)('the LAMMPS engine', () => {
       expect(s.topology.natoms).toBe(128);
       expect(s.frame.unwrapped).toBe(true);
       const row = thermo.data.step.indexOf(s.frame.step!);
-      const pe = computeEnergy(s.frame.positions, s.frame.lattice!, sys, ff).terms.total;
+      const pe = computeEnergy(s.frame.positions, s.frame.lattice!, sys, ff).termsKcalMol.total;
       expect(Math.abs(pe / thermo.data.potential_kcal_mol[row] - 1)).toBeLessThan(1e-6);
       frames++;
     }

@@ -180,11 +180,11 @@ describe('forces are minus the gradient of the energy', () => {
         for (let x = 0; x < 3; x++) {
           const p = Float64Array.from(s.frame.positions);
           p[3 * i + x] += h;
-          const up = computeEnergy(p, L, sys, ff).terms.total;
+          const up = computeEnergy(p, L, sys, ff).termsKcalMol.total;
           p[3 * i + x] -= 2 * h;
-          const down = computeEnergy(p, L, sys, ff).terms.total;
+          const down = computeEnergy(p, L, sys, ff).termsKcalMol.total;
           const numeric = -(up - down) / (2 * h);
-          const f = base.forces[3 * i + x];
+          const f = base.forcesKcalMolA[3 * i + x];
           expect(Math.abs(numeric - f), `atom ${i} axis ${x}: ${numeric} vs ${f}`).toBeLessThan(
             1e-6 * Math.max(1, Math.abs(f)),
           );
@@ -236,13 +236,13 @@ describe.skipIf(!haveLammps)('the same energies, forces and pressure as LAMMPS (
         expect(Math.abs(a - b), `${what}: ${a} vs LAMMPS ${b}`).toBeLessThanOrEqual(
           1e-6 * Math.max(1, Math.abs(b)),
         );
-      close(ours.terms.bond, ebond, 'bonds');
-      close(ours.terms.angle, eangle, 'angles');
-      close(ours.terms.vdw, evdwl, 'LJ');
-      close(ours.terms.coulomb, ecoul, 'Coulomb');
-      close(ours.terms.total, pe, 'total');
+      close(ours.termsKcalMol.bond, ebond, 'bonds');
+      close(ours.termsKcalMol.angle, eangle, 'angles');
+      close(ours.termsKcalMol.vdw, evdwl, 'LJ');
+      close(ours.termsKcalMol.coulomb, ecoul, 'Coulomb');
+      close(ours.termsKcalMol.total, pe, 'total');
       const V = s.frame.lattice!.volume;
-      const p = Array.from(ours.virial, (w) => (w / V) * NKTV2P);
+      const p = Array.from(ours.virialKcalMol, (w) => (w / V) * NKTV2P);
       [pxx, pyy, pzz, pxy, pxz, pyz].forEach((v, i) => {
         close(p[i], v, `pressure ${i}`);
       });
@@ -254,10 +254,10 @@ describe.skipIf(!haveLammps)('the same energies, forces and pressure as LAMMPS (
         const [id, fx, fy, fz] = line.trim().split(/\s+/).map(Number);
         const i = id - 1;
         for (const [x, f] of [fx, fy, fz].entries()) {
-          expect(Math.abs(f - asLammps.forces[3 * i + x]), `atom ${id}`).toBeLessThanOrEqual(
+          expect(Math.abs(f - asLammps.forcesKcalMolA[3 * i + x]), `atom ${id}`).toBeLessThanOrEqual(
             1e-6 * Math.max(1, Math.abs(f)),
           );
-          expect(Math.abs(f - ours.forces[3 * i + x]), `atom ${id}`).toBeLessThanOrEqual(3e-5);
+          expect(Math.abs(f - ours.forcesKcalMolA[3 * i + x]), `atom ${id}`).toBeLessThanOrEqual(3e-5);
         }
       }
     }, 60_000);
@@ -295,12 +295,12 @@ describe.skipIf(!haveLammps)('Ewald summation against LAMMPS', () => {
       const sys = typeSystem(s, ff);
       const ours = computeEnergy(s.frame.positions, s.frame.lattice!, sys, ff);
       const ref = lammps(s, sys, kspace, accuracy);
-      expect(Math.abs(ours.terms.coulomb / ref.coulomb - 1)).toBeLessThan(tol);
+      expect(Math.abs(ours.termsKcalMol.coulomb / ref.coulomb - 1)).toBeLessThan(tol);
       let maxF = 0;
-      for (const f of ours.forces) maxF = Math.max(maxF, Math.abs(f));
+      for (const f of ours.forcesKcalMolA) maxF = Math.max(maxF, Math.abs(f));
       for (const [id, fx, fy, fz] of ref.forces)
         for (const [x, f] of [fx, fy, fz].entries())
-          expect(Math.abs(f - ours.forces[3 * (id - 1) + x]), `atom ${id}`).toBeLessThan(tol * maxF);
+          expect(Math.abs(f - ours.forcesKcalMolA[3 * (id - 1) + x]), `atom ${id}`).toBeLessThan(tol * maxF);
     }, 60_000);
 });
 
@@ -317,12 +317,12 @@ describe.skipIf(!haveLammps)('Wolf summation against LAMMPS lj/cut/coul/wolf', (
     const k = log.findIndex((l) => l.trim().startsWith('Step'));
     const v = log[k + 1].trim().split(/\s+/).map(Number);
     // lj/cut/coul/wolf uses the exact erfc, so the agreement is to rounding.
-    expect(Math.abs(ours.terms.coulomb / v[5] - 1)).toBeLessThan(1e-9);
-    expect(Math.abs(ours.terms.total / v[1] - 1)).toBeLessThan(1e-9);
+    expect(Math.abs(ours.termsKcalMol.coulomb / v[5] - 1)).toBeLessThan(1e-9);
+    expect(Math.abs(ours.termsKcalMol.total / v[1] - 1)).toBeLessThan(1e-9);
     for (const line of readFileSync(`${dir}/forces.dump`, 'utf8').trim().split('\n').slice(9)) {
       const [id, fx, fy, fz] = line.trim().split(/\s+/).map(Number);
       for (const [x, f] of [fx, fy, fz].entries())
-        expect(Math.abs(f - ours.forces[3 * (id - 1) + x]), `atom ${id}`).toBeLessThan(
+        expect(Math.abs(f - ours.forcesKcalMolA[3 * (id - 1) + x]), `atom ${id}`).toBeLessThan(
           1e-8 * Math.max(1, Math.abs(f)),
         );
     }
@@ -338,17 +338,17 @@ describe('dihedral terms (dihedral_style harmonic)', () => {
     expect(sys.dihedrals.length / 4).toBeGreaterThan(0);
     const L = s.frame.lattice!;
     const base = computeEnergy(s.frame.positions, L, sys, withDihedrals);
-    expect(base.terms.dihedral).toBeGreaterThan(0);
+    expect(base.termsKcalMol.dihedral).toBeGreaterThan(0);
     const h = 1e-5;
     for (const i of [0, 3, 7, 20])
       for (let x = 0; x < 3; x++) {
         const p = Float64Array.from(s.frame.positions);
         p[3 * i + x] += h;
-        const up = computeEnergy(p, L, sys, withDihedrals).terms.total;
+        const up = computeEnergy(p, L, sys, withDihedrals).termsKcalMol.total;
         p[3 * i + x] -= 2 * h;
-        const down = computeEnergy(p, L, sys, withDihedrals).terms.total;
-        expect(Math.abs(-(up - down) / (2 * h) - base.forces[3 * i + x])).toBeLessThan(
-          1e-6 * Math.max(1, Math.abs(base.forces[3 * i + x])),
+        const down = computeEnergy(p, L, sys, withDihedrals).termsKcalMol.total;
+        expect(Math.abs(-(up - down) / (2 * h) - base.forcesKcalMolA[3 * i + x])).toBeLessThan(
+          1e-6 * Math.max(1, Math.abs(base.forcesKcalMolA[3 * i + x])),
         );
       }
   });
@@ -366,11 +366,11 @@ describe('dihedral terms (dihedral_style harmonic)', () => {
       const log = readFileSync(`${dir}/log.lammps`, 'utf8').split('\n');
       const k = log.findIndex((l) => l.trim().startsWith('Step'));
       const v = log[k + 1].trim().split(/\s+/).map(Number);
-      expect(Math.abs(ours.terms.dihedral / v[14] - 1)).toBeLessThan(1e-9);
+      expect(Math.abs(ours.termsKcalMol.dihedral / v[14] - 1)).toBeLessThan(1e-9);
       for (const line of readFileSync(`${dir}/forces.dump`, 'utf8').trim().split('\n').slice(9)) {
         const [id, fx, fy, fz] = line.trim().split(/\s+/).map(Number);
         for (const [x, f] of [fx, fy, fz].entries())
-          expect(Math.abs(f - ours.forces[3 * (id - 1) + x]), `atom ${id}`).toBeLessThan(
+          expect(Math.abs(f - ours.forcesKcalMolA[3 * (id - 1) + x]), `atom ${id}`).toBeLessThan(
             1e-6 * Math.max(1, Math.abs(f)),
           );
       }

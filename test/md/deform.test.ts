@@ -8,7 +8,7 @@ import { packGlass } from '../../src/builders/pack-glass.js';
 import { computeEnergy } from '../../src/forcefield/energy.js';
 import { LAOC_V1, withCoulomb } from '../../src/forcefield/force-field.js';
 import { typeSystem } from '../../src/forcefield/typing.js';
-import { ForceKernel, type ForceOutput } from '../../src/md/force-kernel.js';
+import { ForceKernel, newForceOutput } from '../../src/md/force-kernel.js';
 import { type MdCheckpoint, runMd, type ThermoRow } from '../../src/md/integrator.js';
 import { energyDriftEvPerAtomPs, langevinStart } from '../helpers.js';
 
@@ -16,7 +16,7 @@ const s = packGlass({ units: [{ molecule: buildOligomer(), count: 8 }], seed: 1 
 const sys = typeSystem(s, LAOC_V1);
 const L = s.frame.lattice!;
 
-const slopePerPs = (rows: ThermoRow[]) => energyDriftEvPerAtomPs(rows, sys.natoms, 'conserved');
+const slopePerPs = (rows: ThermoRow[]) => energyDriftEvPerAtomPs(rows, sys.natoms, 'conservedKcalMol');
 
 describe('aniso NPT and deformation', async () => {
   const eq = await langevinStart(s.frame.positions, L, sys, LAOC_V1);
@@ -154,11 +154,11 @@ describe('Ewald with a changing cell', () => {
     // energy of a set chosen afresh to 1e-6.
     const k = new ForceKernel(esys, ff, L);
     const f = new Float64Array(3 * esys.natoms);
-    const out: ForceOutput = { bond: 0, angle: 0, vdw: 0, coulomb: 0, virial: new Float64Array(6) };
+    const out = newForceOutput();
     k.compute(eq.positions, f, out);
     k.setLattice(final.lattice);
     k.compute(final.positions, f, out);
     const ref = computeEnergy(final.positions, final.lattice, esys, ff);
-    expect(Math.abs(out.coulomb / ref.terms.coulomb - 1)).toBeLessThan(1e-6);
+    expect(Math.abs(out.termsKcalMol.coulomb / ref.termsKcalMol.coulomb - 1)).toBeLessThan(1e-6);
   }, 120_000);
 });

@@ -13,7 +13,7 @@ import { KB_KCAL } from '../../src/core/units.js';
 import { computeEnergy } from '../../src/forcefield/energy.js';
 import { type ForceField, LAOC_V1, withCoulomb } from '../../src/forcefield/force-field.js';
 import { typeSystem } from '../../src/forcefield/typing.js';
-import { ForceKernel, type ForceOutput } from '../../src/md/force-kernel.js';
+import { ForceKernel, newForceOutput } from '../../src/md/force-kernel.js';
 import { runMd, type ThermoRow } from '../../src/md/integrator.js';
 import { energyDriftEvPerAtomPs, langevinStart, seededRandom } from '../helpers.js';
 
@@ -38,16 +38,16 @@ describe('force kernel', () => {
       const ref = computeEnergy(s.frame.positions, s.frame.lattice!, sys, ff);
       const k = new ForceKernel(sys, ff, s.frame.lattice!);
       const f = new Float64Array(3 * sys.natoms);
-      const out: ForceOutput = { bond: 0, angle: 0, vdw: 0, coulomb: 0, virial: new Float64Array(6) };
+      const out = newForceOutput();
       k.compute(s.frame.positions, f, out);
       for (const key of ['bond', 'angle', 'vdw', 'coulomb'] as const)
-        expect(Math.abs(out[key] - ref.terms[key])).toBeLessThan(
-          1e-9 * Math.max(1, Math.abs(ref.terms[key])),
+        expect(Math.abs(out.termsKcalMol[key] - ref.termsKcalMol[key])).toBeLessThan(
+          1e-9 * Math.max(1, Math.abs(ref.termsKcalMol[key])),
         );
-      for (let i = 0; i < f.length; i++) expect(Math.abs(f[i] - ref.forces[i])).toBeLessThan(1e-8);
+      for (let i = 0; i < f.length; i++) expect(Math.abs(f[i] - ref.forcesKcalMolA[i])).toBeLessThan(1e-8);
       for (let i = 0; i < 6; i++)
-        expect(Math.abs(out.virial[i] - ref.virial[i])).toBeLessThan(
-          1e-8 * Math.max(1, Math.abs(ref.virial[i])),
+        expect(Math.abs(out.virialKcalMol[i] - ref.virialKcalMol[i])).toBeLessThan(
+          1e-8 * Math.max(1, Math.abs(ref.virialKcalMol[i])),
         );
     });
 
@@ -61,16 +61,16 @@ describe('force kernel', () => {
     expect(sys.angles.length / 3).toBeGreaterThan(100);
     const L = s.frame.lattice!;
     const ref = computeEnergy(x, L, sys, LAOC_V1);
-    expect(ref.terms.angle).toBeGreaterThan(10);
+    expect(ref.termsKcalMol.angle).toBeGreaterThan(10);
     const k = new ForceKernel(sys, LAOC_V1, L);
     const f = new Float64Array(3 * sys.natoms);
-    const out: ForceOutput = { bond: 0, angle: 0, vdw: 0, coulomb: 0, virial: new Float64Array(6) };
+    const out = newForceOutput();
     k.compute(x, f, out);
-    expect(Math.abs(out.angle / ref.terms.angle - 1)).toBeLessThan(1e-12);
-    for (let i = 0; i < f.length; i++) expect(Math.abs(f[i] - ref.forces[i])).toBeLessThan(1e-8);
+    expect(Math.abs(out.termsKcalMol.angle / ref.termsKcalMol.angle - 1)).toBeLessThan(1e-12);
+    for (let i = 0; i < f.length; i++) expect(Math.abs(f[i] - ref.forcesKcalMolA[i])).toBeLessThan(1e-8);
     for (let i = 0; i < 6; i++)
-      expect(Math.abs(out.virial[i] - ref.virial[i])).toBeLessThan(
-        1e-8 * Math.max(1, Math.abs(ref.virial[i])),
+      expect(Math.abs(out.virialKcalMol[i] - ref.virialKcalMol[i])).toBeLessThan(
+        1e-8 * Math.max(1, Math.abs(ref.virialKcalMol[i])),
       );
     // The angle loop runs for every angle at every step; it once built two small arrays per angle
     // (with map) to compute the end forces a second time for the virial.
@@ -93,10 +93,10 @@ describe('Ewald in the engine', () => {
     const ref = computeEnergy(s.frame.positions, L, sys, ff);
     const k = new ForceKernel(sys, ff, L);
     const f = new Float64Array(3 * sys.natoms);
-    const out: ForceOutput = { bond: 0, angle: 0, vdw: 0, coulomb: 0, virial: new Float64Array(6) };
+    const out = newForceOutput();
     k.compute(s.frame.positions, f, out);
-    expect(Math.abs(out.coulomb / ref.terms.coulomb - 1)).toBeLessThan(1e-12);
-    for (let i = 0; i < f.length; i++) expect(Math.abs(f[i] - ref.forces[i])).toBeLessThan(1e-8);
+    expect(Math.abs(out.termsKcalMol.coulomb / ref.termsKcalMol.coulomb - 1)).toBeLessThan(1e-12);
+    for (let i = 0; i < f.length; i++) expect(Math.abs(f[i] - ref.forcesKcalMolA[i])).toBeLessThan(1e-8);
     // Issue 5: conserved-energy drift below 1e-5 eV/atom/ps over 20 ps.
     const eq = await langevinStart(s.frame.positions, L, sys, ff);
     const rows: ThermoRow[] = [];
@@ -115,7 +115,7 @@ describe('Ewald in the engine', () => {
       },
       eq.velocities,
     );
-    expect(Math.abs(energyDriftEvPerAtomPs(rows, sys.natoms, 'total'))).toBeLessThan(1e-5);
+    expect(Math.abs(energyDriftEvPerAtomPs(rows, sys.natoms, 'totalKcalMol'))).toBeLessThan(1e-5);
   }, 180_000);
 });
 
@@ -142,7 +142,7 @@ describe('NPT (isotropic MTK barostat with the Nose-Hoover chain)', () => {
       eq.velocities,
     );
     // Extended energy (KE + PE + P V + barostat and thermostat terms): drift below 1e-5 eV/atom/ps.
-    expect(Math.abs(energyDriftEvPerAtomPs(rows, sys.natoms, 'conserved'))).toBeLessThan(1e-5);
+    expect(Math.abs(energyDriftEvPerAtomPs(rows, sys.natoms, 'conservedKcalMol'))).toBeLessThan(1e-5);
     // The packed cell is compressed (+10,000 atm at 1.9 g/cm3): at 1 atm it expands.
     expect(final.lattice.volume).toBeGreaterThan(s.frame.lattice!.volume * 1.05);
     // Mean pressure over the last 5 ps: 128 atoms fluctuate by thousands of atm; within 2,000 of 1 atm.
@@ -210,14 +210,16 @@ describe('cell lists for large cells', () => {
       const sys = typeSystem(st, LAOC_V1);
       const k = new ForceKernel(sys, LAOC_V1, st.frame.lattice!);
       const f = new Float64Array(3 * sys.natoms);
-      const out: ForceOutput = { bond: 0, angle: 0, vdw: 0, coulomb: 0, virial: new Float64Array(6) };
+      const out = newForceOutput();
       k.compute(st.frame.positions, f, out);
       return { out, f };
     };
     const a = run(s);
     const b = run(big);
     for (const key of ['bond', 'angle', 'vdw', 'coulomb'] as const)
-      expect(Math.abs(b.out[key] / 27 - a.out[key])).toBeLessThan(1e-9 * Math.max(1, Math.abs(a.out[key])));
+      expect(Math.abs(b.out.termsKcalMol[key] / 27 - a.out.termsKcalMol[key])).toBeLessThan(
+        1e-9 * Math.max(1, Math.abs(a.out.termsKcalMol[key])),
+      );
     // The first copy's atoms feel the same forces as the small cell's.
     for (let i = 0; i < a.f.length; i++) expect(Math.abs(b.f[i] - a.f[i])).toBeLessThan(1e-9);
   }, 60_000);
@@ -246,7 +248,7 @@ describe('dynamics of 8 x LAOC^0b + 24 Li (laoc-v1, DSF)', () => {
       eq.velocities,
     );
     // Drift: slope of the total energy over time (least squares), per atom, in eV/ps.
-    expect(Math.abs(energyDriftEvPerAtomPs(rows, sys.natoms, 'total'))).toBeLessThan(1e-5);
+    expect(Math.abs(energyDriftEvPerAtomPs(rows, sys.natoms, 'totalKcalMol'))).toBeLessThan(1e-5);
   }, 60_000);
 
   it('NVT (Nose-Hoover chain): mean temperature and kinetic-energy spread as in the canonical ensemble; trimers whole', async () => {
@@ -278,7 +280,7 @@ describe('dynamics of 8 x LAOC^0b + 24 Li (laoc-v1, DSF)', () => {
     expect(b.standardError / 300).toBeLessThan(0.005);
     // Canonical kinetic energy: variance (dof / 2) (kT)^2.
     const dof = 3 * sys.natoms - 3;
-    const ke = rows.slice(100).map((r) => r.kinetic);
+    const ke = rows.slice(100).map((r) => r.kineticKcalMol);
     const km = ke.reduce((a, b) => a + b, 0) / ke.length;
     const variance = ke.reduce((a, b) => a + (b - km) ** 2, 0) / (ke.length - 1);
     const canonical = (dof / 2) * (KB_KCAL * 300) ** 2;

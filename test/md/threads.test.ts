@@ -17,7 +17,7 @@ import { computeEnergy } from '../../src/forcefield/energy.js';
 import { type ForceField, LAOC_V1, withCoulomb } from '../../src/forcefield/force-field.js';
 import { typeSystem } from '../../src/forcefield/typing.js';
 import { readCheckpoint, writeCheckpoint } from '../../src/md/checkpoint.js';
-import { ForceKernel, type ForceOutput } from '../../src/md/force-kernel.js';
+import { ForceKernel, type ForceOutput, newForceOutput } from '../../src/md/force-kernel.js';
 import { type MdCheckpoint, RunCancelled, runMd } from '../../src/md/integrator.js';
 import { CTRL } from '../../src/md/pair-threads.js';
 
@@ -30,7 +30,7 @@ const forcesOn = async (s: Structure, ff: ForceField, threads: number) => {
   expect(k.threadCount).toBe(threads);
   try {
     const f = new Float64Array(3 * sys.natoms);
-    const out: ForceOutput = { bond: 0, angle: 0, vdw: 0, coulomb: 0, virial: new Float64Array(6) };
+    const out = newForceOutput();
     k.compute(s.frame.positions, f, out);
     // A second call on moved positions: the workers follow the positions they are handed.
     const moved = Float64Array.from(s.frame.positions, (v, i) => v + 0.01 * Math.sin(i));
@@ -43,13 +43,15 @@ const forcesOn = async (s: Structure, ff: ForceField, threads: number) => {
 
 const expectSame = (a: { f: Float64Array; out: ForceOutput }, b: { f: Float64Array; out: ForceOutput }) => {
   for (const key of ['bond', 'angle', 'vdw', 'coulomb'] as const)
-    expect(Math.abs(b.out[key] - a.out[key])).toBeLessThan(1e-11 * Math.max(1, Math.abs(a.out[key])));
+    expect(Math.abs(b.out.termsKcalMol[key] - a.out.termsKcalMol[key])).toBeLessThan(
+      1e-11 * Math.max(1, Math.abs(a.out.termsKcalMol[key])),
+    );
   let scale = 0;
   for (const v of a.f) scale = Math.max(scale, Math.abs(v));
   for (let i = 0; i < a.f.length; i++) expect(Math.abs(b.f[i] - a.f[i])).toBeLessThan(1e-12 * scale);
   for (let k = 0; k < 6; k++)
-    expect(Math.abs(b.out.virial[k] - a.out.virial[k])).toBeLessThan(
-      1e-11 * Math.max(1, Math.abs(a.out.virial[k])),
+    expect(Math.abs(b.out.virialKcalMol[k] - a.out.virialKcalMol[k])).toBeLessThan(
+      1e-11 * Math.max(1, Math.abs(a.out.virialKcalMol[k])),
     );
 };
 
@@ -75,7 +77,7 @@ describe('pair forces on worker threads', () => {
     const reference = new ForceKernel(sys, LAOC_V1, s.frame.lattice!);
     await threaded.startThreads(3);
     const ctrl = (threaded as unknown as { threads: { ctrl: Int32Array } }).threads.ctrl;
-    const out = (): ForceOutput => ({ bond: 0, angle: 0, vdw: 0, coulomb: 0, virial: new Float64Array(6) });
+    const out = newForceOutput;
     const n3 = 3 * sys.natoms;
     const [f, g, fRef] = [new Float64Array(n3), new Float64Array(n3), new Float64Array(n3)];
     let worst = 0;
@@ -136,12 +138,14 @@ describe('cell lists in a triclinic cell', () => {
     const k = new ForceKernel(sys, LAOC_V1, sheared.frame.lattice!);
     await k.startThreads(2);
     const f = new Float64Array(3 * sys.natoms);
-    const out: ForceOutput = { bond: 0, angle: 0, vdw: 0, coulomb: 0, virial: new Float64Array(6) };
+    const out = newForceOutput();
     k.compute(p, f, out);
     k.dispose();
     for (const key of ['bond', 'angle', 'vdw', 'coulomb'] as const)
-      expect(Math.abs(out[key] - ref.terms[key])).toBeLessThan(1e-9 * Math.max(1, Math.abs(ref.terms[key])));
-    for (let i = 0; i < f.length; i++) expect(Math.abs(f[i] - ref.forces[i])).toBeLessThan(1e-8);
+      expect(Math.abs(out.termsKcalMol[key] - ref.termsKcalMol[key])).toBeLessThan(
+        1e-9 * Math.max(1, Math.abs(ref.termsKcalMol[key])),
+      );
+    for (let i = 0; i < f.length; i++) expect(Math.abs(f[i] - ref.forcesKcalMolA[i])).toBeLessThan(1e-8);
   }, 120_000);
 });
 

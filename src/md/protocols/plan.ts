@@ -1,7 +1,7 @@
 import { OptionError } from '../../core/errors.js';
 import type { Structure } from '../../core/frame.js';
 import { prepareSystem } from '../../forcefield/system.js';
-import { ForceKernel, type ForceOutput } from '../force-kernel.js';
+import { ForceKernel, newForceOutput } from '../force-kernel.js';
 import { seriesStageFolder, stageFolder } from './folders.js';
 import { type ProtocolSpec, protocolSteps, type StageSpec } from './protocol.js';
 
@@ -95,7 +95,7 @@ export const measureStepSeconds = async (
   await kernel.startThreads(threads);
   try {
     const f = new Float64Array(3 * sys.natoms);
-    const out: ForceOutput = { bond: 0, angle: 0, vdw: 0, coulomb: 0, virial: new Float64Array(6) };
+    const out = newForceOutput();
     for (let k = 0; k < 30; k++) kernel.compute(start.frame.positions, f, out);
     const calls = 40;
     const t0 = performance.now();
