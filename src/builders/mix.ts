@@ -36,7 +36,8 @@ export const parseMix = (
     const m = /^([^:]+):(\d+)$/.exec(part);
     if (!m)
       throw new OptionError(
-        `--mix: "${part}" is not unit:count (units: 0b, 1b, 2b, dimer, tetramer, AlCl4, LiCl)`,
+        `\`mix\`: "${part}" is not unit:count (units: 0b, 1b, 2b, dimer, tetramer, AlCl4, LiCl)`,
+        { option: 'mix' },
       );
     const [, unit, countText] = m;
     const count = Number(countText);
@@ -68,12 +69,13 @@ export const parseMix = (
         break;
       default:
         throw new OptionError(
-          `--mix: unknown unit "${unit}" (0b, 1b, 2b, pair, dimer, tetramer, AlCl4, LiCl)`,
+          `\`mix\`: unknown unit "${unit}" (0b, 1b, 2b, pair, dimer, tetramer, AlCl4, LiCl)`,
+          { option: 'mix' },
         );
     }
     out.push({ molecule, count, label: unit });
   }
-  if (out.length === 0) throw new OptionError('--mix: no units');
+  if (out.length === 0) throw new OptionError('`mix`: no units', { option: 'mix' });
   return out;
 };
 

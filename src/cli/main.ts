@@ -9,6 +9,7 @@ import { registerConvert } from './convert.js';
 import { registerEnergy } from './energy.js';
 import { registerInfo } from './info.js';
 import { registerMd } from './md.js';
+import { cliMessage } from './option-flags.js';
 import { registerRun } from './run.js';
 import { RunStopped } from './run-session.js';
 import { registerStudy } from './study.js';
@@ -50,11 +51,11 @@ export const run = async (argv: string[]): Promise<number> => {
       return e.exitCode;
     }
     if (e instanceof OptionError) {
-      process.stderr.write(`oligolyte: ${e.message}\n`);
+      process.stderr.write(`oligolyte: ${cliMessage(e)}\n`);
       return 2;
     }
     if (e instanceof ParseError || e instanceof OligolyteError) {
-      process.stderr.write(`oligolyte: ${e.message}\n`);
+      process.stderr.write(`oligolyte: ${cliMessage(e)}\n`);
       return 1;
     }
     const err = e as NodeJS.ErrnoException;

@@ -4,6 +4,16 @@
  */
 export class OligolyteError extends Error {
   override name = 'OligolyteError';
+  /**
+   * The library option the error is about (`fitStartPs`, `frameStep`; qualified by the function
+   * where the name alone is ambiguous: `writeFrames.format`). The message names it in backticks,
+   * never by a command-line flag: a front end maps it to its own spelling (the CLI to its flag).
+   */
+  option?: string;
+  constructor(message: string, details: { option?: string } = {}) {
+    super(message);
+    if (details.option !== undefined) this.option = details.option;
+  }
 }
 
 export interface ParseErrorDetails {
@@ -19,6 +29,8 @@ export interface ParseErrorDetails {
   expected: string;
   /** What it found (shortened). */
   found?: string;
+  /** The library option that would fix it (see OligolyteError.option). */
+  option?: string;
 }
 
 const shorten = (s: string): string => (s.length > 60 ? `${s.slice(0, 57)}...` : s);
@@ -38,7 +50,7 @@ export class ParseError extends OligolyteError {
         ? `${d.file}:${d.line}${d.column !== undefined ? `:${d.column}` : ''}`
         : `${d.file}${d.byteOffset !== undefined ? ` (byte ${d.byteOffset})` : ''}`;
     const found = d.found === undefined ? '' : `, found ${JSON.stringify(shorten(d.found))}`;
-    super(`${where}: expected ${d.expected}${found}`);
+    super(`${where}: expected ${d.expected}${found}`, { option: d.option });
     this.file = d.file;
     this.line = d.line;
     this.column = d.column;

@@ -46,9 +46,10 @@ export const formatForOutput = (path: string, name?: string): Format => {
   const f = name ? formatByName(name) : FORMATS.find((x) => x.matchesName(baseName(path)));
   if (!f)
     throw new UnknownFormatError(
-      `${path}: cannot tell the format from the name; give --to (${FORMATS.filter((x) => x.write)
+      `${path}: cannot tell the format from the name; give \`format\` (${FORMATS.filter((x) => x.write)
         .map((x) => x.name)
         .join(', ')})`,
+      { option: 'writeFrames.format' },
     );
   if (!f.write) throw new OptionError(`format ${f.name} can be read but not written`);
   return f;
@@ -67,7 +68,8 @@ export const detectFormat = async (path: string, name?: string): Promise<Format>
   if (byContent) return byContent;
   if (byName.length > 0) return byName[0];
   throw new UnknownFormatError(
-    `${path}: unknown format (neither the name nor the content matches ${FORMATS.map((f) => f.name).join(', ')}); give --from`,
+    `${path}: unknown format (neither the name nor the content matches ${FORMATS.map((f) => f.name).join(', ')}); give \`format\``,
+    { option: 'readFrames.format' },
   );
 };
 

@@ -179,7 +179,7 @@ describe('running a protocol', () => {
 
   it('refuses to overwrite a run, or to resume a changed protocol', async () => {
     const whole = join(tmp, 'whole');
-    await expect(runProtocol(spec, start, { outDir: whole })).rejects.toThrow(/is not empty; use --resume/);
+    await expect(runProtocol(spec, start, { outDir: whole })).rejects.toThrow(/is not empty; use `resume`/);
     const changed = { ...spec, seed: 99 };
     await expect(runProtocol(changed, start, { outDir: whole, resume: true })).rejects.toThrow(
       /protocol has changed/,

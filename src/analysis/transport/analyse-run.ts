@@ -161,10 +161,14 @@ export const analyseTransport = async (
   let frameIntervalFrom: TransportResult['frameIntervalFrom'];
   const frameStep = options.frameStep ?? 1;
   if (!(Number.isInteger(frameStep) && frameStep >= 1))
-    throw new OptionError(`--frame-step must be a whole number >= 1, got ${frameStep}`);
+    throw new OptionError(`\`frameStep\` must be a whole number >= 1, got ${frameStep}`, {
+      option: 'frameStep',
+    });
   if (options.timeStepFs !== undefined) {
     if (!(options.timeStepFs > 0))
-      throw new OptionError(`--time-step must be positive, got ${options.timeStepFs}`);
+      throw new OptionError(`\`timeStepFs\` must be positive, got ${options.timeStepFs}`, {
+        option: 'timeStepFs',
+      });
     frameIntervalFs = options.timeStepFs * frameStep;
     frameIntervalFrom = 'option';
   } else if (Number.isFinite(d.timesFs[0]) && Number.isFinite(d.timesFs[1])) {
@@ -187,13 +191,16 @@ export const analyseTransport = async (
       );
   } else
     throw new OptionError(
-      'the file does not say how far apart its frames are: give --time-step (and --frame-step)',
+      'the file does not say how far apart its frames are: give `timeStepFs` (and `frameStep`)',
+      { option: 'timeStepFs' },
     );
   if (!(frameIntervalFs > 0)) throw new OptionError(`the time between frames is ${frameIntervalFs} fs`);
 
   const temperatureK = options.temperatureK ?? first.run?.temperatureK;
   if (temperatureK === undefined)
-    throw new OptionError('the file does not give the temperature: give --temperature');
+    throw new OptionError('the file does not give the temperature: give `temperatureK`', {
+      option: 'temperatureK',
+    });
   if (first.run?.temperatureEndK !== undefined && first.run.temperatureEndK !== first.run.temperatureK)
     notes.push(
       `the thermostat ran from ${first.run.temperatureK} to ${first.run.temperatureEndK} K; ${temperatureK} K is used`,

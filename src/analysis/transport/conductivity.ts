@@ -22,10 +22,11 @@ const CARRIER_CHARGE: Record<string, number> = {
   O: -2,
 };
 
-/** The formal charge of a mobile ion of this element, or an error asking for --charge. */
+/** The formal charge of a mobile ion of this element, or an error asking for the `charge` option. */
 export const carrierCharge = (element: string): number => {
   const q = CARRIER_CHARGE[element];
-  if (q === undefined) throw new OptionError(`no default charge for ${element}; give it (--charge)`);
+  if (q === undefined)
+    throw new OptionError(`no default charge for ${element}; give it (\`charge\`)`, { option: 'charge' });
   return q;
 };
 

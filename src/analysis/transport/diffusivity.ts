@@ -239,11 +239,14 @@ export const fitDiffusivity = (msd: MsdResult, options: DiffusivityOptions): Dif
   const particles = stats.independent[stats.independent.length - 1];
   const endFrames = Math.min(T - 1, Math.floor((particles * (T - 1)) / 30));
   const fitEndPs = options.fitEndPs ?? (endFrames * dtFs) / 1000;
-  if (!(fitStartPs >= 0)) throw new OptionError(`--fit-start must be >= 0 ps, got ${fitStartPs}`);
+  if (!(fitStartPs >= 0))
+    throw new OptionError(`\`fitStartPs\` must be >= 0 ps, got ${fitStartPs}`, { option: 'fitStartPs' });
   if (!(fitEndPs > fitStartPs))
     throw new OptionError(`the fit window ${fitStartPs}..${fitEndPs} ps is empty (the run is ${runPs} ps)`);
   if (fitStartPs >= runPs)
-    throw new OptionError(`--fit-start ${fitStartPs} ps is beyond the run (${runPs} ps)`);
+    throw new OptionError(`\`fitStartPs\` ${fitStartPs} ps is beyond the run (${runPs} ps)`, {
+      option: 'fitStartPs',
+    });
   if (fitStartDefaulted)
     notes.push(
       `fit start not given: used 10 % of the run (${fitStartPs.toPrecision(4)} ps); check the MSD is linear from there`,

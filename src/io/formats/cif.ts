@@ -350,7 +350,9 @@ export const cif: Format = {
     let count = 0;
     for await (const { topology, frame } of frames) {
       if (++count > 1)
-        throw new OptionError('a CIF written here holds one structure: choose a frame (--frames)');
+        throw new OptionError('a CIF written here holds one structure: choose a frame (`frames`)', {
+          option: 'frames',
+        });
       if (!frame.lattice) throw new OptionError('CIF needs a periodic cell; this structure has none');
       const p = frame.lattice.parameters;
       let s = `# ${options.comment ?? 'written by oligolyte'}\ndata_oligolyte\n`;

@@ -274,7 +274,8 @@ export const lammpsData: Format = {
         const el = typeElement[types[i]];
         if (!el)
           throw new OptionError(
-            `${file}: atom type ${types[i]} has no element: give a type map (--type-map 1=Li,2=Al), or a Masses section with standard masses or "# El" comments`,
+            `${file}: atom type ${types[i]} has no element: give a type map (\`typeMap\`, e.g. 1=Li,2=Al), or a Masses section with standard masses or "# El" comments`,
+            { option: 'typeMap' },
           );
         symbols[i] = el;
       }
@@ -312,7 +313,9 @@ export const lammpsData: Format = {
     const units = lammpsUnitFactors(options.lammpsUnits);
     for await (const { topology: t, frame } of frames) {
       if (++count > 1)
-        throw new OptionError('a LAMMPS data file holds one structure: choose a frame (--frames)');
+        throw new OptionError('a LAMMPS data file holds one structure: choose a frame (`frames`)', {
+          option: 'frames',
+        });
       if (!frame.lattice)
         throw new OptionError('a LAMMPS data file needs a periodic cell; this structure has none');
       const { lattice, positions } = toLammpsOrientation(frame.lattice, frame.positions);

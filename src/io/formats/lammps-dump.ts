@@ -213,7 +213,8 @@ export const lammpsDump: Format = {
               if (!el && mass) el = elementFromLammpsMass(mass[i]);
               if (!el)
                 throw new OptionError(
-                  `${input.path}: atom type ${types[i]} has no element: give a type map (--type-map 1=Li,2=Al or Li,Al), or dump an element or mass column`,
+                  `${input.path}: atom type ${types[i]} has no element: give a type map (\`typeMap\`, e.g. 1=Li,2=Al or Li,Al), or dump an element or mass column`,
+                  { option: 'typeMap' },
                 );
               symbols[j] = el;
             }

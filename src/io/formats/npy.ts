@@ -61,9 +61,9 @@ export const npy: Format = {
 
       const topology = options.topology;
       if (!topology)
-        throw new OptionError(
-          `${input.path}: a .npy array has no atoms; give them with --topology STRUCTURE`,
-        );
+        throw new OptionError(`${input.path}: a .npy array has no atoms; give them with \`topology\``, {
+          option: 'topology',
+        });
       if (topology.natoms !== n)
         throw new OptionError(
           `${input.path} has ${n} atoms per frame but the topology has ${topology.natoms}`,
@@ -71,9 +71,9 @@ export const npy: Format = {
       const cartesian = options.npyCoordinates === 'cartesian';
       const lattice = options.cell;
       if (!lattice && !cartesian)
-        throw new OptionError(
-          `${input.path}: fractional coordinates need a cell; give it with --topology STRUCTURE`,
-        );
+        throw new OptionError(`${input.path}: fractional coordinates need a cell; give it with \`cell\``, {
+          option: 'cell',
+        });
       const top = new Topology({ symbols: topology.symbols, masses: topology.masses });
       for (let k = 0; k < nframes; k++) {
         const at = r.offset;

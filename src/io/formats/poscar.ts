@@ -66,7 +66,8 @@ export const poscar: Format = {
   async write(sink, frames, options) {
     let count = 0;
     for await (const { topology, frame } of frames) {
-      if (++count > 1) throw new OptionError('POSCAR holds one structure: choose a frame (--frames)');
+      if (++count > 1)
+        throw new OptionError('POSCAR holds one structure: choose a frame (`frames`)', { option: 'frames' });
       if (!frame.lattice) throw new OptionError('POSCAR needs a periodic cell; this structure has none');
       const symbols = topology.symbols;
       sink.write(

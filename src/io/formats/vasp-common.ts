@@ -77,7 +77,8 @@ export const readVaspHeader = async (r: LineReader, species?: readonly string[])
   } else if (species) {
     names = [...species];
     const bad = names.find((x) => !normaliseElementLabel(x));
-    if (bad !== undefined) throw new OptionError(`--elements: "${bad}" is not an element symbol`);
+    if (bad !== undefined)
+      throw new OptionError(`\`species\`: "${bad}" is not an element symbol`, { option: 'species' });
     if (names.length !== n)
       throw r.error(`${names.length} atom counts for the given species ${names.join(' ')}`);
   } else {
@@ -86,11 +87,14 @@ export const readVaspHeader = async (r: LineReader, species?: readonly string[])
     if (
       fromComment.length !== n ||
       !fromComment.every((t) => normaliseElementLabel(t) === t.replace(/[^A-Za-z].*$/, ''))
-    )
-      throw r.error(
-        'a species names line (VASP 5+); for a VASP 4 file give the species (--elements Li,Al,O,Cl)',
+    ) {
+      const e = r.error(
+        'a species names line (VASP 5+); for a VASP 4 file give the species (`species`, e.g. Li,Al,O,Cl)',
         0,
       );
+      e.option = 'species';
+      throw e;
+    }
     names = fromComment;
   }
   const counts: number[] = [];

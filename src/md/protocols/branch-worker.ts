@@ -28,7 +28,7 @@ runBranchHere(
     parentPort!.postMessage(
       e instanceof RunCancelled
         ? { type: 'cancelled', step: e.step }
-        : { type: 'error', name: e.name, message: e.message },
+        : { type: 'error', name: e.name, message: e.message, option: (e as { option?: string }).option },
     );
     parentPort!.close();
   },

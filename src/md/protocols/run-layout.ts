@@ -19,7 +19,9 @@ export const prepareRunFolder = (outDir: string, spec: ProtocolSpec, resume: boo
   const specFile = join(outDir, 'protocol.json');
   if (resume) {
     if (!existsSync(specFile))
-      throw new OptionError(`${outDir}: nothing to resume (no protocol.json); run without --resume`);
+      throw new OptionError(`${outDir}: nothing to resume (no protocol.json); run without \`resume\``, {
+        option: 'resume',
+      });
     if (readFileSync(specFile, 'utf8').trim() !== specText.trim())
       throw new OptionError(
         `${specFile}: the protocol has changed since the run started; it cannot be resumed`,
@@ -28,7 +30,8 @@ export const prepareRunFolder = (outDir: string, spec: ProtocolSpec, resume: boo
   }
   if (existsSync(outDir) && readdirSync(outDir).length > 0)
     throw new OptionError(
-      `${outDir} is not empty; use --resume to continue the run in it, or choose another folder`,
+      `${outDir} is not empty; use \`resume\` to continue the run in it, or choose another folder`,
+      { option: 'resume' },
     );
   mkdirSync(outDir, { recursive: true });
   writeFileSync(specFile, `${specText}\n`);

@@ -208,9 +208,9 @@ const runBranchInWorker = (
         // already names the file and line) so the CLI reports them as such.
         const e =
           m.name === 'OptionError'
-            ? new OptionError(m.message)
+            ? new OptionError(m.message, { option: m.option })
             : ['ParseError', 'PhysicsError', 'UnknownFormatError', 'OligolyteError'].includes(m.name)
-              ? new OligolyteError(m.message)
+              ? new OligolyteError(m.message, { option: m.option })
               : Object.assign(new Error(m.message), { name: m.name });
         reject(e);
       }

@@ -1,0 +1,39 @@
+import type { OligolyteError } from '../core/errors.js';
+
+/**
+ * The library's option names (as its errors name them, in backticks, and in OligolyteError.option)
+ * and this CLI's flags for them. A name qualified by its function (`writeFrames.format`) is used
+ * where the bare name means different flags.
+ */
+export const OPTION_FLAGS: Readonly<Record<string, string>> = {
+  fitStartPs: '--fit-start',
+  fitEndPs: '--fit-end',
+  frameStep: '--frame-step',
+  timeStepFs: '--time-step',
+  temperatureK: '--temperature',
+  charge: '--charge',
+  mix: '--mix',
+  species: '--elements',
+  typeMap: '--type-map',
+  topology: '--topology',
+  // The CLI's --topology file brings the cell too.
+  cell: '--topology',
+  frames: '--frames',
+  resume: '--resume',
+  'readFrames.format': '--from',
+  'writeFrames.format': '--to',
+};
+
+/**
+ * An error's message as the CLI prints it: for an error about a library option, each option name
+ * in backticks becomes this CLI's flag (the error's own option by its qualified name, so that
+ * `format` reads --from or --to as the case may be); other messages are unchanged.
+ */
+export const cliMessage = (e: OligolyteError): string => {
+  const option = e.option;
+  if (option === undefined) return e.message;
+  return e.message.replace(/`([A-Za-z][\w.]*)`/g, (text, name: string) => {
+    const key = option === name || option.endsWith(`.${name}`) ? option : name;
+    return OPTION_FLAGS[key] ?? text;
+  });
+};
