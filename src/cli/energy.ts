@@ -3,7 +3,7 @@ import { OptionError } from '../core/errors.js';
 import { EV_IN_KCAL_PER_MOL, NKTV2P } from '../core/units.js';
 import { lammpsFiles, writeLammpsExport } from '../engines/lammps-export.js';
 import { computeEnergy } from '../forcefield/energy.js';
-import { prepareSystem } from '../forcefield/system.js';
+import { prepareSystem, resolveForceField } from '../forcefield/system.js';
 import { readStructure, writeStructure } from '../io/registry.js';
 import { coulombOption, forceFieldOption } from './force-field-option.js';
 import { addReadOptions, type RawReadOptions, toOpenOptions } from './read-options.js';
@@ -26,9 +26,11 @@ export const registerEnergy = (program: Command): void => {
       input: string,
       o: RawReadOptions & { ff: string; coulomb?: 'dsf' | 'wolf' | 'ewald'; forces?: string; json?: boolean },
     ) => {
+      // The force field first: a bad --ff is a usage error whatever the input file.
+      const forceField = resolveForceField({ forcefield: o.ff, coulomb: o.coulomb });
       const s = await readStructure(input, await toOpenOptions(o));
       if (!s.frame.lattice) throw new OptionError(`${input}: the energy needs a periodic cell`);
-      const { ff, sys } = prepareSystem(s, { forcefield: o.ff, coulomb: o.coulomb });
+      const { ff, sys } = prepareSystem(s, forceField);
       const e = computeEnergy(s.frame.positions, s.frame.lattice, sys, ff);
       const V = s.frame.lattice.volume;
       const pressureAtm = Array.from(e.virialKcalMol, (w) => (w / V) * NKTV2P);
@@ -90,9 +92,11 @@ export const registerEnergy = (program: Command): void => {
         output: string;
       },
     ) => {
+      // The force field first: a bad --ff is a usage error whatever the input file.
+      const forceField = resolveForceField({ forcefield: o.ff, coulomb: o.coulomb });
       const s = await readStructure(input, await toOpenOptions(o));
       if (!s.frame.lattice) throw new OptionError(`${input}: LAMMPS needs a periodic cell`);
-      const { ff, sys } = prepareSystem(s, { forcefield: o.ff, coulomb: o.coulomb });
+      const { ff, sys } = prepareSystem(s, forceField);
       writeLammpsExport(
         o.output,
         lammpsFiles(s.frame.positions, s.frame.lattice, sys, ff, { kspace: o.kspace }),

@@ -44,11 +44,11 @@ export type { ProtocolResult } from './protocols/run-layout.js';
 export { type ProtocolRunOptions, runEmbeddedProtocol } from './protocols/run-protocol.js';
 export {
   runStage,
-  type Stat,
   type StageEnv,
   type StageOutcome,
   type StageStart,
   type StageSummary,
+  type Stat,
   topologyInit,
 } from './protocols/run-stage.js';
 export { readThermoCsv, THERMO_COLUMNS, type ThermoTable } from './thermo-csv.js';

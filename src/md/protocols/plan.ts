@@ -180,7 +180,7 @@ export const formatPlan = (plan: ProtocolPlan): string => {
     lines.push(`  (series temperatures ${plan.parallel} at a time in worker threads)`);
   const engine =
     plan.engine === 'lammps'
-      ? `LAMMPS${plan.mpiProcesses > 1 ? ` (mpirun -np ${plan.mpiProcesses})` : ''}`
+      ? `LAMMPS${plan.mpiProcesses > 1 ? ` (mpirun -n ${plan.mpiProcesses})` : ''}`
       : 'embedded engine';
   const head = `protocol: ${engine}, ${plan.natoms} atoms, ${plan.forcefield}${plan.coulomb ? ` (${plan.coulomb})` : ''}, ${plan.totalSteps} steps`;
   let tail: string;
