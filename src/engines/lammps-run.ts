@@ -6,6 +6,7 @@ import type { Structure } from '../core/frame.js';
 import { prepareSystem } from '../forcefield/system.js';
 import { frameText } from '../io/append-log.js';
 import { extxyz } from '../io/formats/extxyz.js';
+import { thermoRowFromText } from '../io/lammps-thermo.js';
 import { readStructure } from '../io/registry.js';
 import { RunCancelled } from '../md/integrator.js';
 import { branchFolder, stageFolder } from '../md/protocols/folders.js';
@@ -177,10 +178,9 @@ class ThermoCollector {
       return;
     }
     if (!this.stage) return;
-    const f = l.trim().split(/\s+/);
-    if (f.length !== THERMO.length || !/^\d+$/.test(f[0])) return;
-    const v = f.map(Number);
-    if (v.some((x) => !Number.isFinite(x))) return;
+    // The log reader's row rule (io/lammps-thermo.ts); other lines and rows with a bad cell are skipped.
+    const v = thermoRowFromText(l, THERMO.length);
+    if (!v) return;
     this.rows.get(this.stage)!.push(v);
     this.lastStep = v[0];
     this.onRow(this.stage, v[0]);
