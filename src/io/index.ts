@@ -1,9 +1,27 @@
 /**
  * oligolyte/io: read and write structures and trajectories in every supported format (streamed,
- * .gz transparent), summarise a file, write volumetric data.
+ * .gz transparent), summarise a file, read LAMMPS logs (thermo output of every run), write
+ * volumetric data.
  */
 export { type FileSummary, formatFileSummary, summariseFile } from './file-summary.js';
 export type { Format, ReadOptions, WriteOptions } from './format.js';
+export {
+  isLammpsLog,
+  type LammpsLog,
+  type LammpsLogOptions,
+  type LammpsLogRun,
+  looksLikeLammpsLog,
+  readLammpsLog,
+} from './lammps-log.js';
+export {
+  formatLammpsLogSummary,
+  LAMMPS_LOG_AVERAGED,
+  type LammpsLogColumnMean,
+  type LammpsLogRunSummary,
+  type LammpsLogSummary,
+  lammpsLogSummary,
+  summariseLammpsLog,
+} from './lammps-log-summary.js';
 export {
   detectFormat,
   FORMATS,
