@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,9 +15,32 @@ import { type OpenOptions, readFrames } from '../src/io/registry.js';
 import { runMd } from '../src/md/integrator.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-/** ../shared/data beside the repository (read-only fixtures; see its PROVENANCE.md files). */
-export const SHARED = resolve(here, '..', '..', 'shared', 'data');
-export const shared = (rel: string): string => join(SHARED, rel);
+/** test/fixtures: every fixture the tests need lives in the repository. */
+export const FIXTURES = join(here, 'fixtures');
+/** A file under test/fixtures. */
+export const fixture = (rel: string): string => join(FIXTURES, rel);
+/**
+ * The repository's copy of a file of the project's shared data, by its path there
+ * ('peer-trajectories/kinisi/example_XDATCAR.gz'): test/fixtures/shared/<rel>, with the licences
+ * and PROVENANCE.md beside the files. The two pymatgen JSON files are stored gzipped (`.json.gz`).
+ */
+export const sharedFixture = (rel: string): string => join(FIXTURES, 'shared', rel);
+
+/** ../shared/data beside the repository: read only by the few tests of optionalShared. */
+const SHARED = resolve(here, '..', '..', 'shared', 'data');
+
+/**
+ * A file that only ../shared/data holds (MDAnalysis's GPL test files, which stay out of the
+ * repository): its path when ../shared/data sits beside the repository; otherwise undefined, after
+ * a console.warn naming the file, so that the test that needs it is skipped visibly:
+ * `const p = optionalShared(rel); it.skipIf(!p)(...)`.
+ */
+export const optionalShared = (rel: string): string | undefined => {
+  const path = join(SHARED, rel);
+  if (existsSync(path)) return path;
+  console.warn(`skipping the test of ${rel}: ${path} is not there (a GPL file kept out of the repository)`);
+  return undefined;
+};
 
 export const tempDir = (): string => mkdtempSync(join(tmpdir(), 'oligolyte-test-'));
 

@@ -3,6 +3,7 @@
  * diffusion and fit_arrhenius reference values given in issue 3 (reproduced with
  * pymatgen-analysis-diffusion 2025.11.15 by the issue's author; the calls are quoted at each test).
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { analyseTransport } from '../../src/analysis/transport/analyse-run.js';
 import { extrapolate, fitArrhenius, fitArrheniusWeighted } from '../../src/analysis/transport/arrhenius.js';
@@ -17,9 +18,13 @@ import {
 import { Lattice } from '../../src/core/lattice.js';
 import { BOLTZMANN_EV_PER_K } from '../../src/core/units.js';
 import { readFrames } from '../../src/io/registry.js';
-import { seededGaussian, seededRandom, shared } from '../helpers.js';
+import { fixture, optionalShared, seededGaussian, seededRandom, sharedFixture } from '../helpers.js';
 
-const LGPS = shared('peer-trajectories/derived/LGPS_600K_unwrapped.extxyz.gz');
+const LGPS = sharedFixture('peer-trajectories/derived/LGPS_600K_unwrapped.extxyz.gz');
+/** The MDAnalysis reference values of test/fixtures/make-mdanalysis-like.py's random walk. */
+const MDA_LIKE = JSON.parse(
+  readFileSync(new URL('../reference/mdanalysis-like.json', import.meta.url), 'utf8'),
+);
 const rel = (a: number, b: number) => Math.abs(a - b) / Math.abs(b);
 
 describe('MSD', () => {
@@ -137,11 +142,8 @@ describe('MSD', () => {
     expect(rel(el.curves.total[1], direct / (4 * (o.frames - 1)))).toBeLessThan(1e-12);
   });
 
-  it('MDAnalysis EinsteinMSD on its random walk: norm of the MSD time series = 3932.3992748714', async () => {
-    // Reference from issue 3: MDAnalysis EinsteinMSD(u, select="all", msd_type="xyz", fft=True) on
-    // RANDOM_WALK_TOPO.pdb + xyz_random_walk.xtc, lags in frames, all 100 particles (GPL fixture,
-    // read in place). MDAnalysis neither unwraps nor removes drift: neither do we here.
-    const path = shared('peer-trajectories/mdanalysis-gpl/xyz_random_walk.xtc');
+  /** The tracer MSD of every particle of an XTC, lags in frames, not unwrapped, drift kept (as MDAnalysis). */
+  const xtcMsd = async (path: string) => {
     let rec: DisplacementRecorder | undefined;
     for await (const s of readFrames(path)) {
       rec ??= new DisplacementRecorder(s.topology.natoms, {
@@ -151,11 +153,34 @@ describe('MSD', () => {
       });
       rec.push(s.frame);
     }
-    const msd = computeMsd(rec!.result());
-    const norm = Math.sqrt(msd.tracer.total.reduce((a, v) => a + v * v, 0));
+    return computeMsd(rec!.result()).tracer.total;
+  };
+  const norm = (v: ArrayLike<number>) => Math.sqrt(Array.from(v).reduce((a, x) => a + x * x, 0));
+
+  it('MDAnalysis EinsteinMSD on a random walk (test/fixtures/mdanalysis-like): every lag', async () => {
+    // Reference: MDAnalysis EinsteinMSD(u, select="all", msd_type="xyz", fft=False) on
+    // random-walk.pdb + random-walk.xtc (made by test/fixtures/make-mdanalysis-like.py), lags in
+    // frames, all 100 particles. MDAnalysis neither unwraps nor removes drift: neither do we here.
+    const ref = MDA_LIKE.EinsteinMSD;
+    const msd = await xtcMsd(fixture('mdanalysis-like/random-walk.xtc'));
+    expect(msd.length).toBe(ref.timeseries.length);
     // XTC coordinates are float32 decoded in double here (MDAnalysis keeps float32): 1e-6 relative.
-    expect(rel(norm, 3932.3992748714)).toBeLessThan(1e-6);
+    ref.timeseries.forEach((x: number, k: number) => {
+      expect(Math.abs(msd[k] - x), `lag ${k}`).toBeLessThanOrEqual(1e-6 * Math.max(x, 1));
+    });
+    expect(rel(norm(msd), ref.timeseriesNorm)).toBeLessThan(1e-6);
   });
+
+  // MDAnalysis's own random walk is GPL: read from ../shared/data when it is there, else skipped.
+  const gplWalk = optionalShared('peer-trajectories/mdanalysis-gpl/xyz_random_walk.xtc');
+  it.skipIf(!gplWalk)(
+    'MDAnalysis EinsteinMSD on its random walk (GPL, ../shared/data): norm of the MSD time series = 3932.3992748714',
+    async () => {
+      // Reference from issue 3: MDAnalysis EinsteinMSD(u, select="all", msd_type="xyz", fft=True) on
+      // RANDOM_WALK_TOPO.pdb + xyz_random_walk.xtc, lags in frames, all 100 particles (read in place).
+      expect(rel(norm(await xtcMsd(gplWalk!)), 3932.3992748714)).toBeLessThan(1e-6);
+    },
+  );
 
   it('the non-Gaussian parameter is ~0 for Gaussian steps and positive for rare hops', () => {
     const T = 2000;

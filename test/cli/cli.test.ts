@@ -1,11 +1,11 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli, readAll, shared, tempDir, tempFile } from '../helpers.js';
+import { cli, readAll, sharedFixture, tempDir, tempFile } from '../helpers.js';
 
 describe('oligolyte info', () => {
   it('describes a trajectory in text and JSON', () => {
-    const f = shared('peer-trajectories/kinisi/example_XDATCAR.gz');
+    const f = sharedFixture('peer-trajectories/kinisi/example_XDATCAR.gz');
     const text = cli('info', f);
     expect(text.code).toBe(0);
     expect(text.out).toMatch(/format\s+xdatcar/);
@@ -43,7 +43,7 @@ describe('oligolyte convert', () => {
     const out = join(tempDir(), 'part.extxyz');
     const r = cli(
       'convert',
-      shared('peer-trajectories/kinisi/example_XDATCAR.gz'),
+      sharedFixture('peer-trajectories/kinisi/example_XDATCAR.gz'),
       out,
       '--frames',
       '10:20:5',
@@ -51,7 +51,7 @@ describe('oligolyte convert', () => {
     expect(r.code, r.err).toBe(0);
     const frames = await readAll(out);
     expect(frames.length).toBe(2);
-    const ref = await readAll(shared('peer-trajectories/kinisi/example_XDATCAR.gz'), {
+    const ref = await readAll(sharedFixture('peer-trajectories/kinisi/example_XDATCAR.gz'), {
       frames: { start: 15, stop: 16 },
     });
     expect(Array.from(frames[1].frame.positions)).toEqual(Array.from(ref[0].frame.positions));
@@ -71,7 +71,7 @@ describe('oligolyte convert', () => {
   it('needs a type map for LAMMPS types and says so', () => {
     const r = cli(
       'info',
-      shared('peer-trajectories/kinisi/example_LAMMPS_drift.traj'),
+      sharedFixture('peer-trajectories/kinisi/example_LAMMPS_drift.traj'),
       '--from',
       'lammps-dump',
     );
@@ -80,7 +80,7 @@ describe('oligolyte convert', () => {
     expect(
       cli(
         'info',
-        shared('peer-trajectories/kinisi/example_LAMMPS_drift.traj'),
+        sharedFixture('peer-trajectories/kinisi/example_LAMMPS_drift.traj'),
         '--from',
         'lammps-dump',
         '--type-map',

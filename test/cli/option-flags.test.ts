@@ -6,9 +6,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cliMessage } from '../../src/cli/option-flags.js';
 import { OptionError, UnknownFormatError } from '../../src/core/errors.js';
-import { cli, shared, tempDir } from '../helpers.js';
+import { cli, sharedFixture, tempDir } from '../helpers.js';
 
-const LGPS = shared('peer-trajectories/derived/LGPS_600K_unwrapped.extxyz.gz');
+const LGPS = sharedFixture('peer-trajectories/derived/LGPS_600K_unwrapped.extxyz.gz');
 
 describe('option names -> CLI flags', () => {
   it('maps the backticked option names of an error about an option', () => {
@@ -40,7 +40,7 @@ describe('option names -> CLI flags', () => {
     expect(b.err).toMatch(/^oligolyte: the file does not give the temperature: give --temperature$/m);
     const c = cli(
       'transport',
-      shared('peer-trajectories/pymatgen-analysis-diffusion/cNa3PS4_trajectories.npy'),
+      sharedFixture('peer-trajectories/pymatgen-analysis-diffusion/cNa3PS4_trajectories.npy'),
       '--temperature',
       '600',
     );

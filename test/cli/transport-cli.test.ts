@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli, shared, tempDir } from '../helpers.js';
+import { cli, sharedFixture, tempDir } from '../helpers.js';
 
-const LGPS = shared('peer-trajectories/derived/LGPS_600K_unwrapped.extxyz.gz');
+const LGPS = sharedFixture('peer-trajectories/derived/LGPS_600K_unwrapped.extxyz.gz');
 
 describe('oligolyte transport', () => {
   it('prints a summary and writes JSON, CSV and density files (cube and CHGCAR)', () => {

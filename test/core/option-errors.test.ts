@@ -11,9 +11,9 @@ import { parseMix } from '../../src/builders/mix.js';
 import { OptionError } from '../../src/core/errors.js';
 import { readFrames } from '../../src/io/registry.js';
 import { walk } from '../analysis/random-walk.js';
-import { shared } from '../helpers.js';
+import { sharedFixture } from '../helpers.js';
 
-const LGPS = shared('peer-trajectories/derived/LGPS_600K_unwrapped.extxyz.gz');
+const LGPS = sharedFixture('peer-trajectories/derived/LGPS_600K_unwrapped.extxyz.gz');
 
 /** The error `f` throws (or rejects with). */
 const caught = async (f: () => unknown): Promise<OptionError> => {

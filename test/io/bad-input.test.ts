@@ -156,11 +156,13 @@ describe('extended XYZ', () => {
     expect(warnings).toEqual([
       expect.stringMatching(/a\.extxyz:5: frame 2 is incomplete.*1 complete frame before it/),
     ]);
-    // A last line cut mid-number (no newline) is torn too, even if it parses.
-    const cut = `${head(XYZ, 8).replace(/\n$/, '').slice(0, -2)}`;
+    // A last line cut inside a field (no newline) is torn: a field is missing.
+    const cut = `${head(XYZ, 8).replace(/\n$/, '').slice(0, -4)}`;
     const w2: string[] = [];
     expect(await readAll(tempFile('b.extxyz', cut), { onWarning: (m) => w2.push(m) })).toHaveLength(1);
     expect(w2).toHaveLength(1);
+    // A complete last line without its newline is not (issue 25 item 4: test/io/final-newline.test.ts).
+    expect(await readAll(tempFile('d.extxyz', XYZ.replace(/\n$/, '')))).toHaveLength(2);
     // A bad line that is not at the end stays an error.
     await expectParseError(tempFile('c.extxyz', withLine(XYZ, 7, 'Li 0 zero 0')), 7, /position/);
   });
@@ -230,8 +232,8 @@ describe('CIF', () => {
 describe('binary formats', () => {
   it('DCD truncated in a frame', async () => {
     const { readFileSync } = await import('node:fs');
-    const { shared } = await import('../helpers.js');
-    const b = readFileSync(shared('peer-trajectories/kinisi/example_LAMMPS.dcd'));
+    const { sharedFixture } = await import('../helpers.js');
+    const b = readFileSync(sharedFixture('peer-trajectories/kinisi/example_LAMMPS.dcd'));
     const e = await expectParseError(
       tempFile('a.dcd', b.subarray(0, b.length - 100)),
       undefined,
@@ -241,14 +243,14 @@ describe('binary formats', () => {
   });
   it('XTC truncated in a frame', async () => {
     const { readFileSync } = await import('node:fs');
-    const { shared } = await import('../helpers.js');
-    const b = readFileSync(shared('peer-trajectories/mdanalysis-gpl/xyz_random_walk.xtc'));
+    const { fixture } = await import('../helpers.js');
+    const b = readFileSync(fixture('mdanalysis-like/random-walk.xtc'));
     await expectParseError(tempFile('a.xtc', b.subarray(0, b.length - 10)), undefined, /truncated/);
   });
   it('a truncated gzip file is an error', async () => {
     const { readFileSync } = await import('node:fs');
-    const { shared, readAll } = await import('../helpers.js');
-    const b = readFileSync(shared('peer-trajectories/derived/LGPS_600K_unwrapped.extxyz.gz'));
+    const { sharedFixture, readAll } = await import('../helpers.js');
+    const b = readFileSync(sharedFixture('peer-trajectories/derived/LGPS_600K_unwrapped.extxyz.gz'));
     await expect(readAll(tempFile('a.extxyz.gz', b.subarray(0, b.length / 2)))).rejects.toThrow();
   });
   it('ASE .traj truncated in the last frame, with a corrupt JSON, with a wrong tag', async () => {
@@ -272,10 +274,10 @@ describe('binary formats', () => {
   });
   it('NPY truncated, of the wrong shape, or of the wrong atom count', async () => {
     const { readFileSync } = await import('node:fs');
-    const { shared, readAll } = await import('../helpers.js');
+    const { sharedFixture, readAll } = await import('../helpers.js');
     const dir = 'peer-trajectories/pymatgen-analysis-diffusion/';
-    const [cif] = await readAll(shared(`${dir}cNa3PS4.cif`));
-    const b = readFileSync(shared(`${dir}cNa3PS4_trajectories.npy`));
+    const [cif] = await readAll(sharedFixture(`${dir}cNa3PS4.cif`));
+    const b = readFileSync(sharedFixture(`${dir}cNa3PS4_trajectories.npy`));
     const opts = { topology: cif.topology, cell: cif.frame.lattice };
     const e = await expectParseError(
       tempFile('a.npy', b.subarray(0, b.length - 8)),
@@ -287,7 +289,7 @@ describe('binary formats', () => {
     const shape = Buffer.from(b);
     shape.write('(200, 128, 2)', shape.indexOf('(200, 128, 3)'), 'latin1');
     await expectParseError(tempFile('b.npy', shape), undefined, /shape \(frames, atoms, 3\)/, opts);
-    const [lgps] = await readAll(shared('peer-trajectories/derived/LGPS_600K_unwrapped.extxyz.gz'), {
+    const [lgps] = await readAll(sharedFixture('peer-trajectories/derived/LGPS_600K_unwrapped.extxyz.gz'), {
       frames: { stop: 1 },
     });
     await expect(
