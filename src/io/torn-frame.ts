@@ -4,11 +4,15 @@ import type { LineReader } from './text/line-reader.js';
 
 /**
  * A trajectory whose writer was killed ends inside a frame: the file stops before the frame's
- * last line, or its last line has no newline. Readers then give the complete frames before it and
- * say so (ReadOptions.onWarning), unless `tornLastFrame: 'error'` asks for the error.
+ * last line, or in the middle of a line (a last line without a newline that does not parse).
+ * Readers then give the complete frames before it and say so (ReadOptions.onWarning), unless
+ * `tornLastFrame: 'error'` asks for the error. A last line without a newline that holds all its
+ * fields is complete (issue 25 item 4: many writers and editors omit the final newline); a torn
+ * frame is one whose data are missing, not one whose newline is. A cut inside the very last number
+ * ("2.5" -> "2.") cannot be told from a shorter number and reads as written.
  */
 const isTornLastFrame = (e: unknown, r: LineReader): boolean =>
-  e instanceof ParseError && (e.found === 'end of file' || r.unterminated);
+  e instanceof ParseError && (e.found === 'end of file' || (r.unterminated && e.line === r.lineNo));
 
 const reportTornFrame = (
   options: ReadOptions,
@@ -36,10 +40,7 @@ export const parseUnlessTorn = async <T>(
   parse: () => Promise<T>,
 ): Promise<T | undefined> => {
   try {
-    const parsed = await parse();
-    // Our writers end every frame with a newline: a last line without one is a torn write.
-    if (r.unterminated) throw r.error('a complete last line');
-    return parsed;
+    return await parse();
   } catch (e) {
     if (!isTornLastFrame(e, r)) throw e;
     reportTornFrame(options, file, frameLine, frameNo, e as Error);
