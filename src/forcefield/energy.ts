@@ -3,6 +3,7 @@ import type { Lattice } from '../core/lattice.js';
 import { QQR2E_REAL } from '../core/units.js';
 import { dihedralTerms } from './dihedral.js';
 import { type ForceField, ljPair } from './force-field.js';
+import { checkOverlap } from './overlap.js';
 import type { TypedSystem } from './typing.js';
 
 /**
@@ -113,6 +114,7 @@ export const computeEnergy = (
   const pairErfc = options.erfc === 'abramowitz-stegun' ? erfcAbramowitzStegun : erfc;
   const n = sys.natoms;
   if (positions.length !== 3 * n) throw new OptionError(`${positions.length / 3} positions for ${n} atoms`);
+  checkOverlap(positions, lattice, (i) => sys.typeNames[sys.type[i]]);
   const F = new Float64Array(3 * n);
   const W = new Float64Array(6);
   const tally = (dx: number, dy: number, dz: number, fx: number, fy: number, fz: number) => {

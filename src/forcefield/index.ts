@@ -21,5 +21,6 @@ export {
   withCoulomb,
 } from './force-field.js';
 export { loadForceField } from './load.js';
+export { checkOverlap, findOverlap, OVERLAP_DISTANCE_A, type Overlap } from './overlap.js';
 export { type ForceFieldChoice, type PreparedSystem, prepareSystem, resolveForceField } from './system.js';
 export { perceiveBonds, type TypedSystem, typeSystem } from './typing.js';

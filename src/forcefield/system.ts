@@ -2,6 +2,7 @@ import { OptionError } from '../core/errors.js';
 import type { Structure } from '../core/frame.js';
 import { type CoulombMethod, DEFAULT_FORCE_FIELD, type ForceField, withCoulomb } from './force-field.js';
 import { loadForceField } from './load.js';
+import { checkOverlap } from './overlap.js';
 import { type TypedSystem, typeSystem } from './typing.js';
 
 /** Which force field to use, as a protocol, a study or a command names it. */
@@ -26,7 +27,7 @@ export interface PreparedSystem {
 
 /**
  * Type the structure's atoms for a force field (types and charges from a built model's roles,
- * else from bonds perceived by distance). The force field is a choice (loaded here, with its
+ * else from bonds perceived by distance); overlapping atoms (overlap.ts) are a PhysicsError. The force field is a choice (loaded here, with its
  * Coulomb override) or one already resolved (a caller that validates it before reading files).
  */
 export const prepareSystem = (
@@ -34,6 +35,8 @@ export const prepareSystem = (
   forceField: ForceFieldChoice | ForceField,
 ): PreparedSystem => {
   const ff = 'atomTypes' in forceField ? forceField : resolveForceField(forceField);
+  // Overlapping atoms make every energy and step meaningless: refused before anything runs.
+  checkOverlap(structure.frame.positions, structure.frame.lattice, (i) => structure.topology.symbol(i));
   const sys = typeSystem(structure, ff);
   if (sys.natoms !== structure.topology.natoms)
     throw new OptionError(`typing changed the atom count (${structure.topology.natoms} -> ${sys.natoms})`);
