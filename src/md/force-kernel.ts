@@ -1,4 +1,4 @@
-import { OptionError } from '../core/errors.js';
+import { OptionError, PhysicsError } from '../core/errors.js';
 import type { Lattice } from '../core/lattice.js';
 import { QQR2E_REAL } from '../core/units.js';
 import { dihedralTerms } from '../forcefield/dihedral.js';
@@ -38,6 +38,9 @@ export const newForceOutput = (): ForceOutput => ({
   virialKcalMol: new Float64Array(6),
 });
 
+/** How many cell lengths from the home cell an atom may be before it counts as lost (see checkPlaced). */
+export const MAX_CELLS_AWAY = 250;
+
 export class ForceKernel {
   private readonly builder: PairListBuilder;
   /** This thread's part of the pair list (all of it without worker threads). */
@@ -58,6 +61,13 @@ export class ForceKernel {
   private threads?: PairThreads;
   private readonly acc = new Float64Array(ACC_SIZE);
   builds = 0;
+  /**
+   * The farthest any atom moved between the last two list builds (A) and which atom (-1: no
+   * earlier build), measured at each build. The list is checked every evaluation and rebuilt once
+   * an atom has moved skin / 2, so a move well beyond that means one step carried an atom further
+   * than the skin: the integrator (md/integrator.ts) calls that a blow-up.
+   */
+  lastBuildMove = { atom: -1, distanceA: 0 };
 
   constructor(
     private readonly sys: TypedSystem,
@@ -164,7 +174,10 @@ export class ForceKernel {
     this.threads = undefined;
   }
 
-  /** Whether any atom moved more than skin / 2 since the last build (or there is no list). */
+  /**
+   * Whether any atom moved more than skin / 2 since the last build (or there is no list); a
+   * position that is not a number counts as moved, so the build reports it as lost.
+   */
   private needsBuild(positions: Float64Array): boolean {
     if (!this.list || this.reference.length !== positions.length) return true;
     const n = this.sys.natoms;
@@ -173,7 +186,7 @@ export class ForceKernel {
       const dx = positions[3 * i] - this.reference[3 * i];
       const dy = positions[3 * i + 1] - this.reference[3 * i + 1];
       const dz = positions[3 * i + 2] - this.reference[3 * i + 2];
-      if (dx * dx + dy * dy + dz * dz > half2) return true;
+      if (!(dx * dx + dy * dy + dz * dz <= half2)) return true;
     }
     return false;
   }
@@ -183,6 +196,22 @@ export class ForceKernel {
    * the workers, started with `op` (OP_BUILD, and OP_COMPUTE when the forces follow), their parts.
    */
   private build(positions: Float64Array, op: number): void {
+    this.checkPlaced(positions);
+    this.lastBuildMove = { atom: -1, distanceA: 0 };
+    if (this.reference.length === positions.length) {
+      let far = 0;
+      for (let i = 0; i < this.sys.natoms; i++) {
+        const dx = positions[3 * i] - this.reference[3 * i];
+        const dy = positions[3 * i + 1] - this.reference[3 * i + 1];
+        const dz = positions[3 * i + 2] - this.reference[3 * i + 2];
+        const r2 = dx * dx + dy * dy + dz * dz;
+        if (r2 > far) {
+          far = r2;
+          this.lastBuildMove.atom = i;
+        }
+      }
+      this.lastBuildMove.distanceA = Math.sqrt(far);
+    }
     this.builds++;
     this.buildLattice = this.lattice;
     this.reference = Float64Array.from(positions);
@@ -200,6 +229,31 @@ export class ForceKernel {
     this.list = this.builder.build(positions, this.lattice, reach, 0, this.bounds[1]);
     if (this.shifts.length < 3 * this.list.imageCount)
       this.shifts = new Float64Array(6 * this.list.imageCount);
+  }
+
+  /**
+   * Every atom within MAX_CELLS_AWAY cell lengths of the home cell, with finite coordinates: the
+   * list stores a pair's lattice image in 16 bits and keys images by offsets below 512 cells, so
+   * an atom beyond that would silently meet the wrong images. No run gets there (an ion diffusing
+   * at 1e-4 cm^2/s for 10 ns moves about 250 A); an atom that does has been shot off by a
+   * blow-up, and is reported as lost.
+   */
+  private checkPlaced(positions: Float64Array): void {
+    const v = this.lattice.inverse;
+    for (let i = 0; i < this.sys.natoms; i++) {
+      const x = positions[3 * i];
+      const y = positions[3 * i + 1];
+      const z = positions[3 * i + 2];
+      for (let c = 0; c < 3; c++) {
+        const f = x * v[c] + y * v[3 + c] + z * v[6 + c];
+        if (!(Math.abs(f) <= MAX_CELLS_AWAY))
+          throw new PhysicsError(
+            Number.isFinite(f)
+              ? `atom ${i + 1} (${this.sys.typeNames[this.sys.type[i]]}) is lost: ${Math.abs(f).toExponential(2)} cell lengths from the cell (at most ${MAX_CELLS_AWAY} are followed)`
+              : `atom ${i + 1} (${this.sys.typeNames[this.sys.type[i]]}) is lost: its position is not a finite number`,
+          );
+      }
+    }
   }
 
   /**

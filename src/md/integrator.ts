@@ -4,6 +4,7 @@ import { SeededRandom } from '../core/random.js';
 import { FTM2V, KB_KCAL, NKTV2P } from '../core/units.js';
 import type { EnergyTerms } from '../forcefield/energy.js';
 import type { ForceField } from '../forcefield/force-field.js';
+import { checkOverlap } from '../forcefield/overlap.js';
 import type { TypedSystem } from '../forcefield/typing.js';
 import { ForceKernel, newForceOutput } from './force-kernel.js';
 
@@ -109,6 +110,23 @@ export class RunCancelled extends Error {
     this.name = 'RunCancelled';
   }
 }
+
+/**
+ * What counts as a blow-up (each far outside any run worth keeping, so no working run trips it):
+ * a kinetic temperature above 1e5 K; a potential energy beyond 1e4 kcal/mol per atom in size
+ * (ionic lattice energies are below 1e3: Al2O3 about 760 per atom); the conserved quantity moved
+ * by more than 1e3 kcal/mol per atom since the run (or its resumption) started (integration error
+ * of a usable run is below 1 per atom; the work of a deformation to strain 1 at 10 GPa is about
+ * 30); an atom moving more than the pair list's skin in one step (at 2 A a speed of 14 eV of
+ * kinetic energy for Li at 10 fs); a barostat changing an edge by more than 5 % in one step;
+ * any number that is not finite; an atom lost from the cell (force-kernel.ts).
+ */
+export const BLOW_UP = {
+  temperatureK: 1e5,
+  potentialKcalMolPerAtom: 1e4,
+  conservedChangeKcalMolPerAtom: 1e3,
+  cellChangePerStep: 0.05,
+} as const;
 
 export interface ThermoRow {
   step: number;
@@ -216,7 +234,14 @@ export const runMd = async (
       kernel.restoreList({ reference: resume.list.reference, lattice: new Lattice(resume.list.cell) });
     const f = new Float64Array(3 * n);
     const out = newForceOutput();
-    kernel.compute(x, f, out);
+    try {
+      checkOverlap(x, cell, (i) => sys.typeNames[sys.type[i]]);
+      kernel.compute(x, f, out);
+    } catch (e) {
+      if (e instanceof PhysicsError)
+        throw new PhysicsError(`the run cannot start at step ${resume?.step ?? 0}: ${e.message}`);
+      throw e;
+    }
 
     // Nose-Hoover chain state.
     const tau = options.dampingFs ?? 100;
@@ -286,6 +311,7 @@ export const runMd = async (
         kt[5] += m * v[3 * i + 1] * v[3 * i + 2];
       }
       const W = out.virialKcalMol;
+      checkState(step, pe, ke, T);
       options.onThermo?.({
         step,
         timeFs: step * dt,
@@ -300,9 +326,81 @@ export const runMd = async (
         cell: Array.from(cell.matrix),
         termsKcalMol: { ...terms },
       });
-      if (!Number.isFinite(pe) || !Number.isFinite(ke) || T > 1e5)
-        throw new PhysicsError(
-          `the run blew up at step ${step} (T = ${T.toFixed(0)} K, PE = ${pe}); use a smaller time step or relax the structure`,
+    };
+
+    // Blow-up checks (BLOW_UP), once a thermo row and before each frame and checkpoint: O(N), as
+    // the row's kinetic energy already is. The state is checked before anything is written, so
+    // the outputs and the last checkpoint hold only steps that passed.
+    const blowUp = (step: number, what: string) =>
+      new PhysicsError(
+        `the run blew up at step ${step}: ${what}; use a smaller time step or relax the structure first`,
+      );
+    const typeOf = (i: number) => sys.typeNames[sys.type[i]];
+    let conservedReference: number | undefined;
+    let checkedStep = -1;
+    const checkState = (step: number, pe: number, ke: number, T: number) => {
+      checkedStep = step;
+      let fastest = 0;
+      let fast = 0;
+      for (let i = 0; i < n; i++) {
+        const v2 = v[3 * i] ** 2 + v[3 * i + 1] ** 2 + v[3 * i + 2] ** 2;
+        if (!Number.isFinite(x[3 * i] + x[3 * i + 1] + x[3 * i + 2]) || !Number.isFinite(v2))
+          throw blowUp(
+            step,
+            `atom ${i + 1} (${typeOf(i)}) is lost: its position or velocity is not a number`,
+          );
+        if (v2 > fastest) {
+          fastest = v2;
+          fast = i;
+        }
+      }
+      const stepA = Math.sqrt(fastest) * dt;
+      if (stepA > kernel.skin)
+        throw blowUp(
+          step,
+          `atom ${fast + 1} (${typeOf(fast)}) moves ${stepA.toPrecision(3)} A per step, more than the pair list's ${kernel.skin} A skin`,
+        );
+      const conserved = pe + ke + thermostatEnergy();
+      const values = `T = ${T.toPrecision(4)} K, PE = ${pe.toPrecision(6)} kcal/mol, conserved energy ${conserved.toPrecision(6)} kcal/mol`;
+      if (!Number.isFinite(pe) || !Number.isFinite(ke) || !Number.isFinite(conserved))
+        throw blowUp(step, `an energy is not a number (${values})`);
+      if (T > BLOW_UP.temperatureK)
+        throw blowUp(step, `the kinetic temperature is above ${BLOW_UP.temperatureK} K (${values})`);
+      if (Math.abs(pe) > BLOW_UP.potentialKcalMolPerAtom * n)
+        throw blowUp(
+          step,
+          `the potential energy is beyond ${BLOW_UP.potentialKcalMolPerAtom} kcal/mol per atom (${values})`,
+        );
+      conservedReference ??= conserved;
+      const drift = (conserved - conservedReference) / n;
+      if (Math.abs(drift) > BLOW_UP.conservedChangeKcalMolPerAtom)
+        throw blowUp(
+          step,
+          `the conserved energy moved by ${drift.toPrecision(3)} kcal/mol per atom (more than ${BLOW_UP.conservedChangeKcalMolPerAtom}; ${values})`,
+        );
+    };
+    /** The checks at a step that has no thermo row (a frame or checkpoint between rows). */
+    const checkNow = (step: number) => {
+      if (checkedStep === step) return;
+      const ke = kinetic();
+      const t = out.termsKcalMol;
+      checkState(step, t.bond + t.angle + t.dihedral + t.vdw + t.coulomb, ke, (2 * ke) / (dof * KB_KCAL));
+    };
+    /** kernel.compute, with a lost atom or a move beyond the skin at a list build as a blow-up. */
+    const computeForces = (step: number) => {
+      const builds = kernel.builds;
+      try {
+        kernel.compute(x, f, out);
+      } catch (e) {
+        if (e instanceof PhysicsError) throw blowUp(step, e.message);
+        throw e;
+      }
+      const move = kernel.lastBuildMove;
+      // A build follows a move of skin / 2; one step's move must stay within the skin.
+      if (kernel.builds !== builds && move.distanceA > 1.5 * kernel.skin)
+        throw blowUp(
+          step,
+          `atom ${move.atom + 1} (${typeOf(move.atom)}) moved ${move.distanceA.toPrecision(3)} A since the pair list was built, more than the ${kernel.skin} A skin in one step`,
         );
     };
 
@@ -437,6 +535,7 @@ export const runMd = async (
     const half = 0.5 * dt * FTM2V;
     for (let step = first + 1; step <= options.steps; step++) {
       if (options.signal?.aborted) {
+        checkNow(step - 1);
         await options.onCheckpoint?.(capture(step - 1));
         throw new RunCancelled(step - 1);
       }
@@ -446,6 +545,14 @@ export const runMd = async (
         kickNpt();
         // Positions and cell scale with exp(v_a dt) along each axis; velocities carry the particles.
         const m = Float64Array.from(cell.matrix);
+        for (let c = 0; c < 3; c++)
+          if (!(Math.abs(vEps[c] * dt) <= BLOW_UP.cellChangePerStep))
+            throw blowUp(
+              step,
+              Number.isFinite(vEps[c])
+                ? `the barostat changes the cell's ${'xyz'[c]} edge by a factor ${Math.exp(vEps[c] * dt).toPrecision(3)} in one step (more than ${100 * BLOW_UP.cellChangePerStep} %)`
+                : `the barostat's strain rate along ${'xyz'[c]} is not a number`,
+            );
         for (let c = 0; c < 3; c++) {
           const grow = Math.exp(vEps[c] * dt);
           const drift = dt * Math.exp((vEps[c] * dt) / 2) * sinhc((vEps[c] * dt) / 2);
@@ -455,7 +562,7 @@ export const runMd = async (
         cell = new Lattice(m);
         kernel.setLattice(cell);
         applyDeform(step * dt);
-        kernel.compute(x, f, out);
+        computeForces(step);
         kickNpt();
         baroHalf();
         nhcHalf();
@@ -490,7 +597,7 @@ export const runMd = async (
           for (let k = 0; k < x.length; k++) x[k] += 0.5 * dt * v[k];
         } else for (let k = 0; k < x.length; k++) x[k] += dt * v[k];
         applyDeform(step * dt);
-        kernel.compute(x, f, out);
+        computeForces(step);
         for (let i = 0; i < n; i++) {
           const a = half / mass[i];
           for (let c = 0; c < 3; c++) v[3 * i + c] += a * f[3 * i + c];
@@ -498,8 +605,14 @@ export const runMd = async (
         if (options.ensemble === 'nvt') nhcHalf();
       }
       if (step % thermoEvery === 0 || step === options.steps) report(step);
-      if (frameEvery > 0 && step % frameEvery === 0) await options.onFrame?.(step, x, v, cell);
-      if (checkpointEvery > 0 && step % checkpointEvery === 0) await options.onCheckpoint?.(capture(step));
+      if (frameEvery > 0 && step % frameEvery === 0) {
+        checkNow(step);
+        await options.onFrame?.(step, x, v, cell);
+      }
+      if (checkpointEvery > 0 && step % checkpointEvery === 0) {
+        checkNow(step);
+        await options.onCheckpoint?.(capture(step));
+      }
       if (step % 100 === 0) {
         options.onProgress?.(step, options.steps);
         // Let timers, signals and worker messages through (a cancel request is one of them).

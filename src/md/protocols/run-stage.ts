@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { OptionError } from '../../core/errors.js';
+import { OptionError, PhysicsError } from '../../core/errors.js';
 import type { Structure } from '../../core/frame.js';
 import { Lattice } from '../../core/lattice.js';
 import { blockAverage } from '../../core/statistics.js';
@@ -130,6 +130,7 @@ export const runStage = async (
   const mass = topology.totalMass();
   const format = env.dumpFormat === 'lammps-dump' ? lammpsDump : extxyz;
   const lattice = new Lattice(start.cell);
+  let checkpointStep = resume?.step;
   try {
     const result = await runMd(
       start.positions,
@@ -177,6 +178,7 @@ export const runStage = async (
         onCheckpoint: (cp) => {
           thermo.sync();
           traj?.sync();
+          checkpointStep = cp.step;
           writeCheckpoint(path('checkpoint'), cp, {
             stage: stage.name,
             steps: stage.steps,
@@ -230,6 +232,11 @@ export const runStage = async (
   } catch (e) {
     thermo.close();
     traj?.close();
+    // A blow-up: say what is left to go back to (the checkpoints before it passed the checks).
+    if (e instanceof PhysicsError)
+      throw new PhysicsError(
+        `${dir}: ${e.message}; ${checkpointStep === undefined ? 'no checkpoint was written before it' : `the last good checkpoint (step ${checkpointStep}) is kept in ${path('checkpoint')}`}`,
+      );
     throw e;
   }
 };
