@@ -22,6 +22,21 @@ export interface Frame {
   unwrapped?: boolean;
 }
 
+/**
+ * Where a value stands in a file, so that a consumer that finds it unusable (a temperature of
+ * 0 K, frames unevenly spaced in time) can name the place: a line (text), a byte offset (binary)
+ * or a key path (JSON, XML), whichever the reader knows.
+ */
+export interface SourceLocation {
+  file: string;
+  /** 1-based line. */
+  line?: number;
+  column?: number;
+  byteOffset?: number;
+  /** Key path or tag, e.g. "time_step" or "POTIM". */
+  key?: string;
+}
+
 /** What a file says about the run as a whole (only what the format records). */
 export interface RunInfo {
   /** Integrator time step (fs), e.g. VASP POTIM. */
@@ -29,6 +44,8 @@ export interface RunInfo {
   /** Thermostat temperature at the start and end (K), e.g. VASP TEBEG and TEEND. */
   temperatureK?: number;
   temperatureEndK?: number;
+  /** Where each value is in the file, when the reader knows it. */
+  sources?: Partial<Record<'timeStepFs' | 'temperatureK' | 'temperatureEndK', SourceLocation>>;
 }
 
 /** Topology + one Frame (+ run-level facts from the file, when it has any). */
@@ -36,4 +53,6 @@ export interface Structure {
   topology: Topology;
   frame: Frame;
   run?: RunInfo;
+  /** Where the frame starts in its file (its first line or byte), when the reader knows it. */
+  source?: SourceLocation;
 }

@@ -21,7 +21,7 @@ export {
   PhysicsError,
   UnknownFormatError,
 } from './errors.js';
-export type { Frame, RunInfo, Structure } from './frame.js';
+export type { Frame, RunInfo, SourceLocation, Structure } from './frame.js';
 export { type CellParameters, Lattice } from './lattice.js';
 export { SeededRandom } from './random.js';
 export {

@@ -24,7 +24,10 @@ describe('vasprun.xml', () => {
     expect(a.frame.stress![0]).toBeCloseTo(kbarToEvPerA3(10), 15);
     expect(a.frame.stress![0]).toBeCloseTo(-1 / 160.2176634, 12);
     expect(b.frame.stress).toBeUndefined();
-    expect(a.run).toEqual({ timeStepFs: 2, temperatureK: 600, temperatureEndK: 600 });
+    expect(a.run).toMatchObject({ timeStepFs: 2, temperatureK: 600, temperatureEndK: 600 });
+    // Where each value is, for errors about it (issue 25 item 16).
+    expect(a.run?.sources?.timeStepFs).toEqual({ file: FIXTURE, line: 12, key: 'POTIM' });
+    expect(a.run?.sources?.temperatureK).toEqual({ file: FIXTURE, line: 13, key: 'TEBEG' });
     expect(frames.map((f) => f.frame.timeFs)).toEqual([0, 2]);
   });
   it('reports a truncated file with its line', async () => {

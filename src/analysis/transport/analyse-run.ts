@@ -1,5 +1,5 @@
-import { OptionError } from '../../core/errors.js';
-import type { Structure } from '../../core/frame.js';
+import { OptionError, ParseError } from '../../core/errors.js';
+import type { SourceLocation, Structure } from '../../core/frame.js';
 import type { VolumetricGrid } from '../../core/volumetric-grid.js';
 import { carrierCharge, havenRatio, nernstEinsteinFactor, scaleEstimate } from './conductivity.js';
 import { DensityGridAccumulator } from './density-grid.js';
@@ -110,7 +110,21 @@ export const analyseTransport = async (
   let first: Structure | undefined;
   let count = 0;
   const notes: string[] = [];
+  // The file's frame times, checked as they stream so that an uneven one can be named by its
+  // place in the file (issue 25 item 16): the first gap sets the spacing, as below.
+  let firstTimeFs = Number.NaN;
+  let firstGapFs = Number.NaN;
+  let previousTimeFs = Number.NaN;
+  let uneven: { frame: number; source?: SourceLocation } | undefined;
   for await (const s of frames) {
+    const t = s.frame.timeFs ?? Number.NaN;
+    if (count === 0) firstTimeFs = t;
+    else if (count === 1) {
+      firstGapFs = t - firstTimeFs;
+      if (!(firstGapFs > 0)) uneven = { frame: 1, source: s.source };
+    } else if (!uneven && !evenGap(t - previousTimeFs, firstGapFs))
+      uneven = { frame: count, source: s.source };
+    previousTimeFs = t;
     if (!first) {
       first = s;
       const selected = s.topology.indicesOf(options.species);
@@ -176,13 +190,26 @@ export const analyseTransport = async (
     const t = d.timesFs;
     for (let k = 1; k < t.length; k++) {
       const gap = t[k] - t[k - 1];
-      if (!(Math.abs(gap - frameIntervalFs) <= 1e-6 * Math.abs(frameIntervalFs) + 1e-9))
-        throw new OptionError(
-          `frames are not evenly spaced in time: frame ${k} is ${gap} fs after frame ${k - 1}, not ${frameIntervalFs} fs`,
-        );
+      if (!(gap > 0) || !evenGap(gap, frameIntervalFs)) {
+        const what =
+          k === 1
+            ? `frame times that increase (frame 2 is ${fs(gap)} fs after frame 1)`
+            : `frames evenly spaced in time (frame ${k + 1} is ${fs(gap)} fs after frame ${k}, not ${fs(frameIntervalFs)} fs)`;
+        const at = uneven?.frame === k ? uneven.source : undefined;
+        if (at)
+          throw new ParseError({
+            file: at.file,
+            line: at.line,
+            byteOffset: at.byteOffset,
+            expected: what,
+            found: `time ${fs(t[k])} fs`,
+          });
+        throw new OptionError(`the file's frame times are unusable: expected ${what}`);
+      }
     }
     frameIntervalFrom = 'file times';
-  } else if (first.run?.timeStepFs) {
+  } else if (first.run?.timeStepFs !== undefined) {
+    if (!(first.run.timeStepFs > 0)) throw fileValueError(first, 'timeStepFs', 'a positive time step (fs)');
     frameIntervalFs = first.run.timeStepFs * frameStep;
     frameIntervalFrom = 'file time step';
     if (options.frameStep === undefined)
@@ -197,6 +224,12 @@ export const analyseTransport = async (
   if (!(frameIntervalFs > 0)) throw new OptionError(`the time between frames is ${frameIntervalFs} fs`);
 
   const temperatureK = options.temperatureK ?? first.run?.temperatureK;
+  if (options.temperatureK === undefined && temperatureK !== undefined && !(temperatureK > 0))
+    throw fileValueError(
+      first,
+      'temperatureK',
+      'a positive temperature (K) for the conductivity (or give `temperatureK`)',
+    );
   if (temperatureK === undefined)
     throw new OptionError('the file does not give the temperature: give `temperatureK`', {
       option: 'temperatureK',
@@ -288,4 +321,34 @@ export const analyseTransport = async (
     };
   }
   return { result, msd, displacements: d, density: grid?.result(), first };
+};
+
+/** Does a gap between frame times match the first one (to 1e-6 relative, 1e-9 fs absolute)? */
+const evenGap = (gap: number, first: number): boolean =>
+  Math.abs(gap - first) <= 1e-6 * Math.abs(first) + 1e-9;
+
+/** A time in fs for a message, without float noise. */
+const fs = (v: number): string => String(Number(v.toPrecision(10)));
+
+/**
+ * A run value from the file that the analysis cannot use: a ParseError at its place in the file
+ * when the reader recorded it (a bad value in a file is the file's fault), else an OptionError.
+ */
+const fileValueError = (
+  first: Structure,
+  key: 'timeStepFs' | 'temperatureK',
+  expected: string,
+): ParseError | OptionError => {
+  const value = first.run?.[key];
+  const at = first.run?.sources?.[key];
+  if (at)
+    return new ParseError({
+      file: at.file,
+      line: at.line,
+      column: at.column,
+      byteOffset: at.byteOffset,
+      expected,
+      found: `${at.key ?? key} = ${value}`,
+    });
+  return new OptionError(`the file gives ${key} = ${value}; expected ${expected}`, { option: key });
 };

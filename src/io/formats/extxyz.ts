@@ -2,6 +2,7 @@ import { normaliseElementLabel } from '../../core/elements.js';
 import { OptionError, ParseError } from '../../core/errors.js';
 import type { Frame, Structure } from '../../core/frame.js';
 import { Lattice } from '../../core/lattice.js';
+import { det3, inv3, mul3 } from '../../core/linalg3.js';
 import { Topology } from '../../core/topology.js';
 import { ASE_TIME_UNIT_FS } from '../../core/units.js';
 import { openByteStream } from '../byte-source.js';
@@ -76,6 +77,7 @@ export const extxyz: Format = {
     const r = new LineReader(openByteStream(input), input.path);
     const symbolByCode = new Map<number, number>();
     let topology: Topology | undefined;
+    let previousLattice: Lattice | undefined;
     let elements: string[] = [];
     let frameNo = 0;
     try {
@@ -173,16 +175,19 @@ export const extxyz: Format = {
             }
             speciesIdx[i] = k;
             const o = 3 * i;
-            p[o] = r.float(pos.offset, 'a position (number)');
-            p[o + 1] = r.float(pos.offset + 1, 'a position (number)');
-            p[o + 2] = r.float(pos.offset + 2, 'a position (number)');
+            p[o] = r.coordinate(pos.offset, 'a position (number)');
+            p[o + 1] = r.coordinate(pos.offset + 1, 'a position (number)');
+            p[o + 2] = r.coordinate(pos.offset + 2, 'a position (number)');
             if (forces)
               for (let d = 0; d < 3; d++) forces[o + d] = r.float(frc!.offset + d, 'a force component');
             if (velocities) {
               const c = (vel ?? mom)!;
               for (let d = 0; d < 3; d++) velocities[o + d] = r.float(c.offset + d, 'a velocity component');
             }
-            if (masses) masses[i] = r.float(mass!.offset, 'a mass');
+            if (masses) {
+              masses[i] = r.float(mass!.offset, 'a mass');
+              if (!(masses[i] > 0)) throw r.error('a positive mass', mass!.offset);
+            }
             if (charges) charges[i] = r.float(chg!.offset, 'a charge');
           }
           try {
@@ -201,6 +206,9 @@ export const extxyz: Format = {
               found: (e as Error).message,
             });
           }
+          if (frame.lattice && previousLattice)
+            frame.lattice = alignToPrevious(frame.lattice, previousLattice, input.path, commentLine, frameNo);
+          previousLattice = frame.lattice;
           const num = (key: string) => {
             const v = info.get(key);
             if (v === undefined) return undefined;
@@ -222,6 +230,20 @@ export const extxyz: Format = {
           if (step !== undefined) frame.step = step;
           if (forces) frame.forces = forces;
 
+          // A frame of the same size is the same atoms: one whose element changes contradicts the
+          // frames before it (issue 25 item 5: read on, its atom would be analysed, or written by
+          // `convert`, as what it was). A change of size is a new set of atoms, which extended XYZ
+          // allows (consumers that need fixed atoms check the count).
+          if (topology?.natoms === n && !sameSpecies(topology, speciesIdx, elements)) {
+            let i = 0;
+            while (topology.symbol(i) === elements[speciesIdx[i]]) i++;
+            throw new ParseError({
+              file: input.path,
+              line: commentLine + 1 + i,
+              expected: `atom ${i + 1} of frame ${frameNo} to be ${topology.symbol(i)}, as in the frame before: an atom keeps its element through a trajectory (a file of unrelated structures of one size is not a trajectory)`,
+              found: elements[speciesIdx[i]],
+            });
+          }
           // Reuse the previous topology when the atoms are the same, so consumers can compare by identity.
           if (
             !topology ||
@@ -240,7 +262,7 @@ export const extxyz: Format = {
                 velocities[i] /= topology.masses[(i / 3) | 0] * ASE_TIME_UNIT_FS;
             frame.velocities = velocities;
           }
-          return { topology, frame };
+          return { topology, frame, source: { file: input.path, line: frameLine } };
         };
         const parsed = await parseUnlessTorn(r, options, input.path, frameLine, frameNo, parseFrame);
         if (!parsed) return;
@@ -285,6 +307,40 @@ export const extxyz: Format = {
     if (count === 0) throw new OptionError('nothing to write: no frames');
     return count;
   },
+};
+
+/**
+ * A frame's cell, described as the previous frame described it. A cell whose vectors are an
+ * integer recombination of the previous ones (a = -a, two vectors swapped, a + b for b, as tools
+ * write after a reduction; M = U M_prev with U integer, det U = +-1, up to the strain of one
+ * frame) generates the same lattice, and extended XYZ positions are Cartesian: it changes nothing
+ * physical, but would change every fractional coordinate and the unwrapping between the frames.
+ * It is read as U^-1 M, so the result does not change (issue 25 item 5). What remains mirrored
+ * after that, a cell whose handedness differs from the frame before, is not the same lattice and
+ * cannot come from a continuous run (the volume would pass through zero): an error at the frame's
+ * comment line.
+ */
+const alignToPrevious = (
+  lattice: Lattice,
+  previous: Lattice,
+  file: string,
+  line: number,
+  frameNo: number,
+): Lattice => {
+  let aligned = lattice;
+  const u = mul3(lattice.matrix, previous.inverse);
+  const whole = u.map(Math.round);
+  const isIdentity = whole.every((x, k) => x === (k % 4 === 0 ? 1 : 0));
+  if (!isIdentity && Math.abs(det3(whole)) === 1 && u.every((x, k) => Math.abs(x - whole[k]) < 0.1))
+    aligned = new Lattice(mul3(inv3(whole), lattice.matrix).map((x) => x + 0)); // -0 -> 0
+  if (Math.sign(det3(aligned.matrix)) !== Math.sign(det3(previous.matrix)))
+    throw new ParseError({
+      file,
+      line,
+      expected: `a Lattice in frame ${frameNo} with the handedness of the frame before (the sign of its determinant), or the same lattice`,
+      found: `a mirrored cell (determinant ${det3(lattice.matrix).toPrecision(6)} A^3, before ${det3(previous.matrix).toPrecision(6)} A^3)`,
+    });
+  return aligned;
 };
 
 const sameSpecies = (t: Topology, idx: Uint16Array, elements: string[]): boolean => {

@@ -15,8 +15,24 @@ export interface LammpsBox {
   origin: [number, number, number];
 }
 
+/** A LAMMPS box whose bounds are impossible along `axis` (0, 1, 2 = x, y, z). */
+export class LammpsBoxError extends RangeError {
+  constructor(
+    readonly axis: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 export const boxFromBounds = (lo: number[], hi: number[], tilt: [number, number, number]): LammpsBox => {
   const [xy, xz, yz] = tilt;
+  // LAMMPS itself refuses hi <= lo ("Box bounds are invalid"); a box read with them would be a
+  // mirrored (negative-volume) or flat cell, silently.
+  for (let d = 0; d < 3; d++) {
+    const x = 'xyz'[d];
+    if (!(hi[d] > lo[d])) throw new LammpsBoxError(d, `${x}hi ${hi[d]} must be greater than ${x}lo ${lo[d]}`);
+  }
   return {
     lattice: new Lattice([hi[0] - lo[0], 0, 0, xy, hi[1] - lo[1], 0, xz, yz, hi[2] - lo[2]]),
     origin: [lo[0], lo[1], lo[2]],

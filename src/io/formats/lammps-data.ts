@@ -11,6 +11,7 @@ import {
   elementFromTypeMap,
   formatDataBox,
   idOrder,
+  LammpsBoxError,
   lammpsTypes,
   lammpsUnitFactors,
   permuteRows,
@@ -70,6 +71,8 @@ export const lammpsData: Format = {
       const lo = [0, 0, 0];
       const hi = [Number.NaN, Number.NaN, Number.NaN];
       const tilt: [number, number, number] = [0, 0, 0];
+      // Lines of the xlo xhi, ylo yhi, zlo zhi header lines, for errors about the box.
+      const boxLines = [0, 0, 0];
       let section: string | undefined;
       let sectionComment = '';
       // Header: keyword lines until the first section name.
@@ -80,13 +83,14 @@ export const lammpsData: Format = {
         if (m) {
           const d = m[3][0] === 'x' ? 0 : m[3][0] === 'y' ? 1 : 2;
           r.split();
-          lo[d] = r.float(0, 'a box bound');
-          hi[d] = r.float(1, 'a box bound');
+          lo[d] = r.coordinate(0, 'a box bound');
+          hi[d] = r.coordinate(1, 'a box bound');
+          boxLines[d] = r.lineNo;
           continue;
         }
         if (/\sxy\s+xz\s+yz$/.test(t)) {
           r.split();
-          for (let k = 0; k < 3; k++) tilt[k] = r.float(k, 'a tilt factor');
+          for (let k = 0; k < 3; k++) tilt[k] = r.coordinate(k, 'a tilt factor');
           continue;
         }
         const c = /^(\d+)\s+(.+)$/.exec(t);
@@ -122,14 +126,17 @@ export const lammpsData: Format = {
       let hasAtoms = false;
       let velocities: Float64Array | undefined;
       const typeMass: number[] = [];
+      let massesLine = 0;
       const typeLabel: string[] = [];
       const terms: Record<string, { atoms: Uint32Array; types: Int32Array }> = {};
       const atomIndex = new Map<number, number>();
       while (section !== undefined) {
         const name = section;
         let spec: { count: number; what: string };
-        if (name === 'Masses') spec = { count: ntypes, what: 'a "type mass" line' };
-        else if (name === 'Atoms') spec = { count: n, what: 'an atom line' };
+        if (name === 'Masses') {
+          spec = { count: ntypes, what: 'a "type mass" line' };
+          massesLine = r.lineNo;
+        } else if (name === 'Atoms') spec = { count: n, what: 'an atom line' };
         else if (name === 'Velocities') spec = { count: n, what: 'a velocity line "id vx vy vz"' };
         else if (['Bonds', 'Angles', 'Dihedrals', 'Impropers'].includes(name))
           spec = {
@@ -177,6 +184,7 @@ export const lammpsData: Format = {
             const t = r.int(0, 'an atom type');
             if (t < 1 || t > ntypes) throw r.error(`an atom type between 1 and ${ntypes}`, 0);
             typeMass[t] = r.float(1, 'a mass');
+            if (!(typeMass[t] > 0)) throw r.error('a positive mass (amu)', 1);
             const k = r.text().indexOf('#');
             if (k >= 0)
               typeLabel[t] = r
@@ -211,7 +219,7 @@ export const lammpsData: Format = {
             if (types[i] < 1 || types[i] > ntypes)
               throw r.error(`an atom type between 1 and ${ntypes}`, c - 1);
             if (style !== 'atomic') charges[i] = r.float(c++, 'a charge');
-            for (let d = 0; d < 3; d++) positions[3 * i + d] = r.float(c + d, 'a coordinate') - lo[d];
+            for (let d = 0; d < 3; d++) positions[3 * i + d] = r.coordinate(c + d, 'a coordinate') - lo[d];
             // Image flags are checked but not applied: a data file's positions are in the box.
             if (ncol === base + 3)
               for (let d = 0; d < 3; d++) r.int(c + 3 + d, 'an image flag (whole number)');
@@ -260,7 +268,12 @@ export const lammpsData: Format = {
       try {
         box = boxFromBounds(lo, hi, tilt);
       } catch (e) {
-        throw new ParseError({ file, line: 1, expected: 'a valid box', found: (e as Error).message });
+        throw new ParseError({
+          file,
+          line: e instanceof LammpsBoxError ? boxLines[e.axis] : boxLines[0],
+          expected: 'a valid box',
+          found: (e as Error).message,
+        });
       }
       const symbols = new Array<string>(n);
       const typeElement: string[] = [];
@@ -284,9 +297,9 @@ export const lammpsData: Format = {
       if (masses?.some((m) => Number.isNaN(m)))
         throw new ParseError({
           file,
-          line: 1,
+          line: massesLine || 1,
           expected: 'a mass for every atom type in Masses',
-          found: 'a type without one',
+          found: `type ${types[masses.findIndex((m) => Number.isNaN(m))]} without one`,
         });
       const topology = new Topology({
         symbols,

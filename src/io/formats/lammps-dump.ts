@@ -1,5 +1,5 @@
 import { normaliseElementLabel } from '../../core/elements.js';
-import { OptionError, ParseError } from '../../core/errors.js';
+import { OligolyteError, OptionError, ParseError } from '../../core/errors.js';
 import type { Frame, Structure } from '../../core/frame.js';
 import type { Lattice } from '../../core/lattice.js';
 import { Topology } from '../../core/topology.js';
@@ -13,6 +13,7 @@ import {
   elementFromTypeMap,
   formatDumpBox,
   idOrder,
+  LammpsBoxError,
   lammpsTypes,
   lammpsUnitFactors,
   permuteRows,
@@ -70,6 +71,13 @@ const planColumns = (names: string[]): Columns | string => {
 };
 
 /** LAMMPS text dump (dump atom/custom): any column order, wrapped/scaled/unwrapped, triclinic boxes. */
+/**
+ * Image flags beyond this cannot be read back by LAMMPS: it packs the three flags of an atom into
+ * one integer, 10 bits each (+-512) in the default build and 21 bits (+-2^20) with
+ * -DLAMMPS_BIGBIG (lmptype.h, IMGBITS). An atom a million cells from the box is a blown-up run.
+ */
+const MAX_IMAGE_FLAG = 2 ** 20;
+
 export const lammpsDump: Format = {
   name: 'lammps-dump',
   description: 'LAMMPS text dump, any columns, orthogonal or triclinic (read, write)',
@@ -80,6 +88,10 @@ export const lammpsDump: Format = {
     const r = new LineReader(openByteStream(input), input.path);
     const units = lammpsUnitFactors(options.lammpsUnits);
     let topology: Topology | undefined;
+    // The previous frame's atom ids and element labels, in id order: a trajectory's atoms keep
+    // their ids and elements (issue 25 item 5); only the atom count may change (atoms lost or added).
+    let previousIds: Int32Array | undefined;
+    let previousLabels: string[] | undefined;
     let frameNo = 0;
     try {
       let more = await r.next();
@@ -117,22 +129,32 @@ export const lammpsDump: Format = {
           if (!r.startsWith('ITEM: BOX BOUNDS')) throw r.error('"ITEM: BOX BOUNDS"', 0);
           const triclinic = /\bxy\s+xz\s+yz\b/.test(r.text());
           const bounds: number[] = [];
+          const boundLines: number[] = [];
           const tilt: [number, number, number] = [0, 0, 0];
           for (let d = 0; d < 3; d++) {
             await r.need(`box bounds line ${d + 1} of 3`);
+            boundLines.push(r.lineNo);
             r.requireFields(triclinic ? 3 : 2, triclinic ? 'lo hi tilt' : 'lo hi');
-            bounds.push(r.float(0, 'a box bound'), r.float(1, 'a box bound'));
-            if (triclinic) tilt[d] = r.float(2, 'a tilt factor');
+            bounds.push(r.coordinate(0, 'a box bound'), r.coordinate(1, 'a box bound'));
+            if (triclinic) tilt[d] = r.coordinate(2, 'a tilt factor');
           }
           let box: ReturnType<typeof boxFromDumpBounds>;
           try {
             box = boxFromDumpBounds(bounds, triclinic ? tilt : undefined);
           } catch (e) {
+            if (e instanceof LammpsBoxError)
+              throw new ParseError({
+                file: input.path,
+                line: boundLines[e.axis],
+                expected: `a valid box in frame ${frameNo} (step ${step})`,
+                found: e.message,
+              });
             throw r.error(`a valid box (${(e as Error).message})`);
           }
           await r.need('"ITEM: ATOMS ..."');
           if (!r.startsWith('ITEM: ATOMS')) throw r.error('"ITEM: ATOMS id type x y z ..."', 0);
           const names = r.text().trim().split(/\s+/).slice(2);
+          const atomsLine = r.lineNo;
           const cols = planColumns(names);
           if (typeof cols === 'string') throw r.error(cols);
           if (cols.type < 0 && cols.element < 0) throw r.error('a type or element column');
@@ -160,20 +182,38 @@ export const lammpsDump: Format = {
             ids[i] = cols.id >= 0 ? r.int(cols.id, 'an atom id') : i + 1;
             if (cols.type >= 0) types[i] = r.int(cols.type, 'an atom type');
             const o = 3 * i;
-            raw[o] = r.float(px, 'a coordinate');
-            raw[o + 1] = r.float(py, 'a coordinate');
-            raw[o + 2] = r.float(pz, 'a coordinate');
+            raw[o] = r.coordinate(px, 'a coordinate');
+            raw[o + 1] = r.coordinate(py, 'a coordinate');
+            raw[o + 2] = r.coordinate(pz, 'a coordinate');
             if (img) for (let d = 0; d < 3; d++) img[o + d] = r.int(cols.image[d], 'an image flag');
             if (vel)
               for (let d = 0; d < 3; d++) vel[o + d] = r.float(cols.vel[d], 'a velocity') * units.velocity;
             if (frc) for (let d = 0; d < 3; d++) frc[o + d] = r.float(cols.force[d], 'a force') * units.force;
             if (q) q[i] = r.float(cols.q, 'a charge');
             if (mol) mol[i] = r.int(cols.mol, 'a molecule id');
-            if (mass) mass[i] = r.float(cols.mass, 'a mass');
+            if (mass) {
+              mass[i] = r.float(cols.mass, 'a mass');
+              if (!(mass[i] > 0)) throw r.error('a positive mass', cols.mass);
+            }
             if (elementLabels) elementLabels[i] = r.field(cols.element);
           }
           // Atoms in id order (dumps are in arbitrary order, and may differ frame to frame).
           const order = idOrder(ids, input.path, r.lineNo);
+          const sortedIds = Int32Array.from(order, (i) => ids[i]);
+          if (previousIds?.length === n)
+            for (let j = 0; j < n; j++)
+              if (sortedIds[j] !== previousIds[j]) {
+                // The row of an id the previous frame did not have (one exists: same count, sets differ).
+                let row = 0;
+                while (binarySearch(previousIds, ids[row])) row++;
+                throw new ParseError({
+                  file: input.path,
+                  line: atomsLine + 1 + row,
+                  expected: `the atom ids of the previous frame in frame ${frameNo} (step ${step}): an atom keeps its id through a trajectory`,
+                  found: `id ${ids[row]}`,
+                });
+              }
+          previousIds = sortedIds;
           const lattice: Lattice = box.lattice;
           const positions = new Float64Array(3 * n);
           const scaled = cols.kind === 'xs' || cols.kind === 'xsu';
@@ -204,7 +244,10 @@ export const lammpsDump: Format = {
           const f = frc && permuteRows(frc, order, 3);
           if (f) frame.forces = f;
           const sortedTypes = Int32Array.from(order, (i) => types[i]);
-          if (!topology || !sameTypes(topology, sortedTypes, elementLabels, order) || q || mol) {
+          const sortedLabels = elementLabels && Array.from(order, (i) => elementLabels[i]);
+          const same = topology && sameTypes(topology, sortedTypes, sortedLabels, previousLabels);
+          previousLabels = sortedLabels;
+          if (!topology || !same || q || mol) {
             const symbols = new Array<string>(n);
             for (let j = 0; j < n; j++) {
               const i = order[j];
@@ -217,6 +260,15 @@ export const lammpsDump: Format = {
                   { option: 'typeMap' },
                 );
               symbols[j] = el;
+              // Same ids as the previous frame (checked above): an element that changes is a
+              // contradiction (a type or element column rewritten), not a new atom.
+              if (topology?.natoms === n && topology.symbol(j) !== el)
+                throw new ParseError({
+                  file: input.path,
+                  line: atomsLine + 1 + i,
+                  expected: `atom id ${ids[i]} to be ${topology.symbol(j)} in frame ${frameNo} (step ${step}) as in the previous frame: an atom keeps its element through a trajectory`,
+                  found: `${el} (type ${types[i]})`,
+                });
             }
             topology = new Topology({
               symbols,
@@ -226,7 +278,7 @@ export const lammpsDump: Format = {
               masses: mass ? Float64Array.from(order, (i) => mass[i]) : undefined,
             });
           }
-          return { topology, frame };
+          return { topology, frame, source: { file: input.path, line: frameLine } };
         };
         const parsed = await parseUnlessTorn(r, options, input.path, frameLine, frameNo, parseFrame);
         if (!parsed) return;
@@ -267,6 +319,10 @@ export const lammpsDump: Format = {
           const ia = Math.floor(frac[o]);
           const ib = Math.floor(frac[o + 1]);
           const ic = Math.floor(frac[o + 2]);
+          if (!(Math.max(Math.abs(ia), Math.abs(ib), Math.abs(ic)) < MAX_IMAGE_FLAG))
+            throw new OligolyteError(
+              `${sink.path}: cannot write frame ${count}: atom ${i + 1} is ${ia}, ${ib}, ${ic} cells from the box, beyond the image flags LAMMPS can hold (+-${MAX_IMAGE_FLAG})`,
+            );
           const x = positions[o] - ia * m[0] - ib * m[3] - ic * m[6];
           const y = positions[o + 1] - ia * m[1] - ib * m[4] - ic * m[7];
           const z = positions[o + 2] - ia * m[2] - ib * m[5] - ic * m[8];
@@ -284,18 +340,33 @@ export const lammpsDump: Format = {
   },
 };
 
+/** Does a frame (types and element labels in id order) have the atoms of the previous one? */
 const sameTypes = (
   t: Topology,
   types: Int32Array,
   labels: string[] | undefined,
-  order: Int32Array,
+  previousLabels: string[] | undefined,
 ): boolean => {
   if (t.natoms !== types.length) return false;
+  if (labels) {
+    if (previousLabels?.length !== labels.length) return false;
+    for (let j = 0; j < labels.length; j++) if (labels[j] !== previousLabels[j]) return false;
+  }
   if (t.typeIds) {
     for (let j = 0; j < types.length; j++) if (t.typeIds[j] !== types[j]) return false;
-  } else if (labels) {
-    for (let j = 0; j < types.length; j++)
-      if (normaliseElementLabel(labels[order[j]]) !== t.symbol(j)) return false;
-  } else return false;
+  } else if (!labels) return false;
   return true;
+};
+
+/** Is `x` in the ascending array `a`? */
+const binarySearch = (a: Int32Array, x: number): boolean => {
+  let lo = 0;
+  let hi = a.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (a[mid] === x) return true;
+    if (a[mid] < x) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return false;
 };

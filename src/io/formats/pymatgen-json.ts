@@ -5,6 +5,7 @@ import { Lattice } from '../../core/lattice.js';
 import { Topology } from '../../core/topology.js';
 import { type InputFile, openByteStream } from '../byte-source.js';
 import type { Format } from '../format.js';
+import { jsonKeyLocation } from '../text/key-location.js';
 
 /**
  * pymatgen's serialised objects (MSONable JSON, as `obj.as_dict()` dumped with json):
@@ -71,6 +72,17 @@ export const pymatgenJson: Format = {
         found: found === undefined ? 'nothing' : JSON.stringify(found).slice(0, 80),
       });
     if (!isObj(doc)) throw fail('a JSON object', doc);
+    // A top-level number of the run (time_step, temperature): where it is, and checked. JSON.parse
+    // gives no positions, so its line comes from a scan of the text for the key (issue 25 item 16).
+    const runNumber = (key: string, ok: (v: number) => boolean, expected: string) => {
+      const v = doc[key];
+      if (v === undefined || v === null) return undefined;
+      const at = jsonKeyLocation(text, [key]);
+      const source = { file, line: at?.line, column: at?.column, key };
+      if (typeof v !== 'number' || !ok(v))
+        throw new ParseError({ ...source, expected: `"${key}": ${expected}`, found: JSON.stringify(v) });
+      return { value: v, source };
+    };
     const numbers = (v: Json | undefined, count: number, what: string): Float64Array => {
       const a = plain(v);
       const flat = Array.isArray(a) ? (a as Json[]).flat(3) : [];
@@ -106,11 +118,20 @@ export const pymatgenJson: Format = {
         );
       const nframes = Array.isArray(disp[0]) ? disp[0].length : 0;
       const perAtom = disp.map((d, i) => numbers(d, 3 * nframes, `displacements of atom ${i + 1}`));
-      const timeStep = typeof doc.time_step === 'number' ? doc.time_step : undefined;
-      const stepSkip = typeof doc.step_skip === 'number' ? doc.step_skip : 1;
+      const ts = runNumber('time_step', (v) => v > 0, 'a positive time step (fs)');
+      const timeStep = ts?.value;
+      const skip = runNumber('step_skip', (v) => Number.isInteger(v) && v >= 1, 'a whole number >= 1');
+      const stepSkip = skip?.value ?? 1;
+      // 0 K is left to the analysis that needs a positive temperature (it names this line).
+      const temp = runNumber('temperature', (v) => v >= 0, 'a temperature >= 0 K');
       const run: RunInfo = {};
-      if (timeStep !== undefined) run.timeStepFs = timeStep;
-      if (typeof doc.temperature === 'number') run.temperatureK = doc.temperature;
+      if (ts) run.timeStepFs = ts.value;
+      if (temp) run.temperatureK = temp.value;
+      if (ts || temp)
+        run.sources = {
+          ...(ts && { timeStepFs: ts.source }),
+          ...(temp && { temperatureK: temp.source }),
+        };
       const lattices = Array.isArray(doc.lattices) ? doc.lattices : undefined;
       if (lattices && lattices.length !== nframes)
         throw fail(`"lattices" for ${nframes} frames`, lattices.length);
@@ -149,7 +170,7 @@ export const pymatgenJson: Format = {
         doc.coords_are_displacement === true
           ? numbers(doc.base_positions, 3 * n, 'base_positions')
           : undefined;
-      const timeStep = typeof doc.time_step === 'number' ? doc.time_step : undefined;
+      const timeStep = runNumber('time_step', (v) => v > 0, 'a positive time step (fs)')?.value;
       const frac = base ? Float64Array.from(base) : new Float64Array(3 * n);
       for (let k = 0; k < coords.length; k++) {
         const c = numbers(coords[k], 3 * n, `coords of frame ${k}`);

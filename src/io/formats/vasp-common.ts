@@ -1,6 +1,7 @@
 import { normaliseElementLabel } from '../../core/elements.js';
-import { OptionError } from '../../core/errors.js';
+import { OptionError, ParseError } from '../../core/errors.js';
 import { Lattice } from '../../core/lattice.js';
+import { det3 } from '../../core/linalg3.js';
 import type { LineReader } from '../text/line-reader.js';
 
 /** The header shared by POSCAR, CONTCAR and XDATCAR (VASP 5/6; VASP 4 without the species line). */
@@ -33,11 +34,36 @@ export const readVaspHeader = async (r: LineReader, species?: readonly string[])
     if (!(sf[0] > 0 && sf[1] > 0 && sf[2] > 0)) throw r.error('three positive scaling factors', 0);
   } else if (sf[0] === 0) throw r.error('a non-zero scaling factor (negative = volume)', 0);
   const m = new Float64Array(9);
+  const vectorLines: number[] = [];
   for (let i = 0; i < 3; i++) {
     await r.need(`lattice vector ${i + 1}`);
     r.requireFields(3, `lattice vector ${i + 1} (three numbers)`);
-    for (let k = 0; k < 3; k++) m[3 * i + k] = r.float(k, `lattice vector ${i + 1} (three numbers)`);
+    for (let k = 0; k < 3; k++) m[3 * i + k] = r.coordinate(k, `lattice vector ${i + 1} (three numbers)`);
+    vectorLines.push(r.lineNo);
   }
+  // The cell is checked where its numbers are (issue 25 item 17), before any scaling: a zero
+  // vector at its own line, a flat or left-handed cell at the first vector's line. VASP itself
+  // stops on a negative triple product ("exchange two basis vectors", RD_POSCAR_HEAD in
+  // poscar.F): with fractional coordinates a left-handed cell is the mirror image of the crystal.
+  const cellError = (line: number, expected: string, found: string) =>
+    new ParseError({ file: r.file, line, expected, found });
+  for (let i = 0; i < 3; i++)
+    if (m[3 * i] === 0 && m[3 * i + 1] === 0 && m[3 * i + 2] === 0)
+      throw cellError(vectorLines[i], `a non-zero lattice vector ${i + 1}`, '0 0 0');
+  const tripleProduct = det3(m);
+  const lengths = [0, 3, 6].map((o) => Math.hypot(m[o], m[o + 1], m[o + 2]));
+  if (!(Math.abs(tripleProduct) > 1e-6 * lengths[0] * lengths[1] * lengths[2]))
+    throw cellError(
+      vectorLines[0],
+      `three independent lattice vectors (lines ${vectorLines[0]}-${vectorLines[2]})`,
+      `a flat cell (triple product ${tripleProduct.toPrecision(6)})`,
+    );
+  if (tripleProduct < 0)
+    throw cellError(
+      vectorLines[0],
+      `right-handed lattice vectors (lines ${vectorLines[0]}-${vectorLines[2]}), as VASP requires: exchange two of them`,
+      `a negative triple product ${tripleProduct.toPrecision(6)}`,
+    );
   let scale: [number, number, number];
   if (ns === 3) scale = [sf[0], sf[1], sf[2]];
   else if (sf[0] > 0) scale = [sf[0], sf[0], sf[0]];
@@ -56,7 +82,7 @@ export const readVaspHeader = async (r: LineReader, species?: readonly string[])
   try {
     lattice = new Lattice(m);
   } catch (e) {
-    throw r.error(`a non-degenerate cell (${(e as Error).message})`);
+    throw cellError(vectorLines[0], 'a cell whose scaled vectors are finite', (e as Error).message);
   }
 
   await r.need('the species names or counts line');

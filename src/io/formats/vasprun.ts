@@ -29,6 +29,9 @@ export const vasprun: Format = {
     let text = '';
     let collecting = false;
     const params = new Map<string, string>();
+    /** Line of each parameter in `params`, for errors about its value. */
+    const paramLines = new Map<string, number>();
+    let run: RunInfo | undefined;
     const symbols: string[] = [];
     let atomRow: string[] | null = null;
     let topology: Topology | undefined;
@@ -41,6 +44,7 @@ export const vasprun: Format = {
     let pendingPositions: number[] | undefined;
     let energies = new Map<string, number>();
     let calcCount = 0;
+    let calcLine = 0;
     let error: Error | undefined;
     const fail = (expected: string, found?: string) =>
       new ParseError({ file, line: parser.line, column: parser.column, expected, found });
@@ -62,6 +66,7 @@ export const vasprun: Format = {
         else if (name === 'stress' && inCalc()) vectorTarget = stress = [];
       } else if (tag.name === 'rc' && parent() === 'set') atomRow = [];
       else if (tag.name === 'calculation') {
+        calcLine = parser.line;
         forces = [];
         stress = [];
         energies = new Map();
@@ -86,7 +91,10 @@ export const vasprun: Format = {
       } else if (name === 'i') {
         const key = top.attr.name;
         const inIncar = stack.some((s) => s.name === 'incar' || s.name === 'parameters');
-        if (inIncar && key && !params.has(key)) params.set(key, text.trim());
+        if (inIncar && key && !params.has(key)) {
+          params.set(key, text.trim());
+          paramLines.set(key, parser.line);
+        }
         if (parent(0) === 'energy' && !stack.some((s) => s.name === 'scstep') && key) {
           const x = Number(text.trim());
           if (!Number.isFinite(x)) throw fail(`a number for energy ${key}`, text.trim());
@@ -134,10 +142,10 @@ export const vasprun: Format = {
         if (stress.length === 9) frame.stress = Float64Array.from(stress, kbarToEvPerA3);
         const e = energies.get('e_fr_energy') ?? energies.get('e_0_energy') ?? energies.get('total');
         if (e !== undefined) frame.energy = e;
-        const run = runInfo(params);
+        run ??= runInfo(params, paramLines, file);
         if (run.timeStepFs !== undefined && params.get('IBRION')?.trim() === '0')
           frame.timeFs = (calcCount - 1) * run.timeStepFs;
-        queue.push({ topology, frame, run });
+        queue.push({ topology, frame, run, source: { file, line: calcLine } });
       }
     });
     parser.on('error', (e) => {
@@ -167,18 +175,42 @@ export const vasprun: Format = {
   },
 };
 
-const runInfo = (params: Map<string, string>): RunInfo => {
+/**
+ * POTIM, TEBEG and TEEND as the run's time step and temperatures, with their lines. An MD run
+ * (IBRION = 0) with POTIM <= 0 and a negative temperature are refused here, at their lines (no
+ * such run exists); a temperature of 0 K is a valid start (NVE from given velocities) and is left
+ * to the consumer that needs a positive one, which names the line from `sources`.
+ */
+const runInfo = (params: Map<string, string>, lines: Map<string, number>, file: string): RunInfo => {
   const num = (k: string) => {
     const v = params.get(k);
     const x = v === undefined ? Number.NaN : Number(v);
     return Number.isFinite(x) ? x : undefined;
   };
+  const at = (key: string) => ({ file, line: lines.get(key), key });
+  const bad = (key: string, expected: string) =>
+    new ParseError({ file, line: lines.get(key), expected, found: `${key} = ${params.get(key)}` });
   const info: RunInfo = {};
+  const sources: NonNullable<RunInfo['sources']> = {};
   const potim = num('POTIM');
-  if (potim !== undefined) info.timeStepFs = potim;
+  if (potim !== undefined) {
+    if (!(potim > 0) && params.get('IBRION')?.trim() === '0')
+      throw bad('POTIM', 'a positive POTIM (the MD time step, fs)');
+    info.timeStepFs = potim;
+    sources.timeStepFs = at('POTIM');
+  }
   const tb = num('TEBEG');
-  if (tb !== undefined) info.temperatureK = tb;
+  if (tb !== undefined) {
+    if (tb < 0) throw bad('TEBEG', 'a temperature TEBEG >= 0 K');
+    info.temperatureK = tb;
+    sources.temperatureK = at('TEBEG');
+  }
   const te = num('TEEND');
-  if (te !== undefined) info.temperatureEndK = te;
+  if (te !== undefined) {
+    if (te < 0) throw bad('TEEND', 'a temperature TEEND >= 0 K');
+    info.temperatureEndK = te;
+    sources.temperatureEndK = at('TEEND');
+  }
+  if (Object.keys(sources).length > 0) info.sources = sources;
   return info;
 };
