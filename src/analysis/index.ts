@@ -3,6 +3,25 @@
  * calibrated intervals, conductivity, Haven ratio, Arrhenius, probability densities).
  */
 export {
+  forEachNeighbour,
+  forEachNeighbourBruteForce,
+  type NeighbourQuery,
+  type NeighbourVisitor,
+} from './structure/neighbours.js';
+export { firstMinimum, firstPeak, smoothGaussian } from './structure/peaks.js';
+export {
+  type AtomSelection,
+  type BondedExclusion,
+  parseElementPair,
+  RdfAccumulator,
+  type RdfCurve,
+  type RdfOptions,
+  type RdfPairSpec,
+  type RdfPoint,
+  type RdfResult,
+  rdf,
+} from './structure/rdf.js';
+export {
   analyseTransport,
   type TransportOptions,
   type TransportResult,
