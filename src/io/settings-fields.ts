@@ -1,4 +1,5 @@
 import { ParseError } from '../core/errors.js';
+import { settingLocation } from './settings-file.js';
 
 // Settings tables read from TOML or JSON (protocols, studies): one table's keys read with their
 // checks, naming the file and the key path in every error, and unknown keys refused.
@@ -17,10 +18,14 @@ export class Fields {
     if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
       throw this.error('', 'a table of settings', raw);
   }
+  /** A ParseError about `key` ('' for the table itself) at its line and column, when known. */
   error(key: string, expected: string, found: unknown): ParseError {
     const path = [this.where, key].filter(Boolean).join('.');
+    const at = settingLocation(this.raw, key);
     return new ParseError({
       file: this.file,
+      line: at?.line,
+      column: at?.column,
       expected: `${path ? `${path}: ` : ''}${expected}`,
       found: found === undefined ? 'nothing' : JSON.stringify(found),
     });

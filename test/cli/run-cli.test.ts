@@ -89,7 +89,7 @@ describe('oligolyte study', () => {
     writeFileSync(f, '[model]\nmix = "0b:8"\ndensity = -1\n[simulation.series]\n');
     const r = cli('study', f, '--dry-run');
     expect(r.code).toBe(1);
-    expect(r.err).toMatch(/s\.toml: expected model\.density: a positive number \(g\/cm3\), found "-1"/);
+    expect(r.err).toMatch(/s\.toml:3:1: expected model\.density: a positive number \(g\/cm3\), found "-1"/);
     // An impossible option value is a usage error (exit code 2).
     const t = cli('study', EXAMPLE, '--dry-run', '--threads', '1.5');
     expect(t.code).toBe(2);

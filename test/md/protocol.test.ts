@@ -76,7 +76,7 @@ describe('protocol files', () => {
     const f = join(tmp, 'bad.toml');
     writeFileSync(f, '[[stage]]\ntype = "md"\ntemperature = -5\ntime_ps = 1\n');
     expect(() => readProtocol(f)).toThrow(
-      /bad\.toml: expected stage\[1\]\.temperature: a positive number \(K\), found "-5"/,
+      /bad\.toml:3:1: expected stage\[1\]\.temperature: a positive number \(K\), found "-5"/,
     );
     writeFileSync(f, '[[stage]]\ntemperature = 300\ntime_ps = 1\ndamping_fs = 50\n');
     expect(() => readProtocol(f)).toThrow(/stage\[1\]\.damping_fs: a known setting/);

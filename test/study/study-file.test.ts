@@ -111,7 +111,7 @@ describe('study file', () => {
       f,
       '[model]\nmix = "0b:8"\ndensity = "high"\n[simulation.series]\ntemperatures = [400, 500]\n',
     );
-    expect(() => readStudy(f)).toThrow(/bad.toml: expected model.density: a positive number/);
+    expect(() => readStudy(f)).toThrow(/bad.toml:3:1: expected model.density: a positive number/);
   });
 
   it('too little data is an InsufficientDataError (exit 1: "run longer"), not a usage error (exit 2)', () => {

@@ -222,6 +222,9 @@ const glsFit = (g: GlsInput, window: number[], model: CovarianceModel): GlsOutco
 
 const formatD = (v: number) => `${v.toExponential(2)} cm2/s`;
 
+/** A time in ps for a message: 10 significant digits, so 0.1 * 0.003 prints 0.0003, not 0.00030000000000000003. */
+const ps = (v: number): string => String(Number(v.toPrecision(10)));
+
 /** D from the MSDs: OLS over every lag of the window, GLS with the chosen covariance (random-walk or kinisi), per axis and collective. */
 export const fitDiffusivity = (msd: MsdResult, options: DiffusivityOptions): DiffusivityResult => {
   const dtFs = options.frameIntervalFs;
@@ -242,9 +245,11 @@ export const fitDiffusivity = (msd: MsdResult, options: DiffusivityOptions): Dif
   if (!(fitStartPs >= 0))
     throw new OptionError(`\`fitStartPs\` must be >= 0 ps, got ${fitStartPs}`, { option: 'fitStartPs' });
   if (!(fitEndPs > fitStartPs))
-    throw new OptionError(`the fit window ${fitStartPs}..${fitEndPs} ps is empty (the run is ${runPs} ps)`);
+    throw new OptionError(
+      `the fit window ${ps(fitStartPs)}..${ps(fitEndPs)} ps is empty (the run is ${ps(runPs)} ps)`,
+    );
   if (fitStartPs >= runPs)
-    throw new OptionError(`\`fitStartPs\` ${fitStartPs} ps is beyond the run (${runPs} ps)`, {
+    throw new OptionError(`\`fitStartPs\` ${ps(fitStartPs)} ps is beyond the run (${ps(runPs)} ps)`, {
       option: 'fitStartPs',
     });
   if (fitStartDefaulted)
@@ -259,7 +264,7 @@ export const fitDiffusivity = (msd: MsdResult, options: DiffusivityOptions): Dif
   }
   if (indices.length < 3)
     throw new OptionError(
-      `only ${indices.length} statistics lag(s) fall in the fit window ${fitStartPs}..${fitEndPs} ps; widen it or use more lags`,
+      `only ${indices.length} statistics lag(s) fall in the fit window ${ps(fitStartPs)}..${ps(fitEndPs)} ps; widen it or use more lags`,
     );
 
   // OLS on the FFT MSD at every lag in the window.
