@@ -13,6 +13,7 @@ import { OptionError } from '../core/errors.js';
 import type { Structure } from '../core/frame.js';
 import type { Format, WriteOptions } from './format.js';
 import type { TextSink } from './text-sink.js';
+import { checkWriteFrame } from './value-limits.js';
 
 /**
  * An output file written while a long run goes on (thermo rows, trajectory frames): each record
@@ -64,10 +65,20 @@ export class AppendLog {
   }
 }
 
-/** The text a format's writer gives for one frame (for AppendLog records). */
-export const frameText = async (format: Format, frame: Structure, options: WriteOptions): Promise<string> => {
+/**
+ * The text a format's writer gives for one frame (for AppendLog records); `file` names the file
+ * the record goes to in an error (a frame with a number no file can hold faithfully).
+ */
+export const frameText = async (
+  format: Format,
+  frame: Structure,
+  options: WriteOptions,
+  file = `a ${format.name} record`,
+): Promise<string> => {
+  checkWriteFrame(frame, file, 1);
   const parts: string[] = [];
   const sink = {
+    path: file,
     write: (s: string) => {
       parts.push(s);
     },

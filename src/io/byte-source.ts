@@ -1,6 +1,7 @@
 import { createReadStream, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
+import { OligolyteError, ParseError } from '../core/errors.js';
 
 /** A file to read: its path and how it is named in error messages. */
 export interface InputFile {
@@ -17,15 +18,52 @@ const CHUNK = 1 << 20;
 
 /** Describe a file: size and whether it is gzip (magic bytes 1f 8b). */
 export const inspectInput = async (path: string): Promise<InputFile> => {
-  const size = statSync(path).size;
-  const fh = await open(path, 'r');
   try {
-    const head = new Uint8Array(2);
-    const { bytesRead } = await fh.read(head, 0, 2, 0);
-    return { path, size, gzip: bytesRead === 2 && head[0] === 0x1f && head[1] === 0x8b };
-  } finally {
-    await fh.close();
+    const stat = statSync(path);
+    // Opening a directory succeeds on Linux; only its first read fails, with an EISDIR that
+    // names no path (issue 25 item 14).
+    if (stat.isDirectory()) throw new OligolyteError(`${path}: is a directory, not a file`);
+    const fh = await open(path, 'r');
+    try {
+      const head = new Uint8Array(2);
+      const { bytesRead } = await fh.read(head, 0, 2, 0);
+      return { path, size: stat.size, gzip: bytesRead === 2 && head[0] === 0x1f && head[1] === 0x8b };
+    } finally {
+      await fh.close();
+    }
+  } catch (e) {
+    throw inputError(path, e, 0);
   }
+};
+
+const ERRNO_TEXT: Record<string, string> = {
+  ENOENT: 'no such file',
+  EACCES: 'permission denied',
+  EISDIR: 'is a directory, not a file',
+  ENOTDIR: 'a folder on the path is a file',
+  ELOOP: 'too many symbolic links',
+};
+
+/**
+ * An error met while reading `path`, as an OligolyteError that names the file: a gzip stream that
+ * does not decompress (corrupt or truncated; zlib's own message names neither the file nor the
+ * place) becomes a ParseError at the decompressed bytes handed on before it (the fault is in the
+ * next chunk of up to CHUNK bytes, or at the end where the checksum is compared); an
+ * operating-system error gets the path and a plain description. Our own errors pass unchanged.
+ */
+export const inputError = (path: string, e: unknown, decompressedOffset: number): unknown => {
+  if (e instanceof OligolyteError) return e;
+  const err = e as NodeJS.ErrnoException;
+  if (typeof err?.code === 'string' && err.code.startsWith('Z_'))
+    return new ParseError({
+      file: path,
+      byteOffset: decompressedOffset,
+      expected: 'gzip data that decompresses (the file is corrupt or truncated)',
+      found: err.message,
+    });
+  if (typeof err?.code === 'string' && typeof err.syscall === 'string')
+    return new OligolyteError(`${path}: ${ERRNO_TEXT[err.code] ?? err.message}`);
+  return e;
 };
 
 /**
@@ -48,7 +86,22 @@ export const openByteStream = (input: InputFile): ByteStream => {
   if (input.gzip) raw.on('error', (e) => stream.destroy(e));
   return {
     rawBytes: () => consumed,
-    [Symbol.asyncIterator]: () => stream[Symbol.asyncIterator]() as AsyncIterator<Uint8Array>,
+    [Symbol.asyncIterator]: (): AsyncIterator<Uint8Array> => {
+      const it = stream[Symbol.asyncIterator]() as AsyncIterator<Uint8Array>;
+      let delivered = 0;
+      return {
+        next: async () => {
+          try {
+            const r = await it.next();
+            if (!r.done) delivered += r.value.length;
+            return r;
+          } catch (e) {
+            throw inputError(input.path, e, delivered);
+          }
+        },
+        return: async (value?: unknown) => (await it.return?.(value)) ?? { done: true, value: undefined },
+      };
+    },
   };
 };
 

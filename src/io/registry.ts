@@ -16,6 +16,7 @@ import { vasprun } from './formats/vasprun.js';
 import { xdatcar } from './formats/xdatcar.js';
 import { xtc } from './formats/xtc.js';
 import { TextSink } from './text-sink.js';
+import { checkReadFrame, checkWriteFrame } from './value-limits.js';
 
 /** Every format, in the order content sniffing tries them (most specific first). */
 export const FORMATS: readonly Format[] = [
@@ -102,7 +103,10 @@ export async function* readFrames(path: string, options: OpenOptions = {}): Asyn
   const reader = format.read(input, options);
   for await (const s of reader) {
     if (k >= stop) break;
-    if (k >= start && (k - start) % step === 0) yield s;
+    if (k >= start && (k - start) % step === 0) {
+      checkReadFrame(s, path, k + 1);
+      yield s;
+    }
     k++;
   }
 }
@@ -122,7 +126,11 @@ export const writeFrames = async (
   const format = formatForOutput(path, options.format);
   const sink = new TextSink(path);
   const asAsync = async function* () {
-    yield* frames as AsyncIterable<Structure>;
+    let k = 0;
+    for await (const s of frames as AsyncIterable<Structure>) {
+      checkWriteFrame(s, path, ++k);
+      yield s;
+    }
   };
   try {
     const n = await format.write!(sink, asAsync(), options);

@@ -62,6 +62,11 @@ class BitReader {
   private lastByte = 0;
   constructor(private readonly data: Uint8Array) {}
 
+  /** Bytes read so far. */
+  get consumed(): number {
+    return this.cnt;
+  }
+
   bits(n: number): number {
     const mask = n >= 32 ? 0xffffffff : 2 ** n - 1;
     let num = 0;
@@ -144,6 +149,13 @@ export const decompressXtc = (n: number, c: XtcCompressed, out: Float64Array): v
   let o = 0;
   const emit = (v: Int32Array) => {
     if (o + 3 > 3 * n) throw new RangeError('corrupt XTC frame: more coordinates than atoms');
+    // The writer stores minint/maxint as the range of the frame's integer coordinates: a
+    // decoded one outside it comes from corrupted bits.
+    for (let d = 0; d < 3; d++)
+      if (v[d] < minint[d] || v[d] > maxint[d])
+        throw new RangeError(
+          `corrupt XTC frame: atom ${o / 3 + 1} decodes outside the frame's coordinate range (${'xyz'[d]} ${v[d]} not in ${minint[d]}..${maxint[d]})`,
+        );
     out[o++] = v[0] * inv;
     out[o++] = v[1] * inv;
     out[o++] = v[2] * inv;
@@ -203,4 +215,9 @@ export const decompressXtc = (n: number, c: XtcCompressed, out: Float64Array): v
     sizesmall[0] = sizesmall[1] = sizesmall[2] = MAGIC_INTS[smallidx];
   }
   if (o !== 3 * n) throw new RangeError(`corrupt XTC frame: ${o / 3} coordinates for ${n} atoms`);
+  // The writer stores the byte count of the bits it wrote: decoding stops in its last byte.
+  if (br.consumed !== c.data.length)
+    throw new RangeError(
+      `corrupt XTC frame: the coordinates take ${br.consumed} of its ${c.data.length} compressed bytes`,
+    );
 };

@@ -7,8 +7,9 @@ import type { Frame } from '../../core/frame.js';
 import { Lattice } from '../../core/lattice.js';
 import { Topology } from '../../core/topology.js';
 import { ASE_TIME_UNIT_FS } from '../../core/units.js';
-import type { InputFile } from '../byte-source.js';
+import { type InputFile, inputError } from '../byte-source.js';
 import type { Format } from '../format.js';
+import { finiteWithin, firstBadValue, MAX_COORDINATE_A } from '../value-limits.js';
 
 /**
  * ASE trajectory (.traj), the "Ulm" binary container that ase.io.Trajectory writes (file
@@ -42,7 +43,12 @@ const openRandomAccess = async (input: InputFile): Promise<RandomAccess> => {
   };
   if (input.gzip) {
     // .traj.gz cannot be read by position; such files are small enough to hold decompressed.
-    const all = new Uint8Array(gunzipSync(readFileSync(input.path)));
+    let all: Uint8Array;
+    try {
+      all = new Uint8Array(gunzipSync(readFileSync(input.path)));
+    } catch (e) {
+      throw inputError(input.path, e, 0);
+    }
     return {
       size: all.length,
       read: async (p, l, what) => {
@@ -132,9 +138,12 @@ export const aseTraj: Format = {
         name: string,
         at: number,
         length: number,
+        limit = Number.POSITIVE_INFINITY,
       ): Promise<Float64Array | undefined> => {
         const ref = obj[`${name}.`];
         let out: Float64Array;
+        // Where value i stands: in the raw array, or (inline) in the frame's JSON.
+        let valueAt = (_i: number) => at;
         if (ref === undefined) {
           const inline = obj[name];
           if (inline === undefined) return undefined;
@@ -151,6 +160,7 @@ export const aseTraj: Format = {
           const width = DTYPE_BYTES[dtype];
           if (width === undefined) throw fail(at, `a numeric dtype for "${name}"`, String(dtype));
           const raw = await f.read(pos, count * width, `the ${name} array`);
+          valueAt = (i) => pos + i * width;
           const dv = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
           out = new Float64Array(count);
           for (let i = 0; i < count; i++) {
@@ -173,8 +183,13 @@ export const aseTraj: Format = {
         }
         if (length >= 0 && out.length !== length)
           throw fail(at, `${length} values in "${name}"`, `${out.length} values`);
-        for (let i = 0; i < out.length; i++)
-          if (!Number.isFinite(out[i])) throw fail(at, `finite numbers in "${name}"`, String(out[i]));
+        const bad = firstBadValue(out, limit);
+        if (bad >= 0)
+          throw fail(
+            valueAt(bad),
+            `${finiteWithin(limit, 'A')} numbers in "${name}" (value ${bad + 1})`,
+            String(out[bad]),
+          );
         return out;
       };
 
@@ -197,10 +212,10 @@ export const aseTraj: Format = {
           topology = new Topology({ symbols, masses: masses ?? (numbers ? undefined : topology!.masses) });
         }
         const n = topology!.natoms;
-        const positions = await array(json, 'positions', at, 3 * n);
+        const positions = await array(json, 'positions', at, 3 * n, MAX_COORDINATE_A);
         if (!positions) throw fail(at, `positions of frame ${k}`);
         const frame: Frame = { positions };
-        const cell = await array(json, 'cell', at, 9);
+        const cell = await array(json, 'cell', at, 9, MAX_COORDINATE_A);
         if (cell && pbc.some(Boolean)) {
           try {
             frame.lattice = new Lattice(cell);
@@ -217,6 +232,8 @@ export const aseTraj: Format = {
         const calc = json['calculator.'] ?? json.calculator;
         if (isObject(calc)) {
           if (typeof calc.energy === 'number') frame.energy = calc.energy;
+          // NaN and Infinity were read as null above: a calculator energy that is not a number.
+          else if (calc.energy === null) throw fail(at, `a finite energy in frame ${k}`, 'NaN or Infinity');
           const forces = await array(calc, 'forces', at, 3 * n);
           if (forces) frame.forces = forces;
           const stress = await array(calc, 'stress', at, -1);

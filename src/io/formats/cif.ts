@@ -11,6 +11,7 @@ import { Topology } from '../../core/topology.js';
 import { openByteStream } from '../byte-source.js';
 import type { Format } from '../format.js';
 import { LineReader } from '../text/line-reader.js';
+import { MAX_FRACTIONAL } from '../value-limits.js';
 
 interface Token {
   text: string;
@@ -308,11 +309,15 @@ export const cif: Format = {
       }
       const f = [cx, cy, cz].map((c) => {
         const v = cifNumber(row[c].text);
-        if (!Number.isFinite(v))
+        // Sites are wrapped into the cell below: beyond MAX_FRACTIONAL a coordinate keeps few of
+        // its digits (1e308 would land at 0), and no crystal lists an atom a million cells away.
+        if (!(Math.abs(v) <= MAX_FRACTIONAL))
           throw new ParseError({
             file,
             line: row[c].line,
-            expected: 'a fractional coordinate',
+            expected: Number.isFinite(v)
+              ? `a fractional coordinate within +-${MAX_FRACTIONAL}`
+              : 'a fractional coordinate',
             found: row[c].text,
           });
         return v;

@@ -5,6 +5,7 @@ import { Topology } from '../../core/topology.js';
 import { BinaryReader } from '../binary/binary-reader.js';
 import { openByteStream } from '../byte-source.js';
 import type { Format } from '../format.js';
+import { finiteWithin, firstBadValue, MAX_COORDINATE_A } from '../value-limits.js';
 
 /**
  * CHARMM/NAMD/LAMMPS DCD: Fortran unformatted records (4- or 8-byte length markers, either byte
@@ -14,6 +15,34 @@ import type { Format } from '../format.js';
  * [A, gamma, B, beta, alpha, C] (angles in degrees, or their cosines as LAMMPS writes them), then
  * X, Y and Z records of float32. Species come from the `topology` option (else 'X').
  */
+/**
+ * The cell of a DCD unit-cell record [A, gamma, B, beta, alpha, C] (angles in degrees, or their
+ * cosines): a Lattice; undefined when all three lengths are 0 (writers without a periodic box);
+ * else what is wrong with it (a NaN or byte-swapped double, a length that is not positive,
+ * angles that make no cell), for an error at the record.
+ */
+const dcdCell = (u: number[], frameNo: number): Lattice | string | undefined => {
+  const bad = firstBadValue(u);
+  if (bad >= 0) return `a finite unit cell in frame ${frameNo} (value ${bad + 1} of 6 is not)`;
+  if (u[0] === 0 && u[2] === 0 && u[5] === 0) return undefined;
+  for (const [j, name] of [
+    [0, 'A'],
+    [2, 'B'],
+    [5, 'C'],
+  ] as const)
+    if (!(u[j] > 0 && u[j] <= MAX_COORDINATE_A))
+      return `cell lengths in (0, ${MAX_COORDINATE_A}] A in frame ${frameNo} (${name} is ${u[j]})`;
+  const cosines = Math.abs(u[1]) <= 1 && Math.abs(u[3]) <= 1 && Math.abs(u[4]) <= 1;
+  const deg = (x: number) => (cosines ? (Math.acos(x) * 180) / Math.PI : x);
+  const [alpha, beta, gamma] = [deg(u[4]), deg(u[3]), deg(u[1])];
+  try {
+    if (![alpha, beta, gamma].every((x) => x > 0 && x < 180)) throw new RangeError('not in (0, 180) deg');
+    return Lattice.fromParameters({ a: u[0], b: u[2], c: u[5], alpha, beta, gamma });
+  } catch (e) {
+    return `cell angles that make a cell in frame ${frameNo} (${alpha}, ${beta}, ${gamma} deg: ${(e as Error).message})`;
+  }
+};
+
 export const dcd: Format = {
   name: 'dcd',
   description: 'DCD binary trajectory, CHARMM/NAMD/LAMMPS, with unit cell (read)',
@@ -74,31 +103,39 @@ export const dcd: Format = {
         throw new OptionError(`${input.path} has ${n} atoms but the topology has ${topology.natoms}`);
       topology ??= new Topology({ symbols: new Array<string>(n).fill('X') });
       const xyz = [new Float32Array(n), new Float32Array(n), new Float32Array(n)];
-      for (let k = 0; ; k++) {
+      // Step numbers ISTART + k NSAVC only where NSAVC says something: VMD's and MDAnalysis's
+      // writers put NSAVC = 1 whatever the spacing (kinisi's example_LAMMPS.dcd: frames 250
+      // steps apart, NSAVC 1), and a transport analysis would take it as the truth.
+      const steps = ctl[2] > 1;
+      let k = 0;
+      for (; ; k++) {
         if (await r.atEnd()) break;
-        const frame: Frame = { positions: new Float64Array(3 * n), step: ctl[1] + k * ctl[2] };
+        const frame: Frame = { positions: new Float64Array(3 * n) };
+        if (steps) frame.step = ctl[1] + k * ctl[2];
         if (hasCell) {
           len = await open(48, `the unit cell of frame ${k + 1}`);
+          const cellAt = r.offset;
           const u = [r.float64(), r.float64(), r.float64(), r.float64(), r.float64(), r.float64()];
           close(len, 'the unit cell record');
-          const cosines = Math.abs(u[1]) <= 1 && Math.abs(u[3]) <= 1 && Math.abs(u[4]) <= 1;
-          const deg = (x: number) => (cosines ? (Math.acos(x) * 180) / Math.PI : x);
-          if (u[0] > 0 && u[2] > 0 && u[5] > 0)
-            frame.lattice = Lattice.fromParameters({
-              a: u[0],
-              b: u[2],
-              c: u[5],
-              alpha: deg(u[4]),
-              beta: deg(u[3]),
-              gamma: deg(u[1]),
-            });
+          const cell = dcdCell(u, k + 1);
+          if (typeof cell === 'object') frame.lattice = cell;
+          else if (typeof cell === 'string') throw r.error(cell, `[${u.join(', ')}]`, cellAt);
         }
         for (let d = 0; d < 3; d++) {
           len = await open(4 * n, `the ${'XYZ'[d]} coordinates of frame ${k + 1} (truncated file?)`);
+          const at = r.offset;
           const b = r.bytes(4 * n);
           const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
           const out = xyz[d];
           for (let i = 0; i < n; i++) out[i] = dv.getFloat32(4 * i, r.littleEndian);
+          // NaN, Inf and byte-swapped floats (absurd magnitudes) are refused where they stand.
+          const bad = firstBadValue(out, MAX_COORDINATE_A);
+          if (bad >= 0)
+            throw r.error(
+              `${'xyz'[d]} coordinates ${finiteWithin(MAX_COORDINATE_A, 'A')} (atom ${bad + 1}, frame ${k + 1})`,
+              String(out[bad]),
+              at + 4 * bad,
+            );
           close(len, 'a coordinate record');
         }
         if (has4d) {
@@ -113,6 +150,15 @@ export const dcd: Format = {
           p[3 * i + 2] = xyz[2][i];
         }
         yield { topology, frame };
+      }
+      // The header's frame count (NSET) is advisory: writers update it as they go (LAMMPS) or
+      // leave it 0, and a stopped run leaves it stale. MDAnalysis ignores it (libdcd.pyx,
+      // _estimate_n_frames counts frames from the file size), and so do we, but say so: a
+      // count that disagrees can also mean a file cut short or appended to.
+      if (ctl[0] > 0 && ctl[0] !== k) {
+        const message = `${input.path}: the DCD header says ${ctl[0]} frames, the file holds ${k}; read ${k}`;
+        if (options.onWarning) options.onWarning(message);
+        else process.emitWarning(message, 'OligolyteWarning');
       }
     } finally {
       await r.close();

@@ -4,6 +4,7 @@ import { Topology } from '../../core/topology.js';
 import { BinaryReader } from '../binary/binary-reader.js';
 import { openByteStream } from '../byte-source.js';
 import type { Format } from '../format.js';
+import { finiteWithin, MAX_COORDINATE_A, MAX_FRACTIONAL } from '../value-limits.js';
 
 /**
  * NumPy .npy array of coordinates, shape (frames, atoms, 3), C order, float64 or float32, either
@@ -79,9 +80,15 @@ export const npy: Format = {
         const at = r.offset;
         await r.need(3 * n * width, `frame ${k} of ${nframes} (${3 * n * width} bytes; truncated file?)`);
         const positions = new Float64Array(3 * n);
+        const limit = cartesian ? MAX_COORDINATE_A : MAX_FRACTIONAL;
         for (let i = 0; i < 3 * n; i++) {
           const v = width === 8 ? r.float64() : r.float32();
-          if (!Number.isFinite(v)) throw fail(at + i * width, `a finite coordinate in frame ${k}`, String(v));
+          if (!(Math.abs(v) <= limit))
+            throw fail(
+              at + i * width,
+              `a ${cartesian ? 'Cartesian' : 'fractional'} coordinate ${finiteWithin(limit, cartesian ? 'A' : 'cells')} in frame ${k} (atom ${Math.floor(i / 3) + 1})`,
+              String(v),
+            );
           positions[i] = v;
         }
         const frame: Frame = { positions: cartesian ? positions : lattice!.toCartesian(positions) };

@@ -45,7 +45,7 @@ export const poscar: Format = {
       for (let i = 0; i < n; i++) {
         await r.need(`the coordinates of atom ${i + 1} of ${n}`);
         r.split();
-        for (let k = 0; k < 3; k++) pos[3 * i + k] = r.float(k, `${what} (atom ${i + 1} of ${n})`);
+        for (let k = 0; k < 3; k++) pos[3 * i + k] = r.coordinate(k, `${what} (atom ${i + 1} of ${n})`);
         if (selective)
           for (let k = 3; k < 6; k++) {
             const f = k < r.nfields ? r.field(k) : '';

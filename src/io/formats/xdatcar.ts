@@ -57,9 +57,9 @@ export const xdatcar: Format = {
               found: 'end of file',
             });
           if (b.split() < 3) throw b.error(`three fractional coordinates (atom ${i + 1} of ${n})`, b.nfields);
-          pos[o] = b.float(0, `a coordinate (atom ${i + 1} of ${n})`);
-          pos[o + 1] = b.float(1, `a coordinate (atom ${i + 1} of ${n})`);
-          pos[o + 2] = b.float(2, `a coordinate (atom ${i + 1} of ${n})`);
+          pos[o] = b.coordinate(0, `a coordinate (atom ${i + 1} of ${n})`);
+          pos[o + 1] = b.coordinate(1, `a coordinate (atom ${i + 1} of ${n})`);
+          pos[o + 2] = b.coordinate(2, `a coordinate (atom ${i + 1} of ${n})`);
         }
         if (cartesian) for (let i = 0; i < 3 * n; i++) pos[i] *= scale[i % 3];
         else lattice.toCartesian(pos, pos);

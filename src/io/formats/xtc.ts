@@ -7,6 +7,7 @@ import { BinaryReader } from '../binary/binary-reader.js';
 import { decompressXtc } from '../binary/xtc-decompress.js';
 import { openByteStream } from '../byte-source.js';
 import type { Format } from '../format.js';
+import { finiteWithin, firstBadValue, MAX_COORDINATE_A } from '../value-limits.js';
 
 const XTC_MAGIC = 1995;
 
@@ -43,13 +44,27 @@ export const xtc: Format = {
           );
         const step = r.int32();
         const time = r.float32();
+        if (!Number.isFinite(time)) throw r.error(`a finite time in frame ${k}`, String(time), at + 12);
         const box = new Float64Array(9);
         for (let j = 0; j < 9; j++) box[j] = r.float32() * NM_IN_A;
+        const badBox = firstBadValue(box, MAX_COORDINATE_A);
+        if (badBox >= 0)
+          throw r.error(
+            `a box of numbers ${finiteWithin(MAX_COORDINATE_A / NM_IN_A, 'nm')} in frame ${k}`,
+            String(box[badBox] / NM_IN_A),
+            at + 16 + 4 * badBox,
+          );
         const n2 = r.int32();
         if (n2 !== n) throw r.error(`the atom count repeated (${n})`, String(n2), r.offset - 4);
         const frame: Frame = { positions: new Float64Array(3 * n), step, timeFs: psToFs(time) };
-        if (box.some((x) => x !== 0)) frame.lattice = new Lattice(box);
+        if (box.some((x) => x !== 0))
+          try {
+            frame.lattice = new Lattice(box);
+          } catch (e) {
+            throw r.error(`a box of three independent vectors in frame ${k}`, (e as Error).message, at + 16);
+          }
         const p = frame.positions;
+        let coordinatesAt = r.offset;
         if (n <= 9) {
           await r.need(12 * n, `the coordinates of frame ${k}`);
           for (let j = 0; j < 3 * n; j++) p[j] = r.float32();
@@ -60,11 +75,12 @@ export const xtc: Format = {
           const maxint = Int32Array.from([r.int32(), r.int32(), r.int32()]);
           const smallidx = r.int32();
           const nbytes = r.int32();
-          if (!(precision > 0) || nbytes < 0)
+          if (!(precision > 0 && Number.isFinite(precision)) || nbytes < 0)
             throw r.error('a positive precision and byte count', `${precision}, ${nbytes}`);
           const padded = Math.ceil(nbytes / 4) * 4;
           await r.need(padded, `${padded} bytes of compressed coordinates in frame ${k} (truncated file?)`);
           const dataAt = r.offset;
+          coordinatesAt = dataAt;
           const data = r.bytes(padded).subarray(0, nbytes);
           try {
             decompressXtc(n, { precision, minint, maxint, smallidx, data }, p);
@@ -73,6 +89,15 @@ export const xtc: Format = {
           }
         }
         for (let j = 0; j < 3 * n; j++) p[j] *= NM_IN_A;
+        // NaN, Inf or absurd coordinates (byte-swapped floats, a corrupted precision): at the
+        // value for plain floats, at the compressed block otherwise.
+        const bad = firstBadValue(p, MAX_COORDINATE_A);
+        if (bad >= 0)
+          throw r.error(
+            `coordinates ${finiteWithin(MAX_COORDINATE_A / NM_IN_A, 'nm')} in frame ${k} (atom ${Math.floor(bad / 3) + 1})`,
+            String(p[bad] / NM_IN_A),
+            n <= 9 ? coordinatesAt + 4 * bad : coordinatesAt,
+          );
         yield { topology, frame };
       }
     } finally {

@@ -1,5 +1,6 @@
 import { ParseError } from '../../core/errors.js';
 import { appendToWindow, type ByteStream } from '../byte-source.js';
+import { MAX_COORDINATE_A } from '../value-limits.js';
 import { decodeLatin1, parseFloatBytes, parseIntBytes } from './parse-number.js';
 
 const NL = 10;
@@ -172,19 +173,32 @@ export class LineReader {
     return true;
   }
 
-  /** Field k as a float; a ParseError naming `what` if it is missing or not a number. */
+  /**
+   * Field k as a float; a ParseError naming `what` if it is missing, not a number, or a number
+   * beyond the doubles ("1e400" would be Infinity).
+   */
   float(k: number, what: string): number {
     if (k >= this.nfields) throw this.error(what, k);
     const v = parseFloatBytes(this.buf, this.fieldStart[k], this.fieldEnd[k]);
-    if (Number.isNaN(v)) throw this.error(what, k);
+    if (!Number.isFinite(v)) throw this.error(what, k);
     return v;
   }
 
-  /** Field k as an integer; a ParseError naming `what` otherwise. */
+  /**
+   * Field k as a coordinate: a float within +-`limit` (default MAX_COORDINATE_A; give
+   * MAX_FRACTIONAL for fractional coordinates), else a ParseError that says so.
+   */
+  coordinate(k: number, what: string, limit = MAX_COORDINATE_A): number {
+    const v = this.float(k, what);
+    if (!(Math.abs(v) <= limit)) throw this.error(`${what} within +-${limit}`, k);
+    return v;
+  }
+
+  /** Field k as an integer; a ParseError naming `what` otherwise (or beyond 2^53, where doubles skip integers). */
   int(k: number, what: string): number {
     if (k >= this.nfields) throw this.error(what, k);
     const v = parseIntBytes(this.buf, this.fieldStart[k], this.fieldEnd[k]);
-    if (Number.isNaN(v)) throw this.error(what, k);
+    if (!Number.isSafeInteger(v)) throw this.error(what, k);
     return v;
   }
 
