@@ -7,9 +7,12 @@ import { aseTraj } from './formats/ase-traj.js';
 import { cif } from './formats/cif.js';
 import { dcd } from './formats/dcd.js';
 import { extxyz } from './formats/extxyz.js';
+import { gro } from './formats/gro.js';
 import { lammpsData } from './formats/lammps-data.js';
 import { lammpsDump } from './formats/lammps-dump.js';
+import { mmcif } from './formats/mmcif.js';
 import { npy } from './formats/npy.js';
+import { pdb } from './formats/pdb.js';
 import { poscar } from './formats/poscar.js';
 import { pymatgenJson } from './formats/pymatgen-json.js';
 import { vasprun } from './formats/vasprun.js';
@@ -29,7 +32,11 @@ export const FORMATS: readonly Format[] = [
   lammpsDump,
   xdatcar,
   lammpsData,
+  // mmCIF before cif: both claim *.cif, and an _atom_site.Cartn_x loop (no fract_x) means mmCIF.
+  mmcif,
   cif,
+  pdb,
+  gro,
   extxyz,
   poscar,
 ];
