@@ -5,6 +5,7 @@ MDAnalysis's RANDOM_WALK_TOPO.pdb + xyz_random_walk.xtc in ../shared (GPL: read 
 
 Run with Debian's python3 (python3-mdanalysis 2.4.2, python3-ase 3.22.1, python3-biopython 1.80):
     /usr/bin/python3 test/reference/make-topology-references.py > test/reference/md-topologies.json
+    npx biome format --write test/reference/md-topologies.json
 Each entry names the tool and the exact call.
 """
 import io
