@@ -3,6 +3,16 @@
  * calibrated intervals, conductivity, Haven ratio, Arrhenius, probability densities).
  */
 export {
+  AngleAccumulator,
+  type AngleDistribution,
+  type AngleOptions,
+  type AnglesResult,
+  bondAngles,
+  DEFAULT_ANGLE_CUTOFFS_A,
+  DEFAULT_TRIPLES,
+  parseTriple,
+} from './structure/angles.js';
+export {
   forEachNeighbour,
   forEachNeighbourBruteForce,
   type NeighbourQuery,
