@@ -284,3 +284,122 @@ export const studentTQuantile = (p: number, df: number): number => {
  * interval for a mean of df + 1 samples is studentT95(df) x standard error. NaN for df <= 0.
  */
 export const studentT95 = (df: number): number => (df > 0 ? studentTQuantile(0.975, df) : Number.NaN);
+
+/**
+ * Regularised lower incomplete gamma function P(a, x) = gamma(a, x) / Gamma(a) for a > 0, x >= 0
+ * (scipy.special.gammainc): its series below x = a + 1, else 1 - Q(a, x) from Legendre's continued
+ * fraction for Q (modified Lentz; Numerical Recipes, 3rd ed., section 6.2, gser and gcf). Relative
+ * accuracy ~1e-14 for moderate a. `upper` returns Q(a, x) = 1 - P(a, x) without the subtraction.
+ */
+const incompleteGamma = (a: number, x: number, upper: boolean): number => {
+  if (x === 0) return upper ? 1 : 0;
+  if (x === Number.POSITIVE_INFINITY) return upper ? 0 : 1;
+  const front = Math.exp(-x + a * Math.log(x) - logGamma(a));
+  if (x < a + 1) {
+    let ap = a;
+    let del = 1 / a;
+    let sum = del;
+    for (let n = 0; n < 100_000; n++) {
+      ap += 1;
+      del *= x / ap;
+      sum += del;
+      if (Math.abs(del) < Math.abs(sum) * 1e-17) break;
+    }
+    const p = sum * front;
+    return upper ? 1 - p : p;
+  }
+  const tiny = 1e-300;
+  let b = x + 1 - a;
+  let c = 1 / tiny;
+  let d = 1 / b;
+  let h = d;
+  for (let i = 1; i <= 100_000; i++) {
+    const an = -i * (i - a);
+    b += 2;
+    d = an * d + b;
+    if (Math.abs(d) < tiny) d = tiny;
+    c = b + an / c;
+    if (Math.abs(c) < tiny) c = tiny;
+    d = 1 / d;
+    const del = d * c;
+    h *= del;
+    if (Math.abs(del - 1) < 1e-16) break;
+  }
+  const q = front * h;
+  return upper ? q : 1 - q;
+};
+
+/** P(a, x), the regularised lower incomplete gamma function (scipy.special.gammainc). */
+export const regularizedLowerGamma = (a: number, x: number): number => {
+  if (!(a > 0 && Number.isFinite(a)))
+    throw new RangeError(`the incomplete gamma function needs a > 0, got ${a}`);
+  if (!(x >= 0)) throw new RangeError(`the incomplete gamma function needs x >= 0, got ${x}`);
+  return incompleteGamma(a, x, false);
+};
+
+/** Q(a, x) = 1 - P(a, x), the regularised upper incomplete gamma function (scipy.special.gammaincc). */
+export const regularizedUpperGamma = (a: number, x: number): number => {
+  if (!(a > 0 && Number.isFinite(a)))
+    throw new RangeError(`the incomplete gamma function needs a > 0, got ${a}`);
+  if (!(x >= 0)) throw new RangeError(`the incomplete gamma function needs x >= 0, got ${x}`);
+  return incompleteGamma(a, x, true);
+};
+
+/**
+ * Quantile of the gamma distribution with shape a and unit scale: the x with P(a, x) = p
+ * (scipy.stats.gamma.ppf(p, a)). Start from Wilson and Hilferty's cube-root normal approximation
+ * (or the small-x power law x ~ (p a Gamma(a))^(1/a) when that is below zero), then Newton's method
+ * on the exact P (lower tail) or Q (upper tail, p > 1/2, so that small 1 - p keeps its digits),
+ * kept inside a bracket and bisected when a step would leave it.
+ */
+export const gammaQuantile = (p: number, a: number): number => {
+  if (!(a > 0 && Number.isFinite(a)))
+    throw new RangeError(`the gamma distribution needs a shape > 0, got ${a}`);
+  if (!(p > 0 && p < 1)) throw new RangeError(`a quantile needs 0 < p < 1, got ${p}`);
+  const upper = p > 0.5;
+  const target = upper ? 1 - p : p;
+  // excess(x) > 0 while x is below the quantile.
+  const excess = (x: number) =>
+    upper ? incompleteGamma(a, x, true) - target : target - incompleteGamma(a, x, false);
+  const density = (x: number) => Math.exp(-x + (a - 1) * Math.log(x) - logGamma(a));
+  const z = upper ? -normalLowerQuantileStart(target) : normalLowerQuantileStart(target);
+  const w = 1 - 1 / (9 * a) + z / (3 * Math.sqrt(a));
+  let x = w > 0 ? a * w * w * w : Math.exp((Math.log(p) + Math.log(a) + logGamma(a)) / a);
+  if (!(x > 0) || !Number.isFinite(x)) x = a;
+  let lo = 0;
+  let hi = Number.POSITIVE_INFINITY;
+  for (let k = 0; k < 500; k++) {
+    const f = excess(x);
+    if (f === 0) return x;
+    if (f > 0) lo = x;
+    else hi = x;
+    let next = x + f / density(x);
+    if (!(next > lo && next < hi)) next = Number.isFinite(hi) ? 0.5 * (lo + hi) : 2 * Math.max(x, 1);
+    if (Math.abs(next - x) <= 1e-15 * next) return next;
+    x = next;
+  }
+  return x;
+};
+
+/** Quantile of the chi-square distribution with `df` degrees of freedom (scipy.stats.chi2.ppf): 2 x gamma(df / 2). */
+export const chiSquareQuantile = (p: number, df: number): number => {
+  if (!(df > 0 && Number.isFinite(df)))
+    throw new RangeError(`the chi-square distribution needs finite df > 0, got ${df}`);
+  return 2 * gammaQuantile(p, 0.5 * df);
+};
+
+/**
+ * Exact (Garwood, Biometrika 28, 437 (1936)) two-sided confidence interval for the mean of a
+ * Poisson count k: [chi2_{(1-c)/2}(2k) / 2, chi2_{(1+c)/2}(2k + 2) / 2], the lower end 0 for k = 0.
+ * Central, so each tail holds at most (1 - c) / 2; for k = 0 the upper end is -ln((1 - c) / 2)
+ * (3.689 at 95 %).
+ */
+export const poissonInterval = (k: number, confidence = 0.95): [number, number] => {
+  if (!(Number.isInteger(k) && k >= 0))
+    throw new RangeError(`a Poisson count must be a whole number >= 0, got ${k}`);
+  if (!(confidence > 0 && confidence < 1))
+    throw new RangeError(`confidence must be in (0, 1), got ${confidence}`);
+  const tail = 0.5 * (1 - confidence);
+  const low = k === 0 ? 0 : 0.5 * chiSquareQuantile(tail, 2 * k);
+  return [low, 0.5 * chiSquareQuantile(1 - tail, 2 * k + 2)];
+};
