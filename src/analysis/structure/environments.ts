@@ -166,9 +166,10 @@ interface LabelInfo {
   counts: Int32Array;
   cn: number;
   nmr: number;
-  /** Per shape of this CN: sum, sum of squares, nearest count; and the polyhedra measured. */
-  csmSum: Float64Array;
-  csmSumSq: Float64Array;
+  /** Per shape of this CN: count, running mean and sum of squared deviations (Welford), nearest count; and the polyhedra measured. */
+  csmCount: Float64Array;
+  csmMean: Float64Array;
+  csmM2: Float64Array;
   nearest: Float64Array;
   measured: number;
 }
@@ -365,8 +366,9 @@ export class EnvironmentAccumulator {
         counts: counts.slice(),
         cn,
         nmr: NMR_CLASS_KEYS.indexOf(nmrClassOf(this.neighbours, counts)),
-        csmSum: new Float64Array(shapes),
-        csmSumSq: new Float64Array(shapes),
+        csmCount: new Float64Array(shapes),
+        csmMean: new Float64Array(shapes),
+        csmM2: new Float64Array(shapes),
         nearest: new Float64Array(shapes),
         measured: 0,
       });
@@ -458,7 +460,7 @@ export class EnvironmentAccumulator {
       }
       s[t] = id;
       const info = this.labels[id];
-      if (measure && info.csmSum.length > 0) {
+      if (measure && info.csmMean.length > 0) {
         const shapes = shapesForCoordination(cn);
         const v = this.vertices.subarray(0, 3 * cn);
         let best = 0;
@@ -466,8 +468,10 @@ export class EnvironmentAccumulator {
         for (const [k, shape] of shapes.entries()) {
           const csm = continuousSymmetryMeasure(v, shape, this.centring).csm;
           if (!Number.isFinite(csm)) continue;
-          info.csmSum[k] += csm;
-          info.csmSumSq[k] += csm * csm;
+          const n = ++info.csmCount[k];
+          const d = csm - info.csmMean[k];
+          info.csmMean[k] += d / n;
+          info.csmM2[k] += d * (csm - info.csmMean[k]);
           if (csm < bestCsm) {
             bestCsm = csm;
             best = k;
@@ -623,7 +627,7 @@ export class EnvironmentAccumulator {
       if (shapes.length > 0 && this.shapeEvery > 0) {
         st.polyhedra = info.measured;
         st.shapes = shapes.map((shape, s) =>
-          shapeStats(shape, info.csmSum[s], info.csmSumSq[s], info.nearest[s], info.measured),
+          shapeStats(shape, info.csmCount[s], info.csmMean[s], info.csmM2[s], info.nearest[s], info.measured),
         );
       }
     }
@@ -639,21 +643,27 @@ export class EnvironmentAccumulator {
     const meanCn = new Float64Array(T);
     for (const s of series) for (let t = 0; t < T; t++) meanCn[t] += labels[s[t]].cn / N;
 
-    // Shapes per coordination number: the labels' sums pooled.
+    // Shapes per coordination number: the labels' statistics pooled (Chan et al.'s formula).
     const byCoordination: EnvironmentResult['shapes']['byCoordination'] = [];
     if (this.shapeEvery > 0)
       for (const cn of [4, 5, 6]) {
         const shapes = shapesForCoordination(cn);
-        const sum = new Float64Array(shapes.length);
-        const sumSq = new Float64Array(shapes.length);
+        const count = new Float64Array(shapes.length);
+        const mean = new Float64Array(shapes.length);
+        const m2 = new Float64Array(shapes.length);
         const nearest = new Float64Array(shapes.length);
         let measured = 0;
         for (const l of labels)
           if (l.cn === cn) {
             measured += l.measured;
             for (let s = 0; s < shapes.length; s++) {
-              sum[s] += l.csmSum[s];
-              sumSq[s] += l.csmSumSq[s];
+              const n = count[s] + l.csmCount[s];
+              if (n > 0) {
+                const d = l.csmMean[s] - mean[s];
+                m2[s] += l.csmM2[s] + (d * d * count[s] * l.csmCount[s]) / n;
+                mean[s] += (d * l.csmCount[s]) / n;
+              }
+              count[s] = n;
               nearest[s] += l.nearest[s];
             }
           }
@@ -661,7 +671,9 @@ export class EnvironmentAccumulator {
           byCoordination.push({
             cn,
             polyhedra: measured,
-            shapes: shapes.map((shape, s) => shapeStats(shape, sum[s], sumSq[s], nearest[s], measured)),
+            shapes: shapes.map((shape, s) =>
+              shapeStats(shape, count[s], mean[s], m2[s], nearest[s], measured),
+            ),
           });
       }
 
@@ -698,17 +710,14 @@ export class EnvironmentAccumulator {
 
 const shapeStats = (
   shape: PolyhedronShape,
-  sum: number,
-  sumSq: number,
+  count: number,
+  mean: number,
+  m2: number,
   nearest: number,
-  n: number,
-): ShapeStatistics => {
-  const mean = n > 0 ? sum / n : Number.NaN;
-  const variance = n > 1 ? Math.max(0, (sumSq - n * mean * mean) / (n - 1)) : Number.NaN;
-  return {
-    shape,
-    meanCsm: mean,
-    sdCsm: Math.sqrt(variance),
-    nearestFraction: n > 0 ? nearest / n : Number.NaN,
-  };
-};
+  measured: number,
+): ShapeStatistics => ({
+  shape,
+  meanCsm: count > 0 ? mean : Number.NaN,
+  sdCsm: count > 1 ? Math.sqrt(m2 / (count - 1)) : Number.NaN,
+  nearestFraction: measured > 0 ? nearest / measured : Number.NaN,
+});
