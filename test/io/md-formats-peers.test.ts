@@ -95,6 +95,20 @@ describe('PDB agrees with MDAnalysis and ASE', () => {
     });
     expect(frames[2].frame.lattice!.parameters.a).toBeCloseTo(12.546, 12);
   });
+  it('md-electrolyte-npt-after.pdb: each CRYST1 after its model (as MDAnalysis reads it; ASE gives it to the next)', async () => {
+    const mda = REF['md-electrolyte-npt-after.pdb'].MDAnalysis;
+    const ase = REF['md-electrolyte-npt-after.pdb'].ASE;
+    const frames = await readAll(fixture('md-electrolyte-npt-after.pdb'));
+    const before = await readAll(fixture('md-electrolyte-npt.pdb'));
+    expect(frames.length).toBe(3);
+    frames.forEach((s, k) => {
+      closeF32(cellParameters(s), mda.frames[k].dimensions);
+      expect(s.frame.lattice!.matrix).toEqual(before[k].frame.lattice!.matrix);
+      expect(Array.from(lastAtom(s))).toEqual(ase.frames[k].last);
+    });
+    expect(ase.frames[0].pbc).toEqual([false, false, false]);
+    expectClose(ase.frames[1].cellpar, mda.frames[0].dimensions, 1e-5);
+  });
 });
 
 describe('GRO agrees with MDAnalysis and ASE', () => {

@@ -268,6 +268,22 @@ describe('odd cases of real files', () => {
     expect(frames.map((s) => s.frame.positions[0])).toEqual([1, 2]);
     expect(warnings).toEqual([expect.stringMatching(/cp2k\.pdb:1: CRYST1 gives space group P 21 21 21/)]);
   });
+  it('PDB: a CRYST1 after each ENDMDL belongs to the model before it when the first model had none', async () => {
+    const model = (k: number) =>
+      `MODEL     ${k}\nATOM      1  O   SOL     1       ${k}.000   0.000   0.000\nENDMDL\n`;
+    const cryst = (a: number) =>
+      `CRYST1${a.toFixed(3).padStart(9)}   10.000   10.000  90.00  90.00  90.00 P 1           1\n`;
+    const after = await readAll(
+      tempFile('mc.pdb', `${model(1)}${cryst(8)}${model(2)}${cryst(7)}${model(3)}${cryst(6)}END\n`),
+    );
+    expect(after.map((s) => s.frame.lattice!.parameters.a)).toEqual([8, 7, 6]);
+    const before = await readAll(
+      tempFile('cm.pdb', `${cryst(8)}${model(1)}${cryst(7)}${model(2)}${cryst(6)}${model(3)}`),
+    );
+    expect(before.map((s) => s.frame.lattice!.parameters.a)).toEqual([8, 7, 6]);
+    const once = await readAll(tempFile('c.pdb', `${cryst(8)}${model(1)}${model(2)}${model(3)}`));
+    expect(once.map((s) => s.frame.lattice!.parameters.a)).toEqual([8, 8, 8]);
+  });
   it('PDB: a trajectory whose writer stopped inside the last model', async () => {
     const model = (k: number, n: number) =>
       `MODEL     ${k}\n${Array.from({ length: n }, (_, i) => `ATOM  ${String(i + 1).padStart(5)}  O   SOL     1       ${k}.000   ${i}.000   0.000`).join('\n')}\n`;

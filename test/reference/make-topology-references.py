@@ -77,7 +77,7 @@ def try_ase(key, call, read):
         out.setdefault(key, {})["ASE"] = {"tool": "ASE " + ase.__version__, "call": call, "error": f"{type(e).__name__}: {e}"}
 
 
-for name in ("md-electrolyte.pdb", "md-electrolyte-guess.pdb", "md-electrolyte-npt.pdb"):
+for name in ("md-electrolyte.pdb", "md-electrolyte-guess.pdb", "md-electrolyte-npt.pdb", "md-electrolyte-npt-after.pdb"):
     from_mda(name, f"mda.Universe('test/fixtures/{name}')", mda.Universe(fx(name)))
     try_ase(name, f"ase.io.read('test/fixtures/{name}', index=':')", lambda: ase.io.read(fx(name), index=":"))
 

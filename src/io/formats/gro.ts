@@ -6,7 +6,15 @@ import { openByteStream } from '../byte-source.js';
 import type { Format } from '../format.js';
 import { LineReader } from '../text/line-reader.js';
 import { parseUnlessTorn } from '../torn-frame.js';
-import { columnError, columnFloat, columnText, isBlankColumns, lineLength } from './fixed-columns.js';
+import {
+  columnError,
+  columnFloat,
+  columnKey,
+  columnText,
+  isBlankColumns,
+  isIntegerColumns,
+  lineLength,
+} from './fixed-columns.js';
 import { AtomElements } from './md-atoms.js';
 import { inStandardOrientation } from './standard-orientation.js';
 
@@ -105,6 +113,7 @@ export const gro: Format = {
     const file = input.path;
     const r = new LineReader(openByteStream(input), file);
     const elements = new AtomElements();
+    const byKey = new Map<number, string>();
     let topology: Topology | undefined;
     let symbols: string[] | undefined;
     let frameNo = 0;
@@ -152,24 +161,26 @@ export const gro: Format = {
               w = fieldWidth(r);
               if (!isBlankColumns(r, 21 + 3 * w, 20 + 6 * w)) velocities = new Float64Array(3 * n);
             }
-            for (const [from, to, what] of [
-              [1, 5, 'a residue number'],
-              [16, 20, 'an atom number'],
-            ] as const) {
-              const t = columnText(r, from, to);
-              if (!/^-?\d+$/.test(t))
-                throw columnError(r, from, `${what} in columns ${from}-${to}`, t || '(blank)');
+            if (!isIntegerColumns(r, 1, 5))
+              throw columnError(r, 1, 'a residue number in columns 1-5', columnText(r, 1, 5) || '(blank)');
+            if (!isIntegerColumns(r, 16, 20))
+              throw columnError(r, 16, 'an atom number in columns 16-20', columnText(r, 16, 20) || '(blank)');
+            // The element of this name, decoded once per distinct name.
+            const key = columnKey(r, 11, 15);
+            let el = byKey.get(key);
+            if (el === undefined) {
+              const name = columnText(r, 11, 15);
+              if (name === '') throw columnError(r, 11, 'an atom name in columns 11-15', '(blank)');
+              el = elements.of(name, '')!;
+              byKey.set(key, el);
             }
-            const name = columnText(r, 11, 15);
-            if (name === '') throw columnError(r, 11, 'an atom name in columns 11-15', '(blank)');
-            const el = elements.of(name, '')!;
             if (!symbols) names.push(el);
             else if (symbols[i] !== el)
               throw columnError(
                 r,
                 11,
                 `atom ${i + 1} to be ${symbols[i]} as in the first frame (the same atoms in every frame)`,
-                name,
+                columnText(r, 11, 15),
               );
             const o = 3 * i;
             for (let d = 0; d < 3; d++)

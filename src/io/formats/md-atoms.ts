@@ -46,7 +46,7 @@ export class AtomElements {
     const more = this.unnamed.size > 10 ? ` and ${this.unnamed.size - 10} more` : '';
     warn(
       options,
-      `${file}: atom name${this.unnamed.size > 1 ? 's' : ''} ${names.join(', ')}${more} name no element: read as X (no chemical identity)${where}`,
+      `${file}: atom name${this.unnamed.size > 1 ? 's' : ''} ${names.join(', ')}${more} name${this.unnamed.size > 1 ? '' : 's'} no element: read as X (no chemical identity)${where}`,
     );
     this.unnamed.clear();
   }

@@ -5,7 +5,14 @@ import { Topology } from '../../core/topology.js';
 import { type InputFile, openByteStream } from '../byte-source.js';
 import type { Format, ReadOptions } from '../format.js';
 import { LineReader } from '../text/line-reader.js';
-import { columnError, columnFloat, columnText, isBlankColumns, lineLength } from './fixed-columns.js';
+import {
+  columnError,
+  columnFloat,
+  columnKey,
+  columnText,
+  isBlankColumns,
+  lineLength,
+} from './fixed-columns.js';
 import { decodeHybrid36, encodeHybrid36 } from './hybrid36.js';
 import { AtomElements, isP1, warn } from './md-atoms.js';
 import { inStandardOrientation } from './standard-orientation.js';
@@ -153,6 +160,7 @@ export const pdb: Format = {
     const file = input.path;
     const r = new LineReader(openByteStream(input), file);
     const elements = new AtomElements();
+    const byKey = new Map<number, string>();
     let cell: Lattice | undefined;
     let warnedSpaceGroup = false;
     // The current frame.
@@ -167,6 +175,10 @@ export const pdb: Format = {
     let serials = new Float64Array(1024);
     let topology: Topology | undefined;
     let pending: Frame | undefined;
+    // A CRYST1 after a model's ENDMDL belongs to that model when the first model had none of its
+    // own ("MODEL ... ENDMDL CRYST1", as MDAnalysis also reads it); then each frame waits for it.
+    let cellAfterModel: boolean | undefined;
+    let held: Structure | undefined;
     const conects: Conect[] = [];
     const ter = new Set<number>();
     let bondsScanned = false;
@@ -183,6 +195,7 @@ export const pdb: Format = {
       return new Topology({ symbols: firstSymbols, bonds: bondPairs });
     };
     const begin = () => {
+      if (held) throw new Error('a held frame must be yielded before the next begins');
       open = true;
       frameNo++;
       frameLine = r.lineNo;
@@ -213,6 +226,10 @@ export const pdb: Format = {
           expected: `${firstSymbols.length} atoms in model ${frameNo}, as in the first`,
           found: `${count} atoms`,
         });
+      if (cellAfterModel) {
+        held = { topology: topology!, frame };
+        return undefined;
+      }
       return { topology: topology!, frame };
     };
     try {
@@ -226,6 +243,10 @@ export const pdb: Format = {
           );
         if (r.startsWith('ATOM  ') || r.startsWith('HETATM')) {
           if (!open) {
+            if (held) {
+              yield held;
+              held = undefined;
+            }
             if (frameNo === 1 && pending) {
               // A second configuration after END (CP2K, VMD): the first is complete.
               if (!bondsScanned) {
@@ -240,17 +261,24 @@ export const pdb: Format = {
             }
             begin();
           }
-          const name = columnText(r, 13, 16);
-          const elementField = lineLength(r) > 76 ? columnText(r, 77, 78) : '';
-          if (name === '' && elementField === '')
-            throw columnError(
-              r,
-              13,
-              'an atom name in columns 13-16 or an element in columns 77-78',
-              '(blank)',
-            );
-          const el = elements.of(name, elementField);
-          if (el === undefined) throw columnError(r, 77, 'an element symbol in columns 77-78', elementField);
+          // The element of this name and element field, decoded once per distinct pair.
+          const key = columnKey(r, 13, 16) * 65536 + columnKey(r, 77, 78);
+          let el = byKey.get(key);
+          if (el === undefined) {
+            const name = columnText(r, 13, 16);
+            const elementField = columnText(r, 77, 78);
+            if (name === '' && elementField === '')
+              throw columnError(
+                r,
+                13,
+                'an atom name in columns 13-16 or an element in columns 77-78',
+                '(blank)',
+              );
+            el = elements.of(name, elementField);
+            if (el === undefined)
+              throw columnError(r, 77, 'an element symbol in columns 77-78', elementField);
+            byKey.set(key, el);
+          }
           if (frameNo === 1) {
             if (3 * count + 3 > positions.length) {
               const grown = new Float64Array(positions.length * 2);
@@ -265,13 +293,15 @@ export const pdb: Format = {
           } else {
             if (count >= firstSymbols.length)
               throw r.error(`at most ${firstSymbols.length} atoms in model ${frameNo}, as in the first`);
-            if (firstSymbols[count] !== el)
+            if (firstSymbols[count] !== el) {
+              const elementField = columnText(r, 77, 78);
               throw columnError(
                 r,
                 elementField ? 77 : 13,
                 `atom ${count + 1} to be ${firstSymbols[count]} as in the first model (the same atoms in every model)`,
-                elementField || name,
+                elementField || columnText(r, 13, 16),
               );
+            }
           }
           const o = 3 * count;
           positions[o] = columnFloat(r, 31, 38, 'the x coordinate (A)');
@@ -288,6 +318,10 @@ export const pdb: Format = {
         } else if (r.startsWith('MODEL ') || (r.startsWith('MODEL', false) && lineLength(r) === 5)) {
           if (inModel) throw r.error('ENDMDL before the next MODEL record', 0);
           if (open) throw r.error('ATOM/HETATM records inside MODEL ... ENDMDL when the file has models', 0);
+          if (held) {
+            yield held;
+            held = undefined;
+          }
           if (frameNo === 1 && pending) {
             if (!bondsScanned) {
               // CONECT records of a multi-model file usually follow the last model: read them first.
@@ -335,6 +369,15 @@ export const pdb: Format = {
             } catch (e) {
               throw columnError(r, 7, 'a valid cell (a b c > 0 and possible angles)', (e as Error).message);
             }
+          if (!open) {
+            const before = frameNo === 1 ? pending : held?.frame;
+            if (frameNo === 1 && pending && cellAfterModel === undefined) cellAfterModel = !pending.lattice;
+            else if (frameNo > 1) cellAfterModel ??= false;
+            if (cellAfterModel && before) {
+              if (cell) before.lattice = cell;
+              else delete before.lattice;
+            }
+          }
         } else if (r.startsWith('CONECT')) {
           if (!bondsScanned) conects.push(readConect(r));
         } else if (r.startsWith('TER')) {
@@ -364,6 +407,7 @@ export const pdb: Format = {
         yield { topology, frame: pending };
         pending = undefined;
       }
+      if (held) yield held;
       if (frameNo === 0)
         throw new ParseError({
           file,
