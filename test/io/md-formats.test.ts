@@ -94,6 +94,18 @@ describe('round trips', () => {
       });
     });
   }
+  it('pdb: frames with and without a cell keep theirs', async () => {
+    const path = join(tempDir(), 'mixed.pdb');
+    const input = [
+      frames(undefined, 1)[0],
+      frames(lattices.cubic, 1)[0],
+      frames(undefined, 1)[0],
+      frames(lattices.triclinic, 1)[0],
+    ];
+    await writeFrames(path, input);
+    const back = await readAll(path);
+    expect(back.map((s) => s.frame.lattice?.parameters.a)).toEqual([undefined, 14.29, undefined, 9]);
+  });
   it('one frame: no MODEL record', async () => {
     const path = join(tempDir(), 'one.pdb');
     await writeFrames(path, frames(lattices.cubic, 1));

@@ -178,6 +178,8 @@ export const pdb: Format = {
     // A CRYST1 after a model's ENDMDL belongs to that model when the first model had none of its
     // own ("MODEL ... ENDMDL CRYST1", as MDAnalysis also reads it); then each frame waits for it.
     let cellAfterModel: boolean | undefined;
+    let crystSeen = false;
+    let firstHadCryst = false;
     let held: Structure | undefined;
     const conects: Conect[] = [];
     const ter = new Set<number>();
@@ -217,6 +219,7 @@ export const pdb: Format = {
       if (cell) frame.lattice = cell;
       if (frameNo === 1) {
         pending = frame;
+        firstHadCryst = crystSeen;
         return undefined;
       }
       if (count !== firstSymbols.length)
@@ -353,6 +356,7 @@ export const pdb: Format = {
           const beta = columnFloat(r, 41, 47, 'the cell angle beta (degrees)');
           const gamma = columnFloat(r, 48, 54, 'the cell angle gamma (degrees)');
           const group = columnText(r, 56, 66);
+          crystSeen = true;
           if (!isP1(group) && !warnedSpaceGroup) {
             warnedSpaceGroup = true;
             warn(
@@ -371,7 +375,7 @@ export const pdb: Format = {
             }
           if (!open) {
             const before = frameNo === 1 ? pending : held?.frame;
-            if (frameNo === 1 && pending && cellAfterModel === undefined) cellAfterModel = !pending.lattice;
+            if (frameNo === 1 && pending && cellAfterModel === undefined) cellAfterModel = !firstHadCryst;
             else if (frameNo > 1) cellAfterModel ??= false;
             if (cellAfterModel && before) {
               if (cell) before.lattice = cell;
@@ -424,6 +428,8 @@ export const pdb: Format = {
     let first: Topology | undefined;
     let pending = '';
     let header = '';
+    let firstHasCell = false;
+    let anyCell = false;
     if (options.comment) header = titleRecords(options.comment);
     for await (const { topology, frame } of frames) {
       count++;
@@ -436,10 +442,15 @@ export const pdb: Format = {
       if (count === 1) {
         sink.write(header);
         pending = text;
+        firstHasCell = frame.lattice !== undefined;
+        anyCell = firstHasCell;
         continue;
       }
-      if (count === 2) sink.write(wrapModel(pending, 1));
-      sink.write(wrapModel(text, count));
+      // A model without a cell after one with a cell gets the "no cell" CRYST1 (a CRYST1 holds
+      // until the next), and so does the first model when a later one has a cell.
+      if (count === 2) sink.write(wrapModel(!firstHasCell && frame.lattice ? NO_CELL + pending : pending, 1));
+      sink.write(wrapModel(anyCell && !frame.lattice ? NO_CELL + text : text, count));
+      anyCell ||= frame.lattice !== undefined;
       await sink.flush();
     }
     if (count === 0 || !first) throw new OptionError('nothing to write: no frames');
@@ -449,6 +460,9 @@ export const pdb: Format = {
     return count;
   },
 };
+
+/** The PDB's CRYST1 for "no cell" (1 A cube, P 1). */
+const NO_CELL = 'CRYST1    1.000    1.000    1.000  90.00  90.00  90.00 P 1           1\n';
 
 /** Where MODEL goes in a frame's text: after its CRYST1 (MDAnalysis and ASE read a CRYST1 there as the model's). */
 const MODEL_MARK = '\u0000MODEL\u0000';
