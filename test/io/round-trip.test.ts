@@ -81,8 +81,11 @@ describe('round trips', () => {
           expect(Array.from(t.bonded.angles!)).toEqual([2, 1, 3]);
           expectClose(back[0].frame.velocities!, input[0].frame.velocities!, 1e-15);
         }
-        if (name === 'lammps-dump' || name.startsWith('extxyz') || name === 'xdatcar')
+        if (name === 'lammps-dump' || name.startsWith('extxyz'))
           expect(back.map((s) => s.frame.step)).toEqual(input.map((s) => s.frame.step));
+        // XDATCAR numbers its configurations, not the integrator steps.
+        if (name === 'xdatcar')
+          expect(back.map((s) => s.frame.step)).toEqual([undefined, undefined, undefined]);
         if (name.startsWith('extxyz')) expectClose(back[2].frame.velocities!, input[2].frame.velocities!, 0);
       });
     }

@@ -1,4 +1,4 @@
-import { OptionError, ParseError } from '../../core/errors.js';
+import { OligolyteError, OptionError, ParseError } from '../../core/errors.js';
 import type { SourceLocation, Structure } from '../../core/frame.js';
 import type { VolumetricGrid } from '../../core/volumetric-grid.js';
 import { carrierCharge, havenRatio, nernstEinsteinFactor, scaleEstimate } from './conductivity.js';
@@ -59,7 +59,15 @@ export interface TransportResult {
   temperatureFrom: 'option' | 'file';
   frames: number;
   frameIntervalFs: number;
+  /** Where the time between frames came from: `timeStepFs` x steps, the file's frame times, or its time step x steps. */
   frameIntervalFrom: 'option' | 'file times' | 'file time step';
+  /**
+   * Integrator steps between frames (the time step is frameIntervalFs / frameStep) and where that
+   * number came from: the `frameStep` option, the file's step numbers (LAMMPS TIMESTEP, extxyz
+   * step=), or 1 assumed; absent when the file's frame times set the interval.
+   */
+  frameStep?: number;
+  frameStepFrom?: 'option' | 'file steps' | 'assumed';
   durationPs: number;
   /** Mean cell volume over the frames (A^3). */
   volumeA3: number;
@@ -116,7 +124,21 @@ export const analyseTransport = async (
   let firstGapFs = Number.NaN;
   let previousTimeFs = Number.NaN;
   let uneven: { frame: number; source?: SourceLocation } | undefined;
+  // The file's step numbers, the same way (issue 25 item 6): when every frame has one and they
+  // rise evenly, they say how many integrator steps apart the frames are.
+  let stepsKnown = true;
+  let firstStep = Number.NaN;
+  let stepGap = Number.NaN;
+  let previousStep = Number.NaN;
+  let unevenStep: { frame: number; step: number; gap: number; source?: SourceLocation } | undefined;
   for await (const s of frames) {
+    const step = s.frame.step;
+    if (step === undefined || !Number.isFinite(step)) stepsKnown = false;
+    else if (count === 0) firstStep = step;
+    else if (count === 1) stepGap = step - firstStep;
+    else if (!unevenStep && step - previousStep !== stepGap)
+      unevenStep = { frame: count, step, gap: step - previousStep, source: s.source };
+    previousStep = step ?? Number.NaN;
     const t = s.frame.timeFs ?? Number.NaN;
     if (count === 0) firstTimeFs = t;
     else if (count === 1) {
@@ -173,11 +195,35 @@ export const analyseTransport = async (
   // Time between frames: the option, else the file's frame times, else its integrator step.
   let frameIntervalFs: number;
   let frameIntervalFrom: TransportResult['frameIntervalFrom'];
-  const frameStep = options.frameStep ?? 1;
-  if (!(Number.isInteger(frameStep) && frameStep >= 1))
-    throw new OptionError(`\`frameStep\` must be a whole number >= 1, got ${frameStep}`, {
+  if (options.frameStep !== undefined && !(Number.isInteger(options.frameStep) && options.frameStep >= 1))
+    throw new OptionError(`\`frameStep\` must be a whole number >= 1, got ${options.frameStep}`, {
       option: 'frameStep',
     });
+  // Steps that all stay the same (a DCD with NSAVC 0) or fall count nothing.
+  const fileSteps = stepsKnown && stepGap > 0 ? stepGap : undefined;
+  if (fileSteps !== undefined && unevenStep) {
+    const what = `frames evenly spaced in steps (frame ${unevenStep.frame + 1} is ${unevenStep.gap} steps after frame ${unevenStep.frame}, not ${fileSteps})`;
+    const at = unevenStep.source;
+    if (at)
+      throw new ParseError({
+        file: at.file,
+        line: at.line,
+        byteOffset: at.byteOffset,
+        expected: what,
+        found: `step ${unevenStep.step}`,
+      });
+    throw new OligolyteError(`the file's step numbers are unusable: expected ${what}`);
+  }
+  // The file's step numbers are the truth about the steps between frames: an option that says
+  // otherwise made D wrong by their ratio, silently (10 steps apart, frameStep 1: D 10x too large).
+  if (fileSteps !== undefined && options.frameStep !== undefined && options.frameStep !== fileSteps)
+    throw new OptionError(
+      `\`frameStep\` is ${options.frameStep}, but the frames are ${fileSteps} integrator steps apart by the file's step numbers (${firstStep}, ${firstStep + fileSteps}, ...): leave \`frameStep\` out, or give ${fileSteps}`,
+      { option: 'frameStep' },
+    );
+  const frameStep = options.frameStep ?? fileSteps ?? 1;
+  const frameStepFrom: TransportResult['frameStepFrom'] =
+    options.frameStep !== undefined ? 'option' : fileSteps !== undefined ? 'file steps' : 'assumed';
   if (options.timeStepFs !== undefined) {
     if (!(options.timeStepFs > 0))
       throw new OptionError(`\`timeStepFs\` must be positive, got ${options.timeStepFs}`, {
@@ -185,6 +231,13 @@ export const analyseTransport = async (
       });
     frameIntervalFs = options.timeStepFs * frameStep;
     frameIntervalFrom = 'option';
+    // Frame times in the file that disagree: the option wins (files with times in other units
+    // exist), but say so.
+    const fileGapFs = d.timesFs[1] - d.timesFs[0];
+    if (Number.isFinite(fileGapFs) && !evenGap(frameIntervalFs, fileGapFs))
+      notes.push(
+        `the file's frame times are ${fs(fileGapFs)} fs apart; the time step and steps given make ${fs(frameIntervalFs)} fs, which is used`,
+      );
   } else if (Number.isFinite(d.timesFs[0]) && Number.isFinite(d.timesFs[1])) {
     frameIntervalFs = d.timesFs[1] - d.timesFs[0];
     const t = d.timesFs;
@@ -208,11 +261,13 @@ export const analyseTransport = async (
       }
     }
     frameIntervalFrom = 'file times';
+    if (options.frameStep !== undefined && fileSteps === undefined)
+      notes.push("the frames' times in the file set the time between them; the frame step given is not used");
   } else if (first.run?.timeStepFs !== undefined) {
     if (!(first.run.timeStepFs > 0)) throw fileValueError(first, 'timeStepFs', 'a positive time step (fs)');
     frameIntervalFs = first.run.timeStepFs * frameStep;
     frameIntervalFrom = 'file time step';
-    if (options.frameStep === undefined)
+    if (frameStepFrom === 'assumed')
       notes.push(
         `time between frames taken as the integrator step ${first.run.timeStepFs} fs (give --frame-step if frames were saved less often)`,
       );
@@ -282,6 +337,7 @@ export const analyseTransport = async (
     frames: count,
     frameIntervalFs,
     frameIntervalFrom,
+    ...(frameIntervalFrom === 'file times' && fileSteps === undefined ? {} : { frameStep, frameStepFrom }),
     durationPs: ((count - 1) * frameIntervalFs) / 1000,
     volumeA3: volume,
     frameworkAtoms: recorder.framework.length,

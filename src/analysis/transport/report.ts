@@ -2,7 +2,12 @@ import { OptionError } from '../../core/errors.js';
 import { formatSignificant } from '../../core/format-number.js';
 import { detectFormat, type OpenOptions, readFrames } from '../../io/registry.js';
 import { TextSink } from '../../io/text-sink.js';
-import { analyseTransport, type TransportOptions, type TransportRun } from './analyse-run.js';
+import {
+  analyseTransport,
+  type TransportOptions,
+  type TransportResult,
+  type TransportRun,
+} from './analyse-run.js';
 import { type ArrheniusSummary, arrheniusSummary } from './arrhenius-summary.js';
 import type { Estimate } from './diffusivity.js';
 
@@ -69,6 +74,17 @@ const g = (v: number, digits = 4) => formatSignificant(v, digits, 1e-3, 1e6);
 const est = (e: Estimate, digits = 4) =>
   `${g(e.value, digits)} +- ${g(e.std, 2)}  [${g(e.low95, 3)}, ${g(e.high95, 3)}]`;
 
+/**
+ * Where the time between frames came from, in words: "file times", or the time step and the steps
+ * between frames with the source of each ("time step 2 fs (option) x 10 steps (file step numbers)").
+ */
+const intervalSource = (r: TransportResult): string => {
+  if (r.frameIntervalFrom === 'file times' || r.frameStep === undefined) return r.frameIntervalFrom;
+  const step = r.frameIntervalFs / r.frameStep;
+  const steps = { option: 'option', 'file steps': 'file step numbers', assumed: 'assumed' }[r.frameStepFrom!];
+  return `time step ${g(step)} fs (${r.frameIntervalFrom === 'option' ? 'option' : 'file'}) x ${r.frameStep} step${r.frameStep === 1 ? '' : 's'} (${steps})`;
+};
+
 /** The printed table: per run D, sigma and Haven ratio with 95 % intervals; the Arrhenius fit. */
 export const transportTable = ({ runs, arrhenius: a }: TransportFilesResult): string => {
   const lines: string[] = [];
@@ -77,7 +93,7 @@ export const transportTable = ({ runs, arrhenius: a }: TransportFilesResult): st
     const d = r.diffusivity;
     lines.push(`${file}  (${format})`);
     lines.push(
-      `  ${r.species}: ${r.carriers} ions, charge ${r.charge}; ${r.frames} frames, ${g(r.frameIntervalFs)} fs apart (${r.frameIntervalFrom}), ${g(r.durationPs)} ps; T = ${g(r.temperatureK)} K (${r.temperatureFrom})`,
+      `  ${r.species}: ${r.carriers} ions, charge ${r.charge}; ${r.frames} frames, ${g(r.frameIntervalFs)} fs apart (${intervalSource(r)}), ${g(r.durationPs)} ps; T = ${g(r.temperatureK)} K (${r.temperatureFrom})`,
     );
     lines.push(
       `  cell ${g(r.volumeA3, 6)} A^3; drift ${r.driftCorrected ? `removed (${r.frameworkAtoms} framework atoms)` : 'not removed (no framework)'}; unwrapping: ${r.unwrapping}`,

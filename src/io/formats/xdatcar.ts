@@ -44,8 +44,6 @@ export const xdatcar: Format = {
           continue;
         }
         const cartesian = r.startsWith('C', true);
-        r.split();
-        const step = r.nfields > 0 ? Number(r.field(r.nfields - 1).replace(/^.*=/, '')) : Number.NaN;
         const pos = new Float64Array(3 * n);
         const b = r;
         for (let i = 0, o = 0; i < n; i++, o += 3) {
@@ -63,8 +61,10 @@ export const xdatcar: Format = {
         }
         if (cartesian) for (let i = 0; i < 3 * n; i++) pos[i] *= scale[i % 3];
         else lattice.toCartesian(pos, pos);
+        // "Direct configuration= k" numbers the configurations, not the integrator steps (VASP,
+        // ASE and pymatgen write 1, 2, 3, ... whatever NBLOCK: kinisi's argyrodite XDATCAR is
+        // numbered so with frames 50 steps apart), so the frame carries no step.
         const frame: import('../../core/frame.js').Frame = { positions: pos, lattice };
-        if (Number.isInteger(step)) frame.step = step;
         yield { topology, frame };
         more = await r.next();
       }
