@@ -47,6 +47,10 @@ describe('vasprun.xml', () => {
     const frames = await readAll(tempFile('vasprun.xml', vasprun({ POTIM: '0.0', IBRION: '2' })));
     expect(frames.length).toBe(8);
   });
+  it('a POTIM that is not a number: refused at its line (it was dropped)', async () => {
+    const text = vasprun({ POTIM: 'fast' });
+    await expectParseError(tempFile('vasprun.xml', text), lineOf(text, 'POTIM'), /a number for POTIM/);
+  });
   it('a negative TEBEG: refused at its line', async () => {
     const text = vasprun({ TEBEG: '-300' });
     await expectParseError(tempFile('vasprun.xml', text), lineOf(text, 'TEBEG'), /TEBEG >= 0/);

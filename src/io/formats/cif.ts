@@ -1,6 +1,7 @@
 import { normaliseElementLabel } from '../../core/elements.js';
 import { OptionError, ParseError } from '../../core/errors.js';
 import { Lattice } from '../../core/lattice.js';
+import { det3 } from '../../core/linalg3.js';
 import { HallSymbolError, opToAffine } from '../../core/spacegroups/hall-symbol.js';
 import {
   findSpaceGroup,
@@ -154,6 +155,72 @@ export const parseSymop = (op: string): Float64Array => {
   return m;
 };
 
+type CellItem = { x: string; v: number; line: number };
+
+/**
+ * What is impossible about a cell, at the line of the value at fault (issue 25 item 8): lengths
+ * must be positive; angles in (0, 180) with each less than the sum of the other two and the three
+ * summing to less than 360 (the conditions for three vectors with these angles to exist and to
+ * span a volume; at equality the cell is flat, and its sites would fall on top of each other).
+ */
+const checkCell = (
+  lengths: CellItem[],
+  angles: CellItem[],
+): { line: number; expected: string; found: string } | undefined => {
+  for (const l of lengths)
+    if (!(l.v > 0))
+      return { line: l.line, expected: `a positive cell length ${l.x} (A)`, found: String(l.v) };
+  for (const g of angles)
+    if (!(g.v > 0 && g.v < 180))
+      return { line: g.line, expected: `a cell angle ${g.x} between 0 and 180 degrees`, found: String(g.v) };
+  const found = angles.map((g) => `${g.x} ${g.v}`).join(', ');
+  const largest = angles.reduce((p, q) => (q.v > p.v ? q : p));
+  const sum = angles[0].v + angles[1].v + angles[2].v;
+  if (!(sum < 360))
+    return { line: largest.line, expected: 'cell angles that sum to less than 360 degrees', found };
+  if (!(largest.v < sum - largest.v))
+    return {
+      line: largest.line,
+      expected: `cell angles each less than the sum of the other two (${largest.x} is not)`,
+      found,
+    };
+  // V / (abc) = sqrt(1 - cos^2 a - cos^2 b - cos^2 g + 2 cos a cos b cos g): the conditions above
+  // make it positive; this catches what rounding leaves of a flat cell.
+  const [ca, cb, cg] = angles.map((g) => Math.cos((g.v * Math.PI) / 180));
+  const v2 = 1 - ca * ca - cb * cb - cg * cg + 2 * ca * cb * cg;
+  if (!(v2 > 1e-10)) return { line: largest.line, expected: 'cell angles that span a volume', found };
+  return undefined;
+};
+
+/**
+ * Why a symmetry operation (3x4 affine map on fractional coordinates) cannot be one of this
+ * cell's, or undefined. Its rotation part W must be an integer matrix of determinant +-1 that
+ * keeps lengths: W^T G W = G with G the metric tensor (ITA Vol. A, 1.2.2); 'x,x,x' (determinant 0)
+ * or 'y,x,z' in a cell with a != b would otherwise copy atoms onto wrong sites. The metric is
+ * compared to 1 % of the longest squared length, enough for cells refined without constraints.
+ */
+export const symopProblem = (op: Float64Array, lattice: Lattice): string | undefined => {
+  const w = [op[0], op[1], op[2], op[4], op[5], op[6], op[8], op[9], op[10]];
+  if (w.some((x) => Math.abs(x - Math.round(x)) > 1e-9)) return 'its rotation part must be whole numbers';
+  const d = det3(w);
+  if (Math.abs(Math.abs(d) - 1) > 1e-9) return `its rotation part has determinant ${d}, not +-1`;
+  // G = M M^T (rows of M are the cell vectors); x' = W x on column fractional coordinates.
+  const m = lattice.matrix;
+  const g = new Float64Array(9);
+  for (let i = 0; i < 3; i++)
+    for (let j = 0; j < 3; j++)
+      g[3 * i + j] = m[3 * i] * m[3 * j] + m[3 * i + 1] * m[3 * j + 1] + m[3 * i + 2] * m[3 * j + 2];
+  const scale = Math.max(g[0], g[4], g[8]);
+  for (let i = 0; i < 3; i++)
+    for (let j = 0; j < 3; j++) {
+      let s = 0;
+      for (let k = 0; k < 3; k++) for (let l = 0; l < 3; l++) s += w[3 * k + i] * g[3 * k + l] * w[3 * l + j];
+      if (Math.abs(s - g[3 * i + j]) > 1e-2 * scale)
+        return 'it does not keep the lengths and angles of the cell';
+    }
+  return undefined;
+};
+
 /** Crystallographic Information File: cell, symmetry operations, sites; expanded to P1 with duplicates merged. */
 export const cif: Format = {
   name: 'cif',
@@ -178,7 +245,7 @@ export const cif: Format = {
     if (!block)
       throw new ParseError({
         file,
-        line: lines.length,
+        line: Math.max(1, lines.length),
         expected: 'a data block with _cell_length_a',
         found: 'none',
       });
@@ -190,16 +257,20 @@ export const cif: Format = {
         throw new ParseError({ file, line: t.line, expected: `a number for ${tag}`, found: t.text });
       return { v, line: t.line };
     };
-    const a = num('_cell_length_a');
+    const lengths = ['a', 'b', 'c'].map((x) => ({ x, ...num(`_cell_length_${x}`) }));
+    const angles = ['alpha', 'beta', 'gamma'].map((x) => ({ x, ...num(`_cell_angle_${x}`) }));
+    const cellProblem = checkCell(lengths, angles);
+    if (cellProblem) throw new ParseError({ file, ...cellProblem });
+    const [a] = lengths;
     let lattice: Lattice;
     try {
       lattice = Lattice.fromParameters({
         a: a.v,
-        b: num('_cell_length_b').v,
-        c: num('_cell_length_c').v,
-        alpha: num('_cell_angle_alpha').v,
-        beta: num('_cell_angle_beta').v,
-        gamma: num('_cell_angle_gamma').v,
+        b: lengths[1].v,
+        c: lengths[2].v,
+        alpha: angles[0].v,
+        beta: angles[1].v,
+        gamma: angles[2].v,
       });
     } catch (e) {
       throw new ParseError({ file, line: a.line, expected: 'a valid cell', found: (e as Error).message });
@@ -226,6 +297,14 @@ export const cif: Format = {
             found: (e as Error).message,
           });
         }
+        const problem = symopProblem(ops[ops.length - 1], lattice);
+        if (problem)
+          throw new ParseError({
+            file,
+            line: t.line,
+            expected: `a symmetry operation that is an isometry of the cell (${problem})`,
+            found: t.text,
+          });
       }
       if (ops.length) break;
     }
@@ -299,7 +378,7 @@ export const cif: Format = {
         });
       if (cocc >= 0) {
         const occ = cifNumber(row[cocc].text);
-        if (row[cocc].text !== '?' && row[cocc].text !== '.' && Math.abs(occ - 1) > 1e-6)
+        if (row[cocc].text !== '?' && row[cocc].text !== '.' && !(Math.abs(occ - 1) <= 1e-6))
           throw new ParseError({
             file,
             line: row[cocc].line,

@@ -3,6 +3,7 @@ import { normaliseElementLabel } from '../../core/elements.js';
 import { ParseError } from '../../core/errors.js';
 import type { Frame, RunInfo, Structure } from '../../core/frame.js';
 import { Lattice } from '../../core/lattice.js';
+import { det3 } from '../../core/linalg3.js';
 import { Topology } from '../../core/topology.js';
 import { kbarToEvPerA3 } from '../../core/units.js';
 import { openByteStream } from '../byte-source.js';
@@ -117,6 +118,10 @@ export const vasprun: Format = {
         } catch (e) {
           throw fail('a valid cell', (e as Error).message);
         }
+        // VASP stops on a left-handed cell (RD_POSCAR_HEAD, poscar.F); with fractional positions
+        // a negated vector would be another crystal.
+        if (det3(lattice.matrix) < 0)
+          throw fail('a right-handed basis (VASP refuses a negative triple product)', basis.join(' '));
         basis = [];
       } else if (name === 'structure' && inCalc()) pendingPositions = positions;
       else if (name === 'calculation') {
@@ -184,8 +189,11 @@ export const vasprun: Format = {
 const runInfo = (params: Map<string, string>, lines: Map<string, number>, file: string): RunInfo => {
   const num = (k: string) => {
     const v = params.get(k);
-    const x = v === undefined ? Number.NaN : Number(v);
-    return Number.isFinite(x) ? x : undefined;
+    if (v === undefined) return undefined;
+    const x = Number(v);
+    if (!Number.isFinite(x) || v === '')
+      throw new ParseError({ file, line: lines.get(k), expected: `a number for ${k}`, found: v });
+    return x;
   };
   const at = (key: string) => ({ file, line: lines.get(key), key });
   const bad = (key: string, expected: string) =>
