@@ -13,7 +13,10 @@ export const registerConvert = (program: Command): void => {
       )
       .argument('<in>', 'input file')
       .argument('<out>', 'output file (format from its name, or --to; .gz compresses)')
-      .option('--to <format>', 'output format: poscar, xdatcar, extxyz, lammps-dump, lammps-data, cif, pdb, gro, mmcif')
+      .option(
+        '--to <format>',
+        'output format: poscar, xdatcar, extxyz, lammps-dump, lammps-data, cif, pdb, gro, mmcif',
+      )
       .option('--frames <slice>', 'frames to keep, start:stop:step (0-based, stop exclusive), or one index')
       .option('--unwrapped', 'LAMMPS dump: write unwrapped xu yu zu instead of wrapped x y z + image flags')
       .option('--cartesian', 'POSCAR: Cartesian instead of Direct coordinates'),
