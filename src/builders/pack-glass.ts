@@ -59,6 +59,33 @@ const DEFAULT_MIN: Record<string, number> = {
 const pairDistance = (table: Record<string, number>, a: string, b: string): number =>
   table[`${a}-${b}`] ?? table[`${b}-${a}`] ?? table['*'];
 
+/**
+ * Smallest volume of a cell shape as a fraction of a b c: V / (a b c) = sqrt(1 - cos^2 alpha -
+ * cos^2 beta - cos^2 gamma + 2 cos alpha cos beta cos gamma), 1 for right angles, 0 for a flat cell
+ * (one angle the sum of the other two, or all three summing to 360 deg: 120, 120, 120). Near 0
+ * the cell is a sliver scaled to the density with edges hundreds of A long, and the packing's
+ * distances come out meaningless (issue 25 item 15: a "closest pair at 135 A" for 120, 120, 120).
+ */
+const MIN_SHAPE_VOLUME = 0.01;
+
+const checkShape = (ratios: number[], angles: number[]): void => {
+  if (!ratios.every((r) => r > 0 && Number.isFinite(r)))
+    throw new OptionError(`\`shape\`: edge ratios must be positive, got ${ratios.join(':')}`, {
+      option: 'shape',
+    });
+  if (!angles.every((x) => x > 0 && x < 180))
+    throw new OptionError(`\`shape\`: angles must be between 0 and 180 deg, got ${angles.join(', ')}`, {
+      option: 'shape',
+    });
+  const [ca, cb, cg] = angles.map((x) => Math.cos((x * Math.PI) / 180));
+  const v2 = 1 - ca * ca - cb * cb - cg * cg + 2 * ca * cb * cg;
+  if (!(v2 >= MIN_SHAPE_VOLUME * MIN_SHAPE_VOLUME))
+    throw new OptionError(
+      `\`shape\`: angles ${angles.join(', ')} deg make ${v2 > 0 ? `an almost flat cell (volume ${Math.sqrt(v2).toPrecision(2)} abc; at least ${MIN_SHAPE_VOLUME} abc)` : 'no cell'}: each angle must be less than the sum of the other two, and the three less than 360 deg together`,
+      { option: 'shape' },
+    );
+};
+
 export const packGlass = (options: PackOptions): Structure => {
   const rho = options.density ?? 1.9;
   if (!(rho > 0 && rho < 30)) throw new OptionError(`density ${rho} g/cm3 is not plausible`);
@@ -86,6 +113,7 @@ export const packGlass = (options: PackOptions): Structure => {
   const volume = (mass * AMU_G) / (rho * CUBIC_ANGSTROM_CM3);
   const [ra, rb, rc] = options.shape?.ratios ?? [1, 1, 1];
   const [alpha, beta, gamma] = options.shape?.angles ?? [90, 90, 90];
+  checkShape([ra, rb, rc], [alpha, beta, gamma]);
   const unitCell = Lattice.fromParameters({ a: ra, b: rb, c: rc, alpha, beta, gamma });
   const lattice = unitCell.scaled(Math.cbrt(volume / unitCell.volume));
 

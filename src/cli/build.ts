@@ -6,12 +6,12 @@ import { packGlass } from '../builders/pack-glass.js';
 import { substitutedCrystal } from '../builders/substituted-crystal.js';
 import { parseRepeats, supercell } from '../builders/supercell.js';
 import { parseTarget } from '../chemistry/synthesis-planner.js';
-import { OptionError } from '../core/errors.js';
+import { OptionError, UnknownFormatError } from '../core/errors.js';
 import type { Structure } from '../core/frame.js';
 import { Lattice } from '../core/lattice.js';
 import { cellDensity, compositionOf } from '../core/structure-props.js';
 import { Topology } from '../core/topology.js';
-import { readStructure, writeStructure } from '../io/registry.js';
+import { formatForOutput, readStructure, writeStructure } from '../io/registry.js';
 import { addReadOptions, type RawReadOptions, toOpenOptions } from './read-options.js';
 
 const positiveNumber = (value: string | undefined, flag: string): number | undefined => {
@@ -26,6 +26,22 @@ const wholeNumber = (value: string | undefined, flag: string): number | undefine
   const v = Number(value);
   if (!Number.isInteger(v)) throw new OptionError(`${flag}: "${value}" is not a whole number`);
   return v;
+};
+
+/**
+ * The output's format must follow from its name, checked before building: build has no --to, so
+ * the library's "give `format`" (which the CLI reads as --to) would point at a flag it lacks.
+ */
+const checkOutputName = (path: string): void => {
+  try {
+    formatForOutput(path);
+  } catch (e) {
+    if (e instanceof UnknownFormatError)
+      throw new OptionError(
+        `-o ${path}: cannot tell the format from the name; name the file with an extension (.extxyz, .xyz, .data, .cif, .vasp) or POSCAR`,
+      );
+    throw e;
+  }
 };
 
 /** Composition, cell, density and the closest contact between atoms of different molecules. */
@@ -77,6 +93,7 @@ export const registerBuild = (program: Command): void => {
     .option('--box <A>', 'edge of the cubic box around the molecule', '20')
     .requiredOption('-o, --output <file>', 'output file (any writable format; .xyz, POSCAR, .data, ...)')
     .action(async (o: Record<string, string>) => {
+      checkOutputName(o.output);
       const bridges = wholeNumber(o.bridges, '--bridges');
       if (bridges !== 0 && bridges !== 1 && bridges !== 2)
         throw new OptionError('--bridges must be 0, 1 or 2');
@@ -126,6 +143,7 @@ export const registerBuild = (program: Command): void => {
     .option('--cation-distance <A>', 'minimum distance from a cation to any atom', '1.9')
     .requiredOption('-o, --output <file>', 'output file (POSCAR, .xyz, .data with bonds, ...)')
     .action(async (o: Record<string, string>) => {
+      checkOutputName(o.output);
       const seed = wholeNumber(o.seed, '--seed')!;
       if (!o.mix === !o.composition) throw new OptionError('give either --mix or --composition');
       const cation = o.cation;
@@ -193,6 +211,7 @@ export const registerBuild = (program: Command): void => {
     .option('--seed <n>', 'which Cl become O and which atoms go', '1')
     .requiredOption('-o, --output <file>', 'output file')
     .action(async (o: Record<string, string>) => {
+      checkOutputName(o.output);
       const crystalPath =
         o.crystal ?? fileURLToPath(new URL('../../examples/LiAlCl4_COD1004036.cif', import.meta.url));
       const crystal = await readStructure(crystalPath);
@@ -220,6 +239,7 @@ export const registerBuild = (program: Command): void => {
       .argument('<repeats>', 'repeats along a, b, c: 2x2x1')
       .requiredOption('-o, --output <file>', 'output file'),
   ).action(async (input: string, repeats: string, o: RawReadOptions & { output: string }) => {
+    checkOutputName(o.output);
     const s = await readStructure(input, await toOpenOptions(o));
     const big = supercell(s, parseRepeats(repeats));
     await writeStructure(o.output, big, {});

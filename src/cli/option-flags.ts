@@ -22,6 +22,7 @@ export const OPTION_FLAGS: Readonly<Record<string, string>> = {
   resume: '--resume',
   'readFrames.format': '--from',
   'writeFrames.format': '--to',
+  shape: '--shape',
 };
 
 /**
