@@ -410,8 +410,19 @@ export class EnvironmentAccumulator {
     const every = this.shapeEvery;
     const measure = every > 0 && t % every === 0;
     for (let c = 0; c < nc; c++) {
-      const list = Array.from(order.subarray(start[c], start[c + 1]));
-      list.sort((a, b) => cand.atom[a] - cand.atom[b] || cand.r2[a] - cand.r2[b]);
+      // By atom, then distance: insertion sort (a centre has a few tens of candidates).
+      const list = order.subarray(start[c], start[c + 1]);
+      for (let x = 1; x < list.length; x++) {
+        const q = list[x];
+        const qa = cand.atom[q];
+        const qr = cand.r2[q];
+        let y = x - 1;
+        while (y >= 0 && (cand.atom[list[y]] > qa || (cand.atom[list[y]] === qa && cand.r2[list[y]] > qr))) {
+          list[y + 1] = list[y];
+          y--;
+        }
+        list[y + 1] = q;
+      }
       const counts = this.counts;
       counts.fill(0);
       let cn = 0;
