@@ -61,7 +61,7 @@ export const run = async (argv: string[]): Promise<number> => {
     const err = e as NodeJS.ErrnoException;
     if (['ENOENT', 'EISDIR', 'EACCES', 'ENOTDIR', 'EROFS', 'ENOSPC'].includes(err?.code ?? '')) {
       process.stderr.write(
-        `oligolyte: ${err.path ?? ''}: ${err.code === 'ENOENT' ? 'no such file' : err.message}\n`,
+        `oligolyte: ${err.path ? `${err.path}: ` : ''}${err.code === 'ENOENT' ? 'no such file' : err.message}\n`,
       );
       return 1;
     }
