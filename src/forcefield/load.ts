@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { OptionError } from '../core/errors.js';
+import { checkJsonNesting } from '../core/json-nesting.js';
 import { BUILTIN_FORCE_FIELDS, type ForceField, validateForceField } from './force-field.js';
 
 /** A built-in force field by name ("laoc-v1") or a JSON file of the same shape, validated. */
@@ -15,6 +16,7 @@ export const loadForceField = (nameOrPath: string): ForceField => {
     );
   }
   let json: unknown;
+  checkJsonNesting(text, nameOrPath);
   try {
     json = JSON.parse(text);
   } catch (e) {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseToml } from 'smol-toml';
 import { OptionError, ParseError } from '../core/errors.js';
+import { checkJsonNesting } from '../core/json-nesting.js';
 import { jsonKeyLocation, type KeyPath, type TextLocation, tomlKeyLocation } from './text/key-location.js';
 
 /** Every table and list of a parsed settings file -> its file text and key path, for locations. */
@@ -38,6 +39,7 @@ export const readSettingsFile = (path: string, what: string): unknown => {
   }
   let value: unknown;
   if (path.toLowerCase().endsWith('.json')) {
+    checkJsonNesting(text, path);
     try {
       value = JSON.parse(text);
     } catch (e) {

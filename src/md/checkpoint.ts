@@ -1,5 +1,6 @@
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { ParseError } from '../core/errors.js';
+import { checkJsonNesting } from '../core/json-nesting.js';
 import type { Ensemble, MdCheckpoint } from './integrator.js';
 
 /**
@@ -65,8 +66,11 @@ export const readCheckpoint = (
   };
   let doc: Record<string, unknown>;
   try {
-    doc = JSON.parse(readFileSync(path, 'utf8'));
+    const text = readFileSync(path, 'utf8');
+    checkJsonNesting(text, path);
+    doc = JSON.parse(text);
   } catch (e) {
+    if (e instanceof ParseError) throw e;
     throw new ParseError({
       file: path,
       line: 1,

@@ -1,6 +1,7 @@
 import { normaliseElementLabel } from '../../core/elements.js';
 import { ParseError } from '../../core/errors.js';
 import type { Frame, RunInfo, Structure } from '../../core/frame.js';
+import { checkJsonNesting } from '../../core/json-nesting.js';
 import { Lattice } from '../../core/lattice.js';
 import { Topology } from '../../core/topology.js';
 import { type InputFile, openByteStream } from '../byte-source.js';
@@ -50,6 +51,7 @@ export const pymatgenJson: Format = {
     const file = input.path;
     const text = await readText(input);
     let doc: Json;
+    checkJsonNesting(text, file);
     try {
       doc = JSON.parse(text);
     } catch (e) {
