@@ -6,6 +6,7 @@ import { computeEnergy } from '../forcefield/energy.js';
 import { prepareSystem, resolveForceField } from '../forcefield/system.js';
 import { readStructure, writeStructure } from '../io/registry.js';
 import { coulombOption, forceFieldOption } from './force-field-option.js';
+import { writeOutputs } from './outputs.js';
 import { addReadOptions, type RawReadOptions, toOpenOptions } from './read-options.js';
 
 export const registerEnergy = (program: Command): void => {
@@ -34,13 +35,26 @@ export const registerEnergy = (program: Command): void => {
       const e = computeEnergy(s.frame.positions, s.frame.lattice, sys, ff);
       const V = s.frame.lattice.volume;
       const pressureAtm = Array.from(e.virialKcalMol, (w) => (w / V) * NKTV2P);
-      if (o.forces) {
-        const forces = e.forcesKcalMolA.map((f) => f / EV_IN_KCAL_PER_MOL);
-        await writeStructure(o.forces, {
-          topology: s.topology,
-          frame: { ...s.frame, forces, energy: e.termsKcalMol.total / EV_IN_KCAL_PER_MOL },
-        });
-      }
+      // The forces file after the printed result: a forces file that cannot be written is an
+      // error (exit 1) naming it, and the energies are printed all the same.
+      const forcesOut = o.forces;
+      const writeForces = () =>
+        writeOutputs(
+          forcesOut
+            ? [
+                {
+                  path: forcesOut,
+                  write: async () => {
+                    const forces = e.forcesKcalMolA.map((f) => f / EV_IN_KCAL_PER_MOL);
+                    await writeStructure(forcesOut, {
+                      topology: s.topology,
+                      frame: { ...s.frame, forces, energy: e.termsKcalMol.total / EV_IN_KCAL_PER_MOL },
+                    });
+                  },
+                },
+              ]
+            : [],
+        );
       const ev = Object.fromEntries(
         Object.entries(e.termsKcalMol).map(([k, v]) => [k, v / EV_IN_KCAL_PER_MOL]),
       );
@@ -48,6 +62,7 @@ export const registerEnergy = (program: Command): void => {
         process.stdout.write(
           `${JSON.stringify({ forceField: ff.name, types: sys.typeNames, energyKcalPerMol: e.termsKcalMol, energyEv: ev, pressureAtm: { xx: pressureAtm[0], yy: pressureAtm[1], zz: pressureAtm[2], xy: pressureAtm[3], xz: pressureAtm[4], yz: pressureAtm[5] }, virialPressureAtm: (pressureAtm[0] + pressureAtm[1] + pressureAtm[2]) / 3 }, null, 1)}\n`,
         );
+        await writeForces();
         return;
       }
       const row = (name: string, k: number) =>
@@ -65,6 +80,7 @@ export const registerEnergy = (program: Command): void => {
           '',
         ].join('\n'),
       );
+      await writeForces();
     },
   );
 

@@ -3,6 +3,7 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { OligolyteError, OptionError, ParseError } from '../core/errors.js';
+import { discardOpenTextSinks } from '../io/text-sink.js';
 import { registerBuild } from './build.js';
 import { registerChem } from './chem.js';
 import { registerConvert } from './convert.js';
@@ -12,6 +13,7 @@ import { registerMd } from './md.js';
 import { cliMessage } from './option-flags.js';
 import { registerRun } from './run.js';
 import { RunStopped } from './run-session.js';
+import { installSignalHandlers } from './signals.js';
 import { registerStudy } from './study.js';
 import { registerTransport } from './transport.js';
 
@@ -41,10 +43,13 @@ export const buildProgram = (): Command => {
 
 export const run = async (argv: string[]): Promise<number> => {
   const program = buildProgram();
+  installSignalHandlers();
   try {
     await program.parseAsync(argv);
     return 0;
   } catch (e) {
+    // No exit path leaves the temporary file of an unfinished output behind.
+    discardOpenTextSinks();
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
     if (e instanceof RunStopped) {
       process.stderr.write(`oligolyte: ${e.message}\n`);
@@ -59,7 +64,9 @@ export const run = async (argv: string[]): Promise<number> => {
       return 1;
     }
     const err = e as NodeJS.ErrnoException;
-    if (['ENOENT', 'EISDIR', 'EACCES', 'ENOTDIR', 'EROFS', 'ENOSPC'].includes(err?.code ?? '')) {
+    // Any operating-system error (a file missing, a folder that is a file, no permission, a full
+    // disk, ...) is about a path the user named: one line with the path, never a stack.
+    if (typeof err?.code === 'string' && typeof err.syscall === 'string') {
       process.stderr.write(
         `oligolyte: ${err.path ? `${err.path}: ` : ''}${err.code === 'ENOENT' ? 'no such file' : err.message}\n`,
       );
@@ -83,7 +90,16 @@ const isMain = (): boolean => {
   }
 };
 if (isMain()) {
+  let finished = false;
+  // A command whose work stopped without finishing (a promise nothing will settle) must not pass
+  // for a success: Node would exit 0 once nothing is left to wait for.
+  process.once('beforeExit', () => {
+    if (finished) return;
+    process.stderr.write('oligolyte: internal error: the command stopped before it finished\n');
+    process.exitCode = 1;
+  });
   run(process.argv).then((code) => {
+    finished = true;
     process.exitCode = code;
   });
 }

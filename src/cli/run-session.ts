@@ -2,6 +2,7 @@ import { SingleBar } from 'cli-progress';
 import { OptionError } from '../core/errors.js';
 import { RunCancelled } from '../md/integrator.js';
 import type { ProtocolRunOptions } from '../md/protocols/run-protocol.js';
+import { onStopSignal, SIGNAL_EXIT, type StopSignal } from './signals.js';
 import { threadsOption } from './threads-option.js';
 
 /**
@@ -18,8 +19,6 @@ export class RunStopped extends Error {
   }
 }
 
-const SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143 } as const;
-
 export type RunHooks = Pick<ProtocolRunOptions, 'signal' | 'onStage' | 'onProgress' | 'onWarning'>;
 
 /**
@@ -31,6 +30,7 @@ export const withRunSession = async <T>(
   label: string,
   stoppedMessage: string,
   task: (hooks: RunHooks) => Promise<T>,
+  keptNote = 'what was written so far is kept (whole thermo rows and frames; a checkpoint if one was written: then continue with the same command and --resume)',
 ): Promise<T> => {
   const bar = process.stderr.isTTY
     ? new SingleBar({
@@ -44,15 +44,20 @@ export const withRunSession = async <T>(
   let started = false;
   let stage = '';
   const abort = new AbortController();
-  let signalled: keyof typeof SIGNAL_EXIT | undefined;
-  const onSignal = (s: keyof typeof SIGNAL_EXIT) => () => {
-    signalled ??= s;
-    abort.abort();
-  };
-  const onInt = onSignal('SIGINT');
-  const onTerm = onSignal('SIGTERM');
-  process.once('SIGINT', onInt);
-  process.once('SIGTERM', onTerm);
+  let signalled: StopSignal | undefined;
+  // The first Ctrl-C or SIGTERM stops the run at its next step, after a checkpoint; a second one
+  // stops the process at once (signals.ts), keeping the checkpoints written so far.
+  const release = onStopSignal({
+    stop: (s) => {
+      signalled ??= s;
+      if (started) bar?.stop();
+      process.stderr.write(
+        `oligolyte: ${s}: stopping at the next step, after a checkpoint (again: at once)\n`,
+      );
+      abort.abort();
+    },
+    kept: keptNote,
+  });
   try {
     return await task({
       signal: abort.signal,
@@ -76,8 +81,7 @@ export const withRunSession = async <T>(
     throw e;
   } finally {
     if (started) bar?.stop();
-    process.removeListener('SIGINT', onInt);
-    process.removeListener('SIGTERM', onTerm);
+    release();
   }
 };
 

@@ -9,6 +9,7 @@ import {
 } from '../analysis/transport/report.js';
 import { OptionError } from '../core/errors.js';
 import { writeChgcar, writeCube } from '../io/volumetric.js';
+import { writeOutputs } from './outputs.js';
 import { fileProgress } from './progress.js';
 import { addReadOptions, type RawReadOptions, toOpenOptions } from './read-options.js';
 
@@ -181,16 +182,28 @@ export const registerTransport = (program: Command): void => {
     process.stdout.write(transportTable(result));
     for (const { run } of done) for (const note of run.result.notes) process.stderr.write(`note: ${note}\n`);
 
-    if (o.densityOut)
+    // Every output is tried: one that cannot be written is an error (exit 1) naming it, after
+    // the others are written.
+    const outputs: Parameters<typeof writeOutputs>[0] = [];
+    const densityOut = o.densityOut;
+    if (densityOut)
       for (const { file, run } of done) {
         const out =
-          done.length === 1 ? o.densityOut : withSuffix(o.densityOut, basename(file).replace(/\W+/g, '_'));
-        if (/\.cube(\.gz)?$/i.test(out)) await writeCube(out, run.first, run.density!);
-        else await writeChgcar(out, run.first, run.density!);
-        process.stderr.write(`wrote the ${run.result.species} density to ${out}\n`);
+          done.length === 1 ? densityOut : withSuffix(densityOut, basename(file).replace(/\W+/g, '_'));
+        outputs.push({
+          path: out,
+          write: () =>
+            /\.cube(\.gz)?$/i.test(out)
+              ? writeCube(out, run.first, run.density!)
+              : writeChgcar(out, run.first, run.density!),
+          done: `wrote the ${run.result.species} density to ${out}`,
+        });
       }
-    if (o.csv) await writeMsdCsv(o.csv, result);
-    if (o.json) await writeTransportJson(o.json, result);
+    const csv = o.csv;
+    if (csv) outputs.push({ path: csv, write: () => writeMsdCsv(csv, result) });
+    const json = o.json;
+    if (json) outputs.push({ path: json, write: () => writeTransportJson(json, result) });
+    await writeOutputs(outputs);
   });
 };
 

@@ -1,10 +1,11 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { OptionError } from '../core/errors.js';
 import type { Lattice } from '../core/lattice.js';
 import { explicitPair, type ForceField } from '../forcefield/force-field.js';
 import type { TypedSystem } from '../forcefield/typing.js';
 import { toLammpsOrientation } from '../io/formats/lammps-common.js';
+import { cannotWrite, makeOutputFolder } from '../io/output-errors.js';
 
 /**
  * The LAMMPS data file and input script for a typed system with exactly oligolyte's force field:
@@ -156,7 +157,14 @@ export const forceFieldCommands = (
 
 /** Write system.data and in.oligolyte to a folder. */
 export const writeLammpsExport = (dir: string, files: LammpsExport): void => {
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, 'system.data'), files.data);
-  writeFileSync(join(dir, 'in.oligolyte'), files.input);
+  makeOutputFolder(dir);
+  for (const [name, text] of [
+    ['system.data', files.data],
+    ['in.oligolyte', files.input],
+  ] as const)
+    try {
+      writeFileSync(join(dir, name), text);
+    } catch (e) {
+      throw cannotWrite(join(dir, name), e);
+    }
 };

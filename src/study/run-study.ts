@@ -1,7 +1,7 @@
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Structure } from '../core/frame.js';
 import { runProtocol, withEngine } from '../engines/run-protocol.js';
+import { makeOutputFolder } from '../io/output-errors.js';
 import { writeStructure } from '../io/registry.js';
 import { type ProtocolPlan, planProtocol } from '../md/protocols/plan.js';
 import type { ProtocolSpec } from '../md/protocols/protocol.js';
@@ -102,7 +102,7 @@ export const runStudy = async (
     hooks.onModel?.(seed, index);
     const model = index === 0 ? firstModel : buildStudyModel(spec, seed);
     const dir = seeds.length > 1 ? join(outDir, `seed${seed}`) : outDir;
-    mkdirSync(dir, { recursive: true });
+    makeOutputFolder(dir);
     await writeStructure(join(dir, 'model.extxyz'), model, { comment: `${spec.name} model, seed ${seed}` });
     await writeStructure(join(dir, 'model.data'), model);
     const runDir = join(dir, 'run');

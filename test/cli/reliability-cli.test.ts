@@ -3,10 +3,11 @@
  * absurd options and files that try to write outside their folder. Each case failed (exit 0 with
  * a wrong result, a stack trace, a hang or a stray file) before its fix.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { cli, tempDir } from '../helpers.js';
+import { CLI_MAIN, cli, tempDir } from '../helpers.js';
 
 let dir: string;
 let glass: string;
@@ -65,4 +66,183 @@ describe('a run that blows up exits 1 with the step and the reason (item 2)', ()
     expect(status.state).toBe('failed');
     expect(JSON.stringify(status)).toMatch(/blew up at step/);
   }, 60_000);
+});
+
+const LGPS = new URL('../../examples/LGPS_600K_unwrapped.extxyz.gz', import.meta.url).pathname;
+
+describe('outputs that cannot be written are errors naming the path (item 1)', () => {
+  // As root (the tests' user) a chmod-read-only folder does not stop writes, so the unwritable
+  // paths are inside a regular file, or under /proc. (Checked by hand as user nobody with a
+  // read-only folder: the same errors.)
+  it('transport: the table is printed, the writable outputs are written, exit 1 names each unwritable one', () => {
+    const d = tempDir();
+    writeFileSync(join(d, 'plain'), 'x');
+    const r = cli(
+      'transport',
+      LGPS,
+      '--temperature',
+      '600',
+      '--fit-start',
+      '5',
+      '--no-element-msd',
+      '--json',
+      join(d, 'a.json'),
+      '--csv',
+      join(d, 'plain', 'a.csv'),
+      '--density-grid',
+      '0.5',
+      '--density-out',
+      '/proc/oligolyte-ro/d.cube',
+    );
+    expect(r.code, r.err).toBe(1);
+    expect(r.out).toMatch(/D \(GLS\)\s+cm\^2\/s/);
+    expect(r.err).toMatch(/2 outputs were not written:/);
+    expect(r.err).toMatch(/cannot write \/proc\/oligolyte-ro\/d\.cube: /);
+    expect(r.err).toContain(
+      `cannot write ${join(d, 'plain', 'a.csv')}: ${join(d, 'plain')} is a file, not a folder`,
+    );
+    expect(JSON.parse(readFileSync(join(d, 'a.json'), 'utf8')).runs[0].species).toBe('Li');
+    expect(r.err).not.toMatch(/internal error|\n\s+at /);
+  }, 60_000);
+
+  it('build, convert, energy --forces, lammps export, md, run and study: exit 1 naming the path, no stack', () => {
+    const d = tempDir();
+    const file = join(d, 'plain');
+    writeFileSync(file, 'x');
+    writeFileSync(
+      join(d, 'p.toml'),
+      `structure = "${glass}"\n[[stage]]\nname = "a"\ntemperature = 300\nsteps = 10\n`,
+    );
+    writeFileSync(
+      join(d, 's.toml'),
+      '[model]\nmix = "0b:8"\n[[simulation.stage]]\ntype = "melt-quench"\n[simulation.series]\ntemperatures = [500, 600]\n',
+    );
+    const cases: [string[], string][] = [
+      [
+        ['build', 'glass', '--mix', '0b:8', '-o', join(file, 'g.extxyz')],
+        `cannot write ${join(file, 'g.extxyz')}: ${file} is a file, not a folder`,
+      ],
+      [['convert', glass, join(file, 'g.xyz')], `cannot write ${join(file, 'g.xyz')}: ${file} is a file`],
+      [['lammps', 'export', glass, '-o', file], `cannot write ${file}: it is a file, not a folder`],
+      // md -o FILE printed "internal error" and a stack.
+      [['md', glass, '--steps', '10', '-o', file], `cannot write ${file}: it is a file, not a folder`],
+      [['run', join(d, 'p.toml'), '-o', file], `cannot write ${file}: it is a file, not a folder`],
+      [
+        ['study', join(d, 's.toml'), '--quick', '-o', join(file, 'study')],
+        `cannot write ${join(file, 'study')}: ${file} is a file`,
+      ],
+    ];
+    for (const [args, message] of cases) {
+      const r = cli(...args);
+      expect(r.code, `${args.join(' ')}: ${r.err}`).toBe(1);
+      expect(r.err, args.join(' ')).toContain(message);
+      expect(r.err, args.join(' ')).not.toMatch(/internal error|\n\s+at /);
+    }
+    // energy prints its result and then fails on the forces file.
+    const e = cli('energy', glass, '--forces', join(file, 'f.extxyz'));
+    expect(e.code).toBe(1);
+    expect(e.out).toMatch(/total\s+-?[\d.]+ kcal\/mol/);
+    expect(e.err).toContain(`cannot write ${join(file, 'f.extxyz')}`);
+  }, 120_000);
+});
+
+describe('deeply nested JSON is a located error, not a stack overflow (item 10)', () => {
+  it('protocol, force-field and pymatgen JSON', () => {
+    const d = tempDir();
+    const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}`;
+    writeFileSync(
+      join(d, 'p.json'),
+      `{"structure": "${glass}", "stage": [{"temperature": 300, "x": ${deep}}]}`,
+    );
+    writeFileSync(join(d, 'ff.json'), `{"name": "x",\n "atomTypes": ${deep}}`);
+    writeFileSync(
+      join(d, 'pmg.json'),
+      `{"@module": "pymatgen.core.structure", "@class": "Structure", "lattice": {"matrix": ${deep}}}`,
+    );
+    const cases: [string[], RegExp][] = [
+      [
+        ['run', join(d, 'p.json'), '-o', join(d, 'out')],
+        /p\.json:1:\d+: expected JSON nested at most 100 levels deep/,
+      ],
+      [
+        ['energy', glass, '--ff', join(d, 'ff.json')],
+        /ff\.json:2:\d+: expected JSON nested at most 100 levels deep/,
+      ],
+      [['info', join(d, 'pmg.json')], /pmg\.json:1:\d+: expected JSON nested at most 100 levels deep/],
+    ];
+    for (const [args, message] of cases) {
+      const r = cli(...args);
+      expect(r.code, r.err).toBe(1);
+      expect(r.err).toMatch(message);
+      expect(r.err).not.toMatch(/Maximum call stack/);
+    }
+  }, 60_000);
+});
+
+/** Start `oligolyte ...args`; send `signal` once `ready()` holds; the exit code and output. */
+const stopWhen = (
+  args: string[],
+  ready: () => boolean,
+  signal: NodeJS.Signals,
+): Promise<{ code: number | null; err: string; out: string }> => {
+  const child = spawn(process.execPath, ['--import', 'tsx', CLI_MAIN, ...args]);
+  let err = '';
+  let out = '';
+  child.stderr.on('data', (d) => {
+    err += d;
+  });
+  child.stdout.on('data', (d) => {
+    out += d;
+  });
+  const t = setInterval(() => {
+    if (ready()) {
+      clearInterval(t);
+      child.kill(signal);
+    }
+  }, 20);
+  return new Promise((res) =>
+    child.on('exit', (code) => {
+      clearInterval(t);
+      res({ code, err, out });
+    }),
+  );
+};
+
+describe('signals: a clear stop, temporary files removed, what was kept said (items 10 and 13)', () => {
+  it('SIGTERM to convert: exit 143, the unfinished output is named and its temporary file removed', async () => {
+    const d = tempDir();
+    // A 30 MB trajectory: 2,500 frames of the 128-atom glass.
+    const frame = readFileSync(glass, 'utf8');
+    writeFileSync(join(d, 'big.extxyz'), frame.repeat(2500));
+    const out = join(d, 'big.lammpstrj');
+    const tmp = () => readdirSync(d).some((f) => f.startsWith('.big.lammpstrj.tmp-'));
+    const r = await stopWhen(['convert', join(d, 'big.extxyz'), out], tmp, 'SIGTERM');
+    expect(r.code, r.err).toBe(143);
+    expect(r.err).toContain(
+      `stopped by SIGTERM; not written (unfinished, its temporary file removed): ${out}`,
+    );
+    expect(readdirSync(d)).toEqual(['big.extxyz']);
+  }, 120_000);
+
+  for (const [signal, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const)
+    it(`${signal} to md: exit ${code} with the message (was "internal error: RunCancelled"), the checkpoint kept, no temporary file`, async () => {
+      const out = join(tempDir(), 'md');
+      const thermo = join(out, 'thermo.csv');
+      const rows = () => existsSync(thermo) && readFileSync(thermo, 'utf8').split('\n').length > 3;
+      const r = await stopWhen(
+        ['md', glass, '--steps', '1000000', '--threads', '1', '--thermo-every', '10', '-o', out],
+        rows,
+        signal,
+      );
+      expect(r.code, r.err).toBe(code);
+      expect(r.err).toMatch(new RegExp(`${signal}: stopping at the next step`));
+      expect(r.err).toMatch(
+        /stopped; the checkpoint is in .*md\. Continue with the same command and --resume/,
+      );
+      expect(r.err).not.toMatch(/internal error|RunCancelled/);
+      expect(readdirSync(out).sort()).toEqual(['checkpoint.json', 'thermo.csv', 'trajectory.extxyz']);
+    }, 120_000);
 });

@@ -1,6 +1,7 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { OptionError } from '../../core/errors.js';
+import { makeOutputFolder } from '../../io/output-errors.js';
 import { RunCancelled } from '../integrator.js';
 import type { ProtocolSpec } from './protocol.js';
 import type { StageSummary } from './run-stage.js';
@@ -17,6 +18,8 @@ import type { StageSummary } from './run-stage.js';
 export const prepareRunFolder = (outDir: string, spec: ProtocolSpec, resume: boolean): void => {
   const specText = JSON.stringify(spec, null, 2);
   const specFile = join(outDir, 'protocol.json');
+  // A folder that is a file (or cannot be made) is named as such, before anything else.
+  makeOutputFolder(outDir);
   if (resume) {
     if (!existsSync(specFile))
       throw new OptionError(`${outDir}: nothing to resume (no protocol.json); run without \`resume\``, {
@@ -28,12 +31,11 @@ export const prepareRunFolder = (outDir: string, spec: ProtocolSpec, resume: boo
       );
     return;
   }
-  if (existsSync(outDir) && readdirSync(outDir).length > 0)
+  if (readdirSync(outDir).length > 0)
     throw new OptionError(
       `${outDir} is not empty; use \`resume\` to continue the run in it, or choose another folder`,
       { option: 'resume' },
     );
-  mkdirSync(outDir, { recursive: true });
   writeFileSync(specFile, `${specText}\n`);
 };
 

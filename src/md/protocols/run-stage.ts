@@ -11,6 +11,7 @@ import type { TypedSystem } from '../../forcefield/typing.js';
 import { AppendLog, frameText } from '../../io/append-log.js';
 import { extxyz } from '../../io/formats/extxyz.js';
 import { lammpsDump } from '../../io/formats/lammps-dump.js';
+import { makeOutputFolder } from '../../io/output-errors.js';
 import { readCheckpoint, writeCheckpoint } from '../checkpoint.js';
 import { type MdCheckpoint, runMd } from '../integrator.js';
 import { readThermoCsv, thermoHeader, thermoLine } from '../thermo-csv.js';
@@ -99,6 +100,8 @@ export const runStage = async (
 ): Promise<StageOutcome> => {
   const path = (k: keyof typeof FILES) => join(dir, FILES[k]);
   const trajPath = join(dir, trajectoryName(env.dumpFormat));
+  // An output folder that is a file (md -o FILE) or cannot be made is an error naming it.
+  makeOutputFolder(dir);
   if (env.resume && existsSync(path('finalState')) && existsSync(path('summary'))) {
     const { checkpoint } = readCheckpoint(path('finalState'));
     hooks.onSteps?.(stage.steps);
