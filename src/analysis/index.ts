@@ -13,6 +13,15 @@ export {
   parseTriple,
 } from './structure/angles.js';
 export {
+  type AnglesFileRun,
+  type AnglesFilesResult,
+  analyseAngleFiles,
+  anglesReport,
+  anglesTable,
+  writeAnglesCsv,
+  writeAnglesJson,
+} from './structure/angles-report.js';
+export {
   forEachNeighbour,
   forEachNeighbourBruteForce,
   type NeighbourQuery,
@@ -31,6 +40,16 @@ export {
   type RdfResult,
   rdf,
 } from './structure/rdf.js';
+export {
+  analyseRdfFiles,
+  type RdfFileRun,
+  type RdfFilesResult,
+  rdfReport,
+  rdfTable,
+  writeRdfCsv,
+  writeRdfJson,
+} from './structure/rdf-report.js';
+export { type FrameSink, type StructureFilesOptions, streamRun } from './structure/run-files.js';
 export {
   analyseTransport,
   type TransportOptions,

@@ -13,6 +13,7 @@ import { registerMd } from './md.js';
 import { cliMessage } from './option-flags.js';
 import { registerRun } from './run.js';
 import { RunStopped } from './run-session.js';
+import { registerStructure } from './structure.js';
 import { installSignalHandlers } from './signals.js';
 import { registerStudy } from './study.js';
 import { registerTransport } from './transport.js';
@@ -37,6 +38,7 @@ export const buildProgram = (): Command => {
   registerEnergy(program);
   registerMd(program);
   registerRun(program);
+  registerStructure(program);
   registerStudy(program);
   return program;
 };

@@ -23,6 +23,15 @@ export const OPTION_FLAGS: Readonly<Record<string, string>> = {
   'readFrames.format': '--from',
   'writeFrames.format': '--to',
   shape: '--shape',
+  // oligolyte structure rdf / angles
+  rMaxA: '--rmax',
+  bins: '--bins',
+  binWidthA: '--dr',
+  pairs: '--pairs',
+  exclude: '--exclude-bonded',
+  triples: '--triples',
+  cutoffsA: '--cutoffs',
+  neighbours: '--bonds',
 };
 
 /**

@@ -46,7 +46,8 @@ const refine = (r: Float64Array, s: Float64Array, m: number) => {
   const den = a - 2 * b + c;
   if (den === 0) return { r: r[m], g: b };
   const d = Math.max(-0.5, Math.min(0.5, (0.5 * (a - c)) / den));
-  return { r: r[m] + d * spacing(r), g: b - 0.25 * (a - c) * d };
+  // A g(r) is never negative; the parabola may dip below 0 at a minimum that touches 0.
+  return { r: r[m] + d * spacing(r), g: Math.max(b - 0.25 * (a - c) * d, Math.min(0, b)) };
 };
 
 const analyse = (r: Float64Array, g: Float64Array) => {

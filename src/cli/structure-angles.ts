@@ -1,0 +1,83 @@
+import type { Command } from 'commander';
+import { DEFAULT_TRIPLES, parseTriple } from '../analysis/structure/angles.js';
+import {
+  analyseAngleFiles,
+  anglesTable,
+  writeAnglesCsv,
+  writeAnglesJson,
+} from '../analysis/structure/angles-report.js';
+import { OptionError } from '../core/errors.js';
+import {
+  addStructureOptions,
+  fileBars,
+  isPositive,
+  isWholeAtLeastOne,
+  parseList,
+  parseNumber,
+  type StructureCliOptions,
+  structureReadOptions,
+  withOutputs,
+} from './structure-common.js';
+
+interface AnglesCliOptions extends StructureCliOptions {
+  triples: string;
+  cutoffs?: string;
+  bins: string;
+  bonds?: boolean;
+}
+
+/** `oligolyte structure angles`: bond-angle distributions. */
+export const registerStructureAngles = (structure: Command): void => {
+  addStructureOptions(
+    structure
+      .command('angles')
+      .description(
+        'bond-angle distributions A-B-C (B the vertex) between neighbours within per-pair cut-offs or bonded in the topology: mean, sd, mode and the distribution (probability density per degree)',
+      )
+      .argument('<runs...>', 'trajectory files, one run each')
+      .option('--triples <list>', 'element triples, vertex in the middle', DEFAULT_TRIPLES.join(','))
+      .option(
+        '--cutoffs <pairs>',
+        'neighbour cut-offs per element pair, A: "Al-O=2.1,Al-Cl=2.6" (these two are the defaults; other pairs must be given)',
+      )
+      .option('--bins <n>', 'bins over 0-180 deg', '180')
+      .option(
+        '--bonds',
+        "neighbours are the topology's bonds (a LAMMPS data file, or --topology) instead of cut-offs",
+      ),
+    'the distributions (density per degree) as CSV',
+  ).action(async (runs: string[], o: AnglesCliOptions) => {
+    const read = await structureReadOptions(o);
+    const triples = parseList(o.triples);
+    if (triples.length === 0) throw new OptionError('--triples: no triples given');
+    for (const t of triples) parseTriple(t);
+    const bins = parseNumber(o.bins, '--bins', isWholeAtLeastOne, 'a whole number >= 1')!;
+    const cutoffsA: Record<string, number> = {};
+    for (const part of parseList(o.cutoffs ?? '')) {
+      const [k, v, ...rest] = part.split('=');
+      if (rest.length > 0 || v === undefined || !/^[A-Z][a-z]?-[A-Z][a-z]?$/.test(k.trim()))
+        throw new OptionError(`--cutoffs: "${part}" is not PAIR=A like Al-O=2.1`);
+      cutoffsA[k.trim()] = parseNumber(v, `--cutoffs ${k.trim()}`, isPositive, 'a positive distance in A')!;
+    }
+    if (o.bonds && o.cutoffs) throw new OptionError('--bonds and --cutoffs exclude each other');
+    await withOutputs({ json: o.json, csv: o.csv }, async (sinks) => {
+      const bars = fileBars();
+      let result: Awaited<ReturnType<typeof analyseAngleFiles>>;
+      try {
+        result = await analyseAngleFiles(runs, {
+          triples,
+          cutoffsA,
+          bins,
+          neighbours: o.bonds ? 'bonds' : 'distance',
+          read,
+          onFileProgress: bars.onFileProgress,
+        });
+      } finally {
+        bars.stop();
+      }
+      process.stdout.write(anglesTable(result));
+      if (sinks.json) await writeAnglesJson(sinks.json, result);
+      if (sinks.csv) await writeAnglesCsv(sinks.csv, result);
+    });
+  });
+};

@@ -1,0 +1,102 @@
+import { basename } from 'node:path';
+import type { Command } from 'commander';
+import { OptionError } from '../core/errors.js';
+import type { OpenOptions } from '../io/registry.js';
+import { TextSink } from '../io/text-sink.js';
+import { fileProgress } from './progress.js';
+import { addReadOptions, parseFrameSlice, type RawReadOptions, toOpenOptions } from './read-options.js';
+
+/**
+ * What every `oligolyte structure` command shares: the reading options (as `transport`), a frame
+ * slice, --json and --csv; number parsing; outputs opened before the work and committed together
+ * after it (an unwritable output fails at once, and a failure leaves nothing half written).
+ */
+export interface StructureCliOptions extends RawReadOptions {
+  frames?: string;
+  json?: string;
+  csv?: string;
+}
+
+export const addStructureOptions = (cmd: Command, csvWhat: string): Command =>
+  addReadOptions(
+    cmd
+      .option(
+        '--frames <slice>',
+        'frames to analyse, start:stop:step (0-based, stop exclusive), or one index',
+      )
+      .option('--json <file>', 'every number, with units, as JSON')
+      .option('--csv <file>', csvWhat),
+  );
+
+/** Reading options with the frame slice. */
+export const structureReadOptions = async (o: StructureCliOptions): Promise<OpenOptions> => {
+  const read = await toOpenOptions(o);
+  if (o.frames) read.frames = parseFrameSlice(o.frames);
+  return read;
+};
+
+export const parseNumber = (
+  value: string | undefined,
+  flag: string,
+  check: (v: number) => boolean,
+  what: string,
+): number | undefined => {
+  if (value === undefined) return undefined;
+  const v = Number(value);
+  if (value.trim() === '' || !Number.isFinite(v) || !check(v))
+    throw new OptionError(`${flag}: "${value}" is not ${what}`);
+  return v;
+};
+
+export const isPositive = (v: number): boolean => v > 0;
+export const isWholeAtLeastOne = (v: number): boolean => Number.isInteger(v) && v >= 1;
+
+/** A comma-separated list, trimmed, empty items dropped. */
+export const parseList = (s: string): string[] =>
+  s
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
+
+/**
+ * Open the outputs (TextSinks: temporary files beside the targets) before any work, run `work`
+ * with them, and commit them all when it succeeds; on any error remove them all and rethrow.
+ */
+export const withOutputs = async <T extends Record<string, string | undefined>>(
+  paths: T,
+  work: (sinks: { [K in keyof T]?: TextSink }) => Promise<void>,
+): Promise<void> => {
+  const sinks: { [K in keyof T]?: TextSink } = {};
+  const opened: TextSink[] = [];
+  try {
+    for (const key of Object.keys(paths) as (keyof T)[]) {
+      const p = paths[key];
+      if (p === undefined) continue;
+      const s = new TextSink(p);
+      opened.push(s);
+      sinks[key] = s;
+    }
+    await work(sinks);
+    for (const s of opened) await s.commit();
+  } catch (e) {
+    for (const s of opened) await s.abort().catch(() => {});
+    throw e;
+  }
+};
+
+/** Progress bars per file on a terminal; returns the callback and a stop function. */
+export const fileBars = () => {
+  const bars = new Map<string, ReturnType<typeof fileProgress>>();
+  return {
+    onFileProgress: (file: string, done: number, total: number) => {
+      if (!bars.has(file)) {
+        for (const b of bars.values()) b.stop();
+        bars.set(file, fileProgress(basename(file)));
+      }
+      bars.get(file)!.onProgress?.(done, total);
+    },
+    stop: () => {
+      for (const b of bars.values()) b.stop();
+    },
+  };
+};

@@ -1,0 +1,21 @@
+import type { Command } from 'commander';
+import { registerStructureAngles } from './structure-angles.js';
+import { registerStructureEnvironments } from './structure-environments.js';
+import { registerStructureRdf } from './structure-rdf.js';
+// Each structure subcommand lives in its own file and adds one import line above and one call
+// below (environments, topology, conformations, vdos: add yours where marked).
+
+/** `oligolyte structure ...`: local structure and its dynamics over a trajectory. */
+export const registerStructure = (program: Command): void => {
+  const structure = program
+    .command('structure')
+    .description(
+      'local structure of trajectories: radial distribution functions, bond angles, coordination environments, bonded topology, conformations, vibrations',
+    );
+  registerStructureRdf(structure);
+  registerStructureAngles(structure);
+  registerStructureEnvironments(structure);
+  // registerStructureTopology(structure); -- bonded topology over time
+  // registerStructureConformations(structure); -- Al-O-Al angles, dihedral jumps
+  // registerStructureVdos(structure); -- velocity autocorrelation, vibrational density of states
+};
