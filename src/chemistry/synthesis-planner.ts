@@ -197,9 +197,20 @@ export interface BatchAmounts {
   byproducts: { label: string; grams: number; millimoles: number }[];
 }
 
+/**
+ * The batch masses the planner takes (g): from 1 ug (below, the masses are beyond any balance) to
+ * 1e9 g (1000 t; far beyond, the amounts overflow: 1e308 g printed "Infinity mmol").
+ */
+export const BATCH_RANGE_G = [1e-6, 1e9] as const;
+
 /** Reactant masses for a batch of `productGrams` of the target (molar masses from standard atomic weights). */
 export const batchAmounts = (plan: SynthesisPlan, productGrams: number): BatchAmounts => {
   if (!(productGrams > 0)) throw new OptionError(`the batch mass must be positive, got ${productGrams} g`);
+  if (!(productGrams >= BATCH_RANGE_G[0] && productGrams <= BATCH_RANGE_G[1]))
+    throw new OptionError(
+      `\`productGrams\` ${productGrams} g is not a batch: give between ${BATCH_RANGE_G[0]} g (1 ug) and ${BATCH_RANGE_G[1]} g (1000 t)`,
+      { option: 'productGrams' },
+    );
   // Extent of reaction (mol): the target mass is n x M(target) per extent.
   const extent = productGrams / (plan.target.count * plan.target.formula.molarMass);
   const amount = (t: PlanTerm) => ({

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { isotopePattern, matchPeaks } from '../chemistry/isotopes.js';
 import {
+  BATCH_RANGE_G,
   batchAmounts,
   DEFAULT_BYPRODUCTS,
   DEFAULT_REACTANTS,
@@ -16,6 +17,9 @@ export const parseMass = (text: string): number => {
   const unit = (m[3] ?? 'g').toLowerCase();
   const grams = unit === 'mg' ? v / 1000 : unit === 'kg' ? v * 1000 : v;
   if (!(grams > 0)) throw new OptionError(`--batch: the mass must be positive, got "${text}"`);
+  const [lo, hi] = BATCH_RANGE_G;
+  if (!(grams >= lo && grams <= hi))
+    throw new OptionError(`--batch: "${text}" is not a batch; give between 0.001mg (${lo}g) and 1000 t (${hi}g)`);
   return grams;
 };
 

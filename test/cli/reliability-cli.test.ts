@@ -246,3 +246,42 @@ describe('signals: a clear stop, temporary files removed, what was kept said (it
       expect(readdirSync(out).sort()).toEqual(['checkpoint.json', 'thermo.csv', 'trajectory.extxyz']);
     }, 120_000);
 });
+
+describe('numbers at the edge of the options (item 9)', () => {
+  it('--fit-end beyond the run: the fit ends at the run, and the printed range is the one used', () => {
+    const d = tempDir();
+    const r = cli(
+      'transport',
+      LGPS,
+      '--temperature',
+      '600',
+      '--fit-start',
+      '5',
+      '--fit-end',
+      '100',
+      '--no-element-msd',
+      '--json',
+      join(d, 't.json'),
+    );
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toMatch(/fit 5\.000\.\.19\.98 ps/);
+    expect(r.err).toMatch(
+      /note: the fit end 100 ps is beyond the run \(19\.98 ps\): the fit ends at the run's last lag, 19\.98 ps/,
+    );
+    const j = JSON.parse(readFileSync(join(d, 't.json'), 'utf8'));
+    expect(j.runs[0].diffusivity.fitEndPs).toBeCloseTo(19.98, 10);
+  }, 60_000);
+
+  it('chem plan --batch 1e308g (printed "Infinity mmol") and 1e-320g are refused', () => {
+    for (const b of ['1e308g', '1e-320g', '2e9g']) {
+      const r = cli('chem', 'plan', 'LAOC^0b', '--batch', b);
+      expect(r.code, r.err).toBe(2);
+      expect(r.err).toContain(
+        `--batch: "${b}" is not a batch; give between 0.001mg (0.000001g) and 1000 t (1000000000g)`,
+      );
+    }
+    const ok = cli('chem', 'plan', 'LAOC^0b', '--batch', '1e9g');
+    expect(ok.code).toBe(0);
+    expect(ok.out).not.toMatch(/Infinity|NaN/);
+  });
+});

@@ -241,7 +241,15 @@ export const fitDiffusivity = (msd: MsdResult, options: DiffusivityOptions): Dif
   // windows and its noise is no longer well described by any model.
   const particles = stats.independent[stats.independent.length - 1];
   const endFrames = Math.min(T - 1, Math.floor((particles * (T - 1)) / 30));
-  const fitEndPs = options.fitEndPs ?? (endFrames * dtFs) / 1000;
+  let fitEndPs = options.fitEndPs ?? (endFrames * dtFs) / 1000;
+  // An end beyond the run is clipped to its last lag (and said), so that the window reported is
+  // the one the fits used.
+  if (fitEndPs > runPs && fitStartPs < runPs) {
+    notes.push(
+      `the fit end ${ps(fitEndPs)} ps is beyond the run (${ps(runPs)} ps): the fit ends at the run's last lag, ${ps(runPs)} ps`,
+    );
+    fitEndPs = runPs;
+  }
   if (!(fitStartPs >= 0))
     throw new OptionError(`\`fitStartPs\` must be >= 0 ps, got ${fitStartPs}`, { option: 'fitStartPs' });
   if (!(fitEndPs > fitStartPs))
