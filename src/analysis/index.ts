@@ -21,6 +21,7 @@ export {
   writeAnglesCsv,
   writeAnglesJson,
 } from './structure/angles-report.js';
+export * from './structure/environments-public.js';
 export {
   forEachNeighbour,
   forEachNeighbourBruteForce,
