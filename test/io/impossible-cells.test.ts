@@ -186,4 +186,16 @@ describe('left-handed cells where sites are fractional', () => {
     );
     await expectParseError(tempFile('vasprun.xml', text), undefined, /right-handed basis/);
   });
+  it('pymatgen JSON: a left-handed lattice is refused at its line', async () => {
+    const { readFileSync } = await import('node:fs');
+    const text = readFileSync(
+      new URL('../fixtures/pymatgen-structure.json', import.meta.url),
+      'utf8',
+    ).replace(
+      '[6.054531525012063, 0.0, -0.7434029947713989]',
+      '[-6.054531525012063, 0.0, 0.7434029947713989]',
+    );
+    const line = text.split('\n').findIndex((l) => l.includes('"lattice"')) + 1;
+    await expectParseError(tempFile('s.json', text), line, /right-handed cell/);
+  });
 });

@@ -3,6 +3,7 @@ import { ParseError } from '../../core/errors.js';
 import type { Frame, RunInfo, Structure } from '../../core/frame.js';
 import { checkJsonNesting } from '../../core/json-nesting.js';
 import { Lattice } from '../../core/lattice.js';
+import { det3 } from '../../core/linalg3.js';
 import { Topology } from '../../core/topology.js';
 import { type InputFile, openByteStream } from '../byte-source.js';
 import type { Format } from '../format.js';
@@ -94,12 +95,33 @@ export const pymatgenJson: Format = {
     };
     const lattice = (v: Json | undefined, what: string): Lattice => {
       const m = isObj(v) ? v.matrix : v;
+      let L: Lattice;
       try {
-        return new Lattice(numbers(m, 9, `${what} (a 3x3 matrix)`));
+        L = new Lattice(numbers(m, 9, `${what} (a 3x3 matrix)`));
       } catch (e) {
         if (e instanceof ParseError) throw e;
         throw fail(`${what}: a non-singular cell`, m ?? null);
       }
+      // Sites are fractional: with one vector negated (a sign error, or a left-handed matrix no
+      // VASP-facing tool writes), the same fractions make another crystal (a triclinic cell's
+      // angles change), not a mirror image; refused as VASP refuses a left-handed POSCAR.
+      if (det3(L.matrix) < 0) {
+        const frame = /(\d+)\]?$/.exec(what);
+        const path =
+          what === 'structure.lattice'
+            ? doc['@class'] === 'Structure'
+              ? ['lattice']
+              : ['structure', 'lattice']
+            : [what.startsWith('lattices') ? 'lattices' : 'lattice', ...(frame ? [Number(frame[1])] : [])];
+        const at = jsonKeyLocation(text, path);
+        throw new ParseError({
+          file,
+          line: at?.line ?? 1,
+          expected: `${what}: a right-handed cell (positive determinant)`,
+          found: `determinant ${det3(L.matrix).toPrecision(6)} A^3`,
+        });
+      }
+      return L;
     };
     const cls = doc['@class'];
 
