@@ -3,6 +3,55 @@
  * calibrated intervals, conductivity, Haven ratio, Arrhenius, probability densities).
  */
 export {
+  ConformationAccumulator,
+  type ConformationOptions,
+  type ConformationResult,
+  type ConformationSeries,
+  conformations,
+  type Estimate95,
+  findLinks,
+  type LinkResult,
+  type RotationResult,
+  torsionDeg,
+  wrap120,
+} from './dynamics/conformations.js';
+export {
+  analyseConformationFiles,
+  type ConformationFileRun,
+  type ConformationFilesOptions,
+  type ConformationFilesResult,
+  conformationsReport,
+  conformationsTable,
+  writeConformationsCsv,
+  writeConformationsJson,
+  writeRotationCsv,
+} from './dynamics/conformations-report.js';
+export {
+  type CorrelationFitOptions,
+  type CorrelationTimes,
+  fitCorrelationTimes,
+} from './dynamics/correlation-time.js';
+export { FrameClock } from './dynamics/frame-clock.js';
+export { type JumpRateArrhenius, type JumpRateRun, jumpRateArrhenius } from './dynamics/jump-arrhenius.js';
+export { AutocorrelationSum, Dft, LowPassFilter } from './dynamics/spectral.js';
+export {
+  type ElementVacf,
+  VacfAccumulator,
+  type VacfOptions,
+  type VacfResult,
+  vacf,
+} from './dynamics/vacf.js';
+export {
+  analyseVdosFiles,
+  type VdosFileRun,
+  type VdosFilesResult,
+  vdosReport,
+  vdosTable,
+  writeVacfCsv,
+  writeVdosCsv,
+  writeVdosJson,
+} from './dynamics/vdos-report.js';
+export {
   AngleAccumulator,
   type AngleDistribution,
   type AngleOptions,
@@ -51,6 +100,34 @@ export {
   writeRdfJson,
 } from './structure/rdf-report.js';
 export { type FrameSink, type StructureFilesOptions, streamRun } from './structure/run-files.js';
+export {
+  type BondEvent,
+  BondedTopologyAccumulator,
+  type BondedTopologyOptions,
+  type BondedTopologyResult,
+  type BondRuleOptions,
+  bondedTopology,
+  bondedUnits,
+  bondRules,
+  bondsByDistance,
+  DEFAULT_BOND_CUTOFFS_A,
+  DEFAULT_BOND_HYSTERESIS_A,
+  IntactnessCheck,
+  type IntactnessOptions,
+  type IntactnessResult,
+  type TopologyCensus,
+  type UnitKind,
+} from './structure/topology.js';
+export {
+  analyseTopologyFiles,
+  formatEvent,
+  type TopologyFileRun,
+  type TopologyFilesResult,
+  topologyReport,
+  topologyTable,
+  writeTopologyCsv,
+  writeTopologyJson,
+} from './structure/topology-report.js';
 export {
   analyseTransport,
   type TransportOptions,

@@ -1,7 +1,10 @@
 import type { Command } from 'commander';
 import { registerStructureAngles } from './structure-angles.js';
+import { registerStructureConformations } from './structure-conformations.js';
 import { registerStructureEnvironments } from './structure-environments.js';
 import { registerStructureRdf } from './structure-rdf.js';
+import { registerStructureTopology } from './structure-topology.js';
+import { registerStructureVdos } from './structure-vdos.js';
 // Each structure subcommand lives in its own file and adds one import line above and one call
 // below (environments, topology, conformations, vdos: add yours where marked).
 
@@ -15,7 +18,7 @@ export const registerStructure = (program: Command): void => {
   registerStructureRdf(structure);
   registerStructureAngles(structure);
   registerStructureEnvironments(structure);
-  // registerStructureTopology(structure); -- bonded topology over time
-  // registerStructureConformations(structure); -- Al-O-Al angles, dihedral jumps
-  // registerStructureVdos(structure); -- velocity autocorrelation, vibrational density of states
+  registerStructureTopology(structure);
+  registerStructureConformations(structure);
+  registerStructureVdos(structure);
 };

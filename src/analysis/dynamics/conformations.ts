@@ -1,4 +1,4 @@
-import { OptionError } from '../../core/errors.js';
+import { InsufficientDataError, OligolyteError, OptionError } from '../../core/errors.js';
 import type { Frame } from '../../core/frame.js';
 import { poissonInterval } from '../../core/statistics.js';
 import type { Topology } from '../../core/topology.js';
@@ -288,7 +288,7 @@ export class ConformationAccumulator {
     const bridge = options.bridge ?? 'O';
     for (const e of [centre, bridge])
       if (!topology.elements.includes(e))
-        throw new OptionError(
+        throw new OligolyteError(
           `no ${e} atoms in the run (it has ${topology.elements.join(', ')}): no ${centre}-${bridge}-${centre} links to analyse`,
         );
     const lo = options.eclipsedBelowDeg ?? 20;
@@ -324,7 +324,7 @@ export class ConformationAccumulator {
     const o = this.options;
     if (found.length === 0) {
       const cut = (o.bondCutoffsA ?? { 'Al-O': 2.1 })[`${o.centre ?? 'Al'}-${o.bridge ?? 'O'}`];
-      throw new OptionError(
+      throw new OligolyteError(
         `no ${o.centre ?? 'Al'}-${o.bridge ?? 'O'}-${o.centre ?? 'Al'} links in the first frame (no ${o.bridge ?? 'O'} bonded to two ${o.centre ?? 'Al'} within ${cut ?? 'the'} A)`,
       );
     }
@@ -358,7 +358,7 @@ export class ConformationAccumulator {
   push(frame: Frame): void {
     const n = this.topology.natoms;
     if (frame.positions.length !== 3 * n)
-      throw new OptionError(
+      throw new OligolyteError(
         `frame ${this.count} has ${frame.positions.length / 3} atoms; the run started with ${n}`,
       );
     if (!this.links) this.start(frame);
@@ -415,7 +415,8 @@ export class ConformationAccumulator {
     if (this.count === 0 || !this.links) throw new OptionError('the run has no frames');
     const o = this.options;
     const T = this.count;
-    if (T < 3) throw new OptionError(`the run has ${T} frame(s); conformational dynamics need many more`);
+    if (T < 3)
+      throw new InsufficientDataError(`the run has ${T} frame(s); conformational dynamics need many more`);
     const { intervalFs, from } = this.clock.interval(o.frameIntervalFs);
     const cutoffTHz = o.cutoffTHz ?? 1;
     const filterOn = o.filterOn ?? 'unfolded';
@@ -449,7 +450,6 @@ export class ConformationAccumulator {
     const links: LinkResult[] = [];
     let totalJumps = 0;
     let angleSum = 0;
-    let angleSq = 0;
     let angleCount = 0;
     let eclipsedFrames = 0;
     let staggeredFrames = 0;
@@ -494,7 +494,6 @@ export class ConformationAccumulator {
       for (const v of angle) as += (v - am) ** 2;
       for (const v of angle) {
         angleSum += v;
-        angleSq += v * v;
         angleCount++;
         bin(angleHist, v);
       }
@@ -559,6 +558,9 @@ export class ConformationAccumulator {
       };
     };
     const angleMean = angleSum / angleCount;
+    // Second pass about the overall mean (no cancellation).
+    let angleSq = 0;
+    for (const a of series.angleDeg) for (const v of a) angleSq += (v - angleMean) ** 2;
     const result: ConformationResult = {
       frames: T,
       frameIntervalFs: intervalFs,
@@ -581,10 +583,7 @@ export class ConformationAccumulator {
         },
       },
       angleMeanDeg: angleMean,
-      angleSdDeg: Math.sqrt(
-        Math.max(0, angleSq / angleCount - angleMean * angleMean) *
-          (angleCount / Math.max(1, angleCount - 1)),
-      ),
+      angleSdDeg: Math.sqrt(angleSq / Math.max(1, angleCount - 1)),
       angleHistogram: density(angleHist, binDeg),
       dihedralHistogram: density(dihHist, binDeg),
       filteredDihedralHistogram: density(fdihHist, binDeg),

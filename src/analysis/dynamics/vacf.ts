@@ -1,5 +1,5 @@
 import FFT from 'fft.js';
-import { OptionError } from '../../core/errors.js';
+import { InsufficientDataError, OligolyteError, OptionError } from '../../core/errors.js';
 import type { Frame } from '../../core/frame.js';
 import type { Topology } from '../../core/topology.js';
 import { AMU_KG, BOLTZMANN_J_PER_K } from '../../core/units.js';
@@ -137,7 +137,7 @@ export class VacfAccumulator {
       throw new OptionError('`elements`: no elements asked for', { option: 'elements' });
     for (const e of names)
       if (!topology.elements.includes(e))
-        throw new OptionError(`no ${e} atoms in the run (it has ${topology.elements.join(', ')})`, {
+        throw new OligolyteError(`no ${e} atoms in the run (it has ${topology.elements.join(', ')})`, {
           option: 'elements',
         });
     this.elementNames = names;
@@ -170,20 +170,22 @@ export class VacfAccumulator {
     const mode = o.source ?? 'auto';
     if (mode === 'velocities' || (mode === 'auto' && frame.velocities)) {
       if (!frame.velocities)
-        throw new OptionError('the frames have no velocities (`source` is velocities)', { option: 'source' });
+        throw new OligolyteError('the frames have no velocities (`source` is velocities)', {
+          option: 'source',
+        });
       return 'stored velocities';
     }
     const unwrapped = (o.unwrapped ?? 'auto') === 'auto' ? frame.unwrapped === true : o.unwrapped === true;
     if (unwrapped) return 'central differences of unwrapped positions';
     if (o.unwrapped === false) {
       if (!frame.lattice)
-        throw new OptionError(
+        throw new OligolyteError(
           'the frames have no cell, so wrapped positions cannot be differenced by the minimum image',
         );
       return 'central differences of positions (minimum image)';
     }
-    throw new OptionError(
-      'the frames have no velocities and their positions are not unwrapped: give frames with velocities, declare the positions unwrapped (`unwrapped`: true), or difference them by the minimum image (`unwrapped`: false)',
+    throw new OligolyteError(
+      'the frames have no velocities and their positions are not unwrapped: give frames with velocities, or say how to read the positions (`unwrapped`: true if they are continuous, false to difference them by the minimum image)',
       { option: 'unwrapped' },
     );
   }
@@ -191,7 +193,7 @@ export class VacfAccumulator {
   push(frame: Frame): void {
     const n = this.topology.natoms;
     if (frame.positions.length !== 3 * n)
-      throw new OptionError(
+      throw new OligolyteError(
         `frame ${this.count} has ${frame.positions.length / 3} atoms; the run started with ${n}`,
       );
     if (this.count === 0) this.source = this.chooseSource(frame);
@@ -250,7 +252,7 @@ export class VacfAccumulator {
     const x = frame.positions;
     if (this.source === 'stored velocities') {
       const v = frame.velocities;
-      if (!v) throw new OptionError(`frame ${this.samples} has no velocities, unlike the first`);
+      if (!v) throw new OligolyteError(`frame ${this.samples} has no velocities, unlike the first`);
       this.store((i, c) => v[3 * sel[i] + c]);
       return;
     }
@@ -258,7 +260,7 @@ export class VacfAccumulator {
     for (let i = 0; i < sel.length; i++) for (let c = 0; c < 3; c++) cur[3 * i + c] = x[3 * sel[i] + c];
     const minimumImage = this.source === 'central differences of positions (minimum image)';
     if (minimumImage && !frame.lattice)
-      throw new OptionError(
+      throw new OligolyteError(
         'a frame has no cell, so wrapped positions cannot be differenced by the minimum image',
       );
     if (this.prev2 && this.prev1) {
@@ -373,7 +375,7 @@ export class VacfAccumulator {
     const notes: string[] = [];
     const Tv = this.samples;
     if (Tv < 4)
-      throw new OptionError(
+      throw new InsufficientDataError(
         `only ${Tv} velocity sample(s) (${this.count} frames${this.source === 'stored velocities' ? '' : ', less the two ends of the central differences'}): too few for a VACF`,
       );
     const B = this.B;

@@ -1,4 +1,4 @@
-import { OptionError } from '../../core/errors.js';
+import { OligolyteError, OptionError } from '../../core/errors.js';
 import type { Frame } from '../../core/frame.js';
 import type { Topology } from '../../core/topology.js';
 import { forEachNeighbour } from './neighbours.js';
@@ -358,12 +358,12 @@ export class BondedTopologyAccumulator {
     this.centre = options.centre ?? 'Al';
     const present = this.rules.elements.filter((e) => topology.elements.includes(e));
     if (!topology.elements.includes(this.centre))
-      throw new OptionError(
+      throw new OligolyteError(
         `no ${this.centre} atoms in the run (it has ${topology.elements.join(', ')}): the bonded topology needs them`,
         { option: 'centre' },
       );
     if (present.length < 2 && !this.rules.pairs.some((p) => p.a === p.b && present.includes(p.a)))
-      throw new OptionError(
+      throw new OligolyteError(
         `the run has none of the atoms the bond cut-offs pair with ${this.centre} (${this.rules.elements.filter((e) => e !== this.centre).join(', ')}; it has ${topology.elements.join(', ')})`,
         { option: 'bondCutoffsA' },
       );
@@ -386,7 +386,7 @@ export class BondedTopologyAccumulator {
     const topo = this.topology;
     const n = topo.natoms;
     if (frame.positions.length !== 3 * n)
-      throw new OptionError(
+      throw new OligolyteError(
         `frame ${this.count} has ${frame.positions.length / 3} atoms; the run started with ${n}`,
       );
     const ns = topo.elements.length;
@@ -785,7 +785,7 @@ export class IntactnessCheck {
     const x = frame.positions;
     const n = this.topology.natoms;
     if (x.length !== 3 * n)
-      throw new OptionError(`frame ${this.count} has ${x.length / 3} atoms; expected ${n}`);
+      throw new OligolyteError(`frame ${this.count} has ${x.length / 3} atoms; expected ${n}`);
     const d = this.d;
     const L = frame.lattice;
     for (let b = 0; b < this.rest.length; b++) {

@@ -1,0 +1,129 @@
+import type { Command } from 'commander';
+import { DEFAULT_BOND_CUTOFFS_A, DEFAULT_BOND_HYSTERESIS_A } from '../analysis/structure/topology.js';
+import {
+  analyseTopologyFiles,
+  topologyTable,
+  writeTopologyCsv,
+  writeTopologyJson,
+} from '../analysis/structure/topology-report.js';
+import { OligolyteError, OptionError } from '../core/errors.js';
+import {
+  addStructureOptions,
+  fileBars,
+  isPositive,
+  isWholeAtLeastOne,
+  parseList,
+  parseNumber,
+  type StructureCliOptions,
+  structureReadOptions,
+  withOutputs,
+} from './structure-common.js';
+
+interface TopologyCliOptions extends StructureCliOptions {
+  bond?: string;
+  hysteresis: string;
+  centre: string;
+  timeStep?: string;
+  frameStep?: string;
+  events: string;
+}
+
+/** The library options of this command's errors and their flags here. */
+const FLAGS: Record<string, string> = {
+  bondCutoffsA: '--bond',
+  hysteresisA: '--hysteresis',
+  centre: '--centre',
+  frameIntervalFs: '--time-step',
+};
+
+/** Parse "Al-O=2.1,Al-Cl=2.6" into cut-offs per element pair (A). */
+export const parseBondCutoffs = (s: string, flag = '--bond'): Record<string, number> => {
+  const out: Record<string, number> = {};
+  const items = parseList(s);
+  if (items.length === 0) throw new OptionError(`${flag}: "${s}" gives no cut-offs`);
+  for (const item of items) {
+    const [k, v, ...rest] = item.split('=').map((x) => x.trim());
+    if (rest.length > 0 || v === undefined || !/^[A-Z][a-z]?-[A-Z][a-z]?$/.test(k))
+      throw new OptionError(`${flag}: "${item}" is not PAIR=A like Al-O=2.1`);
+    if (k in out) throw new OptionError(`${flag}: ${k} given twice`);
+    out[k] = parseNumber(v, `${flag} ${k}`, isPositive, 'a positive distance in A')!;
+  }
+  return out;
+};
+
+/** The time between the frames analysed from --time-step, --frame-step and a --frames step. */
+export const frameIntervalOption = (
+  o: { timeStep?: string; frameStep?: string },
+  frameSliceStep: number | undefined,
+): number | undefined => {
+  const timeStepFs = parseNumber(o.timeStep, '--time-step', isPositive, 'a positive time in fs');
+  const frameStep = parseNumber(o.frameStep, '--frame-step', isWholeAtLeastOne, 'a whole number >= 1');
+  if (frameStep !== undefined && timeStepFs === undefined)
+    throw new OptionError('--frame-step needs --time-step');
+  return timeStepFs === undefined ? undefined : timeStepFs * (frameStep ?? 1) * (frameSliceStep ?? 1);
+};
+
+/** Rewrite the library's option names in an error's message as this command's flags. */
+export const withFlags = (e: unknown, flags: Record<string, string>): unknown => {
+  if (e instanceof OligolyteError)
+    e.message = e.message.replace(/`([A-Za-z]\w*)`/g, (text, name: string) => flags[name] ?? text);
+  return e;
+};
+
+/** `oligolyte structure topology`: bonds, units, census and bond events over a run. */
+export const registerStructureTopology = (structure: Command): void => {
+  const defaults = Object.entries(DEFAULT_BOND_CUTOFFS_A)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
+  addStructureOptions(
+    structure
+      .command('topology')
+      .description(
+        'bonded topology over time: bonds from distances with hysteresis, units (connected components), a census per frame (intact oligomers, bridging Cl, AlCl4-, free Cl-, polymerised chains), bond events and a verdict: all oligomers intact, or the first event',
+      )
+      .argument('<runs...>', 'trajectory files, one run each')
+      .option('--bond <pairs>', `bond cut-offs per element pair, A (replace the defaults ${defaults})`)
+      .option(
+        '--hysteresis <A>',
+        'a bond breaks only beyond its cut-off plus this, A',
+        String(DEFAULT_BOND_HYSTERESIS_A),
+      )
+      .option('--centre <element>', 'element counted for oligomers (>= 2 in a unit) and chains', 'Al')
+      .option('--time-step <fs>', 'integrator time step, fs, for event times (default: the frame times)')
+      .option('--frame-step <n>', 'integrator steps between stored frames (with --time-step; default 1)')
+      .option('--events <n>', 'bond events printed per run (all go to --json)', '10'),
+    'the census per frame as CSV',
+  ).action(async (runs: string[], o: TopologyCliOptions) => {
+    const read = await structureReadOptions(o);
+    const bondCutoffsA = o.bond ? parseBondCutoffs(o.bond) : undefined;
+    const hysteresisA = parseNumber(o.hysteresis, '--hysteresis', (v) => v >= 0, 'a distance >= 0 in A')!;
+    const frameIntervalFs = frameIntervalOption(o, read.frames?.step);
+    const events = parseNumber(
+      o.events,
+      '--events',
+      (v) => Number.isInteger(v) && v >= 0,
+      'a whole number >= 0',
+    )!;
+    await withOutputs({ json: o.json, csv: o.csv }, async (sinks) => {
+      const bars = fileBars();
+      let result: Awaited<ReturnType<typeof analyseTopologyFiles>>;
+      try {
+        result = await analyseTopologyFiles(runs, {
+          bondCutoffsA,
+          hysteresisA,
+          centre: o.centre,
+          frameIntervalFs,
+          read,
+          onFileProgress: bars.onFileProgress,
+        });
+      } catch (e) {
+        throw withFlags(e, FLAGS);
+      } finally {
+        bars.stop();
+      }
+      process.stdout.write(topologyTable(result, events));
+      if (sinks.json) await writeTopologyJson(sinks.json, result);
+      if (sinks.csv) await writeTopologyCsv(sinks.csv, result);
+    });
+  });
+};
