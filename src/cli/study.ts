@@ -65,7 +65,7 @@ export const registerStudy = (program: Command): void => {
     if (options.dryRun) return;
     if (outcome.replicas) process.stdout.write(replicaTable(spec.name, outcome.replicas));
     process.stdout.write(
-      `wrote ${outDir}/: ${models > 1 ? 'replicas.json, replicas.txt, and per model seed*/: ' : ''}study.json, arrhenius.csv, summary.txt, model.extxyz, model.data, run/ (thermo, trajectories, checkpoints per stage)\n`,
+      `wrote ${outDir}/: ${models > 1 ? 'replicas.json, replicas.txt, and per model seed*/: ' : ''}study.json, arrhenius.csv, ${spec.structure ? 'structure.csv, ' : ''}summary.txt, model.extxyz, model.data, run/ (thermo, trajectories, checkpoints per stage)\n`,
     );
   });
 };

@@ -6,6 +6,7 @@ import { readFrames } from '../io/registry.js';
 import { productionTrajectory } from '../md/protocols/folders.js';
 import type { ProtocolResult } from '../md/protocols/run-protocol.js';
 import type { StudySpec } from './spec.js';
+import type { StudyStructureRow } from './structure.js';
 
 export interface StudyTransportRow {
   temperatureK: number;
@@ -20,6 +21,8 @@ export interface StudyResult {
   name: string;
   quick: boolean;
   rows: StudyTransportRow[];
+  /** Per series temperature: environments, bonded topology, angles (absent with [structure] enabled = false). */
+  structure?: StudyStructureRow[];
   arrhenius: ArrheniusSummary;
   /** The Arrhenius window used. */
   windowK: [number, number];

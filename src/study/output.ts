@@ -4,9 +4,14 @@ import type { Estimate } from '../analysis/transport/diffusivity.js';
 import { formatSignificant } from '../core/format-number.js';
 import type { StudyResult } from './analysis.js';
 import type { ReplicaSummary } from './replicas.js';
+import { structureCsv, structureTable } from './structure-output.js';
 
-/** JSON has no NaN or Infinity: such numbers are written as null. */
-const finiteOrNull = (_: string, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v);
+/** JSON has no NaN or Infinity (written as null) and no typed arrays (written as arrays). */
+const finiteOrNull = (_: string, v: unknown): unknown => {
+  if (ArrayBuffer.isView(v))
+    return Array.from(v as unknown as ArrayLike<number>, (x) => (Number.isFinite(x) ? x : null));
+  return typeof v === 'number' && !Number.isFinite(v) ? null : v;
+};
 
 const g = (v: number, digits = 3) => formatSignificant(v, digits, 1e-2, 1e5);
 
@@ -38,6 +43,7 @@ export const studyTable = (r: StudyResult): string => {
   lines.push(
     `extrapolated to ${x.temperatureK} K: D = ${g(x.diffusivityCm2PerS.value)} cm2/s [${g(x.diffusivityCm2PerS.low95, 2)}, ${g(x.diffusivityCm2PerS.high95, 2)}], sigma = ${g(x.conductivityMsPerCm.value)} mS/cm [${g(x.conductivityMsPerCm.low95, 2)}, ${g(x.conductivityMsPerCm.high95, 2)}] (95 %)`,
   );
+  if (r.structure?.length) lines.push(structureTable(r.structure).trimEnd());
   lines.push(
     'note: these intervals are those of this one model; independent small models (other seeds) scatter more (docs/FORCEFIELD-NOTES.md): average several seeds (replicas under [model]) for a calibration-grade number',
   );
@@ -71,6 +77,7 @@ export const writeStudyOutputs = (dir: string, r: StudyResult): void => {
     }),
   ];
   writeFileSync(join(dir, 'arrhenius.csv'), `${csv.join('\n')}\n`);
+  if (r.structure?.length) writeFileSync(join(dir, 'structure.csv'), structureCsv(r.structure));
   writeFileSync(join(dir, 'summary.txt'), studyTable(r));
 };
 

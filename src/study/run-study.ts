@@ -8,6 +8,7 @@ import type { ProtocolSpec } from '../md/protocols/protocol.js';
 import type { ProtocolRunOptions } from '../md/protocols/run-protocol.js';
 import { analyseStudy, type StudyResult } from './analysis.js';
 import { buildStudyModel } from './model.js';
+import { analyseStudyStructure } from './structure.js';
 import { writeReplicaOutputs, writeStudyOutputs } from './output.js';
 import { combineReplicas, type ReplicaSummary } from './replicas.js';
 import { quickProtocol, type StudySpec } from './spec.js';
@@ -117,10 +118,18 @@ export const runStudy = async (
       onWarning: hooks.onWarning,
     });
     hooks.onAnalysis?.(seed);
-    const result = await analyseStudy({ ...spec, protocol }, runResult, runDir, {
+    const studied = { ...spec, protocol };
+    const result = await analyseStudy(studied, runResult, runDir, {
       quick,
       onWarning: hooks.onWarning,
     });
+    if (spec.structure) {
+      result.structure = [];
+      for (const T of protocol.series!.temperaturesK)
+        result.structure.push(
+          await analyseStudyStructure(studied, runDir, T, model.topology, { onWarning: hooks.onWarning }),
+        );
+    }
     writeStudyOutputs(dir, result);
     results.push(result);
     hooks.onResult?.(result, seed);

@@ -40,6 +40,15 @@ export interface StudySpec {
     fitStartPs?: number;
     fitEndPs?: number;
   };
+  /** The structure analyses of every series temperature (study/structure.ts); null when off. */
+  structure: {
+    /** Centre of the coordination environments (default Li). */
+    centre: string;
+    /** Cut-offs given per neighbour element (A, e.g. { Cl: 3.1 }); the others from g(r). */
+    cutoffsA: Record<string, number>;
+    /** Hysteresis width of the environment labels (A). */
+    hysteresisA: number;
+  } | null;
 }
 
 /** Three whole repeat counts (default [1, 1, 1]). */
@@ -96,6 +105,28 @@ export const studyFromObject = (raw: Record<string, unknown>, file: string): Stu
     fitEndPs: t.has('fit_end_ps') ? t.positive('fit_end_ps', undefined, 'ps') : undefined,
   };
   t.done();
+  const st = table(top, 'structure');
+  const structureOn = st.bool('enabled', true);
+  const cutoffsRaw = st.use('cutoffs') ?? {};
+  if (typeof cutoffsRaw !== 'object' || cutoffsRaw === null || Array.isArray(cutoffsRaw))
+    throw st.error('cutoffs', 'a table of cut-offs by element, e.g. { Cl = 3.1, O = 2.6 } (A)', cutoffsRaw);
+  const cutoffsA: Record<string, number> = {};
+  for (const [el, v] of Object.entries(cutoffsRaw))
+    if (!/^[A-Z][a-z]?$/.test(el) || typeof v !== 'number' || !(v > 0) || !Number.isFinite(v))
+      throw st.error('cutoffs', 'element = positive distance (A), e.g. Cl = 3.1', { [el]: v });
+    else cutoffsA[el] = v;
+  const structure: StudySpec['structure'] = structureOn
+    ? {
+        centre: st.str('centre', transport.species),
+        cutoffsA,
+        hysteresisA: st.num('hysteresis', 0.2, (v) => v >= 0 && v < 2, 'a width >= 0 and < 2 (A)'),
+      }
+    : null;
+  if (!structureOn) {
+    st.use('centre');
+    st.use('hysteresis');
+  }
+  st.done();
   top.done();
   const inWindow = protocol.series.temperaturesK.filter(
     (T) => T >= transport.arrheniusMinK && T <= transport.arrheniusMaxK,
@@ -106,7 +137,7 @@ export const studyFromObject = (raw: Record<string, unknown>, file: string): Stu
       `at least two series temperatures within arrhenius_min..arrhenius_max (${transport.arrheniusMinK}-${transport.arrheniusMaxK} K)`,
       protocol.series.temperaturesK,
     );
-  return { file, name, model, protocol, transport };
+  return { file, name, model, protocol, transport, structure };
 };
 
 export const readStudy = (path: string): StudySpec => {

@@ -41,6 +41,27 @@ describe('oligolyte study', () => {
     expect(csv[0]).toMatch(/^temperature_K,measured_temperature_K,density_g_cm3,D_cm2_s,/);
     expect(existsSync(join(dir, 'run/series/T700K/02-produce/trajectory.extxyz'))).toBe(true);
     expect(readFileSync(join(dir, 'run/status.json'), 'utf8')).toMatch(/"complete"/);
+    // The structure half (issue 22): Li environments, oligomer intactness and the backbone angle per T.
+    expect(r.out).toMatch(/structure of the production runs: Li neighbours within O [\d.]+ A, Cl [\d.]+ A/);
+    expect(r.out).toMatch(/Li\[OnCl5-n\]/);
+    expect(study.structure.map((x: { temperatureK: number }) => x.temperatureK)).toEqual([
+      300, 400, 500, 600, 700,
+    ]);
+    for (const s of study.structure) {
+      const classes = s.environments.result.nmrClasses.states;
+      const total = classes.reduce(
+        (a: number, c: { population: { mean: number } }) => a + c.population.mean,
+        0,
+      );
+      expect(total).toBeCloseTo(1, 9);
+      expect(s.topology.verdict.intact).toBe(true);
+      const backbone = s.angles.find((a: { name: string }) => a.name === 'Al-O-Al');
+      expect(backbone.meanDeg).toBeGreaterThan(110);
+      expect(backbone.meanDeg).toBeLessThan(160);
+    }
+    const structureCsv = readFileSync(join(dir, 'structure.csv'), 'utf8').trim().split('\n');
+    expect(structureCsv).toHaveLength(6);
+    expect(structureCsv[0]).toMatch(/^temperature_K,mean_cn,mean_cn_se,Li\[Cl6\]_fraction,/);
   }, 180_000);
 
   it('replicas: several models, each analysed, then the average with intervals from their scatter', () => {

@@ -125,4 +125,25 @@ describe('study file', () => {
     expect(err).toBeInstanceOf(InsufficientDataError);
     expect(err).not.toBeInstanceOf(OptionError);
   });
+
+  it('[structure]: on by default (centre = the transport species), off with enabled = false; bad cut-offs at their key', () => {
+    const on = studyFromObject(good(), 's.toml');
+    expect(on.structure).toEqual({ centre: 'Li', cutoffsA: {}, hysteresisA: 0.2 });
+    const off = good() as RawSettings;
+    off.structure = { enabled: false };
+    expect(studyFromObject(off, 's.toml').structure).toBeNull();
+    const given = good() as RawSettings;
+    given.structure = { cutoffs: { Cl: 3.1 }, hysteresis: 0 };
+    expect(studyFromObject(given, 's.toml').structure).toEqual({
+      centre: 'Li',
+      cutoffsA: { Cl: 3.1 },
+      hysteresisA: 0,
+    });
+    const bad = good() as RawSettings;
+    bad.structure = { cutoffs: { Cl: -1 } };
+    expect(() => studyFromObject(bad, 's.toml')).toThrow(/structure.cutoffs: element = positive distance/);
+    const unknown = good() as RawSettings;
+    unknown.structure = { centers: 'Li' };
+    expect(() => studyFromObject(unknown, 's.toml')).toThrow(/a known setting \(not "centers"\)/);
+  });
 });
