@@ -3,6 +3,7 @@ import { OptionError } from '../core/errors.js';
 import { MD_COULOMB_METHODS, type MdCoulombMethod } from '../forcefield/force-field.js';
 import { prepareSystem, resolveForceField } from '../forcefield/system.js';
 import { readStructure } from '../io/registry.js';
+import { MIN_ATOMS_PER_THREAD, usefulThreads } from '../md/force-kernel.js';
 import type { Ensemble } from '../md/integrator.js';
 import { trajectoryName } from '../md/protocols/folders.js';
 import type { StageSpec } from '../md/protocols/protocol.js';
@@ -98,6 +99,11 @@ export const registerMd = (program: Command): void => {
       dumpVelocities: true,
     };
     const dumpFormat = str('dumpFormat') as 'extxyz' | 'lammps-dump';
+    const threads = threadsOption(o.threads);
+    if (usefulThreads(threads, sys.natoms) < threads && o.threads !== undefined)
+      process.stderr.write(
+        `note: ${sys.natoms} atoms: the forces run on ${usefulThreads(threads, sys.natoms)} threads (at least ${MIN_ATOMS_PER_THREAD} atoms each)\n`,
+      );
     const outDir = str('output');
     const { summary } = await withRunSession(
       'md',
@@ -118,7 +124,7 @@ export const registerMd = (program: Command): void => {
             dumpFormat,
             checkpointEvery: whole(str('checkpointEvery'), '--checkpoint-every'),
             seed: whole(str('seed'), '--seed'),
-            threads: threadsOption(o.threads),
+            threads,
             resume: o.resume === true,
           },
           {

@@ -1,10 +1,20 @@
 import { availableParallelism } from 'node:os';
 import { OptionError } from '../core/errors.js';
 
-/** --threads: a whole number >= 1; by default every core of this machine. */
+/**
+ * --threads: a whole number >= 1; by default every core of this machine. More threads than cores
+ * only compete for them (and each costs memory: --threads 1000 ran out of it), so a larger count
+ * is capped at the cores, with a note on stderr. (The engine also caps the threads at one per 16
+ * atoms and at 64: md/force-kernel.ts usefulThreads.)
+ */
 export const threadsOption = (v: unknown): number => {
-  if (v === undefined) return availableParallelism();
+  const cores = availableParallelism();
+  if (v === undefined) return cores;
   const n = Number(v);
   if (!Number.isInteger(n) || n < 1) throw new OptionError(`--threads: "${v}" is not a whole number >= 1`);
+  if (n > cores) {
+    process.stderr.write(`note: --threads ${n}: this machine has ${cores} cores; using ${cores}\n`);
+    return cores;
+  }
   return n;
 };

@@ -38,6 +38,20 @@ export const newForceOutput = (): ForceOutput => ({
   virialKcalMol: new Float64Array(6),
 });
 
+/**
+ * Threads for the pair forces, at most: a thread's range should hold at least
+ * MIN_ATOMS_PER_THREAD atoms (fewer, and handing the range over costs more than summing it), and
+ * never more than MAX_THREADS (each is a V8 isolate of ~10 MB: --threads 1000 ran out of memory).
+ * Both depend on the system only, never on the machine, so a run's thread count (and with it its
+ * bitwise result) is reproducible anywhere.
+ */
+export const MIN_ATOMS_PER_THREAD = 16;
+export const MAX_THREADS = 64;
+
+/** The threads a kernel of `natoms` atoms runs on when asked for `requested`. */
+export const usefulThreads = (requested: number, natoms: number): number =>
+  Math.max(1, Math.min(requested, MAX_THREADS, Math.floor(natoms / MIN_ATOMS_PER_THREAD)));
+
 /** How many cell lengths from the home cell an atom may be before it counts as lost (see checkPlaced). */
 export const MAX_CELLS_AWAY = 250;
 
@@ -145,14 +159,16 @@ export class ForceKernel {
   /**
    * Evaluate the pairs on `threads` threads (this one and threads - 1 workers), each building
    * and summing the pair list of its range of atoms; a list already built is rebuilt so, as it
-   * was. Call dispose() when done.
+   * was. At most usefulThreads(threads, natoms) are started (threadCount says how many). Call
+   * dispose() when done.
    */
   async startThreads(threads: number): Promise<void> {
     if (!Number.isInteger(threads) || threads < 1)
       throw new OptionError(`threads: ${threads} is not a whole number >= 1`);
-    if (this.threads || threads === 1) return;
+    const n = usefulThreads(threads, this.sys.natoms);
+    if (this.threads || n === 1) return;
     this.threads = await PairThreads.start(
-      threads,
+      n,
       this.sys.natoms,
       this.params,
       this.specials,

@@ -49,8 +49,9 @@ export interface MdOptions {
   /** Verlet-list skin (A), default 2: the list is rebuilt when an atom has moved half of it. */
   skinA?: number;
   /**
-   * Threads for the pair forces (this one and threads - 1 workers), default 1. Results with
-   * different thread counts differ by rounding only; a resumed run uses its checkpoint's count.
+   * Threads for the pair forces (this one and threads - 1 workers), default 1, at most
+   * usefulThreads(threads, atoms) (force-kernel.ts). Results with different thread counts differ
+   * by rounding only; a resumed run uses its checkpoint's count.
    */
   threads?: number;
   /** Length of the Nose-Hoover chain, default 3. */
@@ -227,8 +228,9 @@ export const runMd = async (
   const npt = options.ensemble === 'npt';
   const kernel = new ForceKernel(sys, ff, cell, options.skinA ?? 2);
   // A resumed run keeps its thread count: the pair forces then add up in the same order.
-  const threads = resume?.threads ?? options.threads ?? 1;
-  await kernel.startThreads(threads);
+  await kernel.startThreads(resume?.threads ?? options.threads ?? 1);
+  // The count it runs on (usefulThreads caps it), recorded in checkpoints.
+  const threads = kernel.threadCount;
   try {
     if (resume?.list)
       kernel.restoreList({ reference: resume.list.reference, lattice: new Lattice(resume.list.cell) });

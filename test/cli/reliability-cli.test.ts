@@ -285,3 +285,13 @@ describe('numbers at the edge of the options (item 9)', () => {
     expect(ok.out).not.toMatch(/Infinity|NaN/);
   });
 });
+
+describe('absurd thread counts (item 12)', () => {
+  it('md --threads 1000: capped at the cores with a note, the run finishes (it ran out of memory)', () => {
+    const out = join(tempDir(), 'md');
+    const r = cli('md', glass, '--steps', '20', '--threads', '1000', '-o', out);
+    expect(r.code, r.err).toBe(0);
+    expect(r.err).toMatch(/note: --threads 1000: this machine has \d+ cores; using \d+/);
+    expect(r.out).toMatch(/20 steps of 1 fs/);
+  }, 60_000);
+});

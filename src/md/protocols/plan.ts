@@ -1,7 +1,7 @@
 import { OptionError } from '../../core/errors.js';
 import type { Structure } from '../../core/frame.js';
 import { prepareSystem } from '../../forcefield/system.js';
-import { ForceKernel, newForceOutput } from '../force-kernel.js';
+import { ForceKernel, newForceOutput, usefulThreads } from '../force-kernel.js';
 import { seriesStageFolder, stageFolder } from './folders.js';
 import { type ProtocolSpec, protocolSteps, type StageSpec } from './protocol.js';
 
@@ -125,7 +125,13 @@ export const planProtocol = async (
 ): Promise<ProtocolPlan> => {
   const parallel = effectiveParallel(spec, options.parallel);
   const temperatures = spec.series?.temperaturesK ?? [];
-  const threads = threadShares(options.threads ?? 1, parallel, temperatures.length || 1);
+  const shares = threadShares(options.threads ?? 1, parallel, temperatures.length || 1);
+  // The counts the engine will run on (it caps them by the atoms: force-kernel.ts).
+  const natoms = start.topology.natoms;
+  const threads = {
+    shared: usefulThreads(shares.shared, natoms),
+    branch: usefulThreads(shares.branch, natoms),
+  };
   const stages = spec.stages.map((s, k) => planned(stageFolder(k, s), s));
   for (const T of temperatures)
     spec.series!.stages.forEach((s, k) => {
