@@ -468,12 +468,17 @@ export class ConformationAccumulator {
         torsion[k] = torsion[k - 1] + step;
       }
       const hasDihedral = Number.isFinite(signed[0]);
+      // The angle and the dihedral share one transform.
       let filtered: Float64Array;
-      if (!hasDihedral) filtered = new Float64Array(T).fill(Number.NaN);
-      else if (filterOn === 'unfolded')
-        filtered = Float64Array.from(filter.apply(torsion), (v) => Math.abs(wrap120(v)));
-      else filtered = filter.apply(folded);
-      const filteredAngle = filter.apply(angle);
+      let filteredAngle: Float64Array;
+      if (!hasDihedral) {
+        filtered = new Float64Array(T).fill(Number.NaN);
+        filteredAngle = filter.apply(angle);
+      } else {
+        const [a, d] = filter.applyPair(angle, filterOn === 'unfolded' ? torsion : folded);
+        filteredAngle = a;
+        filtered = filterOn === 'unfolded' ? d.map((v) => Math.abs(wrap120(v))) : d;
+      }
       // Basins with hysteresis and jumps.
       let state = 0; // 0 none yet, 1 eclipsed, 2 staggered
       let jumps = 0;

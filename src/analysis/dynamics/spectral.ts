@@ -187,21 +187,40 @@ export class LowPassFilter {
 
   /** Filter `x` (length T) into `out`. */
   apply(x: ArrayLike<number>, out: Float64Array = new Float64Array(this.frames)): Float64Array {
+    return this.applyPair(x, undefined, out)[0];
+  }
+
+  /**
+   * Filter two series at once (x in the real part of one transform, y in the imaginary part: the
+   * mask is real and symmetric in frequency, so the two never mix); y may be undefined.
+   */
+  applyPair(
+    x: ArrayLike<number>,
+    y: ArrayLike<number> | undefined,
+    outX: Float64Array = new Float64Array(this.frames),
+    outY: Float64Array = new Float64Array(this.frames),
+  ): [Float64Array, Float64Array] {
     const T = this.frames;
-    if (x.length !== T) throw new RangeError(`the filter was built for ${T} frames, got ${x.length}`);
+    if (x.length !== T || (y && y.length !== T))
+      throw new RangeError(`the filter was built for ${T} frames, got ${x.length}`);
     if (!this.dft) {
+      if (y) this.applyPair(y, undefined, outY);
       // One or two samples: only the mean survives any cut-off below the Nyquist frequency.
       let mean = 0;
       for (let k = 0; k < T; k++) mean += x[k];
       mean /= Math.max(1, T);
-      for (let k = 0; k < T; k++) out[k] = this.keep >= 1 && T === 2 ? x[k] : mean;
-      return out;
+      for (let k = 0; k < T; k++) outX[k] = this.keep >= 1 && T === 2 ? x[k] : mean;
+      return [outX, outY];
     }
     const L = this.dft.length;
     const b = this.buffer;
     b.fill(0);
     for (let k = 0; k < T; k++) b[2 * k] = x[k];
     for (let k = T; k < L; k++) b[2 * k] = x[L - k];
+    if (y) {
+      for (let k = 0; k < T; k++) b[2 * k + 1] = y[k];
+      for (let k = T; k < L; k++) b[2 * k + 1] = y[L - k];
+    }
     const s = this.dft.forward(b, this.spectrum);
     for (let j = 0; j < L; j++) {
       const f = Math.min(j, L - j);
@@ -211,8 +230,9 @@ export class LowPassFilter {
       }
     }
     this.dft.inverse(s, b);
-    for (let k = 0; k < T; k++) out[k] = b[2 * k];
-    return out;
+    for (let k = 0; k < T; k++) outX[k] = b[2 * k];
+    if (y) for (let k = 0; k < T; k++) outY[k] = b[2 * k + 1];
+    return [outX, outY];
   }
 }
 

@@ -149,6 +149,11 @@ export interface BondRules {
   reachA: number;
   /** Atoms of the rules' elements. */
   atoms: Int32Array;
+  /**
+   * When every rule pairs one hub element with others (Al-O, Al-Cl), the search runs from the hub
+   * atoms to the partner atoms only (no O-O, Cl-Cl pairs visited): hub and partner atoms.
+   */
+  hub?: { centres: Int32Array; others: Int32Array };
 }
 
 const parsePair = (key: string): [string, string] => {
@@ -194,7 +199,15 @@ export const bondRules = (topology: Topology, options: BondRuleOptions = {}): Bo
   const list: number[] = [];
   const named = new Set(elements);
   for (let i = 0; i < topology.natoms; i++) if (named.has(topology.symbol(i))) list.push(i);
-  return { pairs, elements, form2, break2, reachA: reach, atoms: Int32Array.from(list) };
+  const rules: BondRules = { pairs, elements, form2, break2, reachA: reach, atoms: Int32Array.from(list) };
+  const hubElement = elements.find((e) => pairs.every((p) => (p.a === e) !== (p.b === e)));
+  if (hubElement) {
+    const centres: number[] = [];
+    const others: number[] = [];
+    for (const i of list) (topology.symbol(i) === hubElement ? centres : others).push(i);
+    rules.hub = { centres: Int32Array.from(centres), others: Int32Array.from(others) };
+  }
+  return rules;
 };
 
 /**
@@ -229,22 +242,15 @@ export const bondsByDistance = (
   return { bonds, distancesA };
 };
 
-/** Visit each unordered pair of rule atoms within the rules' reach (once per periodic image). */
+/** Visit each pair of rule atoms within the rules' reach (once per periodic image; hub first when there is one). */
 const nearestPairs = (rules: BondRules, frame: Frame, visit: (i: number, j: number, r2: number) => void) => {
   if (rules.atoms.length === 0) return;
-  forEachNeighbour(
-    {
-      positions: frame.positions,
-      lattice: frame.lattice,
-      cutoff: rules.reachA,
-      centres: rules.atoms,
-      others: rules.atoms,
-      half: true,
-    },
-    (i, j, r2) => {
+  const query = { positions: frame.positions, lattice: frame.lattice, cutoff: rules.reachA };
+  if (rules.hub) forEachNeighbour({ ...query, ...rules.hub }, visit);
+  else
+    forEachNeighbour({ ...query, centres: rules.atoms, others: rules.atoms, half: true }, (i, j, r2) => {
       if (i !== j) visit(i, j, r2);
-    },
-  );
+    });
 };
 
 /** Union-find with path halving over atom indices. */

@@ -56,6 +56,21 @@ describe('low-pass filter with mirror padding', () => {
     // The mirror makes a triangle wave of the line: its corners ring for a few cut-off periods (100 frames).
     for (let k = 200; k < T - 200; k++) expect(Math.abs(line[k] - 0.1 * k)).toBeLessThan(0.15);
   });
+  it('filters two series in one transform exactly as one at a time', () => {
+    const rng = new SeededRandom(9);
+    for (const T of [2, 3, 200]) {
+      const x = Float64Array.from({ length: T }, () => rng.uniform());
+      const y = Float64Array.from({ length: T }, () => rng.uniform());
+      const f = new LowPassFilter(T, 10, 2);
+      const [a, b] = f.applyPair(x, y);
+      const ax = f.apply(x);
+      const by = f.apply(y);
+      for (let k = 0; k < T; k++) {
+        expect(a[k]).toBeCloseTo(ax[k], 12);
+        expect(b[k]).toBeCloseTo(by[k], 12);
+      }
+    }
+  });
 });
 
 describe('autocorrelation sums', () => {
