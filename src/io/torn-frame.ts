@@ -11,10 +11,11 @@ import type { LineReader } from './text/line-reader.js';
  * frame is one whose data are missing, not one whose newline is. A cut inside the very last number
  * ("2.5" -> "2.") cannot be told from a shorter number and reads as written.
  */
-const isTornLastFrame = (e: unknown, r: LineReader): boolean =>
+export const isTornLastFrame = (e: unknown, r: LineReader): boolean =>
   e instanceof ParseError && (e.found === 'end of file' || (r.unterminated && e.line === r.lineNo));
 
-const reportTornFrame = (
+/** Say that frame `frameNo` (from line `line`) is torn and dropped, or throw `cause` when asked to. */
+export const reportTornFrame = (
   options: ReadOptions,
   file: string,
   line: number,

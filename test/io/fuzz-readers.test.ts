@@ -588,15 +588,7 @@ const binaryCases = (format: string): Case[] => {
  * Cases that fail for a reason being fixed elsewhere, each with the item that fixes it; it.fails
  * turns red when the fix lands, so that the entry is removed then.
  */
-const KNOWN_FAILURES: Record<string, string> = {
-  // The PDB and mmCIF readers (issue 30, another session) take a negative cell length: with
-  // Cartesian positions it is the same lattice, but a length is never negative.
-  "pdb: swap the cell's sign (a negative length)": 'PDB reader: CRYST1 lengths not checked',
-  "mmcif: swap the cell's sign (a negative length)": 'mmCIF reader: _cell.length_a not checked',
-  // PDB has no atom count: a file cut inside an ATOM line reads as a model with fewer atoms.
-  'pdb: truncate inside a frame (after the first field of the line at 30 %)':
-    'PDB reader: a cut ATOM line (no coordinates) ends the model silently',
-};
+const KNOWN_FAILURES: Record<string, string> = {};
 
 describe('every registered format has a sample and declared corruptions', () => {
   it('a sample (a writer, or an entry of UNWRITABLE)', () => {

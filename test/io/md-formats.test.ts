@@ -447,6 +447,71 @@ describe('bad input: a ParseError at the line', () => {
       1,
       /cell length b/,
     ));
+  it('pdb: a negative CRYST1 length or impossible angles: at the line and the column of the field', async () => {
+    const cryst = PDB.split('\n')[0];
+    const b = await expectParseError(
+      tempFile('a.pdb', withLine(PDB, 1, cut(cryst, 16, 24, '  -10.000'))),
+      1,
+      /positive cell length b \(A\), found "-10"/,
+    );
+    expect(b.column).toBe(16);
+    const gamma = await expectParseError(
+      tempFile('a.pdb', withLine(PDB, 1, cut(cryst, 34, 54, ' 90.00  90.00 185.00'))),
+      1,
+      /cell angle gamma between 0 and 180/,
+    );
+    expect(gamma.column).toBe(48);
+    const sum = await expectParseError(
+      tempFile('a.pdb', withLine(PDB, 1, cut(cryst, 34, 54, ' 60.00  60.00 130.00'))),
+      1,
+      /each less than the sum of the other two/,
+    );
+    expect(sum.column).toBe(48);
+  });
+  it('pdb: an ATOM line cut before its coordinates (a torn file) is an error at its line', async () => {
+    const lines = PDB.split('\n');
+    // A single model cut inside its second atom line (no newline: the writer stopped there).
+    const single = [lines[0], lines[2], 'ATOM      2 CL   CL'].join('\n');
+    const x = await expectParseError(
+      tempFile('a.pdb', single),
+      3,
+      /x coordinate \(A\) in columns 31-38, found "end of line"/,
+    );
+    expect(x.column).toBe(31);
+    // Cut right after the record name: not passed over as an unknown record.
+    await expectParseError(tempFile('a.pdb', `${lines[0]}\n${lines[2]}\nATOM`), 3, /x coordinate/);
+    await expectParseError(tempFile('a.pdb', `${lines[0]}\n${lines[2]}\nHETA`), 3, /x coordinate/);
+    // Cut inside z: another number, so an error too.
+    await expectParseError(
+      tempFile('a.pdb', `${lines[0]}\n${lines[2]}\n${lines[3].slice(0, 50)}`),
+      3,
+      /z coordinate \(A\) in columns 47-54 \(the line ends inside it\), found "5"/,
+    );
+    // The first model of a trajectory cut so: nothing before it to keep.
+    await expectParseError(
+      tempFile('a.pdb', `${lines.slice(0, 3).join('\n')}\nATOM      2 CL`),
+      4,
+      /x coordinate/,
+    );
+  });
+  it('pdb: a trajectory cut inside an ATOM line of its last model keeps the models before it', async () => {
+    const lines = PDB.split('\n');
+    const text = `${lines.slice(0, 7).join('\n')}\nATOM      2 CL   CL      2       5.0`;
+    const warnings: string[] = [];
+    const frames = await readAll(tempFile('torn.pdb', text), { onWarning: (m) => warnings.push(m) });
+    expect(frames.length).toBe(1);
+    expect(frames[0].topology.natoms).toBe(2);
+    expect(warnings).toEqual([expect.stringMatching(/torn\.pdb:6: frame 2 is incomplete/)]);
+    await expectParseError(tempFile('torn.pdb', text), 8, /y coordinate/, { tornLastFrame: 'error' });
+    // With its newline the cut line is no torn write but a bad line: an error.
+    await expectParseError(tempFile('torn.pdb', `${text}\n`), 8, /y coordinate/);
+  });
+  it('pdb: a first model without its ENDMDL at the end of the file (it may be cut short)', () =>
+    expectParseError(
+      tempFile('a.pdb', `${PDB.split('\n').slice(0, 3).join('\n')}\n`),
+      4,
+      /ENDMDL closing model 1 \(MODEL at line 2\)/,
+    ));
   it('pdb: a line that is no record', () =>
     expectParseError(tempFile('a.pdb', withLine(PDB, 6, '  1.0 2.0 3.0')), 6, /a PDB record/));
   it('pdb: no atoms', () =>
@@ -545,6 +610,23 @@ HETATM 2 Cl Cl2 4.0 5.0 6.0 2
       15,
       /rows of model 1 together/,
     ));
+  it('mmcif: a negative cell length or an impossible angle: at its line and column', async () => {
+    const cell =
+      '_cell.length_a 10\n_cell.length_b 10\n_cell.length_c 10\n_cell.angle_alpha 90\n_cell.angle_beta 90\n_cell.angle_gamma 90\n';
+    const withCell = (c: string) => CIF.replace('data_x\n', `data_x\n${c}`);
+    expect((await readAll(tempFile('a.cif', withCell(cell))))[0].frame.lattice!.volume).toBeCloseTo(1000, 9);
+    const a = await expectParseError(
+      tempFile('a.cif', withCell(cell.replace('length_a 10', 'length_a -10'))),
+      2,
+      /positive cell length a \(A\), found "-10"/,
+    );
+    expect(a.column).toBe(16);
+    await expectParseError(
+      tempFile('a.cif', withCell(cell.replace('angle_beta 90', 'angle_beta 0'))),
+      6,
+      /cell angle beta between 0 and 180/,
+    );
+  });
   it('mmcif: an unclosed quote', () =>
     expectParseError(
       tempFile('a.cif', withLine(CIF, 12, "HETATM 2 Cl 'Cl2 4.0 5.0 6.0 1")),

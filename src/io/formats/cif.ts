@@ -13,6 +13,7 @@ import { openByteStream } from '../byte-source.js';
 import type { Format } from '../format.js';
 import { LineReader } from '../text/line-reader.js';
 import { MAX_FRACTIONAL } from '../value-limits.js';
+import { checkCell } from './cell-check.js';
 
 interface Token {
   text: string;
@@ -153,43 +154,6 @@ export const parseSymop = (op: string): Float64Array => {
     }
   });
   return m;
-};
-
-type CellItem = { x: string; v: number; line: number };
-
-/**
- * What is impossible about a cell, at the line of the value at fault (issue 25 item 8): lengths
- * must be positive; angles in (0, 180) with each less than the sum of the other two and the three
- * summing to less than 360 (the conditions for three vectors with these angles to exist and to
- * span a volume; at equality the cell is flat, and its sites would fall on top of each other).
- */
-const checkCell = (
-  lengths: CellItem[],
-  angles: CellItem[],
-): { line: number; expected: string; found: string } | undefined => {
-  for (const l of lengths)
-    if (!(l.v > 0))
-      return { line: l.line, expected: `a positive cell length ${l.x} (A)`, found: String(l.v) };
-  for (const g of angles)
-    if (!(g.v > 0 && g.v < 180))
-      return { line: g.line, expected: `a cell angle ${g.x} between 0 and 180 degrees`, found: String(g.v) };
-  const found = angles.map((g) => `${g.x} ${g.v}`).join(', ');
-  const largest = angles.reduce((p, q) => (q.v > p.v ? q : p));
-  const sum = angles[0].v + angles[1].v + angles[2].v;
-  if (!(sum < 360))
-    return { line: largest.line, expected: 'cell angles that sum to less than 360 degrees', found };
-  if (!(largest.v < sum - largest.v))
-    return {
-      line: largest.line,
-      expected: `cell angles each less than the sum of the other two (${largest.x} is not)`,
-      found,
-    };
-  // V / (abc) = sqrt(1 - cos^2 a - cos^2 b - cos^2 g + 2 cos a cos b cos g): the conditions above
-  // make it positive; this catches what rounding leaves of a flat cell.
-  const [ca, cb, cg] = angles.map((g) => Math.cos((g.v * Math.PI) / 180));
-  const v2 = 1 - ca * ca - cb * cb - cg * cg + 2 * ca * cb * cg;
-  if (!(v2 > 1e-10)) return { line: largest.line, expected: 'cell angles that span a volume', found };
-  return undefined;
 };
 
 /**

@@ -6,6 +6,7 @@ import { openByteStream } from '../byte-source.js';
 import type { Format } from '../format.js';
 import { LineReader } from '../text/line-reader.js';
 import { parseFloatBytes } from '../text/parse-number.js';
+import { type CellValue, checkCell } from './cell-check.js';
 import { AtomElements, isP1, warn } from './md-atoms.js';
 import { inStandardOrientation } from './standard-orientation.js';
 
@@ -140,23 +141,23 @@ export const mmcif: Format = {
           `${file}:${group.line}: the space group is ${group.text}: the atoms are read as they are (the asymmetric unit is not expanded to the whole cell)`,
         );
       if (!a || isUnknown(a.text)) return;
-      const num = (tag: string) => {
+      const num = (x: string, tag: string): CellValue => {
         const t = items.get(tag);
         if (!t) throw err({ line: a.line }, `the item ${tag} (with _cell.length_a)`, 'none');
         const v = cifNumber(t.text);
         if (!Number.isFinite(v)) throw err(t, `a number for ${tag}`, t.text);
-        return v;
+        return { x, v, line: t.line, column: t.column };
       };
-      const p = {
-        a: num('_cell.length_a'),
-        b: num('_cell.length_b'),
-        c: num('_cell.length_c'),
-        alpha: num('_cell.angle_alpha'),
-        beta: num('_cell.angle_beta'),
-        gamma: num('_cell.angle_gamma'),
-      };
+      const lengths = ['a', 'b', 'c'].map((x) => num(x, `_cell.length_${x}`));
+      const angles = ['alpha', 'beta', 'gamma'].map((x) => num(x, `_cell.angle_${x}`));
+      const [la, lb, lc] = lengths.map((t) => t.v);
+      const [alpha, beta, gamma] = angles.map((t) => t.v);
+      const p = { a: la, b: lb, c: lc, alpha, beta, gamma };
       // 1 A cube: the PDB's placeholder for "no crystal cell" (NMR, EM), as in CRYST1.
       if (p.a === 1 && p.b === 1 && p.c === 1 && p.alpha === 90 && p.beta === 90 && p.gamma === 90) return;
+      // Lengths > 0, possible angles (issue 25 item 8): at the value at fault.
+      const problem = checkCell(lengths, angles);
+      if (problem) throw new ParseError({ file, ...problem });
       try {
         cell = Lattice.fromParameters(p);
       } catch (e) {

@@ -5,6 +5,8 @@ import { Topology } from '../../core/topology.js';
 import { type InputFile, openByteStream } from '../byte-source.js';
 import type { Format, ReadOptions } from '../format.js';
 import { LineReader } from '../text/line-reader.js';
+import { isTornLastFrame, reportTornFrame } from '../torn-frame.js';
+import { checkCell } from './cell-check.js';
 import {
   columnError,
   columnFloat,
@@ -31,6 +33,37 @@ const serialOf = (r: LineReader): number => {
   const v = decodeHybrid36(t, 5);
   if (Number.isNaN(v)) throw columnError(r, 7, 'an atom serial number in columns 7-11', t);
   return v;
+};
+
+/**
+ * True for an ATOM or HETATM record, also for one cut inside or right after its record name
+ * ("ATOM", "AT", "HETA": the last line of a file whose writer stopped), which then fails on its
+ * missing coordinates instead of being passed over as an unknown record.
+ */
+const isAtomRecord = (r: LineReader): boolean => {
+  if (r.startsWith('ATOM  ') || r.startsWith('HETATM')) return true;
+  if (lineLength(r) >= 6) return false;
+  const t = r.text().trimEnd();
+  return (t.length >= 2 && 'ATOM'.startsWith(t)) || (t.length >= 4 && 'HETATM'.startsWith(t));
+};
+
+/**
+ * An ATOM/HETATM line reaches column 54, the end of z (%8.3f fields in columns 31-54); a shorter
+ * one was cut (x, y or z missing, or z cut short: "7.108" -> "7.1" is another number) and is an
+ * error at its line, at the first field it lacks.
+ */
+const requireCoordinates = (r: LineReader): void => {
+  const n = lineLength(r);
+  if (n >= 54) return;
+  columnFloat(r, 31, 38, 'the x coordinate (A)');
+  columnFloat(r, 39, 46, 'the y coordinate (A)');
+  columnFloat(r, 47, 54, 'the z coordinate (A)');
+  throw columnError(
+    r,
+    n + 1,
+    'the z coordinate (A) in columns 47-54 (the line ends inside it)',
+    columnText(r, 47, 54),
+  );
 };
 
 /** A CONECT record: the atom (cols 7-11) and its partners (5-column fields from col 12 on). */
@@ -236,23 +269,103 @@ export const pdb: Format = {
       return { topology: topology!, frame };
     };
     try {
-      while (await r.next()) {
-        if (r.isBlank()) continue;
-        const c0 = r.buf[r.start];
-        if (c0 < 65 || c0 > 90)
-          throw r.error(
-            'a PDB record (ATOM, HETATM, CRYST1, MODEL, ENDMDL, CONECT, END, ...) in columns 1-6',
-            0,
-          );
-        if (r.startsWith('ATOM  ') || r.startsWith('HETATM')) {
-          if (!open) {
+      // A trajectory cut inside a line of its last model (its writer stopped): the models before it.
+      let torn: ParseError | undefined;
+      try {
+        while (await r.next()) {
+          if (r.isBlank()) continue;
+          const c0 = r.buf[r.start];
+          if (c0 < 65 || c0 > 90)
+            throw r.error(
+              'a PDB record (ATOM, HETATM, CRYST1, MODEL, ENDMDL, CONECT, END, ...) in columns 1-6',
+              0,
+            );
+          if (isAtomRecord(r)) {
+            if (!open) {
+              if (held) {
+                yield held;
+                held = undefined;
+              }
+              if (frameNo === 1 && pending) {
+                // A second configuration after END (CP2K, VMD): the first is complete.
+                if (!bondsScanned) {
+                  const all = await scanBonds(input);
+                  conects.splice(0, conects.length, ...all.conects);
+                  for (const s of all.ter) ter.add(s);
+                  bondsScanned = true;
+                }
+                topology = makeTopology({ conects, ter });
+                yield { topology, frame: pending };
+                pending = undefined;
+              }
+              begin();
+            }
+            requireCoordinates(r);
+            // The element of this name and element field, decoded once per distinct pair.
+            const key = columnKey(r, 13, 16) * 65536 + columnKey(r, 77, 78);
+            let el = byKey.get(key);
+            if (el === undefined) {
+              const name = columnText(r, 13, 16);
+              const elementField = columnText(r, 77, 78);
+              if (name === '' && elementField === '')
+                throw columnError(
+                  r,
+                  13,
+                  'an atom name in columns 13-16 or an element in columns 77-78',
+                  '(blank)',
+                );
+              el = elements.of(name, elementField);
+              if (el === undefined)
+                throw columnError(r, 77, 'an element symbol in columns 77-78', elementField);
+              byKey.set(key, el);
+            }
+            if (frameNo === 1) {
+              if (3 * count + 3 > positions.length) {
+                const grown = new Float64Array(positions.length * 2);
+                grown.set(positions);
+                positions = grown;
+                const s = new Float64Array(serials.length * 2);
+                s.set(serials);
+                serials = s;
+              }
+              serials[count] = serialOf(r);
+              firstSymbols.push(el);
+            } else {
+              if (count >= firstSymbols.length)
+                throw r.error(`at most ${firstSymbols.length} atoms in model ${frameNo}, as in the first`);
+              if (firstSymbols[count] !== el) {
+                const elementField = columnText(r, 77, 78);
+                throw columnError(
+                  r,
+                  elementField ? 77 : 13,
+                  `atom ${count + 1} to be ${firstSymbols[count]} as in the first model (the same atoms in every model)`,
+                  elementField || columnText(r, 13, 16),
+                );
+              }
+            }
+            const o = 3 * count;
+            positions[o] = columnFloat(r, 31, 38, 'the x coordinate (A)');
+            positions[o + 1] = columnFloat(r, 39, 46, 'the y coordinate (A)');
+            positions[o + 2] = columnFloat(r, 47, 54, 'the z coordinate (A)');
+            if (!isBlankColumns(r, 55, 60)) columnFloat(r, 55, 60, 'the occupancy');
+            if (!isBlankColumns(r, 61, 66)) columnFloat(r, 61, 66, 'the temperature factor');
+            if (!isBlankColumns(r, 79, 80)) {
+              const q = columnText(r, 79, 80);
+              if (!/^(\d[+-]|0)$/.test(q))
+                throw columnError(r, 79, 'a formal charge such as 1+ or 2- in columns 79-80', q);
+            }
+            count++;
+          } else if (r.startsWith('MODEL ') || (r.startsWith('MODEL', false) && lineLength(r) === 5)) {
+            if (inModel) throw r.error('ENDMDL before the next MODEL record', 0);
+            if (open)
+              throw r.error('ATOM/HETATM records inside MODEL ... ENDMDL when the file has models', 0);
             if (held) {
               yield held;
               held = undefined;
             }
             if (frameNo === 1 && pending) {
-              // A second configuration after END (CP2K, VMD): the first is complete.
               if (!bondsScanned) {
+                // CONECT records of a multi-model file usually follow the last model: read them first.
                 const all = await scanBonds(input);
                 conects.splice(0, conects.length, ...all.conects);
                 for (const s of all.ter) ter.add(s);
@@ -263,145 +376,106 @@ export const pdb: Format = {
               pending = undefined;
             }
             begin();
-          }
-          // The element of this name and element field, decoded once per distinct pair.
-          const key = columnKey(r, 13, 16) * 65536 + columnKey(r, 77, 78);
-          let el = byKey.get(key);
-          if (el === undefined) {
-            const name = columnText(r, 13, 16);
-            const elementField = columnText(r, 77, 78);
-            if (name === '' && elementField === '')
-              throw columnError(
-                r,
-                13,
-                'an atom name in columns 13-16 or an element in columns 77-78',
-                '(blank)',
-              );
-            el = elements.of(name, elementField);
-            if (el === undefined)
-              throw columnError(r, 77, 'an element symbol in columns 77-78', elementField);
-            byKey.set(key, el);
-          }
-          if (frameNo === 1) {
-            if (3 * count + 3 > positions.length) {
-              const grown = new Float64Array(positions.length * 2);
-              grown.set(positions);
-              positions = grown;
-              const s = new Float64Array(serials.length * 2);
-              s.set(serials);
-              serials = s;
-            }
-            serials[count] = serialOf(r);
-            firstSymbols.push(el);
-          } else {
-            if (count >= firstSymbols.length)
-              throw r.error(`at most ${firstSymbols.length} atoms in model ${frameNo}, as in the first`);
-            if (firstSymbols[count] !== el) {
-              const elementField = columnText(r, 77, 78);
-              throw columnError(
-                r,
-                elementField ? 77 : 13,
-                `atom ${count + 1} to be ${firstSymbols[count]} as in the first model (the same atoms in every model)`,
-                elementField || columnText(r, 13, 16),
-              );
-            }
-          }
-          const o = 3 * count;
-          positions[o] = columnFloat(r, 31, 38, 'the x coordinate (A)');
-          positions[o + 1] = columnFloat(r, 39, 46, 'the y coordinate (A)');
-          positions[o + 2] = columnFloat(r, 47, 54, 'the z coordinate (A)');
-          if (!isBlankColumns(r, 55, 60)) columnFloat(r, 55, 60, 'the occupancy');
-          if (!isBlankColumns(r, 61, 66)) columnFloat(r, 61, 66, 'the temperature factor');
-          if (!isBlankColumns(r, 79, 80)) {
-            const q = columnText(r, 79, 80);
-            if (!/^(\d[+-]|0)$/.test(q))
-              throw columnError(r, 79, 'a formal charge such as 1+ or 2- in columns 79-80', q);
-          }
-          count++;
-        } else if (r.startsWith('MODEL ') || (r.startsWith('MODEL', false) && lineLength(r) === 5)) {
-          if (inModel) throw r.error('ENDMDL before the next MODEL record', 0);
-          if (open) throw r.error('ATOM/HETATM records inside MODEL ... ENDMDL when the file has models', 0);
-          if (held) {
-            yield held;
-            held = undefined;
-          }
-          if (frameNo === 1 && pending) {
-            if (!bondsScanned) {
-              // CONECT records of a multi-model file usually follow the last model: read them first.
-              const all = await scanBonds(input);
-              conects.splice(0, conects.length, ...all.conects);
-              for (const s of all.ter) ter.add(s);
-              bondsScanned = true;
-            }
-            topology = makeTopology({ conects, ter });
-            yield { topology, frame: pending };
-            pending = undefined;
-          }
-          begin();
-          inModel = true;
-        } else if (r.startsWith('ENDMDL')) {
-          if (!inModel) throw r.error('a MODEL record before ENDMDL', 0);
-          const s = close();
-          if (s) yield s;
-        } else if (r.startsWith('END') && (lineLength(r) === 3 || r.buf[r.start + 3] === 32)) {
-          if (open) {
+            inModel = true;
+          } else if (r.startsWith('ENDMDL')) {
+            if (!inModel) throw r.error('a MODEL record before ENDMDL', 0);
             const s = close();
             if (s) yield s;
-          }
-        } else if (r.startsWith('CRYST1')) {
-          const a = columnFloat(r, 7, 15, 'the cell length a (A)');
-          const b = columnFloat(r, 16, 24, 'the cell length b (A)');
-          const c = columnFloat(r, 25, 33, 'the cell length c (A)');
-          const alpha = columnFloat(r, 34, 40, 'the cell angle alpha (degrees)');
-          const beta = columnFloat(r, 41, 47, 'the cell angle beta (degrees)');
-          const gamma = columnFloat(r, 48, 54, 'the cell angle gamma (degrees)');
-          const group = columnText(r, 56, 66);
-          crystSeen = true;
-          if (!isP1(group) && !warnedSpaceGroup) {
-            warnedSpaceGroup = true;
-            warn(
-              options,
-              `${file}:${r.lineNo}: CRYST1 gives space group ${group}: the atoms are read as they are (the asymmetric unit is not expanded to the whole cell)`,
-            );
-          }
-          // The PDB's "no cell" (1 A cube, e.g. NMR and EM models) and MDAnalysis's all-zero CRYST1.
-          const placeholder = a === 1 && b === 1 && c === 1 && alpha === 90 && beta === 90 && gamma === 90;
-          if (placeholder || (a === 0 && b === 0 && c === 0)) cell = undefined;
-          else
-            try {
-              cell = Lattice.fromParameters({ a, b, c, alpha, beta, gamma });
-            } catch (e) {
-              throw columnError(r, 7, 'a valid cell (a b c > 0 and possible angles)', (e as Error).message);
+          } else if (r.startsWith('END') && (lineLength(r) === 3 || r.buf[r.start + 3] === 32)) {
+            if (open) {
+              const s = close();
+              if (s) yield s;
             }
-          if (!open) {
-            const before = frameNo === 1 ? pending : held?.frame;
-            if (frameNo === 1 && pending && cellAfterModel === undefined) cellAfterModel = !firstHadCryst;
-            else if (frameNo > 1) cellAfterModel ??= false;
-            if (cellAfterModel && before) {
-              if (cell) before.lattice = cell;
-              else delete before.lattice;
+          } else if (r.startsWith('CRYST1')) {
+            const field = (x: string, from: number, to: number, what: string) => ({
+              x,
+              v: columnFloat(r, from, to, what),
+              line: r.lineNo,
+              column: from,
+            });
+            const lengths = [
+              field('a', 7, 15, 'the cell length a (A)'),
+              field('b', 16, 24, 'the cell length b (A)'),
+              field('c', 25, 33, 'the cell length c (A)'),
+            ];
+            const angles = [
+              field('alpha', 34, 40, 'the cell angle alpha (degrees)'),
+              field('beta', 41, 47, 'the cell angle beta (degrees)'),
+              field('gamma', 48, 54, 'the cell angle gamma (degrees)'),
+            ];
+            const [a, b, c, alpha, beta, gamma] = [...lengths, ...angles].map((f) => f.v);
+            const group = columnText(r, 56, 66);
+            crystSeen = true;
+            if (!isP1(group) && !warnedSpaceGroup) {
+              warnedSpaceGroup = true;
+              warn(
+                options,
+                `${file}:${r.lineNo}: CRYST1 gives space group ${group}: the atoms are read as they are (the asymmetric unit is not expanded to the whole cell)`,
+              );
             }
+            // The PDB's "no cell" (1 A cube, e.g. NMR and EM models) and MDAnalysis's all-zero CRYST1.
+            const placeholder = a === 1 && b === 1 && c === 1 && alpha === 90 && beta === 90 && gamma === 90;
+            if (placeholder || (a === 0 && b === 0 && c === 0)) cell = undefined;
+            else {
+              // Lengths > 0, possible angles (issue 25 item 8): at the column of the field at fault.
+              const problem = checkCell(lengths, angles);
+              if (problem) throw new ParseError({ file, ...problem });
+              try {
+                cell = Lattice.fromParameters({ a, b, c, alpha, beta, gamma });
+              } catch (e) {
+                throw columnError(r, 7, 'a valid cell (a b c > 0 and possible angles)', (e as Error).message);
+              }
+            }
+            if (!open) {
+              const before = frameNo === 1 ? pending : held?.frame;
+              if (frameNo === 1 && pending && cellAfterModel === undefined) cellAfterModel = !firstHadCryst;
+              else if (frameNo > 1) cellAfterModel ??= false;
+              if (cellAfterModel && before) {
+                if (cell) before.lattice = cell;
+                else delete before.lattice;
+              }
+            }
+          } else if (r.startsWith('CONECT')) {
+            if (!bondsScanned) conects.push(readConect(r));
+          } else if (r.startsWith('TER')) {
+            const s = decodeHybrid36(columnText(r, 7, 11), 5);
+            if (!Number.isNaN(s)) ter.add(s);
           }
-        } else if (r.startsWith('CONECT')) {
-          if (!bondsScanned) conects.push(readConect(r));
-        } else if (r.startsWith('TER')) {
-          const s = decodeHybrid36(columnText(r, 7, 11), 5);
-          if (!Number.isNaN(s)) ter.add(s);
         }
+      } catch (e) {
+        // An error on the unterminated last line inside a model after the first: the file was cut
+        // there (an ATOM line without its coordinates). A first model cut so is an error.
+        if (!(open && frameNo > 1 && isTornLastFrame(e, r))) throw e;
+        torn = e as ParseError;
+      }
+      if (torn) {
+        reportTornFrame(options, file, frameLine, frameNo, torn);
+        return;
       }
       if (open) {
         // The file ends inside a frame (no ENDMDL/END; many writers omit END).
-        if (frameNo > 1 && count < firstSymbols.length) {
-          const message = `${file}:${frameLine}: frame ${frameNo} is incomplete (the file ends inside it, as when its writer is stopped); read the ${frameNo - 1} complete frame${frameNo === 2 ? '' : 's'} before it`;
-          if (options.tornLastFrame === 'error')
-            throw new ParseError({
+        if (frameNo > 1 && count < firstSymbols.length)
+          reportTornFrame(
+            options,
+            file,
+            frameLine,
+            frameNo,
+            new ParseError({
               file,
               line: r.lineNo + 1,
               expected: `${firstSymbols.length - count} more atoms in model ${frameNo}`,
               found: 'end of file',
-            });
-          warn(options, message);
-        } else {
+            }),
+          );
+        else if (frameNo === 1 && inModel)
+          // Nothing to count the first model's atoms against: without its ENDMDL it may be cut short.
+          throw new ParseError({
+            file,
+            line: r.lineNo + 1,
+            expected: `ENDMDL closing model 1 (MODEL at line ${frameLine}): the file ends inside it`,
+            found: 'end of file',
+          });
+        else {
           const s = close();
           if (s) yield s;
         }
