@@ -5,6 +5,7 @@ import { InsufficientDataError } from '../core/errors.js';
 import { readFrames } from '../io/registry.js';
 import { productionTrajectory } from '../md/protocols/folders.js';
 import type { ProtocolResult } from '../md/protocols/run-protocol.js';
+import type { JumpRateArrhenius } from '../analysis/dynamics/jump-arrhenius.js';
 import type { StudySpec } from './spec.js';
 import type { StudyStructureRow } from './structure.js';
 
@@ -23,6 +24,8 @@ export interface StudyResult {
   rows: StudyTransportRow[];
   /** Per series temperature: environments, bonded topology, angles (absent with [structure] enabled = false). */
   structure?: StudyStructureRow[];
+  /** Arrhenius of the pooled dihedral jump rate over the series temperatures (with structure). */
+  jumpRateArrhenius?: JumpRateArrhenius;
   arrhenius: ArrheniusSummary;
   /** The Arrhenius window used. */
   windowK: [number, number];

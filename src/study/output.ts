@@ -43,7 +43,7 @@ export const studyTable = (r: StudyResult): string => {
   lines.push(
     `extrapolated to ${x.temperatureK} K: D = ${g(x.diffusivityCm2PerS.value)} cm2/s [${g(x.diffusivityCm2PerS.low95, 2)}, ${g(x.diffusivityCm2PerS.high95, 2)}], sigma = ${g(x.conductivityMsPerCm.value)} mS/cm [${g(x.conductivityMsPerCm.low95, 2)}, ${g(x.conductivityMsPerCm.high95, 2)}] (95 %)`,
   );
-  if (r.structure?.length) lines.push(structureTable(r.structure).trimEnd());
+  if (r.structure?.length) lines.push(structureTable(r.structure, r.jumpRateArrhenius).trimEnd());
   lines.push(
     'note: these intervals are those of this one model; independent small models (other seeds) scatter more (docs/FORCEFIELD-NOTES.md): average several seeds (replicas under [model]) for a calibration-grade number',
   );

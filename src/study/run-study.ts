@@ -8,7 +8,7 @@ import type { ProtocolSpec } from '../md/protocols/protocol.js';
 import type { ProtocolRunOptions } from '../md/protocols/run-protocol.js';
 import { analyseStudy, type StudyResult } from './analysis.js';
 import { buildStudyModel } from './model.js';
-import { analyseStudyStructure } from './structure.js';
+import { analyseStudyStructure, studyJumpRateArrhenius } from './structure.js';
 import { writeReplicaOutputs, writeStudyOutputs } from './output.js';
 import { combineReplicas, type ReplicaSummary } from './replicas.js';
 import { quickProtocol, type StudySpec } from './spec.js';
@@ -129,6 +129,7 @@ export const runStudy = async (
         result.structure.push(
           await analyseStudyStructure(studied, runDir, T, model.topology, { onWarning: hooks.onWarning }),
         );
+      result.jumpRateArrhenius = studyJumpRateArrhenius(result.structure);
     }
     writeStudyOutputs(dir, result);
     results.push(result);

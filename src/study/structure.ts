@@ -2,6 +2,8 @@ import { join } from 'node:path';
 import { AngleAccumulator, type AngleDistribution } from '../analysis/structure/angles.js';
 import { type EnvironmentRunResult, EnvironmentRun } from '../analysis/structure/environments-report.js';
 import type { PopulationEstimate } from '../analysis/structure/environments.js';
+import { ConformationAccumulator, type ConformationResult } from '../analysis/dynamics/conformations.js';
+import { type JumpRateArrhenius, jumpRateArrhenius } from '../analysis/dynamics/jump-arrhenius.js';
 import { streamRun } from '../analysis/structure/run-files.js';
 import { BondedTopologyAccumulator, type BondedTopologyResult } from '../analysis/structure/topology.js';
 import type { Frame, SourceLocation } from '../core/frame.js';
@@ -12,7 +14,8 @@ import type { StudySpec } from './spec.js';
 /**
  * The "why" half of a study, per series temperature, from one streaming pass over the production
  * trajectory: where the Li sit (coordination environments and the NMR classes), whether the
- * oligomers stay whole (bonded topology over time), and the backbone angles.
+ * oligomers stay whole (bonded topology over time), the backbone angles, and how the oligomers
+ * move (Cl-Al...Al-Cl dihedral jumps between eclipsed and staggered, per link per ns).
  */
 export interface StudyStructureOptions {
   /** Centre of the environments (default 'Li'). */
@@ -28,6 +31,8 @@ export interface StudyStructureRow {
   environments: EnvironmentRunResult;
   topology: BondedTopologyResult;
   angles: AngleDistribution[];
+  /** Al-O-Al links: angle and Cl-Al...Al-Cl dihedral, jumps between eclipsed and staggered. */
+  conformations: ConformationResult;
 }
 
 /** Several analyses fed by one pass (each is an accumulator of its own). */
@@ -35,6 +40,7 @@ class StudyStructureSink {
   readonly environments: EnvironmentRun;
   readonly topology: BondedTopologyAccumulator;
   readonly angles: AngleAccumulator;
+  readonly conformations: ConformationAccumulator;
 
   constructor(topology: Topology, options: StudyStructureOptions, frameIntervalFs: number) {
     this.environments = new EnvironmentRun(topology, {
@@ -47,12 +53,14 @@ class StudyStructureSink {
     });
     this.topology = new BondedTopologyAccumulator(topology, { frameIntervalFs });
     this.angles = new AngleAccumulator(topology, {});
+    this.conformations = new ConformationAccumulator(topology, { frameIntervalFs });
   }
 
   push(frame: Frame, source?: SourceLocation): void {
     this.environments.push(frame, source);
     this.topology.push(frame);
     this.angles.push(frame);
+    this.conformations.push(frame);
   }
 }
 
@@ -83,9 +91,22 @@ export const analyseStudyStructure = async (
     environments: sink.environments.result(),
     topology: sink.topology.result(),
     angles: sink.angles.result().distributions,
+    conformations: sink.conformations.result(),
   };
 };
 
 /** The NMR class populations of a row, by the class keys the summary prints. */
 export const nmrPopulations = (row: StudyStructureRow): { name: string; population: PopulationEstimate }[] =>
   row.environments.result.nmrClasses.states.map((s) => ({ name: s.name, population: s.population }));
+
+/** The dihedral jump rate's temperature dependence over the series (Poisson-weighted Arrhenius). */
+export const studyJumpRateArrhenius = (rows: StudyStructureRow[]): JumpRateArrhenius | undefined =>
+  rows.length >= 2
+    ? jumpRateArrhenius(
+        rows.map((r) => ({
+          temperatureK: r.temperatureK,
+          jumps: r.conformations.pooled.jumps,
+          linkTimeNs: r.conformations.pooled.linkTimeNs,
+        })),
+      )
+    : undefined;

@@ -58,7 +58,13 @@ describe('oligolyte study', () => {
       const backbone = s.angles.find((a: { name: string }) => a.name === 'Al-O-Al');
       expect(backbone.meanDeg).toBeGreaterThan(110);
       expect(backbone.meanDeg).toBeLessThan(160);
+      // Every Al-O-Al link of the 8 trimers (2 each) followed, with a jump rate and its interval.
+      expect(s.conformations.links).toHaveLength(16);
+      const rate = s.conformations.pooled.ratePerNs;
+      expect(rate.low95).toBeLessThanOrEqual(rate.value);
+      expect(rate.high95).toBeGreaterThan(rate.value);
     }
+    expect(r.out).toMatch(/jumps\/link\/ns \[95 %\]/);
     const structureCsv = readFileSync(join(dir, 'structure.csv'), 'utf8').trim().split('\n');
     expect(structureCsv).toHaveLength(6);
     expect(structureCsv[0]).toMatch(/^temperature_K,mean_cn,mean_cn_se,Li\[Cl6\]_fraction,/);
