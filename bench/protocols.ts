@@ -1,6 +1,7 @@
 /**
  * Protocol speed (issue 6), as docs/speed.md reports it:
- *   - the main job, `oligolyte study examples/laoc-0b.toml` (embedded engine), wall time;
+ *   - the main job, `oligolyte study examples/laoc-0b.toml` (embedded engine), wall time, and the
+ *     share of its structure analyses (from study.json's timingsS);
  *   - the study's 16,384-atom cell on LAMMPS: 1 ps each of NVT, NPT and tensile at 1 fs, with one
  *     and with two MPI processes (LAMMPS's own "Loop time" per stage).
  *
@@ -24,6 +25,11 @@ const dir = mkdtempSync(join(tmpdir(), 'oligolyte-bench-'));
 if (!process.argv.includes('--skip-study')) {
   const s = run(['study', 'examples/laoc-0b.toml', '-o', join(dir, 'study')]);
   console.log(`study examples/laoc-0b.toml (embedded engine): ${(s / 60).toFixed(1)} min wall`);
+  // The study's own timings: how much the structure analyses (issue 22) add to the whole.
+  const t = JSON.parse(readFileSync(join(dir, 'study', 'study.json'), 'utf8')).timingsS;
+  console.log(
+    `  of which: protocol run ${t.run.toFixed(1)} s, transport analysis ${t.transport.toFixed(1)} s, structure analyses ${t.structure.toFixed(1)} s (${((100 * t.structure) / s).toFixed(1)} % of the study's wall time)`,
+  );
 }
 
 if (!process.argv.includes('--skip-lammps')) {

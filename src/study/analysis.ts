@@ -24,6 +24,11 @@ export interface StudyResult {
   rows: StudyTransportRow[];
   /** Per series temperature: environments, bonded topology, angles (absent with [structure] enabled = false). */
   structure?: StudyStructureRow[];
+  /**
+   * Wall time of this model's parts (s): the protocol run (a resumed run counts only what ran
+   * this time), the transport analysis and the structure analyses, as measured on this machine.
+   */
+  timingsS?: { run: number; transport: number; structure: number };
   /** Arrhenius of the pooled dihedral jump rate over the series temperatures (with structure). */
   jumpRateArrhenius?: JumpRateArrhenius;
   arrhenius: ArrheniusSummary;

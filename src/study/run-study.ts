@@ -107,6 +107,7 @@ export const runStudy = async (
     await writeStructure(join(dir, 'model.extxyz'), model, { comment: `${spec.name} model, seed ${seed}` });
     await writeStructure(join(dir, 'model.data'), model);
     const runDir = join(dir, 'run');
+    const t0 = performance.now();
     const runResult = await runProtocol(protocol, model, {
       outDir: runDir,
       resume: options.resume === true,
@@ -117,12 +118,14 @@ export const runStudy = async (
       onProgress: hooks.onProgress,
       onWarning: hooks.onWarning,
     });
+    const t1 = performance.now();
     hooks.onAnalysis?.(seed);
     const studied = { ...spec, protocol };
     const result = await analyseStudy(studied, runResult, runDir, {
       quick,
       onWarning: hooks.onWarning,
     });
+    const t2 = performance.now();
     if (spec.structure) {
       result.structure = [];
       for (const T of protocol.series!.temperaturesK)
@@ -131,6 +134,11 @@ export const runStudy = async (
         );
       result.jumpRateArrhenius = studyJumpRateArrhenius(result.structure);
     }
+    result.timingsS = {
+      run: (t1 - t0) / 1000,
+      transport: (t2 - t1) / 1000,
+      structure: (performance.now() - t2) / 1000,
+    };
     writeStudyOutputs(dir, result);
     results.push(result);
     hooks.onResult?.(result, seed);
