@@ -12,7 +12,15 @@ export {
   type Molecule,
   type OligomerOptions,
 } from './oligomer.js';
-export { type PackOptions, type PackUnit, packGlass } from './pack-glass.js';
+export {
+  MAX_PACK_ATOMS,
+  type PackOptions,
+  type PackProgress,
+  PackTooLargeError,
+  type PackUnit,
+  packGlass,
+  replicationFactor,
+} from './pack-glass.js';
 export {
   type SubstitutedOptions,
   type SubstitutedResult,

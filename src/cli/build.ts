@@ -2,16 +2,17 @@ import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { mixFromComposition, parseMix } from '../builders/mix.js';
 import { bondTypeOf, buildOligomer, closestNonBonded, type Molecule } from '../builders/oligomer.js';
-import { packGlass } from '../builders/pack-glass.js';
+import { MAX_PACK_ATOMS, PackTooLargeError, packGlass } from '../builders/pack-glass.js';
 import { substitutedCrystal } from '../builders/substituted-crystal.js';
 import { parseRepeats, supercell } from '../builders/supercell.js';
 import { parseTarget } from '../chemistry/synthesis-planner.js';
-import { OptionError, UnknownFormatError } from '../core/errors.js';
+import { OligolyteError, OptionError, UnknownFormatError } from '../core/errors.js';
 import type { Structure } from '../core/frame.js';
 import { Lattice } from '../core/lattice.js';
 import { cellDensity, compositionOf } from '../core/structure-props.js';
 import { Topology } from '../core/topology.js';
 import { formatForOutput, readStructure, writeStructure } from '../io/registry.js';
+import { packProgress } from './pack-progress.js';
 import { addReadOptions, type RawReadOptions, toOpenOptions } from './read-options.js';
 
 const positiveNumber = (value: string | undefined, flag: string): number | undefined => {
@@ -42,6 +43,26 @@ const checkOutputName = (path: string): void => {
       );
     throw e;
   }
+};
+
+/**
+ * The commands that build a packing too large to do at once, as the study built its large cells:
+ * a cell of 1/k^3 of the units, repeated k x k x k.
+ */
+const replicationAdvice = (e: PackTooLargeError, o: Record<string, string>, seed: number): string => {
+  const k = e.factor;
+  const parts = o.mix?.split(',').map((p) => p.split(':'));
+  const base = !k
+    ? undefined
+    : o.composition
+      ? `--composition ${o.composition} --trimers ${Number(o.trimers) / k ** 3}`
+      : parts?.every((p) => p.length === 2 && Number.isInteger(Number(p[1]) / k ** 3))
+        ? `--mix ${parts.map(([name, count]) => `${name.trim()}:${Number(count) / k ** 3}`).join(',')}`
+        : undefined;
+  const head = `${e.natoms} atoms are too many to pack at once (at most ${MAX_PACK_ATOMS}: the packer's cost grows as the square of the atoms, and at 1.9 g/cm3 it jams beyond a few hundred)`;
+  if (!k || !base)
+    return `${head}; pack a smaller cell and repeat it with "oligolyte build supercell", as the study built its large cells`;
+  return `${head}; build 1/${k ** 3} of it and repeat that cell ${k}x${k}x${k}, as the study built its large cells:\n  oligolyte build glass ${base} --seed ${seed} -o base.extxyz\n  oligolyte build supercell base.extxyz ${k}x${k}x${k} -o ${o.output}`;
 };
 
 /** Composition, cell, density and the closest contact between atoms of different molecules. */
@@ -184,15 +205,26 @@ export const registerBuild = (program: Command): void => {
           throw new OptionError(`--shape: "${o.shape}" is not a:b:c or a:b:c,alpha,beta,gamma`);
         shape = { ratios: ratios as [number, number, number], angles: ang as [number, number, number] };
       }
-      const s = packGlass({
-        units: units.map((u) => ({ molecule: u.molecule, count: u.count })),
-        shape,
-        cations,
-        density: positiveNumber(o.density, '--density'),
-        minDistance,
-        cationDistance: positiveNumber(o.cationDistance, '--cation-distance'),
-        seed,
-      });
+      const progress = packProgress();
+      let s: Structure;
+      try {
+        s = packGlass({
+          units: units.map((u) => ({ molecule: u.molecule, count: u.count })),
+          shape,
+          cations,
+          density: positiveNumber(o.density, '--density'),
+          minDistance,
+          cationDistance: positiveNumber(o.cationDistance, '--cation-distance'),
+          seed,
+          onProgress: progress.onProgress,
+        });
+      } catch (e) {
+        // Too large to pack at once: say which commands build it by repetition.
+        if (e instanceof PackTooLargeError) throw new OligolyteError(replicationAdvice(e, o, seed));
+        throw e;
+      } finally {
+        progress.stop();
+      }
       const what = o.composition ?? o.mix;
       const counter = cations.map((c) => `${c.count} ${c.element}`).join(' + ');
       await writeStructure(o.output, s, { comment: `glass ${what} + ${counter}, seed ${seed}` });
