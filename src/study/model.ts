@@ -1,7 +1,7 @@
 import { mixFromComposition, parseMix } from '../builders/mix.js';
-import { packGlass } from '../builders/pack-glass.js';
+import { MAX_PACK_ATOMS, PackTooLargeError, packGlass } from '../builders/pack-glass.js';
 import { supercell } from '../builders/supercell.js';
-import { OptionError } from '../core/errors.js';
+import { OligolyteError, OptionError } from '../core/errors.js';
 import type { Structure } from '../core/frame.js';
 import type { StudySpec } from './spec.js';
 
@@ -21,11 +21,30 @@ export const buildStudyModel = (spec: StudySpec, seed = spec.model.seed): Struct
     const charge = units.reduce((s, u) => s + u.molecule.charge * u.count, 0);
     cations = charge < 0 ? [{ element: model.cation, count: -charge }] : [];
   }
-  const packed = packGlass({
-    units: units.map((u) => ({ molecule: u.molecule, count: u.count })),
-    cations,
-    density: model.density,
-    seed: model.seed,
-  });
+  let packed: Structure;
+  try {
+    packed = packGlass({
+      units: units.map((u) => ({ molecule: u.molecule, count: u.count })),
+      cations,
+      density: model.density,
+      seed: model.seed,
+    });
+  } catch (e) {
+    // Too large to pack at once: the study file's way to build it by repetition.
+    if (e instanceof PackTooLargeError && e.factor) {
+      const k3 = e.factor ** 3;
+      const base = model.composition
+        ? `trimers = ${model.trimers / k3}`
+        : `mix = "${model
+            .mix!.split(',')
+            .map((p) => p.split(':'))
+            .map(([name, count]) => `${name.trim()}:${Number(count) / k3}`)
+            .join(',')}"`;
+      throw new OligolyteError(
+        `${spec.file}: [model] ${e.natoms} atoms are too many to pack at once (at most ${MAX_PACK_ATOMS}); build the cell by repetition, as the study built its large cells: ${base} and supercell = [${e.factor}, ${e.factor}, ${e.factor}]`,
+      );
+    }
+    throw e;
+  }
   return model.supercell.every((k) => k === 1) ? packed : supercell(packed, model.supercell);
 };

@@ -3,6 +3,7 @@
  * succeed. A packing beyond MAX_PACK_ATOMS is refused at once with how to build it by repetition
  * (as the study built its large cells), and a packing reports its progress once a sweep.
  */
+import { writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseMix } from '../../src/builders/mix.js';
 import { buildOligomer } from '../../src/builders/oligomer.js';
@@ -69,4 +70,17 @@ describe('packing size', () => {
     expect(s.code, s.err).toBe(0);
     expect(s.out).toMatch(/16000 atoms, Al3000O2000Cl8000Li3000/);
   }, 120_000);
+
+  it('a study whose model is too large says how to build it with supercell', () => {
+    const f = `${tempDir()}/big.toml`;
+    writeFileSync(
+      f,
+      '[model]\nmix = "0b:1000"\n[[simulation.stage]]\ntype = "melt-quench"\n[simulation.series]\ntemperatures = [500, 600]\n',
+    );
+    const r = cli('study', f, '--dry-run');
+    expect(r.code).toBe(1);
+    expect(r.err).toContain(
+      `${f}: [model] 16000 atoms are too many to pack at once (at most 2000); build the cell by repetition, as the study built its large cells: mix = "0b:8" and supercell = [5, 5, 5]`,
+    );
+  }, 60_000);
 });
