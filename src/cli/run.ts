@@ -51,7 +51,16 @@ export const registerRun = (program: Command): void => {
     const start = await readStructure(structurePath, await toOpenOptions(o));
     if (!start.frame.lattice) throw new OptionError(`${structurePath}: MD needs a periodic cell`);
     process.stdout.write(
-      formatPlan(await planProtocol(spec, start, { parallel: e.parallel, threads: e.threads })),
+      formatPlan(
+        await planProtocol(spec, start, {
+          parallel: e.parallel,
+          threads: e.threads,
+          structureFile: {
+            path: structurePath,
+            namedBy: o.structure ? '--structure' : `\`structure\` in ${file}`,
+          },
+        }),
+      ),
     );
     if (o.dryRun) return;
     const outDir = o.output as string;

@@ -205,7 +205,10 @@ export const validateForceField = (x: unknown, source: string): ForceField => {
   const num = (v: unknown, path: string, check: (n: number) => boolean = Number.isFinite) =>
     typeof v === 'number' && check(v) ? v : fail(path, 'a number in range');
   const f = obj(x, '$');
-  if (typeof f.name !== 'string') fail('$.name', 'a string');
+  // The name goes into LAMMPS inputs (a comment line): one line of plain characters, so that a
+  // force-field file from someone else cannot add commands to them.
+  if (typeof f.name !== 'string' || !/^[\w .+^()-]{1,80}$/.test(f.name))
+    fail('$.name', 'a name of up to 80 letters, digits, spaces and _ . + ^ ( ) -');
   const types = obj(f.atomTypes, '$.atomTypes');
   for (const [t, v] of Object.entries(types)) {
     const a = obj(v, `$.atomTypes.${t}`);

@@ -8,10 +8,10 @@ import type { ProtocolSpec } from '../md/protocols/protocol.js';
 import type { ProtocolRunOptions } from '../md/protocols/run-protocol.js';
 import { analyseStudy, type StudyResult } from './analysis.js';
 import { buildStudyModel } from './model.js';
-import { analyseStudyStructure, studyJumpRateArrhenius } from './structure.js';
 import { writeReplicaOutputs, writeStudyOutputs } from './output.js';
 import { combineReplicas, type ReplicaSummary } from './replicas.js';
 import { quickProtocol, type StudySpec } from './spec.js';
+import { analyseStudyStructure, studyJumpRateArrhenius } from './structure.js';
 
 /**
  * The whole study as one call: build each model (one per seed), run the protocol on it, analyse
@@ -73,8 +73,11 @@ export interface StudyOutcome {
 }
 
 /** The default output folder of a study: out/<name>, the name made safe for a path. */
-export const defaultStudyFolder = (spec: StudySpec): string =>
-  join('out', spec.name.replace(/[^\w.-]+/g, '_'));
+export const defaultStudyFolder = (spec: StudySpec): string => {
+  const name = spec.name.replace(/[^\w.-]+/g, '_');
+  // Never "." or ".." (out/.. is outside out/).
+  return join('out', /^\.+$/.test(name) ? '_' : name);
+};
 
 export const runStudy = async (
   spec: StudySpec,

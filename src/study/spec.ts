@@ -71,6 +71,10 @@ export const studyFromObject = (raw: Record<string, unknown>, file: string): Stu
   const top = new Fields(raw, '', file);
   const name = top.str('name', basename(file, extname(file)));
   if (name === '') throw top.error('name', 'a non-empty string', name);
+  // The name makes the default output folder (out/<name>): a name from a file received from
+  // someone else must not lead outside it.
+  if (/[/\\\0]/.test(name) || /^\.+$/.test(name))
+    throw top.error('name', 'a name without / or \\ (and not "." or "..")', name);
   const m = table(top, 'model');
   if (m.has('mix') === m.has('composition'))
     throw m.error('', 'either mix ("0b:8") or composition ("LAOC^0b")', m.raw);

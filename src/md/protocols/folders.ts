@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import type { ProtocolSpec, StageSpec } from './protocol.js';
+import { OptionError } from '../../core/errors.js';
+import { isFolderName, type ProtocolSpec, type StageSpec } from './protocol.js';
 
 /**
  * The names inside a run folder, in one place for both engines, the plan and the study:
@@ -9,12 +10,19 @@ import type { ProtocolSpec, StageSpec } from './protocol.js';
  *   <stage>/trajectory.extxyz | .lammpstrj (trajectoryName)
  */
 
-/** "01-melt", "02-quench", ... for the stage at index k of its list. */
-export const stageFolder = (k: number, s: Pick<StageSpec, 'name'>): string =>
-  `${String(k + 1).padStart(2, '0')}-${s.name}`;
+/** "01-melt", "02-quench", ... for the stage at index k of its list (refusing an unsafe name). */
+export const stageFolder = (k: number, s: Pick<StageSpec, 'name'>): string => {
+  if (!isFolderName(s.name))
+    throw new OptionError(`stage name "${s.name}": only letters, digits, _ . - (it names a folder)`);
+  return `${String(k + 1).padStart(2, '0')}-${s.name}`;
+};
 
 /** The folder of a series temperature, relative to the run folder: "series/T500K". */
-export const branchFolder = (temperatureK: number): string => join('series', `T${temperatureK}K`);
+export const branchFolder = (temperatureK: number): string => {
+  if (!(temperatureK > 0 && Number.isFinite(temperatureK)))
+    throw new OptionError(`series temperature ${temperatureK} K is not a positive number`);
+  return join('series', `T${temperatureK}K`);
+};
 
 /** A series temperature's stage folder, relative to the run folder: "series/T500K/02-produce". */
 export const seriesStageFolder = (temperatureK: number, k: number, s: Pick<StageSpec, 'name'>): string =>

@@ -1,5 +1,7 @@
+import { resolve } from 'node:path';
 import { OptionError } from '../../core/errors.js';
 import type { Structure } from '../../core/frame.js';
+import { BUILTIN_FORCE_FIELDS } from '../../forcefield/force-field.js';
 import { prepareSystem } from '../../forcefield/system.js';
 import { ForceKernel, newForceOutput, usefulThreads } from '../force-kernel.js';
 import { seriesStageFolder, stageFolder } from './folders.js';
@@ -24,6 +26,8 @@ export interface PlannedStage {
 }
 
 export interface ProtocolPlan {
+  /** The files the run reads, absolute, and who named them (a protocol file may name any file). */
+  reads: { path: string; namedBy: string }[];
   engine: ProtocolSpec['engine'];
   mpiProcesses: number;
   natoms: number;
@@ -51,6 +55,8 @@ export interface PlanOptions {
   threads?: number;
   /** Time force evaluations for the expected time (default true; embedded engine only). */
   measure?: boolean;
+  /** The start structure's file and who named it (printed: a protocol may name any file). */
+  structureFile?: { path: string; namedBy: string };
 }
 
 /**
@@ -137,7 +143,13 @@ export const planProtocol = async (
     spec.series!.stages.forEach((s, k) => {
       stages.push(planned(seriesStageFolder(T, k, s), s, T));
     });
+  const reads = options.structureFile
+    ? [{ path: resolve(options.structureFile.path), namedBy: options.structureFile.namedBy }]
+    : [];
+  if (!BUILTIN_FORCE_FIELDS[spec.forcefield])
+    reads.push({ path: resolve(spec.forcefield), namedBy: 'the force field' });
   const plan: ProtocolPlan = {
+    reads,
     engine: spec.engine,
     mpiProcesses: spec.mpiProcesses,
     natoms: start.topology.natoms,
@@ -203,5 +215,6 @@ export const formatPlan = (plan: ProtocolPlan): string => {
           : ''
       })`;
   }
-  return `${head}\n${lines.join('\n')}\n${tail}\n`;
+  const reads = plan.reads.map((r) => `reads ${r.path} (${r.namedBy})\n`).join('');
+  return `${head}\n${reads}${lines.join('\n')}\n${tail}\n`;
 };

@@ -213,11 +213,19 @@ const stageEntry = (f: Fields, index: number): StageSpec[] => {
   return [s];
 };
 
+/**
+ * Whether a name (a stage's, from a protocol file that may come from anyone) is safe as one
+ * folder name inside the run folder: letters, digits, _ . - only, and not only dots. A name with a
+ * path separator or ".." could otherwise write outside the output folder.
+ */
+export const isFolderName = (name: string): boolean => /^[A-Za-z0-9_.-]+$/.test(name) && !/^\.+$/.test(name);
+
 const uniqueNames = (stages: StageSpec[], f: Fields, where: string) => {
   const seen = new Set<string>();
   for (const s of stages) {
-    if (!/^[A-Za-z0-9_.-]+$/.test(s.name))
-      throw f.error(where, 'stage names of letters, digits, _ . -', s.name);
+    // A stage name becomes a folder name: no separators, not "." or ".." (folders.ts checks too).
+    if (!isFolderName(s.name))
+      throw f.error(where, 'stage names of letters, digits, _ . - (not only dots)', s.name);
     if (seen.has(s.name)) throw f.error(where, 'distinct stage names', s.name);
     seen.add(s.name);
   }
