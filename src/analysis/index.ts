@@ -93,12 +93,14 @@ export {
 export {
   analyseRdfFiles,
   type RdfFileRun,
+  type RdfFilesOptions,
   type RdfFilesResult,
   rdfReport,
   rdfTable,
   writeRdfCsv,
   writeRdfJson,
 } from './structure/rdf-report.js';
+export { THREADS_MIN_ATOMS, ThreadedRdfAccumulator } from './structure/rdf-threads.js';
 export { type FrameSink, type StructureFilesOptions, streamRun } from './structure/run-files.js';
 export {
   type BondEvent,

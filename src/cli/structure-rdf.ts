@@ -13,6 +13,7 @@ import {
   structureReadOptions,
   withOutputs,
 } from './structure-common.js';
+import { threadsOption } from './threads-option.js';
 
 interface RdfCliOptions extends StructureCliOptions {
   pairs: string;
@@ -21,6 +22,7 @@ interface RdfCliOptions extends StructureCliOptions {
   dr?: string;
   total: boolean;
   excludeBonded?: string | boolean;
+  threads?: string;
 }
 
 /** `oligolyte structure rdf`: partial and total g(r), running coordination numbers. */
@@ -40,6 +42,10 @@ export const registerStructureRdf = (structure: Command): void => {
       .option(
         '--exclude-bonded [how]',
         'leave out bonded pairs: "molecule" (same molecule id; the default) or N (within N bonds); needs molecule ids or bonds (a LAMMPS data file, or --topology)',
+      )
+      .option(
+        '--threads <n>',
+        'worker threads counting pairs (default: every core; runs under 500 atoms use one)',
       ),
     'the curves g(r) and n(r) of every pair as CSV',
   ).action(async (runs: string[], o: RdfCliOptions) => {
@@ -76,6 +82,7 @@ export const registerStructureRdf = (structure: Command): void => {
           pairs,
           total: o.total,
           exclude,
+          threads: threadsOption(o.threads),
           read,
           onFileProgress: bars.onFileProgress,
         });

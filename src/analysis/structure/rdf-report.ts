@@ -1,6 +1,7 @@
 import { formatSignificant } from '../../core/format-number.js';
 import type { TextSink } from '../../io/text-sink.js';
-import { RdfAccumulator, type RdfCurve, type RdfOptions, type RdfResult, valueAt } from './rdf.js';
+import { type RdfCurve, type RdfOptions, type RdfResult, valueAt } from './rdf.js';
+import { ThreadedRdfAccumulator } from './rdf-threads.js';
 import { csvField, jsonNumbers, writeTo } from './report-io.js';
 import { type StructureFilesOptions, streamRun } from './run-files.js';
 
@@ -19,19 +20,32 @@ export interface RdfFilesResult {
   runs: RdfFileRun[];
 }
 
+export interface RdfFilesOptions extends RdfOptions, StructureFilesOptions {
+  /**
+   * Worker threads counting pairs (default 1: this thread only). Runs of fewer than
+   * THREADS_MIN_ATOMS atoms are counted in this thread whatever this says.
+   */
+  threads?: number;
+}
+
 export const analyseRdfFiles = async (
   files: string[],
-  options: RdfOptions & StructureFilesOptions = {},
+  options: RdfFilesOptions = {},
 ): Promise<RdfFilesResult> => {
-  const { read, onFileProgress, ...rdfOptions } = options;
+  const { read, onFileProgress, threads = 1, ...rdfOptions } = options;
   const runs: RdfFileRun[] = [];
   for (const file of files) {
-    const { format, sink } = await streamRun(
-      file,
-      { read, onFileProgress },
-      (t) => new RdfAccumulator(t, rdfOptions),
-    );
-    runs.push({ file, format, result: sink.result() });
+    let sink: ThreadedRdfAccumulator | undefined;
+    try {
+      const run = await streamRun(
+        file,
+        { read, onFileProgress },
+        (t) => (sink = new ThreadedRdfAccumulator(t, rdfOptions, threads)),
+      );
+      runs.push({ file, format: run.format, result: await run.sink.result() });
+    } finally {
+      await sink?.close();
+    }
   }
   return { runs };
 };

@@ -2,7 +2,7 @@ import { OligolyteError, OptionError, ParseError } from '../../core/errors.js';
 import type { Frame, SourceLocation, Structure } from '../../core/frame.js';
 import type { Lattice } from '../../core/lattice.js';
 import type { Topology } from '../../core/topology.js';
-import { forEachNeighbour } from './neighbours.js';
+import { histogramPairs, PairScratch } from './pair-histogram.js';
 import { firstMinimum, firstPeak } from './peaks.js';
 
 /**
@@ -273,10 +273,13 @@ export class RdfAccumulator {
   readonly bins: number;
   private readonly edges: Float64Array;
   private readonly requests: Request[];
-  private readonly counts: Float64Array[];
+  /** Unordered pair counts per pair of atom classes (see histogramPairs). */
+  private readonly pairCounts: Float64Array;
+  private readonly scratch = new PairScratch();
   private readonly atoms: Int32Array | undefined;
   private readonly classOf: Int32Array;
   private readonly contribStart: Int32Array;
+  /** Curve of each contribution. */
   private readonly contribOffset: Int32Array;
   private readonly contribWeight: Float64Array;
   private readonly classCount: number;
@@ -312,10 +315,9 @@ export class RdfAccumulator {
     this.edges = histogramEdges(rMax, bins);
     this.requests = resolveRequests(topology, options);
     this.hasTotal = options.total !== false;
-    this.counts = this.requests.map(() => new Float64Array(bins));
 
-    // Atoms by their membership in the selections: a class per distinct membership pattern, so
-    // that a pair's contributions to every curve are one table lookup.
+    // Atoms by their membership in the selections: a class per distinct membership pattern; pairs
+    // are counted per pair of classes and folded into the curves at the end.
     const n = topology.natoms;
     const R = this.requests.length;
     const signature = new Map<string, number>();
@@ -366,6 +368,7 @@ export class RdfAccumulator {
         }
         start[ci * nc + cj + 1] = off.length;
       }
+    this.pairCounts = new Float64Array(nc * nc * bins);
     this.contribStart = start;
     this.contribOffset = Int32Array.from(off);
     this.contribWeight = Float64Array.from(wt);
@@ -430,6 +433,17 @@ export class RdfAccumulator {
 
   /** Add one frame (it must have a cell); `source` names it in errors. */
   push(frame: Frame, source?: SourceLocation): void {
+    const lattice = this.checkFrame(frame, source);
+    this.countPairs(frame.positions, lattice);
+    this.recordFrame(lattice);
+  }
+
+  /**
+   * The frame's cell, after checking that the frame has this run's atoms and a cell (the next
+   * frame's number in the messages). Exposed, with countPairs, recordFrame, pairCountsSnapshot and
+   * addPairCounts, for a driver that counts frames in other threads (rdf-threads.ts).
+   */
+  checkFrame(frame: Frame, source?: SourceLocation): Lattice {
     const n = this.topology.natoms;
     const k = this.frameCount + 1;
     if (frame.positions.length !== 3 * n) {
@@ -449,41 +463,41 @@ export class RdfAccumulator {
       throw new OligolyteError(
         `${source ? `${source.file}: ` : ''}frame ${k} has no periodic cell: g(r) is normalised by the cell volume`,
       );
-    const rMax = this.rMaxA;
-    const bins = this.bins;
-    const edges = this.edges;
-    const norm = bins / rMax;
-    const classOf = this.classOf;
-    const nc = this.classCount;
-    const start = this.contribStart;
-    const off = this.contribOffset;
-    const wt = this.contribWeight;
-    const counts = this.counts;
-    const excluded = this.exclusionTest(lattice);
-    forEachNeighbour(
-      {
-        positions: frame.positions,
-        lattice,
-        cutoff: rMax,
-        centres: this.atoms,
-        others: this.atoms,
-        half: true,
-      },
-      (i, j, r2, dx, dy, dz) => {
-        const r = Math.sqrt(r2);
-        if (r > rMax) return;
-        if (excluded?.(i, j, r2, dx, dy, dz)) return;
-        let b = Math.trunc(r * norm);
-        if (b >= bins) b = bins - 1;
-        if (r < edges[b]) b--;
-        else if (b !== bins - 1 && r >= edges[b + 1]) b++;
-        const cp = classOf[i] * nc + classOf[j];
-        const end = start[cp + 1];
-        for (let s = start[cp]; s < end; s++) counts[off[s]][b] += wt[s];
-      },
-    );
+    return lattice;
+  }
+
+  /** Add one frame's pair counts (no checks, the frame not counted: see checkFrame). */
+  countPairs(positions: Float64Array, lattice: Lattice): void {
+    histogramPairs({
+      positions,
+      lattice,
+      atoms: this.atoms,
+      classOf: this.classOf,
+      classCount: this.classCount,
+      rMax: this.rMaxA,
+      edges: this.edges,
+      pairCounts: this.pairCounts,
+      excluded: this.exclusionTest(lattice),
+      scratch: this.scratch,
+    });
+  }
+
+  /** Count a frame and its volume (in frame order, so the mean volume is the same however counted). */
+  recordFrame(lattice: Lattice): void {
     this.frameCount++;
     this.volumeSum += lattice.volume;
+  }
+
+  /** A copy of the pair counts so far (per class pair and bin). */
+  pairCountsSnapshot(): Float64Array {
+    return Float64Array.from(this.pairCounts);
+  }
+
+  /** Add pair counts made by another accumulator of the same topology and options. */
+  addPairCounts(counts: Float64Array): void {
+    if (counts.length !== this.pairCounts.length)
+      throw new RangeError(`pair counts of ${counts.length} values for ${this.pairCounts.length}`);
+    for (let k = 0; k < counts.length; k++) this.pairCounts[k] += counts[k];
   }
 
   /** Is the visited pair (at this image) a bonded pair to leave out? Undefined: no exclusions. */
@@ -524,6 +538,16 @@ export class RdfAccumulator {
     for (let k = 0; k < bins; k++) shell[k] = (4 / 3) * Math.PI * (edges[k + 1] ** 3 - edges[k] ** 3);
     const rA = new Float64Array(bins);
     for (let k = 0; k < bins; k++) rA[k] = 0.5 * (edges[k] + edges[k + 1]);
+    // Ordered pair counts of each curve from the class-pair histograms: an unordered pair of
+    // classes (ci, cj) adds [ci in A][cj in B] + [cj in A][ci in B] ordered pairs.
+    const nc = this.classCount;
+    const all = new Float64Array(this.requests.length * bins);
+    for (let cp = 0; cp < nc * nc; cp++)
+      for (let u = this.contribStart[cp]; u < this.contribStart[cp + 1]; u++) {
+        const base = this.contribOffset[u] * bins;
+        const w = this.contribWeight[u];
+        for (let k = 0; k < bins; k++) all[base + k] += w * this.pairCounts[cp * bins + k];
+      }
     const curves = this.requests.map((q, r): RdfCurve => {
       let na = 0;
       let nb = 0;
@@ -534,7 +558,7 @@ export class RdfAccumulator {
         both += q.inA[i] & q.inB[i];
       }
       const N = na * nb - both - this.excluded[r];
-      const counts = this.counts[r];
+      const counts = all.subarray(r * bins, (r + 1) * bins);
       const g = new Float64Array(bins);
       const density = N / meanVolume;
       for (let k = 0; k < bins; k++) g[k] = N > 0 ? counts[k] / (F * shell[k] * density) : Number.NaN;

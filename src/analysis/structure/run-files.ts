@@ -11,9 +11,9 @@ export interface StructureFilesOptions {
   onFileProgress?: (file: string, done: number, total: number) => void;
 }
 
-/** Anything fed frame by frame. */
+/** Anything fed frame by frame (push may return a promise to hold the reader back). */
 export interface FrameSink {
-  push(frame: Frame, source?: SourceLocation): void;
+  push(frame: Frame, source?: SourceLocation): void | Promise<void>;
 }
 
 /**
@@ -61,7 +61,8 @@ export const streamRun = async <S extends FrameSink>(
       });
     }
     last = s.topology;
-    sink!.push(s.frame, s.source ?? { file });
+    const wait = sink!.push(s.frame, s.source ?? { file });
+    if (wait) await wait;
   }
   if (!sink)
     throw new OligolyteError(`${file}: no frames to analyse${read.frames ? ' in the frames asked for' : ''}`);
