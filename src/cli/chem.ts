@@ -19,7 +19,9 @@ export const parseMass = (text: string): number => {
   if (!(grams > 0)) throw new OptionError(`--batch: the mass must be positive, got "${text}"`);
   const [lo, hi] = BATCH_RANGE_G;
   if (!(grams >= lo && grams <= hi))
-    throw new OptionError(`--batch: "${text}" is not a batch; give between 0.001mg (${lo}g) and 1000 t (${hi}g)`);
+    throw new OptionError(
+      `--batch: "${text}" is not a batch; give between 0.001mg (${lo}g) and 1000 t (${hi}g)`,
+    );
   return grams;
 };
 
