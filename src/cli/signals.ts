@@ -59,6 +59,8 @@ const handle = (signal: StopSignal) => {
     return;
   }
   const removed = discardOpenTextSinks();
+  // A progress bar may have hidden the cursor: show it again, on a fresh line.
+  if (process.stderr.isTTY) process.stderr.write('\x1b[?25h\n');
   process.stderr.write(`oligolyte: ${stopMessage(signal, stopping?.kept, removed)}\n`);
   process.exit(SIGNAL_EXIT[signal]);
 };

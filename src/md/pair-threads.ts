@@ -124,6 +124,11 @@ export class PairThreads {
         new Promise((resolve, reject) => {
           w.once('message', () => resolve());
           w.once('error', reject);
+          // A worker that ends before it is ready (out of memory, killed) must not leave the
+          // start waiting forever.
+          w.once('exit', (code) =>
+            reject(new Error(`force worker ${index} exited (code ${code}) before it was ready`)),
+          );
         }),
       );
     }
