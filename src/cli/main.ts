@@ -13,8 +13,8 @@ import { registerMd } from './md.js';
 import { cliMessage } from './option-flags.js';
 import { registerRun } from './run.js';
 import { RunStopped } from './run-session.js';
-import { registerStructure } from './structure.js';
 import { installSignalHandlers } from './signals.js';
+import { registerStructure } from './structure.js';
 import { registerStudy } from './study.js';
 import { registerTransport } from './transport.js';
 
