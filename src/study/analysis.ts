@@ -1,11 +1,11 @@
 import { join } from 'node:path';
+import type { JumpRateArrhenius } from '../analysis/dynamics/jump-arrhenius.js';
 import { analyseTransport, type TransportResult } from '../analysis/transport/analyse-run.js';
 import { type ArrheniusSummary, arrheniusSummary } from '../analysis/transport/arrhenius-summary.js';
 import { InsufficientDataError } from '../core/errors.js';
 import { readFrames } from '../io/registry.js';
 import { productionTrajectory } from '../md/protocols/folders.js';
 import type { ProtocolResult } from '../md/protocols/run-protocol.js';
-import type { JumpRateArrhenius } from '../analysis/dynamics/jump-arrhenius.js';
 import type { StudySpec } from './spec.js';
 import type { StudyStructureRow } from './structure.js';
 

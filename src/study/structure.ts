@@ -1,9 +1,9 @@
 import { join } from 'node:path';
-import { AngleAccumulator, type AngleDistribution } from '../analysis/structure/angles.js';
-import { type EnvironmentRunResult, EnvironmentRun } from '../analysis/structure/environments-report.js';
-import type { PopulationEstimate } from '../analysis/structure/environments.js';
 import { ConformationAccumulator, type ConformationResult } from '../analysis/dynamics/conformations.js';
 import { type JumpRateArrhenius, jumpRateArrhenius } from '../analysis/dynamics/jump-arrhenius.js';
+import { AngleAccumulator, type AngleDistribution } from '../analysis/structure/angles.js';
+import type { PopulationEstimate } from '../analysis/structure/environments.js';
+import { EnvironmentRun, type EnvironmentRunResult } from '../analysis/structure/environments-report.js';
 import { streamRun } from '../analysis/structure/run-files.js';
 import { BondedTopologyAccumulator, type BondedTopologyResult } from '../analysis/structure/topology.js';
 import type { Frame, SourceLocation } from '../core/frame.js';
