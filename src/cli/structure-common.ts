@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import type { Command } from 'commander';
-import { OptionError } from '../core/errors.js';
+import { OligolyteError, OptionError } from '../core/errors.js';
 import type { OpenOptions } from '../io/registry.js';
 import { TextSink } from '../io/text-sink.js';
 import { fileProgress } from './progress.js';
@@ -99,4 +99,23 @@ export const fileBars = () => {
       for (const b of bars.values()) b.stop();
     },
   };
+};
+
+/** The time between the frames analysed from --time-step, --frame-step and a --frames step. */
+export const frameIntervalOption = (
+  o: { timeStep?: string; frameStep?: string },
+  frameSliceStep: number | undefined,
+): number | undefined => {
+  const timeStepFs = parseNumber(o.timeStep, '--time-step', isPositive, 'a positive time in fs');
+  const frameStep = parseNumber(o.frameStep, '--frame-step', isWholeAtLeastOne, 'a whole number >= 1');
+  if (frameStep !== undefined && timeStepFs === undefined)
+    throw new OptionError('--frame-step needs --time-step');
+  return timeStepFs === undefined ? undefined : timeStepFs * (frameStep ?? 1) * (frameSliceStep ?? 1);
+};
+
+/** Rewrite the library's option names in an error's message as this command's flags. */
+export const withFlags = (e: unknown, flags: Record<string, string>): unknown => {
+  if (e instanceof OligolyteError)
+    e.message = e.message.replace(/`([A-Za-z]\w*)`/g, (text, name: string) => flags[name] ?? text);
+  return e;
 };

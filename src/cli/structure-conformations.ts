@@ -10,14 +10,16 @@ import { OptionError } from '../core/errors.js';
 import {
   addStructureOptions,
   fileBars,
+  frameIntervalOption,
   isPositive,
   parseList,
   parseNumber,
   type StructureCliOptions,
   structureReadOptions,
+  withFlags,
   withOutputs,
 } from './structure-common.js';
-import { frameIntervalOption, parseBondCutoffs, withFlags } from './structure-topology.js';
+import { parseBondCutoffs } from './structure-topology.js';
 
 interface ConformationsCliOptions extends StructureCliOptions {
   temperature?: string;

@@ -5,16 +5,18 @@ import {
   writeEnvironmentsCsv,
   writeEnvironmentsJson,
 } from '../analysis/structure/environments-report.js';
-import { OligolyteError, OptionError } from '../core/errors.js';
+import { OptionError } from '../core/errors.js';
 import {
   addStructureOptions,
   fileBars,
+  frameIntervalOption,
   isPositive,
   isWholeAtLeastOne,
   parseList,
   parseNumber,
   type StructureCliOptions,
   structureReadOptions,
+  withFlags,
   withOutputs,
 } from './structure-common.js';
 
@@ -131,13 +133,8 @@ export const registerStructureEnvironments = (structure: Command): void => {
         ? ('all' as const)
         : parseNumber(o.cutoffFrames, '--cutoff-frames', isWholeAtLeastOne, 'a whole number >= 1 or "all"')!;
     const rMaxA = parseNumber(o.cutoffRmax, '--cutoff-rmax', isPositive, 'a positive distance in A')!;
-    const timeStepFs = parseNumber(o.timeStep, '--time-step', isPositive, 'a positive time in fs');
-    const frameStep = parseNumber(o.frameStep, '--frame-step', isWholeAtLeastOne, 'a whole number >= 1');
-    if (frameStep !== undefined && timeStepFs === undefined)
-      throw new OptionError('--frame-step needs --time-step');
     // The time between the frames analysed: a --frames step skips stored frames too.
-    const frameIntervalFs =
-      timeStepFs === undefined ? undefined : timeStepFs * (frameStep ?? 1) * (read.frames?.step ?? 1);
+    const frameIntervalFs = frameIntervalOption(o, read.frames?.step);
     const maxLagPs = parseNumber(o.maxLag, '--max-lag', isPositive, 'a positive time in ps');
     const shapeEvery = parseNumber(
       o.shapeEvery,
@@ -165,10 +162,7 @@ export const registerStructureEnvironments = (structure: Command): void => {
           onFileProgress: bars.onFileProgress,
         });
       } catch (e) {
-        // Name this command's flags for the library's options.
-        if (e instanceof OligolyteError)
-          e.message = e.message.replace(/`([A-Za-z]\w*)`/g, (text, name: string) => FLAGS[name] ?? text);
-        throw e;
+        throw withFlags(e, FLAGS);
       } finally {
         bars.stop();
       }

@@ -6,16 +6,17 @@ import {
   writeTopologyCsv,
   writeTopologyJson,
 } from '../analysis/structure/topology-report.js';
-import { OligolyteError, OptionError } from '../core/errors.js';
+import { OptionError } from '../core/errors.js';
 import {
   addStructureOptions,
   fileBars,
+  frameIntervalOption,
   isPositive,
-  isWholeAtLeastOne,
   parseList,
   parseNumber,
   type StructureCliOptions,
   structureReadOptions,
+  withFlags,
   withOutputs,
 } from './structure-common.js';
 
@@ -49,25 +50,6 @@ export const parseBondCutoffs = (s: string, flag = '--bond'): Record<string, num
     out[k] = parseNumber(v, `${flag} ${k}`, isPositive, 'a positive distance in A')!;
   }
   return out;
-};
-
-/** The time between the frames analysed from --time-step, --frame-step and a --frames step. */
-export const frameIntervalOption = (
-  o: { timeStep?: string; frameStep?: string },
-  frameSliceStep: number | undefined,
-): number | undefined => {
-  const timeStepFs = parseNumber(o.timeStep, '--time-step', isPositive, 'a positive time in fs');
-  const frameStep = parseNumber(o.frameStep, '--frame-step', isWholeAtLeastOne, 'a whole number >= 1');
-  if (frameStep !== undefined && timeStepFs === undefined)
-    throw new OptionError('--frame-step needs --time-step');
-  return timeStepFs === undefined ? undefined : timeStepFs * (frameStep ?? 1) * (frameSliceStep ?? 1);
-};
-
-/** Rewrite the library's option names in an error's message as this command's flags. */
-export const withFlags = (e: unknown, flags: Record<string, string>): unknown => {
-  if (e instanceof OligolyteError)
-    e.message = e.message.replace(/`([A-Za-z]\w*)`/g, (text, name: string) => flags[name] ?? text);
-  return e;
 };
 
 /** `oligolyte structure topology`: bonds, units, census and bond events over a run. */

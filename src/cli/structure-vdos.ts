@@ -10,14 +10,15 @@ import { OligolyteError, OptionError } from '../core/errors.js';
 import {
   addStructureOptions,
   fileBars,
+  frameIntervalOption,
   isPositive,
   parseList,
   parseNumber,
   type StructureCliOptions,
   structureReadOptions,
+  withFlags,
   withOutputs,
 } from './structure-common.js';
-import { frameIntervalOption, withFlags } from './structure-topology.js';
 
 interface VdosCliOptions extends StructureCliOptions {
   species?: string;
