@@ -82,7 +82,7 @@ export const registerStructureRdf = (structure: Command): void => {
           pairs,
           total: o.total,
           exclude,
-          threads: o.threads === undefined ? 1 : threadsOption(o.threads),
+          threads: threadsOption(o.threads),
           read,
           onFileProgress: bars.onFileProgress,
         });
