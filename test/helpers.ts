@@ -51,6 +51,16 @@ export const tempFile = (name: string, text: string | Uint8Array): string => {
   return p;
 };
 
+/** `text` with line `n` (1-based) replaced by `line`. */
+export const withLine = (text: string, n: number, line: string): string => {
+  const l = text.split('\n');
+  l[n - 1] = line;
+  return l.join('\n');
+};
+
+/** The first `n` lines of `text`, each ending in a newline. */
+export const headLines = (text: string, n: number): string => `${text.split('\n').slice(0, n).join('\n')}\n`;
+
 export const readAll = async (path: string, options: OpenOptions = {}): Promise<Structure[]> => {
   const out: Structure[] = [];
   for await (const s of readFrames(path, options)) out.push(s);

@@ -1,18 +1,8 @@
 /** Malformed input gives a ParseError naming the file and the line where the problem is. */
 import { describe, expect, it } from 'vitest';
-import { expectParseError, readAll, tempFile } from '../helpers.js';
+import { expectParseError, headLines, readAll, tempFile, withLine } from '../helpers.js';
+import { LICL_DATA as DATA, LICL_POSCAR as POSCAR } from './licl-texts.js';
 
-const POSCAR = `LiCl
-1.0
-5.0 0.0 0.0
-0.0 5.0 0.0
-0.0 0.0 5.0
-Li Cl
-1 1
-Direct
-0.0 0.0 0.0
-0.5 0.5 0.5
-`;
 const XDATCAR = `LiCl
 1.0
 5.0 0.0 0.0
@@ -48,25 +38,6 @@ ITEM: ATOMS id type x y z
 1 1 0 0 0
 2 2 2.5 2.5 2.5
 `;
-const DATA = `title
-
-2 atoms
-2 atom types
-
-0 5 xlo xhi
-0 5 ylo yhi
-0 5 zlo zhi
-
-Masses
-
-1 6.94
-2 35.45
-
-Atoms # charge
-
-1 1 1.0 0 0 0
-2 2 -1.0 2.5 2.5 2.5
-`;
 const CIF = `data_x
 _cell_length_a 5
 _cell_length_b 5
@@ -85,15 +56,6 @@ _atom_site_fract_z
 Li1 0 0 0
 Cl1 0.5 0.5 0.5
 `;
-
-/** Replace line `n` (1-based) of `text`. */
-const withLine = (text: string, n: number, line: string) => {
-  const l = text.split('\n');
-  l[n - 1] = line;
-  return l.join('\n');
-};
-/** The first `n` lines of `text`. */
-const head = (text: string, n: number) => `${text.split('\n').slice(0, n).join('\n')}\n`;
 
 describe('the good inputs read', () => {
   for (const [name, text] of [
@@ -114,11 +76,11 @@ describe('the good inputs read', () => {
 describe('POSCAR', () => {
   it('non-numeric coordinate', () =>
     expectParseError(tempFile('POSCAR', withLine(POSCAR, 10, '0.5 x 0.5')), 10, /coordinates/));
-  it('truncated', () => expectParseError(tempFile('POSCAR', head(POSCAR, 9)), 10, /atom 2 of 2/));
+  it('truncated', () => expectParseError(tempFile('POSCAR', headLines(POSCAR, 9)), 10, /atom 2 of 2/));
   it('unknown element', () =>
     expectParseError(tempFile('POSCAR', withLine(POSCAR, 6, 'Li Qq')), 6, /element/));
   it('missing lattice line', () =>
-    expectParseError(tempFile('POSCAR', head(POSCAR, 4)), 5, /lattice vector 3/));
+    expectParseError(tempFile('POSCAR', headLines(POSCAR, 4)), 5, /lattice vector 3/));
   it('counts do not match species', () =>
     expectParseError(tempFile('POSCAR', withLine(POSCAR, 7, '1')), 7, /2 atom counts/));
   it('empty file', () => expectParseError(tempFile('POSCAR', ''), 1, /comment/, { format: 'poscar' }));
@@ -127,7 +89,7 @@ describe('POSCAR', () => {
 
 describe('XDATCAR', () => {
   it('truncated last frame is an error, not a short trajectory', () =>
-    expectParseError(tempFile('XDATCAR', head(XDATCAR, 12)), 13, /1 more position lines/));
+    expectParseError(tempFile('XDATCAR', headLines(XDATCAR, 12)), 13, /1 more position lines/));
   it('non-numeric field with its column', async () => {
     const e = await expectParseError(tempFile('XDATCAR', withLine(XDATCAR, 12, '0.1 0.0 abc')), 12);
     expect(e.column).toBe(9);
@@ -142,7 +104,7 @@ describe('extended XYZ', () => {
   // A file that ends inside its last frame is what a killed writer leaves: by default the
   // complete frames are read and the torn one reported (issue 6); tornLastFrame 'error' fails.
   it('a frame with the wrong atom count (truncated), strict', () =>
-    expectParseError(tempFile('a.extxyz', head(XYZ, 7)), 8, /1 more atom lines in frame 2/, {
+    expectParseError(tempFile('a.extxyz', headLines(XYZ, 7)), 8, /1 more atom lines in frame 2/, {
       tornLastFrame: 'error',
     }));
   it('a frame whose atom count line is wrong, strict', () =>
@@ -151,13 +113,15 @@ describe('extended XYZ', () => {
     }));
   it('a torn last frame: the complete frames and a warning naming the line', async () => {
     const warnings: string[] = [];
-    const frames = await readAll(tempFile('a.extxyz', head(XYZ, 7)), { onWarning: (m) => warnings.push(m) });
+    const frames = await readAll(tempFile('a.extxyz', headLines(XYZ, 7)), {
+      onWarning: (m) => warnings.push(m),
+    });
     expect(frames).toHaveLength(1);
     expect(warnings).toEqual([
       expect.stringMatching(/a\.extxyz:5: frame 2 is incomplete.*1 complete frame before it/),
     ]);
     // A last line cut inside a field (no newline) is torn: a field is missing.
-    const cut = `${head(XYZ, 8).replace(/\n$/, '').slice(0, -4)}`;
+    const cut = `${headLines(XYZ, 8).replace(/\n$/, '').slice(0, -4)}`;
     const w2: string[] = [];
     expect(await readAll(tempFile('b.extxyz', cut), { onWarning: (m) => w2.push(m) })).toHaveLength(1);
     expect(w2).toHaveLength(1);
@@ -182,12 +146,12 @@ describe('extended XYZ', () => {
 
 describe('LAMMPS dump', () => {
   it('truncated, strict', () =>
-    expectParseError(tempFile('a.lammpstrj', head(DUMP, 10)), 11, /1 more atom lines/, {
+    expectParseError(tempFile('a.lammpstrj', headLines(DUMP, 10)), 11, /1 more atom lines/, {
       tornLastFrame: 'error',
     }));
   it('truncated: a warning and the complete frames (none here)', async () => {
     const warnings: string[] = [];
-    const frames = await readAll(tempFile('a.lammpstrj', head(DUMP, 10)), {
+    const frames = await readAll(tempFile('a.lammpstrj', headLines(DUMP, 10)), {
       onWarning: (m) => warnings.push(m),
       typeMap: ['Li', 'Cl'],
     });
@@ -210,7 +174,7 @@ describe('LAMMPS dump', () => {
 
 describe('LAMMPS data', () => {
   it('truncated Atoms section', () =>
-    expectParseError(tempFile('a.data', head(DATA, 17)), 18, /1 more entries of section Atoms/));
+    expectParseError(tempFile('a.data', headLines(DATA, 17)), 18, /1 more entries of section Atoms/));
   it('non-numeric charge', () =>
     expectParseError(tempFile('a.data', withLine(DATA, 18, '2 2 minus 2.5 2.5 2.5')), 18, /charge/));
   it('unknown type', () =>

@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { expectParseError, readAll, tempFile } from '../helpers.js';
+import { LICL_DATA as DATA, LICL_POSCAR as POSCAR } from './licl-texts.js';
 
 const XYZ2 = `2
 Lattice="5 0 0 0 5 0 0 0 5" Properties=species:S:1:pos:R:3 pbc="T T T"
@@ -56,36 +57,6 @@ Direct configuration=     1
 Direct configuration=     2
 0.1 0.0 0.0
 0.5 0.5 0.6
-`;
-const POSCAR = `LiCl
-1.0
-5.0 0.0 0.0
-0.0 5.0 0.0
-0.0 0.0 5.0
-Li Cl
-1 1
-Direct
-0.0 0.0 0.0
-0.5 0.5 0.5
-`;
-const DATA = `title
-
-2 atoms
-2 atom types
-
-0 5 xlo xhi
-0 5 ylo yhi
-0 5 zlo zhi
-
-Masses
-
-1 6.94
-2 35.45
-
-Atoms # charge
-
-1 1 1.0 0 0 0
-2 2 -1.0 2.5 2.5 2.5
 `;
 const CIF = `data_x
 _cell_length_a 5

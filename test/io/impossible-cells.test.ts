@@ -4,34 +4,8 @@
  * or flat cell (whose sites then fall "on top of" each other).
  */
 import { describe, expect, it } from 'vitest';
-import { expectParseError, readAll, tempFile } from '../helpers.js';
-
-/** Replace line `n` (1-based) of `text`. */
-const withLine = (text: string, n: number, line: string) => {
-  const l = text.split('\n');
-  l[n - 1] = line;
-  return l.join('\n');
-};
-
-const DATA = `title
-
-2 atoms
-2 atom types
-
-0 5 xlo xhi
-0 5 ylo yhi
-0 5 zlo zhi
-
-Masses
-
-1 6.94
-2 35.45
-
-Atoms # charge
-
-1 1 1.0 0 0 0
-2 2 -1.0 2.5 2.5 2.5
-`;
+import { expectParseError, readAll, tempFile, withLine } from '../helpers.js';
+import { LICL_DATA as DATA, LICL_POSCAR as POSCAR } from './licl-texts.js';
 
 describe('LAMMPS data box', () => {
   it('xlo > xhi, ylo = yhi: an error at the box line (it was line 1)', async () => {
@@ -129,18 +103,6 @@ describe('CIF symmetry operations', () => {
   it('an empty CIF: line 1, not line 0', () =>
     expectParseError(tempFile('a.cif', ''), 1, /data block/, { format: 'cif' }));
 });
-
-const POSCAR = `LiCl
-1.0
-5.0 0.0 0.0
-0.0 5.0 0.0
-0.0 0.0 5.0
-Li Cl
-1 1
-Direct
-0.0 0.0 0.0
-0.5 0.5 0.5
-`;
 
 describe('POSCAR and XDATCAR cell', () => {
   it('a zero vector: an error at its own line (it said line 5)', async () => {

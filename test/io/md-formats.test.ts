@@ -14,7 +14,16 @@ import { Topology } from '../../src/core/topology.js';
 import { elementFromAtomName } from '../../src/io/formats/atom-name-element.js';
 import { decodeHybrid36, encodeHybrid36 } from '../../src/io/formats/hybrid36.js';
 import { detectFormat, writeFrames } from '../../src/io/registry.js';
-import { cli, expectClose, expectParseError, fixture, readAll, tempDir, tempFile } from '../helpers.js';
+import {
+  cli,
+  expectClose,
+  expectParseError,
+  fixture,
+  readAll,
+  tempDir,
+  tempFile,
+  withLine,
+} from '../helpers.js';
 
 const topology = new Topology({
   symbols: ['Li', 'Al', 'Cl', 'Cl', 'Cl', 'Cl', 'O', 'Ca', 'Ti', 'X'],
@@ -386,11 +395,6 @@ describe('bad input: a ParseError at the line', () => {
     'END',
     '',
   ].join('\n');
-  const withLine = (text: string, n: number, line: string) => {
-    const l = text.split('\n');
-    l[n - 1] = line;
-    return l.join('\n');
-  };
   const cut = (line: string, from: number, to: number, put: string) =>
     line.slice(0, from - 1) + put + line.slice(to);
   const atom2 = PDB.split('\n')[7];
