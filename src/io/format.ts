@@ -32,6 +32,12 @@ export interface ReadOptions {
   onWarning?: (message: string) => void;
 }
 
+/** A reader's warning: through options.onWarning, else as a process warning. */
+export const warn = (options: ReadOptions, message: string): void => {
+  if (options.onWarning) options.onWarning(message);
+  else process.emitWarning(message, 'OligolyteWarning');
+};
+
 export interface WriteOptions {
   /** LAMMPS dump/data: write unwrapped coordinates (xu yu zu) rather than wrapped ones. */
   unwrapped?: boolean;

@@ -1,5 +1,5 @@
 import { ParseError } from '../core/errors.js';
-import type { ReadOptions } from './format.js';
+import { type ReadOptions, warn } from './format.js';
 import type { LineReader } from './text/line-reader.js';
 
 /**
@@ -24,8 +24,7 @@ export const reportTornFrame = (
 ): void => {
   if (options.tornLastFrame === 'error') throw cause;
   const message = `${file}:${line}: frame ${frameNo} is incomplete (the file ends inside it, as when its writer is stopped); read the ${frameNo - 1} complete frame${frameNo === 2 ? '' : 's'} before it`;
-  if (options.onWarning) options.onWarning(message);
-  else process.emitWarning(message, 'OligolyteWarning');
+  warn(options, message);
 };
 
 /**

@@ -4,7 +4,7 @@ import { Lattice } from '../../core/lattice.js';
 import { Topology } from '../../core/topology.js';
 import { BinaryReader } from '../binary/binary-reader.js';
 import { openByteStream } from '../byte-source.js';
-import type { Format } from '../format.js';
+import { type Format, warn } from '../format.js';
 import { finiteWithin, firstBadValue, MAX_COORDINATE_A } from '../value-limits.js';
 
 /**
@@ -156,9 +156,7 @@ export const dcd: Format = {
       // _estimate_n_frames counts frames from the file size), and so do we, but say so: a
       // count that disagrees can also mean a file cut short or appended to.
       if (ctl[0] > 0 && ctl[0] !== k) {
-        const message = `${input.path}: the DCD header says ${ctl[0]} frames, the file holds ${k}; read ${k}`;
-        if (options.onWarning) options.onWarning(message);
-        else process.emitWarning(message, 'OligolyteWarning');
+        warn(options, `${input.path}: the DCD header says ${ctl[0]} frames, the file holds ${k}; read ${k}`);
       }
     } finally {
       await r.close();

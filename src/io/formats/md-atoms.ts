@@ -1,5 +1,5 @@
 import { isElement } from '../../core/elements.js';
-import type { ReadOptions } from '../format.js';
+import { type ReadOptions, warn } from '../format.js';
 import { elementFromAtomName } from './atom-name-element.js';
 
 /**
@@ -51,12 +51,6 @@ export class AtomElements {
     this.unnamed.clear();
   }
 }
-
-/** A reader's warning: through options.onWarning, else as a process warning (as torn frames). */
-export const warn = (options: ReadOptions, message: string): void => {
-  if (options.onWarning) options.onWarning(message);
-  else process.emitWarning(message, 'OligolyteWarning');
-};
 
 /** True when a space-group symbol is P 1 (or absent): the file's atoms are the whole cell. */
 export const isP1 = (symbol: string): boolean => {

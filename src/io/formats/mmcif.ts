@@ -3,11 +3,11 @@ import type { Frame, Structure } from '../../core/frame.js';
 import { Lattice } from '../../core/lattice.js';
 import { Topology } from '../../core/topology.js';
 import { openByteStream } from '../byte-source.js';
-import type { Format } from '../format.js';
+import { type Format, warn } from '../format.js';
 import { LineReader } from '../text/line-reader.js';
 import { parseFloatBytes } from '../text/parse-number.js';
 import { type CellValue, checkCell } from './cell-check.js';
-import { AtomElements, isP1, warn } from './md-atoms.js';
+import { AtomElements, isP1 } from './md-atoms.js';
 import { inStandardOrientation } from './standard-orientation.js';
 
 /*

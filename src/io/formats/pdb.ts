@@ -3,7 +3,7 @@ import type { Frame, Structure } from '../../core/frame.js';
 import { Lattice } from '../../core/lattice.js';
 import { Topology } from '../../core/topology.js';
 import { type InputFile, openByteStream } from '../byte-source.js';
-import type { Format, ReadOptions } from '../format.js';
+import { type Format, type ReadOptions, warn } from '../format.js';
 import { LineReader } from '../text/line-reader.js';
 import { isTornLastFrame, reportTornFrame } from '../torn-frame.js';
 import { checkCell } from './cell-check.js';
@@ -16,7 +16,7 @@ import {
   lineLength,
 } from './fixed-columns.js';
 import { decodeHybrid36, encodeHybrid36 } from './hybrid36.js';
-import { AtomElements, isP1, warn } from './md-atoms.js';
+import { AtomElements, isP1 } from './md-atoms.js';
 import { inStandardOrientation } from './standard-orientation.js';
 
 /*
