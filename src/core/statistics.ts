@@ -226,6 +226,34 @@ const normalLowerQuantileStart = (p: number): number => {
 };
 
 /**
+ * The root of a decreasing `excess` (positive below it) in x > 0: Newton's method with slope
+ * -density(x) from `start`, kept inside a bracket [lo, hi] with excess(lo) > 0 > excess(hi) and
+ * bisected (or, with no upper end yet, doubled) whenever a step would leave it; stops at a relative
+ * step of 1e-15 or after `maxSteps` steps.
+ */
+const bracketedNewton = (
+  excess: (x: number) => number,
+  density: (x: number) => number,
+  start: number,
+  maxSteps: number,
+): number => {
+  let x = start;
+  let lo = 0;
+  let hi = Number.POSITIVE_INFINITY;
+  for (let k = 0; k < maxSteps; k++) {
+    const f = excess(x);
+    if (f === 0) return x;
+    if (f > 0) lo = x;
+    else hi = x;
+    let next = x + f / density(x);
+    if (!(next > lo && next < hi)) next = Number.isFinite(hi) ? 0.5 * (lo + hi) : 2 * Math.max(x, 1);
+    if (Math.abs(next - x) <= 1e-15 * next) return next;
+    x = next;
+  }
+  return x;
+};
+
+/**
  * t >= 0 with P(T > t) = q, given q (0 < q <= 1/2) and c = 1 - 2q = P(|T| < t), each exact. Near
  * the centre the equation is solved as P(|T| < t) = c, in the tails as P(T > t) = q, so that
  * neither side is a difference of nearly equal numbers.
@@ -248,20 +276,8 @@ const studentTUpperQuantile = (q: number, c: number, df: number): number => {
   // 26.7.5, first two terms), then Newton's method on the exact distribution function, kept inside
   // a bracket [lo, hi] with excess(lo) > 0 > excess(hi) and bisected whenever a step would leave it.
   const z = -normalLowerQuantileStart(q);
-  let t = z + (z ** 3 + z) / (4 * df) + (5 * z ** 5 + 16 * z ** 3 + 3 * z) / (96 * df * df);
-  let lo = 0;
-  let hi = Number.POSITIVE_INFINITY;
-  for (let k = 0; k < 400; k++) {
-    const f = excess(t);
-    if (f === 0) return t;
-    if (f > 0) lo = t;
-    else hi = t;
-    let next = t + f / studentTDensity(t, df);
-    if (!(next > lo && next < hi)) next = Number.isFinite(hi) ? 0.5 * (lo + hi) : 2 * Math.max(t, 1);
-    if (Math.abs(next - t) <= 1e-15 * next) return next;
-    t = next;
-  }
-  return t;
+  const start = z + (z ** 3 + z) / (4 * df) + (5 * z ** 5 + 16 * z ** 3 + 3 * z) / (96 * df * df);
+  return bracketedNewton(excess, (t) => studentTDensity(t, df), start, 400);
 };
 
 /**
@@ -329,21 +345,18 @@ const incompleteGamma = (a: number, x: number, upper: boolean): number => {
   return upper ? q : 1 - q;
 };
 
-/** P(a, x), the regularised lower incomplete gamma function (scipy.special.gammainc). */
-export const regularizedLowerGamma = (a: number, x: number): number => {
+const checkedIncompleteGamma = (a: number, x: number, upper: boolean): number => {
   if (!(a > 0 && Number.isFinite(a)))
     throw new RangeError(`the incomplete gamma function needs a > 0, got ${a}`);
   if (!(x >= 0)) throw new RangeError(`the incomplete gamma function needs x >= 0, got ${x}`);
-  return incompleteGamma(a, x, false);
+  return incompleteGamma(a, x, upper);
 };
 
+/** P(a, x), the regularised lower incomplete gamma function (scipy.special.gammainc). */
+export const regularizedLowerGamma = (a: number, x: number): number => checkedIncompleteGamma(a, x, false);
+
 /** Q(a, x) = 1 - P(a, x), the regularised upper incomplete gamma function (scipy.special.gammaincc). */
-export const regularizedUpperGamma = (a: number, x: number): number => {
-  if (!(a > 0 && Number.isFinite(a)))
-    throw new RangeError(`the incomplete gamma function needs a > 0, got ${a}`);
-  if (!(x >= 0)) throw new RangeError(`the incomplete gamma function needs x >= 0, got ${x}`);
-  return incompleteGamma(a, x, true);
-};
+export const regularizedUpperGamma = (a: number, x: number): number => checkedIncompleteGamma(a, x, true);
 
 /**
  * Quantile of the gamma distribution with shape a and unit scale: the x with P(a, x) = p
@@ -366,19 +379,7 @@ export const gammaQuantile = (p: number, a: number): number => {
   const w = 1 - 1 / (9 * a) + z / (3 * Math.sqrt(a));
   let x = w > 0 ? a * w * w * w : Math.exp((Math.log(p) + Math.log(a) + logGamma(a)) / a);
   if (!(x > 0) || !Number.isFinite(x)) x = a;
-  let lo = 0;
-  let hi = Number.POSITIVE_INFINITY;
-  for (let k = 0; k < 500; k++) {
-    const f = excess(x);
-    if (f === 0) return x;
-    if (f > 0) lo = x;
-    else hi = x;
-    let next = x + f / density(x);
-    if (!(next > lo && next < hi)) next = Number.isFinite(hi) ? 0.5 * (lo + hi) : 2 * Math.max(x, 1);
-    if (Math.abs(next - x) <= 1e-15 * next) return next;
-    x = next;
-  }
-  return x;
+  return bracketedNewton(excess, density, x, 500);
 };
 
 /** Quantile of the chi-square distribution with `df` degrees of freedom (scipy.stats.chi2.ppf): 2 x gamma(df / 2). */
