@@ -9,14 +9,13 @@ import {
 import { OptionError } from '../core/errors.js';
 import {
   addStructureOptions,
-  fileBars,
+  analyseAndReport,
   isPositive,
   isWholeAtLeastOne,
   parseList,
   parseNumber,
   type StructureCliOptions,
   structureReadOptions,
-  withOutputs,
 } from './structure-common.js';
 
 interface AnglesCliOptions extends StructureCliOptions {
@@ -60,24 +59,21 @@ export const registerStructureAngles = (structure: Command): void => {
       cutoffsA[k.trim()] = parseNumber(v, `--cutoffs ${k.trim()}`, isPositive, 'a positive distance in A')!;
     }
     if (o.bonds && o.cutoffs) throw new OptionError('--bonds and --cutoffs exclude each other');
-    await withOutputs({ json: o.json, csv: o.csv }, async (sinks) => {
-      const bars = fileBars();
-      let result: Awaited<ReturnType<typeof analyseAngleFiles>>;
-      try {
-        result = await analyseAngleFiles(runs, {
+    await analyseAndReport(
+      (onFileProgress) =>
+        analyseAngleFiles(runs, {
           triples,
           cutoffsA,
           bins,
           neighbours: o.bonds ? 'bonds' : 'distance',
           read,
-          onFileProgress: bars.onFileProgress,
-        });
-      } finally {
-        bars.stop();
-      }
-      process.stdout.write(anglesTable(result));
-      if (sinks.json) await writeAnglesJson(sinks.json, result);
-      if (sinks.csv) await writeAnglesCsv(sinks.csv, result);
-    });
+          onFileProgress,
+        }),
+      anglesTable,
+      [
+        [o.json, writeAnglesJson],
+        [o.csv, writeAnglesCsv],
+      ],
+    );
   });
 };

@@ -58,34 +58,47 @@ export const parseList = (s: string): string[] =>
     .map((x) => x.trim())
     .filter(Boolean);
 
+/** An output of a command: its path (when asked for) and how it is written from the result. */
+export type StructureOutput<R> = [
+  path: string | undefined,
+  write: (sink: TextSink, result: R) => Promise<void>,
+];
+
 /**
- * Open the outputs (TextSinks: temporary files beside the targets) before any work, run `work`
- * with them, and commit them all when it succeeds; on any error remove them all and rethrow.
+ * What every structure command does once its options are parsed: open the outputs (TextSinks:
+ * temporary files beside the targets) before any work, run the analysis with a progress bar per
+ * file on a terminal, print its table, write the outputs and commit them all; on any error remove
+ * them all and rethrow (an analysis error through `onError`, e.g. to name this command's flags).
  */
-export const withOutputs = async <T extends Record<string, string | undefined>>(
-  paths: T,
-  work: (sinks: { [K in keyof T]?: TextSink }) => Promise<void>,
+export const analyseAndReport = async <R>(
+  analyse: (onFileProgress: (file: string, done: number, total: number) => void) => Promise<R>,
+  table: (result: R) => string,
+  outputs: StructureOutput<R>[],
+  onError: (e: unknown) => unknown = (e) => e,
 ): Promise<void> => {
-  const sinks: { [K in keyof T]?: TextSink } = {};
-  const opened: TextSink[] = [];
+  const opened: [TextSink, (sink: TextSink, result: R) => Promise<void>][] = [];
   try {
-    for (const key of Object.keys(paths) as (keyof T)[]) {
-      const p = paths[key];
-      if (p === undefined) continue;
-      const s = new TextSink(p);
-      opened.push(s);
-      sinks[key] = s;
+    for (const [path, write] of outputs) if (path !== undefined) opened.push([new TextSink(path), write]);
+    const bars = fileBars();
+    let result: R;
+    try {
+      result = await analyse(bars.onFileProgress);
+    } catch (e) {
+      throw onError(e);
+    } finally {
+      bars.stop();
     }
-    await work(sinks);
-    for (const s of opened) await s.commit();
+    process.stdout.write(table(result));
+    for (const [sink, write] of opened) await write(sink, result);
+    for (const [sink] of opened) await sink.commit();
   } catch (e) {
-    for (const s of opened) await s.abort().catch(() => {});
+    for (const [sink] of opened) await sink.abort().catch(() => {});
     throw e;
   }
 };
 
 /** Progress bars per file on a terminal; returns the callback and a stop function. */
-export const fileBars = () => {
+const fileBars = () => {
   const bars = new Map<string, ReturnType<typeof fileProgress>>();
   return {
     onFileProgress: (file: string, done: number, total: number) => {

@@ -9,7 +9,7 @@ import {
 import { OptionError } from '../core/errors.js';
 import {
   addStructureOptions,
-  fileBars,
+  analyseAndReport,
   frameIntervalOption,
   isPositive,
   parseList,
@@ -17,7 +17,6 @@ import {
   type StructureCliOptions,
   structureReadOptions,
   withFlags,
-  withOutputs,
 } from './structure-common.js';
 import { parseBondCutoffs } from './structure-topology.js';
 
@@ -101,11 +100,9 @@ export const registerStructureConformations = (structure: Command): void => {
     const frameIntervalFs = frameIntervalOption(o, read.frames?.step);
     if (o.rotationCsv && o.rotation === false)
       throw new OptionError('--rotation-csv and --no-rotation exclude each other');
-    await withOutputs({ json: o.json, csv: o.csv, rotation: o.rotationCsv }, async (sinks) => {
-      const bars = fileBars();
-      let result: Awaited<ReturnType<typeof analyseConformationFiles>>;
-      try {
-        result = await analyseConformationFiles(runs, {
+    await analyseAndReport(
+      (onFileProgress) =>
+        analyseConformationFiles(runs, {
           temperaturesK,
           cutoffTHz,
           filterOn: o.filterOn,
@@ -115,17 +112,15 @@ export const registerStructureConformations = (structure: Command): void => {
           frameIntervalFs,
           rotation: o.rotation !== false,
           read,
-          onFileProgress: bars.onFileProgress,
-        });
-      } catch (e) {
-        throw withFlags(e, FLAGS);
-      } finally {
-        bars.stop();
-      }
-      process.stdout.write(conformationsTable(result));
-      if (sinks.json) await writeConformationsJson(sinks.json, result);
-      if (sinks.csv) await writeConformationsCsv(sinks.csv, result);
-      if (sinks.rotation) await writeRotationCsv(sinks.rotation, result);
-    });
+          onFileProgress,
+        }),
+      conformationsTable,
+      [
+        [o.json, writeConformationsJson],
+        [o.csv, writeConformationsCsv],
+        [o.rotationCsv, writeRotationCsv],
+      ],
+      (e) => withFlags(e, FLAGS),
+    );
   });
 };

@@ -8,7 +8,7 @@ import {
 import { OptionError } from '../core/errors.js';
 import {
   addStructureOptions,
-  fileBars,
+  analyseAndReport,
   frameIntervalOption,
   isPositive,
   isWholeAtLeastOne,
@@ -17,7 +17,6 @@ import {
   type StructureCliOptions,
   structureReadOptions,
   withFlags,
-  withOutputs,
 } from './structure-common.js';
 
 interface EnvironmentsCliOptions extends StructureCliOptions {
@@ -143,11 +142,9 @@ export const registerStructureEnvironments = (structure: Command): void => {
       'a whole number >= 0',
     )!;
 
-    await withOutputs({ json: o.json, csv: o.csv }, async (sinks) => {
-      const bars = fileBars();
-      let result: Awaited<ReturnType<typeof analyseEnvironmentFiles>>;
-      try {
-        result = await analyseEnvironmentFiles(runs, {
+    await analyseAndReport(
+      (onFileProgress) =>
+        analyseEnvironmentFiles(runs, {
           centre,
           neighbours,
           cutoffsA,
@@ -159,16 +156,14 @@ export const registerStructureEnvironments = (structure: Command): void => {
           shapeEvery,
           centring: o.centring,
           read,
-          onFileProgress: bars.onFileProgress,
-        });
-      } catch (e) {
-        throw withFlags(e, FLAGS);
-      } finally {
-        bars.stop();
-      }
-      process.stdout.write(environmentsTable(result));
-      if (sinks.json) await writeEnvironmentsJson(sinks.json, result);
-      if (sinks.csv) await writeEnvironmentsCsv(sinks.csv, result);
-    });
+          onFileProgress,
+        }),
+      environmentsTable,
+      [
+        [o.json, writeEnvironmentsJson],
+        [o.csv, writeEnvironmentsCsv],
+      ],
+      (e) => withFlags(e, FLAGS),
+    );
   });
 };

@@ -4,14 +4,13 @@ import { analyseRdfFiles, rdfTable, writeRdfCsv, writeRdfJson } from '../analysi
 import { OptionError } from '../core/errors.js';
 import {
   addStructureOptions,
-  fileBars,
+  analyseAndReport,
   isPositive,
   isWholeAtLeastOne,
   parseList,
   parseNumber,
   type StructureCliOptions,
   structureReadOptions,
-  withOutputs,
 } from './structure-common.js';
 import { threadsOption } from './threads-option.js';
 
@@ -71,11 +70,9 @@ export const registerStructureRdf = (structure: Command): void => {
           '"molecule" or a number of bonds >= 1',
         )!,
       };
-    await withOutputs({ json: o.json, csv: o.csv }, async (sinks) => {
-      const bars = fileBars();
-      let result: Awaited<ReturnType<typeof analyseRdfFiles>>;
-      try {
-        result = await analyseRdfFiles(runs, {
+    await analyseAndReport(
+      (onFileProgress) =>
+        analyseRdfFiles(runs, {
           rMaxA,
           bins: bins ?? (binWidthA === undefined ? 400 : undefined),
           binWidthA,
@@ -84,14 +81,13 @@ export const registerStructureRdf = (structure: Command): void => {
           exclude,
           threads: threadsOption(o.threads),
           read,
-          onFileProgress: bars.onFileProgress,
-        });
-      } finally {
-        bars.stop();
-      }
-      process.stdout.write(rdfTable(result));
-      if (sinks.json) await writeRdfJson(sinks.json, result);
-      if (sinks.csv) await writeRdfCsv(sinks.csv, result);
-    });
+          onFileProgress,
+        }),
+      rdfTable,
+      [
+        [o.json, writeRdfJson],
+        [o.csv, writeRdfCsv],
+      ],
+    );
   });
 };

@@ -9,7 +9,7 @@ import {
 import { OptionError } from '../core/errors.js';
 import {
   addStructureOptions,
-  fileBars,
+  analyseAndReport,
   frameIntervalOption,
   isPositive,
   parseList,
@@ -17,7 +17,6 @@ import {
   type StructureCliOptions,
   structureReadOptions,
   withFlags,
-  withOutputs,
 } from './structure-common.js';
 
 interface TopologyCliOptions extends StructureCliOptions {
@@ -86,26 +85,22 @@ export const registerStructureTopology = (structure: Command): void => {
       (v) => Number.isInteger(v) && v >= 0,
       'a whole number >= 0',
     )!;
-    await withOutputs({ json: o.json, csv: o.csv }, async (sinks) => {
-      const bars = fileBars();
-      let result: Awaited<ReturnType<typeof analyseTopologyFiles>>;
-      try {
-        result = await analyseTopologyFiles(runs, {
+    await analyseAndReport(
+      (onFileProgress) =>
+        analyseTopologyFiles(runs, {
           bondCutoffsA,
           hysteresisA,
           centre: o.centre,
           frameIntervalFs,
           read,
-          onFileProgress: bars.onFileProgress,
-        });
-      } catch (e) {
-        throw withFlags(e, FLAGS);
-      } finally {
-        bars.stop();
-      }
-      process.stdout.write(topologyTable(result, events));
-      if (sinks.json) await writeTopologyJson(sinks.json, result);
-      if (sinks.csv) await writeTopologyCsv(sinks.csv, result);
-    });
+          onFileProgress,
+        }),
+      (result) => topologyTable(result, events),
+      [
+        [o.json, writeTopologyJson],
+        [o.csv, writeTopologyCsv],
+      ],
+      (e) => withFlags(e, FLAGS),
+    );
   });
 };

@@ -9,7 +9,7 @@ import {
 import { OligolyteError, OptionError } from '../core/errors.js';
 import {
   addStructureOptions,
-  fileBars,
+  analyseAndReport,
   frameIntervalOption,
   isPositive,
   parseList,
@@ -17,7 +17,6 @@ import {
   type StructureCliOptions,
   structureReadOptions,
   withFlags,
-  withOutputs,
 } from './structure-common.js';
 
 interface VdosCliOptions extends StructureCliOptions {
@@ -77,11 +76,9 @@ export const registerStructureVdos = (structure: Command): void => {
     const maxLagFs = 1000 * parseNumber(o.maxLag, '--max-lag', isPositive, 'a positive time in ps')!;
     const frameIntervalFs = frameIntervalOption(o, read.frames?.step);
     if (o.unwrapped && o.wrapped) throw new OptionError('--unwrapped and --wrapped exclude each other');
-    await withOutputs({ json: o.json, csv: o.csv, vacf: o.vacfCsv }, async (sinks) => {
-      const bars = fileBars();
-      let result: Awaited<ReturnType<typeof analyseVdosFiles>>;
-      try {
-        result = await analyseVdosFiles(runs, {
+    await analyseAndReport(
+      (onFileProgress) =>
+        analyseVdosFiles(runs, {
           elements,
           maxLagFs,
           frameIntervalFs,
@@ -90,20 +87,20 @@ export const registerStructureVdos = (structure: Command): void => {
           massWeighted: o.massWeighted !== false,
           window: o.window,
           read,
-          onFileProgress: bars.onFileProgress,
-        });
-      } catch (e) {
+          onFileProgress,
+        }),
+      vdosTable,
+      [
+        [o.json, writeVdosJson],
+        [o.csv, writeVdosCsv],
+        [o.vacfCsv, writeVacfCsv],
+      ],
+      (e) => {
         if (e instanceof OligolyteError && e.option === 'unwrapped')
           e.message =
             'the frames have no velocities and their positions are not unwrapped: give frames with velocities, --unwrapped if the positions are continuous, or --wrapped to difference them by the minimum image';
-        throw withFlags(e, FLAGS);
-      } finally {
-        bars.stop();
-      }
-      process.stdout.write(vdosTable(result));
-      if (sinks.json) await writeVdosJson(sinks.json, result);
-      if (sinks.csv) await writeVdosCsv(sinks.csv, result);
-      if (sinks.vacf) await writeVacfCsv(sinks.vacf, result);
-    });
+        return withFlags(e, FLAGS);
+      },
+    );
   });
 };
