@@ -81,7 +81,7 @@ export class ForceKernel {
    * an atom has moved skin / 2, so a move well beyond that means one step carried an atom further
    * than the skin: the integrator (md/integrator.ts) calls that a blow-up.
    */
-  lastBuildMove = { atom: -1, distanceA: 0 };
+  readonly lastBuildMove = { atom: -1, distanceA: 0 };
 
   constructor(
     private readonly sys: TypedSystem,
@@ -213,7 +213,10 @@ export class ForceKernel {
    */
   private build(positions: Float64Array, op: number): void {
     this.checkPlaced(positions);
-    this.lastBuildMove = { atom: -1, distanceA: 0 };
+    // Updated in place: a build allocates nothing for it.
+    const move = this.lastBuildMove;
+    move.atom = -1;
+    move.distanceA = 0;
     if (this.reference.length === positions.length) {
       let far = 0;
       for (let i = 0; i < this.sys.natoms; i++) {
@@ -223,10 +226,10 @@ export class ForceKernel {
         const r2 = dx * dx + dy * dy + dz * dz;
         if (r2 > far) {
           far = r2;
-          this.lastBuildMove.atom = i;
+          move.atom = i;
         }
       }
-      this.lastBuildMove.distanceA = Math.sqrt(far);
+      move.distanceA = Math.sqrt(far);
     }
     this.builds++;
     this.buildLattice = this.lattice;
