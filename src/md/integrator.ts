@@ -295,10 +295,15 @@ export const runMd = async (
       vEta.set(resume.vEta);
     }
 
+    /** The potential energy of the last force evaluation (kcal/mol). */
+    const potential = () => {
+      const t = out.termsKcalMol;
+      return t.bond + t.angle + t.dihedral + t.vdw + t.coulomb;
+    };
     const report = (step: number) => {
       const ke = kinetic();
       const terms = out.termsKcalMol;
-      const pe = terms.bond + terms.angle + terms.dihedral + terms.vdw + terms.coulomb;
+      const pe = potential();
       const V = cell.volume;
       const T = (2 * ke) / (dof * KB_KCAL);
       // Kinetic part of the pressure tensor from m v v; the scalar as LAMMPS: (dof kB T + tr W) / 3V.
@@ -363,30 +368,31 @@ export const runMd = async (
           `atom ${fast + 1} (${typeOf(fast)}) moves ${stepA.toPrecision(3)} A per step, more than the pair list's ${kernel.skin} A skin`,
         );
       const conserved = pe + ke + thermostatEnergy();
-      const values = `T = ${T.toPrecision(4)} K, PE = ${pe.toPrecision(6)} kcal/mol, conserved energy ${conserved.toPrecision(6)} kcal/mol`;
+      // Formatted only for a message: a check that passes builds no string.
+      const values = () =>
+        `T = ${T.toPrecision(4)} K, PE = ${pe.toPrecision(6)} kcal/mol, conserved energy ${conserved.toPrecision(6)} kcal/mol`;
       if (!Number.isFinite(pe) || !Number.isFinite(ke) || !Number.isFinite(conserved))
-        throw blowUp(step, `an energy is not a number (${values})`);
+        throw blowUp(step, `an energy is not a number (${values()})`);
       if (T > BLOW_UP.temperatureK)
-        throw blowUp(step, `the kinetic temperature is above ${BLOW_UP.temperatureK} K (${values})`);
+        throw blowUp(step, `the kinetic temperature is above ${BLOW_UP.temperatureK} K (${values()})`);
       if (Math.abs(pe) > BLOW_UP.potentialKcalMolPerAtom * n)
         throw blowUp(
           step,
-          `the potential energy is beyond ${BLOW_UP.potentialKcalMolPerAtom} kcal/mol per atom (${values})`,
+          `the potential energy is beyond ${BLOW_UP.potentialKcalMolPerAtom} kcal/mol per atom (${values()})`,
         );
       conservedReference ??= conserved;
       const drift = (conserved - conservedReference) / n;
       if (Math.abs(drift) > BLOW_UP.conservedChangeKcalMolPerAtom)
         throw blowUp(
           step,
-          `the conserved energy moved by ${drift.toPrecision(3)} kcal/mol per atom (more than ${BLOW_UP.conservedChangeKcalMolPerAtom}; ${values})`,
+          `the conserved energy moved by ${drift.toPrecision(3)} kcal/mol per atom (more than ${BLOW_UP.conservedChangeKcalMolPerAtom}; ${values()})`,
         );
     };
     /** The checks at a step that has no thermo row (a frame or checkpoint between rows). */
     const checkNow = (step: number) => {
       if (checkedStep === step) return;
       const ke = kinetic();
-      const t = out.termsKcalMol;
-      checkState(step, t.bond + t.angle + t.dihedral + t.vdw + t.coulomb, ke, (2 * ke) / (dof * KB_KCAL));
+      checkState(step, potential(), ke, (2 * ke) / (dof * KB_KCAL));
     };
     /** kernel.compute, with a lost atom or a move beyond the skin at a list build as a blow-up. */
     const computeForces = (step: number) => {
