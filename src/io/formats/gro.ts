@@ -2,6 +2,7 @@ import { OptionError, ParseError } from '../../core/errors.js';
 import type { Frame } from '../../core/frame.js';
 import { Lattice } from '../../core/lattice.js';
 import { Topology } from '../../core/topology.js';
+import { NM_IN_A, psToFs } from '../../core/units.js';
 import { openByteStream } from '../byte-source.js';
 import type { Format } from '../format.js';
 import { LineReader } from '../text/line-reader.js';
@@ -27,9 +28,8 @@ import { inStandardOrientation } from './standard-orientation.js';
  * the field width is the distance between the first two decimal points of an atom line.
  */
 
-const NM_TO_A = 10;
-/** nm/ps -> A/fs. */
-const NM_PER_PS_TO_A_PER_FS = 0.01;
+/** nm/ps -> A/fs (0.01). */
+const NM_PER_PS_TO_A_PER_FS = NM_IN_A / psToFs(1);
 
 /** The width of the number fields of the current atom line (distance between decimal points). */
 const fieldWidth = (r: LineReader): number => {
@@ -79,7 +79,7 @@ const readBox = (r: LineReader): Lattice | undefined => {
       ? [v[0], 0, 0, 0, v[1], 0, 0, 0, v[2]]
       : [v[0], v[3], v[4], v[5], v[1], v[6], v[7], v[8], v[2]];
   try {
-    return new Lattice(m.map((x) => x * NM_TO_A));
+    return new Lattice(m.map((x) => x * NM_IN_A));
   } catch (e) {
     throw r.error(`a box of non-zero volume (${(e as Error).message})`, 0);
   }
@@ -89,7 +89,7 @@ const readBox = (r: LineReader): Lattice | undefined => {
 const titleTime = (title: string): { timeFs?: number; step?: number } => {
   const out: { timeFs?: number; step?: number } = {};
   const t = /(?:^|\s)t=\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)(?=\s|$)/.exec(title);
-  if (t) out.timeFs = Number(t[1]) * 1000;
+  if (t) out.timeFs = psToFs(Number(t[1]));
   const s = /(?:^|\s)step=\s*(\d+)(?=\s|$)/.exec(title);
   if (s) out.step = Number(s[1]);
   return out;
@@ -185,7 +185,7 @@ export const gro: Format = {
             const o = 3 * i;
             for (let d = 0; d < 3; d++)
               positions[o + d] =
-                columnFloat(r, 21 + d * w, 20 + (d + 1) * w, `the ${'xyz'[d]} coordinate (nm)`) * NM_TO_A;
+                columnFloat(r, 21 + d * w, 20 + (d + 1) * w, `the ${'xyz'[d]} coordinate (nm)`) * NM_IN_A;
             if (velocities) {
               for (let d = 0; d < 3; d++)
                 velocities[o + d] =
@@ -251,7 +251,7 @@ export const gro: Format = {
       let lattice = frame.lattice;
       if (lattice) ({ lattice, positions } = inStandardOrientation(lattice, positions));
       let title = comment;
-      if (frame.timeFs !== undefined) title += ` t= ${frame.timeFs / 1000}`;
+      if (frame.timeFs !== undefined) title += ` t= ${frame.timeFs / 1000}`; // ps; not fsToPs, whose x * 1e-3 prints 13 fs as 0.013000000000000001
       if (frame.step !== undefined) title += ` step= ${frame.step}`;
       const n = topology.natoms;
       const mol = topology.moleculeIds;
@@ -264,14 +264,14 @@ export const gro: Format = {
         const o = 3 * i;
         const where = `frame ${count}, atom ${i + 1}:`;
         for (let d = 0; d < 3; d++)
-          line += fixed(positions[o + d] / NM_TO_A, 8, 3, `${where} ${'xyz'[d]} (nm)`);
+          line += fixed(positions[o + d] / NM_IN_A, 8, 3, `${where} ${'xyz'[d]} (nm)`);
         if (v)
           for (let d = 0; d < 3; d++)
             line += fixed(v[o + d] / NM_PER_PS_TO_A_PER_FS, 8, 4, `${where} v${'xyz'[d]} (nm/ps)`);
         lines.push(line);
       }
       if (lattice) {
-        const m = lattice.matrix.map((x) => x / NM_TO_A);
+        const m = lattice.matrix.map((x) => x / NM_IN_A);
         const box = lattice.isOrthorhombic
           ? [m[0], m[4], m[8]]
           : [m[0], m[4], m[8], m[1], m[2], m[3], m[5], m[6], m[7]];
