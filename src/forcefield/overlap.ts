@@ -72,6 +72,7 @@ export const findOverlap = (
   }
   // The neighbouring bins along each axis, each once (with two or one bins the wrap repeats them).
   const offsets = bins.map((b) => (b === 1 ? [0] : b === 2 ? [0, 1] : [-1, 0, 1]));
+  const wrap = (v: number, b: number) => (v + b) % b;
   const d = new Float64Array(3);
   const min2 = minDistanceA * minDistanceA;
   let best: Overlap | undefined;
@@ -85,7 +86,6 @@ export const findOverlap = (
           // Without a cell, bins past the box edge are empty.
           if (!lattice && (ba < 0 || ba >= bins[0] || bb < 0 || bb >= bins[1] || bc < 0 || bc >= bins[2]))
             continue;
-          const wrap = (v: number, b: number) => (v + b) % b;
           const k = (wrap(ba, bins[0]) * bins[1] + wrap(bb, bins[1])) * bins[2] + wrap(bc, bins[2]);
           for (let j = head[k]; j >= 0; j = next[j]) {
             if (j >= i) continue;
