@@ -49,7 +49,8 @@ export interface MpiLauncher {
   source: string;
 }
 
-const detected = new Map<string, MpiLauncher>();
+/** The detected launcher, once read (per process). */
+let detected: MpiLauncher | undefined;
 
 /**
  * The launcher: OLIGOLYTE_MPIRUN when set, else `mpirun` with the flags its implementation needs
@@ -58,9 +59,8 @@ const detected = new Map<string, MpiLauncher>();
 export const mpiLauncher = (env: Record<string, string | undefined> = process.env): MpiLauncher => {
   const fromVariable = launcherFromVariable(env[MPIRUN_VARIABLE]);
   if (fromVariable) return { argv: fromVariable, source: MPIRUN_VARIABLE };
+  if (detected) return detected;
   const cmd = 'mpirun';
-  const cached = detected.get(cmd);
-  if (cached) return cached;
   const r = spawnSync(cmd, ['--version'], { encoding: 'utf8', timeout: 30_000 });
   if (r.error)
     throw new OptionError(
@@ -68,12 +68,11 @@ export const mpiLauncher = (env: Record<string, string | undefined> = process.en
         `or set ${MPIRUN_VARIABLE} to the launcher to use (e.g. "srun" or "mpiexec")`,
     );
   const text = `${r.stdout ?? ''}${r.stderr ?? ''}`;
-  const launcher = {
+  detected = {
     argv: [cmd, ...mpirunFlags(text, { asRoot: process.getuid?.() === 0 })],
     source: `detected: ${mpiImplementation(text)}`,
   };
-  detected.set(cmd, launcher);
-  return launcher;
+  return detected;
 };
 
 /**
