@@ -12,22 +12,15 @@ import { Lattice } from '../core/lattice.js';
 import { cellDensity, compositionOf } from '../core/structure-props.js';
 import { Topology } from '../core/topology.js';
 import { formatForOutput, readStructure, writeStructure } from '../io/registry.js';
+import { isPositive, parseNumber } from './number-option.js';
 import { packProgress } from './pack-progress.js';
 import { addReadOptions, type RawReadOptions, toOpenOptions } from './read-options.js';
 
-const positiveNumber = (value: string | undefined, flag: string): number | undefined => {
-  if (value === undefined) return undefined;
-  const v = Number(value);
-  if (!(v > 0) || !Number.isFinite(v)) throw new OptionError(`${flag}: "${value}" is not a positive number`);
-  return v;
-};
+const positiveNumber = (value: string | undefined, flag: string): number | undefined =>
+  parseNumber(value, flag, isPositive, 'a positive number');
 
-const wholeNumber = (value: string | undefined, flag: string): number | undefined => {
-  if (value === undefined) return undefined;
-  const v = Number(value);
-  if (!Number.isInteger(v)) throw new OptionError(`${flag}: "${value}" is not a whole number`);
-  return v;
-};
+const wholeNumber = (value: string | undefined, flag: string): number | undefined =>
+  parseNumber(value, flag, Number.isInteger, 'a whole number');
 
 /**
  * The output's format must follow from its name, checked before building: build has no --to, so

@@ -9,26 +9,15 @@ import { trajectoryName } from '../md/protocols/folders.js';
 import type { StageSpec } from '../md/protocols/protocol.js';
 import { runStage, topologyInit } from '../md/protocols/run-stage.js';
 import { coulombOption, forceFieldOption } from './force-field-option.js';
+import { isPositive, parseNumber } from './number-option.js';
 import { addReadOptions, type RawReadOptions, toOpenOptions } from './read-options.js';
 import { withRunSession } from './run-session.js';
 import { threadsOption } from './threads-option.js';
 
-const whole = (v: string, flag: string, min = 0) => {
-  const k = Number(v);
-  if (!Number.isInteger(k) || k < min)
-    throw new OptionError(`${flag}: "${v}" is not a whole number >= ${min}`);
-  return k;
-};
-const positive = (v: string, flag: string) => {
-  const k = Number(v);
-  if (!(k > 0)) throw new OptionError(`${flag}: "${v}" is not a positive number`);
-  return k;
-};
-const finite = (v: string, flag: string) => {
-  const k = Number(v);
-  if (v.trim() === '' || !Number.isFinite(k)) throw new OptionError(`${flag}: "${v}" is not a number`);
-  return k;
-};
+const whole = (v: string, flag: string, min = 0) =>
+  parseNumber(v, flag, (k) => Number.isInteger(k) && k >= min, `a whole number >= ${min}`);
+const positive = (v: string, flag: string) => parseNumber(v, flag, isPositive, 'a positive number');
+const finite = (v: string, flag: string) => parseNumber(v, flag, () => true, 'a number');
 
 /**
  * `oligolyte md`: one MD stage with the embedded engine, written as a protocol stage is

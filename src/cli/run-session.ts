@@ -2,6 +2,7 @@ import { SingleBar } from 'cli-progress';
 import { OptionError } from '../core/errors.js';
 import { RunCancelled } from '../md/integrator.js';
 import type { ProtocolRunOptions } from '../md/protocols/run-protocol.js';
+import { isWholeAtLeastOne, parseNumber } from './number-option.js';
 import { onStopSignal, SIGNAL_EXIT, type StopSignal } from './signals.js';
 import { threadsOption } from './threads-option.js';
 
@@ -99,12 +100,8 @@ export interface EngineOptions {
   mpiProcesses?: number;
 }
 
-const wholeAtLeastOne = (v: unknown, flag: string): number | undefined => {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new OptionError(`${flag}: "${v}" is not a whole number >= 1`);
-  return n;
-};
+const wholeAtLeastOne = (v: unknown, flag: string): number | undefined =>
+  parseNumber(v === undefined ? undefined : String(v), flag, isWholeAtLeastOne, 'a whole number >= 1');
 
 export const engineOptions = (o: Record<string, unknown>): EngineOptions => {
   const mpiProcesses = wholeAtLeastOne(o.mpi, '--mpi');

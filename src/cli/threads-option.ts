@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { OptionError } from '../core/errors.js';
+import { isWholeAtLeastOne, parseNumber } from './number-option.js';
 
 /**
  * --threads: a whole number >= 1; by default every core of this machine. More threads than cores
@@ -10,8 +10,7 @@ import { OptionError } from '../core/errors.js';
 export const threadsOption = (v: unknown): number => {
   const cores = availableParallelism();
   if (v === undefined) return cores;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new OptionError(`--threads: "${v}" is not a whole number >= 1`);
+  const n = parseNumber(String(v), '--threads', isWholeAtLeastOne, 'a whole number >= 1');
   if (n > cores) {
     process.stderr.write(`note: --threads ${n}: this machine has ${cores} cores; using ${cores}\n`);
     return cores;

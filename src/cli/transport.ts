@@ -9,6 +9,7 @@ import {
 } from '../analysis/transport/report.js';
 import { OptionError } from '../core/errors.js';
 import { writeChgcar, writeCube } from '../io/volumetric.js';
+import { isPositive, isWholeAtLeastOne, parseNumber } from './number-option.js';
 import { writeOutputs } from './outputs.js';
 import { fileProgress } from './progress.js';
 import { addReadOptions, type RawReadOptions, toOpenOptions } from './read-options.js';
@@ -39,15 +40,6 @@ interface TransportCliOptions extends RawReadOptions {
   unwrapped?: boolean;
   wrapped?: boolean;
 }
-
-const number = (value: string | undefined, flag: string, check: (v: number) => boolean, what: string) => {
-  if (value === undefined) return undefined;
-  const v = Number(value);
-  if (value.trim() === '' || !Number.isFinite(v) || !check(v))
-    throw new OptionError(`${flag}: "${value}" is not ${what}`);
-  return v;
-};
-const positive = (v: number) => v > 0;
 
 export const registerTransport = (program: Command): void => {
   addReadOptions(
@@ -119,7 +111,7 @@ export const registerTransport = (program: Command): void => {
     const temps = (o.temperature ?? '')
       .split(',')
       .filter((x) => x.trim() !== '')
-      .map((x) => number(x, '--temperature', positive, 'a positive temperature in K')!);
+      .map((x) => parseNumber(x, '--temperature', isPositive, 'a positive temperature in K'));
     if (temps.length > 1 && temps.length !== runs.length)
       throw new OptionError(`--temperature: ${temps.length} values for ${runs.length} runs`);
     const axes = [...o.dims].map((c) => 'xyz'.indexOf(c));
@@ -127,34 +119,43 @@ export const registerTransport = (program: Command): void => {
       throw new OptionError(`--dims: "${o.dims}" is not a set of the letters x, y, z`);
     if (o.unwrapped && o.wrapped) throw new OptionError('--unwrapped and --wrapped exclude each other');
     if (o.densityOut && !o.densityGrid) throw new OptionError('--density-out needs --density-grid SPACING');
-    const isInt = (v: number) => Number.isInteger(v) && v >= 1;
     const common = {
       species: o.species,
-      timeStepFs: number(o.timeStep, '--time-step', positive, 'a positive time in fs'),
-      frameStep: number(o.frameStep, '--frame-step', isInt, 'a whole number >= 1'),
-      fitStartPs: number(o.fitStart, '--fit-start', (v) => v >= 0, 'a time >= 0 in ps'),
-      fitEndPs: number(o.fitEnd, '--fit-end', positive, 'a positive time in ps'),
+      timeStepFs: parseNumber(o.timeStep, '--time-step', isPositive, 'a positive time in fs'),
+      frameStep: parseNumber(o.frameStep, '--frame-step', isWholeAtLeastOne, 'a whole number >= 1'),
+      fitStartPs: parseNumber(o.fitStart, '--fit-start', (v) => v >= 0, 'a time >= 0 in ps'),
+      fitEndPs: parseNumber(o.fitEnd, '--fit-end', isPositive, 'a positive time in ps'),
       axes,
-      charge: number(o.charge, '--charge', (v) => v !== 0, 'a non-zero charge'),
+      charge: parseNumber(o.charge, '--charge', (v) => v !== 0, 'a non-zero charge'),
       elementMsd: o.elementMsd !== false,
       framework: o.framework
         ?.split(',')
         .map((x) => x.trim())
         .filter(Boolean),
       unwrapped: o.unwrapped ? true : o.wrapped ? false : ('auto' as const),
-      lags: number(o.lags, '--lags', (v) => isInt(v) && v >= 3, 'a whole number >= 3'),
+      lags: parseNumber(o.lags, '--lags', (v) => isWholeAtLeastOne(v) && v >= 3, 'a whole number >= 3'),
       origins: o.origins,
       covariance: o.covariance,
-      densityGridSpacingA: number(o.densityGrid, '--density-grid', positive, 'a positive spacing in A'),
+      densityGridSpacingA: parseNumber(
+        o.densityGrid,
+        '--density-grid',
+        isPositive,
+        'a positive spacing in A',
+      ),
       compat: o.compat
         ? {
             smoothed: o.smoothed === 'none' ? (false as const) : o.smoothed,
-            minObs: number(o.minObs, '--min-obs', isInt, 'a whole number >= 1'),
-            avgNsteps: number(o.avgNsteps, '--avg-nsteps', isInt, 'a whole number >= 1'),
+            minObs: parseNumber(o.minObs, '--min-obs', isWholeAtLeastOne, 'a whole number >= 1'),
+            avgNsteps: parseNumber(o.avgNsteps, '--avg-nsteps', isWholeAtLeastOne, 'a whole number >= 1'),
           }
         : undefined,
     };
-    const extrapolateK = number(o.extrapolate, '--extrapolate', positive, 'a positive temperature in K');
+    const extrapolateK = parseNumber(
+      o.extrapolate,
+      '--extrapolate',
+      isPositive,
+      'a positive temperature in K',
+    );
     if (runs.length < 2 && extrapolateK !== undefined)
       throw new OptionError('--extrapolate needs runs at two or more temperatures');
 
