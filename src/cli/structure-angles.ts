@@ -10,8 +10,8 @@ import { OptionError } from '../core/errors.js';
 import {
   addStructureOptions,
   analyseAndReport,
-  isPositive,
   isWholeAtLeastOne,
+  parseBondCutoffs,
   parseList,
   parseNumber,
   type StructureCliOptions,
@@ -51,13 +51,7 @@ export const registerStructureAngles = (structure: Command): void => {
     if (triples.length === 0) throw new OptionError('--triples: no triples given');
     for (const t of triples) parseTriple(t);
     const bins = parseNumber(o.bins, '--bins', isWholeAtLeastOne, 'a whole number >= 1')!;
-    const cutoffsA: Record<string, number> = {};
-    for (const part of parseList(o.cutoffs ?? '')) {
-      const [k, v, ...rest] = part.split('=');
-      if (rest.length > 0 || v === undefined || !/^[A-Z][a-z]?-[A-Z][a-z]?$/.test(k.trim()))
-        throw new OptionError(`--cutoffs: "${part}" is not PAIR=A like Al-O=2.1`);
-      cutoffsA[k.trim()] = parseNumber(v, `--cutoffs ${k.trim()}`, isPositive, 'a positive distance in A')!;
-    }
+    const cutoffsA = o.cutoffs ? parseBondCutoffs(o.cutoffs, '--cutoffs') : {};
     if (o.bonds && o.cutoffs) throw new OptionError('--bonds and --cutoffs exclude each other');
     await analyseAndReport(
       (onFileProgress) =>

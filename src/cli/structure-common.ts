@@ -65,6 +65,33 @@ export type StructureOutput<R> = [
 ];
 
 /**
+ * Parse a list of KEY=DISTANCE cut-offs (A), each key matching `key` (else "is not `form`") and
+ * given once.
+ */
+export const parseCutoffList = (
+  s: string,
+  flag: string,
+  key: RegExp,
+  form: string,
+): Record<string, number> => {
+  const out: Record<string, number> = {};
+  const items = parseList(s);
+  if (items.length === 0) throw new OptionError(`${flag}: "${s}" gives no cut-offs`);
+  for (const item of items) {
+    const [k, v, ...rest] = item.split('=').map((x) => x.trim());
+    if (rest.length > 0 || v === undefined || !key.test(k))
+      throw new OptionError(`${flag}: "${item}" is not ${form}`);
+    if (k in out) throw new OptionError(`${flag}: ${k} given twice`);
+    out[k] = parseNumber(v, `${flag} ${k}`, isPositive, 'a positive distance in A')!;
+  }
+  return out;
+};
+
+/** Parse "Al-O=2.1,Al-Cl=2.6" into cut-offs per element pair (A). */
+export const parseBondCutoffs = (s: string, flag = '--bond'): Record<string, number> =>
+  parseCutoffList(s, flag, /^[A-Z][a-z]?-[A-Z][a-z]?$/, 'PAIR=A like Al-O=2.1');
+
+/**
  * What every structure command does once its options are parsed: open the outputs (TextSinks:
  * temporary files beside the targets) before any work, run the analysis with a progress bar per
  * file on a terminal, print its table, write the outputs and commit them all; on any error remove

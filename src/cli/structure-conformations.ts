@@ -12,13 +12,13 @@ import {
   analyseAndReport,
   frameIntervalOption,
   isPositive,
+  parseBondCutoffs,
   parseList,
   parseNumber,
   type StructureCliOptions,
   structureReadOptions,
   withFlags,
 } from './structure-common.js';
-import { parseBondCutoffs } from './structure-topology.js';
 
 interface ConformationsCliOptions extends StructureCliOptions {
   temperature?: string;

@@ -12,6 +12,7 @@ import {
   frameIntervalOption,
   isPositive,
   isWholeAtLeastOne,
+  parseCutoffList,
   parseList,
   parseNumber,
   type StructureCliOptions,
@@ -49,19 +50,8 @@ const FLAGS: Record<string, string> = {
 const ELEMENT = /^[A-Z][a-z]?$/;
 
 /** Parse "O=2.6,Cl=3.1" into cut-offs by element (A). */
-export const parseCutoffs = (s: string): Record<string, number> => {
-  const out: Record<string, number> = {};
-  const items = parseList(s);
-  if (items.length === 0) throw new OptionError(`--cutoffs: "${s}" gives no cut-offs`);
-  for (const item of items) {
-    const [e, v, ...rest] = item.split('=').map((x) => x.trim());
-    if (rest.length > 0 || v === undefined || !ELEMENT.test(e))
-      throw new OptionError(`--cutoffs: "${item}" is not ELEMENT=DISTANCE (O=2.6)`);
-    if (e in out) throw new OptionError(`--cutoffs: ${e} given twice`);
-    out[e] = parseNumber(v, `--cutoffs ${e}`, isPositive, 'a positive distance in A')!;
-  }
-  return out;
-};
+export const parseCutoffs = (s: string): Record<string, number> =>
+  parseCutoffList(s, '--cutoffs', ELEMENT, 'ELEMENT=DISTANCE (O=2.6)');
 
 /** `oligolyte structure environments`: coordination environments, populations, lifetimes, polyhedra. */
 export const registerStructureEnvironments = (structure: Command): void => {

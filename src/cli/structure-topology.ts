@@ -6,13 +6,11 @@ import {
   writeTopologyCsv,
   writeTopologyJson,
 } from '../analysis/structure/topology-report.js';
-import { OptionError } from '../core/errors.js';
 import {
   addStructureOptions,
   analyseAndReport,
   frameIntervalOption,
-  isPositive,
-  parseList,
+  parseBondCutoffs,
   parseNumber,
   type StructureCliOptions,
   structureReadOptions,
@@ -34,21 +32,6 @@ const FLAGS: Record<string, string> = {
   hysteresisA: '--hysteresis',
   centre: '--centre',
   frameIntervalFs: '--time-step',
-};
-
-/** Parse "Al-O=2.1,Al-Cl=2.6" into cut-offs per element pair (A). */
-export const parseBondCutoffs = (s: string, flag = '--bond'): Record<string, number> => {
-  const out: Record<string, number> = {};
-  const items = parseList(s);
-  if (items.length === 0) throw new OptionError(`${flag}: "${s}" gives no cut-offs`);
-  for (const item of items) {
-    const [k, v, ...rest] = item.split('=').map((x) => x.trim());
-    if (rest.length > 0 || v === undefined || !/^[A-Z][a-z]?-[A-Z][a-z]?$/.test(k))
-      throw new OptionError(`${flag}: "${item}" is not PAIR=A like Al-O=2.1`);
-    if (k in out) throw new OptionError(`${flag}: ${k} given twice`);
-    out[k] = parseNumber(v, `${flag} ${k}`, isPositive, 'a positive distance in A')!;
-  }
-  return out;
 };
 
 /** `oligolyte structure topology`: bonds, units, census and bond events over a run. */
