@@ -1,7 +1,7 @@
 /**
  * Protocol speed (issue 6), as docs/speed.md reports it:
  *   - the main job, `oligolyte study examples/laoc-0b.toml` (embedded engine), wall time, and the
- *     share of its structure analyses (from study.json's timingsS);
+ *     share of its structure analyses (from study.json's timingsS), and the same with --quick;
  *   - the study's 16,384-atom cell on LAMMPS: 1 ps each of NVT, NPT and tensile at 1 fs, with one
  *     and with two MPI processes (LAMMPS's own "Loop time" per stage).
  *
@@ -30,6 +30,8 @@ if (!process.argv.includes('--skip-study')) {
   console.log(
     `  of which: protocol run ${t.run.toFixed(1)} s, transport analysis ${t.transport.toFixed(1)} s, structure analyses ${t.structure.toFixed(1)} s (${((100 * t.structure) / s).toFixed(1)} % of the study's wall time)`,
   );
+  const q = run(['study', 'examples/laoc-0b.toml', '--quick', '-o', join(dir, 'quick')]);
+  console.log(`study examples/laoc-0b.toml --quick: ${q.toFixed(0)} s wall`);
 }
 
 if (!process.argv.includes('--skip-lammps')) {
