@@ -1,3 +1,6 @@
+import { ParseError } from '../../core/errors.js';
+import { Lattice } from '../../core/lattice.js';
+
 /**
  * What is impossible about cell parameters (a b c alpha beta gamma), shared by the readers that
  * take a cell as lengths and angles (CIF, mmCIF, PDB CRYST1).
@@ -60,4 +63,32 @@ export const checkCell = (lengths: CellValue[], angles: CellValue[]): CellProble
   const v2 = 1 - ca * ca - cb * cb - cg * cg + 2 * ca * cb * cg;
   if (!(v2 > 1e-10)) return { ...at, expected: 'cell angles that span a volume', found };
   return undefined;
+};
+
+/** The PDB's "no crystal cell" (NMR and EM models): a 1 A cube, in CRYST1 and in mmCIF. */
+export const isPlaceholderCell = (lengths: CellValue[], angles: CellValue[]): boolean =>
+  lengths.every((l) => l.v === 1) && angles.every((g) => g.v === 90);
+
+/**
+ * The lattice of cell parameters read from `file`: a ParseError at the value at fault when the
+ * cell is impossible (checkCell), or at the length a when Lattice.fromParameters still refuses it
+ * (a cell beyond what a double holds).
+ */
+export const latticeFromCell = (file: string, lengths: CellValue[], angles: CellValue[]): Lattice => {
+  const problem = checkCell(lengths, angles);
+  if (problem) throw new ParseError({ file, ...problem });
+  const [a, b, c] = lengths.map((l) => l.v);
+  const [alpha, beta, gamma] = angles.map((g) => g.v);
+  try {
+    return Lattice.fromParameters({ a, b, c, alpha, beta, gamma });
+  } catch (e) {
+    const at = lengths[0];
+    throw new ParseError({
+      file,
+      line: at.line,
+      column: at.column,
+      expected: 'a valid cell (lengths > 0, possible angles)',
+      found: (e as Error).message,
+    });
+  }
 };

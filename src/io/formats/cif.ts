@@ -1,6 +1,6 @@
 import { normaliseElementLabel } from '../../core/elements.js';
 import { OptionError, ParseError } from '../../core/errors.js';
-import { Lattice } from '../../core/lattice.js';
+import type { Lattice } from '../../core/lattice.js';
 import { det3 } from '../../core/linalg3.js';
 import { HallSymbolError, opToAffine } from '../../core/spacegroups/hall-symbol.js';
 import {
@@ -13,7 +13,7 @@ import { openByteStream } from '../byte-source.js';
 import type { Format } from '../format.js';
 import { LineReader } from '../text/line-reader.js';
 import { MAX_FRACTIONAL } from '../value-limits.js';
-import { checkCell } from './cell-check.js';
+import { latticeFromCell } from './cell-check.js';
 
 interface Token {
   text: string;
@@ -223,22 +223,7 @@ export const cif: Format = {
     };
     const lengths = ['a', 'b', 'c'].map((x) => ({ x, ...num(`_cell_length_${x}`) }));
     const angles = ['alpha', 'beta', 'gamma'].map((x) => ({ x, ...num(`_cell_angle_${x}`) }));
-    const cellProblem = checkCell(lengths, angles);
-    if (cellProblem) throw new ParseError({ file, ...cellProblem });
-    const [a] = lengths;
-    let lattice: Lattice;
-    try {
-      lattice = Lattice.fromParameters({
-        a: a.v,
-        b: lengths[1].v,
-        c: lengths[2].v,
-        alpha: angles[0].v,
-        beta: angles[1].v,
-        gamma: angles[2].v,
-      });
-    } catch (e) {
-      throw new ParseError({ file, line: a.line, expected: 'a valid cell', found: (e as Error).message });
-    }
+    const lattice = latticeFromCell(file, lengths, angles);
     const findLoop = (tag: string) => block.loops.find((l) => l.tags.includes(tag));
     const symTags = [
       '_symmetry_equiv_pos_as_xyz',

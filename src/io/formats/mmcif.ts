@@ -1,12 +1,12 @@
 import { OptionError, ParseError } from '../../core/errors.js';
 import type { Frame, Structure } from '../../core/frame.js';
-import { Lattice } from '../../core/lattice.js';
+import type { Lattice } from '../../core/lattice.js';
 import { Topology } from '../../core/topology.js';
 import { openByteStream } from '../byte-source.js';
 import { type Format, warn } from '../format.js';
 import { LineReader } from '../text/line-reader.js';
 import { parseFloatBytes } from '../text/parse-number.js';
-import { type CellValue, checkCell } from './cell-check.js';
+import { type CellValue, isPlaceholderCell, latticeFromCell } from './cell-check.js';
 import { AtomElements, isP1 } from './md-atoms.js';
 import { inStandardOrientation } from './standard-orientation.js';
 
@@ -150,19 +150,9 @@ export const mmcif: Format = {
       };
       const lengths = ['a', 'b', 'c'].map((x) => num(x, `_cell.length_${x}`));
       const angles = ['alpha', 'beta', 'gamma'].map((x) => num(x, `_cell.angle_${x}`));
-      const [la, lb, lc] = lengths.map((t) => t.v);
-      const [alpha, beta, gamma] = angles.map((t) => t.v);
-      const p = { a: la, b: lb, c: lc, alpha, beta, gamma };
-      // 1 A cube: the PDB's placeholder for "no crystal cell" (NMR, EM), as in CRYST1.
-      if (p.a === 1 && p.b === 1 && p.c === 1 && p.alpha === 90 && p.beta === 90 && p.gamma === 90) return;
+      if (isPlaceholderCell(lengths, angles)) return;
       // Lengths > 0, possible angles (issue 25 item 8): at the value at fault.
-      const problem = checkCell(lengths, angles);
-      if (problem) throw new ParseError({ file, ...problem });
-      try {
-        cell = Lattice.fromParameters(p);
-      } catch (e) {
-        throw err(a, 'a valid cell (lengths > 0, possible angles)', (e as Error).message);
-      }
+      cell = latticeFromCell(file, lengths, angles);
       for (const s of ready) s.frame.lattice = cell;
     };
 

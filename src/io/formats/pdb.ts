@@ -1,12 +1,12 @@
 import { OptionError, ParseError } from '../../core/errors.js';
 import type { Frame, Structure } from '../../core/frame.js';
-import { Lattice } from '../../core/lattice.js';
+import type { Lattice } from '../../core/lattice.js';
 import { Topology } from '../../core/topology.js';
 import { type InputFile, openByteStream } from '../byte-source.js';
 import { type Format, type ReadOptions, warn } from '../format.js';
 import { LineReader } from '../text/line-reader.js';
 import { isTornLastFrame, reportTornFrame } from '../torn-frame.js';
-import { checkCell } from './cell-check.js';
+import { isPlaceholderCell, latticeFromCell } from './cell-check.js';
 import {
   columnError,
   columnFloat,
@@ -403,7 +403,6 @@ export const pdb: Format = {
               field('beta', 41, 47, 'the cell angle beta (degrees)'),
               field('gamma', 48, 54, 'the cell angle gamma (degrees)'),
             ];
-            const [a, b, c, alpha, beta, gamma] = [...lengths, ...angles].map((f) => f.v);
             const group = columnText(r, 56, 66);
             crystSeen = true;
             if (!isP1(group) && !warnedSpaceGroup) {
@@ -414,17 +413,10 @@ export const pdb: Format = {
               );
             }
             // The PDB's "no cell" (1 A cube, e.g. NMR and EM models) and MDAnalysis's all-zero CRYST1.
-            const placeholder = a === 1 && b === 1 && c === 1 && alpha === 90 && beta === 90 && gamma === 90;
-            if (placeholder || (a === 0 && b === 0 && c === 0)) cell = undefined;
+            if (isPlaceholderCell(lengths, angles) || lengths.every((l) => l.v === 0)) cell = undefined;
             else {
               // Lengths > 0, possible angles (issue 25 item 8): at the column of the field at fault.
-              const problem = checkCell(lengths, angles);
-              if (problem) throw new ParseError({ file, ...problem });
-              try {
-                cell = Lattice.fromParameters({ a, b, c, alpha, beta, gamma });
-              } catch (e) {
-                throw columnError(r, 7, 'a valid cell (a b c > 0 and possible angles)', (e as Error).message);
-              }
+              cell = latticeFromCell(file, lengths, angles);
             }
             if (!open) {
               const before = frameNo === 1 ? pending : held?.frame;
