@@ -207,6 +207,8 @@ describe('environments', () => {
     expect(oct.cn).toBe(6);
     expect(oct.shapes[0].shape).toBe('octahedron');
     expect(oct.shapes[0].meanCsm).toBeLessThan(1e-12);
+    // The trigonal-prism measure of a perfect octahedron: SHAPE tabulates 16.737; pymatgen ChemEnv's
+    // value for LiCl (test/reference/csm-chemenv.json, make-csm-references.py) to every digit.
     expect(oct.shapes[1].meanCsm).toBeCloseTo(16.736755360768708, 10);
     expect(r.lagsPs).toBeNull();
   });
