@@ -11,7 +11,7 @@ export const registerStudy = (program: Command): void => {
     program
       .command('study')
       .description(
-        'the whole workflow from a study file: build the model, melt-quench, temperature series, transport, Arrhenius',
+        'the whole workflow from a study file: build the model, melt-quench, temperature series, transport, Arrhenius, structure',
       )
       .argument('<file>', 'study file (.toml or .json), e.g. examples/laoc-0b.toml')
       .option('-o, --output <dir>', 'output folder (default: out/<study name>)')

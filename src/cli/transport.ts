@@ -63,10 +63,10 @@ export const registerTransport = (program: Command): void => {
       )
       .option(
         '--fit-end <ps>',
-        'end of the fit window, ps (default: the longest lag with ions x frames / lag >= 30)',
+        'end of the fit window, ps (default: the longest lag with ions x (frames - 1) / lag >= 30)',
       )
       .option('--dims <axes>', 'axes of the MSD and of D = slope/(2d): xyz, xy, z, ...', 'xyz')
-      .option('--charge <e>', 'carrier charge, e (default: +1 for Li, Na, K)')
+      .option('--charge <e>', 'carrier charge, e (default: +1 for Li, Na, K; +2 for Mg, Ca, Zn)')
       .option('--no-element-msd', 'skip the MSD of the other elements (the framework check)')
       .option(
         '--framework <elements>',
