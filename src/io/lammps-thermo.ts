@@ -42,36 +42,21 @@ export const parseThermoRow = (
   return nfields === ncols ? THERMO_ROW : n;
 };
 
-/** Split a line (bytes) on spaces and tabs into field offsets; returns the number of fields. */
-export const splitFields = (
-  buf: Uint8Array,
-  start: number,
-  end: number,
-  fs: number[],
-  fe: number[],
-): number => {
-  let n = 0;
-  let i = start;
-  for (;;) {
-    while (i < end && (buf[i] === 32 || buf[i] === 9)) i++;
-    if (i >= end) return n;
-    fs[n] = i;
-    while (i < end && buf[i] !== 32 && buf[i] !== 9) i++;
-    fe[n++] = i;
-  }
-};
-
 /**
  * A thermo row of `ncols` numbers from a line of text (LAMMPS's screen output as the engine streams
  * it), or undefined when the line is not such a row (text, or a row with a bad or missing cell).
  */
 export const thermoRowFromText = (line: string, ncols: number): number[] | undefined => {
+  // latin1: one byte per character, so the fields' character offsets are their byte offsets.
   const buf = Buffer.from(line, 'latin1');
   const fs: number[] = [];
   const fe: number[] = [];
-  const n = splitFields(buf, 0, buf.length, fs, fe);
+  for (const m of line.matchAll(/[^ \t]+/g)) {
+    fs.push(m.index);
+    fe.push(m.index + m[0].length);
+  }
   const out = new Array<number>(ncols);
-  return parseThermoRow(buf, fs, fe, n, ncols, out) === THERMO_ROW ? out : undefined;
+  return parseThermoRow(buf, fs, fe, fs.length, ncols, out) === THERMO_ROW ? out : undefined;
 };
 
 /** How the line LAMMPS prints just before a run's thermo header starts (older versions: the second). */
