@@ -96,7 +96,8 @@ export class AngleAccumulator {
   private readonly triples: Triple[];
   private readonly mode: 'distance' | 'bonds';
   private readonly vertexAtoms = new Map<number, Int32Array>();
-  private readonly endAtoms = new Map<number, Int32Array>();
+  /** Per vertex element: the end atoms, squared cut-offs by end element (A^2) and the largest cut-off (A). */
+  private readonly ends = new Map<number, { atoms: Int32Array; cut2: Float64Array; cutoff: number }>();
   private readonly bondAdj?: { start: Int32Array; list: Int32Array };
   private frameCount = 0;
 
@@ -172,7 +173,15 @@ export class AngleAccumulator {
       for (const t of this.triples) if (t.b === v) ends.add(t.a).add(t.c);
       const out: number[] = [];
       for (let i = 0; i < topology.natoms; i++) if (ends.has(topology.speciesIndex[i])) out.push(i);
-      this.endAtoms.set(v, Int32Array.from(out));
+      const cut2 = new Float64Array(el.length);
+      for (const t of this.triples)
+        if (t.b === v) {
+          cut2[t.a] = t.cutA * t.cutA;
+          cut2[t.c] = t.cutC * t.cutC;
+        }
+      let cutoff = 0;
+      for (const c2 of cut2) cutoff = Math.max(cutoff, Math.sqrt(c2));
+      this.ends.set(v, { atoms: Int32Array.from(out), cut2, cutoff });
     }
     if (this.mode === 'bonds') {
       const bonds = topology.bonded.bonds;
@@ -244,20 +253,10 @@ export class AngleAccumulator {
             add(i, j, d[0], d[1], d[2]);
           }
       } else {
-        const cut = new Float64Array(topo.elements.length);
-        for (const t of this.triples)
-          if (t.b === v) {
-            cut[t.a] = t.cutA * t.cutA;
-            cut[t.c] = t.cutC * t.cutC;
-          }
-        let cutoff = 0;
-        for (const c2 of cut) cutoff = Math.max(cutoff, Math.sqrt(c2));
-        forEachNeighbour(
-          { positions: pos, lattice, cutoff, centres, others: this.endAtoms.get(v) },
-          (i, j, r2, dx, dy, dz) => {
-            if (r2 <= cut[sp[j]] && r2 > 0) add(i, j, dx, dy, dz);
-          },
-        );
+        const { atoms: others, cut2, cutoff } = this.ends.get(v)!;
+        forEachNeighbour({ positions: pos, lattice, cutoff, centres, others }, (i, j, r2, dx, dy, dz) => {
+          if (r2 <= cut2[sp[j]] && r2 > 0) add(i, j, dx, dy, dz);
+        });
       }
       const vec = nbVec;
       const atom = nbAtom;
