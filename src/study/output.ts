@@ -1,17 +1,11 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { jsonNumbers } from '../analysis/structure/report-io.js';
 import type { Estimate } from '../analysis/transport/diffusivity.js';
 import { formatSignificant } from '../core/format-number.js';
 import type { StudyResult } from './analysis.js';
 import type { ReplicaSummary } from './replicas.js';
 import { structureCsv, structureTable } from './structure-output.js';
-
-/** JSON has no NaN or Infinity (written as null) and no typed arrays (written as arrays). */
-const finiteOrNull = (_: string, v: unknown): unknown => {
-  if (ArrayBuffer.isView(v))
-    return Array.from(v as unknown as ArrayLike<number>, (x) => (Number.isFinite(x) ? x : null));
-  return typeof v === 'number' && !Number.isFinite(v) ? null : v;
-};
 
 const g = (v: number, digits = 3) => formatSignificant(v, digits, 1e-2, 1e5);
 
@@ -51,7 +45,7 @@ export const studyTable = (r: StudyResult): string => {
 };
 
 export const writeStudyOutputs = (dir: string, r: StudyResult): void => {
-  const json = JSON.stringify(r, finiteOrNull, 1);
+  const json = JSON.stringify(r, jsonNumbers, 1);
   writeFileSync(join(dir, 'study.json'), `${json}\n`);
   const csv = [
     'temperature_K,measured_temperature_K,density_g_cm3,D_cm2_s,D_std,D_low95,D_high95,sigma_mS_cm,sigma_std,sigma_low95,sigma_high95,haven_ratio,fit_start_ps,fit_end_ps',
@@ -105,6 +99,6 @@ export const replicaTable = (name: string, r: ReplicaSummary): string => {
 
 /** replicas.json (every number; non-finite as null) and replicas.txt (the printed table). */
 export const writeReplicaOutputs = (dir: string, name: string, r: ReplicaSummary): void => {
-  writeFileSync(join(dir, 'replicas.json'), `${JSON.stringify(r, finiteOrNull, 1)}\n`);
+  writeFileSync(join(dir, 'replicas.json'), `${JSON.stringify(r, jsonNumbers, 1)}\n`);
   writeFileSync(join(dir, 'replicas.txt'), replicaTable(name, r));
 };

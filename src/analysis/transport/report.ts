@@ -1,7 +1,7 @@
 import { OptionError } from '../../core/errors.js';
 import { formatSignificant } from '../../core/format-number.js';
 import { detectFormat, type OpenOptions, readFrames } from '../../io/registry.js';
-import { TextSink } from '../../io/text-sink.js';
+import { jsonNumbers, writeTo } from '../structure/report-io.js';
 import {
   analyseTransport,
   type TransportOptions,
@@ -148,14 +148,6 @@ export const transportTable = ({ runs, arrhenius: a }: TransportFilesResult): st
   return lines.join('\n');
 };
 
-/** JSON.stringify replacer: typed arrays as arrays, non-finite numbers as null. */
-const jsonNumbers = (_key: string, value: unknown): unknown => {
-  if (ArrayBuffer.isView(value))
-    return Array.from(value as unknown as ArrayLike<number>, (v) => (Number.isFinite(v) ? v : null));
-  if (typeof value === 'number' && !Number.isFinite(value)) return null;
-  return value;
-};
-
 /** Every number of the analysis with its units, as written by --json (statistics at every lag). */
 export const transportReport = ({ runs, arrhenius: a }: TransportFilesResult) => ({
   units: {
@@ -188,14 +180,9 @@ export const transportReport = ({ runs, arrhenius: a }: TransportFilesResult) =>
 
 /** The JSON report, atomically (typed arrays as arrays, non-finite numbers as null). */
 export const writeTransportJson = async (path: string, result: TransportFilesResult): Promise<void> => {
-  const sink = new TextSink(path);
-  try {
+  await writeTo(path, async (sink) => {
     sink.write(`${JSON.stringify(transportReport(result), jsonNumbers, 1)}\n`);
-    await sink.commit();
-  } catch (e) {
-    await sink.abort();
-    throw e;
-  }
+  });
 };
 
 /** The MSD curves at every lag, one row per run and lag (A^2, lag in ps), atomically. */
@@ -203,8 +190,7 @@ export const writeMsdCsv = async (
   path: string,
   { runs }: Pick<TransportFilesResult, 'runs'>,
 ): Promise<void> => {
-  const sink = new TextSink(path);
-  try {
+  await writeTo(path, async (sink) => {
     sink.write('run,temperature_K,lag_ps,msd_A2,msd_x_A2,msd_y_A2,msd_z_A2,charge_msd_per_ion_A2\n');
     for (const { file, run } of runs) {
       const { tracer, collective } = run.msd;
@@ -217,9 +203,5 @@ export const writeMsdCsv = async (
         if (m % 4096 === 0) await sink.flush();
       }
     }
-    await sink.commit();
-  } catch (e) {
-    await sink.abort();
-    throw e;
-  }
+  });
 };
