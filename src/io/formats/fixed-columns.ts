@@ -1,4 +1,4 @@
-import { ParseError } from '../../core/errors.js';
+import { OptionError, ParseError } from '../../core/errors.js';
 import type { LineReader } from '../text/line-reader.js';
 import { decodeLatin1, parseFloatBytes } from '../text/parse-number.js';
 
@@ -74,4 +74,17 @@ export const isIntegerColumns = (r: LineReader, from: number, to: number): boole
   if (i >= te) return false;
   for (; i < te; i++) if (b[i] < 48 || b[i] > 57) return false;
   return true;
+};
+
+/**
+ * `x` written as %width.digits f, right-aligned (PDB, GRO writers); an OptionError naming `what`
+ * and the format's field (`field`: "PDB's", "the .gro") when it is not finite or does not fit.
+ */
+export const fixedField = (x: number, width: number, digits: number, what: string, field: string): string => {
+  const s = x.toFixed(digits);
+  if (s.length > width || !Number.isFinite(x))
+    throw new OptionError(
+      `${what} = ${x} does not fit ${field} ${width}-column field (%${width}.${digits}f): wrap the atoms into the cell or write another format`,
+    );
+  return s.padStart(width);
 };

@@ -12,6 +12,7 @@ import {
   columnFloat,
   columnKey,
   columnText,
+  fixedField,
   isBlankColumns,
   isIntegerColumns,
   lineLength,
@@ -285,11 +286,5 @@ export const gro: Format = {
   },
 };
 
-const fixed = (x: number, width: number, digits: number, what: string): string => {
-  const s = x.toFixed(digits);
-  if (s.length > width || !Number.isFinite(x))
-    throw new OptionError(
-      `${what} = ${x} does not fit the .gro ${width}-column field (%${width}.${digits}f): wrap the atoms into the cell or write another format`,
-    );
-  return s.padStart(width);
-};
+const fixed = (x: number, width: number, digits: number, what: string): string =>
+  fixedField(x, width, digits, what, 'the .gro');

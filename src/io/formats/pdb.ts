@@ -12,6 +12,7 @@ import {
   columnFloat,
   columnKey,
   columnText,
+  fixedField,
   isBlankColumns,
   lineLength,
 } from './fixed-columns.js';
@@ -535,14 +536,8 @@ const MODEL_MARK = '\u0000MODEL\u0000';
 const wrapModel = (text: string, k: number) =>
   `${text.replace(MODEL_MARK, `MODEL     ${String(k).padStart(4)}\n`)}ENDMDL\n`;
 
-const fixed = (x: number, width: number, digits: number, what: string): string => {
-  const s = Number.isFinite(x) ? x.toFixed(digits) : String(x);
-  if (s.length > width || !Number.isFinite(x))
-    throw new OptionError(
-      `${what} = ${x} does not fit PDB's ${width}-column field (%${width}.${digits}f): wrap the atoms into the cell or write another format`,
-    );
-  return s.padStart(width);
-};
+const fixed = (x: number, width: number, digits: number, what: string): string =>
+  fixedField(x, width, digits, what, "PDB's");
 
 /** TITLE records (continued over lines of 70 characters). */
 const titleRecords = (comment: string): string => {
