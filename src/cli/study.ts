@@ -20,7 +20,8 @@ export const registerStudy = (program: Command): void => {
   ).action(async (file: string, o: Record<string, string | boolean | undefined>) => {
     const spec = readStudy(file);
     const e = engineOptions(o);
-    checkMpiEngine(e.engine ?? spec.protocol.engine, e.mpiProcesses ?? spec.protocol.mpiProcesses);
+    const engine = e.engine ?? spec.protocol.engine;
+    checkMpiEngine(engine, e.mpiProcesses ?? spec.protocol.mpiProcesses);
     const options = {
       outDir: o.output as string | undefined,
       quick: o.quick === true,
@@ -28,7 +29,6 @@ export const registerStudy = (program: Command): void => {
       dryRun: o.dryRun === true,
       ...e,
     };
-    const engine = e.engine ?? spec.protocol.engine;
     let outDir = '';
     let models = 1;
     const outcome = await withRunSession(
