@@ -146,6 +146,13 @@ export const cli = (...args: string[]): { code: number | null; out: string; err:
   return { code: r.status, out: r.stdout, err: r.stderr };
 };
 
+/** The 600 K LGPS run (Li20Ge2P4S24, 1000 frames 20 fs apart) that the transport CLI tests read. */
+export const LGPS_600K = sharedFixture('peer-trajectories/derived/LGPS_600K_unwrapped.extxyz.gz');
+
+/** `oligolyte transport LGPS_600K --temperature 600 --fit-start 5 ...extra`. */
+export const transportLgps = (...extra: string[]) =>
+  cli('transport', LGPS_600K, '--temperature', '600', '--fit-start', '5', ...extra);
+
 /**
  * A freshly packed glass heats up as its contacts relax: the MD tests first take that heat away
  * with a short Langevin run (damping 50 fs) and start from its end.

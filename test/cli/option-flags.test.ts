@@ -6,9 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cliMessage } from '../../src/cli/option-flags.js';
 import { OptionError, UnknownFormatError } from '../../src/core/errors.js';
-import { cli, sharedFixture, tempDir } from '../helpers.js';
-
-const LGPS = sharedFixture('peer-trajectories/derived/LGPS_600K_unwrapped.extxyz.gz');
+import { cli, LGPS_600K, sharedFixture, tempDir } from '../helpers.js';
 
 describe('option names -> CLI flags', () => {
   it('maps the backticked option names of an error about an option', () => {
@@ -32,10 +30,10 @@ describe('option names -> CLI flags', () => {
   });
   it('transport: --fit-start, --temperature, --topology', () => {
     // The CLI checks that --fit-start is a number >= 0 itself; a start beyond the run is the library's.
-    const a = cli('transport', LGPS, '--temperature', '600', '--fit-start', '1000', '--fit-end', '2000');
+    const a = cli('transport', LGPS_600K, '--temperature', '600', '--fit-start', '1000', '--fit-end', '2000');
     expect(a.code).toBe(2);
     expect(a.err).toMatch(/^oligolyte: --fit-start 1000 ps is beyond the run \(/m);
-    const b = cli('transport', LGPS);
+    const b = cli('transport', LGPS_600K);
     expect(b.code).toBe(2);
     expect(b.err).toMatch(/^oligolyte: the file does not give the temperature: give --temperature$/m);
     const c = cli(

@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CLI_MAIN, cli, tempDir } from '../helpers.js';
+import { CLI_MAIN, cli, tempDir, transportLgps } from '../helpers.js';
 
 let dir: string;
 let glass: string;
@@ -68,8 +68,6 @@ describe('a run that blows up exits 1 with the step and the reason (item 2)', ()
   }, 60_000);
 });
 
-const LGPS = new URL('../../examples/LGPS_600K_unwrapped.extxyz.gz', import.meta.url).pathname;
-
 describe('outputs that cannot be written are errors naming the path (item 1)', () => {
   // As root (the tests' user) a chmod-read-only folder does not stop writes, so the unwritable
   // paths are inside a regular file, or under /proc. (Checked by hand as user nobody with a
@@ -77,13 +75,7 @@ describe('outputs that cannot be written are errors naming the path (item 1)', (
   it('transport: the table is printed, the writable outputs are written, exit 1 names each unwritable one', () => {
     const d = tempDir();
     writeFileSync(join(d, 'plain'), 'x');
-    const r = cli(
-      'transport',
-      LGPS,
-      '--temperature',
-      '600',
-      '--fit-start',
-      '5',
+    const r = transportLgps(
       '--no-element-msd',
       '--json',
       join(d, 'a.json'),
@@ -250,19 +242,7 @@ describe('signals: a clear stop, temporary files removed, what was kept said (it
 describe('numbers at the edge of the options (item 9)', () => {
   it('--fit-end beyond the run: the fit ends at the run, and the printed range is the one used', () => {
     const d = tempDir();
-    const r = cli(
-      'transport',
-      LGPS,
-      '--temperature',
-      '600',
-      '--fit-start',
-      '5',
-      '--fit-end',
-      '100',
-      '--no-element-msd',
-      '--json',
-      join(d, 't.json'),
-    );
+    const r = transportLgps('--fit-end', '100', '--no-element-msd', '--json', join(d, 't.json'));
     expect(r.code, r.err).toBe(0);
     expect(r.out).toMatch(/fit 5\.000\.\.19\.98 ps/);
     expect(r.err).toMatch(

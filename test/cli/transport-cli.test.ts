@@ -1,20 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli, sharedFixture, tempDir } from '../helpers.js';
-
-const LGPS = sharedFixture('peer-trajectories/derived/LGPS_600K_unwrapped.extxyz.gz');
+import { cli, LGPS_600K, tempDir, transportLgps } from '../helpers.js';
 
 describe('oligolyte transport', () => {
   it('prints a summary and writes JSON, CSV and density files (cube and CHGCAR)', () => {
     const dir = tempDir();
-    const r = cli(
-      'transport',
-      LGPS,
-      '--temperature',
-      '600',
-      '--fit-start',
-      '5',
+    const r = transportLgps(
       '--compat',
       'pymatgen',
       '--json',
@@ -62,18 +54,7 @@ describe('oligolyte transport', () => {
   it('writes a CHGCAR-style file whose values (rho x V) average to 1', () => {
     const dir = tempDir();
     const out = join(dir, 'CHGCAR_Li');
-    const r = cli(
-      'transport',
-      LGPS,
-      '--temperature',
-      '600',
-      '--fit-start',
-      '5',
-      '--density-grid',
-      '0.6',
-      '--density-out',
-      out,
-    );
+    const r = transportLgps('--density-grid', '0.6', '--density-out', out);
     expect(r.code, r.err).toBe(0);
     const lines = readFileSync(out, 'utf8').split('\n');
     const blank = lines.indexOf('', 8);
@@ -91,9 +72,9 @@ describe('oligolyte transport', () => {
     // The same run declared at three temperatures: D is the same, so Ea = 0 within its error.
     const r = cli(
       'transport',
-      LGPS,
-      LGPS,
-      LGPS,
+      LGPS_600K,
+      LGPS_600K,
+      LGPS_600K,
       '--temperature',
       '500,600,700',
       '--fit-start',
@@ -106,32 +87,22 @@ describe('oligolyte transport', () => {
     expect(r.out).toMatch(/at 300\.0 K: D/);
   });
   it('--framework chooses the drift reference; --no-element-msd skips the framework check', () => {
-    const r = cli(
-      'transport',
-      LGPS,
-      '--temperature',
-      '600',
-      '--fit-start',
-      '5',
-      '--framework',
-      'Ge,P',
-      '--no-element-msd',
-    );
+    const r = transportLgps('--framework', 'Ge,P', '--no-element-msd');
     expect(r.code, r.err).toBe(0);
     expect(r.out).toMatch(/drift removed \(6 framework atoms\)/);
     expect(r.out).not.toMatch(/other elements/);
-    expect(cli('transport', LGPS, '--temperature', '600', '--framework', 'Li').err).toMatch(
+    expect(cli('transport', LGPS_600K, '--temperature', '600', '--framework', 'Li').err).toMatch(
       /cannot include Li/,
     );
   });
   it('usage errors exit 2 with the reason; a default fit start is announced', () => {
-    expect(cli('transport', LGPS, '--species', 'Na', '--temperature', '600').err).toMatch(/no Na atoms/);
-    const t = cli('transport', LGPS, '--temperature', '-5');
+    expect(cli('transport', LGPS_600K, '--species', 'Na', '--temperature', '600').err).toMatch(/no Na atoms/);
+    const t = cli('transport', LGPS_600K, '--temperature', '-5');
     expect(t.code).toBe(2);
     expect(t.err).toMatch(/--temperature: "-5" is not a positive temperature/);
-    expect(cli('transport', LGPS).err).toMatch(/give --temperature/);
-    expect(cli('transport', LGPS, '--temperature', '600', '--dims', 'xq').err).toMatch(/--dims/);
-    const d = cli('transport', LGPS, '--temperature', '600');
+    expect(cli('transport', LGPS_600K).err).toMatch(/give --temperature/);
+    expect(cli('transport', LGPS_600K, '--temperature', '600', '--dims', 'xq').err).toMatch(/--dims/);
+    const d = cli('transport', LGPS_600K, '--temperature', '600');
     expect(d.code).toBe(0);
     expect(d.err).toMatch(/fit start not given: used 10 %/);
   });
