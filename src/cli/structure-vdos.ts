@@ -7,6 +7,7 @@ import {
   writeVdosJson,
 } from '../analysis/dynamics/vdos-report.js';
 import { OligolyteError, OptionError } from '../core/errors.js';
+import { psToFs } from '../core/units.js';
 import {
   addStructureOptions,
   analyseAndReport,
@@ -73,7 +74,7 @@ export const registerStructureVdos = (structure: Command): void => {
     if (elements && elements.length === 0) throw new OptionError('--species: no elements given');
     for (const e of elements ?? [])
       if (!/^[A-Z][a-z]?$/.test(e)) throw new OptionError(`--species: "${e}" is not an element symbol`);
-    const maxLagFs = 1000 * parseNumber(o.maxLag, '--max-lag', isPositive, 'a positive time in ps')!;
+    const maxLagFs = psToFs(parseNumber(o.maxLag, '--max-lag', isPositive, 'a positive time in ps')!);
     const frameIntervalFs = frameIntervalOption(o, read.frames?.step);
     if (o.unwrapped && o.wrapped) throw new OptionError('--unwrapped and --wrapped exclude each other');
     await analyseAndReport(

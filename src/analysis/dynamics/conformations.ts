@@ -2,6 +2,7 @@ import { InsufficientDataError, OligolyteError, OptionError } from '../../core/e
 import type { Frame } from '../../core/frame.js';
 import { poissonInterval } from '../../core/statistics.js';
 import type { Topology } from '../../core/topology.js';
+import { fsToPs } from '../../core/units.js';
 import { type BondRuleOptions, bondsByDistance } from '../structure/topology.js';
 import {
   type CorrelationFitOptions,
@@ -430,9 +431,9 @@ export class ConformationAccumulator {
       notes.push(
         `the cut-off ${cutoffTHz} THz is at or above the Nyquist frequency ${nyquistTHz} THz of the frames: the filter removes nothing`,
       );
-    const durationPs = ((T - 1) * intervalFs) / 1000;
+    const durationPs = fsToPs((T - 1) * intervalFs);
     const durationNs = durationPs / 1000;
-    const timePs = Float64Array.from({ length: T }, (_, k) => (k * intervalFs) / 1000);
+    const timePs = Float64Array.from({ length: T }, (_, k) => fsToPs(k * intervalFs));
     const series: ConformationSeries = {
       timePs,
       angleDeg: [],
@@ -650,7 +651,7 @@ export class ConformationAccumulator {
       const w = nb * (T - m);
       c1[m] = a1[m] / w;
       c2[m] = 1.5 * (a2[m] / w) - 0.5;
-      lagsPs[m] = (m * intervalFs) / 1000;
+      lagsPs[m] = fsToPs(m * intervalFs);
     }
     const fitOptions = { fitStartPs: this.options.fitStartPs, floor: this.options.floor };
     return {

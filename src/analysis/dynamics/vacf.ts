@@ -2,7 +2,7 @@ import FFT from 'fft.js';
 import { InsufficientDataError, OligolyteError, OptionError } from '../../core/errors.js';
 import type { Frame } from '../../core/frame.js';
 import type { Topology } from '../../core/topology.js';
-import { AMU_KG, BOLTZMANN_J_PER_K } from '../../core/units.js';
+import { AMU_KG, BOLTZMANN_J_PER_K, fsToPs } from '../../core/units.js';
 import { nextPowerOfTwo } from './spectral.js';
 
 /**
@@ -395,7 +395,7 @@ export class VacfAccumulator {
       return Float64Array.from({ length: M + 1 }, (_, m) => inverse[2 * m] / (Tv - m));
     };
     const dt = this.intervalFs;
-    const lagsPs = Float64Array.from({ length: M + 1 }, (_, m) => (m * dt) / 1000);
+    const lagsPs = Float64Array.from({ length: M + 1 }, (_, m) => fsToPs(m * dt));
     // Transform grid: zero-padded even extension of the windowed correlation.
     const window = this.options.window ?? 'hann';
     const massWeighted = this.options.massWeighted ?? true;
@@ -413,7 +413,7 @@ export class VacfAccumulator {
       const out = fftF.createComplexArray() as number[];
       fftF.realTransform(out, a);
       // S(nu_k) = dt Re(sum_m a_m e^{-2 pi i k m / Nf}), dt in ps so that S integrates over THz.
-      return Float64Array.from({ length: half + 1 }, (_, k) => (dt / 1000) * out[2 * k]);
+      return Float64Array.from({ length: half + 1 }, (_, k) => fsToPs(dt) * out[2 * k]);
     };
     const trapezoid = (y: Float64Array) => {
       let s = 0;

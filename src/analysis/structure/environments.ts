@@ -2,6 +2,7 @@ import { OligolyteError, OptionError } from '../../core/errors.js';
 import type { Frame, SourceLocation } from '../../core/frame.js';
 import { blockAverage } from '../../core/statistics.js';
 import type { Topology } from '../../core/topology.js';
+import { fsToPs, psToFs } from '../../core/units.js';
 import {
   coordinationClassName,
   environmentLabel,
@@ -534,10 +535,10 @@ export class EnvironmentAccumulator {
     const series = this.series.map((s) => s.subarray(0, T));
     const maxLag =
       this.options.maxLagPs !== undefined && interval !== null
-        ? Math.min(T - 1, Math.floor((this.options.maxLagPs * 1000) / interval + 1e-9))
+        ? Math.min(T - 1, Math.floor(psToFs(this.options.maxLagPs) / interval + 1e-9))
         : Math.floor(T / 2);
     const lagsPs =
-      interval === null ? null : Float64Array.from({ length: maxLag + 1 }, (_, m) => (m * interval) / 1000);
+      interval === null ? null : Float64Array.from({ length: maxLag + 1 }, (_, m) => fsToPs(m * interval));
     const labels = this.labels;
     const K = labels.length;
 
@@ -616,8 +617,7 @@ export class EnvironmentAccumulator {
           probabilities,
           changes,
           changesPerCentrePerStep: steps > 0 ? changes / steps : 0,
-          changesPerCentrePerPs:
-            interval !== null && steps > 0 ? changes / ((steps * interval) / 1000) : null,
+          changesPerCentrePerPs: interval !== null && steps > 0 ? changes / fsToPs(steps * interval) : null,
         },
         correlations: { continuous: corr.continuous, intermittent: corr.intermittent },
       };
@@ -706,7 +706,7 @@ export class EnvironmentAccumulator {
       frames: T,
       frameIntervalFs: interval,
       frameIntervalFrom: from,
-      durationPs: interval === null ? null : ((T - 1) * interval) / 1000,
+      durationPs: interval === null ? null : fsToPs((T - 1) * interval),
       maxLagFrames: maxLag,
       lagsPs,
       meanCoordination: estimate(meanCn),

@@ -1,4 +1,5 @@
 import { formatSignificant } from '../../core/format-number.js';
+import { fsToPs } from '../../core/units.js';
 import type { TextSink } from '../../io/text-sink.js';
 import { csvField, jsonNumbers, writeTo } from './report-io.js';
 import { type StructureFilesOptions, streamRun } from './run-files.js';
@@ -61,7 +62,7 @@ const stats = (a: ArrayLike<number>) => {
 
 /** One event as a line: "frame 12 (1.2 ps): Al-O 5-17 broken at 2.430 A (within oligomer 2)". */
 export const formatEvent = (e: BondEvent): string => {
-  const when = Number.isFinite(e.timeFs) ? ` (${g(e.timeFs / 1000)} ps)` : '';
+  const when = Number.isFinite(e.timeFs) ? ` (${g(fsToPs(e.timeFs))} ps)` : '';
   const a = e.oligomerI + 1;
   const b = e.oligomerJ + 1;
   const which =
@@ -154,7 +155,7 @@ export const writeTopologyCsv = (target: string | TextSink, { runs }: TopologyFi
       const num = (v: number) => (Number.isFinite(v) ? String(v) : '');
       for (let k = 0; k < r.frames; k++) {
         sink.write(
-          `${name},${k},${num(r.timesFs[k] / 1000)},${c.units[k]},${c.intact[k]},${c.startingComposition[k]},${c.oligomers[k]},${c.bridgingCl[k]},${num(c.bridgingClPerOligomer[k])},${c.tetrachloro[k]},${c.freeCl[k]},${c.polymerised[k]},${c.largestCentre[k]},${c.bonds[k]}\n`,
+          `${name},${k},${num(fsToPs(r.timesFs[k]))},${c.units[k]},${c.intact[k]},${c.startingComposition[k]},${c.oligomers[k]},${c.bridgingCl[k]},${num(c.bridgingClPerOligomer[k])},${c.tetrachloro[k]},${c.freeCl[k]},${c.polymerised[k]},${c.largestCentre[k]},${c.bonds[k]}\n`,
         );
         if (k % 4096 === 4095) await sink.flush();
       }

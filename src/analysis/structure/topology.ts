@@ -1,6 +1,7 @@
 import { OligolyteError, OptionError } from '../../core/errors.js';
 import type { Frame } from '../../core/frame.js';
 import type { Topology } from '../../core/topology.js';
+import { fsToPs } from '../../core/units.js';
 import { forEachNeighbour } from './neighbours.js';
 
 /**
@@ -691,7 +692,7 @@ export class BondedTopologyAccumulator {
   }
 }
 
-const formatPs = (fs: number) => String(Number((fs / 1000).toPrecision(6)));
+const formatPs = (fs: number) => String(Number(fsToPs(fs).toPrecision(6)));
 
 /** The bonded topology of a sequence of frames (same atoms). */
 export const bondedTopology = (
