@@ -74,6 +74,10 @@ export class ForceKernel {
   private readonly ewaldSetup?: EwaldSetup;
   private threads?: PairThreads;
   private readonly acc = new Float64Array(ACC_SIZE);
+  /** Scratch vectors of the bonded terms, kept so that an evaluation allocates nothing. */
+  private readonly d = new Float64Array(3);
+  private readonly d1 = new Float64Array(3);
+  private readonly d2 = new Float64Array(3);
   builds = 0;
   /**
    * The farthest any atom moved between the last two list builds (A) and which atom (-1: no
@@ -327,7 +331,7 @@ export class ForceKernel {
     W.fill(0);
     const sys = this.sys;
     const L = this.lattice;
-    const d = new Float64Array(3);
+    const d = this.d;
     // Bonds.
     let eBond = 0;
     for (let b = 0; b < sys.bonds.length / 2; b++) {
@@ -353,8 +357,8 @@ export class ForceKernel {
     }
     // Angles (LAMMPS angle_style harmonic).
     let eAngle = 0;
-    const d1 = new Float64Array(3);
-    const d2 = new Float64Array(3);
+    const d1 = this.d1;
+    const d2 = this.d2;
     for (let a = 0; a < sys.angles.length / 3; a++) {
       const i1 = sys.angles[3 * a];
       const i2 = sys.angles[3 * a + 1];
