@@ -15,25 +15,47 @@ import { LineReader } from '../text/line-reader.js';
 import { MAX_FRACTIONAL } from '../value-limits.js';
 import { latticeFromCell } from './cell-check.js';
 
-interface Token {
+/** A CIF token with its 1-based line and column (shared with the mmCIF reader). */
+export interface CifToken {
   text: string;
   line: number;
+  column: number;
   /** True for quoted strings and text fields: never a tag, loop_ or data_ keyword. */
   quoted: boolean;
 }
+type Token = CifToken;
 
-/** A tokenizer error at a 1-based line. */
-class CifSyntaxError extends Error {
-  constructor(
-    readonly line: number,
-    readonly expected: string,
-  ) {
-    super(expected);
+/** CIF 1.1 tokens of one line (outside text fields): comments, quoted strings, bare words. */
+export const tokenizeLine = (line: string, lineNo: number, file: string, out: Token[]): void => {
+  let i = 0;
+  while (i < line.length) {
+    const c = line[i];
+    if (c === ' ' || c === '\t') i++;
+    else if (c === '#') break;
+    else if (c === "'" || c === '"') {
+      let j = i + 1;
+      while (j < line.length && !(line[j] === c && (j + 1 === line.length || /\s/.test(line[j + 1])))) j++;
+      if (j >= line.length)
+        throw new ParseError({
+          file,
+          line: lineNo,
+          column: i + 1,
+          expected: `a closing ${c}`,
+          found: line.slice(i),
+        });
+      out.push({ text: line.slice(i + 1, j), line: lineNo, column: i + 1, quoted: true });
+      i = j + 1;
+    } else {
+      let j = i;
+      while (j < line.length && line[j] !== ' ' && line[j] !== '\t') j++;
+      out.push({ text: line.slice(i, j), line: lineNo, column: i + 1, quoted: false });
+      i = j;
+    }
   }
-}
+};
 
 /** CIF 1.1 tokens: comments, quoted strings (closed by a quote followed by space), ;-text fields. */
-const tokenize = (lines: string[]): Token[] => {
+const tokenize = (lines: string[], file: string): Token[] => {
   const out: Token[] = [];
   for (let li = 0; li < lines.length; li++) {
     const line = lines[li];
@@ -41,29 +63,12 @@ const tokenize = (lines: string[]): Token[] => {
       const parts = [line.slice(1)];
       const start = li + 1;
       for (li++; li < lines.length && !lines[li].startsWith(';'); li++) parts.push(lines[li]);
-      if (li >= lines.length) throw new CifSyntaxError(start, 'a closing ";" for the text field');
-      out.push({ text: parts.join('\n').trim(), line: start, quoted: true });
+      if (li >= lines.length)
+        throw new ParseError({ file, line: start, expected: 'a closing ";" for the text field' });
+      out.push({ text: parts.join('\n').trim(), line: start, column: 1, quoted: true });
       continue;
     }
-    let i = 0;
-    while (i < line.length) {
-      const c = line[i];
-      if (c === ' ' || c === '\t') {
-        i++;
-      } else if (c === '#') break;
-      else if (c === "'" || c === '"') {
-        let j = i + 1;
-        while (j < line.length && !(line[j] === c && (j + 1 === line.length || /\s/.test(line[j + 1])))) j++;
-        if (j >= line.length) throw new CifSyntaxError(li + 1, `a closing ${c}`);
-        out.push({ text: line.slice(i + 1, j), line: li + 1, quoted: true });
-        i = j + 1;
-      } else {
-        let j = i;
-        while (j < line.length && line[j] !== ' ' && line[j] !== '\t') j++;
-        out.push({ text: line.slice(i, j), line: li + 1, quoted: false });
-        i = j;
-      }
-    }
+    tokenizeLine(line, li + 1, file, out);
   }
   return out;
 };
@@ -127,7 +132,7 @@ const parseBlocks = (tokens: Token[], file: string): Block[] => {
 };
 
 /** A CIF number without its standard uncertainty: '7.007(3)' -> 7.007; NaN when not a number. */
-const cifNumber = (s: string): number => {
+export const cifNumber = (s: string): number => {
   const t = s.replace(/\(\d+\)$/, '');
   return /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(t) ? Number(t) : Number.NaN;
 };
@@ -197,13 +202,7 @@ export const cif: Format = {
     const r = new LineReader(openByteStream(input), file);
     const lines: string[] = [];
     while (await r.next()) lines.push(r.text());
-    let tokens: Token[];
-    try {
-      tokens = tokenize(lines);
-    } catch (e) {
-      if (!(e instanceof CifSyntaxError)) throw e;
-      throw new ParseError({ file, line: e.line, expected: e.expected });
-    }
+    const tokens = tokenize(lines, file);
     const blocks = parseBlocks(tokens, file);
     const block = blocks.find((b) => b.items.has('_cell_length_a'));
     if (!block)

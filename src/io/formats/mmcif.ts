@@ -7,6 +7,7 @@ import { type Format, warn } from '../format.js';
 import { LineReader } from '../text/line-reader.js';
 import { parseFloatBytes } from '../text/parse-number.js';
 import { type CellValue, isPlaceholderCell, latticeFromCell } from './cell-check.js';
+import { cifNumber, type CifToken as Token, tokenizeLine } from './cif.js';
 import { AtomElements, isP1 } from './md-atoms.js';
 import { inStandardOrientation } from './standard-orientation.js';
 
@@ -19,14 +20,6 @@ import { inStandardOrientation } from './standard-orientation.js';
  * layout), by the general CIF tokenizer otherwise (quoted names such as "O5'", rows over lines).
  */
 
-interface Token {
-  text: string;
-  line: number;
-  column: number;
-  /** Quoted strings and text fields: never a tag or keyword. */
-  quoted: boolean;
-}
-
 /** Tags lower-cased, CIF 1 spellings of the categories read here turned into DDL2 ones. */
 const normaliseTag = (tag: string): string => {
   const t = tag.toLowerCase();
@@ -36,42 +29,7 @@ const normaliseTag = (tag: string): string => {
   return t;
 };
 
-/** A CIF number (standard uncertainty in brackets allowed: 7.007(3)); NaN otherwise. */
-const cifNumber = (s: string): number => {
-  const t = s.replace(/\(\d+\)$/, '');
-  return /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(t) ? Number(t) : Number.NaN;
-};
-
 const isUnknown = (s: string) => s === '?' || s === '.';
-
-/** CIF 1.1 tokens of one line (outside text fields): comments, quoted strings, bare words. */
-const tokenizeLine = (line: string, lineNo: number, file: string, out: Token[]): void => {
-  let i = 0;
-  while (i < line.length) {
-    const c = line[i];
-    if (c === ' ' || c === '\t') i++;
-    else if (c === '#') break;
-    else if (c === "'" || c === '"') {
-      let j = i + 1;
-      while (j < line.length && !(line[j] === c && (j + 1 === line.length || /\s/.test(line[j + 1])))) j++;
-      if (j >= line.length)
-        throw new ParseError({
-          file,
-          line: lineNo,
-          column: i + 1,
-          expected: `a closing ${c}`,
-          found: line.slice(i),
-        });
-      out.push({ text: line.slice(i + 1, j), line: lineNo, column: i + 1, quoted: true });
-      i = j + 1;
-    } else {
-      let j = i;
-      while (j < line.length && line[j] !== ' ' && line[j] !== '\t') j++;
-      out.push({ text: line.slice(i, j), line: lineNo, column: i + 1, quoted: false });
-      i = j;
-    }
-  }
-};
 
 /** Columns of the atom_site loop that the reader uses (-1 when absent). */
 interface SiteColumns {
