@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import { SingleBar } from 'cli-progress';
 
 /**
@@ -26,6 +27,26 @@ export const fileProgress = (
     },
     stop: () => {
       if (started) bar.stop();
+    },
+  };
+};
+
+/**
+ * A progress bar per file, for commands that read several files one after another: each file's
+ * first report stops the bars before it. Returns the onFileProgress callback and a stop function.
+ */
+export const fileBars = () => {
+  const bars = new Map<string, ReturnType<typeof fileProgress>>();
+  return {
+    onFileProgress: (file: string, done: number, total: number) => {
+      if (!bars.has(file)) {
+        for (const b of bars.values()) b.stop();
+        bars.set(file, fileProgress(basename(file)));
+      }
+      bars.get(file)!.onProgress?.(done, total);
+    },
+    stop: () => {
+      for (const b of bars.values()) b.stop();
     },
   };
 };

@@ -11,7 +11,7 @@ import { OptionError } from '../core/errors.js';
 import { writeChgcar, writeCube } from '../io/volumetric.js';
 import { isPositive, isWholeAtLeastOne, parseNumber } from './number-option.js';
 import { writeOutputs } from './outputs.js';
-import { fileProgress } from './progress.js';
+import { fileBars } from './progress.js';
 import { addReadOptions, type RawReadOptions, toOpenOptions } from './read-options.js';
 
 interface TransportCliOptions extends RawReadOptions {
@@ -159,7 +159,7 @@ export const registerTransport = (program: Command): void => {
     if (runs.length < 2 && extrapolateK !== undefined)
       throw new OptionError('--extrapolate needs runs at two or more temperatures');
 
-    const bars = new Map<string, ReturnType<typeof fileProgress>>();
+    const bars = fileBars();
     let result: TransportFilesResult;
     try {
       result = await analyseTransportFiles(runs, {
@@ -167,16 +167,10 @@ export const registerTransport = (program: Command): void => {
         temperaturesK: temps,
         extrapolateK,
         read,
-        onFileProgress: (file, done, total) => {
-          if (!bars.has(file)) {
-            for (const b of bars.values()) b.stop();
-            bars.set(file, fileProgress(basename(file)));
-          }
-          bars.get(file)!.onProgress?.(done, total);
-        },
+        onFileProgress: bars.onFileProgress,
       });
     } finally {
-      for (const b of bars.values()) b.stop();
+      bars.stop();
     }
     const done = result.runs;
 
