@@ -21,6 +21,14 @@ export interface BlockAverage {
   blockLength: number;
 }
 
+/** The naive standard error of the mean of `data`, as if its values were independent. */
+const naiveStandardError = (data: Float64Array, mean: number): number => {
+  const m = data.length;
+  let s = 0;
+  for (const v of data) s += (v - mean) ** 2;
+  return Math.sqrt(s / (m - 1) / m);
+};
+
 export const blockAverage = (values: ArrayLike<number>): BlockAverage => {
   const n = values.length;
   if (n < 2) throw new RangeError(`block averaging needs at least 2 samples, got ${n}`);
@@ -33,9 +41,7 @@ export const blockAverage = (values: ArrayLike<number>): BlockAverage => {
   let length = 1;
   while (data.length >= 8) {
     const m = data.length;
-    let s = 0;
-    for (const v of data) s += (v - mean) ** 2;
-    const se = Math.sqrt(s / (m - 1) / m);
+    const se = naiveStandardError(data, mean);
     if (se > best) {
       best = se;
       bestLength = length;
@@ -45,12 +51,8 @@ export const blockAverage = (values: ArrayLike<number>): BlockAverage => {
     data = half;
     length *= 2;
   }
-  if (length === 1) {
-    // Fewer than 8 samples: the naive error, said by blockLength 1.
-    let s = 0;
-    for (const v of data) s += (v - mean) ** 2;
-    best = Math.sqrt(s / (n - 1) / n);
-  }
+  // Fewer than 8 samples: the naive error, said by blockLength 1.
+  if (length === 1) best = naiveStandardError(data, mean);
   return { mean, standardError: best, samples: n, blockLength: bestLength };
 };
 
