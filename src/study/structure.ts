@@ -2,7 +2,6 @@ import { join } from 'node:path';
 import { ConformationAccumulator, type ConformationResult } from '../analysis/dynamics/conformations.js';
 import { type JumpRateArrhenius, jumpRateArrhenius } from '../analysis/dynamics/jump-arrhenius.js';
 import { AngleAccumulator, type AngleDistribution } from '../analysis/structure/angles.js';
-import type { PopulationEstimate } from '../analysis/structure/environments.js';
 import { EnvironmentRun, type EnvironmentRunResult } from '../analysis/structure/environments-report.js';
 import { streamRun } from '../analysis/structure/run-files.js';
 import { BondedTopologyAccumulator, type BondedTopologyResult } from '../analysis/structure/topology.js';
@@ -94,10 +93,6 @@ export const analyseStudyStructure = async (
     conformations: sink.conformations.result(),
   };
 };
-
-/** The NMR class populations of a row, by the class keys the summary prints. */
-export const nmrPopulations = (row: StudyStructureRow): { name: string; population: PopulationEstimate }[] =>
-  row.environments.result.nmrClasses.states.map((s) => ({ name: s.name, population: s.population }));
 
 /** The dihedral jump rate's temperature dependence over the series (Poisson-weighted Arrhenius). */
 export const studyJumpRateArrhenius = (rows: StudyStructureRow[]): JumpRateArrhenius | undefined =>
