@@ -1,8 +1,13 @@
 import { OptionError } from '../../core/errors.js';
-import { formatSignificant } from '../../core/format-number.js';
 import { readStructure } from '../../io/registry.js';
 import type { TextSink } from '../../io/text-sink.js';
-import { csvField, jsonNumbers, writeTo } from '../structure/report-io.js';
+import {
+  csvField,
+  tableNumber as g,
+  jsonNumbers,
+  csvNumber as num,
+  writeTo,
+} from '../structure/report-io.js';
 import { type StructureFilesOptions, streamRun } from '../structure/run-files.js';
 import {
   ConformationAccumulator,
@@ -98,7 +103,6 @@ export const analyseConformationFiles = async (
   return { runs, arrhenius };
 };
 
-const g = (v: number, digits = 4) => (Number.isFinite(v) ? formatSignificant(v, digits, 1e-3, 1e6) : '-');
 const rate = (e: Estimate95) => `${g(e.value)} [${g(e.low95, 3)}, ${g(e.high95, 3)}]`;
 const times = (c: CorrelationTimes) =>
   `integral ${g(c.integralPs, 3)}, exp ${g(c.exponential.tauPs, 3)}, KWW ${g(c.stretched.tauPs, 3)} (beta ${g(c.stretched.beta, 2)}, mean ${g(c.stretched.meanTauPs, 3)})${c.decayed ? '' : '  not decayed below 1/e: lower bounds'}`;
@@ -199,7 +203,6 @@ export const writeConformationsCsv = (
     sink.write(
       'run,temperature_K,link,al_front,oxygen,al_back,time_ps,angle_deg,angle_filtered_deg,dihedral_deg,dihedral_filtered_deg,torsion_deg\n',
     );
-    const num = (v: number) => (Number.isFinite(v) ? String(v) : '');
     for (const { file, temperatureK, result: r, series: s } of runs) {
       const name = csvField(file);
       for (const [k, l] of r.links.entries()) {

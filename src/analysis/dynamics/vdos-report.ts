@@ -1,6 +1,5 @@
-import { formatSignificant } from '../../core/format-number.js';
 import type { TextSink } from '../../io/text-sink.js';
-import { csvField, jsonNumbers, writeTo } from '../structure/report-io.js';
+import { csvField, tableNumber as g, jsonNumbers, writeTo } from '../structure/report-io.js';
 import { type StructureFilesOptions, streamRun } from '../structure/run-files.js';
 import { VacfAccumulator, type VacfOptions, type VacfResult } from './vacf.js';
 
@@ -36,8 +35,6 @@ export const analyseVdosFiles = async (
   }
   return { runs };
 };
-
-const g = (v: number, digits = 4) => (Number.isFinite(v) ? formatSignificant(v, digits, 1e-3, 1e6) : '-');
 
 /** Frequency of the highest point and the mean frequency, int nu g / int g, of a VDOS (THz). */
 const moments = (nu: Float64Array, dos: Float64Array) => {

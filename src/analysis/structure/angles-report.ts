@@ -1,7 +1,6 @@
-import { formatSignificant } from '../../core/format-number.js';
 import type { TextSink } from '../../io/text-sink.js';
 import { AngleAccumulator, type AngleOptions, type AnglesResult } from './angles.js';
-import { csvField, jsonNumbers, writeTo } from './report-io.js';
+import { csvField, tableNumber as g, jsonNumbers, writeTo } from './report-io.js';
 import { type StructureFilesOptions, streamRun } from './run-files.js';
 
 /**
@@ -34,8 +33,6 @@ export const analyseAngleFiles = async (
   }
   return { runs };
 };
-
-const g = (v: number, digits = 4) => (Number.isFinite(v) ? formatSignificant(v, digits, 1e-3, 1e6) : '-');
 
 /** The printed table: per run and triple the number of angles, mean, sd and mode (degrees). */
 export const anglesTable = ({ runs }: AnglesFilesResult): string => {

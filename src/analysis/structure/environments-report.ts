@@ -1,5 +1,4 @@
 import { OptionError } from '../../core/errors.js';
-import { formatSignificant } from '../../core/format-number.js';
 import type { Frame, SourceLocation, Structure } from '../../core/frame.js';
 import type { Topology } from '../../core/topology.js';
 import type { TextSink } from '../../io/text-sink.js';
@@ -17,7 +16,7 @@ import {
   resolveEnvironmentElements,
   type StateGrouping,
 } from './environments.js';
-import { csvField, jsonNumbers, writeTo } from './report-io.js';
+import { csvField, jsonNumbers, csvNumber as num, tableNumber, writeTo } from './report-io.js';
 import { type StructureFilesOptions, streamRun } from './run-files.js';
 
 /**
@@ -160,8 +159,7 @@ export const analyseEnvironmentFiles = async (
   return { runs };
 };
 
-const g = (v: number | null | undefined, digits = 3) =>
-  v === null || v === undefined || !Number.isFinite(v) ? '-' : formatSignificant(v, digits, 1e-3, 1e6);
+const g = (v: number | null | undefined, digits = 3) => tableNumber(v, digits);
 const pct = (v: number) => (Number.isFinite(v) ? `${(100 * v).toFixed(0)} %` : '-');
 const fraction = (s: EnvironmentState) => {
   const p = s.population;
@@ -298,8 +296,6 @@ export const writeEnvironmentsJson = (
   writeTo(target, async (sink) => {
     sink.write(`${JSON.stringify(environmentsReport(result), jsonNumbers, 1)}\n`);
   });
-
-const num = (v: number) => (Number.isFinite(v) ? String(v) : '');
 
 /**
  * The residence correlation functions as CSV, one row per run, grouping (label, nmr,

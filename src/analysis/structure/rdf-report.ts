@@ -1,8 +1,7 @@
-import { formatSignificant } from '../../core/format-number.js';
 import type { TextSink } from '../../io/text-sink.js';
 import { type RdfCurve, type RdfOptions, type RdfResult, valueAt } from './rdf.js';
 import { ThreadedRdfAccumulator } from './rdf-threads.js';
-import { csvField, jsonNumbers, writeTo } from './report-io.js';
+import { csvField, tableNumber as g, jsonNumbers, csvNumber as num, writeTo } from './report-io.js';
 import { type StructureFilesOptions, streamRun } from './run-files.js';
 
 /**
@@ -50,8 +49,6 @@ export const analyseRdfFiles = async (
   return { runs };
 };
 
-const g = (v: number | undefined, digits = 4) =>
-  v === undefined || !Number.isFinite(v) ? '-' : formatSignificant(v, digits, 1e-3, 1e6);
 const pad = (s: string, w: number) => s.padStart(w);
 
 /**
@@ -107,8 +104,6 @@ export const writeRdfJson = (target: string | TextSink, result: RdfFilesResult):
   writeTo(target, async (sink) => {
     sink.write(`${JSON.stringify(rdfReport(result), jsonNumbers, 1)}\n`);
   });
-
-const num = (v: number) => (Number.isFinite(v) ? String(v) : '');
 
 /**
  * The curves as CSV, one row per run and bin: r, then for every pair g, the running coordination

@@ -1,3 +1,4 @@
+import { formatSignificant } from '../../core/format-number.js';
 import { TextSink } from '../../io/text-sink.js';
 
 /** JSON.stringify replacer: typed arrays as arrays, non-finite numbers as null. */
@@ -27,3 +28,10 @@ export const writeTo = async (target: string | TextSink, write: (sink: TextSink)
 
 /** A CSV field: quoted when it holds a comma, a quote or a line break. */
 export const csvField = (s: string): string => (/[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+
+/** A table's number: `digits` significant figures (plain from 1e-3 to 1e6); '-' for none or not finite. */
+export const tableNumber = (v: number | null | undefined, digits = 4): string =>
+  v === null || v === undefined || !Number.isFinite(v) ? '-' : formatSignificant(v, digits, 1e-3, 1e6);
+
+/** A CSV number: every digit (shortest round trip); empty when not finite. */
+export const csvNumber = (v: number): string => (Number.isFinite(v) ? String(v) : '');

@@ -1,7 +1,6 @@
-import { formatSignificant } from '../../core/format-number.js';
 import { fsToPs } from '../../core/units.js';
 import type { TextSink } from '../../io/text-sink.js';
-import { csvField, jsonNumbers, writeTo } from './report-io.js';
+import { csvField, tableNumber as g, jsonNumbers, csvNumber as num, writeTo } from './report-io.js';
 import { type StructureFilesOptions, streamRun } from './run-files.js';
 import {
   type BondEvent,
@@ -41,8 +40,6 @@ export const analyseTopologyFiles = async (
   }
   return { runs };
 };
-
-const g = (v: number, digits = 4) => (Number.isFinite(v) ? formatSignificant(v, digits, 1e-3, 1e6) : '-');
 
 const stats = (a: ArrayLike<number>) => {
   let s = 0;
@@ -152,7 +149,6 @@ export const writeTopologyCsv = (target: string | TextSink, { runs }: TopologyFi
     for (const { file, result: r } of runs) {
       const name = csvField(file);
       const c = r.census;
-      const num = (v: number) => (Number.isFinite(v) ? String(v) : '');
       for (let k = 0; k < r.frames; k++) {
         sink.write(
           `${name},${k},${num(fsToPs(r.timesFs[k]))},${c.units[k]},${c.intact[k]},${c.startingComposition[k]},${c.oligomers[k]},${c.bridgingCl[k]},${num(c.bridgingClPerOligomer[k])},${c.tetrachloro[k]},${c.freeCl[k]},${c.polymerised[k]},${c.largestCentre[k]},${c.bonds[k]}\n`,
