@@ -61,6 +61,16 @@ export const withLine = (text: string, n: number, line: string): string => {
 /** The first `n` lines of `text`, each ending in a newline. */
 export const headLines = (text: string, n: number): string => `${text.split('\n').slice(0, n).join('\n')}\n`;
 
+/** The error `p` rejects with; the test fails when `p` resolves. */
+export const rejection = async (p: Promise<unknown>): Promise<Error> => {
+  try {
+    await p;
+  } catch (e) {
+    return e as Error;
+  }
+  throw new Error('expected a rejection');
+};
+
 export const readAll = async (path: string, options: OpenOptions = {}): Promise<Structure[]> => {
   const out: Structure[] = [];
   for await (const s of readFrames(path, options)) out.push(s);

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { analyseTransportFiles } from '../../src/analysis/transport/report.js';
 import { ParseError } from '../../src/core/errors.js';
-import { cli, expectParseError, tempFile } from '../helpers.js';
+import { cli, expectParseError, rejection, tempFile } from '../helpers.js';
 
 const VASPRUN = readFileSync(new URL('../fixtures/vasprun-md.xml', import.meta.url), 'utf8');
 
@@ -24,10 +24,7 @@ const lineOf = (text: string, needle: string) => text.split('\n').findIndex((l) 
 
 /** Expect `promise` to reject with a ParseError at `line` of `file`. */
 const rejectsAt = async (promise: Promise<unknown>, file: string, line: number, message: RegExp) => {
-  const e = await promise.then(
-    () => undefined,
-    (err: unknown) => err,
-  );
+  const e = await rejection(promise);
   expect(e, 'a ParseError').toBeInstanceOf(ParseError);
   const pe = e as ParseError;
   expect(pe.file).toBe(file);

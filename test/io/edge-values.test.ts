@@ -13,7 +13,15 @@ import type { Structure } from '../../src/core/frame.js';
 import { Lattice } from '../../src/core/lattice.js';
 import { Topology } from '../../src/core/topology.js';
 import { writeFrames } from '../../src/io/registry.js';
-import { expectParseError, fixture, readAll, sharedFixture, tempDir, tempFile } from '../helpers.js';
+import {
+  expectParseError,
+  fixture,
+  readAll,
+  rejection,
+  sharedFixture,
+  tempDir,
+  tempFile,
+} from '../helpers.js';
 import { dcdBytes } from './dcd-bytes.js';
 
 const topology = new Topology({ symbols: ['Li', 'Cl', 'Cl'] });
@@ -22,16 +30,6 @@ const structure = (positions: number[], lattice = Lattice.cubic(10)): Structure 
   frame: { positions: Float64Array.from(positions), lattice },
 });
 const GOOD = [1, 1, 1, 5, 5, 5, 2, 8, 3];
-
-/** The error `p` rejects with. */
-const rejection = async (p: Promise<unknown>): Promise<Error> => {
-  try {
-    await p;
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error('expected a rejection');
-};
 
 describe('writers refuse numbers no file holds faithfully', () => {
   const writable = ['run.extxyz', 'run.lammpstrj', 'cell.data', 'POSCAR', 'XDATCAR', 'cell.cif'];

@@ -12,7 +12,7 @@ import type { Structure } from '../../src/core/frame.js';
 import { Lattice } from '../../src/core/lattice.js';
 import { Topology } from '../../src/core/topology.js';
 import { writeFrames } from '../../src/io/registry.js';
-import { cli, readAll, seededRandom, sharedFixture, tempDir, tempFile } from '../helpers.js';
+import { cli, readAll, rejection, seededRandom, sharedFixture, tempDir, tempFile } from '../helpers.js';
 
 const random = seededRandom(25);
 const natoms = 60;
@@ -24,14 +24,7 @@ const frames: Structure[] = Array.from({ length: 40 }, (_, k) => ({
 }));
 
 /** The error reading `path` rejects with. */
-const readError = async (path: string): Promise<Error> => {
-  try {
-    await readAll(path, { onWarning: () => {} });
-  } catch (e) {
-    return e as Error;
-  }
-  throw new Error(`${path} was read without an error`);
-};
+const readError = (path: string): Promise<Error> => rejection(readAll(path, { onWarning: () => {} }));
 
 /** Gzip files of every writable format (whole trajectories where the format holds one). */
 const gzipInputs = async (): Promise<string[]> => {

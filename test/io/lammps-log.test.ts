@@ -15,10 +15,10 @@ import { ParseError } from '../../src/core/errors.js';
 import { isLammpsLog, type LammpsLog, looksLikeLammpsLog, readLammpsLog } from '../../src/io/lammps-log.js';
 import { lammpsLogSummary } from '../../src/io/lammps-log-summary.js';
 import { THERMO_ROW, THERMO_TEXT, thermoRowFromText } from '../../src/io/lammps-thermo.js';
-import { tempDir, tempFile } from '../helpers.js';
+import { fixture, tempDir, tempFile } from '../helpers.js';
 
-const FIXTURES = new URL('../fixtures/lammps-logs/', import.meta.url).pathname;
-const fixture = (name: string) => join(FIXTURES, name);
+/** A file under test/fixtures/lammps-logs. */
+const logFixture = (name: string) => fixture(`lammps-logs/${name}`);
 
 /** The numbers of a `print` line "TAG key value key value ..." of a log. */
 const printed = (path: string, tag: string): Record<string, number> => {
@@ -60,10 +60,10 @@ const handLog = (rows: string[], tail = 'Loop time of 0.5 on 2 procs for 20 step
 
 describe('readLammpsLog on logs LAMMPS wrote', () => {
   it('LJ melt: two thermo_style custom runs and one thermo_style multi run, values as LAMMPS printed them', async () => {
-    const path = fixture('lj-melt.log');
+    const path = logFixture('lj-melt.log');
     const log = await readLammpsLog(path);
     expect(log.version).toBe('29 Sep 2021 - Update 2');
-    expect(log.version).toBe(readFileSync(fixture('lammps-version.txt'), 'utf8').trim());
+    expect(log.version).toBe(readFileSync(logFixture('lammps-version.txt'), 'utf8').trim());
     expect(log.units).toBe('lj');
     expect(log.warnings).toEqual([]);
     expect(log.runs.map((r) => [r.index, r.firstLine, r.style, r.rows, r.complete, r.atoms])).toEqual([
@@ -141,7 +141,7 @@ describe('readLammpsLog on logs LAMMPS wrote', () => {
   });
 
   it('argon in real units: thermo_style one, a WARNING and fix print lines inside the table', async () => {
-    const path = fixture('argon-real.log');
+    const path = logFixture('argon-real.log');
     const log = await readLammpsLog(path);
     expect(log.units).toBe('real');
     expect(log.runs).toHaveLength(1);
@@ -164,14 +164,14 @@ describe('readLammpsLog on logs LAMMPS wrote', () => {
 
   it('reads gzip-compressed logs', async () => {
     const path = join(tempDir(), 'log.lammps.gz');
-    writeFileSync(path, gzipSync(readFileSync(fixture('lj-melt.log'))));
+    writeFileSync(path, gzipSync(readFileSync(logFixture('lj-melt.log'))));
     const log = await readLammpsLog(path);
     expect(log.runs.map((r) => r.rows)).toEqual([6, 4, 3]);
     expect(await isLammpsLog(path)).toBe(true);
   });
 
   it('summary: means with block-averaged standard errors of the thermodynamic columns', async () => {
-    const s = lammpsLogSummary(await readLammpsLog(fixture('lj-melt.log')));
+    const s = lammpsLogSummary(await readLammpsLog(logFixture('lj-melt.log')));
     expect(s.format).toBe('lammps-log');
     const run1 = s.runs[0];
     expect([run1.firstStep, run1.lastStep]).toEqual([0, 50]);
@@ -182,7 +182,7 @@ describe('readLammpsLog on logs LAMMPS wrote', () => {
     const naive = Math.sqrt(T.reduce((a, b) => a + (b - mean) ** 2, 0) / 5 / 6);
     expect(run1.means.Temp.standardError).toBeCloseTo(naive, 12);
     expect(s.runs[2].means.Temp.samples).toBe(3);
-    const argon = lammpsLogSummary(await readLammpsLog(fixture('argon-real.log')));
+    const argon = lammpsLogSummary(await readLammpsLog(logFixture('argon-real.log')));
     expect(Object.keys(argon.runs[0].means)).toEqual(['Temp', 'Press', 'E_pair', 'TotEng']);
   });
 });
@@ -234,7 +234,7 @@ describe('readLammpsLog on hand-written and cut logs', () => {
   });
 
   it('a run cut off (LAMMPS killed) gives its rows, flagged incomplete; a torn last line is dropped', async () => {
-    const lines = readFileSync(fixture('lj-melt.log'), 'utf8').split('\n');
+    const lines = readFileSync(logFixture('lj-melt.log'), 'utf8').split('\n');
     // Up to the row of step 70 in run 2 (lines 77..80: header, steps 50, 60, 70).
     const cut = tempFile('cut.log', `${lines.slice(0, 80).join('\n')}\n`);
     const log = await readLammpsLog(cut);
@@ -354,9 +354,9 @@ describe('recognising a LAMMPS log', () => {
     expect(looksLikeLammpsLog('data.lmp', 'LAMMPS data file via write_data\n')).toBe(false);
     expect(looksLikeLammpsLog('other.log', 'some program log\n')).toBe(false);
     const renamed = join(tempDir(), 'melt.out');
-    copyFileSync(fixture('lj-melt.log'), renamed);
+    copyFileSync(logFixture('lj-melt.log'), renamed);
     expect(await isLammpsLog(renamed)).toBe(true);
-    expect(await isLammpsLog(fixture('in.lj-melt'))).toBe(false);
+    expect(await isLammpsLog(logFixture('in.lj-melt'))).toBe(false);
   });
 });
 
@@ -378,7 +378,7 @@ if (!hasLammps) console.warn('SKIPPED: reading a fresh LAMMPS log needs `lmp` (a
 describe.skipIf(!hasLammps)('a log the installed LAMMPS writes now', () => {
   it('the LJ melt input: three complete runs whose last rows are LAMMPS printed values', async () => {
     const dir = tempDir();
-    copyFileSync(fixture('in.lj-melt'), join(dir, 'in.lj-melt'));
+    copyFileSync(logFixture('in.lj-melt'), join(dir, 'in.lj-melt'));
     const r = spawnSync('lmp', ['-in', 'in.lj-melt', '-log', 'log.lammps', '-screen', 'none'], {
       cwd: dir,
       encoding: 'utf8',
