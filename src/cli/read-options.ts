@@ -19,7 +19,12 @@ export const addReadOptions = (cmd: Command): Command =>
         'NPY arrays hold fractional (default) or Cartesian coordinates',
       ).choices(['fractional', 'cartesian']),
     )
-    .addOption(new Option('--lammps-units <units>', 'LAMMPS units of the file').choices(['metal', 'real']))
+    .addOption(
+      new Option('--lammps-units <units>', 'LAMMPS units of the file (default: metal)').choices([
+        'metal',
+        'real',
+      ]),
+    )
     .addOption(
       new Option('--atom-style <style>', 'LAMMPS data atom style if the file does not say').choices([
         'atomic',
