@@ -13,7 +13,7 @@ import { OptionError } from '../core/errors.js';
 export type MpiImplementation = 'openmpi' | 'hydra' | 'unknown';
 
 /** The environment variable that replaces the detected launcher. */
-export const MPIRUN_VARIABLE = 'OLIGOLYTE_MPIRUN';
+const MPIRUN_VARIABLE = 'OLIGOLYTE_MPIRUN';
 
 /**
  * Which MPI printed this `--version` text: Open MPI's mpirun says "(Open MPI)" (its 4.x mpiexec

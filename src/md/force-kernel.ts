@@ -53,7 +53,7 @@ export const usefulThreads = (requested: number, natoms: number): number =>
   Math.max(1, Math.min(requested, MAX_THREADS, Math.floor(natoms / MIN_ATOMS_PER_THREAD)));
 
 /** How many cell lengths from the home cell an atom may be before it counts as lost (see checkPlaced). */
-export const MAX_CELLS_AWAY = 250;
+const MAX_CELLS_AWAY = 250;
 
 export class ForceKernel {
   private readonly builder: PairListBuilder;
