@@ -32,6 +32,12 @@ import { inStandardOrientation } from './standard-orientation.js';
 /** nm/ps -> A/fs (0.01). */
 const NM_PER_PS_TO_A_PER_FS = NM_IN_A / psToFs(1);
 
+/** What an atom line's number fields hold, for errors (made once, not once per atom). */
+const POSITION_FIELDS = ['x', 'y', 'z'].map((c) => `the ${c} coordinate (nm)`);
+const VELOCITY_FIELDS = ['x', 'y', 'z'].map(
+  (c) => `the velocity v${c} (nm/ps; the first atom line has velocities)`,
+);
+
 /** The width of the number fields of the current atom line (distance between decimal points). */
 const fieldWidth = (r: LineReader): number => {
   const b = r.buf;
@@ -185,17 +191,12 @@ export const gro: Format = {
               );
             const o = 3 * i;
             for (let d = 0; d < 3; d++)
-              positions[o + d] =
-                columnFloat(r, 21 + d * w, 20 + (d + 1) * w, `the ${'xyz'[d]} coordinate (nm)`) * NM_IN_A;
+              positions[o + d] = columnFloat(r, 21 + d * w, 20 + (d + 1) * w, POSITION_FIELDS[d]) * NM_IN_A;
             if (velocities) {
               for (let d = 0; d < 3; d++)
                 velocities[o + d] =
-                  columnFloat(
-                    r,
-                    21 + (3 + d) * w,
-                    20 + (4 + d) * w,
-                    `the velocity v${'xyz'[d]} (nm/ps; the first atom line has velocities)`,
-                  ) * NM_PER_PS_TO_A_PER_FS;
+                  columnFloat(r, 21 + (3 + d) * w, 20 + (4 + d) * w, VELOCITY_FIELDS[d]) *
+                  NM_PER_PS_TO_A_PER_FS;
             } else if (!isBlankColumns(r, 21 + 3 * w, lineLength(r)))
               throw columnError(
                 r,
