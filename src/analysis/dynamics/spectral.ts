@@ -238,8 +238,9 @@ export class LowPassFilter {
 
 /**
  * Sum over many real series of length T of their acyclic autocorrelations
- * c(m) = sum_{k=0}^{T-1-m} x(k) x(k + m), m = 0..T-1, by the Wiener-Khinchin theorem: each series
- * zero-padded to a power of two >= 2T (so the circular correlation equals the acyclic one), the
+ * c(m) = sum_{k=0}^{T-1-m} x(k) x(k + m), m = 0..maxLag (default T - 1), by the Wiener-Khinchin
+ * theorem: each series zero-padded to a power of two >= T + maxLag + 1 (so the circular
+ * correlation equals the acyclic one up to maxLag), the
  * power spectra summed, one inverse transform at the end. Two series share one complex transform
  * (z = x_a + i x_b; the cross term of |Z|^2 is odd in frequency and only reaches the imaginary
  * part of the inverse transform), as in msd.ts.
@@ -253,10 +254,15 @@ export class AutocorrelationSum {
   private pending = false;
   series = 0;
 
-  constructor(frames: number) {
+  readonly maxLag: number;
+
+  constructor(frames: number, maxLag = frames - 1) {
     if (!(Number.isInteger(frames) && frames >= 1)) throw new RangeError(`series of ${frames} frames`);
+    if (!(Number.isInteger(maxLag) && maxLag >= 0 && maxLag < frames))
+      throw new RangeError(`a longest lag of ${maxLag} frames in series of ${frames}`);
     this.frames = frames;
-    this.fft = new FFT(nextPowerOfTwo(2 * frames));
+    this.maxLag = maxLag;
+    this.fft = new FFT(nextPowerOfTwo(frames + maxLag + 1));
     this.packed = new Float64Array(2 * this.fft.size);
     this.spectrum = new Float64Array(2 * this.fft.size);
     this.power = new Float64Array(this.fft.size);
@@ -296,7 +302,7 @@ export class AutocorrelationSum {
     this.packed.fill(0, 0, 2 * this.frames);
   }
 
-  /** sum over the series of c(m), m = 0..T-1. */
+  /** sum over the series of c(m), m = 0..maxLag. */
   result(): Float64Array {
     if (this.pending) this.flush();
     const N = this.fft.size;
@@ -304,8 +310,8 @@ export class AutocorrelationSum {
     for (let k = 0; k < N; k++) full[2 * k] = this.power[k];
     const ac = new Float64Array(2 * N);
     this.fft.inverseTransform(ac, full);
-    const out = new Float64Array(this.frames);
-    for (let m = 0; m < this.frames; m++) out[m] = ac[2 * m];
+    const out = new Float64Array(this.maxLag + 1);
+    for (let m = 0; m <= this.maxLag; m++) out[m] = ac[2 * m];
     return out;
   }
 }

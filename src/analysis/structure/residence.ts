@@ -1,5 +1,5 @@
-import FFT from 'fft.js';
 import { logGamma } from '../../core/statistics.js';
+import { AutocorrelationSum } from '../dynamics/spectral.js';
 
 /**
  * How long a centre keeps a state (a coordination label, an NMR class, a coordination number):
@@ -34,12 +34,6 @@ export interface ResidenceCorrelations {
   intermittent: Float64Array[];
 }
 
-const nextPow2 = (n: number) => {
-  let p = 2;
-  while (p < n) p *= 2;
-  return p;
-};
-
 const checkSeries = (series: StateSeries, frames: number) => {
   for (const [c, s] of series.entries())
     if (s.length < frames) throw new RangeError(`centre ${c}: ${s.length} frames, expected ${frames}`);
@@ -73,13 +67,7 @@ export const residenceCorrelations = (
       }
     }
   }
-  // A circular correlation of size L >= T + maxLag has no wrap-around up to maxLag.
-  const L = nextPow2(T + maxLag + 1);
-  const fft = new FFT(L);
-  const packed = new Float64Array(2 * L);
-  const spectrum = new Float64Array(2 * L);
-  const power = new Float64Array(2 * L);
-  const ac = new Float64Array(2 * L);
+  const h = new Float64Array(T);
   for (let k = 0; k < stateCount; k++) {
     const count = occupancy[k];
     occupancy[k] = count / (N * T);
@@ -92,39 +80,30 @@ export const residenceCorrelations = (
       ci.fill(Number.NaN);
       continue;
     }
-    power.fill(0);
-    const v = visitors[k];
-    for (let p = 0; p < v.length; p += 2) {
-      for (let part = 0; part < 2; part++) {
-        if (p + part >= v.length) break;
-        const s = series[v[p + part]];
-        for (let t = 0; t < T; t++) packed[2 * t + part] = s[t] === k ? 1 : 0;
-      }
-      fft.transform(spectrum, packed);
-      for (let f = 0; f < L; f++) power[2 * f] += spectrum[2 * f] ** 2 + spectrum[2 * f + 1] ** 2;
-      packed.fill(0, 0, 2 * T);
+    const sum = new AutocorrelationSum(T, maxLag);
+    for (const c of visitors[k]) {
+      const s = series[c];
+      for (let t = 0; t < T; t++) h[t] = s[t] === k ? 1 : 0;
+      sum.add(h);
       // Continuous: a run of length l holds the state from each of its first l - m frames for m more.
-      for (let part = 0; part < 2 && p + part < v.length; part++) {
-        const s = series[v[p + part]];
-        let t = 0;
-        while (t < T) {
-          if (s[t] !== k) {
-            t++;
-            continue;
-          }
-          let e = t;
-          while (e < T && s[e] === k) e++;
-          const l = e - t;
-          for (let m = 0; m < Math.min(l, maxLag + 1); m++) cc[m] += l - m;
-          t = e;
+      let t = 0;
+      while (t < T) {
+        if (s[t] !== k) {
+          t++;
+          continue;
         }
+        let e = t;
+        while (e < T && s[e] === k) e++;
+        const l = e - t;
+        for (let m = 0; m < Math.min(l, maxLag + 1); m++) cc[m] += l - m;
+        t = e;
       }
     }
-    fft.inverseTransform(ac, power);
+    const ac = sum.result();
     const norm = count / T; // N <h>
     for (let m = 0; m <= maxLag; m++) {
       // The sums are integers: rounding removes the transform's rounding error.
-      ci[m] = Math.round(ac[2 * m]) / (T - m) / norm;
+      ci[m] = Math.round(ac[m]) / (T - m) / norm;
       cc[m] = cc[m] / (T - m) / norm;
     }
   }
