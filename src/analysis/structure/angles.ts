@@ -2,6 +2,7 @@ import { OligolyteError, OptionError, ParseError } from '../../core/errors.js';
 import type { Frame, SourceLocation, Structure } from '../../core/frame.js';
 import type { Topology } from '../../core/topology.js';
 import { forEachNeighbour } from './neighbours.js';
+import { parseElementPair } from './rdf.js';
 
 /**
  * Bond-angle distributions A-B-C (B the vertex): for every B atom, the angle between the vectors
@@ -112,11 +113,7 @@ export class AngleAccumulator {
     this.mode = options.neighbours ?? 'distance';
     const cutoffs: Record<string, number> = { ...DEFAULT_ANGLE_CUTOFFS_A };
     for (const [k, v] of Object.entries(options.cutoffsA ?? {})) {
-      const parts = k.split('-').map((x) => x.trim());
-      if (parts.length !== 2 || !parts.every((x) => /^[A-Z][a-z]?$/.test(x)))
-        throw new OptionError(`\`cutoffsA\`: "${k}" is not a pair of elements like Al-O`, {
-          option: 'cutoffsA',
-        });
+      const parts = parseElementPair(k, 'cutoffsA', 'Al-O');
       if (!(v > 0) || !Number.isFinite(v))
         throw new OptionError(`\`cutoffsA\`: ${k} = ${v} A must be a positive distance`, {
           option: 'cutoffsA',

@@ -149,11 +149,11 @@ const selectionAtoms = (topology: Topology, s: AtomSelection, option: string): U
   return m;
 };
 
-/** Parse 'Li-Cl' into its two elements. */
-export const parseElementPair = (s: string, option = 'pairs'): [string, string] => {
+/** Parse 'Li-Cl' into its two elements (`example` shows the form in the error). */
+export const parseElementPair = (s: string, option = 'pairs', example = 'Li-Cl'): [string, string] => {
   const parts = s.split('-').map((x) => x.trim());
   if (parts.length !== 2 || !/^[A-Z][a-z]?$/.test(parts[0]) || !/^[A-Z][a-z]?$/.test(parts[1]))
-    throw new OptionError(`\`${option}\`: "${s}" is not a pair of elements like Li-Cl`, { option });
+    throw new OptionError(`\`${option}\`: "${s}" is not a pair of elements like ${example}`, { option });
   return [parts[0], parts[1]];
 };
 

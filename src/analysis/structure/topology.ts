@@ -3,6 +3,7 @@ import type { Frame } from '../../core/frame.js';
 import type { Topology } from '../../core/topology.js';
 import { fsToPs } from '../../core/units.js';
 import { forEachNeighbour } from './neighbours.js';
+import { parseElementPair } from './rdf.js';
 
 /**
  * The bonded topology of a run, frame by frame: which Al-O and Al-Cl bonds exist, which units
@@ -157,15 +158,6 @@ export interface BondRules {
   hub?: { centres: Int32Array; others: Int32Array };
 }
 
-const parsePair = (key: string): [string, string] => {
-  const p = key.split('-').map((x) => x.trim());
-  if (p.length !== 2 || !p.every((x) => /^[A-Z][a-z]?$/.test(x)))
-    throw new OptionError(`\`bondCutoffsA\`: "${key}" is not an element pair like Al-O`, {
-      option: 'bondCutoffsA',
-    });
-  return [p[0], p[1]];
-};
-
 /** Build the rule table of `options` for `topology` (elements absent from the run are kept but match nothing). */
 export const bondRules = (topology: Topology, options: BondRuleOptions = {}): BondRules => {
   const cutoffs = options.bondCutoffsA ?? DEFAULT_BOND_CUTOFFS_A;
@@ -182,7 +174,7 @@ export const bondRules = (topology: Topology, options: BondRuleOptions = {}): Bo
   const pairs: BondRules['pairs'] = [];
   let reach = 0;
   for (const key of keys) {
-    const [a, b] = parsePair(key);
+    const [a, b] = parseElementPair(key, 'bondCutoffsA', 'Al-O');
     const r = cutoffs[key];
     if (!(r > 0 && Number.isFinite(r)))
       throw new OptionError(`\`bondCutoffsA\`: ${key} cut-off ${r} A must be a positive distance`, {
