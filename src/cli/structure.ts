@@ -5,8 +5,8 @@ import { registerStructureEnvironments } from './structure-environments.js';
 import { registerStructureRdf } from './structure-rdf.js';
 import { registerStructureTopology } from './structure-topology.js';
 import { registerStructureVdos } from './structure-vdos.js';
-// Each structure subcommand lives in its own file and adds one import line above and one call
-// below (environments, topology, conformations, vdos: add yours where marked).
+// Each structure subcommand lives in its own file (its shared scaffolding in structure-common.ts)
+// and is registered below.
 
 /** `oligolyte structure ...`: local structure and its dynamics over a trajectory. */
 export const registerStructure = (program: Command): void => {
