@@ -3,6 +3,7 @@ import { InsufficientDataError, OligolyteError, OptionError } from '../../core/e
 import type { Frame } from '../../core/frame.js';
 import type { Topology } from '../../core/topology.js';
 import { AMU_KG, BOLTZMANN_J_PER_K, fsToPs } from '../../core/units.js';
+import { FrameClock } from './frame-clock.js';
 import { nextPowerOfTwo } from './spectral.js';
 
 /**
@@ -104,10 +105,7 @@ export class VacfAccumulator {
   private source?: Source;
   private count = 0;
   private samples = 0;
-  private firstTime = Number.NaN;
-  private gap = Number.NaN;
-  private lastTime = Number.NaN;
-  private uneven?: string;
+  private readonly clock = new FrameClock();
   private intervalFs = Number.NaN;
   private intervalFrom: 'option' | 'file times' = 'file times';
   /** Positions of the selected atoms at the two previous frames (central differences). */
@@ -197,17 +195,7 @@ export class VacfAccumulator {
         `frame ${this.count} has ${frame.positions.length / 3} atoms; the run started with ${n}`,
       );
     if (this.count === 0) this.source = this.chooseSource(frame);
-    // Frame times.
-    const t = frame.timeFs ?? Number.NaN;
-    if (this.count === 0) this.firstTime = t;
-    else if (this.count === 1) this.gap = t - this.firstTime;
-    else if (
-      !this.uneven &&
-      Number.isFinite(this.gap) &&
-      !(Math.abs(t - this.lastTime - this.gap) <= 1e-6 * Math.abs(this.gap) + 1e-9)
-    )
-      this.uneven = `frames ${this.count - 1} and ${this.count} are ${t - this.lastTime} fs apart, not ${this.gap} fs: frames unevenly spaced in time`;
-    this.lastTime = t;
+    this.clock.push(frame);
     this.count++;
     if (!this.fft) {
       // Until the interval is known (second frame), frames wait.
@@ -223,19 +211,9 @@ export class VacfAccumulator {
 
   private setUp(): void {
     const o = this.options;
-    if (o.frameIntervalFs !== undefined) {
-      this.intervalFs = o.frameIntervalFs;
-      this.intervalFrom = 'option';
-    } else {
-      if (!(this.gap > 0))
-        throw new OptionError(
-          Number.isFinite(this.gap)
-            ? `frame 1 is ${this.gap} fs after frame 0: the frame times do not increase (give \`frameIntervalFs\`)`
-            : 'the frames carry no times: give the time between frames (`frameIntervalFs`)',
-          { option: 'frameIntervalFs' },
-        );
-      this.intervalFs = this.gap;
-    }
+    const { intervalFs, from } = this.clock.interval(o.frameIntervalFs);
+    this.intervalFs = intervalFs;
+    this.intervalFrom = from;
     this.maxLag = Math.max(1, Math.round((o.maxLagFs ?? 2000) / this.intervalFs));
     this.B = nextPowerOfTwo(this.maxLag + 1);
     this.fft = new FFT(2 * this.B);
@@ -368,10 +346,8 @@ export class VacfAccumulator {
         );
       this.setUp();
     }
-    if (this.uneven && this.intervalFrom !== 'option')
-      throw new OptionError(`${this.uneven} (give \`frameIntervalFs\` to override)`, {
-        option: 'frameIntervalFs',
-      });
+    // Frame times unevenly spaced (seen after set-up) throw here, unless the interval was given.
+    this.clock.interval(this.options.frameIntervalFs);
     const notes: string[] = [];
     const Tv = this.samples;
     if (Tv < 4)
