@@ -178,6 +178,9 @@ export const ordinaryPairForces = (
   acc[7] = wyz;
 };
 
+/** erfc and Gaussian scratch of specialPairForces (one per thread's module), so that a call allocates nothing. */
+const SPECIAL_EG = new Float64Array(2);
+
 /**
  * Special pairs (scaled LJ and Coulomb; the excluded part of the Coulomb term removed in full,
  * as LAMMPS does for long-range and DSF styles) and self-images (weight 1/2, no force): forces
@@ -192,7 +195,7 @@ export const specialPairForces = (
   acc: Float64Array,
 ): void => {
   const { nt, type, scaledCharge: q, lj1, lj2, offset, cutoff2: rc2, alpha, eShift, fShift } = P;
-  const eg = new Float64Array(2);
+  const eg = SPECIAL_EG;
   for (let p = 0; p < list.specialCount; p++) {
     const i = list.specialI[p];
     const j = list.specialJ[p];
