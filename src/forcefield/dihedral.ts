@@ -1,6 +1,28 @@
 import type { Lattice } from '../core/lattice.js';
 import type { TypedSystem } from './typing.js';
 
+/** Scratch vectors of dihedralTerms, so that a call (every MD step) allocates nothing. */
+const rij = new Float64Array(3);
+const rkj = new Float64Array(3);
+const rkl = new Float64Array(3);
+const rl = new Float64Array(3);
+const m = new Float64Array(3);
+const n = new Float64Array(3);
+const fi = new Float64Array(3);
+const fl = new Float64Array(3);
+const Fj = new Float64Array(3);
+const Fk = new Float64Array(3);
+
+/** Adds r (x) f to the virial W (xx yy zz xy xz yz). */
+const addVirial = (W: Float64Array, r: Float64Array, f: Float64Array): void => {
+  W[0] += r[0] * f[0];
+  W[1] += r[1] * f[1];
+  W[2] += r[2] * f[2];
+  W[3] += r[0] * f[1];
+  W[4] += r[0] * f[2];
+  W[5] += r[1] * f[2];
+};
+
 /**
  * Dihedral energy, forces and virial, LAMMPS dihedral_style harmonic: E = K [1 + d cos(n phi)].
  * With r_ij = r_i - r_j, r_kj = r_k - r_j, r_kl = r_k - r_l (minimum images), m = r_ij x r_kj and
@@ -18,9 +40,6 @@ export const dihedralTerms = (
 ): number => {
   const q = sys.dihedrals;
   let energy = 0;
-  const rij = new Float64Array(3);
-  const rkj = new Float64Array(3);
-  const rkl = new Float64Array(3);
   for (let t = 0; t < q.length / 4; t++) {
     const i = q[4 * t];
     const j = q[4 * t + 1];
@@ -34,16 +53,12 @@ export const dihedralTerms = (
     lattice.minimumImage(rij);
     lattice.minimumImage(rkj);
     lattice.minimumImage(rkl);
-    const m = [
-      rij[1] * rkj[2] - rij[2] * rkj[1],
-      rij[2] * rkj[0] - rij[0] * rkj[2],
-      rij[0] * rkj[1] - rij[1] * rkj[0],
-    ];
-    const n = [
-      rkj[1] * rkl[2] - rkj[2] * rkl[1],
-      rkj[2] * rkl[0] - rkj[0] * rkl[2],
-      rkj[0] * rkl[1] - rkj[1] * rkl[0],
-    ];
+    m[0] = rij[1] * rkj[2] - rij[2] * rkj[1];
+    m[1] = rij[2] * rkj[0] - rij[0] * rkj[2];
+    m[2] = rij[0] * rkj[1] - rij[1] * rkj[0];
+    n[0] = rkj[1] * rkl[2] - rkj[2] * rkl[1];
+    n[1] = rkj[2] * rkl[0] - rkj[0] * rkl[2];
+    n[2] = rkj[0] * rkl[1] - rkj[1] * rkl[0];
     const m2 = m[0] * m[0] + m[1] * m[1] + m[2] * m[2];
     const n2 = n[0] * n[0] + n[1] * n[1] + n[2] * n[2];
     if (m2 < 1e-20 || n2 < 1e-20) continue; // collinear: phi undefined, no torque
@@ -55,36 +70,25 @@ export const dihedralTerms = (
     const { k: K, d, n: mult } = sys.dihedralParams[t];
     energy += K * (1 + d * Math.cos(mult * phi));
     const dVdphi = -K * d * mult * Math.sin(mult * phi);
-    const fi = m.map((v) => (-dVdphi * nrkj * v) / m2);
-    const fl = n.map((v) => (dVdphi * nrkj * v) / n2);
     const p = (rij[0] * rkj[0] + rij[1] * rkj[1] + rij[2] * rkj[2]) / rkj2;
     const r = (rkl[0] * rkj[0] + rkl[1] * rkj[1] + rkl[2] * rkj[2]) / rkj2;
-    const svec = [0, 1, 2].map((c) => p * fi[c] - r * fl[c]);
-    // Forces on the four atoms (they sum to zero).
-    const Fi = fi;
-    const Fj = [0, 1, 2].map((c) => -(fi[c] - svec[c]));
-    const Fk = [0, 1, 2].map((c) => -(fl[c] + svec[c]));
-    const Fl = fl;
+    // Forces on the four atoms (they sum to zero): F_i = f_i, F_l = f_l.
     for (let c = 0; c < 3; c++) {
-      F[3 * i + c] += Fi[c];
+      fi[c] = (-dVdphi * nrkj * m[c]) / m2;
+      fl[c] = (dVdphi * nrkj * n[c]) / n2;
+      const s = p * fi[c] - r * fl[c];
+      Fj[c] = -(fi[c] - s);
+      Fk[c] = -(fl[c] + s);
+      F[3 * i + c] += fi[c];
       F[3 * j + c] += Fj[c];
       F[3 * k + c] += Fk[c];
-      F[3 * l + c] += Fl[c];
+      F[3 * l + c] += fl[c];
+      rl[c] = rkj[c] - rkl[c];
     }
     // Virial from positions relative to j (translation invariant as the forces sum to zero).
-    const rl = [rkj[0] - rkl[0], rkj[1] - rkl[1], rkj[2] - rkl[2]];
-    for (const [rr, ff] of [
-      [rij, Fi],
-      [rkj, Fk],
-      [rl, Fl],
-    ] as const) {
-      W[0] += rr[0] * ff[0];
-      W[1] += rr[1] * ff[1];
-      W[2] += rr[2] * ff[2];
-      W[3] += rr[0] * ff[1];
-      W[4] += rr[0] * ff[2];
-      W[5] += rr[1] * ff[2];
-    }
+    addVirial(W, rij, fi);
+    addVirial(W, rkj, Fk);
+    addVirial(W, rl, fl);
   }
   return energy;
 };
