@@ -7,13 +7,12 @@ import {
   writeAnglesJson,
 } from '../analysis/structure/angles-report.js';
 import { OptionError } from '../core/errors.js';
+import { isWholeAtLeastOne, parseNumber } from './number-option.js';
 import {
   addStructureOptions,
   analyseAndReport,
-  isWholeAtLeastOne,
   parseBondCutoffs,
   parseList,
-  parseNumber,
   type StructureCliOptions,
   structureReadOptions,
 } from './structure-common.js';

@@ -1,9 +1,9 @@
-import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { OligolyteError, OptionError } from '../core/errors.js';
 import type { OpenOptions } from '../io/registry.js';
 import { TextSink } from '../io/text-sink.js';
-import { fileProgress } from './progress.js';
+import { isPositive, isWholeAtLeastOne, parseNumber } from './number-option.js';
+import { fileBars } from './progress.js';
 import { addReadOptions, parseFrameSlice, type RawReadOptions, toOpenOptions } from './read-options.js';
 
 /**
@@ -34,22 +34,6 @@ export const structureReadOptions = async (o: StructureCliOptions): Promise<Open
   if (o.frames) read.frames = parseFrameSlice(o.frames);
   return read;
 };
-
-export const parseNumber = (
-  value: string | undefined,
-  flag: string,
-  check: (v: number) => boolean,
-  what: string,
-): number | undefined => {
-  if (value === undefined) return undefined;
-  const v = Number(value);
-  if (value.trim() === '' || !Number.isFinite(v) || !check(v))
-    throw new OptionError(`${flag}: "${value}" is not ${what}`);
-  return v;
-};
-
-export const isPositive = (v: number): boolean => v > 0;
-export const isWholeAtLeastOne = (v: number): boolean => Number.isInteger(v) && v >= 1;
 
 /** A comma-separated list, trimmed, empty items dropped. */
 export const parseList = (s: string): string[] =>
@@ -122,23 +106,6 @@ export const analyseAndReport = async <R>(
     for (const [sink] of opened) await sink.abort().catch(() => {});
     throw e;
   }
-};
-
-/** Progress bars per file on a terminal; returns the callback and a stop function. */
-const fileBars = () => {
-  const bars = new Map<string, ReturnType<typeof fileProgress>>();
-  return {
-    onFileProgress: (file: string, done: number, total: number) => {
-      if (!bars.has(file)) {
-        for (const b of bars.values()) b.stop();
-        bars.set(file, fileProgress(basename(file)));
-      }
-      bars.get(file)!.onProgress?.(done, total);
-    },
-    stop: () => {
-      for (const b of bars.values()) b.stop();
-    },
-  };
 };
 
 /** The time between the frames analysed from --time-step, --frame-step and a --frames step. */

@@ -7,14 +7,13 @@ import {
   writeRotationCsv,
 } from '../analysis/dynamics/conformations-report.js';
 import { OptionError } from '../core/errors.js';
+import { isPositive, parseNumber } from './number-option.js';
 import {
   addStructureOptions,
   analyseAndReport,
   frameIntervalOption,
-  isPositive,
   parseBondCutoffs,
   parseList,
-  parseNumber,
   type StructureCliOptions,
   structureReadOptions,
   withFlags,

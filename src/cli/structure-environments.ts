@@ -6,15 +6,13 @@ import {
   writeEnvironmentsJson,
 } from '../analysis/structure/environments-report.js';
 import { OptionError } from '../core/errors.js';
+import { isPositive, isWholeAtLeastOne, parseNumber } from './number-option.js';
 import {
   addStructureOptions,
   analyseAndReport,
   frameIntervalOption,
-  isPositive,
-  isWholeAtLeastOne,
   parseCutoffList,
   parseList,
-  parseNumber,
   type StructureCliOptions,
   structureReadOptions,
   withFlags,

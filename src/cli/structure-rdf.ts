@@ -2,13 +2,11 @@ import type { Command } from 'commander';
 import { type BondedExclusion, parseElementPair } from '../analysis/structure/rdf.js';
 import { analyseRdfFiles, rdfTable, writeRdfCsv, writeRdfJson } from '../analysis/structure/rdf-report.js';
 import { OptionError } from '../core/errors.js';
+import { isPositive, isWholeAtLeastOne, parseNumber } from './number-option.js';
 import {
   addStructureOptions,
   analyseAndReport,
-  isPositive,
-  isWholeAtLeastOne,
   parseList,
-  parseNumber,
   type StructureCliOptions,
   structureReadOptions,
 } from './structure-common.js';

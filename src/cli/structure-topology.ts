@@ -6,12 +6,12 @@ import {
   writeTopologyCsv,
   writeTopologyJson,
 } from '../analysis/structure/topology-report.js';
+import { parseNumber } from './number-option.js';
 import {
   addStructureOptions,
   analyseAndReport,
   frameIntervalOption,
   parseBondCutoffs,
-  parseNumber,
   type StructureCliOptions,
   structureReadOptions,
   withFlags,

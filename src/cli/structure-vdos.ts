@@ -8,13 +8,12 @@ import {
 } from '../analysis/dynamics/vdos-report.js';
 import { OligolyteError, OptionError } from '../core/errors.js';
 import { psToFs } from '../core/units.js';
+import { isPositive, parseNumber } from './number-option.js';
 import {
   addStructureOptions,
   analyseAndReport,
   frameIntervalOption,
-  isPositive,
   parseList,
-  parseNumber,
   type StructureCliOptions,
   structureReadOptions,
   withFlags,
