@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { jsonNumbers } from '../analysis/structure/report-io.js';
+import { jsonNumbers } from '../analysis/report-io.js';
 import type { Estimate } from '../analysis/transport/diffusivity.js';
 import { formatSignificant } from '../core/format-number.js';
 import type { StudyResult } from './analysis.js';

@@ -1,13 +1,7 @@
 import { OptionError } from '../../core/errors.js';
 import { readStructure } from '../../io/registry.js';
 import type { TextSink } from '../../io/text-sink.js';
-import {
-  csvField,
-  tableNumber as g,
-  jsonNumbers,
-  csvNumber as num,
-  writeTo,
-} from '../structure/report-io.js';
+import { csvField, tableNumber as g, jsonNumbers, csvNumber as num, writeTo } from '../report-io.js';
 import { type StructureFilesOptions, streamRun } from '../structure/run-files.js';
 import {
   ConformationAccumulator,

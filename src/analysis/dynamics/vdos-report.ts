@@ -1,5 +1,5 @@
 import type { TextSink } from '../../io/text-sink.js';
-import { csvField, tableNumber as g, jsonNumbers, writeTo } from '../structure/report-io.js';
+import { csvField, tableNumber as g, jsonNumbers, writeTo } from '../report-io.js';
 import { type StructureFilesOptions, streamRun } from '../structure/run-files.js';
 import { VacfAccumulator, type VacfOptions, type VacfResult } from './vacf.js';
 

@@ -1,6 +1,6 @@
 import type { TextSink } from '../../io/text-sink.js';
+import { csvField, tableNumber as g, jsonNumbers, writeTo } from '../report-io.js';
 import { AngleAccumulator, type AngleOptions, type AnglesResult } from './angles.js';
-import { csvField, tableNumber as g, jsonNumbers, writeTo } from './report-io.js';
 import { type StructureFilesOptions, streamRun } from './run-files.js';
 
 /**

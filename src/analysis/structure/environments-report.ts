@@ -2,6 +2,7 @@ import { OptionError } from '../../core/errors.js';
 import type { Frame, SourceLocation, Structure } from '../../core/frame.js';
 import type { Topology } from '../../core/topology.js';
 import type { TextSink } from '../../io/text-sink.js';
+import { csvField, jsonNumbers, csvNumber as num, tableNumber, writeTo } from '../report-io.js';
 import {
   type CoordinationCutoffs,
   CutoffFinder,
@@ -16,7 +17,6 @@ import {
   resolveEnvironmentElements,
   type StateGrouping,
 } from './environments.js';
-import { csvField, jsonNumbers, csvNumber as num, tableNumber, writeTo } from './report-io.js';
 import { type StructureFilesOptions, streamRun } from './run-files.js';
 
 /**

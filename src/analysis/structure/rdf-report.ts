@@ -1,7 +1,7 @@
 import type { TextSink } from '../../io/text-sink.js';
+import { csvField, tableNumber as g, jsonNumbers, csvNumber as num, writeTo } from '../report-io.js';
 import { type RdfCurve, type RdfOptions, type RdfResult, valueAt } from './rdf.js';
 import { ThreadedRdfAccumulator } from './rdf-threads.js';
-import { csvField, tableNumber as g, jsonNumbers, csvNumber as num, writeTo } from './report-io.js';
 import { type StructureFilesOptions, streamRun } from './run-files.js';
 
 /**

@@ -1,6 +1,6 @@
 import { fsToPs } from '../../core/units.js';
 import type { TextSink } from '../../io/text-sink.js';
-import { csvField, tableNumber as g, jsonNumbers, csvNumber as num, writeTo } from './report-io.js';
+import { csvField, tableNumber as g, jsonNumbers, csvNumber as num, writeTo } from '../report-io.js';
 import { type StructureFilesOptions, streamRun } from './run-files.js';
 import {
   type BondEvent,

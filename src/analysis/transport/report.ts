@@ -1,7 +1,7 @@
 import { OptionError } from '../../core/errors.js';
 import { formatSignificant } from '../../core/format-number.js';
 import { detectFormat, type OpenOptions, readFrames } from '../../io/registry.js';
-import { jsonNumbers, writeTo } from '../structure/report-io.js';
+import { jsonNumbers, writeTo } from '../report-io.js';
 import {
   analyseTransport,
   type TransportOptions,

@@ -1,5 +1,5 @@
-import { formatSignificant } from '../../core/format-number.js';
-import { TextSink } from '../../io/text-sink.js';
+import { formatSignificant } from '../core/format-number.js';
+import { TextSink } from '../io/text-sink.js';
 
 /** JSON.stringify replacer: typed arrays as arrays, non-finite numbers as null. */
 export const jsonNumbers = (_key: string, value: unknown): unknown => {
