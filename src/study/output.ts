@@ -1,6 +1,5 @@
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { jsonNumbers } from '../analysis/report-io.js';
+import { jsonNumbers, writeTo } from '../analysis/report-io.js';
 import type { Estimate } from '../analysis/transport/diffusivity.js';
 import { formatSignificant } from '../core/format-number.js';
 import type { StudyResult } from './analysis.js';
@@ -44,9 +43,15 @@ export const studyTable = (r: StudyResult): string => {
   return `${lines.join('\n')}\n`;
 };
 
-export const writeStudyOutputs = (dir: string, r: StudyResult): void => {
-  const json = JSON.stringify(r, jsonNumbers, 1);
-  writeFileSync(join(dir, 'study.json'), `${json}\n`);
+/** A text file written atomically (a temporary file renamed when complete). */
+const writeText = (path: string, text: string) =>
+  writeTo(path, async (sink) => {
+    sink.write(text);
+  });
+
+/** study.json, arrhenius.csv, structure.csv and summary.txt of one model, each written atomically. */
+export const writeStudyOutputs = async (dir: string, r: StudyResult): Promise<void> => {
+  await writeText(join(dir, 'study.json'), `${JSON.stringify(r, jsonNumbers, 1)}\n`);
   const csv = [
     'temperature_K,measured_temperature_K,density_g_cm3,D_cm2_s,D_std,D_low95,D_high95,sigma_mS_cm,sigma_std,sigma_low95,sigma_high95,haven_ratio,fit_start_ps,fit_end_ps',
     ...r.rows.map((row) => {
@@ -70,9 +75,9 @@ export const writeStudyOutputs = (dir: string, r: StudyResult): void => {
       ].join(',');
     }),
   ];
-  writeFileSync(join(dir, 'arrhenius.csv'), `${csv.join('\n')}\n`);
-  if (r.structure?.length) writeFileSync(join(dir, 'structure.csv'), structureCsv(r.structure));
-  writeFileSync(join(dir, 'summary.txt'), studyTable(r));
+  await writeText(join(dir, 'arrhenius.csv'), `${csv.join('\n')}\n`);
+  if (r.structure?.length) await writeText(join(dir, 'structure.csv'), structureCsv(r.structure));
+  await writeText(join(dir, 'summary.txt'), studyTable(r));
 };
 
 export const replicaTable = (name: string, r: ReplicaSummary): string => {
@@ -98,7 +103,7 @@ export const replicaTable = (name: string, r: ReplicaSummary): string => {
 };
 
 /** replicas.json (every number; non-finite as null) and replicas.txt (the printed table). */
-export const writeReplicaOutputs = (dir: string, name: string, r: ReplicaSummary): void => {
-  writeFileSync(join(dir, 'replicas.json'), `${JSON.stringify(r, jsonNumbers, 1)}\n`);
-  writeFileSync(join(dir, 'replicas.txt'), replicaTable(name, r));
+export const writeReplicaOutputs = async (dir: string, name: string, r: ReplicaSummary): Promise<void> => {
+  await writeText(join(dir, 'replicas.json'), `${JSON.stringify(r, jsonNumbers, 1)}\n`);
+  await writeText(join(dir, 'replicas.txt'), replicaTable(name, r));
 };

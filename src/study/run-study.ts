@@ -142,12 +142,12 @@ export const runStudy = async (
       transport: (t2 - t1) / 1000,
       structure: (performance.now() - t2) / 1000,
     };
-    writeStudyOutputs(dir, result);
+    await writeStudyOutputs(dir, result);
     results.push(result);
     hooks.onResult?.(result, seed);
   }
   if (seeds.length < 2) return { plan, results };
   const replicas = combineReplicas(spec, results, seeds);
-  writeReplicaOutputs(outDir, spec.name, replicas);
+  await writeReplicaOutputs(outDir, spec.name, replicas);
   return { plan, results, replicas };
 };
