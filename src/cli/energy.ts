@@ -1,8 +1,8 @@
 import { type Command, Option } from 'commander';
 import { OptionError } from '../core/errors.js';
-import { EV_IN_KCAL_PER_MOL, NKTV2P } from '../core/units.js';
+import { EV_IN_KCAL_PER_MOL } from '../core/units.js';
 import { lammpsFiles, writeLammpsExport } from '../engines/lammps-export.js';
-import { computeEnergy } from '../forcefield/energy.js';
+import { computeEnergy, virialPressureAtm } from '../forcefield/energy.js';
 import { prepareSystem, resolveForceField } from '../forcefield/system.js';
 import { readStructure, writeStructure } from '../io/registry.js';
 import { coulombOption, forceFieldOption } from './force-field-option.js';
@@ -33,8 +33,7 @@ export const registerEnergy = (program: Command): void => {
       if (!s.frame.lattice) throw new OptionError(`${input}: the energy needs a periodic cell`);
       const { ff, sys } = prepareSystem(s, forceField);
       const e = computeEnergy(s.frame.positions, s.frame.lattice, sys, ff);
-      const V = s.frame.lattice.volume;
-      const pressureAtm = Array.from(e.virialKcalMol, (w) => (w / V) * NKTV2P);
+      const pressureAtm = virialPressureAtm(e.virialKcalMol, s.frame.lattice.volume);
       // The forces file after the printed result: a forces file that cannot be written is an
       // error (exit 1) naming it, and the energies are printed all the same.
       const forcesOut = o.forces;

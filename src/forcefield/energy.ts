@@ -1,6 +1,6 @@
 import { OptionError } from '../core/errors.js';
 import type { Lattice } from '../core/lattice.js';
-import { QQR2E_REAL } from '../core/units.js';
+import { NKTV2P, QQR2E_REAL } from '../core/units.js';
 import { dihedralTerms } from './dihedral.js';
 import { type ForceField, ljPair } from './force-field.js';
 import { checkOverlap } from './overlap.js';
@@ -44,6 +44,13 @@ export interface EnergyResult {
   /** Virial W = sum r (x) f (kcal/mol), xx yy zz xy xz yz. */
   virialKcalMol: Float64Array;
 }
+
+/**
+ * The virial part of the pressure tensor (atm; xx yy zz xy xz yz, no kinetic part):
+ * P_ab = W_ab / V, in LAMMPS real units converted by NKTV2P (atm per kcal/mol/A^3).
+ */
+export const virialPressureAtm = (virialKcalMol: ArrayLike<number>, volumeA3: number): number[] =>
+  Array.from(virialKcalMol, (w) => (w / volumeA3) * NKTV2P);
 
 /**
  * Complementary error function, relative error about 1e-13 or better for the arguments used here:

@@ -2,7 +2,7 @@
  * oligolyte/forcefield: force fields as data (laoc-v1 ... laoc-v4 or JSON), typing, energies,
  * forces and virial. LAMMPS real units (kcal/mol, kcal/mol/A), so numbers match LAMMPS's.
  */
-export { computeEnergy, type EnergyResult, type EnergyTerms } from './energy.js';
+export { computeEnergy, type EnergyResult, type EnergyTerms, virialPressureAtm } from './energy.js';
 export {
   type AtomType,
   BUILTIN_FORCE_FIELDS,
