@@ -4,7 +4,7 @@ import { runProtocol, withEngine } from '../engines/run-protocol.js';
 import { readStructure } from '../io/registry.js';
 import { formatPlan, planProtocol } from '../md/protocols/plan.js';
 import { readProtocol } from '../md/protocols/protocol.js';
-import type { ProtocolResult } from '../md/protocols/run-protocol.js';
+import { formatRunSummary } from '../md/protocols/run-layout.js';
 import { addReadOptions, type RawReadOptions, toOpenOptions } from './read-options.js';
 import { checkMpiEngine, engineOptions, stoppedRunMessage, withRunSession } from './run-session.js';
 
@@ -22,13 +22,6 @@ export const addEngineOptions = (command: Command, what: string): Command =>
     )
     .option('--mpi <n>', 'LAMMPS: MPI processes per run (mpirun -n n)')
     .option('--dry-run', 'print the plan and the expected time, run nothing');
-
-const stageLine = (s: ProtocolResult['stages'][number]) =>
-  `  ${s.folder.padEnd(28)} T ${s.temperatureK.mean.toFixed(1)} K, PE ${s.potentialKcalMol.mean.toFixed(1)} kcal/mol, P ${s.pressureAtm.mean.toFixed(0)} atm, density ${s.densityGPerCm3.mean.toFixed(4)}${
-    s.ensemble === 'npt' && Number.isFinite(s.densityGPerCm3.standardError)
-      ? ` +- ${s.densityGPerCm3.standardError.toFixed(4)} (after ${s.discardedPs} ps)`
-      : ''
-  } g/cm3`;
 
 export const registerRun = (program: Command): void => {
   addReadOptions(
@@ -73,9 +66,8 @@ export const registerRun = (program: Command): void => {
         ...hooks,
       }),
     );
-    const out = [...r.stages.map(stageLine), ...(r.series ?? []).flatMap((b) => b.stages.map(stageLine))];
     process.stdout.write(
-      `done; averages (block-averaged standard errors in summary.json):\n${out.join('\n')}\nwrote ${outDir}/\n`,
+      `done; averages (block-averaged standard errors in summary.json):\n${formatRunSummary(r)}\nwrote ${outDir}/\n`,
     );
   });
 };

@@ -40,7 +40,7 @@ export {
   type SeriesSpec,
   type StageSpec,
 } from './protocols/protocol.js';
-export type { ProtocolResult } from './protocols/run-layout.js';
+export { formatRunSummary, type ProtocolResult } from './protocols/run-layout.js';
 export { type ProtocolRunOptions, runEmbeddedProtocol } from './protocols/run-protocol.js';
 export {
   runStage,

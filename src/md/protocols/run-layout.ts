@@ -100,3 +100,17 @@ export const runQueued = async <T>(
   );
   if (errors.length > 0) throw errors.find((e) => !(e instanceof RunCancelled)) ?? errors[0];
 };
+
+/**
+ * A finished run's averages as printed after it: one line per stage (shared, then every series
+ * temperature's), T, PE (kcal/mol), P (atm) and density with, for NPT, its block-averaged error.
+ */
+export const formatRunSummary = (r: ProtocolResult): string => {
+  const line = (s: ProtocolResult['stages'][number]) =>
+    `  ${s.folder.padEnd(28)} T ${s.temperatureK.mean.toFixed(1)} K, PE ${s.potentialKcalMol.mean.toFixed(1)} kcal/mol, P ${s.pressureAtm.mean.toFixed(0)} atm, density ${s.densityGPerCm3.mean.toFixed(4)}${
+      s.ensemble === 'npt' && Number.isFinite(s.densityGPerCm3.standardError)
+        ? ` +- ${s.densityGPerCm3.standardError.toFixed(4)} (after ${s.discardedPs} ps)`
+        : ''
+    } g/cm3`;
+  return [...r.stages.map(line), ...(r.series ?? []).flatMap((b) => b.stages.map(line))].join('\n');
+};
