@@ -21,6 +21,8 @@ export class Lattice {
   readonly matrix: Float64Array;
   readonly inverse: Float64Array;
   readonly volume: number;
+  /** det of the rows (A^3): negative for a left-handed (mirrored) cell; |signedVolume| = volume. */
+  readonly signedVolume: number;
   readonly isOrthorhombic: boolean;
   /** Greedy (Minkowski) reduced basis of the same lattice, used for exact minimum images. */
   private readonly reduced: Float64Array;
@@ -37,6 +39,7 @@ export class Lattice {
     if (!(Math.abs(d) > 1e-9)) throw new RangeError(`degenerate lattice: volume ${d} A^3`);
     this.inverse = inv3(this.matrix);
     this.volume = Math.abs(d);
+    this.signedVolume = d;
     const m = this.matrix;
     this.isOrthorhombic = m[1] === 0 && m[2] === 0 && m[3] === 0 && m[5] === 0 && m[6] === 0 && m[7] === 0;
     this.reduced = greedyReduce(this.matrix);

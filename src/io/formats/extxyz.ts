@@ -333,12 +333,12 @@ const alignToPrevious = (
   const isIdentity = whole.every((x, k) => x === (k % 4 === 0 ? 1 : 0));
   if (!isIdentity && Math.abs(det3(whole)) === 1 && u.every((x, k) => Math.abs(x - whole[k]) < 0.1))
     aligned = new Lattice(mul3(inv3(whole), lattice.matrix).map((x) => x + 0)); // -0 -> 0
-  if (Math.sign(det3(aligned.matrix)) !== Math.sign(det3(previous.matrix)))
+  if (Math.sign(aligned.signedVolume) !== Math.sign(previous.signedVolume))
     throw new ParseError({
       file,
       line,
       expected: `a Lattice in frame ${frameNo} with the handedness of the frame before (the sign of its determinant), or the same lattice`,
-      found: `a mirrored cell (determinant ${det3(lattice.matrix).toPrecision(6)} A^3, before ${det3(previous.matrix).toPrecision(6)} A^3)`,
+      found: `a mirrored cell (determinant ${lattice.signedVolume.toPrecision(6)} A^3, before ${previous.signedVolume.toPrecision(6)} A^3)`,
     });
   return aligned;
 };

@@ -3,7 +3,6 @@ import { ParseError } from '../../core/errors.js';
 import type { Frame, RunInfo, Structure } from '../../core/frame.js';
 import { checkJsonNesting } from '../../core/json-nesting.js';
 import { Lattice } from '../../core/lattice.js';
-import { det3 } from '../../core/linalg3.js';
 import { Topology } from '../../core/topology.js';
 import { type InputFile, openByteStream } from '../byte-source.js';
 import type { Format } from '../format.js';
@@ -105,7 +104,7 @@ export const pymatgenJson: Format = {
       // Sites are fractional: with one vector negated (a sign error, or a left-handed matrix no
       // VASP-facing tool writes), the same fractions make another crystal (a triclinic cell's
       // angles change), not a mirror image; refused as VASP refuses a left-handed POSCAR.
-      if (det3(L.matrix) < 0) {
+      if (L.signedVolume < 0) {
         const frame = /(\d+)\]?$/.exec(what);
         const path =
           what === 'structure.lattice'
@@ -118,7 +117,7 @@ export const pymatgenJson: Format = {
           file,
           line: at?.line ?? 1,
           expected: `${what}: a right-handed cell (positive determinant)`,
-          found: `determinant ${det3(L.matrix).toPrecision(6)} A^3`,
+          found: `determinant ${L.signedVolume.toPrecision(6)} A^3`,
         });
       }
       return L;

@@ -3,7 +3,6 @@ import { normaliseElementLabel } from '../../core/elements.js';
 import { ParseError } from '../../core/errors.js';
 import type { Frame, RunInfo, Structure } from '../../core/frame.js';
 import { Lattice } from '../../core/lattice.js';
-import { det3 } from '../../core/linalg3.js';
 import { Topology } from '../../core/topology.js';
 import { kbarToEvPerA3 } from '../../core/units.js';
 import { openByteStream } from '../byte-source.js';
@@ -120,7 +119,7 @@ export const vasprun: Format = {
         }
         // VASP stops on a left-handed cell (RD_POSCAR_HEAD, poscar.F); with fractional positions
         // a negated vector would be another crystal.
-        if (det3(lattice.matrix) < 0)
+        if (lattice.signedVolume < 0)
           throw fail('a right-handed basis (VASP refuses a negative triple product)', basis.join(' '));
         basis = [];
       } else if (name === 'structure' && inCalc()) pendingPositions = positions;
