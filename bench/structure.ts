@@ -16,7 +16,7 @@
  *   npm run bench:structure -- [--atoms 2000] [--frames 1000] [--keep DIR] [--no-mdanalysis]
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,6 +26,7 @@ import { Lattice } from '../src/core/lattice.js';
 import { Topology } from '../src/core/topology.js';
 import { AMU_G, CUBIC_ANGSTROM_CM3 } from '../src/core/units.js';
 import { readFrames, writeStructure } from '../src/io/registry.js';
+import { walkFrames, writeWalkDcd } from './walk-dcd.js';
 
 const arg = (name: string, def: number) => {
   const k = process.argv.indexOf(`--${name}`);
@@ -65,77 +66,7 @@ const edge = Math.cbrt((topology.totalMass() * AMU_G) / (1.9 * CUBIC_ANGSTROM_CM
 const lattice = Lattice.cubic(edge);
 
 /** Seeded random walks in fractional coordinates, wrapped into the cell (as bench/io.ts). */
-function* walk(): Generator<Float64Array> {
-  let seed = 12345;
-  const rnd = () => {
-    seed = (Math.imul(seed, 1664525) + 1013904223) | 0;
-    return (seed >>> 0) / 4294967296;
-  };
-  const frac = Float64Array.from({ length: 3 * natoms }, rnd);
-  for (let k = 0; k < nframes; k++) {
-    for (let i = 0; i < frac.length; i++) {
-      frac[i] += (rnd() - 0.5) * 0.004;
-      frac[i] -= Math.floor(frac[i]);
-    }
-    yield frac;
-  }
-}
-
-/** A CHARMM DCD with a unit cell per frame (the layout MDAnalysis and LAMMPS write). */
-const writeDcd = (path: string) => {
-  const frameBytes = 8 + 48 + 3 * (8 + 4 * natoms);
-  const buf = Buffer.alloc(92 + 4 + 4 + 80 + 4 + 12 + nframes * frameBytes);
-  let o = 0;
-  const i32 = (v: number) => {
-    buf.writeInt32LE(v, o);
-    o += 4;
-  };
-  i32(84);
-  buf.write('CORD', o, 'latin1');
-  o += 4;
-  const ctl = new Array(20).fill(0);
-  ctl[0] = nframes;
-  ctl[1] = 0;
-  ctl[2] = 1;
-  ctl[3] = nframes;
-  ctl[10] = 1;
-  ctl[19] = 24;
-  for (let k = 0; k < 20; k++) {
-    if (k === 9) {
-      buf.writeFloatLE(1, o);
-      o += 4;
-    } else i32(ctl[k]);
-  }
-  i32(84);
-  i32(84);
-  i32(1);
-  buf.write('oligolyte bench/structure.ts random walks'.padEnd(80), o, 'latin1');
-  o += 80;
-  i32(84);
-  i32(4);
-  i32(natoms);
-  i32(4);
-  const cart = new Float64Array(3 * natoms);
-  for (const frac of walk()) {
-    lattice.toCartesian(frac, cart);
-    i32(48);
-    for (const v of [edge, 90, edge, 90, 90, edge]) {
-      buf.writeDoubleLE(v, o);
-      o += 8;
-    }
-    i32(48);
-    for (let x = 0; x < 3; x++) {
-      i32(4 * natoms);
-      for (let i = 0; i < natoms; i++) {
-        buf.writeFloatLE(cart[3 * i + x], o);
-        o += 4;
-      }
-      i32(4 * natoms);
-    }
-  }
-  if (o !== buf.length) throw new Error(`DCD: wrote ${o} bytes of ${buf.length}`);
-  writeFileSync(path, buf);
-};
+const walkOptions = { natoms, nframes, edge, lattice, stepFrac: 0.004, wrap: true };
 
 const dcd = join(dir, 'walk.dcd');
 const pdb = join(dir, 'walk.pdb');
@@ -146,10 +77,10 @@ try {
   statSync(dcd);
 } catch {
   const t = performance.now();
-  writeDcd(dcd);
+  writeWalkDcd(dcd, walkOptions, 'oligolyte bench/structure.ts random walks');
   await writeStructure(pdb, {
     topology,
-    frame: { positions: lattice.toCartesian(walk().next().value!), lattice },
+    frame: { positions: lattice.toCartesian(walkFrames(walkOptions).next().value!), lattice },
   });
   console.log(
     `  wrote the DCD (${(statSync(dcd).size / 1e6).toFixed(0)} MB) in ${((performance.now() - t) / 1000).toFixed(1)} s`,
