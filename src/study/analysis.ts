@@ -1,6 +1,10 @@
 import { join } from 'node:path';
 import type { JumpRateArrhenius } from '../analysis/dynamics/jump-arrhenius.js';
-import { analyseTransport, type TransportResult } from '../analysis/transport/analyse-run.js';
+import {
+  analyseTransport,
+  type TransportResult,
+  type TransportRun,
+} from '../analysis/transport/analyse-run.js';
 import { type ArrheniusSummary, arrheniusSummary } from '../analysis/transport/arrhenius-summary.js';
 import { InsufficientDataError } from '../core/errors.js';
 import { readFrames } from '../io/registry.js';
@@ -41,7 +45,15 @@ export const analyseStudy = async (
   spec: StudySpec,
   run: ProtocolResult,
   runDir: string,
-  options: { quick: boolean; onWarning?: (m: string) => void; onTemperature?: (T: number) => void },
+  options: {
+    quick: boolean;
+    onWarning?: (m: string) => void;
+    onTemperature?: (T: number) => void;
+    /** Spacing of the species' probability-density grid over each production run (A); none when absent. */
+    densityGridSpacingA?: number;
+    /** Each temperature's whole analysis (MSD curves, density grid), e.g. to write them; not kept. */
+    onRun?: (temperatureK: number, run: TransportRun) => Promise<void>;
+  },
 ): Promise<StudyResult> => {
   const series = spec.protocol.series!;
   const rows: StudyTransportRow[] = [];
@@ -49,17 +61,18 @@ export const analyseStudy = async (
     options.onTemperature?.(T);
     const produce = series.stages[series.stages.length - 1];
     const trajectory = join(runDir, productionTrajectory(spec.protocol, T));
-    const result = (
-      await analyseTransport(readFrames(trajectory, { onWarning: options.onWarning }), {
-        species: spec.transport.species,
-        temperatureK: T,
-        // LAMMPS dumps carry steps, not times: the frame interval from the production stage.
-        timeStepFs: produce.timeStepFs,
-        frameStep: produce.dumpEvery,
-        fitStartPs: spec.transport.fitStartPs,
-        fitEndPs: spec.transport.fitEndPs,
-      })
-    ).result;
+    const transport = await analyseTransport(readFrames(trajectory, { onWarning: options.onWarning }), {
+      species: spec.transport.species,
+      temperatureK: T,
+      // LAMMPS dumps carry steps, not times: the frame interval from the production stage.
+      timeStepFs: produce.timeStepFs,
+      frameStep: produce.dumpEvery,
+      fitStartPs: spec.transport.fitStartPs,
+      fitEndPs: spec.transport.fitEndPs,
+      densityGridSpacingA: options.densityGridSpacingA,
+    });
+    await options.onRun?.(T, transport);
+    const result = transport.result;
     const branch = run.series?.find((b) => b.temperatureK === T);
     const summary = branch?.stages[branch.stages.length - 1];
     rows.push({

@@ -4,7 +4,15 @@
  */
 export { analyseStudy, type StudyResult, type StudyTransportRow } from './analysis.js';
 export { buildStudyModel } from './model.js';
-export { replicaTable, studyTable, writeReplicaOutputs, writeStudyOutputs } from './output.js';
+export {
+  replicaTable,
+  STUDY_DENSITY_GRID_A,
+  studyCurveFiles,
+  studyTable,
+  writeReplicaOutputs,
+  writeStudyCurves,
+  writeStudyOutputs,
+} from './output.js';
 export { combineReplicas, type ReplicaSummary } from './replicas.js';
 export {
   defaultStudyFolder,

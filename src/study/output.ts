@@ -1,7 +1,11 @@
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { jsonNumbers, writeTo } from '../analysis/report-io.js';
+import type { TransportRun } from '../analysis/transport/analyse-run.js';
 import type { Estimate } from '../analysis/transport/diffusivity.js';
+import { writeMsdCsv } from '../analysis/transport/report.js';
 import { formatSignificant } from '../core/format-number.js';
+import { writeCube } from '../io/volumetric.js';
 import type { StudyResult } from './analysis.js';
 import type { ReplicaSummary } from './replicas.js';
 import { structureCsv, structureTable } from './structure-output.js';
@@ -78,6 +82,35 @@ export const writeStudyOutputs = async (dir: string, r: StudyResult): Promise<vo
   await writeText(join(dir, 'arrhenius.csv'), `${csv.join('\n')}\n`);
   if (r.structure?.length) await writeText(join(dir, 'structure.csv'), structureCsv(r.structure));
   await writeText(join(dir, 'summary.txt'), studyTable(r));
+};
+
+/**
+ * Spacing of the study's probability-density grid of the transported species (A): pymatgen-
+ * analysis-diffusion's default interval, fine enough for an isosurface of the Li paths in a
+ * 14 A cell (29^3 points, about 0.3 MB per cube file).
+ */
+export const STUDY_DENSITY_GRID_A = 0.5;
+
+/** Where a study keeps each temperature's MSD curves and density grid, relative to its folder. */
+export const studyCurveFiles = (temperatureK: number): { msdCsv: string; densityCube: string } => ({
+  msdCsv: join('transport', `T${temperatureK}K-msd.csv`),
+  densityCube: join('transport', `T${temperatureK}K-density.cube`),
+});
+
+/**
+ * One temperature's MSD at every lag (the transport command's --msd-csv columns) and, when the run
+ * has one, the species' probability density as a Gaussian cube file (values in 1/bohr^3 integrating
+ * to 1 over the cell, atoms of the first production frame); each written atomically.
+ */
+export const writeStudyCurves = async (
+  dir: string,
+  temperatureK: number,
+  run: TransportRun,
+): Promise<void> => {
+  const files = studyCurveFiles(temperatureK);
+  mkdirSync(join(dir, 'transport'), { recursive: true });
+  await writeMsdCsv(join(dir, files.msdCsv), { runs: [{ file: `T${temperatureK}K`, format: 'study', run }] });
+  if (run.density) await writeCube(join(dir, files.densityCube), run.first, run.density);
 };
 
 export const replicaTable = (name: string, r: ReplicaSummary): string => {

@@ -8,7 +8,7 @@ import type { ProtocolSpec } from '../md/protocols/protocol.js';
 import type { ProtocolRunOptions } from '../md/protocols/run-protocol.js';
 import { analyseStudy, type StudyResult } from './analysis.js';
 import { buildStudyModel } from './model.js';
-import { writeReplicaOutputs, writeStudyOutputs } from './output.js';
+import { STUDY_DENSITY_GRID_A, writeReplicaOutputs, writeStudyCurves, writeStudyOutputs } from './output.js';
 import { combineReplicas, type ReplicaSummary } from './replicas.js';
 import { quickProtocol, type StudySpec } from './spec.js';
 import { analyseStudyStructure, studyJumpRateArrhenius } from './structure.js';
@@ -19,6 +19,7 @@ import { analyseStudyStructure, studyJumpRateArrhenius } from './structure.js';
  * models average them. Layout of `outDir`:
  *
  *   study.json, arrhenius.csv, summary.txt, model.extxyz, model.data, run/     (one model)
+ *   transport/T<T>K-msd.csv, transport/T<T>K-density.cube                      (per temperature)
  *   seed1/..., seed2/..., replicas.json, replicas.txt                            (replicas > 1)
  */
 export interface StudyRunOptions {
@@ -127,6 +128,8 @@ export const runStudy = async (
     const result = await analyseStudy(studied, runResult, runDir, {
       quick,
       onWarning: hooks.onWarning,
+      densityGridSpacingA: STUDY_DENSITY_GRID_A,
+      onRun: (T, transport) => writeStudyCurves(dir, T, transport),
     });
     const t2 = performance.now();
     if (spec.structure) {
