@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { OptionError } from '../core/errors.js';
 import type { Lattice } from '../core/lattice.js';
-import { explicitPair, type ForceField } from '../forcefield/force-field.js';
+import { bornPair, explicitPair, type ForceField, ljPair } from '../forcefield/force-field.js';
 import type { TypedSystem } from '../forcefield/typing.js';
 import { toLammpsOrientation } from '../io/formats/lammps-common.js';
 import { cannotWrite, makeOutputFolder } from '../io/output-errors.js';
@@ -117,21 +117,8 @@ export const forceFieldCommands = (
     'atom_style full',
     'boundary p p p',
     `read_data ${options.dataFile ?? 'system.data'}`,
-    ff.coulomb.method === 'ewald'
-      ? `pair_style lj/cut/coul/long ${ff.cutoff}`
-      : `pair_style lj/cut/coul/${ff.coulomb.method} ${ff.coulomb.alpha} ${ff.cutoff}`,
+    ...pairCommands(sys, ff),
   ];
-  for (const [k, t] of sys.typeNames.entries())
-    inp.push(`pair_coeff ${k + 1} ${k + 1} ${ff.atomTypes[t].epsilon} ${ff.atomTypes[t].sigma} # ${t}`);
-  // Explicit pair terms (ff.pairs) override the mixing rule for their type pair; I <= J as LAMMPS wants.
-  for (let a = 0; a < sys.typeNames.length; a++)
-    for (let b = a + 1; b < sys.typeNames.length; b++) {
-      const [ta, tb] = [sys.typeNames[a], sys.typeNames[b]];
-      const p = explicitPair(ff, ta, tb);
-      if (p) {
-        inp.push(`pair_coeff ${a + 1} ${b + 1} ${p.epsilon} ${p.sigma} # ${ta}-${tb}`);
-      }
-    }
   inp.push(`pair_modify mix ${ff.mixing} shift ${ff.shift ? 'yes' : 'no'}`);
   if (ff.coulomb.method === 'ewald')
     inp.push(`kspace_style ${options.kspace ?? 'ewald'} ${ff.coulomb.accuracy}`);
@@ -153,6 +140,59 @@ export const forceFieldCommands = (
   inp.push(`special_bonds lj ${ff.special.lj.join(' ')} coul ${ff.special.coul.join(' ')}`);
   inp.push('neighbor 2.0 bin', 'neigh_modify every 1 delay 0 check yes one 10000 page 200000');
   return inp;
+};
+
+/**
+ * pair_style and pair_coeff lines. Lennard-Jones only: lj/cut/coul/<dsf|wolf|long>, unlike pairs
+ * mixed by LAMMPS unless explicit. Born-Mayer-Huggins on every pair of the system's types:
+ * born/coul/<dsf|wolf|long>. Both: hybrid/overlay of the LJ style (Coulomb for every pair, LJ at
+ * epsilon 0 where Born replaces it) and born for the Born pairs, the same energy term by term.
+ */
+const pairCommands = (sys: TypedSystem, ff: ForceField): string[] => {
+  const names = sys.typeNames;
+  const coulombStyle = ff.coulomb.method === 'ewald' ? 'long' : ff.coulomb.method;
+  const coulombArgs = ff.coulomb.method === 'ewald' ? `${ff.cutoff}` : `${ff.coulomb.alpha} ${ff.cutoff}`;
+  const pairs: [number, number][] = [];
+  for (let a = 0; a < names.length; a++) for (let b = a; b < names.length; b++) pairs.push([a, b]);
+  const bornArgs = (a: number, b: number) => {
+    const t = bornPair(ff, names[a], names[b]);
+    return t && `${t.a} ${t.rho} ${t.sigma} ${t.c} ${t.d} # ${names[a]}-${names[b]}`;
+  };
+  const withBorn = pairs.filter(([a, b]) => bornArgs(a, b));
+  if (withBorn.length > 0 && withBorn.length === pairs.length)
+    return [
+      `pair_style born/coul/${coulombStyle} ${coulombArgs}`,
+      ...pairs.map(([a, b]) => `pair_coeff ${a + 1} ${b + 1} ${bornArgs(a, b)}`),
+    ];
+  const hybrid = withBorn.length > 0;
+  const lj = `lj/cut/coul/${coulombStyle}`;
+  const ljStyle = hybrid ? `${lj} ` : '';
+  const out = [
+    hybrid
+      ? `pair_style hybrid/overlay ${lj} ${coulombArgs} born ${ff.cutoff}`
+      : `pair_style ${lj} ${coulombArgs}`,
+  ];
+  const isBorn = (a: number, b: number) => withBorn.some(([x, y]) => x === a && y === b);
+  for (const [k, t] of names.entries()) {
+    const own = ff.atomTypes[t];
+    out.push(`pair_coeff ${k + 1} ${k + 1} ${ljStyle}${isBorn(k, k) ? 0 : own.epsilon} ${own.sigma} # ${t}`);
+  }
+  for (const [a, b] of pairs) {
+    if (a === b) continue;
+    const [ta, tb] = [names[a], names[b]];
+    if (hybrid) {
+      // Every unlike pair written out (ljPair: explicit, mixed, or epsilon 0 where Born replaces
+      // LJ): LAMMPS's mixing would take a like Born pair's epsilon 0 into its type's other pairs.
+      const p = ljPair(ff, ta, tb);
+      out.push(`pair_coeff ${a + 1} ${b + 1} ${ljStyle}${p.epsilon} ${p.sigma} # ${ta}-${tb}`);
+    } else {
+      // Explicit pair terms (ff.pairs) override the mixing rule for their type pair; I <= J as LAMMPS wants.
+      const p = explicitPair(ff, ta, tb);
+      if (p) out.push(`pair_coeff ${a + 1} ${b + 1} ${p.epsilon} ${p.sigma} # ${ta}-${tb}`);
+    }
+  }
+  for (const [a, b] of withBorn) out.push(`pair_coeff ${a + 1} ${b + 1} born ${bornArgs(a, b)}`);
+  return out;
 };
 
 /** Write system.data and in.oligolyte to a folder. */

@@ -2,7 +2,7 @@ import { OptionError } from '../core/errors.js';
 import type { Lattice } from '../core/lattice.js';
 import { NKTV2P, QQR2E_REAL } from '../core/units.js';
 import { dihedralTerms } from './dihedral.js';
-import { type ForceField, ljPair } from './force-field.js';
+import { bornPair, type ForceField, ljPair } from './force-field.js';
 import { checkOverlap } from './overlap.js';
 import type { TypedSystem } from './typing.js';
 
@@ -14,6 +14,8 @@ import type { TypedSystem } from './typing.js';
  * Terms, in LAMMPS real units (kcal/mol, A, e):
  * - bonds E = K (r - r0)^2, angles E = K (theta - theta0)^2 (theta in rad);
  * - Lennard-Jones 4 eps [(s/r)^12 - (s/r)^6], mixed geometrically, shifted to 0 at the cutoff;
+ * - Born-Mayer-Huggins a exp((sigma - r)/rho) - c/r^6 + d/r^8 instead of LJ for the pairs that
+ *   have it (as LAMMPS pair_style born), shifted the same way and counted with LJ (`vdw`);
  * - Coulomb by damped shifted force (Fennell and Gezelter, J. Chem. Phys. 124, 234104 (2006)), as
  *   LAMMPS lj/cut/coul/dsf: for r < rc,
  *     E = C qi qj [erfc(a r)/r - erfc(a rc)/rc + (r - rc)(erfc(a rc)/rc^2 + 2a/sqrt(pi) exp(-a^2 rc^2)/rc)],
@@ -214,6 +216,7 @@ export const computeEnergy = (
   const eps = new Float64Array(nt * nt);
   const sig = new Float64Array(nt * nt);
   const offset = new Float64Array(nt * nt);
+  const born = bornTables(ff, sys.typeNames);
   for (let a = 0; a < nt; a++)
     for (let b = 0; b < nt; b++) {
       const { epsilon: e, sigma: s } = ljPair(ff, sys.typeNames[a], sys.typeNames[b]);
@@ -277,8 +280,16 @@ export const computeEnergy = (
             const s2 = sig[tij] * sig[tij] * inv2;
             const s6 = s2 * s2 * s2;
             const e4 = 4 * eps[tij];
-            const eLj = (e4 * (s6 * s6 - s6) - offset[tij]) * lj;
-            const fLjR = ((e4 * (12 * s6 * s6 - 6 * s6)) / r) * lj; // -dE/dr
+            let eLj = (e4 * (s6 * s6 - s6) - offset[tij]) * lj;
+            let fLjR = ((e4 * (12 * s6 * s6 - 6 * s6)) / r) * lj; // -dE/dr
+            if (born.on[tij]) {
+              const rexp = born.a[tij] * Math.exp(-r * born.rhoInverse[tij]);
+              const inv6 = inv2 * inv2 * inv2;
+              const bc = born.c[tij] * inv6;
+              const bd = born.d[tij] * inv6 * inv2;
+              eLj += (rexp - bc + bd - born.offset[tij]) * lj;
+              fLjR += ((rexp * r * born.rhoInverse[tij] - 6 * bc + 8 * bd) / r) * lj;
+            }
             const prefactor = qq / r;
             const erfcAr = pairErfc(alpha * r);
             const expAr = Math.exp(-alpha * alpha * r2);
@@ -317,6 +328,46 @@ export const computeEnergy = (
     forcesKcalMolA: F,
     virialKcalMol: W,
   };
+};
+
+/**
+ * Born-Mayer-Huggins coefficients by type pair (index a * nt + b): a exp(sigma/rho) (so that the
+ * repulsion is a' exp(-r/rho)), 1/rho, c, d, and the energy at the cutoff when the force field
+ * shifts; `on` is 1 where the pair has a Born term. Shared by this reference sum and the MD kernel.
+ */
+export interface BornTables {
+  on: Uint8Array;
+  a: Float64Array;
+  rhoInverse: Float64Array;
+  c: Float64Array;
+  d: Float64Array;
+  offset: Float64Array;
+}
+
+export const bornTables = (ff: ForceField, typeNames: readonly string[]): BornTables => {
+  const nt = typeNames.length;
+  const t: BornTables = {
+    on: new Uint8Array(nt * nt),
+    a: new Float64Array(nt * nt),
+    rhoInverse: new Float64Array(nt * nt),
+    c: new Float64Array(nt * nt),
+    d: new Float64Array(nt * nt),
+    offset: new Float64Array(nt * nt),
+  };
+  const rc = ff.cutoff;
+  for (let i = 0; i < nt; i++)
+    for (let j = 0; j < nt; j++) {
+      const b = bornPair(ff, typeNames[i], typeNames[j]);
+      if (!b) continue;
+      const k = i * nt + j;
+      t.on[k] = 1;
+      t.a[k] = b.a * Math.exp(b.sigma / b.rho);
+      t.rhoInverse[k] = 1 / b.rho;
+      t.c[k] = b.c;
+      t.d[k] = b.d;
+      t.offset[k] = ff.shift ? b.a * Math.exp((b.sigma - rc) / b.rho) - b.c / rc ** 6 + b.d / rc ** 8 : 0;
+    }
+  return t;
 };
 
 /**

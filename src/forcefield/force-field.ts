@@ -21,6 +21,20 @@ export interface HarmonicTerm {
   x0: number;
 }
 
+/**
+ * A Born-Mayer-Huggins pair term (LAMMPS pair_style born), used instead of Lennard-Jones for its
+ * pair: E = a exp((sigma - r)/rho) - c/r^6 + d/r^8 (Huggins and Mayer, J. Chem. Phys. 1, 643
+ * (1933); Tosi and Fumi, J. Phys. Chem. Solids 25, 45 (1964)), shifted to zero at the cutoff when
+ * the force field shifts. Units: a kcal/mol, rho and sigma A, c kcal/mol A^6, d kcal/mol A^8.
+ */
+export interface BornTerm {
+  a: number;
+  rho: number;
+  sigma: number;
+  c: number;
+  d: number;
+}
+
 export interface DihedralTerm {
   k: number;
   d: 1 | -1;
@@ -45,6 +59,12 @@ export interface ForceField {
    * used instead of the mixing rule for that pair (LAMMPS: pair_coeff I J eps sigma after pair_modify mix).
    */
   pairs?: Record<string, { sigma: number; epsilon: number }>;
+  /**
+   * Born-Mayer-Huggins terms keyed "A-B" (type names, either order; "A-A" for a like pair), each
+   * replacing the Lennard-Jones term of its pair (LAMMPS: pair_style born/coul/dsf when every pair
+   * has one, else hybrid/overlay of the Lennard-Jones style, at epsilon 0 for these pairs, and born).
+   */
+  born?: Record<string, BornTerm>;
   /** Scaling of LJ and Coulomb for 1-2, 1-3 and 1-4 pairs (LAMMPS special_bonds). */
   special: { lj: [number, number, number]; coul: [number, number, number] };
   mixing: 'geometric' | 'arithmetic';
@@ -177,20 +197,31 @@ export const explicitPair = (
   b: string,
 ): { sigma: number; epsilon: number } | undefined => ff.pairs?.[`${a}-${b}`] ?? ff.pairs?.[`${b}-${a}`];
 
+/** The Born-Mayer-Huggins term of two atom types (key "A-B" or "B-A"), if the force field has one. */
+export const bornPair = (ff: ForceField, a: string, b: string): BornTerm | undefined =>
+  ff.born?.[`${a}-${b}`] ?? ff.born?.[`${b}-${a}`];
+
 /**
- * The Lennard-Jones sigma (A) and epsilon (kcal/mol) between two atom types: the explicit pair
- * term if the force field has one ("A-B" or "B-A"), otherwise the mixing rule (epsilon always the
- * geometric mean; sigma geometric or arithmetic).
+ * The Lennard-Jones sigma (A) and epsilon (kcal/mol) between two atom types: epsilon 0 for a pair
+ * with a Born-Mayer-Huggins term (which replaces it), else the explicit pair term if the force
+ * field has one ("A-B" or "B-A"), otherwise the mixing rule (epsilon always the geometric mean;
+ * sigma geometric or arithmetic).
  */
 export const ljPair = (ff: ForceField, a: string, b: string): { sigma: number; epsilon: number } => {
+  if (bornPair(ff, a, b)) return { sigma: mixedSigma(ff, a, b), epsilon: 0 };
   const explicit = explicitPair(ff, a, b);
   if (explicit) return explicit;
-  const ta = ff.atomTypes[a];
-  const tb = ff.atomTypes[b];
   return {
-    epsilon: Math.sqrt(ta.epsilon * tb.epsilon),
-    sigma: ff.mixing === 'geometric' ? Math.sqrt(ta.sigma * tb.sigma) : (ta.sigma + tb.sigma) / 2,
+    epsilon: Math.sqrt(ff.atomTypes[a].epsilon * ff.atomTypes[b].epsilon),
+    sigma: mixedSigma(ff, a, b),
   };
+};
+
+/** The mixing rule's Lennard-Jones sigma (A) of two atom types. */
+const mixedSigma = (ff: ForceField, a: string, b: string): number => {
+  const sa = ff.atomTypes[a].sigma;
+  const sb = ff.atomTypes[b].sigma;
+  return ff.mixing === 'geometric' ? Math.sqrt(sa * sb) : (sa + sb) / 2;
 };
 
 /** Validate a force field read from JSON; errors name the offending path. */
@@ -249,6 +280,22 @@ export const validateForceField = (x: unknown, source: string): ForceField => {
       if (a === b)
         fail(`$.pairs.${key}`, "two different types (set a type's own sigma and epsilon in atomTypes)");
       if (`${b}-${a}` in (f.pairs as object)) fail(`$.pairs.${key}`, `one entry per pair (also "${b}-${a}")`);
+    }
+  if (f.born !== undefined)
+    for (const [key, v] of Object.entries(obj(f.born, '$.born'))) {
+      const p = obj(v, `$.born.${key}`);
+      num(p.a, `$.born.${key}.a`, (n) => n >= 0);
+      num(p.rho, `$.born.${key}.rho`, (n) => n > 0);
+      num(p.sigma, `$.born.${key}.sigma`);
+      num(p.c, `$.born.${key}.c`);
+      num(p.d, `$.born.${key}.d`);
+      const parts = key.split('-');
+      if (parts.length !== 2) fail(`$.born.${key}`, 'a key of two atom types A-B');
+      for (const part of parts)
+        if (!(part in types)) fail(`$.born.${key}`, `atom types that exist (no "${part}")`);
+      const [a, b] = parts;
+      if (a !== b && `${b}-${a}` in (f.born as object))
+        fail(`$.born.${key}`, `one entry per pair (also "${b}-${a}")`);
     }
   const sp = obj(f.special, '$.special');
   for (const k of ['lj', 'coul'])

@@ -6,6 +6,8 @@ export { computeEnergy, type EnergyResult, type EnergyTerms, virialPressureAtm }
 export {
   type AtomType,
   BUILTIN_FORCE_FIELDS,
+  type BornTerm,
+  bornPair,
   type CoulombMethod,
   DEFAULT_FORCE_FIELD,
   type DihedralTerm,

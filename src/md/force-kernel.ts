@@ -2,7 +2,7 @@ import { OptionError, PhysicsError } from '../core/errors.js';
 import type { Lattice } from '../core/lattice.js';
 import { QQR2E_REAL } from '../core/units.js';
 import { dihedralTerms } from '../forcefield/dihedral.js';
-import { type EnergyTerms, erfc } from '../forcefield/energy.js';
+import { bornTables, type EnergyTerms, erfc } from '../forcefield/energy.js';
 import { type ForceField, ljPair } from '../forcefield/force-field.js';
 import type { TypedSystem } from '../forcefield/typing.js';
 import { ACC_SIZE, ordinaryPairForces, type PairParams, specialPairForces } from './pair-forces.js';
@@ -141,6 +141,7 @@ export class ForceKernel {
       lj1,
       lj2,
       offset,
+      born: bornTables(ff, sys.typeNames),
       cutoff2: rc * rc,
       alpha,
       eShift,

@@ -1,4 +1,4 @@
-import { erfc } from '../forcefield/energy.js';
+import { type BornTables, erfc } from '../forcefield/energy.js';
 import type { PairList } from './pair-list.js';
 
 /**
@@ -7,6 +7,7 @@ import type { PairList } from './pair-list.js';
  * and the force worker threads. Same formulas as forcefield/energy.ts (the reference the tests
  * compare with):
  *   E_LJ = 4 eps [(s/r)^12 - (s/r)^6] - E_LJ(rc)   (shift on)
+ *   E_B  = a exp((sigma - r)/rho) - c/r^6 + d/r^8 - E_B(rc)   (Born-Mayer-Huggins pairs, instead of LJ)
  *   E_C  = C qi qj [erfc(a r)/r - erfc(a rc)/rc + (r - rc) F_shift]   (DSF; Ewald: both shifts 0)
  * erfc(a r) and exp(-a^2 r^2) come from cubic Hermite tables.
  */
@@ -19,6 +20,8 @@ export interface PairParams {
   lj1: Float64Array;
   lj2: Float64Array;
   offset: Float64Array;
+  /** Born-Mayer-Huggins coefficients by type pair (forcefield/energy.ts bornTables). */
+  born: BornTables;
   cutoff2: number;
   alpha: number;
   /** DSF energy and force shifts (zero for Ewald). */
@@ -87,6 +90,7 @@ export const ordinaryPairForces = (
 ): void => {
   const { start, nbr, img } = list;
   const { nt, type, scaledCharge: q, lj1, lj2, offset, cutoff2: rc2, alpha, eShift, fShift } = P;
+  const { on: bornOn, a: bornA, rhoInverse: bornRhoInv, c: bornC, d: bornD, offset: bornOffset } = P.born;
   const a2 = alpha * alpha;
   const twoAlphaOverSqrtPi = TWO_OVER_SQRT_PI * alpha;
   let eVdw = 0;
@@ -121,8 +125,16 @@ export const ordinaryPairForces = (
       const c12 = lj1[t] * inv6;
       const c6 = lj2[t];
       eVdw += inv6 * (c12 - c6) - offset[t];
-      const fLj = inv6 * (12 * c12 - 6 * c6); // -dE/dr * r
+      let fLj = inv6 * (12 * c12 - 6 * c6); // -dE/dr * r
       const r = Math.sqrt(r2);
+      if (bornOn[t] === 1) {
+        // Born-Mayer-Huggins (its LJ coefficients are zero): one exp, only for these pairs.
+        const rexp = bornA[t] * Math.exp(-r * bornRhoInv[t]);
+        const bc = bornC[t] * inv6;
+        const bd = bornD[t] * inv6 * inv2;
+        eVdw += rexp - bc + bd - bornOffset[t];
+        fLj += rexp * r * bornRhoInv[t] - 6 * bc + 8 * bd;
+      }
       const prefactor = (qi * q[j]) / r;
       // erfc(alpha r) and exp(-alpha^2 r^2) from the table: erfcAndGaussian written out, since a
       // call here (results through a scratch array) measured 5 % slower on the whole kernel.
@@ -211,9 +223,17 @@ export const specialPairForces = (
     const fc = list.specialCoul[p];
     const inv2 = 1 / r2;
     const inv6 = inv2 * inv2 * inv2;
-    const eLj = (inv6 * (lj1[t] * inv6 - lj2[t]) - offset[t]) * fl;
-    const fLj = inv6 * (12 * lj1[t] * inv6 - 6 * lj2[t]) * fl;
+    let eLj = (inv6 * (lj1[t] * inv6 - lj2[t]) - offset[t]) * fl;
+    let fLj = inv6 * (12 * lj1[t] * inv6 - 6 * lj2[t]) * fl;
     const r = Math.sqrt(r2);
+    const born = P.born;
+    if (born.on[t] === 1) {
+      const rexp = born.a[t] * Math.exp(-r * born.rhoInverse[t]);
+      const bc = born.c[t] * inv6;
+      const bd = born.d[t] * inv6 * inv2;
+      eLj += (rexp - bc + bd - born.offset[t]) * fl;
+      fLj += (rexp * r * born.rhoInverse[t] - 6 * bc + 8 * bd) * fl;
+    }
     const prefactor = (q[i] * q[j]) / r;
     erfcAndGaussian(alpha * r, eg);
     const erfcAr = eg[0];
