@@ -5,8 +5,8 @@
 export { computeEnergy, type EnergyResult, type EnergyTerms, virialPressureAtm } from './energy.js';
 export {
   type AtomType,
-  BUILTIN_FORCE_FIELDS,
   type BornTerm,
+  BUILTIN_FORCE_FIELDS,
   bornPair,
   type CoulombMethod,
   DEFAULT_FORCE_FIELD,
