@@ -52,6 +52,33 @@ export {
   writeVdosJson,
 } from './dynamics/vdos-report.js';
 export {
+  FORM_FACTOR_MODELS,
+  type FormFactorModel,
+  formFactorOfQ,
+  pymatgenFormFactor,
+} from './scattering/atomic-form-factors.js';
+export { type PowderProfile, type ProfileOptions, pseudoVoigtProfile } from './scattering/profile.js';
+export {
+  crystalFromStructure,
+  type HklFamily,
+  isHexagonalLattice,
+  type XrdCrystal,
+  type XrdOptions,
+  type XrdPattern,
+  type XrdPeak,
+  xrdPattern,
+} from './scattering/xrd.js';
+export {
+  analyseXrdFile,
+  writeXrdCsv,
+  writeXrdJson,
+  type XrdFileOptions,
+  type XrdFileResult,
+  xrdReport,
+  xrdTable,
+} from './scattering/xrd-report.js';
+export { wavelengthA, XRD_WAVELENGTHS_A } from './scattering/xrd-wavelengths.js';
+export {
   AngleAccumulator,
   type AngleDistribution,
   type AngleOptions,

@@ -13,6 +13,7 @@ import { registerMd } from './md.js';
 import { cliMessage } from './option-flags.js';
 import { registerRun } from './run.js';
 import { RunStopped } from './run-session.js';
+import { registerScatter } from './scatter.js';
 import { installSignalHandlers } from './signals.js';
 import { registerStructure } from './structure.js';
 import { registerStudy } from './study.js';
@@ -39,6 +40,7 @@ export const buildProgram = (): Command => {
   registerMd(program);
   registerRun(program);
   registerStructure(program);
+  registerScatter(program);
   registerStudy(program);
   return program;
 };

@@ -1,0 +1,13 @@
+import type { Command } from 'commander';
+import { registerScatterXrd } from './scatter-xrd.js';
+// Each scatter subcommand lives in its own file and is registered below, one line each.
+
+/** `oligolyte scatter ...`: X-ray and neutron scattering of crystals and models. */
+export const registerScatter = (program: Command): void => {
+  const scatter = program
+    .command('scatter')
+    .description(
+      'scattering: pair distribution functions, PDF fits, powder X-ray diffraction, total scattering S(Q) of models',
+    );
+  registerScatterXrd(scatter);
+};
