@@ -58,7 +58,9 @@ describe('fits at least as good as impedance.py CustomCircuit.fit', () => {
     const s = await readSpectrum(sharedFixture(`eis/${ref.file}`));
     const fit = fitCircuit(s, ref.circuit, { initialGuess: ref.initialGuess });
     if (Math.abs(fit.sumOfSquares / ref.sumOfSquares - 1) < 1e-6)
-      fit.stdErrors.forEach((e, k) => expect(e / ref.stdErrors[k]).toBeCloseTo(1, 2));
+      fit.stdErrors.forEach((e, k) => {
+        expect(e / ref.stdErrors[k]).toBeCloseTo(1, 2);
+      });
     else expect(fit.sumOfSquares).toBeLessThan(ref.sumOfSquares);
   });
 });
@@ -73,12 +75,16 @@ describe('noise-free synthetic spectra give back the true parameters', () => {
   for (const [text, truth, start] of cases)
     it(`${text} from ${start.join(', ')}`, () => {
       const fit = fitCircuit(synthetic(text, truth), text, { initialGuess: start });
-      fit.parameters.forEach((v, k) => expect(v / truth[k], fit.parameterNames[k]).toBeCloseTo(1, 6));
+      fit.parameters.forEach((v, k) => {
+        expect(v / truth[k], fit.parameterNames[k]).toBeCloseTo(1, 6);
+      });
     });
   it('from the automatic guess', () => {
     const truth = [20, 500, 2e-7, 0.8];
     const fit = fitCircuit(synthetic('R0-p(R1,CPE1)', truth), 'R0-p(R1,CPE1)');
-    fit.parameters.forEach((v, k) => expect(v / truth[k]).toBeCloseTo(1, 6));
+    fit.parameters.forEach((v, k) => {
+      expect(v / truth[k]).toBeCloseTo(1, 6);
+    });
   });
 });
 
