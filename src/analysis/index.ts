@@ -163,6 +163,7 @@ export {
   type TransportResult,
   type TransportRun,
 } from './transport/analyse-run.js';
+export { computeMsdThreaded } from './transport/msd-threads.js';
 export { type ArrheniusFit, extrapolate, fitArrhenius, fitArrheniusWeighted } from './transport/arrhenius.js';
 export { type ArrheniusSummary, arrheniusSummary } from './transport/arrhenius-summary.js';
 export { carrierCharge, havenRatio, nernstEinsteinFactor } from './transport/conductivity.js';

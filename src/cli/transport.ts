@@ -13,6 +13,7 @@ import { isPositive, isWholeAtLeastOne, parseNumber } from './number-option.js';
 import { writeOutputs } from './outputs.js';
 import { fileBars } from './progress.js';
 import { addReadOptions, type RawReadOptions, toOpenOptions } from './read-options.js';
+import { threadsOption } from './threads-option.js';
 
 interface TransportCliOptions extends RawReadOptions {
   species: string;
@@ -39,6 +40,7 @@ interface TransportCliOptions extends RawReadOptions {
   origins: 'all' | 'auto';
   unwrapped?: boolean;
   wrapped?: boolean;
+  threads?: string;
 }
 
 export const registerTransport = (program: Command): void => {
@@ -105,7 +107,11 @@ export const registerTransport = (program: Command): void => {
           .default('auto'),
       )
       .option('--unwrapped', 'positions are continuous (unwrapped) in every frame, whatever the file says')
-      .option('--wrapped', 'positions are wrapped: always unwrap by the minimum image'),
+      .option('--wrapped', 'positions are wrapped: always unwrap by the minimum image')
+      .option(
+        '--threads <n>',
+        'threads for the MSD sums (default: every core; small runs use one; the numbers are the same for a given count)',
+      ),
   ).action(async (runs: string[], o: TransportCliOptions) => {
     const read = await toOpenOptions(o);
     const temps = (o.temperature ?? '')
@@ -136,6 +142,7 @@ export const registerTransport = (program: Command): void => {
       lags: parseNumber(o.lags, '--lags', (v) => isWholeAtLeastOne(v) && v >= 3, 'a whole number >= 3'),
       origins: o.origins,
       covariance: o.covariance,
+      threads: threadsOption(o.threads),
       densityGridSpacingA: parseNumber(
         o.densityGrid,
         '--density-grid',

@@ -226,7 +226,9 @@ export class DisplacementRecorder {
     const n = this.count - this.staged0;
     if (n === 0) return;
     const b = Math.floor(this.staged0 / BLOCK);
-    if (b === this.blocks.length) this.blocks.push(new Float64Array(width * BLOCK));
+    // Shared memory, so that worker threads read the series without a copy (msd-threads.ts).
+    if (b === this.blocks.length)
+      this.blocks.push(new Float64Array(new SharedArrayBuffer(8 * width * BLOCK)));
     const block = this.blocks[b];
     const local = this.staged0 - b * BLOCK;
     const stage = this.stage;
@@ -285,6 +287,14 @@ export class SparseDisplacements {
   }
 }
 
+/** The block store of the displacement series and the drift, as passed between threads. */
+export interface SeriesData {
+  blocks: Float64Array[];
+  atoms: number;
+  frames: number;
+  drift: Float64Array | undefined;
+}
+
 /** Drift-corrected displacement series of the selected atoms, read one atom and coordinate at a time. */
 export class Displacements {
   constructor(
@@ -307,6 +317,24 @@ export class Displacements {
 
   get driftCorrected(): boolean {
     return this.drift !== undefined;
+  }
+
+  /** What series() reads, for another thread (the blocks are shared memory when recorded here). */
+  get seriesData(): SeriesData {
+    return { blocks: this.blocks, atoms: this.atoms, frames: this.frames, drift: this.drift };
+  }
+
+  /** Series-only displacements from seriesData (in a worker thread): no times, volumes or others. */
+  static fromSeriesData(s: SeriesData): Displacements {
+    return new Displacements(
+      s.blocks,
+      s.atoms,
+      s.frames,
+      s.drift,
+      new Float64Array(0),
+      new Float64Array(0),
+      false,
+    );
   }
 
   /** Displacement of selected atom `atom` along Cartesian axis `axis` (0..2) for every frame, drift removed. */

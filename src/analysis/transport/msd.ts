@@ -1,6 +1,6 @@
 import FFT from 'fft.js';
 import { OptionError } from '../../core/errors.js';
-import type { Displacements, SparseDisplacements } from './displacements.js';
+import type { SparseDisplacements } from './displacements.js';
 
 /**
  * Mean squared displacements over all time origins, and their sampling statistics.
@@ -136,30 +136,61 @@ class FftMsdAccumulator {
     this.packed.fill(0, 0, 2 * this.frames);
   }
 
-  /** MSD(m) for m = 0..T-1, averaged over the particles added. */
-  msd(): Float64Array {
+  /** The summed power spectrum and squares so far (a pending odd particle transformed with a zero partner). */
+  partial(): SpectrumSums {
     if (this.pending) {
       // An odd particle out: its partner is zero.
       for (let k = 0; k < this.frames; k++) this.packed[2 * k + 1] = 0;
       this.transform();
       this.pending = false;
     }
-    const L = this.fft.size;
-    const T = this.frames;
-    const full = new Float64Array(2 * L);
-    const p = this.power;
-    for (let k = 0; k < L; k++) full[2 * k] = p[k];
-    const ac = new Float64Array(2 * L);
-    this.fft.inverseTransform(ac, full);
-    // sum_{k<T-m} x(k)^2 + sum_{k>=m} x(k)^2 from prefix sums of the summed squares.
-    const pre = new Float64Array(T + 1);
-    for (let k = 0; k < T; k++) pre[k + 1] = pre[k] + this.squared[k];
-    const out = new Float64Array(T);
-    for (let m = 0; m < T; m++)
-      out[m] = (pre[T - m] + (pre[T] - pre[m]) - 2 * ac[2 * m]) / ((T - m) * this.particles);
-    out[0] = 0;
-    return out;
+    return { power: this.power, squared: this.squared, particles: this.particles };
   }
+
+  /** MSD(m) for m = 0..T-1, averaged over the particles added. */
+  msd(): Float64Array {
+    return msdFromSpectrum(this.fft, this.partial(), this.frames);
+  }
+}
+
+/** Power spectrum and squares of one axis summed over a set of particles: sums of sets add. */
+export interface SpectrumSums {
+  power: Float64Array;
+  /** sum over particles of x(t)^2, by frame t. */
+  squared: Float64Array;
+  particles: number;
+}
+
+/** Kneller's MSD(m), m = 0..T-1, from the summed power spectrum: one inverse transform. */
+const msdFromSpectrum = (fft: FFT, sums: SpectrumSums, T: number): Float64Array => {
+  const L = fft.size;
+  const full = new Float64Array(2 * L);
+  const p = sums.power;
+  for (let k = 0; k < L; k++) full[2 * k] = p[k];
+  const ac = new Float64Array(2 * L);
+  fft.inverseTransform(ac, full);
+  // sum_{k<T-m} x(k)^2 + sum_{k>=m} x(k)^2 from prefix sums of the summed squares.
+  const pre = new Float64Array(T + 1);
+  for (let k = 0; k < T; k++) pre[k + 1] = pre[k] + sums.squared[k];
+  const out = new Float64Array(T);
+  for (let m = 0; m < T; m++)
+    out[m] = (pre[T - m] + (pre[T] - pre[m]) - 2 * ac[2 * m]) / ((T - m) * sums.particles);
+  out[0] = 0;
+  return out;
+};
+
+/** Adds the sums of b into a, element by element (a's arrays are changed). */
+const addInto = (a: Float64Array, b: ArrayLike<number>) => {
+  for (let k = 0; k < a.length; k++) a[k] += b[k];
+};
+
+/** Sums of s and s^2 at the statistics lags, per axis and over the chosen axes, and their counts. */
+export interface LagSums {
+  sum: Float64Array[];
+  sumSq: Float64Array[];
+  sumTotal: Float64Array;
+  sumTotalSq: Float64Array;
+  samples: Float64Array;
 }
 
 /** Direct accumulation of s and s^2 at the statistics lags (per axis and over the chosen axes). */
@@ -181,6 +212,28 @@ class LagMomentAccumulator {
     this.sumTotal = new Float64Array(L);
     this.sumTotalSq = new Float64Array(L);
     this.samples = new Float64Array(L);
+  }
+
+  /** The raw sums, to be merged with another accumulator's over other atoms. */
+  sums(): LagSums {
+    return {
+      sum: this.sum,
+      sumSq: this.sumSq,
+      sumTotal: this.sumTotal,
+      sumTotalSq: this.sumTotalSq,
+      samples: this.samples,
+    };
+  }
+
+  /** Adds the sums of the same lags over other atoms (from sums()). */
+  merge(o: LagSums): void {
+    for (let a = 0; a < 3; a++) {
+      addInto(this.sum[a], o.sum[a]);
+      addInto(this.sumSq[a], o.sumSq[a]);
+    }
+    addInto(this.sumTotal, o.sumTotal);
+    addInto(this.sumTotalSq, o.sumTotalSq);
+    addInto(this.samples, o.samples);
   }
 
   add(x: Float64Array, y: Float64Array, z: Float64Array): void {
@@ -270,11 +323,37 @@ class LagMomentAccumulator {
 
 const WINDOW_BUDGET = 5e7;
 
-/** Tracer and collective MSDs of the selected atoms, at every lag and with statistics. */
-export const computeMsd = (d: Displacements, options: MsdOptions = {}): MsdResult => {
+/** What computeMsd needs of the displacements: drift-corrected series, one atom and axis at a time. */
+export interface SeriesSource {
+  readonly atoms: number;
+  readonly frames: number;
+  series(atom: number, axis: number, out?: Float64Array): Float64Array;
+}
+
+/** The settings of one MSD computation, checked once and shared by every range of atoms. */
+export interface MsdPlan {
+  frames: number;
+  atoms: number;
+  axes: number[];
+  lags: Int32Array;
+  allOrigins: boolean;
+  /** Charge of each atom (e); undefined: all +1. */
+  charges?: Float64Array;
+}
+
+/** The sums over one range of atoms; the sums of consecutive ranges add (in range order). */
+export interface MsdPartial {
+  tracer: SpectrumSums[];
+  moments: LagSums;
+  /** sum_i q_i dr_i(t) per axis. */
+  collective: Float64Array[];
+}
+
+/** Checks the options and fixes the plan (statistics lags, which origins) of computeMsd. */
+export const planMsd = (d: SeriesSource, options: MsdOptions = {}): MsdPlan => {
   const T = d.frames;
   const N = d.atoms;
-  const axes = options.axes ?? [0, 1, 2];
+  const axes = [...(options.axes ?? [0, 1, 2])];
   if (
     axes.length === 0 ||
     axes.some((a) => a !== 0 && a !== 1 && a !== 2) ||
@@ -288,24 +367,44 @@ export const computeMsd = (d: Displacements, options: MsdOptions = {}): MsdResul
       throw new OptionError(`statistics lags must be ascending whole numbers in 1..${T - 1}`);
   const charges = options.charges;
   if (charges && charges.length !== N) throw new OptionError(`${charges.length} charges for ${N} atoms`);
-
   let work = 0;
   for (const m of lags) work += T - m;
   const allOrigins = options.origins === 'all' || N * work <= WINDOW_BUDGET;
-  const stride = allOrigins ? () => 1 : (m: number) => Math.max(1, Math.floor(m / 8));
+  return { frames: T, atoms: N, axes, lags, allOrigins, charges: charges && Float64Array.from(charges) };
+};
 
+/** FFT size for series of T frames: a power of two >= 2T (the zero padding of Kneller's method). */
+const fftSize = (T: number) => {
   let size = 4;
   while (size < 2 * T) size *= 2;
+  return size;
+};
+
+const strideOf = (plan: MsdPlan) =>
+  plan.allOrigins ? () => 1 : (m: number) => Math.max(1, Math.floor(m / 8));
+
+/**
+ * The spectra, lag moments and collective displacement of atoms [from, to): the part of the MSD
+ * that is a sum over atoms, so that ranges can be computed apart (worker threads) and added.
+ */
+export const accumulateMsdRange = (
+  d: SeriesSource,
+  plan: MsdPlan,
+  from: number,
+  to: number,
+  onAtom?: (done: number) => void,
+): MsdPartial => {
+  const T = plan.frames;
+  const size = fftSize(T);
   const fft = new FFT(size);
   const spectrum = new Float64Array(2 * size);
   // One packed input buffer per accumulator: a pair may be half filled while other axes proceed.
-  const accumulator = () => new FftMsdAccumulator(fft, new Float64Array(2 * size), spectrum, T);
-  const tracerAcc = [0, 1, 2].map(accumulator);
-  const moments = new LagMomentAccumulator(lags, axes, stride);
+  const tracerAcc = [0, 1, 2].map(() => new FftMsdAccumulator(fft, new Float64Array(2 * size), spectrum, T));
+  const moments = new LagMomentAccumulator(plan.lags, plan.axes, strideOf(plan));
   const series = [new Float64Array(T), new Float64Array(T), new Float64Array(T)];
   const collective = [new Float64Array(T), new Float64Array(T), new Float64Array(T)];
-  for (let i = 0; i < N; i++) {
-    const q = charges ? charges[i] : 1;
+  for (let i = from; i < to; i++) {
+    const q = plan.charges ? plan.charges[i] : 1;
     for (let a = 0; a < 3; a++) {
       const x = d.series(i, a, series[a]);
       tracerAcc[a].add(x);
@@ -313,30 +412,58 @@ export const computeMsd = (d: Displacements, options: MsdOptions = {}): MsdResul
       for (let t = 0; t < T; t++) c[t] += q * x[t];
     }
     moments.add(series[0], series[1], series[2]);
-    options.onProgress?.(i + 1, N);
+    onAtom?.(i + 1 - from);
   }
-  const curves = (acc: FftMsdAccumulator[], scale: number): MsdCurves => {
-    const axis = acc.map((x) => x.msd().map((v) => v * scale)) as [Float64Array, Float64Array, Float64Array];
+  return { tracer: tracerAcc.map((acc) => acc.partial()), moments: moments.sums(), collective };
+};
+
+/** The MSD result from the partial sums of consecutive atom ranges (added in the order given). */
+export const finishMsd = (plan: MsdPlan, parts: MsdPartial[]): MsdResult => {
+  const T = plan.frames;
+  const N = plan.atoms;
+  const size = fftSize(T);
+  const fft = new FFT(size);
+  const [first, ...rest] = parts;
+  for (const part of rest)
+    for (let a = 0; a < 3; a++) {
+      addInto(first.tracer[a].power, part.tracer[a].power);
+      addInto(first.tracer[a].squared, part.tracer[a].squared);
+      first.tracer[a].particles += part.tracer[a].particles;
+      addInto(first.collective[a], part.collective[a]);
+    }
+  const moments = new LagMomentAccumulator(plan.lags, plan.axes, strideOf(plan));
+  for (const part of parts) moments.merge(part.moments);
+  const curves = (axis: Float64Array[]): MsdCurves => {
     const total = new Float64Array(T);
-    for (const a of axes) for (let m = 0; m < T; m++) total[m] += axis[a][m];
-    return { axis, total };
+    for (const a of plan.axes) for (let m = 0; m < T; m++) total[m] += axis[a][m];
+    return { axis: axis as [Float64Array, Float64Array, Float64Array], total };
   };
+  const tracer = curves(first.tracer.map((sums) => msdFromSpectrum(fft, sums, T)));
 
   // The collective displacement is one particle; per ion: divide its MSD by N.
-  const collectiveAcc = [0, 1, 2].map(accumulator);
-  for (let a = 0; a < 3; a++) collectiveAcc[a].add(collective[a]);
-  const collectiveMoments = new LagMomentAccumulator(lags, axes, () => 1);
-  collectiveMoments.add(collective[0], collective[1], collective[2]);
-
+  const spectrum = new Float64Array(2 * size);
+  const collectiveAcc = [0, 1, 2].map(
+    () => new FftMsdAccumulator(fft, new Float64Array(2 * size), spectrum, T),
+  );
+  for (let a = 0; a < 3; a++) collectiveAcc[a].add(first.collective[a]);
+  const collectiveMoments = new LagMomentAccumulator(plan.lags, plan.axes, () => 1);
+  collectiveMoments.add(first.collective[0], first.collective[1], first.collective[2]);
   return {
     frames: T,
-    axes,
-    tracer: curves(tracerAcc, 1),
-    collective: curves(collectiveAcc, 1 / N),
+    axes: plan.axes,
+    tracer,
+    collective: curves(collectiveAcc.map((acc) => acc.msd().map((v) => v * (1 / N)))),
     tracerStats: moments.result(N),
     collectiveStats: collectiveMoments.result(1, 1 / N),
-    allOrigins,
+    allOrigins: plan.allOrigins,
   };
+};
+
+/** Tracer and collective MSDs of the selected atoms, at every lag and with statistics (this thread). */
+export const computeMsd = (d: SeriesSource, options: MsdOptions = {}): MsdResult => {
+  const plan = planMsd(d, options);
+  const part = accumulateMsdRange(d, plan, 0, plan.atoms, (k) => options.onProgress?.(k, plan.atoms));
+  return finishMsd(plan, [part]);
 };
 
 /** MSD of one element from sparsely stored frames. */

@@ -43,6 +43,9 @@ const dcdCell = (u: number[], frameNo: number): Lattice | string | undefined => 
   }
 };
 
+/** True on little-endian hosts (every platform Node supports today, but say so, not assume). */
+const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
 export const dcd: Format = {
   name: 'dcd',
   description: 'DCD binary trajectory, CHARMM/NAMD/LAMMPS, with unit cell (read)',
@@ -107,6 +110,9 @@ export const dcd: Format = {
       // writers put NSAVC = 1 whatever the spacing (kinisi's example_LAMMPS.dcd: frames 250
       // steps apart, NSAVC 1), and a transport analysis would take it as the truth.
       const steps = ctl[2] > 1;
+      // A constant-volume run repeats one cell record: its Lattice is made once and shared.
+      let lastCell: number[] | undefined;
+      let lastLattice: Lattice | undefined;
       let k = 0;
       for (; ; k++) {
         if (await r.atEnd()) break;
@@ -117,17 +123,27 @@ export const dcd: Format = {
           const cellAt = r.offset;
           const u = [r.float64(), r.float64(), r.float64(), r.float64(), r.float64(), r.float64()];
           close(len, 'the unit cell record');
-          const cell = dcdCell(u, k + 1);
-          if (typeof cell === 'object') frame.lattice = cell;
-          else if (typeof cell === 'string') throw r.error(cell, `[${u.join(', ')}]`, cellAt);
+          if (lastLattice && lastCell?.every((v, j) => v === u[j])) frame.lattice = lastLattice;
+          else {
+            const cell = dcdCell(u, k + 1);
+            if (typeof cell === 'object') frame.lattice = cell;
+            else if (typeof cell === 'string') throw r.error(cell, `[${u.join(', ')}]`, cellAt);
+            lastCell = u;
+            lastLattice = frame.lattice;
+          }
         }
         for (let d = 0; d < 3; d++) {
           len = await open(4 * n, `the ${'XYZ'[d]} coordinates of frame ${k + 1} (truncated file?)`);
           const at = r.offset;
           const b = r.bytes(4 * n);
-          const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
           const out = xyz[d];
-          for (let i = 0; i < n; i++) out[i] = dv.getFloat32(4 * i, r.littleEndian);
+          // The file's byte order is the host's: the record is the array, one copy (the file is
+          // read at memory speed); else every float is swapped on the way in.
+          if (r.littleEndian === HOST_LITTLE_ENDIAN) new Uint8Array(out.buffer).set(b);
+          else {
+            const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+            for (let i = 0; i < n; i++) out[i] = dv.getFloat32(4 * i, r.littleEndian);
+          }
           // NaN, Inf and byte-swapped floats (absurd magnitudes) are refused where they stand.
           const bad = firstBadValue(out, MAX_COORDINATE_A);
           if (bad >= 0)
