@@ -7,6 +7,7 @@ import { discardOpenTextSinks } from '../io/text-sink.js';
 import { registerBuild } from './build.js';
 import { registerChem } from './chem.js';
 import { registerConvert } from './convert.js';
+import { registerDft } from './dft.js';
 import { registerEnergy } from './energy.js';
 import { registerInfo } from './info.js';
 import { registerMd } from './md.js';
@@ -42,6 +43,7 @@ export const buildProgram = (): Command => {
   registerStructure(program);
   registerScatter(program);
   registerStudy(program);
+  registerDft(program);
   return program;
 };
 

@@ -1,0 +1,57 @@
+import { spawnSync } from 'node:child_process';
+import type { Command } from 'commander';
+import { runDataset } from '../study/dft-dataset.js';
+import { readDatasetPlan } from '../study/dft-dataset-plan.js';
+import { isWholeAtLeastOne, parseNumber } from './number-option.js';
+
+const minutes = (s: number) => (s < 90 ? `${Math.round(s)} s` : `${(s / 60).toFixed(1)} min`);
+
+/** The commit of the working tree the command runs from (provenance), when it is a git checkout. */
+export const gitCommit = (): string | undefined => {
+  const r = spawnSync('git', ['rev-parse', 'HEAD'], { encoding: 'utf8', cwd: import.meta.dirname });
+  return r.status === 0 ? r.stdout.trim() : undefined;
+};
+
+export const registerDftDataset = (dft: Command): void => {
+  dft
+    .command('dataset')
+    .description(
+      'sample configurations (strained and rattled crystals, frames of force-field MD of packed glass cells) and run each through CP2K, resuming: writes an extended XYZ data set (energy eV, forces eV/A, stress eV/A^3 positive tensile as ASE, config_type, temperature/strain facts) and its provenance JSON',
+    )
+    .argument('<plan>', 'the data-set plan (TOML or JSON; see docs/dft.md)')
+    .option('--mpi <n>', 'MPI processes per CP2K run', '1')
+    .option('--cp2k <exe>', 'the CP2K executable', 'cp2k.psmp')
+    .option('--limit <n>', 'stop after this many configurations (in run order) in all')
+    .option('--list', 'list the planned configurations and exit (no CP2K run)')
+    .action(async (planFile: string, o: { mpi: string; cp2k: string; limit?: string; list?: boolean }) => {
+      const plan = readDatasetPlan(planFile);
+      const mpiProcesses = parseNumber(o.mpi, '--mpi', isWholeAtLeastOne, 'a whole number >= 1');
+      const limit = parseNumber(o.limit, '--limit', isWholeAtLeastOne, 'a whole number >= 1');
+      if (o.list) {
+        const { planConfigs } = await import('../study/dft-dataset-sample.js');
+        const configs = await planConfigs(plan);
+        process.stdout.write('id                       atoms  config_type\n');
+        for (const c of configs.slice(0, limit ?? configs.length))
+          process.stdout.write(
+            `${c.id.padEnd(24)} ${String(c.structure.topology.natoms).padStart(5)}  ${c.configType}\n`,
+          );
+        return;
+      }
+      const t0 = Date.now();
+      const n = await runDataset(plan, {
+        mpiProcesses,
+        cp2k: o.cp2k,
+        limit,
+        commit: gitCommit(),
+        onPlanned: (total, finished) =>
+          process.stderr.write(`${total} configurations planned, ${finished} already finished\n`),
+        onProgress: (p) =>
+          process.stderr.write(
+            `[${p.done}/${p.total}] ${p.id}: ${minutes(p.seconds)}; ${p.etaSeconds !== undefined && p.done < p.total ? `ETA ${minutes(p.etaSeconds)}` : 'done'}\n`,
+          ),
+      });
+      process.stdout.write(
+        `${plan.output}: ${n} configurations (${minutes((Date.now() - t0) / 1000)} this run)\n`,
+      );
+    });
+};

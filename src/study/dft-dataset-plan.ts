@@ -1,0 +1,154 @@
+import { dirname, resolve } from 'node:path';
+import { ParseError } from '../core/errors.js';
+import { type Cp2kSettings, cp2kSettingsFromObject } from '../engines/cp2k/settings.js';
+import { DEFAULT_FORCE_FIELD } from '../forcefield/force-field.js';
+import { Fields, type Raw } from '../io/settings-fields.js';
+import { readSettingsFile } from '../io/settings-file.js';
+
+/**
+ * The plan of a DFT reference data set, as data: which configurations to sample and with which
+ * CP2K settings. The file form (TOML or JSON, snake_case keys, paths relative to the file):
+ *
+ *   output = "laoc-pbe-d3.extxyz"   # the data set (extended XYZ)
+ *   work_dir = "work"              # one CP2K folder per configuration (kept; results resume)
+ *   seed = 1
+ *   [cp2k]                         # CP2K settings: a preset plus any overrides
+ *   preset = "pbe-d3"
+ *   [[crystal]]                    # strained and rattled copies of a crystal
+ *   name = "LiAlCl4"
+ *   structure = "LiAlCl4.cif"
+ *   supercell = [1, 1, 1]
+ *   max_strain = 0.03              # each strain component uniform in [-max, max]
+ *   rattles = [0.05, 0.1]          # Gaussian displacement per Cartesian component (A)
+ *   count = 4                      # configurations per rattle amplitude
+ *   [[glass]]                      # frames of short MD with a force field
+ *   name = "LAOC0b-2t"
+ *   composition = "LAOC^0b"
+ *   trimers = 2
+ *   density = 1.9                  # g/cm3
+ *   forcefield = "laoc-v4"
+ *   temperatures = [300, 600, 900] # K
+ *   frames = 3                     # per temperature
+ *   equilibrate_ps = 2
+ *   spacing_ps = 1
+ *   rattle = 0                     # optional extra displacement (A)
+ *
+ * Configurations run interleaved across sources (one of each source in turn, in file order), so
+ * a data set stopped early still covers every source.
+ */
+
+export interface CrystalSource {
+  kind: 'crystal';
+  name: string;
+  structure: string;
+  supercell: [number, number, number];
+  maxStrain: number;
+  rattlesA: number[];
+  count: number;
+  /** Include the unstrained, unrattled crystal as the first configuration. */
+  includeIdeal: boolean;
+}
+
+export interface GlassSource {
+  kind: 'glass';
+  name: string;
+  composition: string;
+  trimers: number;
+  densityGPerCm3: number;
+  forcefield: string;
+  temperaturesK: number[];
+  frames: number;
+  equilibratePs: number;
+  spacingPs: number;
+  timeStepFs: number;
+  rattleA: number;
+}
+
+export type DatasetSource = CrystalSource | GlassSource;
+
+export interface DatasetPlan {
+  file: string;
+  output: string;
+  workDir: string;
+  seed: number;
+  settings: Cp2kSettings;
+  sources: DatasetSource[];
+}
+
+const names = (f: Fields, key: string, found: string[]) => {
+  const n = f.str('name', undefined);
+  if (!/^[A-Za-z0-9_.^-]+$/.test(n)) throw f.error('name', 'a name of letters, digits, _ . ^ -', n);
+  if (found.includes(n)) throw f.error('name', `a name no other ${key} has`, n);
+  found.push(n);
+  return n;
+};
+
+const numberList = (f: Fields, key: string, def: number[], test: (v: number) => boolean, what: string) => {
+  const v = f.use(key) ?? def;
+  if (!Array.isArray(v) || v.length === 0 || v.some((x) => typeof x !== 'number' || !test(x)))
+    throw f.error(key, `a list of ${what}`, v);
+  return v as number[];
+};
+
+/** Validate a parsed plan; `file` names it in errors and anchors relative paths. */
+export const datasetPlanFromObject = (raw: unknown, file: string): DatasetPlan => {
+  const f = new Fields(raw as Raw, '', file);
+  const here = dirname(file);
+  const plan: DatasetPlan = {
+    file,
+    output: resolve(here, f.str('output', undefined)),
+    workDir: resolve(here, f.str('work_dir', 'dft-work')),
+    seed: f.whole('seed', 1),
+    settings: cp2kSettingsFromObject(f.use('cp2k') ?? {}, file, 'cp2k'),
+    sources: [],
+  };
+  const seen: string[] = [];
+  const crystals = f.use('crystal') ?? [];
+  if (!Array.isArray(crystals)) throw f.error('crystal', 'a list of [[crystal]] tables', crystals);
+  crystals.forEach((c, k) => {
+    const g = new Fields(c as Raw, `crystal[${k + 1}]`, file);
+    const sc = g.use('supercell') ?? [1, 1, 1];
+    if (!Array.isArray(sc) || sc.length !== 3 || sc.some((x) => !Number.isInteger(x) || x < 1))
+      throw g.error('supercell', 'three whole repeat counts', sc);
+    plan.sources.push({
+      kind: 'crystal',
+      name: names(g, 'source', seen),
+      structure: resolve(here, g.str('structure', undefined)),
+      supercell: sc as [number, number, number],
+      maxStrain: g.num('max_strain', 0.03, (v) => v >= 0 && v < 0.3, 'a strain between 0 and 0.3'),
+      rattlesA: numberList(g, 'rattles', [0.05, 0.1], (v) => v >= 0 && v < 1, 'displacements (A) below 1'),
+      count: g.whole('count', 4, 1),
+      includeIdeal: g.bool('include_ideal', true),
+    });
+    g.done();
+  });
+  const glasses = f.use('glass') ?? [];
+  if (!Array.isArray(glasses)) throw f.error('glass', 'a list of [[glass]] tables', glasses);
+  glasses.forEach((c, k) => {
+    const g = new Fields(c as Raw, `glass[${k + 1}]`, file);
+    const forcefield = g.str('forcefield', DEFAULT_FORCE_FIELD);
+    plan.sources.push({
+      kind: 'glass',
+      name: names(g, 'source', seen),
+      composition: g.str('composition', 'LAOC^0b'),
+      trimers: g.whole('trimers', 2, 1),
+      densityGPerCm3: g.positive('density', 1.9, 'g/cm3'),
+      forcefield: forcefield.endsWith('.json') ? resolve(here, forcefield) : forcefield,
+      temperaturesK: numberList(g, 'temperatures', [300, 600, 900], (v) => v > 0, 'temperatures (K)'),
+      frames: g.whole('frames', 3, 1),
+      equilibratePs: g.num('equilibrate_ps', 2, (v) => v >= 0, 'a time (ps), 0 or more'),
+      spacingPs: g.positive('spacing_ps', 1, 'ps'),
+      timeStepFs: g.positive('time_step', 1, 'fs'),
+      rattleA: g.num('rattle', 0, (v) => v >= 0 && v < 1, 'a displacement (A) below 1'),
+    });
+    g.done();
+  });
+  f.done();
+  if (plan.sources.length === 0)
+    throw new ParseError({ file, expected: 'at least one [[crystal]] or [[glass]] source', found: 'none' });
+  return plan;
+};
+
+/** Read a data-set plan (.toml or .json). */
+export const readDatasetPlan = (path: string): DatasetPlan =>
+  datasetPlanFromObject(readSettingsFile(path, 'data-set plan'), resolve(path));

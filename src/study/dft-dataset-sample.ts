@@ -1,0 +1,147 @@
+import { mixFromComposition } from '../builders/mix.js';
+import { packGlass } from '../builders/pack-glass.js';
+import { supercell } from '../builders/supercell.js';
+import type { Structure } from '../core/frame.js';
+import { Lattice } from '../core/lattice.js';
+import { SeededRandom } from '../core/random.js';
+import { prepareSystem } from '../forcefield/system.js';
+import { readStructure } from '../io/registry.js';
+import { runMd } from '../md/integrator.js';
+import type { CrystalSource, DatasetPlan, DatasetSource, GlassSource } from './dft-dataset-plan.js';
+
+/**
+ * The configurations of a data-set plan, sampled deterministically from the plan's seed (the same
+ * plan gives the same configurations, which is what lets a stopped batch resume): strained and
+ * rattled crystals, and frames of short NVT MD of packed glass cells with a force field.
+ */
+
+export interface DatasetConfig {
+  /** Unique, also the name of its CP2K folder: "<source>-<index>". */
+  id: string;
+  source: string;
+  /** config_type in the data set: "<source>" plus what was done ("_rattle", "_md"). */
+  configType: string;
+  structure: Structure;
+  /** Per-configuration facts written into the data set (temperature, strain, rattle, ...). */
+  info: Record<string, string | number>;
+}
+
+/** a' = a (I + e) for each cell vector (rows), positions likewise: a homogeneous strain. */
+const strained = (s: Structure, e: number[]): Structure => {
+  const m = s.frame.lattice!.matrix;
+  const F = [1 + e[0], e[5], e[4], e[5], 1 + e[1], e[3], e[4], e[3], 1 + e[2]];
+  const apply = (v: ArrayLike<number>, out: Float64Array) => {
+    for (let i = 0; i < v.length / 3; i++)
+      for (let c = 0; c < 3; c++)
+        out[3 * i + c] = v[3 * i] * F[c] + v[3 * i + 1] * F[3 + c] + v[3 * i + 2] * F[6 + c];
+    return out;
+  };
+  return {
+    topology: s.topology,
+    frame: {
+      positions: apply(s.frame.positions, new Float64Array(s.frame.positions.length)),
+      lattice: new Lattice(apply(m, new Float64Array(9))),
+    },
+  };
+};
+
+const rattled = (s: Structure, sigmaA: number, rng: SeededRandom): Structure => {
+  const p = Float64Array.from(s.frame.positions);
+  for (let i = 0; i < p.length; i++) p[i] += sigmaA * rng.gaussian();
+  return { topology: s.topology, frame: { ...s.frame, positions: p } };
+};
+
+const round = (x: number, digits = 6) => Number(x.toFixed(digits));
+
+const crystalConfigs = async (src: CrystalSource, seed: number): Promise<DatasetConfig[]> => {
+  const read = await readStructure(src.structure);
+  const base: Structure = src.supercell.every((k) => k === 1) ? read : supercell(read, src.supercell);
+  const cell: Structure = {
+    topology: base.topology,
+    frame: { positions: base.frame.positions, lattice: base.frame.lattice },
+  };
+  const rng = new SeededRandom(seed);
+  const out: DatasetConfig[] = [];
+  const push = (s: Structure, type: string, info: Record<string, string | number>) =>
+    out.push({
+      id: `${src.name}-${String(out.length).padStart(3, '0')}`,
+      source: src.name,
+      configType: `${src.name}_${type}`,
+      structure: s,
+      info,
+    });
+  if (src.includeIdeal) push(cell, 'ideal', { strain: '0 0 0 0 0 0', rattle_A: 0 });
+  for (let k = 0; k < src.count; k++)
+    for (const r of src.rattlesA) {
+      // Voigt order xx yy zz yz xz xy, each uniform in [-max, max].
+      const e = Array.from({ length: 6 }, () => round(src.maxStrain * (2 * rng.uniform() - 1)));
+      push(rattled(strained(cell, e), r, rng), 'strain_rattle', { strain: e.join(' '), rattle_A: r });
+    }
+  return out;
+};
+
+const glassConfigs = async (src: GlassSource, seed: number): Promise<DatasetConfig[]> => {
+  const { units, cations } = mixFromComposition(src.composition, src.trimers, { seed });
+  const packed = packGlass({
+    units: units.map((u) => ({ molecule: u.molecule, count: u.count })),
+    cations,
+    density: src.densityGPerCm3,
+    seed,
+  });
+  const { ff, sys } = prepareSystem(packed, { forcefield: src.forcefield });
+  const lattice = packed.frame.lattice!;
+  const out: DatasetConfig[] = [];
+  const rng = new SeededRandom(seed + 7);
+  const equilibrate = Math.round((src.equilibratePs * 1000) / src.timeStepFs);
+  const spacing = Math.max(1, Math.round((src.spacingPs * 1000) / src.timeStepFs));
+  for (const [b, T] of src.temperaturesK.entries()) {
+    const frames: Float64Array[] = [];
+    await runMd(packed.frame.positions, lattice, sys, ff, {
+      ensemble: 'nvt',
+      temperatureK: T,
+      timeStepFs: src.timeStepFs,
+      steps: equilibrate + src.frames * spacing,
+      seed: seed + 1000 * (b + 1),
+      frameEvery: spacing,
+      onFrame: (step, positions) => {
+        if (step > equilibrate) frames.push(Float64Array.from(positions));
+      },
+    });
+    for (const [k, positions] of frames.entries()) {
+      let s: Structure = { topology: packed.topology, frame: { positions, lattice } };
+      if (src.rattleA > 0) s = rattled(s, src.rattleA, rng);
+      out.push({
+        id: `${src.name}-${String(out.length).padStart(3, '0')}`,
+        source: src.name,
+        configType: `${src.name}_md`,
+        structure: s,
+        info: {
+          temperature_K: T,
+          md_forcefield: ff.name,
+          md_time_ps: round(((equilibrate + (k + 1) * spacing) * src.timeStepFs) / 1000),
+          rattle_A: src.rattleA,
+          density_g_cm3: src.densityGPerCm3,
+        },
+      });
+    }
+  }
+  return out;
+};
+
+/** Every configuration of one source. */
+export const sourceConfigs = (src: DatasetSource, seed: number): Promise<DatasetConfig[]> =>
+  src.kind === 'crystal' ? crystalConfigs(src, seed) : glassConfigs(src, seed);
+
+/**
+ * Every configuration of the plan, in run order: one of each source in turn (file order), so a
+ * batch stopped early still covers every source. Each source draws from its own seed (plan seed
+ * plus its position), so adding a source at the end leaves the others' configurations unchanged.
+ */
+export const planConfigs = async (plan: DatasetPlan): Promise<DatasetConfig[]> => {
+  const lists: DatasetConfig[][] = [];
+  for (const [k, src] of plan.sources.entries()) lists.push(await sourceConfigs(src, plan.seed + 101 * k));
+  const out: DatasetConfig[] = [];
+  for (let i = 0; lists.some((l) => i < l.length); i++)
+    for (const l of lists) if (i < l.length) out.push(l[i]);
+  return out;
+};
