@@ -55,7 +55,7 @@ export const tokenizeLine = (line: string, lineNo: number, file: string, out: To
 };
 
 /** CIF 1.1 tokens: comments, quoted strings (closed by a quote followed by space), ;-text fields. */
-const tokenize = (lines: string[], file: string): Token[] => {
+export const tokenize = (lines: string[], file: string): Token[] => {
   const out: Token[] = [];
   for (let li = 0; li < lines.length; li++) {
     const line = lines[li];
@@ -74,13 +74,13 @@ const tokenize = (lines: string[], file: string): Token[] => {
 };
 
 /** A data block: single items and loops, tags lower-cased. */
-interface Block {
+export interface Block {
   name: string;
   items: Map<string, Token>;
   loops: { tags: string[]; rows: Token[][] }[];
 }
 
-const parseBlocks = (tokens: Token[], file: string): Block[] => {
+export const parseBlocks = (tokens: Token[], file: string): Block[] => {
   const blocks: Block[] = [];
   let cur: Block | undefined;
   const err = (t: Token | undefined, expected: string) =>
@@ -190,6 +190,83 @@ export const symopProblem = (op: Float64Array, lattice: Lattice): string | undef
   return undefined;
 };
 
+/**
+ * The symmetry operations of a CIF data block (affine 3x4 rows on fractional coordinates): its
+ * listed operations, else those of its space-group symbol (Hall, else Hermann-Mauguin, else number),
+ * else the identity. Shared by the structure reader and the crystal-site reader (cif-sites.ts).
+ */
+export const blockSymmetryOps = (block: Block, lattice: Lattice, file: string): Float64Array[] => {
+  const findLoop = (tag: string) => block.loops.find((l) => l.tags.includes(tag));
+  const symTags = [
+    '_symmetry_equiv_pos_as_xyz',
+    '_space_group_symop_operation_xyz',
+    '_space_group_symop.operation_xyz',
+  ];
+  let ops: Float64Array[] = [];
+  for (const tag of symTags) {
+    const loop = findLoop(tag);
+    const single = block.items.get(tag);
+    const entries = loop ? loop.rows.map((row) => row[loop.tags.indexOf(tag)]) : single ? [single] : [];
+    for (const t of entries) {
+      try {
+        ops.push(parseSymop(t.text));
+      } catch (e) {
+        throw new ParseError({
+          file,
+          line: t.line,
+          expected: 'a symmetry operation such as "-x,1/2+y,1/2-z"',
+          found: (e as Error).message,
+        });
+      }
+      const problem = symopProblem(ops[ops.length - 1], lattice);
+      if (problem)
+        throw new ParseError({
+          file,
+          line: t.line,
+          expected: `a symmetry operation that is an isometry of the cell (${problem})`,
+          found: t.text,
+        });
+    }
+    if (ops.length) break;
+  }
+  if (ops.length === 0) {
+    // No operations listed: expand from the space-group symbol (Hall, else Hermann-Mauguin, else number).
+    const item = (...tags: string[]) => tags.map((t) => block.items.get(t)).find((t) => t !== undefined);
+    const hall = item('_space_group_name_hall', '_symmetry_space_group_name_hall');
+    const hm = item('_symmetry_space_group_name_h-m', '_space_group_name_h-m_alt');
+    const it = item('_space_group_it_number', '_symmetry_int_tables_number');
+    const where = hall ?? hm ?? it;
+    if (where) {
+      const number = it ? cifNumber(it.text) : undefined;
+      if (number !== undefined && !Number.isInteger(number))
+        throw new ParseError({
+          file,
+          line: it!.line,
+          expected: 'a space-group number 1..230',
+          found: it!.text,
+        });
+      try {
+        const setting = findSpaceGroup({
+          hall: hall?.text,
+          hm: hm?.text,
+          number,
+          cell: lattice.parameters,
+        });
+        ops = spaceGroupOperations(setting).map(opToAffine);
+      } catch (e) {
+        if (!(e instanceof SpaceGroupLookupError || e instanceof HallSymbolError)) throw e;
+        throw new ParseError({
+          file,
+          line: where.line,
+          expected: 'a known space group (or a list of symmetry operations, _symmetry_equiv_pos_as_xyz)',
+          found: e.message,
+        });
+      }
+    } else ops = [parseSymop('x,y,z')];
+  }
+  return ops;
+};
+
 /** Crystallographic Information File: cell, symmetry operations, sites; expanded to P1 with duplicates merged. */
 export const cif: Format = {
   name: 'cif',
@@ -224,73 +301,7 @@ export const cif: Format = {
     const angles = ['alpha', 'beta', 'gamma'].map((x) => ({ x, ...num(`_cell_angle_${x}`) }));
     const lattice = latticeFromCell(file, lengths, angles);
     const findLoop = (tag: string) => block.loops.find((l) => l.tags.includes(tag));
-    const symTags = [
-      '_symmetry_equiv_pos_as_xyz',
-      '_space_group_symop_operation_xyz',
-      '_space_group_symop.operation_xyz',
-    ];
-    let ops: Float64Array[] = [];
-    for (const tag of symTags) {
-      const loop = findLoop(tag);
-      const single = block.items.get(tag);
-      const entries = loop ? loop.rows.map((row) => row[loop.tags.indexOf(tag)]) : single ? [single] : [];
-      for (const t of entries) {
-        try {
-          ops.push(parseSymop(t.text));
-        } catch (e) {
-          throw new ParseError({
-            file,
-            line: t.line,
-            expected: 'a symmetry operation such as "-x,1/2+y,1/2-z"',
-            found: (e as Error).message,
-          });
-        }
-        const problem = symopProblem(ops[ops.length - 1], lattice);
-        if (problem)
-          throw new ParseError({
-            file,
-            line: t.line,
-            expected: `a symmetry operation that is an isometry of the cell (${problem})`,
-            found: t.text,
-          });
-      }
-      if (ops.length) break;
-    }
-    if (ops.length === 0) {
-      // No operations listed: expand from the space-group symbol (Hall, else Hermann-Mauguin, else number).
-      const item = (...tags: string[]) => tags.map((t) => block.items.get(t)).find((t) => t !== undefined);
-      const hall = item('_space_group_name_hall', '_symmetry_space_group_name_hall');
-      const hm = item('_symmetry_space_group_name_h-m', '_space_group_name_h-m_alt');
-      const it = item('_space_group_it_number', '_symmetry_int_tables_number');
-      const where = hall ?? hm ?? it;
-      if (where) {
-        const number = it ? cifNumber(it.text) : undefined;
-        if (number !== undefined && !Number.isInteger(number))
-          throw new ParseError({
-            file,
-            line: it!.line,
-            expected: 'a space-group number 1..230',
-            found: it!.text,
-          });
-        try {
-          const setting = findSpaceGroup({
-            hall: hall?.text,
-            hm: hm?.text,
-            number,
-            cell: lattice.parameters,
-          });
-          ops = spaceGroupOperations(setting).map(opToAffine);
-        } catch (e) {
-          if (!(e instanceof SpaceGroupLookupError || e instanceof HallSymbolError)) throw e;
-          throw new ParseError({
-            file,
-            line: where.line,
-            expected: 'a known space group (or a list of symmetry operations, _symmetry_equiv_pos_as_xyz)',
-            found: e.message,
-          });
-        }
-      } else ops = [parseSymop('x,y,z')];
-    }
+    const ops = blockSymmetryOps(block, lattice, file);
     const sites = findLoop('_atom_site_fract_x');
     if (!sites)
       throw new ParseError({
