@@ -94,6 +94,35 @@ def run_case(name, what, phases, stype="X", qmax=0.0, data=None, rgrid=(RMIN, RM
     return case
 
 
+def termination_rule_check():
+    """Re-apply the Qmax rule written in README.md (slice [rmin, rmax + 6*2pi/Qmax], zero-pad to
+    2^ceil(log2(2n)), dQ = 2pi/((padlen - 1) dr), zero indices ceil(Qmax/dQ) .. padlen -
+    ceil(Qmax/dQ), inverse FFT, real part) with numpy to PDFfit2's Qmax 0 G(r) on the extended
+    grid, and compare with PDFfit2's own Qmax result. Returns max |difference| per case."""
+    out = []
+    for qmax, (rmin, rmax, n) in [(25.0, (RMIN, RMAX, NPTS)), (40.0, (RMIN, RMAX, NPTS)),
+                                  (25.0, (0.01, 20.0, 2000))]:
+        dr = (rmax - rmin) / (n - 1)
+        ncmax = int(round((rmax + 6 * 2 * np.pi / qmax - rmin) / dr))
+
+        def g_of(q, top, npts):
+            pf = new_engine()
+            pf.read_struct(STRU["Ni-srreal"])
+            pf.alloc("X", q, 0.0, rmin, top, npts)
+            pf.calc()
+            return np.array(pf.getpdf_fit())
+
+        full = g_of(0.0, rmin + ncmax * dr, ncmax + 1)
+        padlen = 2 ** int(np.ceil(np.log2(2 * len(full))))
+        spec = np.fft.fft(np.concatenate([full, np.zeros(padlen - len(full))]))
+        lo = int(np.ceil(qmax / (2 * np.pi / ((padlen - 1) * dr))))
+        spec[lo:padlen + 1 - lo] = 0.0
+        mine = np.fft.ifft(spec).real[:n]
+        out.append({"qmax": qmax, "grid": [rmin, rmax, n],
+                    "maxAbsDiff": float(np.abs(mine - g_of(qmax, rmax, n)).max())})
+    return out
+
+
 def main():
     cases = []
     ni = [("Ni-srreal", {})]
@@ -174,6 +203,7 @@ def main():
         "date": datetime.date.today().isoformat(),
         **peer_info(),
         "scatteringFactors": scat,
+        "terminationRuleCheck": termination_rule_check(),
         "cases": cases,
     }
     write_json("pdffit2-terms.json", out)
