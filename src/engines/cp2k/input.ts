@@ -194,6 +194,8 @@ export const cp2kInput = (
       '      &OT',
       '        MINIMIZER DIIS',
       `        PRECONDITIONER ${settings.preconditioner}`,
+      // The HOMO-LUMO gap the preconditioner assumes (Hartree): these insulators have several eV.
+      '        ENERGY_GAP 0.1',
       '      &END OT',
       '      &OUTER_SCF',
       `        EPS_SCF ${settings.epsScf.toExponential()}`,
