@@ -9,6 +9,7 @@ import { registerChem } from './chem.js';
 import { registerConvert } from './convert.js';
 import { registerDft } from './dft.js';
 import { registerEnergy } from './energy.js';
+import { registerFf } from './ff.js';
 import { registerInfo } from './info.js';
 import { registerMd } from './md.js';
 import { cliMessage } from './option-flags.js';
@@ -38,6 +39,7 @@ export const buildProgram = (): Command => {
   registerChem(program);
   registerBuild(program);
   registerEnergy(program);
+  registerFf(program);
   registerMd(program);
   registerRun(program);
   registerStructure(program);
