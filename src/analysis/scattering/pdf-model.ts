@@ -202,10 +202,17 @@ export const crystalPairSum = (
       if (ph.stepcut > 0 && Math.min(re, ph.stepcut) < rb) continue;
       const ib = nint((rb - rmin) / dr);
       const ie = nint(((ph.stepcut > 0 ? Math.min(re, ph.stepcut) : re) - rmin) / dr);
+      // exp(-rg^2 / 2 sigma^2) on the uniform grid by the recurrence g_{k+1} = g_k q_k,
+      // q_{k+1} = q_k c (c = exp(-dr^2 / sigma^2)): three exponentials per Gaussian, not one per point.
       const inv = -0.5 / (sigma * sigma);
+      const rg0 = rmin + ib * dr - dist;
+      let gk = a * Math.exp(inv * rg0 * rg0);
+      let q = Math.exp(inv * (2 * rg0 * dr + dr * dr));
+      const c = Math.exp(2 * inv * dr * dr);
       for (let ig = ib; ig <= ie; ig++) {
-        const rg = rmin + ig * dr - dist;
-        ppp[ig] += a * Math.exp(inv * rg * rg);
+        ppp[ig] += gk;
+        gk *= q;
+        q *= c;
       }
     }
   for (let i = ncmin; i <= ncmax; i++) {
