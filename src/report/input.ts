@@ -1,0 +1,326 @@
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import type { JumpRateArrhenius } from '../analysis/dynamics/jump-arrhenius.js';
+import type { TransportResult } from '../analysis/transport/analyse-run.js';
+import type { ArrheniusSummary } from '../analysis/transport/arrhenius-summary.js';
+import { OligolyteError, ParseError } from '../core/errors.js';
+import { readStructure } from '../io/registry.js';
+import type { StudyResult } from '../study/analysis.js';
+import { studyCurveFiles } from '../study/output.js';
+import type { StudyStructureRow } from '../study/structure.js';
+
+/**
+ * What a report draws, read from the files the study and analysis commands wrote: a study folder
+ * (study.json, run/ thermo and summaries, transport/ MSD curves and density cubes, the final
+ * structures), or the JSON of one analysis command (transport, structure rdf, structure vdos).
+ */
+
+/** Measured values to draw beside the simulated ones (SCIENCE.md: 1.3 mS/cm at 30 C, Ea 0.47 eV). */
+export interface MeasuredValues {
+  /** Conductivity (mS/cm) at a temperature (K). */
+  conductivity?: { msPerCm: number; temperatureK: number };
+  /** Activation energy (eV). */
+  activationEv?: number;
+  /** Where the numbers come from (shown in the legend and table). */
+  label?: string;
+}
+
+/** One run's transport: the analysis result and, when written, its MSD curve. */
+export interface TransportRunView {
+  label: string;
+  temperatureK: number;
+  result: TransportResult;
+  /** Mean temperature and density of the production run (study only). */
+  measuredTemperatureK?: number;
+  densityGPerCm3?: number;
+  /** MSD at every written lag (ps, A^2). */
+  msd?: { lagPs: number[]; msdA2: number[] };
+}
+
+/** One stage's thermo trace; `offsetPs` places it on the study's time line. */
+export interface ThermoStage {
+  name: string;
+  /** Series temperature of a branch stage (undefined for the shared stages). */
+  branchK?: number;
+  offsetPs: number;
+  timePs: number[];
+  columns: Record<string, number[]>;
+}
+
+/** The protocol as run/protocol.json records it (the fields the report shows). */
+export interface ProtocolStageRecord {
+  name: string;
+  ensemble: string;
+  temperatureK: number;
+  timeStepFs: number;
+  steps: number;
+  dumpEvery?: number;
+  pressureAtm?: number;
+}
+export interface ProtocolRecord {
+  engine?: string;
+  forcefield?: string;
+  seed?: number;
+  stages: ProtocolStageRecord[];
+  series?: { temperaturesK: number[]; stages: ProtocolStageRecord[]; parallel?: number };
+}
+
+/** A structure to draw in 3-D: a final frame, its oligomer units and bond rules. */
+export interface ViewerInput {
+  temperatureK: number;
+  source: string;
+  symbols: string[];
+  positions: Float64Array;
+  cell: number[];
+  /** Atom lists of the oligomer units (from the structure analysis). */
+  units: number[][];
+  /** Bond rules: pair "A-B" and the longest bond (A). */
+  bondRules: { pair: string; breakA: number }[];
+  densities: { temperatureK: number; cube: string }[];
+}
+
+export interface ReportInput {
+  /** The folder or file the report was made from. */
+  source: string;
+  /** Where report.html and figures/ go. */
+  outDir: string;
+  name: string;
+  quick: boolean;
+  kind: 'study' | 'transport' | 'rdf' | 'vdos';
+  transport?: { runs: TransportRunView[]; arrhenius?: ArrheniusSummary; windowK?: [number, number] };
+  study?: StudyResult;
+  protocol?: ProtocolRecord;
+  thermo: ThermoStage[];
+  model?: { symbols: string[]; cell: number[]; source: string };
+  structure?: StudyStructureRow[];
+  jumpRateArrhenius?: JumpRateArrhenius;
+  /** `structure rdf --json` runs (as written). */
+  // biome-ignore lint/suspicious/noExplicitAny: the analysis JSON as written; sections read the fields they draw
+  rdf?: any[];
+  /** `structure vdos --json` runs (as written). */
+  // biome-ignore lint/suspicious/noExplicitAny: as above
+  vdos?: any[];
+  viewer?: ViewerInput;
+  measured?: MeasuredValues;
+}
+
+const readJson = (path: string): unknown => {
+  const text = readFileSync(path, 'utf8');
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new ParseError({ file: path, expected: `JSON (${(e as Error).message})` });
+  }
+};
+
+/** A numeric CSV with a header line, as columns (the study's thermo.csv and MSD files). */
+export const readNumericCsv = (path: string, keep?: string[]): Record<string, number[]> => {
+  const lines = readFileSync(path, 'utf8').split('\n');
+  const header = lines[0].split(',');
+  const wanted = keep ?? header;
+  const index = wanted.map((name) => {
+    const i = header.indexOf(name);
+    if (i < 0)
+      throw new ParseError({ file: path, line: 1, expected: `a column ${name}`, found: header.join(',') });
+    return i;
+  });
+  const out: Record<string, number[]> = Object.fromEntries(wanted.map((n) => [n, []]));
+  for (let l = 1; l < lines.length; l++) {
+    if (lines[l] === '') continue;
+    const cells = lines[l].split(',');
+    wanted.forEach((name, k) => {
+      const v = Number(cells[index[k]]);
+      if (cells[index[k]] === undefined || cells[index[k]] === '' || !Number.isFinite(v))
+        throw new ParseError({
+          file: path,
+          line: l + 1,
+          expected: `a number in column ${name}`,
+          found: cells[index[k]] ?? '',
+        });
+      out[name].push(v);
+    });
+  }
+  return out;
+};
+
+const THERMO_COLUMNS = ['time_fs', 'temperature_K', 'potential_kcal_mol', 'pressure_atm', 'density_g_cm3'];
+
+/** Numbered stage folders (01-relax, 02-melt, ...) in run order. */
+const stageFolders = (dir: string): string[] =>
+  existsSync(dir)
+    ? readdirSync(dir)
+        .filter((f) => /^\d+-/.test(f) && existsSync(join(dir, f, 'thermo.csv')))
+        .sort()
+    : [];
+
+const readStage = (dir: string, folder: string, offsetPs: number, branchK?: number): ThermoStage => {
+  const c = readNumericCsv(join(dir, folder, 'thermo.csv'), THERMO_COLUMNS);
+  const timePs = c.time_fs.map((t) => t / 1000);
+  return { name: folder.replace(/^\d+-/, ''), branchK, offsetPs, timePs, columns: c };
+};
+
+/** Every stage's thermo: the shared stages one after another, then each series branch from their end. */
+const readThermo = (runDir: string, temperaturesK: number[]): ThermoStage[] => {
+  const out: ThermoStage[] = [];
+  let offset = 0;
+  for (const f of stageFolders(runDir)) {
+    const s = readStage(runDir, f, offset);
+    out.push(s);
+    offset += s.timePs[s.timePs.length - 1] ?? 0;
+  }
+  for (const T of temperaturesK) {
+    const dir = join(runDir, 'series', `T${T}K`);
+    let t = offset;
+    for (const f of stageFolders(dir)) {
+      const s = readStage(dir, f, t, T);
+      out.push(s);
+      t += s.timePs[s.timePs.length - 1] ?? 0;
+    }
+  }
+  return out;
+};
+
+/** The structure drawn in 3-D: the last frame of the production at the chosen temperature. */
+const readViewer = async (dir: string, study: StudyResult): Promise<ViewerInput | undefined> => {
+  const densities = study.rows
+    .map((r) => ({
+      temperatureK: r.temperatureK,
+      path: join(dir, studyCurveFiles(r.temperatureK).densityCube),
+    }))
+    .filter((d) => existsSync(d.path))
+    .map((d) => ({ temperatureK: d.temperatureK, cube: readFileSync(d.path, 'utf8') }));
+  // The highest temperature in the Arrhenius window: the best-sampled density of the fitted runs.
+  const inWindow = study.rows.filter(
+    (r) => r.temperatureK >= study.windowK[0] && r.temperatureK <= study.windowK[1],
+  );
+  const T = (inWindow.length ? inWindow : study.rows).at(-1)?.temperatureK;
+  if (T === undefined) return undefined;
+  const branch = join(dir, 'run', 'series', `T${T}K`);
+  const last = stageFolders(branch).at(-1);
+  const finalPath = last ? join(branch, last, 'final.extxyz') : join(dir, 'model.extxyz');
+  if (!existsSync(finalPath)) return undefined;
+  const s = await readStructure(finalPath);
+  const lattice = s.frame.lattice;
+  if (!lattice) return undefined;
+  const row = study.structure?.find((r) => r.temperatureK === T) ?? study.structure?.[0];
+  return {
+    temperatureK: T,
+    source: finalPath,
+    symbols: Array.from({ length: s.topology.natoms }, (_, i) => s.topology.symbol(i)),
+    positions: Float64Array.from(s.frame.positions),
+    cell: Array.from(lattice.matrix),
+    units: row?.topology.oligomers.map((o) => o.atoms) ?? [],
+    bondRules: row?.topology.rules.map((r) => ({ pair: r.pair, breakA: r.breakA })) ?? [],
+    densities,
+  };
+};
+
+const readStudyFolder = async (dir: string): Promise<ReportInput> => {
+  const studyPath = join(dir, 'study.json');
+  if (!existsSync(studyPath)) {
+    const seeds = readdirSync(dir).filter(
+      (f) => /^seed\d+$/.test(f) && existsSync(join(dir, f, 'study.json')),
+    );
+    if (seeds.length) {
+      const first = await readStudyFolder(join(dir, seeds.sort()[0]));
+      return { ...first, outDir: dir };
+    }
+    throw new OligolyteError(
+      `${dir}: no study.json here; give a study's output folder or the JSON of transport or structure (rdf, vdos)`,
+    );
+  }
+  const study = readJson(studyPath) as StudyResult;
+  if (!Array.isArray(study.rows) || !study.arrhenius)
+    throw new ParseError({ file: studyPath, expected: 'a study result (rows, arrhenius)' });
+  const runDir = join(dir, 'run');
+  const protocolPath = join(runDir, 'protocol.json');
+  const protocol = existsSync(protocolPath) ? (readJson(protocolPath) as ProtocolRecord) : undefined;
+  const runs: TransportRunView[] = study.rows.map((row) => {
+    const msdPath = join(dir, studyCurveFiles(row.temperatureK).msdCsv);
+    const msd = existsSync(msdPath) ? readNumericCsv(msdPath, ['lag_ps', 'msd_A2']) : undefined;
+    return {
+      label: `${row.temperatureK} K`,
+      temperatureK: row.temperatureK,
+      result: row.result,
+      measuredTemperatureK: row.measuredTemperatureK,
+      densityGPerCm3: row.densityGPerCm3,
+      msd: msd && { lagPs: msd.lag_ps, msdA2: msd.msd_A2 },
+    };
+  });
+  const modelPath = join(dir, 'model.extxyz');
+  let model: ReportInput['model'];
+  if (existsSync(modelPath)) {
+    const s = await readStructure(modelPath);
+    model = {
+      symbols: Array.from({ length: s.topology.natoms }, (_, i) => s.topology.symbol(i)),
+      cell: s.frame.lattice ? Array.from(s.frame.lattice.matrix) : [],
+      source: modelPath,
+    };
+  }
+  return {
+    source: dir,
+    outDir: dir,
+    name: study.name,
+    quick: study.quick,
+    kind: 'study',
+    transport: { runs, arrhenius: study.arrhenius, windowK: study.windowK },
+    study,
+    protocol,
+    thermo: readThermo(runDir, protocol?.series?.temperaturesK ?? study.rows.map((r) => r.temperatureK)),
+    model,
+    structure: study.structure,
+    jumpRateArrhenius: study.jumpRateArrhenius,
+    viewer: await readViewer(dir, study),
+  };
+};
+
+const readAnalysisJson = (path: string, outDir: string): ReportInput => {
+  // biome-ignore lint/suspicious/noExplicitAny: analysis JSON as written
+  const j = readJson(path) as any;
+  const runs = j?.runs;
+  const base = {
+    source: path,
+    outDir,
+    name: basename(path).replace(/\.json$/i, ''),
+    quick: false,
+    thermo: [],
+  };
+  if (!Array.isArray(runs) || runs.length === 0)
+    throw new ParseError({
+      file: path,
+      expected: 'the JSON of a transport or structure command (a "runs" list)',
+    });
+  if (runs[0].diffusivity) {
+    const views: TransportRunView[] = runs.map((r) => ({
+      label: `${r.file} (${r.temperatureK} K)`,
+      temperatureK: r.temperatureK,
+      result: r,
+      msd: r.statistics && { lagPs: r.statistics.lagsPs, msdA2: r.statistics.msdA2 },
+    }));
+    return { ...base, kind: 'transport', transport: { runs: views, arrhenius: j.arrhenius ?? undefined } };
+  }
+  if (runs[0].partials) return { ...base, kind: 'rdf', rdf: runs };
+  if (runs[0].elements && runs[0].frequenciesTHz) return { ...base, kind: 'vdos', vdos: runs };
+  throw new ParseError({
+    file: path,
+    expected:
+      'runs of transport (diffusivity), structure rdf (partials) or structure vdos (frequenciesTHz) results',
+  });
+};
+
+/**
+ * The report input from a study's output folder or the JSON of one analysis command. A JSON
+ * report goes beside its file (outDir: the file's folder unless given).
+ */
+export const readReportInput = async (
+  path: string,
+  options: { outDir?: string; measured?: MeasuredValues } = {},
+): Promise<ReportInput> => {
+  if (!existsSync(path)) throw new OligolyteError(`${path}: no such file or folder`);
+  const input = statSync(path).isDirectory()
+    ? await readStudyFolder(path)
+    : readAnalysisJson(path, options.outDir ?? join(path, '..'));
+  if (options.outDir) input.outDir = options.outDir;
+  if (options.measured) input.measured = options.measured;
+  return input;
+};
