@@ -248,7 +248,8 @@ export const fitForceField = (
     const p = prepare(c.structure, c);
     if (p) (validation.has(c.id) ? held : training).push(p);
   });
-  if (training.length === 0) throw new InsufficientDataError('no training configurations left to fit');
+  if (training.length === 0 && crystals.length === 0)
+    throw new InsufficientDataError('no training configurations left to fit, and no crystal targets');
   const crystalSet = crystals.map((c) => prepare(c.structure, undefined, c)!);
 
   // Normalisation: RMS of the reference force components of each element over the training set.
@@ -273,7 +274,8 @@ export const fitForceField = (
   const crystalComponents = crystalSet.reduce((s, p) => s + 3 * p.natoms, 0);
   const stressUnit = spec.stressScaleGPa / EV_PER_A3_IN_GPA;
   const w = spec.weights;
-  const elementScale = (e: string) => forceScale.get(e) ?? Math.max(...forceScale.values());
+  // An element with no reference forces (a crystal-only element): 1 eV/A as its unit of misfit.
+  const elementScale = (e: string) => forceScale.get(e) ?? 1;
 
   const residuals = (values: Float64Array): Float64Array => {
     const ff = applyParameters(startFf, params, values);
