@@ -87,8 +87,8 @@ export const withRunSession = async <T>(
 };
 
 /** The message of a stopped protocol run: how to continue it. */
-export const stoppedRunMessage = (engine: 'embedded' | 'lammps', outDir: string): string =>
-  engine === 'lammps'
+export const stoppedRunMessage = (engine: 'embedded' | 'lammps' | 'cp2k', outDir: string): string =>
+  engine !== 'embedded'
     ? `stopped; the finished stages are kept in ${outDir}. Continue with the same command and --resume (the stopped stage runs again from its start)`
     : `stopped; the checkpoints are in ${outDir}. Continue with the same command and --resume`;
 
@@ -96,7 +96,7 @@ export const stoppedRunMessage = (engine: 'embedded' | 'lammps', outDir: string)
 export interface EngineOptions {
   parallel?: number;
   threads: number;
-  engine?: 'embedded' | 'lammps';
+  engine?: 'embedded' | 'lammps' | 'cp2k';
   mpiProcesses?: number;
 }
 
@@ -115,6 +115,6 @@ export const engineOptions = (o: Record<string, unknown>): EngineOptions => {
 };
 
 /** --mpi without LAMMPS (from --engine or the file) is a usage error named by its flags. */
-export const checkMpiEngine = (engine: 'embedded' | 'lammps', mpiProcesses: number): void => {
-  if (engine !== 'lammps' && mpiProcesses > 1) throw new OptionError('--mpi needs --engine lammps');
+export const checkMpiEngine = (engine: 'embedded' | 'lammps' | 'cp2k', mpiProcesses: number): void => {
+  if (engine === 'embedded' && mpiProcesses > 1) throw new OptionError('--mpi needs --engine lammps or cp2k');
 };

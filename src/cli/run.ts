@@ -18,9 +18,13 @@ export const addEngineOptions = (command: Command, what: string): Command =>
       'embedded engine: threads for the forces, shared by the series temperatures running at once (default: all cores)',
     )
     .addOption(
-      new Option('--engine <e>', `engine (default: the ${what}'s, embedded)`).choices(['embedded', 'lammps']),
+      new Option('--engine <e>', `engine (default: the ${what}'s, embedded)`).choices([
+        'embedded',
+        'lammps',
+        'cp2k',
+      ]),
     )
-    .option('--mpi <n>', 'LAMMPS: MPI processes per run (mpirun -n n)')
+    .option('--mpi <n>', 'LAMMPS or CP2K: MPI processes per run (mpirun -n n)')
     .option('--dry-run', 'print the plan and the expected time, run nothing');
 
 export const registerRun = (program: Command): void => {

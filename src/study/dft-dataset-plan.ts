@@ -33,13 +33,16 @@ import { readSettingsFile } from '../io/settings-file.js';
  *   spacing_ps = 1
  *   rattle = 0                     # optional extra displacement (A)
  *
- * Configurations run interleaved across sources (one of each source in turn, in file order), so
- * a data set stopped early still covers every source.
+ * Configurations run interleaved across sources (one of each source in turn: crystals in file
+ * order, then glasses), so a data set stopped early still covers every source; `priority = 2` (or
+ * more) on a source defers it until every source of a lower number has finished.
  */
 
 export interface CrystalSource {
   kind: 'crystal';
   name: string;
+  /** Run order: sources of priority 1 (the default) first, interleaved, then priority 2, ... */
+  priority: number;
   structure: string;
   supercell: [number, number, number];
   maxStrain: number;
@@ -52,6 +55,7 @@ export interface CrystalSource {
 export interface GlassSource {
   kind: 'glass';
   name: string;
+  priority: number;
   composition: string;
   trimers: number;
   densityGPerCm3: number;
@@ -113,6 +117,7 @@ export const datasetPlanFromObject = (raw: unknown, file: string): DatasetPlan =
     plan.sources.push({
       kind: 'crystal',
       name: names(g, 'source', seen),
+      priority: g.whole('priority', 1, 1),
       structure: resolve(here, g.str('structure', undefined)),
       supercell: sc as [number, number, number],
       maxStrain: g.num('max_strain', 0.03, (v) => v >= 0 && v < 0.3, 'a strain between 0 and 0.3'),
@@ -130,6 +135,7 @@ export const datasetPlanFromObject = (raw: unknown, file: string): DatasetPlan =
     plan.sources.push({
       kind: 'glass',
       name: names(g, 'source', seen),
+      priority: g.whole('priority', 1, 1),
       composition: g.str('composition', 'LAOC^0b'),
       trimers: g.whole('trimers', 2, 1),
       densityGPerCm3: g.positive('density', 1.9, 'g/cm3'),

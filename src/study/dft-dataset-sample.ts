@@ -133,15 +133,19 @@ export const sourceConfigs = (src: DatasetSource, seed: number): Promise<Dataset
   src.kind === 'crystal' ? crystalConfigs(src, seed) : glassConfigs(src, seed);
 
 /**
- * Every configuration of the plan, in run order: one of each source in turn (file order), so a
- * batch stopped early still covers every source. Each source draws from its own seed (plan seed
+ * Every configuration of the plan, in run order: by priority, and within a priority one of each
+ * source in turn (plan order), so a batch stopped early still covers every source. Each source draws from its own seed (plan seed
  * plus its position), so adding a source at the end leaves the others' configurations unchanged.
  */
 export const planConfigs = async (plan: DatasetPlan): Promise<DatasetConfig[]> => {
-  const lists: DatasetConfig[][] = [];
-  for (const [k, src] of plan.sources.entries()) lists.push(await sourceConfigs(src, plan.seed + 101 * k));
+  const lists: { priority: number; configs: DatasetConfig[] }[] = [];
+  for (const [k, src] of plan.sources.entries())
+    lists.push({ priority: src.priority, configs: await sourceConfigs(src, plan.seed + 101 * k) });
   const out: DatasetConfig[] = [];
-  for (let i = 0; lists.some((l) => i < l.length); i++)
-    for (const l of lists) if (i < l.length) out.push(l[i]);
+  for (const p of [...new Set(lists.map((l) => l.priority))].sort((a, b) => a - b)) {
+    const group = lists.filter((l) => l.priority === p).map((l) => l.configs);
+    for (let i = 0; group.some((l) => i < l.length); i++)
+      for (const l of group) if (i < l.length) out.push(l[i]);
+  }
   return out;
 };

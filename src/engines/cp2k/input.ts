@@ -121,26 +121,37 @@ const motionSection = (job: Cp2kJob): string[] => {
     lines.push('    &END THERMOSTAT');
   }
   const each = (n: number) => ['      &EACH', `        MD ${n}`, '      &END EACH'];
+  // ADD_LAST: the last step is written whatever the interval (the state the next stage starts from).
+  const frames = (n: number) => [...each(n), '      ADD_LAST NUMERIC'];
   lines.push(
+    // The energies file (.ener) is MD's own print key.
+    '    &PRINT',
+    '      &ENERGY',
+    '        &EACH',
+    `          MD ${job.thermoEvery}`,
+    '        &END EACH',
+    '        ADD_LAST NUMERIC',
+    '      &END ENERGY',
+    '    &END PRINT',
     '  &END MD',
     '  &PRINT',
     '    &TRAJECTORY',
     '      FORMAT XYZ',
-    ...each(job.dumpEvery),
+    ...frames(job.dumpEvery),
     '    &END TRAJECTORY',
     '    &VELOCITIES',
     '      FORMAT XYZ',
-    ...each(job.dumpEvery),
+    ...frames(job.dumpEvery),
     '    &END VELOCITIES',
     '    &FORCES',
     '      FORMAT XYZ',
-    ...each(job.dumpEvery),
+    ...frames(job.dumpEvery),
     '    &END FORCES',
     '    &CELL',
-    ...each(job.thermoEvery),
+    ...frames(job.thermoEvery),
     '    &END CELL',
     '    &STRESS',
-    ...each(job.thermoEvery),
+    ...frames(job.thermoEvery),
     '    &END STRESS',
     '    &RESTART',
     '      BACKUP_COPIES 0',

@@ -4,7 +4,7 @@ import { ParseError, PhysicsError } from '../../core/errors.js';
 import type { Structure } from '../../core/frame.js';
 import { Lattice } from '../../core/lattice.js';
 import { CP2K_PROJECT, cp2kInput } from './input.js';
-import { parseCp2kOutput } from './output.js';
+import { HARTREE_EV, parseCp2kOutput } from './output.js';
 import { CP2K_INPUT, CP2K_OUTPUT, type Cp2kRunOptions, checkElements, runCp2kInput } from './run.js';
 import type { Cp2kSettings } from './settings.js';
 
@@ -123,6 +123,11 @@ export const cp2kOptimise = async (
   const posFile = join(abs, `${CP2K_PROJECT}-pos-1.xyz`);
   if (!existsSync(posFile)) throw new PhysicsError(`${posFile}: CP2K wrote no trajectory`);
   const last = lastXyzFrame(readFileSync(posFile, 'utf8'), posFile, s.topology.natoms);
+  // The trajectory's last frame must be the geometry of the last evaluation read above.
+  if (last.energyHartree !== undefined && Math.abs(last.energyHartree * HARTREE_EV - result.energyEv) > 1e-4)
+    throw new PhysicsError(
+      `${posFile}: the last frame's energy (${last.energyHartree} Hartree) is not the output's last energy; the trajectory and ${out} do not belong together`,
+    );
   let lattice = s.frame.lattice!;
   if (options.cell) {
     const cellFile = join(abs, `${CP2K_PROJECT}-1.cell`);

@@ -196,15 +196,21 @@ export const formatPlan = (plan: ProtocolPlan): string => {
   const series = plan.stages.some((s) => s.folder.startsWith('series'));
   if (series && plan.parallel > 1)
     lines.push(`  (series temperatures ${plan.parallel} at a time in worker threads)`);
+  const mpi = plan.mpiProcesses > 1 ? ` (mpirun -n ${plan.mpiProcesses})` : '';
   const engine =
     plan.engine === 'lammps'
-      ? `LAMMPS${plan.mpiProcesses > 1 ? ` (mpirun -n ${plan.mpiProcesses})` : ''}`
-      : 'embedded engine';
+      ? `LAMMPS${mpi}`
+      : plan.engine === 'cp2k'
+        ? `CP2K (ab initio)${mpi}`
+        : 'embedded engine';
   const head = `protocol: ${engine}, ${plan.natoms} atoms, ${plan.forcefield}${plan.coulomb ? ` (${plan.coulomb})` : ''}, ${plan.totalSteps} steps`;
   let tail: string;
   if (plan.engine === 'lammps')
     tail =
       'expected time: not estimated for LAMMPS (it reports its own timing in log.lammps; docs/speed.md gives rates measured on one machine)';
+  else if (plan.engine === 'cp2k')
+    tail =
+      'expected time: not estimated for CP2K (seconds to minutes per MD step: see docs/dft.md; the force field is not used)';
   else {
     tail = `threads: ${plan.threads.shared} for the shared stages${series ? `, ${plan.threads.branch} per series temperature` : ''}`;
     const t = plan.timing;

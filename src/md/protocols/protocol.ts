@@ -15,7 +15,7 @@ import type { DeformComponent, Ensemble } from '../integrator.js';
  * The file form (TOML or JSON, keys in snake_case, times in ps, time steps in fs):
  *
  *   structure = "glass.extxyz"     # relative to the protocol file
- *   engine = "embedded"            # or "lammps" (with mpi_processes = N)
+ *   engine = "embedded"            # or "lammps" (with mpi_processes = N), or "cp2k" (with a [cp2k] table)
  *   forcefield = "laoc-v1"         # or a force-field JSON file
  *   [[stage]]
  *   type = "melt-quench"           # NVT 600 K 10 ps, then 300 K 10 ps, 1 fs
@@ -64,8 +64,13 @@ export interface SeriesSpec {
 }
 
 export interface ProtocolSpec {
-  /** The embedded engine (default) or LAMMPS (`lmp`, with `mpiProcesses` MPI ranks per run). */
-  engine: 'embedded' | 'lammps';
+  /**
+   * The embedded engine (default), LAMMPS (`lmp`, with `mpiProcesses` MPI ranks per run) or CP2K
+   * (ab initio MD, `cp2k.psmp`; its settings in `cp2k`, read by engines/cp2k).
+   */
+  engine: 'embedded' | 'lammps' | 'cp2k';
+  /** engine = "cp2k": the [cp2k] table as given (preset, overrides, thermostat), checked by engines/cp2k. */
+  cp2k?: Record<string, unknown>;
   mpiProcesses: number;
   /** Start structure (absolute path), unless the caller supplies one. */
   structure?: string;
@@ -236,7 +241,7 @@ export const protocolFromObject = (raw: unknown, file: string): ProtocolSpec => 
   const f = new Fields(raw as Raw, '', file);
   const structure = f.has('structure') ? resolve(dirname(file), f.str('structure', undefined)) : undefined;
   const forcefield = f.str('forcefield', DEFAULT_FORCE_FIELD);
-  const engine = f.str('engine', 'embedded', ['embedded', 'lammps'] as const);
+  const engine = f.str('engine', 'embedded', ['embedded', 'lammps', 'cp2k'] as const);
   const spec: ProtocolSpec = {
     engine,
     mpiProcesses: f.whole('mpi_processes', 1, 1),
@@ -252,6 +257,13 @@ export const protocolFromObject = (raw: unknown, file: string): ProtocolSpec => 
     ] as const),
     stages: [],
   };
+  const cp2k = f.use('cp2k');
+  if (cp2k !== undefined) {
+    if (engine !== 'cp2k') throw f.error('cp2k', 'a [cp2k] table only with engine = "cp2k"', cp2k);
+    if (typeof cp2k !== 'object' || cp2k === null || Array.isArray(cp2k))
+      throw f.error('cp2k', 'a [cp2k] table of settings', cp2k);
+    spec.cp2k = cp2k as Record<string, unknown>;
+  }
   const stages = f.use('stage');
   if (stages !== undefined) {
     if (!Array.isArray(stages)) throw f.error('stage', 'a list of [[stage]] tables', stages);
