@@ -32,6 +32,9 @@ export const OPTION_FLAGS: Readonly<Record<string, string>> = {
   triples: '--triples',
   cutoffsA: '--cutoffs',
   neighbours: '--bonds',
+  // oligolyte scatter pdf
+  defaultUiso: '--uiso',
+  uiso: '--uiso',
 };
 
 /**

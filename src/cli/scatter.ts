@@ -1,4 +1,6 @@
 import type { Command } from 'commander';
+import { registerScatterFit } from './scatter-fit.js';
+import { registerScatterPdf } from './scatter-pdf.js';
 import { registerScatterXrd } from './scatter-xrd.js';
 // Each scatter subcommand lives in its own file and is registered below, one line each.
 
@@ -9,5 +11,7 @@ export const registerScatter = (program: Command): void => {
     .description(
       'scattering: pair distribution functions, PDF fits, powder X-ray diffraction, total scattering S(Q) of models',
     );
+  registerScatterPdf(scatter);
+  registerScatterFit(scatter);
   registerScatterXrd(scatter);
 };

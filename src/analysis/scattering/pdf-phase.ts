@@ -1,6 +1,7 @@
 import { OptionError } from '../../core/errors.js';
+import type { Structure } from '../../core/frame.js';
 import type { CellParameters } from '../../core/lattice.js';
-import type { CrystalModel } from '../../io/stru.js';
+import { type CrystalModel, isotropicU } from '../../io/stru.js';
 import { PDFFIT2_ELEMENTS } from './pdffit2-elements.js';
 
 // A phase of PDFfit2's model (libpdffit2 Phase): a unit cell with its atoms and the phase's
@@ -163,5 +164,39 @@ export const phaseFractions = (
     atom: kind(() => 1),
     cell: kind((p) => 1 / phaseAtomCount(p)),
     mass: kind((p) => averageAtomicMass(p)),
+  };
+};
+
+/**
+ * A periodic frame (an MD cell, any structure file) as a P1 crystal phase: every atom with
+ * occupancy 1 and the isotropic U `uiso` (A^2) made a tensor for the cell (isotropicU), since
+ * PDFfit2's model draws no peak for a pair without displacement.
+ */
+export const phaseFromFrame = (s: Structure, uiso: number, name: string): CrystalPhase => {
+  const lattice = s.frame.lattice;
+  if (!lattice)
+    throw new OptionError(`${name}: the structure has no periodic cell; a PDF of a crystal phase needs one`);
+  if (!(uiso > 0))
+    throw new OptionError(`${name}: give an isotropic U > 0 (A^2) for its atoms`, { option: 'uiso' });
+  const cell = lattice.parameters;
+  const frac = lattice.toFractional(s.frame.positions);
+  const u = isotropicU(uiso, cell);
+  return {
+    kind: 'crystal',
+    name,
+    cell,
+    atoms: Array.from({ length: s.topology.natoms }, (_, i) => ({
+      element: s.topology.symbol(i),
+      xyz: [frac[3 * i], frac[3 * i + 1], frac[3 * i + 2]] as [number, number, number],
+      occupancy: 1,
+      u: [...u] as PdfAtom['u'],
+    })),
+    delta1: 0,
+    delta2: 0,
+    sratio: 1,
+    rcut: 0,
+    spdiameter: 0,
+    stepcut: 0,
+    pscale: 1,
   };
 };
