@@ -19,6 +19,8 @@ export {
 } from './core/index.js';
 export * as engines from './engines/index.js';
 export { runProtocol } from './engines/index.js';
+export * as experiment from './experiment/index.js';
+export { fitCircuit, linKK, readSpectrum } from './experiment/index.js';
 export * as forcefield from './forcefield/index.js';
 export { prepareSystem } from './forcefield/index.js';
 export * as io from './io/index.js';

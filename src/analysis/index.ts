@@ -207,3 +207,4 @@ export {
   writeMsdCsv,
   writeTransportJson,
 } from './transport/report.js';
+export { aicc, fitVtf, type VtfFit, vtfValue } from './transport/vtf.js';

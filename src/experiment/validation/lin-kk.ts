@@ -4,6 +4,7 @@ import type { Spectrum } from '../readers/spectrum.js';
 
 /** Which part of the data the RC resistances are fitted to (impedance.py's fit_type). */
 export type LinKKFitType = 'real' | 'imag' | 'complex';
+export const LINKK_FIT_TYPES: readonly LinKKFitType[] = ['real', 'imag', 'complex'];
 
 export interface LinKKOptions {
   /** The mu cut-off: the smallest M with mu <= c is taken (Schoenleber's 0.85). */
@@ -174,7 +175,7 @@ const fitAt = (s: Spectrum, m: number, fitType: LinKKFitType) => {
  */
 export const linKK = (s: Spectrum, options: LinKKOptions = {}): LinKKResult => {
   const fitType = options.fitType ?? 'real';
-  if (!['real', 'imag', 'complex'].includes(fitType))
+  if (!LINKK_FIT_TYPES.includes(fitType))
     throw new OptionError(`Lin-KK fit type "${fitType}" is not real, imag or complex`, { option: 'fitType' });
   const c = options.m !== undefined ? null : (options.c ?? 0.85);
   const maxM = options.m ?? options.maxM ?? 50;
