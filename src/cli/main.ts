@@ -17,7 +17,6 @@ import { registerFf } from './ff.js';
 import { registerInfo } from './info.js';
 import { registerMd } from './md.js';
 import { cliMessage } from './option-flags.js';
-import { registerReport } from './report.js';
 import { registerRun } from './run.js';
 import { RunStopped } from './run-session.js';
 import { registerScatter } from './scatter.js';
@@ -50,7 +49,6 @@ export const buildProgram = (): Command => {
   registerStructure(program);
   registerScatter(program);
   registerStudy(program);
-  registerReport(program);
   registerEis(program);
   registerDc(program);
   registerDsc(program);
