@@ -6,6 +6,7 @@ import { bornPair, explicitPair, type ForceField, ljPair } from '../forcefield/f
 import type { TypedSystem } from '../forcefield/typing.js';
 import { toLammpsOrientation } from '../io/formats/lammps-common.js';
 import { cannotWrite, makeOutputFolder } from '../io/output-errors.js';
+import { PME_MIN_ATOMS } from '../md/reciprocal-choice.js';
 
 /**
  * The LAMMPS data file and input script for a typed system with exactly oligolyte's force field:
@@ -121,7 +122,11 @@ export const forceFieldCommands = (
   ];
   inp.push(`pair_modify mix ${ff.mixing} shift ${ff.shift ? 'yes' : 'no'}`);
   if (ff.coulomb.method === 'ewald')
-    inp.push(`kspace_style ${options.kspace ?? 'ewald'} ${ff.coulomb.accuracy}`);
+    // The embedded engine's PME is LAMMPS's pppm (both a mesh approximation of the same sum),
+    // chosen as the engine chooses it (md/reciprocal-choice.ts).
+    inp.push(
+      `kspace_style ${options.kspace ?? ((ff.coulomb.kspace ?? (sys.natoms >= PME_MIN_ATOMS ? 'pme' : 'ewald')) === 'pme' ? 'pppm' : 'ewald')} ${ff.coulomb.accuracy}`,
+    );
   inp.push('bond_style harmonic');
   if (bondTypes.length === 0) inp.push('bond_coeff 1 0.0 1.0');
   for (const [k, key] of bondTypes.entries())

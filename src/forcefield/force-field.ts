@@ -74,12 +74,15 @@ export interface ForceField {
   cutoff: number;
   /**
    * Electrostatics: damped shifted force with damping alpha (1/A), or Ewald summation to a relative
-   * accuracy (the splitting parameter and k-space cutoff chosen from it and the pair cutoff).
+   * accuracy (the splitting parameter and k-space cutoff chosen from it and the pair cutoff). The
+   * Ewald reciprocal sum is evaluated over k-vectors (`kspace` 'ewald', O(N^1.5)) or by smooth
+   * particle-mesh Ewald ('pme', O(N log N); LAMMPS: pppm); default: by the size of the system
+   * (md/reciprocal-choice.ts).
    */
   coulomb:
     | { method: 'dsf'; alpha: number }
     | { method: 'wolf'; alpha: number }
-    | { method: 'ewald'; accuracy: number };
+    | { method: 'ewald'; accuracy: number; kspace?: 'ewald' | 'pme' };
   /** Charges: fixed per type, or the LAOC rule (see typing.ts), times `scale`. */
   charges: {
     rule: 'laoc';
@@ -304,8 +307,11 @@ export const validateForceField = (x: unknown, source: string): ForceField => {
   num(f.cutoff, '$.cutoff', (n) => n > 0);
   const c = obj(f.coulomb, '$.coulomb');
   if (c.method === 'dsf' || c.method === 'wolf') num(c.alpha, '$.coulomb.alpha', (n) => n > 0);
-  else if (c.method === 'ewald') num(c.accuracy, '$.coulomb.accuracy', (n) => n > 0 && n < 1);
-  else fail('$.coulomb.method', '"dsf", "wolf" or "ewald"');
+  else if (c.method === 'ewald') {
+    num(c.accuracy, '$.coulomb.accuracy', (n) => n > 0 && n < 1);
+    if (c.kspace !== undefined && c.kspace !== 'ewald' && c.kspace !== 'pme')
+      fail('$.coulomb.kspace', '"ewald" or "pme" (or no kspace: chosen by the system size)');
+  } else fail('$.coulomb.method', '"dsf", "wolf" or "ewald"');
   const ch = obj(f.charges, '$.charges');
   if (ch.rule !== 'laoc') fail('$.charges.rule', '"laoc"');
   num(ch.scale, '$.charges.scale', (n) => n > 0);

@@ -15,6 +15,7 @@ import {
   specialPartners,
 } from './pair-list.js';
 import { type EwaldSetup, OP_BUILD, OP_COMPUTE, PairThreads } from './pair-threads.js';
+import { makeReciprocal, type Reciprocal } from './reciprocal-choice.js';
 import { ReciprocalEwald } from './reciprocal-ewald.js';
 
 /**
@@ -70,7 +71,7 @@ export class ForceKernel {
   private readonly params: PairParams;
   private readonly specials: SpecialPartners;
   private readonly selfEnergy: number;
-  private readonly reciprocal?: ReciprocalEwald;
+  private readonly reciprocal?: Reciprocal;
   private readonly ewaldSetup?: EwaldSetup;
   private threads?: PairThreads;
   private readonly acc = new Float64Array(ACC_SIZE);
@@ -113,14 +114,17 @@ export class ForceKernel {
           );
     const eShift = coul.method === 'ewald' ? 0 : erfcRc / rc - fShift * rc;
     if (coul.method === 'ewald') {
-      this.reciprocal = new ReciprocalEwald(lattice, sys.charges, alpha, -Math.log(coul.accuracy));
-      this.ewaldSetup = {
-        cell: Array.from(lattice.matrix),
-        charges: sys.charges,
-        alpha,
-        lnInverseAccuracy: -Math.log(coul.accuracy),
-        size: this.reciprocal.size,
-      };
+      this.reciprocal = makeReciprocal(lattice, sys.charges, alpha, coul.accuracy, coul.kspace);
+      // The k-vector sum is shared among the threads; PME runs in this thread (its cost is small
+      // beside the pairs of the large cells it is chosen for).
+      if (this.reciprocal instanceof ReciprocalEwald)
+        this.ewaldSetup = {
+          cell: Array.from(lattice.matrix),
+          charges: sys.charges,
+          alpha,
+          lnInverseAccuracy: -Math.log(coul.accuracy),
+          size: this.reciprocal.size,
+        };
     }
     const nt = sys.typeNames.length;
     const lj1 = new Float64Array(nt * nt);
@@ -409,10 +413,10 @@ export class ForceKernel {
       W[5] += d1[1] * f1z + d2[1] * f3z;
     }
     let eCoul = this.selfEnergy;
-    if (this.reciprocal) {
+    if (this.reciprocal instanceof ReciprocalEwald) {
       const kTo = this.threads ? this.threads.kBounds[1] : this.reciprocal.size;
       eCoul += this.reciprocal.compute(positions, forces, W, 0, kTo);
-    }
+    } else if (this.reciprocal) eCoul += this.reciprocal.compute(positions, forces, W);
     const terms = out.termsKcalMol;
     terms.dihedral = this.sys.dihedrals.length
       ? dihedralTerms(positions, this.lattice, this.sys, forces, W)
