@@ -17,6 +17,7 @@ import { registerFf } from './ff.js';
 import { registerInfo } from './info.js';
 import { registerMd } from './md.js';
 import { cliMessage } from './option-flags.js';
+import { registerReport } from './report.js';
 import { registerRun } from './run.js';
 import { RunStopped } from './run-session.js';
 import { registerScatter } from './scatter.js';
@@ -49,6 +50,7 @@ export const buildProgram = (): Command => {
   registerStructure(program);
   registerScatter(program);
   registerStudy(program);
+  registerReport(program);
   registerEis(program);
   registerDc(program);
   registerDsc(program);

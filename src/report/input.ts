@@ -3,7 +3,7 @@ import { basename, join } from 'node:path';
 import type { JumpRateArrhenius } from '../analysis/dynamics/jump-arrhenius.js';
 import type { TransportResult } from '../analysis/transport/analyse-run.js';
 import type { ArrheniusSummary } from '../analysis/transport/arrhenius-summary.js';
-import { OligolyteError, ParseError } from '../core/errors.js';
+import { OligolyteError, OptionError, ParseError } from '../core/errors.js';
 import { readStructure } from '../io/registry.js';
 import type { StudyResult } from '../study/analysis.js';
 import { studyCurveFiles } from '../study/output.js';
@@ -314,12 +314,28 @@ const readAnalysisJson = (path: string, outDir: string): ReportInput => {
  */
 export const readReportInput = async (
   path: string,
-  options: { outDir?: string; measured?: MeasuredValues } = {},
+  options: {
+    outDir?: string;
+    measured?: MeasuredValues;
+    /** JSON of structure rdf / vdos to add to the report (their sections join the page). */
+    extra?: string[];
+  } = {},
 ): Promise<ReportInput> => {
   if (!existsSync(path)) throw new OligolyteError(`${path}: no such file or folder`);
   const input = statSync(path).isDirectory()
     ? await readStudyFolder(path)
     : readAnalysisJson(path, options.outDir ?? join(path, '..'));
+  for (const file of options.extra ?? []) {
+    if (!existsSync(file)) throw new OligolyteError(`${file}: no such file`);
+    const more = readAnalysisJson(file, input.outDir);
+    if (more.kind === 'rdf') input.rdf = [...(input.rdf ?? []), ...(more.rdf ?? [])];
+    else if (more.kind === 'vdos') input.vdos = [...(input.vdos ?? []), ...(more.vdos ?? [])];
+    else
+      throw new OptionError(
+        `${file}: only the JSON of structure rdf or structure vdos can be added to a report (this is ${more.kind})`,
+        { option: 'extra' },
+      );
+  }
   if (options.outDir) input.outDir = options.outDir;
   if (options.measured) input.measured = options.measured;
   return input;

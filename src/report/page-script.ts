@@ -85,8 +85,9 @@ export const PAGE_SCRIPT = `
         var value = Math.pow(10, Number(level.value));
         levelText.textContent = value.toExponential(1) + ' Å⁻³';
         if (T && volumes[T]) {
-          var vol = new $3Dmol.VolumeData(volumes[T], 'cube');
-          surface = viewer.addIsosurface(vol, { isoval: value * Math.pow(BOHR_A, 3), color: '#f2a900', opacity: 0.55, smoothness: 1 });
+          if (typeof volumes[T] === 'string') volumes[T] = new $3Dmol.VolumeData(volumes[T], 'cube');
+          // The cube's values are per bohr^3; the level is per A^3.
+          surface = viewer.addIsosurface(volumes[T], { isoval: value * Math.pow(BOHR_A, 3), color: '#e69500', opacity: 0.7, smoothness: 1 });
         }
         viewer.render();
       }

@@ -46,7 +46,7 @@ export const plotConfig = (medium: Medium): Config => {
 
 /** Panel sizes: screen px; print pt (a single column is about 85 mm = 241 pt wide). */
 export const panelSize = (medium: Medium) =>
-  medium === 'print' ? { width: 170, height: 120 } : { width: 380, height: 250 };
+  medium === 'print' ? { width: 145, height: 110 } : { width: 380, height: 250 };
 
 /**
  * A colour per temperature, cold blue to hot red, the same in every plot of a report: colours are

@@ -86,7 +86,7 @@ export const arrheniusSection: SectionBuilder = (input) => {
           inv: 1000 / m.conductivity.temperatureK,
           kelvin: m.conductivity.temperatureK,
           sT: m.conductivity.msPerCm * m.conductivity.temperatureK,
-          label: `measured${m.label ? ` (${m.label})` : ''}: ${m.conductivity.msPerCm} mS/cm at ${num(m.conductivity.temperatureK, 4)} K`,
+          label: `measured${m.label ? ` (${m.label})` : ''}: ${m.conductivity.msPerCm} mS/cm at ${num(m.conductivity.temperatureK, 5)} K`,
         },
       ]
     : [];
@@ -220,7 +220,7 @@ export const arrheniusSection: SectionBuilder = (input) => {
 
   const ea = fit.activationEv;
   const measuredText = m
-    ? ` Measured (gold${m.label ? `, ${m.label}` : ''}): ${m.conductivity ? `${m.conductivity.msPerCm} mS/cm at ${num(m.conductivity.temperatureK, 4)} K` : ''}${m.activationEv !== undefined ? `${m.conductivity ? ', ' : ''}Ea ${m.activationEv} eV (dashed line through the measured point)` : ''}.`
+    ? ` Measured (gold${m.label ? `, ${m.label}` : ''}): ${m.conductivity ? `${m.conductivity.msPerCm} mS/cm at ${num(m.conductivity.temperatureK, 5)} K` : ''}${m.activationEv !== undefined ? `${m.conductivity ? ', ' : ''}Ea ${m.activationEv} eV (dashed line through the measured point)` : ''}.`
     : '';
   const notes: string[] = [];
   if (input.quick) notes.push('--quick study: short runs check the workflow; these numbers are not results.');

@@ -60,7 +60,7 @@ export const numbersSection: SectionBuilder = (input) => {
     if (m?.conductivity)
       rows.push([
         `measured σ${m.label ? ` (${m.label})` : ''}`,
-        `${m.conductivity.msPerCm} mS/cm at ${num(m.conductivity.temperatureK, 4)} K`,
+        `${m.conductivity.msPerCm} mS/cm at ${num(m.conductivity.temperatureK, 5)} K`,
       ]);
     if (m?.activationEv !== undefined)
       rows.push([`measured Ea${m.label ? ` (${m.label})` : ''}`, `${m.activationEv} eV`]);

@@ -34,7 +34,7 @@ export const structureSection: SectionBuilder = (input) => {
   }
   blocks.push({
     kind: 'plot',
-    id: 'rdf',
+    id: 'environment-rdf',
     title: `${centre} pair distribution functions`,
     panels: pairs.length,
     caption: `g(r) of each ${centre}-X pair over the production frames (MDAnalysis InterRDF normalisation); dotted rules: the coordination cut-off used (the first minimum unless the study file gives one).`,

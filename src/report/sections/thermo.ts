@@ -89,7 +89,7 @@ export const thermoSection: SectionBuilder = (input) => {
                       type: 'quantitative',
                       title: q.title,
                       scale: { zero: false },
-                      axis: { format: ',~g', tickCount: 4 },
+                      axis: { format: ',~r', tickCount: 4 },
                     },
                     color: colours,
                     detail: { field: 'stage', type: 'nominal' },

@@ -12,13 +12,17 @@ export const DEFAULT_DENSITY_LEVEL_PER_A3 = 2.0e-4;
  * Bonds and whole molecules for drawing: within each oligomer unit, atoms whose pair has a bond
  * rule and whose minimum-image distance is within its longest bond are bonded, and each unit is
  * walked from its first atom so that every bonded atom sits at the image next to its partner (a
- * unit cut by the cell boundary is drawn whole, not as long bonds across the cell).
+ * unit cut by the cell boundary is drawn whole, not as long bonds across the cell); other atoms
+ * are wrapped into the cell.
  */
 export const drawableStructure = (
   v: ViewerInput,
 ): { positions: number[]; bonds: [number, number][]; unit: number[] } => {
   const lattice = new Lattice(Float64Array.from(v.cell));
-  const pos = Array.from(v.positions);
+  // Every atom into the cell first (a final frame may hold unwrapped positions).
+  const frac = lattice.toFractional(v.positions);
+  for (let k = 0; k < frac.length; k++) frac[k] -= Math.floor(frac[k]);
+  const pos = Array.from(lattice.toCartesian(frac));
   const unit = new Array<number>(v.symbols.length).fill(-1);
   const bonds: [number, number][] = [];
   const rule = new Map<string, number>();
@@ -49,6 +53,10 @@ export const drawableStructure = (
         }
       }
     }
+    // The whole unit shifted by a lattice vector so that its first atom is in the cell.
+    const f = lattice.toFractional(pos.slice(3 * atoms[0], 3 * atoms[0] + 3));
+    const shift = lattice.toCartesian(Float64Array.from(f, (x) => -Math.floor(x)));
+    for (const i of atoms) for (let k = 0; k < 3; k++) pos[3 * i + k] += shift[k];
   });
   return { positions: pos, bonds, unit };
 };
