@@ -87,7 +87,10 @@ export const withBornTerms = (ff: ForceField, born: Record<string, BornTerm>, na
   return { ...ff, name, born: out };
 };
 
-/** Configurations held out for validation: a seeded fraction of each composition group. */
+/**
+ * Configurations held out for validation: a seeded fraction of each composition group (at least
+ * one of a group of two or more, none of a group of one).
+ */
 export const validationSplit = (
   configs: readonly ReferenceConfiguration[],
   fraction: number,
@@ -112,7 +115,10 @@ export const validationSplit = (
       const j = Math.floor(rng.uniform() * (i + 1));
       [ids[i], ids[j]] = [ids[j], ids[i]];
     }
-    for (const id of ids.slice(0, Math.round(fraction * ids.length))) out.add(id);
+    // At least one of a group of two or more (a small data set still gets a validation set);
+    // a group of one stays in training.
+    const held = ids.length >= 2 && fraction > 0 ? Math.max(1, Math.round(fraction * ids.length)) : 0;
+    for (const id of ids.slice(0, held)) out.add(id);
   }
   return out;
 };
