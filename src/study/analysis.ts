@@ -10,6 +10,7 @@ import { InsufficientDataError } from '../core/errors.js';
 import { readFrames } from '../io/registry.js';
 import { productionTrajectory } from '../md/protocols/folders.js';
 import type { ProtocolResult } from '../md/protocols/run-protocol.js';
+import { compareMeasured, type MeasuredComparison } from './measured.js';
 import type { StudySpec } from './spec.js';
 import type { StudyStructureRow } from './structure.js';
 
@@ -38,6 +39,8 @@ export interface StudyResult {
   arrhenius: ArrheniusSummary;
   /** The Arrhenius window used. */
   windowK: [number, number];
+  /** Measured sigma(T) against the simulated Arrhenius line (with [measured]). */
+  measured?: MeasuredComparison;
 }
 
 /** Transport of every series temperature and the Arrhenius fit over the window. */
@@ -99,5 +102,13 @@ export const analyseStudy = async (
       spec.transport.extrapolateK,
     ),
     windowK: [spec.transport.arrheniusMinK, spec.transport.arrheniusMaxK],
+    ...(spec.measured
+      ? {
+          measured: await compareMeasured(
+            spec.measured,
+            positive.map((r) => r.result),
+          ),
+        }
+      : {}),
   };
 };

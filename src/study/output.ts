@@ -7,6 +7,7 @@ import { writeMsdCsv } from '../analysis/transport/report.js';
 import { formatSignificant } from '../core/format-number.js';
 import { writeCube } from '../io/volumetric.js';
 import type { StudyResult } from './analysis.js';
+import { measuredCsv, measuredTable } from './measured.js';
 import type { ReplicaSummary } from './replicas.js';
 import { structureCsv, structureTable } from './structure-output.js';
 
@@ -41,6 +42,7 @@ export const studyTable = (r: StudyResult): string => {
     `extrapolated to ${x.temperatureK} K: D = ${g(x.diffusivityCm2PerS.value)} cm2/s [${g(x.diffusivityCm2PerS.low95, 2)}, ${g(x.diffusivityCm2PerS.high95, 2)}], sigma = ${g(x.conductivityMsPerCm.value)} mS/cm [${g(x.conductivityMsPerCm.low95, 2)}, ${g(x.conductivityMsPerCm.high95, 2)}] (95 %)`,
   );
   if (r.structure?.length) lines.push(structureTable(r.structure, r.jumpRateArrhenius).trimEnd());
+  if (r.measured) lines.push(measuredTable(r.measured).trimEnd());
   lines.push(
     'note: these intervals are those of this one model; independent small models (other seeds) scatter more (docs/FORCEFIELD-NOTES.md): average several seeds (replicas under [model]) for a calibration-grade number',
   );
@@ -81,6 +83,7 @@ export const writeStudyOutputs = async (dir: string, r: StudyResult): Promise<vo
   ];
   await writeText(join(dir, 'arrhenius.csv'), `${csv.join('\n')}\n`);
   if (r.structure?.length) await writeText(join(dir, 'structure.csv'), structureCsv(r.structure));
+  if (r.measured) await writeText(join(dir, 'measured.csv'), measuredCsv(r.measured));
   await writeText(join(dir, 'summary.txt'), studyTable(r));
 };
 

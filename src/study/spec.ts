@@ -3,6 +3,7 @@ import { ParseError } from '../core/errors.js';
 import { Fields, type Raw } from '../io/settings-fields.js';
 import { readSettingsFile } from '../io/settings-file.js';
 import { type ProtocolSpec, protocolFromObject } from '../md/protocols/protocol.js';
+import { type MeasuredSpec, measuredFromFields } from './measured.js';
 
 /**
  * A study: build a model, run a protocol on it, analyse the Li transport of every series
@@ -14,6 +15,7 @@ import { type ProtocolSpec, protocolFromObject } from '../md/protocols/protocol.
  *                  supercell = [2, 2, 2] (optional: the packed cell repeated, as the study's large cells)
  *   [simulation]   a protocol (see md/protocols/protocol.ts) without `structure`
  *   [transport]    species = "Li", arrhenius_min = 400, arrhenius_max = 700, extrapolate = 300
+ *   [measured]     measured sigma(T), values or impedance spectra, set beside the simulated (study/measured.ts)
  */
 export interface StudySpec {
   file: string;
@@ -49,6 +51,8 @@ export interface StudySpec {
     /** Hysteresis width of the environment labels (A). */
     hysteresisA: number;
   } | null;
+  /** Measured conductivities to compare with (null when the file has no [measured]). */
+  measured: MeasuredSpec | null;
 }
 
 /** Three whole repeat counts (default [1, 1, 1]). */
@@ -131,6 +135,7 @@ export const studyFromObject = (raw: Record<string, unknown>, file: string): Stu
     st.use('hysteresis');
   }
   st.done();
+  const measured = measuredFromFields(table(top, 'measured'), file);
   top.done();
   const inWindow = protocol.series.temperaturesK.filter(
     (T) => T >= transport.arrheniusMinK && T <= transport.arrheniusMaxK,
@@ -141,7 +146,7 @@ export const studyFromObject = (raw: Record<string, unknown>, file: string): Stu
       `at least two series temperatures within arrhenius_min..arrhenius_max (${transport.arrheniusMinK}-${transport.arrheniusMaxK} K)`,
       protocol.series.temperaturesK,
     );
-  return { file, name, model, protocol, transport, structure };
+  return { file, name, model, protocol, transport, structure, measured };
 };
 
 export const readStudy = (path: string): StudySpec => {

@@ -41,8 +41,8 @@ const ALLOWED: Record<string, { imports: string[]; why: string }> = {
     why: 'measured data reuses the analysis fits (Arrhenius)',
   },
   study: {
-    imports: ['core', 'io', 'chemistry', 'builders', 'forcefield', 'md', 'engines', 'analysis'],
-    why: 'orchestrates build -> run -> analyse end to end',
+    imports: ['core', 'io', 'chemistry', 'builders', 'forcefield', 'md', 'engines', 'analysis', 'experiment'],
+    why: 'orchestrates build -> run -> analyse end to end, and sets measured sigma(T) beside it',
   },
   report: {
     imports: ['core', 'io', 'analysis', 'experiment', 'study'],
