@@ -121,6 +121,7 @@ export const readFitFile = (path: string): FitFile => {
       rmin: range[0] as number,
       rmax: range[1] as number,
       constraints: constraintsOf(f, 'constraints'),
+      cut: f.str<'pdfgui' | 'full'>('cut', 'pdfgui', ['pdfgui', 'full']),
     };
     f.done();
     return d;

@@ -49,6 +49,13 @@ export interface FitDataSpec {
   rmax: number;
   /** dscale, qdamp, qbroad -> formula. */
   constraints: Record<string, string>;
+  /**
+   * 'pdfgui' (default): the data are cut at the last point below rmin, as PDFgui hands them to
+   * PDFfit2, so the Qmax termination sees nothing below the fit range. 'full': the whole data grid
+   * (from its first r > 0) is PDFfit2's grid and rmin..rmax only the fit range, so the calculation
+   * (and its termination) extends up to 6 ripples below rmin, as in PDFfit2 with pdfrange.
+   */
+  cut?: 'pdfgui' | 'full';
 }
 
 export interface PdfFitSpec {
@@ -108,6 +115,7 @@ export const fitGrid = (
   rmin: number,
   rmax: number,
   notes: string[] = [],
+  cut: 'pdfgui' | 'full' = 'pdfgui',
 ): { grid: PdfGrid; from: number; to: number } => {
   const { r } = data;
   const n = r.length;
@@ -137,6 +145,15 @@ export const fitGrid = (
   while (to + 1 < n && r[to + 1] <= rmax + tol) to++;
   if (to - from < 2)
     throw new OptionError(`${data.file}: fewer than 3 data points in ${rmin}..${rmax} A`, { option: 'rmin' });
+  if (cut === 'full') {
+    const origin = r.findIndex((x) => x > 0);
+    const start = r.findIndex((x) => x >= rmin - tol);
+    return {
+      grid: { rmin: r[origin], rstep: data.rstep, nfmin: start - origin, nfmax: to - origin },
+      from: start,
+      to,
+    };
+  }
   return { grid: { rmin: r[from], rstep: data.rstep, nfmin: 0, nfmax: to - from }, from, to };
 };
 
@@ -260,7 +277,7 @@ export const refinePdf = (
         { option: 'qmax' },
       );
     if (d.data.weightNote) notes.push(d.data.weightNote);
-    return fitGrid(d.data, d.rmin, d.rmax, notes);
+    return fitGrid(d.data, d.rmin, d.rmax, notes, d.cut);
   });
   const targets = buildTargets(spec);
   const used = new Set(targets.flatMap((t) => t.formula.parameters));
