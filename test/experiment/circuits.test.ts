@@ -2,6 +2,7 @@
  * Circuit strings (impedance.py's grammar), element impedances against impedance.py's definitions
  * typed from its formulas, and the analytic derivatives against central finite differences.
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   circuit,
@@ -9,6 +10,7 @@ import {
   circuitImpedanceAndJacobian,
 } from '../../src/experiment/circuits/circuit.js';
 import { CircuitSyntaxError } from '../../src/experiment/circuits/parse-circuit.js';
+import { fixture } from '../helpers.js';
 
 describe('circuit strings', () => {
   it('names parameters in order of appearance as impedance.py does', () => {
@@ -113,6 +115,27 @@ describe('analytic derivatives equal central differences', () => {
             1e-6,
           );
         }
+      });
+    });
+});
+
+describe('circuit impedances equal impedance.py', () => {
+  const peer = JSON.parse(readFileSync(fixture('impedance/impedance-py.json'), 'utf8')) as {
+    circuits: {
+      circuit: string;
+      parameters: number[];
+      frequencyHz: number[];
+      reOhm: number[];
+      imOhm: number[];
+    }[];
+  };
+  for (const ref of peer.circuits)
+    it(ref.circuit, () => {
+      const z = circuitImpedance(circuit(ref.circuit), ref.parameters, ref.frequencyHz);
+      ref.frequencyHz.forEach((f, i) => {
+        const mod = Math.hypot(ref.reOhm[i], ref.imOhm[i]);
+        expect(Math.abs(z.re[i] - ref.reOhm[i]) / mod, `Re at ${f} Hz`).toBeLessThan(1e-12);
+        expect(Math.abs(z.im[i] - ref.imOhm[i]) / mod, `Im at ${f} Hz`).toBeLessThan(1e-12);
       });
     });
 });

@@ -26,6 +26,7 @@ import impedance  # noqa: E402
 from impedance.preprocessing import readFile, ignoreBelowX  # noqa: E402
 from impedance.validation import linKK  # noqa: E402
 from impedance.models.circuits import CustomCircuit  # noqa: E402
+from impedance.models.circuits.fitting import wrapCircuit  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.abspath(os.path.join(HERE, '..', '..', '..'))
@@ -61,6 +62,18 @@ FITS = [
 ]
 
 
+# Circuits evaluated by impedance.py (its element definitions and series/parallel rules).
+ELEMENT_CASES = [
+    ('R0-p(R1,C1)-L1', [5, 200, 3e-6, 1e-7]),
+    ('R0-p(R1,CPE1)-CPE2', [5, 200, 3e-6, 0.85, 1e-3, 0.7]),
+    ('R0-p(R1-Wo1,C1)-W1', [1, 50, 20, 3, 1e-5, 4]),
+    ('p(R1-Ws1,CPE1)', [50, 20, 0.5, 1e-5, 0.9]),
+    ('La1-G1-Gs1', [1e-6, 0.8, 30, 0.01, 40, 0.2, 1.7]),
+    ('R0-K1-Zarc1', [3, 100, 0.01, 80, 1e-3, 0.8]),
+]
+ELEMENT_FREQUENCIES = [10 ** (-2 + 0.35 * i) for i in range(24)]
+
+
 def ssr(model, f, Z, p, by_modulus):
     zf = model.predict(f, use_initial=False) if p is None else None
     r = np.hstack([(zf - Z).real, (zf - Z).imag])
@@ -85,6 +98,12 @@ def main():
         out['linKK'][name] = {'M': int(M), 'mu': float(mu), 'fitReOhm': Zfit.real.tolist(),
                               'fitImOhm': Zfit.imag.tolist(), 'residualRe': rr.tolist(),
                               'residualIm': ri.tolist()}
+    out['circuits'] = []
+    for circuit, p in ELEMENT_CASES:
+        z = wrapCircuit(circuit, {})(np.array(ELEMENT_FREQUENCIES), *p)
+        n = len(ELEMENT_FREQUENCIES)
+        out['circuits'].append({'circuit': circuit, 'parameters': p, 'frequencyHz': ELEMENT_FREQUENCIES,
+                                'reOhm': z[:n].tolist(), 'imOhm': z[n:].tolist()})
     for name, circuit, guess, by_modulus, below_x in FITS:
         inst = dict(SAMPLES)[name]
         f, Z = readFile(os.path.join(EIS, name), instrument=inst)
