@@ -1,11 +1,14 @@
 /** DC polarisation, glass transition and cycling on synthetic data with known answers. */
 import { describe, expect, it } from 'vitest';
 import { OptionError, ParseError } from '../../src/core/errors.js';
+import { circuit, circuitImpedance } from '../../src/experiment/circuits/circuit.js';
 import { analyseCycling } from '../../src/experiment/cycling/cycling.js';
 import { currentTrace, polarisationCurrents } from '../../src/experiment/dc/current-time.js';
 import { electronicConductivity, transferenceNumber } from '../../src/experiment/dc/transference.js';
+import { transferenceFromFiles } from '../../src/experiment/lab-files.js';
 import { parseNamedTable } from '../../src/experiment/readers/table.js';
 import { glassTransition } from '../../src/experiment/thermal/glass-transition.js';
+import { tempFile } from '../helpers.js';
 
 /** I(t) = I_ss + (I_0 - I_ss) exp(-t / tau), in mA, as a CSV. */
 const decay = (i0mA: number, issmA: number, tauS: number, endS = 3600, stepS = 10) => {
@@ -136,5 +139,36 @@ describe('cycling', () => {
     expect(() => analyseCycling(parseNamedTable('cycle,charge,discharge\n1,2,1\n', 'c.csv'))).toThrow(
       OptionError,
     );
+  });
+});
+
+describe('DC polarisation from files', () => {
+  it('fits R_b and R_int from the spectra before and after, and reads an EC-Lab .mpt record', async () => {
+    const f = Array.from({ length: 40 }, (_, k) => 10 ** (6 - (7 * k) / 39));
+    const spectrum = (rint: number) => {
+      const z = circuitImpedance(circuit('R0-p(R1,CPE1)'), [50, rint, 1e-5, 0.9], f);
+      return tempFile(
+        `s${rint}.csv`,
+        `f,re,im\n${f.map((x, k) => `${x},${z.re[k]},${z.im[k]}`).join('\n')}\n`,
+      );
+    };
+    const iss = (0.98 * 0.1) / (50 + 0.98 * 12);
+    const rows: string[] = [];
+    for (let t = 0; t <= 3600; t += 10)
+      rows.push(`${t}\t${1000 * (iss + (2e-3 - iss) * Math.exp(-t / 100))}\t0.1`);
+    const header = ['EC-Lab ASCII FILE', 'Nb header lines : 4', '', 'time/s\t<I>/mA\tEwe/V'];
+    const mpt = tempFile('pol.mpt', `${[...header, ...rows].join('\n')}\n`);
+    const r = await transferenceFromFiles(mpt, 0.1, {
+      before: spectrum(10),
+      after: spectrum(12),
+      circuit: 'R0-p(R1,CPE1)',
+      bulk: ['R0'],
+      interface: ['R1'],
+      fit: { initialGuess: [20, 20, 1e-6, 0.8] },
+    });
+    expect(r.bulkOhm).toBeCloseTo(50, 6);
+    expect(r.interfaceInitialOhm).toBeCloseTo(10, 6);
+    expect(r.interfaceSteadyOhm).toBeCloseTo(12, 6);
+    expect(r.result.watanabe).toBeCloseTo(0.98, 6);
   });
 });
