@@ -27,5 +27,7 @@ export * as io from './io/index.js';
 export { readFrames, readStructure, summariseFile, writeFrames, writeStructure } from './io/index.js';
 export * as md from './md/index.js';
 export { planProtocol, readProtocol } from './md/index.js';
+export * as report from './report/index.js';
+export { readReportInput, writeReport } from './report/index.js';
 export * as study from './study/index.js';
 export { readStudy, runStudy } from './study/index.js';

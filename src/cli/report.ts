@@ -5,7 +5,7 @@ import { type MeasuredValues, readReportInput, writeReport } from '../report/ind
 import { isPositive, parseNumber } from './number-option.js';
 
 /** "1.3@303.15" (mS/cm at K) as a measured conductivity. */
-const parseConductivity = (value: string): NonNullable<MeasuredValues['conductivity']> => {
+const parseConductivity = (value: string): MeasuredValues['points'][number] => {
   const m = /^\s*([^@\s]+)\s*@\s*([^@\s]+?)\s*(K)?\s*$/i.exec(value);
   if (!m)
     throw new OptionError(
@@ -32,7 +32,11 @@ export const measuredOptions = (
     if (o.measuredLabel) throw new OptionError('--measured-label needs --measured-sigma or --measured-ea');
     return undefined;
   }
-  return { conductivity, activationEv, label: o.measuredLabel as string | undefined };
+  return {
+    points: conductivity ? [conductivity] : [],
+    activationEv,
+    label: o.measuredLabel as string | undefined,
+  };
 };
 
 export const registerReport = (program: Command): void => {

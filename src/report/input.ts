@@ -15,12 +15,17 @@ import type { StudyStructureRow } from '../study/structure.js';
  * structures), or the JSON of one analysis command (transport, structure rdf, structure vdos).
  */
 
-/** Measured values to draw beside the simulated ones (SCIENCE.md: 1.3 mS/cm at 30 C, Ea 0.47 eV). */
+/**
+ * Measured values to draw beside the simulated ones (SCIENCE.md: 1.3 mS/cm at 30 C, Ea 0.47 eV):
+ * from the study file's [measured] table (study.json `measured`) or the report's options.
+ */
 export interface MeasuredValues {
-  /** Conductivity (mS/cm) at a temperature (K). */
-  conductivity?: { msPerCm: number; temperatureK: number };
-  /** Activation energy (eV). */
+  /** Conductivities (mS/cm) at temperatures (K). */
+  points: { msPerCm: number; temperatureK: number }[];
+  /** Activation energy (eV); drawn through the first point when there is no fitted line. */
   activationEv?: number;
+  /** The measured Arrhenius fit of sigma T: ln(sigma T / (S K/cm)) = intercept + slope / T. */
+  sigmaTLine?: { slope: number; intercept: number };
   /** Where the numbers come from (shown in the legend and table). */
   label?: string;
 }
@@ -257,7 +262,22 @@ const readStudyFolder = async (dir: string): Promise<ReportInput> => {
       source: modelPath,
     };
   }
+  const m = study.measured;
+  const measured: MeasuredValues | undefined = m?.rows.length
+    ? {
+        points: m.rows.map((r) => ({ msPerCm: r.measuredMsPerCm, temperatureK: r.temperatureK })),
+        activationEv: m.measuredFit?.arrheniusSigmaT.activationEv.value,
+        sigmaTLine: m.measuredFit
+          ? {
+              slope: m.measuredFit.arrheniusSigmaT.line.slope,
+              intercept: m.measuredFit.arrheniusSigmaT.line.intercept,
+            }
+          : undefined,
+        label: 'the study file',
+      }
+    : undefined;
   return {
+    measured,
     source: dir,
     outDir: dir,
     name: study.name,
@@ -337,6 +357,15 @@ export const readReportInput = async (
       );
   }
   if (options.outDir) input.outDir = options.outDir;
-  if (options.measured) input.measured = options.measured;
+  // Values given here join (or replace the label of) those of the study file.
+  if (options.measured)
+    input.measured = input.measured
+      ? {
+          ...input.measured,
+          points: [...input.measured.points, ...options.measured.points],
+          activationEv: options.measured.activationEv ?? input.measured.activationEv,
+          label: options.measured.label ?? input.measured.label,
+        }
+      : options.measured;
   return input;
 };

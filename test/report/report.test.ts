@@ -28,7 +28,7 @@ const RDF = fixture('report/rdf.json');
 const VDOS = fixture('report/vdos.json');
 const TRANSPORT = fixture('report/transport.json');
 const MEASURED = {
-  conductivity: { msPerCm: 1.3, temperatureK: 303.15 },
+  points: [{ msPerCm: 1.3, temperatureK: 303.15 }],
   activationEv: 0.47,
   label: 'LAOC^1.5b',
 };
@@ -140,10 +140,10 @@ describe('a study folder (the --quick laoc-0b fixture)', async () => {
     // sigma T band at 300 K: the study's extrapolated sigma times 300 K.
     expect(at300.sT / (ex.conductivityMsPerCm.value * 300)).toBeCloseTo(1, 10);
     const text = JSON.stringify(spec);
-    expect(text).toContain('measured (LAOC^1.5b): 1.3 mS/cm at 303.15 K');
+    expect(text).toContain('measured (LAOC^1.5b): 1.30 mS/cm at 303.15 K');
     const numbers = sections.find((s) => s.id === 'numbers')!;
     const rows = numbers.blocks.flatMap((b) => (b.kind === 'table' ? b.rows : []));
-    expect(rows).toContainEqual(['measured Ea (LAOC^1.5b)', '0.47 eV']);
+    expect(rows).toContainEqual(['measured Ea (LAOC^1.5b)', '0.470 eV']);
   });
 
   it('prints no NaN in any table; each transport value carries its 95 % interval', () => {
@@ -233,6 +233,54 @@ describe('single-analysis reports and additions', () => {
     // Plot ids stay unique (they name the figure files).
     const ids = plots(sections).map((p) => p.id);
     expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it("draws the study file's [measured] conductivities, their fitted sigma T line and the comparison table", async () => {
+    const copy = join(tempDir(), 'study');
+    cpSync(STUDY, copy, { recursive: true });
+    const path = join(copy, 'study.json');
+    const study = JSON.parse(readFileSync(path, 'utf8'));
+    // ln(sigma T / (S K/cm)) = intercept + slope / T through (303.15 K, 1.3 mS/cm) with Ea = 0.47 eV.
+    const slope = -0.47 / 8.617333262e-5;
+    const intercept = Math.log(1.3e-3 * 303.15) - slope / 303.15;
+    const sim = { value: 200, std: 50, low95: 120, high95: 330 };
+    study.measured = {
+      rows: [
+        { temperatureK: 303.15, measuredMsPerCm: 1.3, simulatedMsPerCm: sim, ratio: 200 / 1.3 },
+        { temperatureK: 353.15, measuredMsPerCm: 9.5, simulatedMsPerCm: sim, ratio: 200 / 9.5 },
+      ],
+      measuredFit: { arrheniusSigmaT: { activationEv: { value: 0.47 }, line: { slope, intercept } } },
+      simulatedActivationEv: study.arrhenius.weighted.activationEv,
+    };
+    writeFileSync(path, JSON.stringify(study));
+    const input = await readReportInput(copy);
+    expect(input.measured?.points).toEqual([
+      { msPerCm: 1.3, temperatureK: 303.15 },
+      { msPerCm: 9.5, temperatureK: 353.15 },
+    ]);
+    const sections = reportSections(input);
+    const a = plots(sections).find((p) => p.id === 'arrhenius')!;
+    const layers = (
+      a.spec({ width: 300, height: 200 }) as unknown as {
+        hconcat: { layer: { data: { values: Record<string, number>[] } }[] }[];
+      }
+    ).hconcat[1].layer;
+    const line = layers.at(-2)!.data.values;
+    // The line passes through the measured point it was built from (sigma T in mS K/cm).
+    const at = (T: number) =>
+      line[0].sT *
+      Math.exp(Math.log(line[1].sT / line[0].sT) * ((1000 / T - line[0].inv) / (line[1].inv - line[0].inv)));
+    expect(at(303.15) / (1.3 * 303.15)).toBeCloseTo(1, 9);
+    expect(layers.at(-1)!.data.values).toHaveLength(2);
+    const table = sections
+      .find((s) => s.id === 'numbers')!
+      .blocks.find((b) => b.kind === 'table' && b.title.startsWith('Measured'));
+    expect(table?.kind === 'table' && table.rows[0]).toEqual([
+      '303.15',
+      '1.30',
+      '200 [1.2e+2, 3.3e+2]',
+      '154',
+    ]);
   });
 
   it('refuses a transport JSON added to a study, a missing path, bad JSON and a bad thermo number', async () => {

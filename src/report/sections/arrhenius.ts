@@ -80,25 +80,30 @@ export const arrheniusSection: SectionBuilder = (input) => {
     },
   ];
   const m = input.measured;
-  const measuredPoint = m?.conductivity
-    ? [
-        {
-          inv: 1000 / m.conductivity.temperatureK,
-          kelvin: m.conductivity.temperatureK,
-          sT: m.conductivity.msPerCm * m.conductivity.temperatureK,
-          label: `measured${m.label ? ` (${m.label})` : ''}: ${m.conductivity.msPerCm} mS/cm at ${num(m.conductivity.temperatureK, 5)} K`,
-        },
-      ]
-    : [];
-  // The measured activation energy as a line through the measured point over the plotted range.
-  const measuredLine =
-    m?.conductivity && m.activationEv !== undefined
-      ? [tMin, tMax].map((T) => ({
+  const label = `measured${m?.label ? ` (${m.label})` : ''}`;
+  const measuredPoint = (m?.points ?? []).map((p) => ({
+    inv: 1000 / p.temperatureK,
+    kelvin: p.temperatureK,
+    sT: p.msPerCm * p.temperatureK,
+    label: `${label}: ${num(p.msPerCm)} mS/cm at ${num(p.temperatureK, 5)} K`,
+  }));
+  // The measured Arrhenius line over the plotted range: the measured fit of sigma T, or the given
+  // activation energy through the first measured point.
+  const span = [tMin, tMax, ...(m?.points.map((p) => p.temperatureK) ?? [])];
+  const lineT = [Math.min(...span), Math.max(...span)];
+  const first = m?.points[0];
+  const measuredLine = m?.sigmaTLine
+    ? lineT.map((T) => ({
+        inv: 1000 / T,
+        sT: 1000 * Math.exp(m.sigmaTLine!.intercept + m.sigmaTLine!.slope / T),
+      }))
+    : first && m?.activationEv !== undefined
+      ? lineT.map((T) => ({
           inv: 1000 / T,
           sT:
-            m.conductivity!.msPerCm *
-            m.conductivity!.temperatureK *
-            Math.exp(-evToKelvin(m.activationEv!) * (1 / T - 1 / m.conductivity!.temperatureK)),
+            first.msPerCm *
+            first.temperatureK *
+            Math.exp(-evToKelvin(m.activationEv!) * (1 / T - 1 / first.temperatureK)),
         }))
       : [];
   const colour = temperatureColour(input);
@@ -220,7 +225,11 @@ export const arrheniusSection: SectionBuilder = (input) => {
 
   const ea = fit.activationEv;
   const measuredText = m
-    ? ` Measured (gold${m.label ? `, ${m.label}` : ''}): ${m.conductivity ? `${m.conductivity.msPerCm} mS/cm at ${num(m.conductivity.temperatureK, 5)} K` : ''}${m.activationEv !== undefined ? `${m.conductivity ? ', ' : ''}Ea ${m.activationEv} eV (dashed line through the measured point)` : ''}.`
+    ? ` Gold squares: ${label}, ${m.points.map((p) => `${num(p.msPerCm)} mS/cm at ${num(p.temperatureK, 5)} K`).join(', ')}${
+        measuredLine.length
+          ? `; dashed: ${m.sigmaTLine ? 'the measured Arrhenius fit of σT' : 'the measured activation energy through the first point'}${m.activationEv !== undefined ? ` (Ea ${num(m.activationEv)} eV)` : ''}`
+          : ''
+      }.`
     : '';
   const notes: string[] = [];
   if (input.quick) notes.push('--quick study: short runs check the workflow; these numbers are not results.');

@@ -57,14 +57,29 @@ export const numbersSection: SectionBuilder = (input) => {
     if (t.windowK)
       rows.push(['fit window', `${t.windowK[0]}-${t.windowK[1]} K (${a.temperaturesK.join(', ')} K fitted)`]);
     const m = input.measured;
-    if (m?.conductivity)
+    for (const p of m?.points ?? [])
       rows.push([
-        `measured σ${m.label ? ` (${m.label})` : ''}`,
-        `${m.conductivity.msPerCm} mS/cm at ${num(m.conductivity.temperatureK, 5)} K`,
+        `measured σ${m?.label ? ` (${m.label})` : ''}`,
+        `${num(p.msPerCm)} mS/cm at ${num(p.temperatureK, 5)} K`,
       ]);
     if (m?.activationEv !== undefined)
-      rows.push([`measured Ea${m.label ? ` (${m.label})` : ''}`, `${m.activationEv} eV`]);
+      rows.push([`measured Ea${m.label ? ` (${m.label})` : ''}`, `${num(m.activationEv)} eV`]);
     blocks.push({ kind: 'table', title: 'Arrhenius fit', columns: ['quantity', 'value [95 %]'], rows });
   }
+  const c = input.study?.measured;
+  if (c?.rows.length)
+    blocks.push({
+      kind: 'table',
+      title: 'Measured against simulated conductivity',
+      caption:
+        'The simulated σ is the Nernst-Einstein conductivity of the Arrhenius fit of D at each measured temperature (95 % interval).',
+      columns: ['T/K', 'measured σ/mS cm⁻¹', 'simulated σ/mS cm⁻¹', 'simulated / measured'],
+      rows: c.rows.map((r) => [
+        num(r.temperatureK, 5),
+        num(r.measuredMsPerCm),
+        withInterval(r.simulatedMsPerCm),
+        num(r.ratio),
+      ]),
+    });
   return { id: 'numbers', title: 'Every number', blocks };
 };
