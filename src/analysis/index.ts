@@ -57,7 +57,83 @@ export {
   formFactorOfQ,
   pymatgenFormFactor,
 } from './scattering/atomic-form-factors.js';
+// Pair distribution functions with PDFfit2's model, their refinement and the two-phase fraction.
+export { Formula } from './scattering/constraints.js';
+export { type FitFile, readFitFile } from './scattering/fit-file.js';
+export { fitTable, writeFitCsv, writeFitFgr, writeFitJson } from './scattering/fit-report.js';
+export {
+  type LeastSquaresProblem,
+  type LeastSquaresResult,
+  levenbergMarquardt,
+} from './scattering/levenberg-marquardt.js';
+export {
+  type FitDataResult,
+  type FitDataSpec,
+  type FitParameter,
+  type FitPhaseSpec,
+  type FitVariableResult,
+  fitGrid,
+  type PdfFitResult,
+  type PdfFitSpec,
+  refinePdf,
+} from './scattering/pdf-fit.js';
+export {
+  calculatePdf,
+  calculationGrid,
+  calculationRange,
+  cellMetric,
+  crystalPairSum,
+  numberDensity,
+  PairSumCache,
+  type PdfCalculation,
+  type PdfDataModel,
+  type PdfGrid,
+  sphereEnvelope,
+} from './scattering/pdf-model.js';
+export {
+  atomicMassPdffit2,
+  averageAtomicMass,
+  averageScatteringFactor,
+  type CrystalPhase,
+  crystalPhase,
+  type Fraction,
+  type PdfAtom,
+  type PdfPhase,
+  type PhaseFractions,
+  type ProfilePhase,
+  phaseAtomCount,
+  phaseFractions,
+  phaseFromFrame,
+  type Radiation,
+  scatteringFactor,
+} from './scattering/pdf-phase.js';
+export {
+  type PdfReport,
+  pdfReport,
+  pdfTable,
+  writePdfCsv,
+  writePdfFgr,
+  writePdfJson,
+} from './scattering/pdf-report.js';
+export { applyQmaxCutoff, terminationExtension } from './scattering/pdf-termination.js';
+export { getVariable, parseVariable, setVariable, type VariableRef } from './scattering/pdf-variables.js';
+export { PDFFIT2_ELEMENTS } from './scattering/pdffit2-elements.js';
 export { type PowderProfile, type ProfileOptions, pseudoVoigtProfile } from './scattering/profile.js';
+export {
+  type SequentialFit,
+  type SequentialRow,
+  sequentialFit,
+  sequentialTable,
+  writeSequentialCsv,
+  writeSequentialJson,
+} from './scattering/sequential-fit.js';
+export {
+  atomsPerFormula,
+  fitCrystalFraction,
+  modelProfileFromFrames,
+  type TwoPhaseFractions,
+  type TwoPhaseOptions,
+} from './scattering/two-phase-fraction.js';
 export {
   crystalFromStructure,
   type HklFamily,
@@ -163,7 +239,6 @@ export {
   type TransportResult,
   type TransportRun,
 } from './transport/analyse-run.js';
-export { computeMsdThreaded } from './transport/msd-threads.js';
 export { type ArrheniusFit, extrapolate, fitArrhenius, fitArrheniusWeighted } from './transport/arrhenius.js';
 export { type ArrheniusSummary, arrheniusSummary } from './transport/arrhenius-summary.js';
 export { carrierCharge, havenRatio, nernstEinsteinFactor } from './transport/conductivity.js';
@@ -190,6 +265,7 @@ export {
   type MsdOptions,
   type MsdResult,
 } from './transport/msd.js';
+export { computeMsdThreaded } from './transport/msd-threads.js';
 export {
   type PymatgenOptions,
   type PymatgenResult,

@@ -6,6 +6,21 @@
 export { type FileSummary, formatFileSummary, summariseFile } from './file-summary.js';
 export type { Format, ReadOptions, WriteOptions } from './format.js';
 export {
+  type CrystalReadOptions,
+  parseCifCrystal,
+  readCifCrystal,
+  reciprocalLengths,
+} from './formats/cif-sites.js';
+export {
+  type FgrCurves,
+  formatFgr,
+  type PdfData,
+  type PdfDataMeta,
+  parsePdfData,
+  readPdfData,
+  writeFgr,
+} from './gr.js';
+export {
   isLammpsLog,
   type LammpsLog,
   type LammpsLogOptions,
@@ -34,4 +49,14 @@ export {
   writeFrames,
   writeStructure,
 } from './registry.js';
+export {
+  type CrystalModel,
+  type CrystalSite,
+  formatStru,
+  isotropicU,
+  normaliseSiteElement,
+  parseStru,
+  readStru,
+  writeStru,
+} from './stru.js';
 export { writeChgcar, writeCube } from './volumetric.js';

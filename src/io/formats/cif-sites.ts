@@ -15,6 +15,12 @@ import { type Block, blockSymmetryOps, type CifToken, cifNumber, parseBlocks, to
 
 const EIGHT_PI2 = 8 * Math.PI * Math.PI;
 
+/** Options of the crystal-site reader. */
+export interface CrystalReadOptions {
+  /** Isotropic U (A^2) for sites the file gives none. */
+  defaultUiso?: number;
+}
+
 /** Reciprocal lengths a*, b*, c* (1/A) of a cell. */
 export const reciprocalLengths = (c: CellParameters): [number, number, number] => {
   const rad = Math.PI / 180;
@@ -34,7 +40,7 @@ const value = (t: CifToken | undefined): number | undefined => {
  * `defaultUiso` (A^2) when given; otherwise the reader refuses them, since PDFfit2's model has no
  * peak for a pair with zero displacement.
  */
-export const readCifCrystal = (path: string, options: { defaultUiso?: number } = {}): CrystalModel => {
+export const readCifCrystal = (path: string, options: CrystalReadOptions = {}): CrystalModel => {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -48,7 +54,7 @@ export const readCifCrystal = (path: string, options: { defaultUiso?: number } =
 export const parseCifCrystal = (
   text: string,
   file: string,
-  options: { defaultUiso?: number } = {},
+  options: CrystalReadOptions = {},
 ): CrystalModel => {
   const lines = text.split(/\r?\n/);
   const blocks = parseBlocks(tokenize(lines, file), file);
