@@ -1,0 +1,84 @@
+/**
+ * PDF refinement speed (issue 23): the PDFgui tutorial's Ni lesson 1 (Ni.stru against Ni-xray.gr,
+ * Qmax 40, fit 1.7-20 A, refining dscale, Qdamp, a and Uiso from PDFgui's start), timed from the
+ * parsed inputs to the refined result, with the refined values against the real PDFfit2's
+ * (test/fixtures/scattering/pdffit2/pdffit2-tutorials.json) as a check. Also the CdSe bulk and
+ * 3 nm fits (8 parameters, hexagonal cell). The first run of each warms the JIT and is reported
+ * apart; the figure is the median of the next runs.
+ *
+ *   npm run bench:scattering -- [--runs 5]
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { refinePdf } from '../src/analysis/scattering/pdf-fit.js';
+import { crystalPhase } from '../src/analysis/scattering/pdf-phase.js';
+import { readPdfData } from '../src/io/gr.js';
+import { readStru } from '../src/io/stru.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const k = process.argv.indexOf('--runs');
+const runs = k > 0 ? Number(process.argv[k + 1]) : 5;
+const ref = JSON.parse(
+  readFileSync(join(root, 'test/fixtures/scattering/pdffit2/pdffit2-tutorials.json'), 'utf8'),
+) as {
+  fits: {
+    name: string;
+    data: string;
+    structure: string;
+    qmax: number;
+    qdampStart: number;
+    fitrmin: number;
+    fitrmax: number;
+    phaseConstraints: Record<string, string>;
+    dataConstraints: Record<string, string>;
+    parametersStart: Record<string, number>;
+    converged: { refined: Record<string, number>; stdFromJacobian: Record<string, number>; rw: number };
+  }[];
+};
+const shared = (p: string) => join(root, 'test/fixtures/shared', p.replace('../shared/data/', ''));
+
+for (const f of ref.fits) {
+  const data = readPdfData(shared(f.data));
+  const model = readStru(shared(f.structure));
+  const run = () =>
+    refinePdf({
+      phases: [{ phase: crystalPhase(model), constraints: f.phaseConstraints }],
+      datasets: [
+        {
+          name: f.name,
+          data,
+          radiation: 'X',
+          qmax: f.qmax,
+          qdamp: f.qdampStart,
+          qbroad: 0,
+          dscale: 1,
+          rmin: f.fitrmin,
+          rmax: f.fitrmax,
+          constraints: f.dataConstraints,
+        },
+      ],
+      parameters: Object.entries(f.parametersStart).map(([id, value]) => ({ id: Number(id), value })),
+    });
+  const n = f.name.startsWith('cdse-3nm') ? Math.min(runs, 2) : runs;
+  let t = performance.now();
+  let res = run();
+  const first = performance.now() - t;
+  const times: number[] = [];
+  for (let i = 0; i < n; i++) {
+    t = performance.now();
+    res = run();
+    times.push(performance.now() - t);
+  }
+  times.sort((a, b) => a - b);
+  const worst = Math.max(
+    ...res.parameters.map(
+      (p) => Math.abs(p.value - f.converged.refined[p.id]) / f.converged.stdFromJacobian[p.id],
+    ),
+  );
+  console.log(
+    `${f.name.padEnd(18)} ${res.freeIds.length} parameters, ${res.points} points, ${res.iterations} iterations: ` +
+      `median ${times[Math.floor(times.length / 2)].toFixed(0)} ms (first run ${first.toFixed(0)} ms); ` +
+      `Rw ${res.rw.toFixed(6)} (PDFfit2 ${f.converged.rw.toFixed(6)}), largest |ours - PDFfit2| ${worst.toFixed(3)} sigma`,
+  );
+}
