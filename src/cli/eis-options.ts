@@ -17,6 +17,7 @@ export interface SpectrumCliOptions {
   fmin?: string;
   fmax?: string;
   belowAxis?: boolean;
+  cycle?: string;
   json?: string;
   csv?: string;
 }

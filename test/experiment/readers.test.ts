@@ -85,3 +85,32 @@ describe('bad impedance files', () => {
     expect(() => parseSpectrum('', 'x.mpr')).toThrow(/\.mpr files are not read/);
   });
 });
+
+describe('EC-Lab files with several spectra', () => {
+  const text = readFileSync(sharedFixture('eis/exampleDataBioLogic.mpt'), 'latin1');
+  const lines = text.split('\n');
+  const head = lines.slice(0, 61);
+  const data = lines.slice(61).filter((l) => l.trim() !== '');
+  const names = head[60].split('\t');
+  const cc = names.indexOf('cycle number');
+  const second = data.map((l) => {
+    const f = l.split('\t');
+    f[cc] = '2.000000000000000E+000';
+    return f.join('\t');
+  });
+  const two = [...head, ...data, ...second].join('\n');
+  it('reads the cycle asked for', () => {
+    const one = parseSpectrum(text, 'one.mpt');
+    const s = parseSpectrum(two, 'two.mpt', { cycle: 2 });
+    expect(Array.from(s.frequencyHz)).toEqual(Array.from(one.frequencyHz));
+    expect(s.lines[0]).toBe(62 + data.length);
+  });
+  it('without a cycle, says that the file holds several', () => {
+    expect(() => parseSpectrum(two, 'two.mpt')).toThrow(
+      /two\.mpt:\d+: expected one spectrum: the file holds more than one cycle \(1, 2, \.\.\.\); choose one with `cycle`/,
+    );
+    expect(() => parseSpectrum(two, 'two.mpt', { cycle: 3 })).toThrow(
+      /expected cycle 3 among the file's cycles \(1, 2\)/,
+    );
+  });
+});

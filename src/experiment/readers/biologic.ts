@@ -2,13 +2,14 @@ import { ParseError } from '../../core/errors.js';
 import { numberField, type Spectrum, type SpectrumRow, splitLines, toSpectrum } from './spectrum.js';
 
 const COLUMNS = { freq: 'freq/Hz', re: 'Re(Z)/Ohm', minusIm: '-Im(Z)/Ohm' } as const;
+const CYCLE = 'cycle number';
 
 /**
  * BioLogic EC-Lab `.mpt` text export (latin-1): line 2 "Nb header lines : N", the column names
  * tab-separated on line N, data from line N + 1. The impedance columns are found by name
  * ("freq/Hz", "Re(Z)/Ohm", "-Im(Z)/Ohm"); EC-Lab stores -Im Z, turned here into Im Z.
  */
-export const parseBioLogic = (text: string, file: string): Spectrum => {
+export const parseBioLogic = (text: string, file: string, cycle?: number): Spectrum => {
   const lines = splitLines(text);
   const m = /Nb header lines\s*:\s*(\d+)/.exec(lines[1] ?? '');
   if (!m)
@@ -41,10 +42,27 @@ export const parseBioLogic = (text: string, file: string): Spectrum => {
   const cf = col(COLUMNS.freq);
   const cr = col(COLUMNS.re);
   const ci = col(COLUMNS.minusIm);
+  // EC-Lab writes repeated spectra (a PEIS loop, a temperature series) into one file with a
+  // "cycle number" column: one of them is read, by `cycle`; without it a second cycle is an error.
+  const cc = names.indexOf(CYCLE);
+  const cycles = new Set<number>();
   const rows: SpectrumRow[] = [];
   for (let i = n; i < lines.length; i++) {
     if (lines[i].trim() === '') continue;
     const f = lines[i].split('\t');
+    if (cc >= 0) {
+      const c = numberField(f[cc], file, i + 1, CYCLE);
+      cycles.add(c);
+      if (cycle === undefined && cycles.size > 1)
+        throw new ParseError({
+          file,
+          line: i + 1,
+          expected: `one spectrum: the file holds more than one cycle (${[...cycles].join(', ')}, ...); choose one with \`cycle\``,
+          found: `cycle ${c}`,
+          option: 'cycle',
+        });
+      if (cycle !== undefined && c !== cycle) continue;
+    }
     rows.push({
       frequencyHz: numberField(f[cf], file, i + 1, COLUMNS.freq),
       reOhm: numberField(f[cr], file, i + 1, COLUMNS.re),
@@ -52,5 +70,15 @@ export const parseBioLogic = (text: string, file: string): Spectrum => {
       line: i + 1,
     });
   }
+  if (cycle !== undefined && !cycles.has(cycle))
+    throw new ParseError({
+      file,
+      line: n,
+      expected:
+        cc < 0
+          ? `a "${CYCLE}" column to choose cycle ${cycle} from`
+          : `cycle ${cycle} among the file's cycles (${[...cycles].join(', ')})`,
+      option: 'cycle',
+    });
   return toSpectrum(rows, file, 'biologic');
 };

@@ -25,6 +25,8 @@ export interface ReadSpectrumOptions {
   format?: SpectrumFormat;
   /** For csv: whether the third column is Im Z ('im', the default) or -Im Z. */
   imaginary?: ImaginarySign;
+  /** For EC-Lab files holding several spectra: the "cycle number" to read. */
+  cycle?: number;
 }
 
 /**
@@ -65,13 +67,17 @@ export const parseSpectrum = (text: string, file: string, options: ReadSpectrumO
     throw new OptionError(`unknown impedance format "${format}" (${SPECTRUM_FORMATS.join(', ')})`, {
       option: 'format',
     });
+  if (options.cycle !== undefined && format !== 'biologic')
+    throw new OptionError(`choosing a cycle is for EC-Lab files; this is read as ${format}`, {
+      option: 'cycle',
+    });
   if (options.imaginary !== undefined && format !== 'csv')
     throw new OptionError(`the sign of the imaginary column is set by the ${format} format itself`, {
       option: 'imaginary',
     });
   switch (format) {
     case 'biologic':
-      return parseBioLogic(text, file);
+      return parseBioLogic(text, file, options.cycle);
     case 'gamry':
       return parseGamry(text, file);
     case 'zplot':
