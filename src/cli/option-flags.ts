@@ -32,6 +32,8 @@ export const OPTION_FLAGS: Readonly<Record<string, string>> = {
   triples: '--triples',
   cutoffsA: '--cutoffs',
   neighbours: '--bonds',
+  // oligolyte eis (EC-Lab files with several spectra)
+  cycle: '--cycle',
   // oligolyte scatter pdf
   defaultUiso: '--uiso',
   uiso: '--uiso',
