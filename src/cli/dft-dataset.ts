@@ -15,15 +15,16 @@ export const gitCommit = (): string | undefined => {
 export const registerDftDataset = (dft: Command): void => {
   dft
     .command('dataset')
+    .configureHelp({ showGlobalOptions: true })
     .description(
       'sample configurations (strained and rattled crystals, frames of force-field MD of packed glass cells) and run each through CP2K, resuming: writes an extended XYZ data set (energy eV, forces eV/A, stress eV/A^3 positive tensile as ASE, config_type, temperature/strain facts) and its provenance JSON',
     )
     .argument('<plan>', 'the data-set plan (TOML or JSON; see docs/dft.md)')
-    .option('--mpi <n>', 'MPI processes per CP2K run', '1')
-    .option('--cp2k <exe>', 'the CP2K executable', 'cp2k.psmp')
     .option('--limit <n>', 'stop after this many configurations (in run order) in all')
     .option('--list', 'list the planned configurations and exit (no CP2K run)')
-    .action(async (planFile: string, o: { mpi: string; cp2k: string; limit?: string; list?: boolean }) => {
+    // --mpi and --cp2k are `dft`'s own options (commander gives them to the parent command).
+    .action(async (planFile: string, _o: unknown, cmd: Command) => {
+      const o = cmd.optsWithGlobals() as { mpi: string; cp2k: string; limit?: string; list?: boolean };
       const plan = readDatasetPlan(planFile);
       const mpiProcesses = parseNumber(o.mpi, '--mpi', isWholeAtLeastOne, 'a whole number >= 1');
       const limit = parseNumber(o.limit, '--limit', isWholeAtLeastOne, 'a whole number >= 1');

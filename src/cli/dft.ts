@@ -1,5 +1,6 @@
 import { basename } from 'node:path';
 import { type Command, Option } from 'commander';
+import { writeTo } from '../analysis/report-io.js';
 import { OptionError } from '../core/errors.js';
 import type { Structure } from '../core/frame.js';
 import { evPerA3ToGpa } from '../core/units.js';
@@ -30,6 +31,7 @@ interface DftOptions extends RawReadOptions {
   pressure?: string;
   out?: string;
   json?: string;
+  csv?: string;
 }
 
 /** The settings: a preset or a settings file, then each option given on the command line. */
@@ -108,7 +110,11 @@ export const registerDft = (program: Command): void => {
       .option('--max-steps <n>', 'optimisation steps', '200')
       .option('--pressure <GPa>', 'cell optimisation: external pressure (GPa)')
       .option('--out <file>', 'write the structure with energy, forces and stress (e.g. result.extxyz)')
-      .option('--json <file>', 'write the result as JSON'),
+      .option(
+        '--json <file>',
+        'write the result as JSON (energy eV, forces eV/A, stress GPa positive tensile, settings)',
+      )
+      .option('--csv <file>', 'write the forces as CSV: atom, element, x y z (A), fx fy fz (eV/A)'),
   );
   dft.action(async (input: string | undefined, o: DftOptions) => {
     if (!input) throw new OptionError('oligolyte dft needs a structure (or a subcommand: dataset)');
@@ -153,25 +159,52 @@ export const registerDft = (program: Command): void => {
               path: o.json,
               done: `wrote ${o.json}`,
               write: async () => {
-                const { writeFileSync } = await import('node:fs');
-                writeFileSync(
-                  o.json!,
-                  `${JSON.stringify(
-                    {
-                      structure: input,
-                      natoms: result.topology.natoms,
-                      energyEv: result.frame.energy,
-                      maxForceEvA: summary.maxForceEvA,
-                      stressGPaPositiveTensile: summary.stressGPa,
-                      forcesEvA: Array.from(result.frame.forces!),
-                      cell: result.frame.lattice ? Array.from(result.frame.lattice.matrix) : undefined,
-                      settings,
-                      workDir: dir,
-                    },
-                    null,
-                    1,
-                  )}\n`,
+                await writeTo(o.json!, async (sink) =>
+                  sink.write(
+                    `${JSON.stringify(
+                      {
+                        structure: input,
+                        natoms: result.topology.natoms,
+                        energyEv: result.frame.energy,
+                        maxForceEvA: summary.maxForceEvA,
+                        stressGPaPositiveTensile: summary.stressGPa,
+                        forcesEvA: Array.from(result.frame.forces!),
+                        cell: result.frame.lattice ? Array.from(result.frame.lattice.matrix) : undefined,
+                        settings,
+                        workDir: dir,
+                      },
+                      null,
+                      1,
+                    )}\n`,
+                  ),
                 );
+              },
+            },
+          ]
+        : []),
+      ...(o.csv
+        ? [
+            {
+              path: o.csv,
+              done: `wrote ${o.csv}`,
+              write: async () => {
+                const p = result.frame.positions;
+                const F = result.frame.forces!;
+                const rows = ['atom,element,x_A,y_A,z_A,fx_eV_A,fy_eV_A,fz_eV_A'];
+                for (let i = 0; i < result.topology.natoms; i++)
+                  rows.push(
+                    [
+                      i + 1,
+                      result.topology.symbol(i),
+                      p[3 * i],
+                      p[3 * i + 1],
+                      p[3 * i + 2],
+                      F[3 * i],
+                      F[3 * i + 1],
+                      F[3 * i + 2],
+                    ].join(','),
+                  );
+                await writeTo(o.csv!, async (sink) => sink.write(`${rows.join('\n')}\n`));
               },
             },
           ]
