@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { formatPlan } from '../md/protocols/plan.js';
+import { readReportInput, writeReport } from '../report/index.js';
 import { replicaTable, studyTable } from '../study/output.js';
 import { runStudy } from '../study/run-study.js';
 import { readStudy } from '../study/spec.js';
@@ -15,7 +16,11 @@ export const registerStudy = (program: Command): void => {
       )
       .argument('<file>', 'study file (.toml or .json), e.g. examples/laoc-0b.toml')
       .option('-o, --output <dir>', 'output folder (default: out/<study name>)')
-      .option('--quick', 'short runs (0.5 ps stages, 5 ps production): a check of the workflow, not results'),
+      .option('--quick', 'short runs (0.5 ps stages, 5 ps production): a check of the workflow, not results')
+      .option(
+        '--no-report',
+        'skip report.html and figures/ at the end (oligolyte report DIR makes them later)',
+      ),
     'study',
   ).action(async (file: string, o: Record<string, string | boolean | undefined>) => {
     const spec = readStudy(file);
@@ -67,5 +72,19 @@ export const registerStudy = (program: Command): void => {
     process.stdout.write(
       `wrote ${outDir}/: ${models > 1 ? 'replicas.json, replicas.txt, and per model seed*/: ' : ''}study.json, arrhenius.csv, ${spec.structure ? 'structure.csv, ' : ''}summary.txt, model.extxyz, model.data, run/ (thermo, trajectories, checkpoints per stage)\n`,
     );
+    if (o.report !== false) {
+      // The study's results are complete and kept whatever happens here: a report that cannot be
+      // made is said, not fatal, and can be made again with oligolyte report.
+      try {
+        const files = await writeReport(await readReportInput(outDir));
+        process.stdout.write(
+          `wrote ${files.html} and figures/ (${files.figures.length} files): open the report in a browser\n`,
+        );
+      } catch (err) {
+        process.stderr.write(
+          `note: the report was not written (${(err as Error).message}); make it with: oligolyte report ${outDir}\n`,
+        );
+      }
+    }
   });
 };
