@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { crystalPhase, type PdfPhase, phaseFromFrame } from '../analysis/scattering/pdf-phase.js';
 import {
@@ -39,8 +40,9 @@ const nonNegative = (v: number): boolean => v >= 0;
 /** A structure file as a PDF phase: .stru, CIF (with U/B), or any periodic structure with --uiso. */
 const readPhase = async (file: string, uiso: number | undefined): Promise<PdfPhase> => {
   const lower = file.toLowerCase();
-  if (lower.endsWith('.stru')) return crystalPhase(readStru(file), file);
-  if (lower.endsWith('.cif')) return crystalPhase(readCifCrystal(file, { defaultUiso: uiso }), file);
+  if (lower.endsWith('.stru')) return crystalPhase(readStru(file), basename(file));
+  if (lower.endsWith('.cif'))
+    return crystalPhase(readCifCrystal(file, { defaultUiso: uiso }), basename(file));
   if (uiso === undefined)
     throw new OptionError(
       `${file}: this format records no displacements: give an isotropic U with \`uiso\` (A^2)`,
@@ -48,7 +50,7 @@ const readPhase = async (file: string, uiso: number | undefined): Promise<PdfPha
         option: 'uiso',
       },
     );
-  return phaseFromFrame(await readStructure(file), uiso, file);
+  return phaseFromFrame(await readStructure(file), uiso, basename(file));
 };
 
 /** `oligolyte scatter pdf`: G(r) of structures with PDFfit2's model. */
