@@ -1,8 +1,17 @@
 /**
  * oligolyte/study: the whole workflow from a study file: build the model(s), run the protocol,
- * analyse the transport of every series temperature, fit Arrhenius, average replicas.
+ * analyse the transport of every series temperature, fit Arrhenius, average replicas; and DFT
+ * reference data sets (sampled configurations run through CP2K).
  */
 export { analyseStudy, type StudyResult, type StudyTransportRow } from './analysis.js';
+export {
+  type DatasetProgress,
+  type DatasetRunOptions,
+  datasetFrameText,
+  runDataset,
+} from './dft-dataset.js';
+export { type DatasetPlan, datasetPlanFromObject, readDatasetPlan } from './dft-dataset-plan.js';
+export { type DatasetConfig, planConfigs } from './dft-dataset-sample.js';
 export { buildStudyModel } from './model.js';
 export {
   replicaTable,
