@@ -37,7 +37,7 @@ figcaption { color: var(--muted); font-size: 14px; margin-top: 8px; max-width: 9
 table { border-collapse: collapse; font-size: 13.5px; background: white; }
 th, td { border-bottom: 1px solid var(--rule); padding: 4px 10px; text-align: left; vertical-align: top; }
 th { background: #f1f3f4; font-weight: bold; white-space: nowrap; }
-td { font-variant-numeric: tabular-nums; }
+td { font-variant-numeric: tabular-nums; white-space: nowrap; }
 .viewer { position: relative; width: 100%; height: 540px; border: 1px solid var(--rule); }
 .controls { display: flex; flex-wrap: wrap; gap: 8px 20px; align-items: center; margin: 0 0 8px; font-size: 14px; }
 .controls input[type=range] { width: 220px; vertical-align: middle; }

@@ -12,7 +12,7 @@ export const FONT = 'Liberation Sans, Arial, Helvetica, DejaVu Sans, sans-serif'
 
 export const plotConfig = (medium: Medium): Config => {
   const print = medium === 'print';
-  const size = print ? 8 : 12;
+  const size = print ? 8 : 13;
   return {
     font: FONT,
     background: 'white',
@@ -46,7 +46,7 @@ export const plotConfig = (medium: Medium): Config => {
 
 /** Panel sizes: screen px; print pt (a single column is about 85 mm = 241 pt wide). */
 export const panelSize = (medium: Medium) =>
-  medium === 'print' ? { width: 145, height: 110 } : { width: 380, height: 250 };
+  medium === 'print' ? { width: 145, height: 110 } : { width: 420, height: 270 };
 
 /**
  * A colour per temperature, cold blue to hot red, the same in every plot of a report: colours are
