@@ -16,6 +16,8 @@ import { registerEnergy } from './energy.js';
 import { registerFf } from './ff.js';
 import { registerInfo } from './info.js';
 import { registerMd } from './md.js';
+import { registerMechanics } from './mechanics.js';
+import { registerMinimise } from './mechanics-minimise.js';
 import { cliMessage } from './option-flags.js';
 import { registerReport } from './report.js';
 import { registerRun } from './run.js';
@@ -46,6 +48,8 @@ export const buildProgram = (): Command => {
   registerEnergy(program);
   registerFf(program);
   registerMd(program);
+  registerMinimise(program);
+  registerMechanics(program);
   registerRun(program);
   registerStructure(program);
   registerScatter(program);

@@ -369,16 +369,16 @@ const fromCsv = (file: string, o: StressStrainRecordOptions): StressStrainRecord
 
 /**
  * A record whose strain repeats (LAMMPS prints the last step of one run as the first of the
- * next; a restarted stage repeats rows) keeps the first of each strain, and says so.
+ * next) keeps the first of each repeated strain, and says so. A strain that goes back is left for
+ * the analysis to refuse.
  */
 const dropRepeatedStart = (r: StressStrainRecord): StressStrainRecord => {
   const keep: number[] = [];
-  for (let i = 0; i < r.strain.length; i++)
-    if (i === 0 || r.strain[i] > r.strain[keep[keep.length - 1]]) keep.push(i);
+  for (let i = 0; i < r.strain.length; i++) if (i === 0 || r.strain[i] !== r.strain[i - 1]) keep.push(i);
   if (keep.length === r.strain.length) return r;
   const pick = (a?: Float64Array) => (a ? Float64Array.from(keep, (i) => a[i]) : undefined);
   r.warnings.push(
-    `${r.file}: ${r.strain.length - keep.length} rows that do not advance the strain were left out`,
+    `${r.file}: ${r.strain.length - keep.length} rows that repeat the strain of the row before were left out`,
   );
   return {
     ...r,
