@@ -37,6 +37,21 @@ export const OPTION_FLAGS: Readonly<Record<string, string>> = {
   // oligolyte scatter pdf
   defaultUiso: '--uiso',
   uiso: '--uiso',
+  // oligolyte mechanics stress-strain / elastic, oligolyte minimise
+  component: '--component',
+  run: '--run',
+  strainColumn: '--strain-column',
+  stressColumn: '--stress-column',
+  stressUnit: '--stress-unit',
+  linearWindow: '--window',
+  linearTolerance: '--tolerance',
+  smoothingStrain: '--smooth',
+  yieldOffset: '--offset',
+  forceTolerance: '--force-tolerance',
+  energyTolerance: '--energy-tolerance',
+  maxSteps: '--max-steps',
+  strain: '--strain',
+  producePs: '--produce',
 };
 
 /**

@@ -112,7 +112,7 @@ describe('oligolyte mechanics stress-strain', () => {
     writeFileSync(join(dir, 'a.csv'), 'strain,load\n0,0\n0.01,1\n');
     const r = cli('mechanics', 'stress-strain', join(dir, 'a.csv'), '--json', join(dir, 'x.json'));
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/no stress column \(columns: strain, load\); name it/);
+    expect(r.err).toMatch(/no stress column \(columns: strain, load\); name it with --stress-column/);
     expect(existsSync(join(dir, 'x.json'))).toBe(false);
     const rows = [
       'strain,stress_GPa',

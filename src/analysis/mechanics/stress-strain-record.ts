@@ -78,7 +78,7 @@ const LAMMPS_PRESSURE: Record<string, string> = {
 const unitFactor = (unit: string, what: string): number => {
   const f = UNIT_GPA[unit.toLowerCase()];
   if (f === undefined)
-    throw new OptionError(`${what}: unknown stress unit "${unit}" (GPa, MPa, kPa, Pa, bar, kbar, atm)`, {
+    throw new OptionError(`${what}: unknown stress unit "${unit}" for \`stressUnit\` (GPa, MPa, kPa, Pa, bar, kbar, atm)`, {
       option: 'stressUnit',
     });
   return f;
@@ -190,7 +190,7 @@ const fromLammpsLog = async (file: string, o: StressStrainRecordOptions): Promis
     throw new ParseError({ file, expected: 'a run with thermo output', found: 'none' });
   const index = o.run ?? log.runs.length;
   if (!Number.isInteger(index) || index < 1 || index > log.runs.length)
-    throw new OptionError(`${file}: run ${o.run} does not exist (the log has ${log.runs.length})`, {
+    throw new OptionError(`${file}: \`run\` ${o.run} does not exist (the log has ${log.runs.length})`, {
       option: 'run',
     });
   const run = log.runs[index - 1];
@@ -233,7 +233,7 @@ const fromLammpsLog = async (file: string, o: StressStrainRecordOptions): Promis
     }
     if (!component)
       throw new OptionError(
-        `${file}: run ${index} has no box column that changes (Lx Ly Lz, xy xz yz): give the component`,
+        `${file}: run ${index} has no box column that changes (Lx Ly Lz, xy xz yz): give the \`component\``,
         { option: 'component' },
       );
   }
@@ -247,7 +247,7 @@ const fromLammpsLog = async (file: string, o: StressStrainRecordOptions): Promis
     const ref = perpendicular[component];
     if (!v || !ref)
       throw new OptionError(
-        `${file}: run ${index} prints neither the box (${component[0] === component[1] ? `L${component[0]}` : component}) nor a strain column named by the option`,
+        `${file}: run ${index} prints neither the box (${component[0] === component[1] ? `L${component[0]}` : component}) nor a strain column: name it with \`strainColumn\``,
         { option: 'strainColumn' },
       );
     strain = Float64Array.from(v, (x) => (x - v[0]) / ref[0]);
@@ -266,7 +266,7 @@ const fromLammpsLog = async (file: string, o: StressStrainRecordOptions): Promis
     });
   if (!unit)
     throw new OptionError(
-      `${file}: the log's units (${log.units ?? 'not found'}) give no pressure unit; give the stress unit`,
+      `${file}: the log's units (${log.units ?? 'not found'}) give no pressure unit; give \`stressUnit\``,
       {
         option: 'stressUnit',
       },
@@ -310,7 +310,7 @@ const fromCsv = (file: string, o: StressStrainRecordOptions): StressStrainRecord
     const hits = t.columns.filter((c) => pattern.test(c));
     if (hits.length !== 1)
       throw new OptionError(
-        `${file}: ${hits.length === 0 ? 'no' : 'more than one'} ${what} column (columns: ${t.columns.join(', ')}); name it`,
+        `${file}: ${hits.length === 0 ? 'no' : 'more than one'} ${what} column (columns: ${t.columns.join(', ')}); name it with \`${option}\``,
         { option },
       );
     return hits[0];
@@ -328,7 +328,7 @@ const fromCsv = (file: string, o: StressStrainRecordOptions): StressStrainRecord
   const unit = o.stressUnit ?? unitInName(stressName);
   if (!unit)
     throw new OptionError(
-      `${file}: the unit of ${stressName} is not in its name (stress_GPa, stress (MPa)); give it`,
+      `${file}: the unit of ${stressName} is not in its name (stress_GPa, stress (MPa)); give \`stressUnit\``,
       {
         option: 'stressUnit',
       },
