@@ -78,9 +78,12 @@ const LAMMPS_PRESSURE: Record<string, string> = {
 const unitFactor = (unit: string, what: string): number => {
   const f = UNIT_GPA[unit.toLowerCase()];
   if (f === undefined)
-    throw new OptionError(`${what}: unknown stress unit "${unit}" for \`stressUnit\` (GPa, MPa, kPa, Pa, bar, kbar, atm)`, {
-      option: 'stressUnit',
-    });
+    throw new OptionError(
+      `${what}: unknown stress unit "${unit}" for \`stressUnit\` (GPa, MPa, kPa, Pa, bar, kbar, atm)`,
+      {
+        option: 'stressUnit',
+      },
+    );
   return f;
 };
 
