@@ -51,6 +51,39 @@ export {
   writeVdosCsv,
   writeVdosJson,
 } from './dynamics/vdos-report.js';
+export { type CorrelatedSlope, correlatedSlope } from './mechanics/correlated-fit.js';
+export { type ElasticModuli, elasticModuli, invertMatrix, type Moduli } from './mechanics/elastic-moduli.js';
+export {
+  type ElasticReport,
+  type ElasticReportInput,
+  elasticReport,
+  elasticTable,
+  writeElasticCsv,
+  writeElasticJson,
+} from './mechanics/elastic-report.js';
+export {
+  analyseStressStrain,
+  type StressStrainCurve,
+  type StressStrainOptions,
+  type StressStrainResult,
+  smoothByStrain,
+} from './mechanics/stress-strain.js';
+export {
+  readStressStrainRecord,
+  STRESS_COMPONENTS,
+  type StressComponent,
+  type StressStrainRecord,
+  type StressStrainRecordOptions,
+} from './mechanics/stress-strain-record.js';
+export {
+  analyseStressStrainFiles,
+  type StressStrainFilesResult,
+  type StressStrainRun,
+  type StressStrainSummary,
+  stressStrainTable,
+  writeStressStrainCsv,
+  writeStressStrainJson,
+} from './mechanics/stress-strain-report.js';
 export {
   FORM_FACTOR_MODELS,
   type FormFactorModel,

@@ -4,6 +4,14 @@
  * LAMMPS real units inside (kcal/mol, atm, fs), as the field names say.
  */
 export { readCheckpoint, writeCheckpoint } from './checkpoint.js';
+export {
+  type ElasticOptions,
+  type ElasticResult,
+  elasticConstants,
+  type StrainedState,
+  strainedCell,
+  VOIGT,
+} from './elastic.js';
 export { ForceKernel, type ForceOutput, newForceOutput } from './force-kernel.js';
 export {
   type DeformComponent,
@@ -15,6 +23,7 @@ export {
   runMd,
   type ThermoRow,
 } from './integrator.js';
+export { type MinimiseOptions, type MinimiseProgress, type MinimiseResult, minimise } from './minimise.js';
 export {
   branchFolder,
   productionTrajectory,
