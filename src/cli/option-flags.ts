@@ -34,6 +34,15 @@ export const OPTION_FLAGS: Readonly<Record<string, string>> = {
   neighbours: '--bonds',
   // oligolyte eis (EC-Lab files with several spectra)
   cycle: '--cycle',
+  // oligolyte scatter pdf-md / sq / debye
+  drA: '--dr',
+  histogramBinA: '--bin',
+  uIsoA2: '--uiso',
+  qmaxInvA: '--qmax',
+  qdampInvA: '--qdamp',
+  route: '--route',
+  sphereDiameterA: '--diameter',
+  sphereCentres: '--centres',
   // oligolyte scatter pdf
   defaultUiso: '--uiso',
   uiso: '--uiso',

@@ -1,6 +1,9 @@
 import type { Command } from 'commander';
+import { registerScatterDebye } from './scatter-debye.js';
 import { registerScatterFit } from './scatter-fit.js';
 import { registerScatterPdf } from './scatter-pdf.js';
+import { registerScatterPdfMd } from './scatter-pdf-md.js';
+import { registerScatterSq } from './scatter-sq.js';
 import { registerScatterXrd } from './scatter-xrd.js';
 // Each scatter subcommand lives in its own file and is registered below, one line each.
 
@@ -14,4 +17,7 @@ export const registerScatter = (program: Command): void => {
   registerScatterPdf(scatter);
   registerScatterFit(scatter);
   registerScatterXrd(scatter);
+  registerScatterPdfMd(scatter);
+  registerScatterSq(scatter);
+  registerScatterDebye(scatter);
 };

@@ -28,8 +28,8 @@ export interface DebyeOptions {
   /** Q grid, 1/A (> 0). */
   qInvA: ArrayLike<number>;
   formFactor?: FormFactorModel;
-  /** Pair-distance bin, A (default 0.001). */
-  binWidthA?: number;
+  /** Pair-distance bin, A (default 0.001, at most that). */
+  histogramBinA?: number;
   /** Cut spheres of this diameter (A) out of each periodic frame instead of using the atoms as they are. */
   sphereDiameterA?: number;
   /** Cut-outs per frame (default 1). */
@@ -80,8 +80,8 @@ export const clusterHistogram = (
   binWidthA = 0.001,
 ): ClusterHistogram => {
   if (!(binWidthA > 0 && binWidthA <= 0.001 + 1e-15))
-    throw new OptionError(`\`binWidthA\`: ${binWidthA} A must be positive and at most 0.001 A`, {
-      option: 'binWidthA',
+    throw new OptionError(`\`histogramBinA\`: ${binWidthA} A must be positive and at most 0.001 A`, {
+      option: 'histogramBinA',
     });
   const n = species.length;
   const nel = elements.length;
@@ -235,7 +235,7 @@ export class DebyeAccumulator {
     this.model = options.formFactor ?? 'pymatgen';
     this.elements = [...topology.elements];
     this.forms = this.elements.map((e) => formFactorOfQ(e, this.model));
-    this.bin = options.binWidthA ?? 0.001;
+    this.bin = options.histogramBinA ?? 0.001;
     this.centres = options.sphereCentres ?? 1;
     if (!(Number.isInteger(this.centres) && this.centres >= 1))
       throw new OptionError(`\`sphereCentres\`: ${this.centres} must be a whole number >= 1`, {

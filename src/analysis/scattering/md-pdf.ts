@@ -2,9 +2,9 @@ import { OligolyteError, OptionError } from '../../core/errors.js';
 import type { Frame, SourceLocation } from '../../core/frame.js';
 import { Lattice } from '../../core/lattice.js';
 import type { Topology } from '../../core/topology.js';
-import { histogramPairs, PairScratch } from '../structure/pair-histogram.js';
-import { histogramEdges } from '../structure/rdf.js';
-import { ThreadedRdfAccumulator } from '../structure/rdf-threads.js';
+import { PairCounts } from './pair-counts.js';
+import { ThreadedPairCounts } from './pair-counts-threads.js';
+import { sphereEnvelope } from './pdf-model.js';
 import { type Radiation, scatteringFactor } from './pdf-phase.js';
 import { applyQmaxCutoff, terminationExtension } from './pdf-termination.js';
 
@@ -104,12 +104,6 @@ export interface MdPdfResult {
   sphereDiameterA?: number;
   samples?: number;
 }
-
-/** The particle envelope of a sphere of diameter d at r (PDFfit2's spdiameter factor). */
-export const sphereEnvelope = (r: number, d: number): number => {
-  const x = r / d;
-  return x < 1 ? 1 - 1.5 * x + 0.5 * x * x * x : 0;
-};
 
 /**
  * The atoms (every periodic image) within D/2 of a point of the cell given in fractional
@@ -250,11 +244,10 @@ export class MdPdfAccumulator {
   private readonly radiation: Radiation;
   private readonly factors: number[];
   private readonly elements: string[];
-  private readonly periodic?: ThreadedRdfAccumulator;
+  private readonly periodic?: ThreadedPairCounts;
   // Sphere route state.
   private readonly sphereCentres: number;
   private sphereDiameter?: number;
-  private readonly scratch = new PairScratch();
   private readonly sphereOrdered: Float64Array[] = [];
   private readonly sphereDensity: Float64Array;
   private samples = 0;
@@ -283,9 +276,11 @@ export class MdPdfAccumulator {
         option: 'sphereCentres',
       });
     if (this.route === 'periodic')
-      this.periodic = new ThreadedRdfAccumulator(
-        topology,
-        { rMaxA: this.s.rCount, binWidthA: this.s.hb, pairs: 'all', total: false },
+      this.periodic = new ThreadedPairCounts(
+        topology.speciesIndex,
+        this.elements.length,
+        this.s.rCount,
+        this.s.fineBins,
         options.threads ?? 1,
       );
     else {
@@ -310,12 +305,6 @@ export class MdPdfAccumulator {
 
   /** Add one frame (it needs a cell); `source` names it in errors. */
   push(frame: Frame, source?: SourceLocation): void | Promise<void> {
-    if (this.periodic) {
-      const p = this.periodic.push(frame, source);
-      this.frameCount++;
-      this.volumeSum += frame.lattice?.volume ?? 0;
-      return p;
-    }
     const n = this.topology.natoms;
     if (frame.positions.length !== 3 * n)
       throw new OligolyteError(
@@ -326,10 +315,16 @@ export class MdPdfAccumulator {
       throw new OligolyteError(
         `${source ? `${source.file}: ` : ''}frame ${this.frameCount + 1} has no periodic cell: the model's density needs one`,
       );
-    if (this.sphereDiameter === undefined)
-      this.sphereDiameter = this.checkDiameter(Math.min(...lattice.perpendicularWidths));
+    for (let i = 0; i < frame.positions.length; i++)
+      if (!Number.isFinite(frame.positions[i]))
+        throw new OligolyteError(
+          `${source ? `${source.file}: ` : ''}frame ${this.frameCount + 1}: atom ${Math.floor(i / 3) + 1} has a position that is not a number`,
+        );
     this.frameCount++;
     this.volumeSum += lattice.volume;
+    if (this.periodic) return this.periodic.push(frame.positions, lattice);
+    if (this.sphereDiameter === undefined)
+      this.sphereDiameter = this.checkDiameter(Math.min(...lattice.perpendicularWidths));
     for (let c = 0; c < this.sphereCentres; c++) this.cutOut(frame.positions, lattice, halton(c));
   }
 
@@ -347,32 +342,15 @@ export class MdPdfAccumulator {
     const ns = cls.length;
     if (ns < 2) return;
     const box = Lattice.cubic(D + 2 + this.s.rCount + 1);
-    const bins = this.s.fineBins;
-    const pairCounts = new Float64Array(nel * nel * bins);
-    histogramPairs({
-      positions: xs,
-      lattice: box,
-      atoms: undefined,
-      classOf: cls,
-      classCount: nel,
-      rMax: this.s.rCount,
-      edges: histogramEdges(this.s.rCount, bins),
-      pairCounts,
-      scratch: this.scratch,
-    });
+    const counts = new PairCounts(cls, nel, this.s.rCount, this.s.fineBins);
+    counts.count(xs, box);
     const vs = (Math.PI / 6) * D * D * D;
     for (let a = 0; a < nel; a++)
       for (let b = a; b < nel; b++) {
         const p = pairIndex(a, b, nel);
         const out = this.sphereOrdered[p];
-        // Each unordered pair sits in (a, b) or (b, a): both together, x2 for the ordered pairs.
-        const ab = a * nel + b;
-        const ba = b * nel + a;
-        for (let k = 0; k < bins; k++) {
-          const u =
-            a === b ? pairCounts[ab * bins + k] : pairCounts[ab * bins + k] + pairCounts[ba * bins + k];
-          out[k] += (2 * u) / ns;
-        }
+        const ordered = counts.ordered(a, b);
+        for (let k = 0; k < ordered.length; k++) out[k] += ordered[k] / ns;
         this.sphereDensity[p] += ((a === b ? 1 : 2) * perElement[a] * perElement[b]) / (ns * vs);
       }
     this.samples++;
@@ -381,25 +359,18 @@ export class MdPdfAccumulator {
   private async counts(): Promise<Counts> {
     const nel = this.elements.length;
     if (this.periodic) {
-      const r = await this.periodic.result();
+      const pc = await this.periodic.finish();
       const ordered: Float64Array[] = [];
       const density = new Float64Array((nel * (nel + 1)) / 2);
       const n = this.topology.natoms;
-      const rho = n / r.meanVolumeA3;
-      const counts = this.elements.map(
-        (e) => this.topology.speciesIndex.filter((k) => this.elements[k] === e).length,
-      );
+      const rho = n / (this.volumeSum / this.frameCount);
+      const counts = this.elements.map((_, k) => this.topology.speciesIndex.filter((x) => x === k).length);
       for (let a = 0; a < nel; a++)
         for (let b = a; b < nel; b++) {
-          const curve = r.partials.find((c) => c.a === this.elements[a] && c.b === this.elements[b]);
-          if (!curve) throw new Error(`no ${this.elements[a]}-${this.elements[b]} curve`);
-          // g(r)'s a-b counts are the (a, b) pairs; a != b: both orders are twice that.
-          const c = Float64Array.from(curve.counts);
-          if (a !== b) for (let k = 0; k < c.length; k++) c[k] *= 2;
-          ordered[pairIndex(a, b, nel)] = c;
+          ordered[pairIndex(a, b, nel)] = pc.ordered(a, b);
           density[pairIndex(a, b, nel)] = ((a === b ? 1 : 2) * counts[a] * counts[b] * rho) / (n * n);
         }
-      return { elements: this.elements, ordered, density, perAtom: false, samples: r.frames };
+      return { elements: this.elements, ordered, density, perAtom: false, samples: this.frameCount };
     }
     if (this.samples === 0)
       throw new OligolyteError(

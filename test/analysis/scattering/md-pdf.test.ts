@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MdPdfAccumulator, mdPdf, sphereEnvelope } from '../../../src/analysis/scattering/md-pdf.js';
+import { MdPdfAccumulator, mdPdf } from '../../../src/analysis/scattering/md-pdf.js';
+import { sphereEnvelope } from '../../../src/analysis/scattering/pdf-model.js';
 import { scatteringFactor } from '../../../src/analysis/scattering/pdf-phase.js';
 import { supercell } from '../../../src/builders/supercell.js';
 import { OptionError } from '../../../src/core/errors.js';
@@ -93,6 +94,15 @@ describe('G(r) of MD frames (periodic route) equals the pair-by-pair definition'
     expect(Math.abs(r.g.reduce((a, b) => a + b) - ref.reduce((a, b) => a + b))).toBeLessThan(
       1e-6 * ref.length,
     );
+  });
+});
+
+describe('worker threads', () => {
+  it('two threads count the same pairs as one (2048 atoms, bit for bit)', async () => {
+    const frames = (await readAll(NPT)).slice(0, 3).map((s) => supercell(s, [2, 2, 2]));
+    const one = await mdPdf(frames, { rMaxA: 6, threads: 1 });
+    const two = await mdPdf(frames, { rMaxA: 6, threads: 2 });
+    expect(Array.from(two.g)).toEqual(Array.from(one.g));
   });
 });
 
