@@ -11,6 +11,7 @@ import { readFrames } from '../io/registry.js';
 import { productionTrajectory } from '../md/protocols/folders.js';
 import type { ProtocolResult } from '../md/protocols/run-protocol.js';
 import { compareMeasured, type MeasuredComparison } from './measured.js';
+import type { StudyScattering } from './scattering.js';
 import type { StudySpec } from './spec.js';
 import type { StudyStructureRow } from './structure.js';
 
@@ -41,6 +42,8 @@ export interface StudyResult {
   windowK: [number, number];
   /** Measured sigma(T) against the simulated Arrhenius line (with [measured]). */
   measured?: MeasuredComparison;
+  /** The model against measured PDF data (with [scattering]; study/scattering.ts). */
+  scattering?: StudyScattering;
 }
 
 /** Transport of every series temperature and the Arrhenius fit over the window. */

@@ -9,6 +9,7 @@ import { writeCube } from '../io/volumetric.js';
 import type { StudyResult } from './analysis.js';
 import { measuredCsv, measuredTable } from './measured.js';
 import type { ReplicaSummary } from './replicas.js';
+import { scatteringLines } from './scattering-output.js';
 import { structureCsv, structureTable } from './structure-output.js';
 
 const g = (v: number, digits = 3) => formatSignificant(v, digits, 1e-2, 1e5);
@@ -43,6 +44,7 @@ export const studyTable = (r: StudyResult): string => {
   );
   if (r.structure?.length) lines.push(structureTable(r.structure, r.jumpRateArrhenius).trimEnd());
   if (r.measured) lines.push(measuredTable(r.measured).trimEnd());
+  if (r.scattering) lines.push(scatteringLines(r.scattering).trimEnd());
   lines.push(
     'note: these intervals are those of this one model; independent small models (other seeds) scatter more (docs/FORCEFIELD-NOTES.md): average several seeds (replicas under [model]) for a calibration-grade number',
   );

@@ -10,6 +10,7 @@ import { analyseStudy, type StudyResult } from './analysis.js';
 import { buildStudyModel } from './model.js';
 import { STUDY_DENSITY_GRID_A, writeReplicaOutputs, writeStudyCurves, writeStudyOutputs } from './output.js';
 import { combineReplicas, type ReplicaSummary } from './replicas.js';
+import { runStudyScattering } from './scattering.js';
 import { quickProtocol, type StudySpec } from './spec.js';
 import { analyseStudyStructure, studyJumpRateArrhenius } from './structure.js';
 
@@ -145,6 +146,13 @@ export const runStudy = async (
       transport: (t2 - t1) / 1000,
       structure: (performance.now() - t2) / 1000,
     };
+    // After the timings: its own wall time is in result.scattering.
+    if (spec.scattering)
+      result.scattering = await runStudyScattering(spec.scattering, protocol, runDir, dir, {
+        topology: model.topology,
+        threads: options.threads,
+        onWarning: hooks.onWarning,
+      });
     await writeStudyOutputs(dir, result);
     results.push(result);
     hooks.onResult?.(result, seed);

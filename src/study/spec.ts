@@ -4,6 +4,7 @@ import { Fields, type Raw } from '../io/settings-fields.js';
 import { readSettingsFile } from '../io/settings-file.js';
 import { type ProtocolSpec, protocolFromObject } from '../md/protocols/protocol.js';
 import { type MeasuredSpec, measuredFromFields } from './measured.js';
+import { type ScatteringSpec, scatteringFromFields } from './scattering-spec.js';
 
 /**
  * A study: build a model, run a protocol on it, analyse the Li transport of every series
@@ -16,6 +17,7 @@ import { type MeasuredSpec, measuredFromFields } from './measured.js';
  *   [simulation]   a protocol (see md/protocols/protocol.ts) without `structure`
  *   [transport]    species = "Li", arrhenius_min = 400, arrhenius_max = 700, extrapolate = 300
  *   [measured]     measured sigma(T), values or impedance spectra, set beside the simulated (study/measured.ts)
+ *   [scattering]   a measured PDF (.gr) against the model's G(r), optionally with crystalline LiCl (study/scattering-spec.ts)
  */
 export interface StudySpec {
   file: string;
@@ -53,6 +55,8 @@ export interface StudySpec {
   } | null;
   /** Measured conductivities to compare with (null when the file has no [measured]). */
   measured: MeasuredSpec | null;
+  /** Measured PDF data to set the model against (null when the file has no [scattering]). */
+  scattering: ScatteringSpec | null;
 }
 
 /** Three whole repeat counts (default [1, 1, 1]). */
@@ -136,6 +140,7 @@ export const studyFromObject = (raw: Record<string, unknown>, file: string): Stu
   }
   st.done();
   const measured = measuredFromFields(table(top, 'measured'), file);
+  const scattering = scatteringFromFields(table(top, 'scattering'), file, protocol.series.temperaturesK);
   top.done();
   const inWindow = protocol.series.temperaturesK.filter(
     (T) => T >= transport.arrheniusMinK && T <= transport.arrheniusMaxK,
@@ -146,7 +151,7 @@ export const studyFromObject = (raw: Record<string, unknown>, file: string): Stu
       `at least two series temperatures within arrhenius_min..arrhenius_max (${transport.arrheniusMinK}-${transport.arrheniusMaxK} K)`,
       protocol.series.temperaturesK,
     );
-  return { file, name, model, protocol, transport, structure, measured };
+  return { file, name, model, protocol, transport, structure, measured, scattering };
 };
 
 export const readStudy = (path: string): StudySpec => {
