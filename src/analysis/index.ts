@@ -51,6 +51,39 @@ export {
   writeVdosCsv,
   writeVdosJson,
 } from './dynamics/vdos-report.js';
+export { type CorrelatedSlope, correlatedSlope } from './mechanics/correlated-fit.js';
+export { type ElasticModuli, elasticModuli, invertMatrix, type Moduli } from './mechanics/elastic-moduli.js';
+export {
+  type ElasticReport,
+  type ElasticReportInput,
+  elasticReport,
+  elasticTable,
+  writeElasticCsv,
+  writeElasticJson,
+} from './mechanics/elastic-report.js';
+export {
+  analyseStressStrain,
+  type StressStrainCurve,
+  type StressStrainOptions,
+  type StressStrainResult,
+  smoothByStrain,
+} from './mechanics/stress-strain.js';
+export {
+  readStressStrainRecord,
+  STRESS_COMPONENTS,
+  type StressComponent,
+  type StressStrainRecord,
+  type StressStrainRecordOptions,
+} from './mechanics/stress-strain-record.js';
+export {
+  analyseStressStrainFiles,
+  type StressStrainFilesResult,
+  type StressStrainRun,
+  type StressStrainSummary,
+  stressStrainTable,
+  writeStressStrainCsv,
+  writeStressStrainJson,
+} from './mechanics/stress-strain-report.js';
 export {
   FORM_FACTOR_MODELS,
   type FormFactorModel,
@@ -59,6 +92,15 @@ export {
 } from './scattering/atomic-form-factors.js';
 // Pair distribution functions with PDFfit2's model, their refinement and the two-phase fraction.
 export { Formula } from './scattering/constraints.js';
+export {
+  type ClusterHistogram,
+  clusterHistogram,
+  DebyeAccumulator,
+  type DebyeOptions,
+  type DebyeResult,
+  debyeIntensity,
+  debyeIntensityExact,
+} from './scattering/debye.js';
 export { type FitFile, readFitFile } from './scattering/fit-file.js';
 export { fitTable, writeFitCsv, writeFitFgr, writeFitJson } from './scattering/fit-report.js';
 export {
@@ -66,6 +108,36 @@ export {
   type LeastSquaresResult,
   levenbergMarquardt,
 } from './scattering/levenberg-marquardt.js';
+export {
+  MdPdfAccumulator,
+  type MdPdfOptions,
+  type MdPdfPartial,
+  type MdPdfResult,
+  type MdPdfRoute,
+  mdPdf,
+  sphericalCutOut,
+} from './scattering/md-pdf.js';
+export {
+  analyseDebyeFile,
+  analyseMdPdfFile,
+  analyseSqFile,
+  type DebyeFileResult,
+  debyeTable,
+  type MdPdfFileResult,
+  mdPdfReport,
+  mdPdfTable,
+  type SqFileOptions,
+  type SqFileResult,
+  sqReport,
+  sqTable,
+  writeDebyeCsv,
+  writeDebyeJson,
+  writeMdPdfCsv,
+  writeMdPdfFgr,
+  writeMdPdfJson,
+  writeSqCsv,
+  writeSqJson,
+} from './scattering/md-scattering-report.js';
 export {
   type FitDataResult,
   type FitDataSpec,
@@ -118,53 +190,6 @@ export {
 export { applyQmaxCutoff, terminationExtension } from './scattering/pdf-termination.js';
 export { getVariable, parseVariable, setVariable, type VariableRef } from './scattering/pdf-variables.js';
 export { PDFFIT2_ELEMENTS } from './scattering/pdffit2-elements.js';
-export {
-  type ClusterHistogram,
-  clusterHistogram,
-  DebyeAccumulator,
-  type DebyeOptions,
-  type DebyeResult,
-  debyeIntensity,
-  debyeIntensityExact,
-} from './scattering/debye.js';
-export {
-  MdPdfAccumulator,
-  type MdPdfOptions,
-  type MdPdfPartial,
-  type MdPdfResult,
-  type MdPdfRoute,
-  mdPdf,
-  sphericalCutOut,
-} from './scattering/md-pdf.js';
-export {
-  analyseDebyeFile,
-  analyseMdPdfFile,
-  analyseSqFile,
-  type DebyeFileResult,
-  debyeTable,
-  type MdPdfFileResult,
-  mdPdfReport,
-  mdPdfTable,
-  type SqFileOptions,
-  type SqFileResult,
-  sqReport,
-  sqTable,
-  writeDebyeCsv,
-  writeDebyeJson,
-  writeMdPdfCsv,
-  writeMdPdfFgr,
-  writeMdPdfJson,
-  writeSqCsv,
-  writeSqJson,
-} from './scattering/md-scattering-report.js';
-export {
-  fqFromGr,
-  grFromFq,
-  type SqWeighting,
-  type TotalScattering,
-  type TransformWindow,
-  totalScatteringFromPdf,
-} from './scattering/structure-factor.js';
 export { type PowderProfile, type ProfileOptions, pseudoVoigtProfile } from './scattering/profile.js';
 export {
   type SequentialFit,
@@ -174,6 +199,14 @@ export {
   writeSequentialCsv,
   writeSequentialJson,
 } from './scattering/sequential-fit.js';
+export {
+  fqFromGr,
+  grFromFq,
+  type SqWeighting,
+  type TotalScattering,
+  type TransformWindow,
+  totalScatteringFromPdf,
+} from './scattering/structure-factor.js';
 export {
   atomsPerFormula,
   fitCrystalFraction,
