@@ -1,10 +1,42 @@
 import { spawnSync } from 'node:child_process';
 import type { Command } from 'commander';
+import { RunCancelled } from '../md/integrator.js';
 import { runDataset } from '../study/dft-dataset.js';
 import { readDatasetPlan } from '../study/dft-dataset-plan.js';
 import { isWholeAtLeastOne, parseNumber } from './number-option.js';
+import { RunStopped } from './run-session.js';
+import { onStopSignal, SIGNAL_EXIT, type StopSignal } from './signals.js';
 
 const minutes = (s: number) => (s < 90 ? `${Math.round(s)} s` : `${(s / 60).toFixed(1)} min`);
+
+/**
+ * Run `task` with Ctrl-C / SIGTERM stopping CP2K (its process is killed: what CP2K finished is
+ * kept, the configuration or run it was in is not); the stop exits 130/143 with `stopped`.
+ */
+export const withCp2kStop = async <T>(
+  stopped: string,
+  task: (signal: AbortSignal) => Promise<T>,
+): Promise<T> => {
+  const abort = new AbortController();
+  let signalled: StopSignal | undefined;
+  const release = onStopSignal({
+    stop: (s) => {
+      signalled ??= s;
+      process.stderr.write(`oligolyte: ${s}: stopping CP2K (again: at once)\n`);
+      abort.abort();
+    },
+    kept: stopped,
+  });
+  try {
+    return await task(abort.signal);
+  } catch (e) {
+    if (e instanceof RunCancelled || abort.signal.aborted)
+      throw new RunStopped(stopped, SIGNAL_EXIT[signalled ?? 'SIGINT']);
+    throw e;
+  } finally {
+    release();
+  }
+};
 
 /** The commit of the working tree the command runs from (provenance), when it is a git checkout. */
 export const gitCommit = (): string | undefined => {
@@ -39,18 +71,22 @@ export const registerDftDataset = (dft: Command): void => {
         return;
       }
       const t0 = Date.now();
-      const n = await runDataset(plan, {
-        mpiProcesses,
-        cp2k: o.cp2k,
-        limit,
-        commit: gitCommit(),
-        onPlanned: (total, finished) =>
-          process.stderr.write(`${total} configurations planned, ${finished} already finished\n`),
-        onProgress: (p) =>
-          process.stderr.write(
-            `[${p.done}/${p.total}] ${p.id}: ${minutes(p.seconds)}; ${p.etaSeconds !== undefined && p.done < p.total ? `ETA ${minutes(p.etaSeconds)}` : 'done'}\n`,
-          ),
-      });
+      const stopped = `stopped; the finished configurations and ${plan.output} of them are kept: run the same command again to go on`;
+      const n = await withCp2kStop(stopped, (signal) =>
+        runDataset(plan, {
+          signal,
+          mpiProcesses,
+          cp2k: o.cp2k,
+          limit,
+          commit: gitCommit(),
+          onPlanned: (total, finished) =>
+            process.stderr.write(`${total} configurations planned, ${finished} already finished\n`),
+          onProgress: (p) =>
+            process.stderr.write(
+              `[${p.done}/${p.total}] ${p.id}: ${minutes(p.seconds)}; ${p.etaSeconds !== undefined && p.done < p.total ? `ETA ${minutes(p.etaSeconds)}` : 'done'}\n`,
+            ),
+        }),
+      );
       process.stdout.write(
         `${plan.output}: ${n} configurations (${minutes((Date.now() - t0) / 1000)} this run)\n`,
       );

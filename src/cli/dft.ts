@@ -8,7 +8,7 @@ import { cp2kOptimise } from '../engines/cp2k/optimise.js';
 import { cp2kSinglePoint } from '../engines/cp2k/run.js';
 import { CP2K_PRESETS, type Cp2kSettings, cp2kPreset, readCp2kSettings } from '../engines/cp2k/settings.js';
 import { readStructure, writeStructure } from '../io/registry.js';
-import { registerDftDataset } from './dft-dataset.js';
+import { registerDftDataset, withCp2kStop } from './dft-dataset.js';
 import { isPositive, isWholeAtLeastOne, parseNumber } from './number-option.js';
 import { writeOutputs } from './outputs.js';
 import { addReadOptions, type RawReadOptions, toOpenOptions } from './read-options.js';
@@ -127,16 +127,20 @@ export const registerDft = (program: Command): void => {
     const s = await readStructure(input, await toOpenOptions(o));
     if (!s.frame.lattice) throw new OptionError(`${input}: DFT here needs a periodic cell`);
     const dir = o.workDir ?? `${basename(input).replace(/\.[^.]+$/, '')}.cp2k`;
-    const run = { cp2k: o.cp2k, mpiProcesses };
+    const stopped = `stopped; CP2K's files so far are in ${dir}`;
     let result: Structure;
     let extra: string[] = [];
     if (o.optimise) {
-      const opt = await cp2kOptimise(s, settings, dir, {
-        ...run,
-        cell: o.optimise === 'cell',
-        maxSteps,
-        pressureGPa,
-      });
+      const opt = await withCp2kStop(stopped, (signal) =>
+        cp2kOptimise(s, settings, dir, {
+          cp2k: o.cp2k,
+          mpiProcesses,
+          signal,
+          cell: o.optimise === 'cell',
+          maxSteps,
+          pressureGPa,
+        }),
+      );
       result = opt.structure;
       extra = [
         `  optimisation    ${opt.steps} steps, ${opt.converged ? 'converged' : 'NOT converged (the last structure is reported)'}`,
@@ -147,7 +151,12 @@ export const registerDft = (program: Command): void => {
           `  cell            ${fmt(a, 4)} ${fmt(b, 4)} ${fmt(c, 4)} A, ${fmt(result.frame.lattice!.volume, 3)} A^3`,
         );
       }
-    } else result = (await cp2kSinglePoint(s, settings, dir, run)).structure;
+    } else
+      result = (
+        await withCp2kStop(stopped, (signal) =>
+          cp2kSinglePoint(s, settings, dir, { cp2k: o.cp2k, mpiProcesses, signal }),
+        )
+      ).structure;
     const summary = report(input, result, settings, dir, extra);
     await writeOutputs([
       ...(o.out
