@@ -59,6 +59,11 @@ FITS = [
     ('exampleDataZPlot.z', 'R0-p(R1,CPE1)', [100, 500, 1e-7, 0.9], False, False),
     ('exampleDataGamry.DTA', 'R0-p(R1,CPE1)-W1', [100, 1000, 1e-6, 0.8, 100], False, False),
     ('exampleDataCHInstruments.txt', 'R0-p(R1,CPE1)-CPE2', [100, 100, 1e-6, 0.9, 1e-5, 0.8], False, False),
+    ('exampleDataBioLogic.mpt', 'R0-p(R1,CPE1)', [50, 20, 1e-4, 0.8], False, False),
+    ('exampleDataAutolab.txt', 'R0-p(R1,CPE1)-W1', [0.01, 0.02, 1, 0.7, 0.01], False, True),
+    ('exampleDataParstat.txt', 'R0-p(R1,CPE1)-CPE2', [0.02, 0.01, 1, 0.8, 10, 0.8], True, False),
+    ('exampleDataGamryABORT.DTA', 'R0-p(R1,CPE1)-CPE2', [100, 3000, 1e-9, 0.9, 1e-4, 0.5], True, False),
+    ('Circuit2_EIS_1.z', 'R0-p(R1,CPE1)', [100, 500, 1e-7, 0.9], True, False),
 ]
 
 
