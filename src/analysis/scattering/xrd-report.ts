@@ -1,9 +1,18 @@
+import { Lattice } from '../../core/lattice.js';
+import { readCifCrystal } from '../../io/formats/cif-sites.js';
 import type { OpenOptions } from '../../io/registry.js';
 import { readStructure } from '../../io/registry.js';
 import type { TextSink } from '../../io/text-sink.js';
 import { csvField, jsonNumbers, csvNumber as num, writeTo } from '../report-io.js';
 import { type PowderProfile, type ProfileOptions, pseudoVoigtProfile } from './profile.js';
-import { crystalFromStructure, type HklFamily, type XrdOptions, type XrdPattern, xrdPattern } from './xrd.js';
+import {
+  crystalFromStructure,
+  type HklFamily,
+  type XrdCrystal,
+  type XrdOptions,
+  type XrdPattern,
+  xrdPattern,
+} from './xrd.js';
 
 /** One structure file's powder pattern, with its broadened profile when asked for. */
 export interface XrdFileResult {
@@ -21,10 +30,27 @@ export interface XrdFileOptions extends XrdOptions {
   read?: OpenOptions;
 }
 
-/** Read a crystal (its first frame: a CIF or any periodic structure) and compute its pattern. */
+/**
+ * The crystal of a file: a CIF through the crystal-site reader (partial occupancies kept, sites
+ * sharing a position each with its own species, as pymatgen's disordered sites; U and B ignored,
+ * as pymatgen's XRDCalculator does), any other structure format through readStructure (its first
+ * frame, every site fully occupied).
+ */
+export const readXrdCrystal = async (file: string, read?: OpenOptions): Promise<XrdCrystal> => {
+  const isCif = read?.format ? read.format === 'cif' : file.toLowerCase().endsWith('.cif');
+  if (!isCif) return crystalFromStructure(await readStructure(file, read), file);
+  const model = readCifCrystal(file, { defaultUiso: 0 });
+  return {
+    lattice: Lattice.fromParameters(model.cell),
+    symbols: model.sites.map((x) => x.element),
+    fractional: Float64Array.from(model.sites.flatMap((x) => x.xyz)),
+    occupancies: Float64Array.from(model.sites.map((x) => x.occupancy)),
+  };
+};
+
+/** Read a crystal (see readXrdCrystal) and compute its pattern. */
 export const analyseXrdFile = async (file: string, o: XrdFileOptions): Promise<XrdFileResult> => {
-  const s = await readStructure(file, o.read);
-  const pattern = xrdPattern(crystalFromStructure(s, file), o);
+  const pattern = xrdPattern(await readXrdCrystal(file, o.read), o);
   const profile = o.profile
     ? pseudoVoigtProfile(pattern.peaks, { ...o.profile, twoThetaRangeDeg: pattern.twoThetaRangeDeg })
     : undefined;

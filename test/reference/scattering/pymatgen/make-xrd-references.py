@@ -7,7 +7,8 @@ Run with Debian's pymatgen (python3-pymatgen 2022.11.7), from the repository roo
 
 Writes test/fixtures/scattering/pymatgen/xrd-references.json (every peak: 2theta, scaled intensity,
 d spacing, hkl families with multiplicities) and wurtzite-CdSe-P1.cif (a hexagonal cell, written by
-pymatgen's CifWriter, for the Miller-Bravais indices). The structures are read with
+pymatgen's CifWriter, for the Miller-Bravais indices) and LiNaCl-disordered.cif (two species sharing
+a site, partial occupancies). The structures are read with
 Structure.from_file (the conventional cell, as the file gives it).
 """
 import datetime
@@ -36,6 +37,34 @@ wurtzite_cif = os.path.join(out_dir, "wurtzite-CdSe-P1.cif")
 CifWriter(wurtzite).write_file(wurtzite_cif)
 
 
+# A disordered rock salt, (Li0.5 Na0.5)Cl: two species sharing a site, partial occupancies.
+disordered_cif = os.path.join(out_dir, "LiNaCl-disordered.cif")
+with open(disordered_cif, "w") as f:
+    f.write(
+        """# (Li0.5 Na0.5)Cl, rock salt with Li and Na sharing the cation site; made up for the test
+data_LiNaCl
+_cell_length_a 5.4
+_cell_length_b 5.4
+_cell_length_c 5.4
+_cell_angle_alpha 90
+_cell_angle_beta 90
+_cell_angle_gamma 90
+_symmetry_space_group_name_H-M 'F m -3 m'
+_symmetry_Int_Tables_number 225
+loop_
+_atom_site_label
+_atom_site_type_symbol
+_atom_site_fract_x
+_atom_site_fract_y
+_atom_site_fract_z
+_atom_site_occupancy
+Li1 Li 0.0 0.0 0.0 0.5
+Na1 Na 0.0 0.0 0.0 0.5
+Cl1 Cl 0.5 0.5 0.5 1.0
+"""
+    )
+
+
 def rel(path):
     return os.path.relpath(path, root)
 
@@ -50,6 +79,8 @@ cases += [
     {"file": os.path.join(shared, "LiAlCl4_COD1004036.cif"), "wavelength": "CuKa1", "range": [10, 40], "dw": {"Cl": 2.0}},
     {"file": wurtzite_cif, "wavelength": "CuKa", "range": [0, 90]},
     {"file": wurtzite_cif, "wavelength": "AgKa", "range": [3, 30]},
+    {"file": disordered_cif, "wavelength": "CuKa", "range": [0, 90]},
+    {"file": disordered_cif, "wavelength": "MoKa", "range": [10, 60], "dw": {"Na": 1.5}},
 ]
 
 results = []
@@ -65,6 +96,7 @@ for c in cases:
             "twoThetaRangeDeg": c["range"],
             "debyeWallerB": c.get("dw", {}),
             "natoms": len(s),
+            "atoms": s.composition.num_atoms,
             "peaks": [
                 {
                     "twoThetaDeg": float(x),
