@@ -31,4 +31,16 @@ export {
   type StudyPlan,
   type StudyRunOptions,
 } from './run-study.js';
+export {
+  analyseScattering,
+  runStudyScattering,
+  SCATTERING_CURVE_FILES,
+  type ScatteringCurves,
+  type ScatteringEstimate,
+  type StudyScattering,
+  writeScatteringCurves,
+} from './scattering.js';
+export { LICL_ROCKSALT_CIF, liclPhase } from './scattering-licl.js';
+export { scatteringLines } from './scattering-output.js';
+export { type ScatteringSpec, scatteringFromFields } from './scattering-spec.js';
 export { quickProtocol, readStudy, type StudySpec, studyFromObject } from './spec.js';

@@ -4,8 +4,7 @@ import type { ScatteringEstimate, StudyScattering } from './scattering.js';
 const g = (v: number, digits = 3) => formatSignificant(v, digits, 1e-3, 1e5);
 /** A setting as written (no padding zeros). */
 const plain = (v: number) => String(Number(v.toPrecision(6)));
-const pct = (e: ScatteringEstimate) =>
-  `${(100 * e.value).toFixed(1)} % [${(100 * e.low95).toFixed(1)}, ${(100 * e.high95).toFixed(1)}]`;
+const pct = (e: ScatteringEstimate) => `${g(100 * e.value)} % [${g(100 * e.low95)}, ${g(100 * e.high95)}]`;
 
 /** The study summary's lines about the model against the measured PDF (study/scattering.ts). */
 export const scatteringLines = (s: StudyScattering): string => {
