@@ -70,7 +70,7 @@ export const registerStudy = (program: Command): void => {
     if (options.dryRun) return;
     if (outcome.replicas) process.stdout.write(replicaTable(spec.name, outcome.replicas));
     process.stdout.write(
-      `wrote ${outDir}/: ${models > 1 ? 'replicas.json, replicas.txt, and per model seed*/: ' : ''}study.json, arrhenius.csv, ${spec.structure ? 'structure.csv, ' : ''}summary.txt, model.extxyz, model.data, run/ (thermo, trajectories, checkpoints per stage)\n`,
+      `wrote ${outDir}/: ${models > 1 ? 'replicas.json, replicas.txt, and per model seed*/: ' : ''}study.json, arrhenius.csv, ${spec.structure ? 'structure.csv, ' : ''}${spec.scattering ? 'scattering/pdf.csv, ' : ''}summary.txt, model.extxyz, model.data, run/ (thermo, trajectories, checkpoints per stage)\n`,
     );
     if (o.report !== false) {
       // The study's results are complete and kept whatever happens here: a report that cannot be
