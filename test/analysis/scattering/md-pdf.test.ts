@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { MdPdfAccumulator, mdPdf } from '../../../src/analysis/scattering/md-pdf.js';
-import { sphereEnvelope } from '../../../src/analysis/scattering/pdf-model.js';
-import { scatteringFactor } from '../../../src/analysis/scattering/pdf-phase.js';
+import { calculatePdf, sphereEnvelope } from '../../../src/analysis/scattering/pdf-model.js';
+import { crystalPhase, scatteringFactor } from '../../../src/analysis/scattering/pdf-phase.js';
 import { supercell } from '../../../src/builders/supercell.js';
 import { OptionError } from '../../../src/core/errors.js';
 import type { Structure } from '../../../src/core/frame.js';
 import { Lattice } from '../../../src/core/lattice.js';
 import { Topology } from '../../../src/core/topology.js';
-import { fixture, readAll } from '../../helpers.js';
+import { readCifCrystal } from '../../../src/io/formats/cif-sites.js';
+import { fixture, readAll, sharedFixture } from '../../helpers.js';
 
 const TRICLINIC = fixture('rdf/laoc-triclinic.lammpstrj');
 const NPT = fixture('rdf/laoc-npt.lammpstrj');
@@ -94,6 +95,42 @@ describe('G(r) of MD frames (periodic route) equals the pair-by-pair definition'
     expect(Math.abs(r.g.reduce((a, b) => a + b) - ref.reduce((a, b) => a + b))).toBeLessThan(
       1e-6 * ref.length,
     );
+  });
+});
+
+describe("a crystal as one frame equals PDFfit2's model (scatter pdf's calculatePdf)", () => {
+  it('monoclinic LiAlCl4, isotropic U 0.01 A^2, without and with Qmax 25 / Qdamp 0.03; closer with finer counting bins', async () => {
+    const file = sharedFixture('structures/LiAlCl4_COD1004036.cif');
+    const frames = await readAll(file);
+    const phase = crystalPhase(readCifCrystal(file, { defaultUiso: 0.01 }));
+    for (const [qmax, qdamp] of [
+      [0, 0],
+      [25, 0.03],
+    ]) {
+      const ref = calculatePdf(
+        [phase],
+        { radiation: 'X', qmax, qdamp, qbroad: 0, dscale: 1 },
+        { rmin: 0.01, rstep: 0.01, nfmin: 0, nfmax: 1199 },
+      );
+      const scale = Math.max(...ref.g.map(Math.abs));
+      const diff = async (histogramBinA: number) => {
+        const md = await mdPdf(frames, {
+          rMaxA: 12,
+          uIsoA2: 0.01,
+          qmaxInvA: qmax,
+          qdampInvA: qdamp,
+          histogramBinA,
+        });
+        let m = 0;
+        // From r = 1 A: PDFfit2 starts its termination range at rmin, this route at 0.
+        for (let i = 99; i < ref.r.length; i++) m = Math.max(m, Math.abs(ref.g[i] - md.g[i + 1]));
+        return m / scale;
+      };
+      const coarse = await diff(0.001);
+      const fine = await diff(0.0001);
+      expect(coarse).toBeLessThan(1.5e-3);
+      expect(fine).toBeLessThan(2e-4);
+    }
   });
 });
 
