@@ -125,7 +125,7 @@ describe('XRD rules', () => {
     const a = xrdPattern(crystalFromStructure(await readStructure(file)), { wavelengthA: 1.54184 });
     const b = xrdPattern(await readXrdCrystal(file), { wavelengthA: 1.54184 });
     expect(a.peaks.length).toBe(b.peaks.length);
-    a.peaks.forEach((p, i) => expect(p.intensity).toBeCloseTo(b.peaks[i].intensity, 8));
+    for (const [i, p] of a.peaks.entries()) expect(p.intensity).toBeCloseTo(b.peaks[i].intensity, 8);
   });
 
   it('wavelengths by name (any case) or number; bad ones are OptionErrors', () => {
