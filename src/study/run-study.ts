@@ -7,6 +7,7 @@ import { type ProtocolPlan, planProtocol } from '../md/protocols/plan.js';
 import type { ProtocolSpec } from '../md/protocols/protocol.js';
 import type { ProtocolRunOptions } from '../md/protocols/run-protocol.js';
 import { analyseStudy, type StudyResult } from './analysis.js';
+import { type MechanicsStudyResult, runStudyMechanics } from './mechanics.js';
 import { buildStudyModel } from './model.js';
 import { STUDY_DENSITY_GRID_A, writeReplicaOutputs, writeStudyCurves, writeStudyOutputs } from './output.js';
 import { combineReplicas, type ReplicaSummary } from './replicas.js';
@@ -72,6 +73,8 @@ export interface StudyOutcome {
   results: StudyResult[];
   /** The average over models, when there are several. */
   replicas?: ReplicaSummary;
+  /** The [mechanics] runs (outDir/mechanics), when the study file has them. */
+  mechanics?: MechanicsStudyResult;
 }
 
 /** The default output folder of a study: out/<name>, the name made safe for a path. */
@@ -157,8 +160,21 @@ export const runStudy = async (
     results.push(result);
     hooks.onResult?.(result, seed);
   }
-  if (seeds.length < 2) return { plan, results };
+  // The mechanics runs build their own (replicated) models: after the transport study.
+  const mechanics = spec.mechanics
+    ? await runStudyMechanics(spec, spec.mechanics, {
+        outDir,
+        quick,
+        resume: options.resume === true,
+        threads: options.threads,
+        signal: hooks.signal,
+        onStage: hooks.onStage,
+        onProgress: hooks.onProgress,
+        onWarning: hooks.onWarning,
+      })
+    : undefined;
+  if (seeds.length < 2) return { plan, results, mechanics };
   const replicas = combineReplicas(spec, results, seeds);
   await writeReplicaOutputs(outDir, spec.name, replicas);
-  return { plan, results, replicas };
+  return { plan, results, replicas, mechanics };
 };

@@ -4,6 +4,7 @@ import { Fields, type Raw } from '../io/settings-fields.js';
 import { readSettingsFile } from '../io/settings-file.js';
 import { type ProtocolSpec, protocolFromObject } from '../md/protocols/protocol.js';
 import { type MeasuredSpec, measuredFromFields } from './measured.js';
+import { type MechanicsSpec, mechanicsFromFields } from './mechanics-spec.js';
 import { type ScatteringSpec, scatteringFromFields } from './scattering-spec.js';
 
 /**
@@ -18,6 +19,7 @@ import { type ScatteringSpec, scatteringFromFields } from './scattering-spec.js'
  *   [transport]    species = "Li", arrhenius_min = 400, arrhenius_max = 700, extrapolate = 300
  *   [measured]     measured sigma(T), values or impedance spectra, set beside the simulated (study/measured.ts)
  *   [scattering]   a measured PDF (.gr) against the model's G(r), optionally with crystalline LiCl (study/scattering-spec.ts)
+ *   [mechanics]    tensile and shear runs of the replicated model: moduli and yield over replicas (study/mechanics-spec.ts)
  */
 export interface StudySpec {
   file: string;
@@ -57,6 +59,8 @@ export interface StudySpec {
   measured: MeasuredSpec | null;
   /** Measured PDF data to set the model against (null when the file has no [scattering]). */
   scattering: ScatteringSpec | null;
+  /** The deformation runs (null when the file has no [mechanics]). */
+  mechanics: MechanicsSpec | null;
 }
 
 /** Three whole repeat counts (default [1, 1, 1]). */
@@ -141,6 +145,7 @@ export const studyFromObject = (raw: Record<string, unknown>, file: string): Stu
   st.done();
   const measured = measuredFromFields(table(top, 'measured'), file);
   const scattering = scatteringFromFields(table(top, 'scattering'), file, protocol.series.temperaturesK);
+  const mechanics = mechanicsFromFields(table(top, 'mechanics'));
   top.done();
   const inWindow = protocol.series.temperaturesK.filter(
     (T) => T >= transport.arrheniusMinK && T <= transport.arrheniusMaxK,
@@ -151,7 +156,7 @@ export const studyFromObject = (raw: Record<string, unknown>, file: string): Stu
       `at least two series temperatures within arrhenius_min..arrhenius_max (${transport.arrheniusMinK}-${transport.arrheniusMaxK} K)`,
       protocol.series.temperaturesK,
     );
-  return { file, name, model, protocol, transport, structure, measured, scattering };
+  return { file, name, model, protocol, transport, structure, measured, scattering, mechanics };
 };
 
 export const readStudy = (path: string): StudySpec => {

@@ -49,7 +49,8 @@ export interface StressStrainFilesResult {
   options: StressStrainOptions & StressStrainRecordOptions;
 }
 
-const replicaMean = (values: number[]): ReplicaMean => {
+/** Mean of per-run values with a Student-t 95 % interval over the runs (at least two). */
+export const replicaMean = (values: number[]): ReplicaMean => {
   const n = values.length;
   const mean = values.reduce((a, b) => a + b, 0) / n;
   const sd = Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1));
