@@ -90,6 +90,8 @@ export interface StudyScattering {
     /** LiCl's fraction of atoms, of formula units (molar) and of mass (0-1; 95 % interval cut to 0-1). */
     fraction: { atom: ScatteringEstimate; molar: ScatteringEstimate; mass: ScatteringEstimate };
   };
+  /** With licl = true, why the two-phase fit failed (then licl is absent; the model-alone fit stands). */
+  liclError?: string;
   /** Curve files written, relative to the study folder. */
   curves: string[];
   notes: string[];
@@ -122,11 +124,16 @@ const errorScaleOf = (reducedChi2: number, unitWeights: boolean): number =>
   Math.sqrt(unitWeights ? reducedChi2 : Math.max(1, reducedChi2));
 
 const estimate = (
+  what: string,
   value: number,
   sigma: number,
   scale: number,
   clip?: [number, number],
 ): ScatteringEstimate => {
+  if (!Number.isFinite(value) || !Number.isFinite(sigma))
+    throw new PhysicsError(
+      `the PDF fit gave no finite ${what} (${value} +- ${sigma}): the data do not determine it over the range (singular covariance)`,
+    );
   const std = sigma * scale;
   let low95 = value - 1.96 * std;
   let high95 = value + 1.96 * std;
@@ -256,55 +263,67 @@ export const analyseScattering = async (
     qdampSource: s.qdampSource,
     fitRangeA: s.fitRangeA,
     fitRangeSource: s.fitRangeSource,
-    model: { ...aloneSummary, scale: estimate(sc.value, sc.sigma, aloneSummary.errorScale) },
+    model: { ...aloneSummary, scale: estimate('model scale', sc.value, sc.sigma, aloneSummary.errorScale) },
     notes,
   };
   if (s.licl) {
-    const crystal = liclPhase(s.licl.uisoA2, s.licl.cif);
-    const start = sc.value > 0 ? sc.value : 1;
-    const two = fitCrystalFraction({
-      data,
-      radiation: s.radiation,
-      qmax: s.qmaxInvA,
-      qdamp: s.qdampInvA,
-      model: { ...model, pscale: start },
-      // LiCl's scale starts at a tenth of the model's: the LM finds it (the fit is linear in it).
-      crystal: { ...crystal, pscale: 0.1 * start },
-      longRangeA: s.licl.longRangeA,
-      shortRangeA: s.licl.shortRangeA,
-      cut: 'full',
-    });
-    for (const n of [...two.longRange.notes, ...two.shortRange.notes])
-      if (n !== data.weightNote && !notes.includes(n)) notes.push(n);
-    const long = summary(two.longRange, unitWeights);
-    const short = summary(two.shortRange, unitWeights);
-    const [pm, pc] = two.shortRange.parameters;
-    const frac = (f: Fraction) => estimate(f.value, f.sigma, short.errorScale, [0, 1]);
-    result.licl = {
-      crystal: s.licl.cif ?? 'built-in rock-salt LiCl (a = 5.1295 A before refinement)',
-      uisoA2: s.licl.uisoA2,
-      longRangeA: s.licl.longRangeA,
-      shortRangeA: s.licl.shortRangeA,
-      latticeA: estimate(two.latticeA.value, two.latticeA.sigma, long.errorScale),
-      long,
-      short,
-      modelScale: estimate(pm.value, pm.sigma, short.errorScale),
-      liclScale: estimate(pc.value, pc.sigma, short.errorScale),
-      fraction: { atom: frac(two.atom), molar: frac(two.molar), mass: frac(two.mass) },
-    };
-    if (!(pc.value >= 0))
-      notes.push(
-        `the LiCl scale refined to ${pc.value.toPrecision(3)} (negative): no LiCl is seen over ${s.licl.shortRangeA.join('-')} A; the fractions are not meaningful`,
-      );
-    const d = two.shortRange.datasets[0];
-    curves.licl = {
-      r: d.r,
-      gobs: d.gobs,
-      gcalc: d.gcalc,
-      gdiff: d.gdiff,
-      modelPart: d.phaseParts[0],
-      liclPart: d.phaseParts[1],
-    };
+    try {
+      const crystal = liclPhase(s.licl.uisoA2, s.licl.cif);
+      const start = sc.value > 0 ? sc.value : 1;
+      const two = fitCrystalFraction({
+        data,
+        radiation: s.radiation,
+        qmax: s.qmaxInvA,
+        qdamp: s.qdampInvA,
+        model: { ...model, pscale: start },
+        // LiCl's scale starts at a tenth of the model's: the LM finds it (the fit is linear in it).
+        crystal: { ...crystal, pscale: 0.1 * start },
+        longRangeA: s.licl.longRangeA,
+        shortRangeA: s.licl.shortRangeA,
+        cut: 'full',
+      });
+      for (const n of [...two.longRange.notes, ...two.shortRange.notes])
+        if (n !== data.weightNote && !notes.includes(n)) notes.push(n);
+      const long = summary(two.longRange, unitWeights);
+      const short = summary(two.shortRange, unitWeights);
+      const [pm, pc] = two.shortRange.parameters;
+      const frac = (what: string, f: Fraction) =>
+        estimate(`LiCl ${what} fraction`, f.value, f.sigma, short.errorScale, [0, 1]);
+      result.licl = {
+        crystal: s.licl.cif ?? 'built-in rock-salt LiCl (a = 5.1295 A before refinement)',
+        uisoA2: s.licl.uisoA2,
+        longRangeA: s.licl.longRangeA,
+        shortRangeA: s.licl.shortRangeA,
+        latticeA: estimate('LiCl lattice parameter', two.latticeA.value, two.latticeA.sigma, long.errorScale),
+        long,
+        short,
+        modelScale: estimate('model scale', pm.value, pm.sigma, short.errorScale),
+        liclScale: estimate('LiCl scale', pc.value, pc.sigma, short.errorScale),
+        fraction: {
+          atom: frac('atom', two.atom),
+          molar: frac('molar', two.molar),
+          mass: frac('mass', two.mass),
+        },
+      };
+      if (!(pc.value >= 0))
+        notes.push(
+          `the LiCl scale refined to ${pc.value.toPrecision(3)} (negative): no LiCl is seen over ${s.licl.shortRangeA.join('-')} A; the fractions are not meaningful`,
+        );
+      const d = two.shortRange.datasets[0];
+      curves.licl = {
+        r: d.r,
+        gobs: d.gobs,
+        gcalc: d.gcalc,
+        gdiff: d.gdiff,
+        modelPart: d.phaseParts[0],
+        liclPart: d.phaseParts[1],
+      };
+    } catch (e) {
+      // The model-alone result stands; the LiCl part says why it is missing.
+      if (!(e instanceof OligolyteError)) throw e;
+      result.liclError = e.message;
+      notes.push(`the two-phase fit with LiCl failed: ${e.message}`);
+    }
   }
   return { result, curves };
 };

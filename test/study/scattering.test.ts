@@ -17,6 +17,7 @@ import {
 import { atomsPerFormula } from '../../src/analysis/scattering/two-phase-fraction.js';
 import { SeededRandom } from '../../src/core/random.js';
 import { readCifCrystal } from '../../src/io/formats/cif-sites.js';
+import { readPdfData } from '../../src/io/gr.js';
 import { productionTrajectory } from '../../src/md/protocols/folders.js';
 import type { StudyResult } from '../../src/study/analysis.js';
 import { writeStudyOutputs } from '../../src/study/output.js';
@@ -61,6 +62,14 @@ describe('study [scattering]', () => {
 
   beforeAll(async () => {
     dir = tempDir();
+    // The study folder's run: the fixture as the 300 K production trajectory.
+    const protocol = studyFromObject(
+      { model: { mix: '0b:8' }, simulation: { series: { temperatures: [300, 400, 500] } } },
+      join(dir, 's.toml'),
+    ).protocol;
+    const traj = join(dir, 'run', productionTrajectory(protocol, 300));
+    mkdirSync(dirname(traj), { recursive: true });
+    copyFileSync(TRAJECTORY, traj);
     // The frames' own G(r), U = 0 (the frames give the spread): the model the study computes.
     const pdf = (await analyseMdPdfFile(TRAJECTORY, { rMaxA: 33, drA: 0.01, radiation: 'X' })).pdf;
     model = {
@@ -188,9 +197,6 @@ describe('study [scattering]', () => {
   it('in a study folder: study.json gets a scattering object, summary.txt a line; a failure is an error entry, not a crash', async () => {
     const spec = study({ data: 'alone.gr', frames: 100_000 }, dir); // every frame of the 5
     const runDir = join(dir, 'run');
-    const traj = join(runDir, productionTrajectory(spec.protocol, 300));
-    mkdirSync(dirname(traj), { recursive: true });
-    copyFileSync(TRAJECTORY, traj);
     const out = join(dir, 'out');
     const warnings: string[] = [];
     const s = await runStudyScattering(spec.scattering!, spec.protocol, runDir, out, {
@@ -265,6 +271,34 @@ describe('study [scattering]', () => {
     expect(readFileSync(join(out, 'summary.txt'), 'utf8')).toMatch(
       /scattering: X-ray PDF alone.gr, model at 400 K \(study file\).*: not done: /,
     );
+  }, 60_000);
+
+  it('a fit without signal: no finite Rw is an error entry; a failed LiCl fit leaves the model-alone fit standing', async () => {
+    const r = Float64Array.from({ length: 3000 }, (_, i) => 0.01 * (i + 1));
+    writeGr(join(dir, 'zero.gr'), r, new Float64Array(3000), HEADER);
+    const spec = study({ data: 'zero.gr', frames: 100_000 }, dir);
+    const runDir = join(dir, 'run');
+    const warnings: string[] = [];
+    const s = await runStudyScattering(spec.scattering!, spec.protocol, runDir, join(dir, 'out0'), {
+      onWarning: (m) => warnings.push(m),
+    });
+    expect(s.error).toMatch(/no finite Rw/);
+    expect(s.model).toBeUndefined();
+    expect(warnings).toEqual([`scattering: ${s.error}`]);
+    // Data (the model alone, scale 0.85) up to 9 A and nothing beyond: LiCl's long range has no signal.
+    const full = readPdfData(join(dir, 'alone.gr'));
+    writeGr(
+      join(dir, 'cut.gr'),
+      full.r,
+      full.g.map((v, i) => (full.r[i] < 9 ? v : 0)),
+      HEADER,
+    );
+    const cut = study({ data: 'cut.gr', fit_range: [1.5, 8], licl: true }, dir).scattering!;
+    const { result } = await analyseScattering(cut, TRAJECTORY);
+    expect(result.licl).toBeUndefined();
+    expect(result.liclError).toMatch(/no finite Rw/);
+    expect(result.notes.some((n) => n.startsWith('the two-phase fit with LiCl failed: '))).toBe(true);
+    expect(Math.abs(result.model!.scale.value / 0.85 - 1)).toBeLessThan(0.01);
   }, 60_000);
 
   it('the built-in LiCl is the shared LiCl_rocksalt.cif', () => {
