@@ -4,6 +4,7 @@ import type { PdfData } from '../../io/gr.js';
 import { isotropicU } from '../../io/stru.js';
 import { Formula } from './constraints.js';
 import { levenbergMarquardt } from './levenberg-marquardt.js';
+import { type DerivativeVariable, pdffit2Derivatives } from './pdf-derivatives.js';
 import { calculatePdf, PairSumCache, type PdfDataModel, type PdfGrid } from './pdf-model.js';
 import { type PdfPhase, type PhaseFractions, phaseFractions, type Radiation } from './pdf-phase.js';
 import { getVariable, parseVariable, setVariable, type VariableRef } from './pdf-variables.js';
@@ -63,6 +64,12 @@ export interface PdfFitSpec {
   datasets: FitDataSpec[];
   parameters: FitParameter[];
   tolerance?: number;
+  /**
+   * 'numeric' (default): central differences, exact to rounding. 'pdffit2': PDFfit2's own analytic
+   * derivatives (pdf-derivatives.ts), to follow its path exactly, including where its U and cell
+   * derivatives are wrong (non-orthogonal cells).
+   */
+  derivatives?: 'numeric' | 'pdffit2';
   maxIterations?: number;
 }
 
@@ -335,6 +342,48 @@ export const refinePdf = (
     });
     return m;
   };
+  // PDFfit2's analytic Jacobian: dG/dvariable for every constrained variable, chained through
+  // the formulas' gradients (PDFfit2's fit_b = fit_a dvdp).
+  const pdffit2Jacobian = (x: Float64Array): Float64Array[] => {
+    const p = toMap(x);
+    apply(p);
+    const cols = free.map(() => new Float64Array(total));
+    let o = 0;
+    grids.forEach((g, k) => {
+      const vars: DerivativeVariable[] = [];
+      const owners: { target: Target; coef: number }[][] = [];
+      for (const t of targets) {
+        if (t.phase < 0 && t.dataset !== k) continue;
+        if (t.uisoAtom !== undefined) {
+          const ph = phases[t.phase];
+          if (ph.kind !== 'crystal') continue;
+          const coef = isotropicU(1, ph.cell);
+          for (const [c, field] of (['u11', 'u22', 'u33', 'u12', 'u13', 'u23'] as const).entries()) {
+            if (coef[c] === 0) continue;
+            vars.push({ phase: t.phase, ref: { scope: 'atom', field, atom: t.uisoAtom } });
+            owners.push([{ target: t, coef: coef[c] }]);
+          }
+        } else {
+          vars.push({ phase: t.phase, ref: t.ref! });
+          owners.push([{ target: t, coef: 1 }]);
+        }
+      }
+      const d = pdffit2Derivatives(phases, models[k], g.grid, vars);
+      const n = obs[k].length;
+      d.forEach((col, v) => {
+        for (const { target, coef } of owners[v]) {
+          const grad = target.formula.evaluate(p, target.name).gradient;
+          free.forEach((id, j) => {
+            const gj = grad.get(id);
+            if (!gj) return;
+            for (let i = 0; i < n; i++) cols[j][o + i] += sw[k][i] * coef * gj * col[i];
+          });
+        }
+      });
+      o += n;
+    });
+    return cols;
+  };
   const x0 = Float64Array.from(free, (id) => values.get(id)!);
   const result =
     free.length === 0
@@ -349,17 +398,19 @@ export const refinePdf = (
               return c;
             },
             jacobian: (x) =>
-              free.map((_, j) => {
-                const h = 1e-6 * Math.max(Math.abs(x[j]), 1e-3);
-                const up = Float64Array.from(x);
-                up[j] += h;
-                const dn = Float64Array.from(x);
-                dn[j] -= h;
-                const a = weightedCalc(toMap(up));
-                const b = weightedCalc(toMap(dn));
-                for (let i = 0; i < total; i++) a[i] = (a[i] - b[i]) / (2 * h);
-                return a;
-              }),
+              spec.derivatives === 'pdffit2'
+                ? pdffit2Jacobian(x)
+                : free.map((_, j) => {
+                    const h = 1e-6 * Math.max(Math.abs(x[j]), 1e-3);
+                    const up = Float64Array.from(x);
+                    up[j] += h;
+                    const dn = Float64Array.from(x);
+                    dn[j] -= h;
+                    const a = weightedCalc(toMap(up));
+                    const b = weightedCalc(toMap(dn));
+                    for (let i = 0; i < total; i++) a[i] = (a[i] - b[i]) / (2 * h);
+                    return a;
+                  }),
           },
           x0,
           { tolerance: spec.tolerance, maxIterations: spec.maxIterations, onIteration: options.onIteration },
