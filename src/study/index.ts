@@ -12,6 +12,16 @@ export {
 } from './dft-dataset.js';
 export { type DatasetPlan, datasetPlanFromObject, readDatasetPlan } from './dft-dataset-plan.js';
 export { type DatasetConfig, planConfigs } from './dft-dataset-sample.js';
+export {
+  type MechanicsDirectionSummary,
+  type MechanicsRun,
+  type MechanicsStudyOptions,
+  type MechanicsStudyResult,
+  mechanicsTable,
+  runStudyMechanics,
+  writeMechanicsOutputs,
+} from './mechanics.js';
+export { DIRECTIONS, type MechanicsDirection, type MechanicsSpec, mechanicsFromFields } from './mechanics-spec.js';
 export { buildStudyModel } from './model.js';
 export {
   replicaTable,
