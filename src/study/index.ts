@@ -21,7 +21,12 @@ export {
   runStudyMechanics,
   writeMechanicsOutputs,
 } from './mechanics.js';
-export { DIRECTIONS, type MechanicsDirection, type MechanicsSpec, mechanicsFromFields } from './mechanics-spec.js';
+export {
+  DIRECTIONS,
+  type MechanicsDirection,
+  type MechanicsSpec,
+  mechanicsFromFields,
+} from './mechanics-spec.js';
 export { buildStudyModel } from './model.js';
 export {
   replicaTable,
