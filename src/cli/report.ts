@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
 import { writeTo } from '../analysis/report-io.js';
 import { OptionError } from '../core/errors.js';
-import { type MeasuredValues, readReportInput, writeReport } from '../report/index.js';
+import { type MeasuredValues, readReportInput, serveStudy, writeReport } from '../report/index.js';
 import { isPositive, parseNumber } from './number-option.js';
+import { onStopSignal } from './signals.js';
 
 /** "1.3@303.15" (mS/cm at K) as a measured conductivity. */
 const parseConductivity = (value: string): MeasuredValues['points'][number] => {
@@ -39,6 +40,33 @@ export const measuredOptions = (
   };
 };
 
+/**
+ * Serve the live page of a study folder until Ctrl-C or SIGTERM (then close it and exit 0); the
+ * study may be running, finished, or not started yet.
+ */
+export const watchStudy = async (dir: string, portOption?: string): Promise<void> => {
+  const port = parseNumber(
+    portOption,
+    '--port',
+    (v) => Number.isInteger(v) && v >= 0 && v < 65536,
+    'a port number',
+  );
+  const server = await serveStudy(dir, {
+    port,
+    onError: (e) => process.stderr.write(`note: ${e.message}\n`),
+  });
+  process.stdout.write(`live page of ${dir}: ${server.url} (127.0.0.1 only; Ctrl-C to stop)\n`);
+  await new Promise<void>((resolve) => {
+    const release = onStopSignal({
+      stop: () => {
+        release();
+        void server.close().then(resolve);
+      },
+      kept: 'the study folder is unchanged',
+    });
+  });
+};
+
 export const registerReport = (program: Command): void => {
   program
     .command('report')
@@ -65,11 +93,20 @@ export const registerReport = (program: Command): void => {
     )
     .option('--measured-label <text>', 'where the measured values come from (shown in the legend and table)')
     .option('--json <file>', "the report's sections, plots and files as JSON")
+    .option(
+      '--watch',
+      'serve a live page of a running study on 127.0.0.1 (progress, thermo, then every plot) until Ctrl-C',
+    )
+    .option('--port <n>', 'with --watch: the port (default: any free port)')
     .addHelpText(
       'after',
       '\nThe page opens from disk with no network: the Vega and 3Dmol.js runtimes and every datum are inline.\nFigures: one SVG (1 unit = 1 pt, journal-column size, 8 pt text) and one 300 dpi PNG per plot, made without a browser.\nUnits as in the study: D in cm2/s, sigma in mS/cm, MSD in A2, time in ps, densities in 1/A3.',
     )
     .action(async (path: string, more: string[], o: Record<string, string | boolean | undefined>) => {
+      if (o.watch === true) {
+        await watchStudy(path, o.port as string | undefined);
+        return;
+      }
       const measured = measuredOptions(o);
       const input = await readReportInput(path, {
         outDir: o.output as string | undefined,

@@ -1,11 +1,14 @@
 import type { Command } from 'commander';
 import { formatPlan } from '../md/protocols/plan.js';
-import { readReportInput, writeReport } from '../report/index.js';
+import { readReportInput, serveStudy, type WatchServer, writeReport } from '../report/index.js';
 import { replicaTable, studyTable } from '../study/output.js';
 import { runStudy } from '../study/run-study.js';
 import { readStudy } from '../study/spec.js';
+import { parseNumber } from './number-option.js';
 import { addEngineOptions } from './run.js';
 import { checkMpiEngine, engineOptions, stoppedRunMessage, withRunSession } from './run-session.js';
+
+const isPort = (v: number): boolean => Number.isInteger(v) && v >= 0 && v < 65536;
 
 export const registerStudy = (program: Command): void => {
   addEngineOptions(
@@ -20,6 +23,10 @@ export const registerStudy = (program: Command): void => {
       .option(
         '--no-report',
         'skip report.html and figures/ at the end (oligolyte report DIR makes them later)',
+      )
+      .option(
+        '--serve [port]',
+        'a live page of the run on 127.0.0.1 (progress, thermo, then every plot) while it runs',
       ),
     'study',
   ).action(async (file: string, o: Record<string, string | boolean | undefined>) => {
@@ -34,8 +41,15 @@ export const registerStudy = (program: Command): void => {
       dryRun: o.dryRun === true,
       ...e,
     };
+    const servePort = parseNumber(
+      typeof o.serve === 'string' ? o.serve : undefined,
+      '--serve',
+      isPort,
+      'a port number',
+    );
     let outDir = '';
     let models = 1;
+    let live: Promise<WatchServer | undefined> | undefined;
     const outcome = await withRunSession(
       'study',
       stoppedRunMessage(engine, options.outDir ?? 'the output folder'),
@@ -44,6 +58,19 @@ export const registerStudy = (program: Command): void => {
           ...hooks,
           onPlan: (plan) => {
             outDir = plan.outDir;
+            if (o.serve !== undefined && !options.dryRun)
+              live = serveStudy(plan.outDir, { port: servePort, background: true }).then(
+                (server) => {
+                  process.stdout.write(
+                    `live page: ${server.url} (127.0.0.1 only; it closes when the study ends)\n`,
+                  );
+                  return server;
+                },
+                (e: Error) => {
+                  process.stderr.write(`note: no live page (${e.message}); the study runs on\n`);
+                  return undefined;
+                },
+              );
             models = plan.seeds.length;
             const m = spec.model;
             process.stdout.write(
@@ -67,6 +94,8 @@ export const registerStudy = (program: Command): void => {
           },
         }),
     );
+    // The live page stops with the study; its last state stays on screen.
+    await (await live)?.close();
     if (options.dryRun) return;
     if (outcome.replicas) process.stdout.write(replicaTable(spec.name, outcome.replicas));
     process.stdout.write(

@@ -18,3 +18,10 @@ export type {
   ViewerBlock,
 } from './section.js';
 export { SECTIONS } from './sections/index.js';
+export {
+  type StageProgress,
+  serveStudy,
+  type WatchServer,
+  type WatchSnapshot,
+  watchSnapshot,
+} from './watch.js';

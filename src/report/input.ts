@@ -60,6 +60,7 @@ export interface ProtocolStageRecord {
   timeStepFs: number;
   steps: number;
   dumpEvery?: number;
+  thermoEvery?: number;
   pressureAtm?: number;
 }
 export interface ProtocolRecord {
@@ -119,8 +120,16 @@ const readJson = (path: string): unknown => {
 };
 
 /** A numeric CSV with a header line, as columns (the study's thermo.csv and MSD files). */
-export const readNumericCsv = (path: string, keep?: string[]): Record<string, number[]> => {
-  const lines = readFileSync(path, 'utf8').split('\n');
+export const readNumericCsv = (
+  path: string,
+  keep?: string[],
+  options: { growing?: boolean } = {},
+): Record<string, number[]> => {
+  const text = readFileSync(path, 'utf8');
+  const lines = text.split('\n');
+  // A file still being written (a running stage) may end in a partial line: left out.
+  if (options.growing && !text.endsWith('\n')) lines.pop();
+  if (lines.length === 0 || lines[0] === '') return Object.fromEntries((keep ?? []).map((n) => [n, []]));
   const header = lines[0].split(',');
   const wanted = keep ?? header;
   const index = wanted.map((name) => {
@@ -158,18 +167,24 @@ const stageFolders = (dir: string): string[] =>
         .sort()
     : [];
 
-const readStage = (dir: string, folder: string, offsetPs: number, branchK?: number): ThermoStage => {
-  const c = readNumericCsv(join(dir, folder, 'thermo.csv'), THERMO_COLUMNS);
+const readStage = (
+  dir: string,
+  folder: string,
+  offsetPs: number,
+  branchK?: number,
+  growing = false,
+): ThermoStage => {
+  const c = readNumericCsv(join(dir, folder, 'thermo.csv'), THERMO_COLUMNS, { growing });
   const timePs = c.time_fs.map((t) => t / 1000);
   return { name: folder.replace(/^\d+-/, ''), branchK, offsetPs, timePs, columns: c };
 };
 
-/** Every stage's thermo: the shared stages one after another, then each series branch from their end. */
-const readThermo = (runDir: string, temperaturesK: number[]): ThermoStage[] => {
+/** Every stage's thermo: the shared stages one after another, then each series branch from their end (`growing`: files of a running stage may end in a partial line). */
+export const readThermo = (runDir: string, temperaturesK: number[], growing = false): ThermoStage[] => {
   const out: ThermoStage[] = [];
   let offset = 0;
   for (const f of stageFolders(runDir)) {
-    const s = readStage(runDir, f, offset);
+    const s = readStage(runDir, f, offset, undefined, growing);
     out.push(s);
     offset += s.timePs[s.timePs.length - 1] ?? 0;
   }
@@ -177,7 +192,7 @@ const readThermo = (runDir: string, temperaturesK: number[]): ThermoStage[] => {
     const dir = join(runDir, 'series', `T${T}K`);
     let t = offset;
     for (const f of stageFolders(dir)) {
-      const s = readStage(dir, f, t, T);
+      const s = readStage(dir, f, t, T, growing);
       out.push(s);
       t += s.timePs[s.timePs.length - 1] ?? 0;
     }

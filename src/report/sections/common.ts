@@ -7,6 +7,7 @@ export const reportTemperatures = (input: ReportInput): number[] => [
   ...new Set([
     ...(input.transport?.runs.map((r) => r.temperatureK) ?? []),
     ...(input.structure?.map((r) => r.temperatureK) ?? []),
+    ...input.thermo.flatMap((s) => (s.branchK === undefined ? [] : [s.branchK])),
   ]),
 ];
 
