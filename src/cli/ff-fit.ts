@@ -3,7 +3,7 @@ import { jsonNumbers, writeTo } from '../analysis/report-io.js';
 import { OptionError } from '../core/errors.js';
 import { fitForceField } from '../forcefield/fit/fit.js';
 import { fitReportCsv, formatFitReport } from '../forcefield/fit/report.js';
-import { readCrystalTargets, readFitInput, readReferenceData } from '../forcefield/fit/spec.js';
+import { readCrystalTargets, readFitInput, readReferenceData } from '../study/ff-fit-input.js';
 import { writeOutputs } from './outputs.js';
 
 /**

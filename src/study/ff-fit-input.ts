@@ -1,12 +1,12 @@
 import { dirname, resolve } from 'node:path';
-import { supercell } from '../../builders/supercell.js';
-import { OptionError } from '../../core/errors.js';
-import { readFrames, readStructure } from '../../io/registry.js';
-import { readSettingsFile } from '../../io/settings-file.js';
-import type { BornTerm } from '../force-field.js';
-import { loadForceField } from '../load.js';
-import type { CrystalTarget, FitSpec, ReferenceConfiguration } from './fit.js';
-import type { FitParameter } from './parameters.js';
+import { supercell } from '../builders/supercell.js';
+import { OptionError } from '../core/errors.js';
+import type { CrystalTarget, FitSpec, ReferenceConfiguration } from '../forcefield/fit/fit.js';
+import type { FitParameter } from '../forcefield/fit/parameters.js';
+import type { BornTerm } from '../forcefield/force-field.js';
+import { loadForceField } from '../forcefield/load.js';
+import { readFrames, readStructure } from '../io/registry.js';
+import { readSettingsFile } from '../io/settings-file.js';
 
 /**
  * The fit input file (TOML or JSON; examples/ff/laoc-v5-fit.toml): start and baseline force
