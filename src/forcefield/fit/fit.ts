@@ -353,9 +353,7 @@ export const fitForceField = (
   const cov = inv ? inv.map((v) => v * s2) : new Float64Array(n * n).fill(Number.POSITIVE_INFINITY);
   const sigma = params.map((_, a) => Math.sqrt(cov[a * n + a]));
   const correlation = params.map((_, a) =>
-    params.map((__, b) =>
-      inv ? cov[a * n + b] / Math.sqrt(cov[a * n + a] * cov[b * n + b]) : a === b ? 1 : 0,
-    ),
+    params.map((__, b) => (inv ? cov[a * n + b] / Math.sqrt(cov[a * n + a] * cov[b * n + b]) : Number.NaN)),
   );
   const fitted = applyParameters(startFf, params, lm.p);
   const forceField: ForceField = { ...fitted, name: spec.name, description: spec.description };

@@ -139,7 +139,9 @@ export const levenbergMarquardt = (
       const rq = f(q);
       const c2 = sumSquares(rq);
       if (Number.isFinite(c2) && c2 < chi2) {
-        converged = (chi2 - c2) / chi2 < options.tolerance;
+        // Converged: a nearly Gauss-Newton step (small damping) that no longer lowers chi^2 (a
+        // heavily damped step can be tiny far from the minimum).
+        converged = (chi2 - c2) / chi2 < options.tolerance && lambda <= 1e-2;
         p = q;
         r = rq;
         chi2 = c2;

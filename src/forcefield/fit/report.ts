@@ -27,15 +27,26 @@ export const formatFitReport = (r: FitResult): string => {
   out.push('', 'parameter                      start         fitted    uncertainty  bounds');
   for (const p of r.parameters)
     out.push(
-      `${p.path.padEnd(26)} ${pad(f(p.initial), 10)} ${pad(f(p.value), 14)} ${pad(f(p.sigma), 14)}  [${f(p.lower)}, ${f(p.upper)}]${p.atBound ? ' AT BOUND' : ''}`,
+      `${p.path.padEnd(26)} ${pad(f(p.initial), 10)} ${pad(f(p.value), 14)} ${pad(Number.isFinite(p.sigma) ? f(p.sigma) : 'undetermined', 14)}  [${f(p.lower)}, ${f(p.upper)}]${p.atBound ? ' AT BOUND' : ''}`,
     );
-  out.push('', 'correlations');
+  out.push(
+    '',
+    r.parameters.every((p) => Number.isFinite(p.sigma))
+      ? 'correlations'
+      : 'correlations: n/a (J^T J is singular: some parameters are not determined by the data)',
+  );
   r.correlation.forEach((row, a) => {
+    if (row.some((c) => !Number.isFinite(c))) return;
     out.push(
       `  ${String(a + 1).padStart(2)} ${row.map((c) => pad(c.toFixed(2), 6)).join('')}  ${r.parameters[a].path}`,
     );
   });
-  const elements = Object.keys(r.metrics.fitted.validation.forceRmseEvA);
+  const elements = [
+    ...new Set([
+      ...Object.keys(r.metrics.fitted.training.forceRmseEvA),
+      ...Object.keys(r.metrics.fitted.validation.forceRmseEvA),
+    ]),
+  ].sort();
   const table = (
     title: string,
     pick: (m: { training: SetMetrics; validation: SetMetrics }) => SetMetrics,
@@ -55,7 +66,7 @@ export const formatFitReport = (r: FitResult): string => {
     const base = pick(r.metrics.baseline).forceRmseEvA;
     const fit = pick(r.metrics.fitted).forceRmseEvA;
     out.push(
-      `  ${'fit/base'.padEnd(10)}${elements.map((e) => pad((fit[e] / base[e]).toFixed(2), 12)).join('')}`,
+      `  ${'fit/base'.padEnd(10)}${elements.map((e) => pad(fit[e] !== undefined && base[e] ? (fit[e] / base[e]).toFixed(2) : 'n/a', 12)).join('')}`,
     );
   };
   table(`validation set (${r.validationIds.length} configurations): RMSE`, (m) => m.validation);
