@@ -138,6 +138,7 @@ export {
   writeSqCsv,
   writeSqJson,
 } from './scattering/md-scattering-report.js';
+export { type DerivativeVariable, pdffit2Derivatives } from './scattering/pdf-derivatives.js';
 export {
   type FitDataResult,
   type FitDataSpec,

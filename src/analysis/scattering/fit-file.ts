@@ -37,6 +37,7 @@ export const readFitFile = (path: string): FitFile => {
   const tolerance = top.num('tolerance', 1e-8, (v) => v > 0 && v < 1, 'a relative chi^2 tolerance in (0, 1)');
   const maxIterations = top.whole('max_iterations', 100, 1);
   const output = top.has('output') ? rel(top.str('output', undefined)) : undefined;
+  const derivatives = top.str<'numeric' | 'pdffit2'>('derivatives', 'numeric', ['numeric', 'pdffit2']);
 
   const parameters: FitParameter[] = [];
   const praw = top.use('parameters');
@@ -140,7 +141,7 @@ export const readFitFile = (path: string): FitFile => {
   return {
     file: path,
     title,
-    spec: { phases, datasets, parameters, tolerance, maxIterations },
+    spec: { phases, datasets, parameters, tolerance, maxIterations, derivatives },
     series,
     output,
   };
