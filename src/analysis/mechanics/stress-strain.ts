@@ -24,7 +24,7 @@ import { type CorrelatedSlope, correlatedSlope, quadraticFit } from './correlate
  * 0 turns it off); the modulus, its interval and the toughness use the raw points.
  *
  * The automatic linear window starts at the first point and ends at the largest strain, up to
- * half the strain of the smoothed maximum, at which a quadratic fit over the window changes the
+ * half the strain of the maximum of the stress averaged over a tenth of the strain range, at which a quadratic fit over the window changes the
  * tangent modulus from the window's start to its end by less than `linearTolerance` (default
  * 10 %) beyond twice its standard error (scaled for correlated noise); at least `minWindowPoints`
  * points (default 8).
@@ -167,7 +167,15 @@ export const analyseStressStrain = (
       throw new InsufficientDataError(
         `the linear window [${a}, ${b}] holds ${to - from} points; at least 4 are needed`,
       );
-  } else to = automaticWindowEnd(x, y, iMax, o, warnings);
+  } else {
+    // The cap of the automatic window comes from the maximum of a wider average (a tenth of the
+    // strain range): in a small cell the noise alone can put the narrow average's maximum near
+    // the start.
+    const wide = smoothByStrain(x, y, Math.max(smoothingStrain, range / 10));
+    let iCap = 0;
+    for (let i = 1; i < n; i++) if (wide[i] > wide[iCap]) iCap = i;
+    to = automaticWindowEnd(x, y, iCap, o, warnings);
+  }
 
   const fit = correlatedSlope(x, y, from, to, o.confidence);
   if (!(fit.slope > 0))

@@ -94,7 +94,8 @@ describe('stress-strain analysis', () => {
       if (r.modulusGPa.low <= E && E <= r.modulusGPa.high) covered++;
       expect(r.linearWindow.toStrain).toBeGreaterThan(0.015);
       expect(r.linearWindow.toStrain).toBeLessThan(0.04);
-      expect(Math.abs(r.yield!.stressGPa - yieldStress)).toBeLessThan(0.02);
+      // The yield's error follows the modulus's (the offset line's slope): about 15 % here.
+      expect(Math.abs(r.yield!.stressGPa - yieldStress)).toBeLessThan(0.025);
       expect(Math.abs(r.maximum.stressGPa - maxStress)).toBeLessThan(0.012);
       if (r.poissonRatio!.low <= 0.3 && 0.3 <= r.poissonRatio!.high) poissonCovered++;
       expect(r.poissonRatio!.value).toBeCloseTo(0.3, 2);
