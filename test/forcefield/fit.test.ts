@@ -55,6 +55,22 @@ describe('the fit decomposition', () => {
     );
     const dec = decompose(s.frame.positions, s.frame.lattice!, typeSystem(s, ff0), ff0, params);
     const other = applyParameters(start, params, [6.5, 0.35, 1.5, 0.9, 2.2]);
+    // Angles too: the Al apex angle (k and theta0) moved from a start at laoc-v4's.
+    const withAngles = [
+      ...params,
+      { path: 'angles.*-Al-*.k', initial: 50, lower: 0, upper: 200 },
+      { path: 'angles.*-Al-*.x0', initial: 109.47, lower: 90, upper: 130 },
+    ];
+    const decA = decompose(s.frame.positions, s.frame.lattice!, typeSystem(s, ff0), ff0, withAngles);
+    const otherA = applyParameters(start, withAngles, [6.5, 0.35, 1.5, 0.9, 2.2, 70, 112]);
+    const refA = computeEnergy(s.frame.positions, s.frame.lattice!, typeSystem(s, otherA), otherA);
+    const gotA = evaluateDecomposed(decA, otherA);
+    expect(Math.abs(gotA.energy - refA.termsKcalMol.total)).toBeLessThan(
+      1e-8 * Math.abs(refA.termsKcalMol.total),
+    );
+    for (let k = 0; k < gotA.forces.length; k++)
+      expect(Math.abs(gotA.forces[k] - refA.forcesKcalMolA[k])).toBeLessThan(1e-8);
+    for (let k = 0; k < 6; k++) expect(Math.abs(gotA.virial[k] - refA.virialKcalMol[k])).toBeLessThan(1e-7);
     const ref = computeEnergy(s.frame.positions, s.frame.lattice!, typeSystem(s, other), other);
     const got = evaluateDecomposed(dec, other);
     expect(Math.abs(got.energy - ref.termsKcalMol.total)).toBeLessThan(

@@ -8,7 +8,7 @@ import type { FitParameter } from './parameters.js';
  * One configuration split into what a fit moves and what it does not, so that each evaluation
  * of the objective costs a pass over the moved terms only (the reference sum, energy.ts, costs
  * about 50 ms for 128 atoms; this, well under 1 ms):
- *   E(params) = E_fixed + (s / s0)^2 E_coulomb(s0) + sum over Born pairs + sum over fitted bonds,
+ *   E(params) = E_fixed + (s / s0)^2 E_coulomb(s0) + Born pairs + fitted bonds and angles,
  * exact because every Coulomb term (DSF or Ewald, self terms and exclusions included) is a
  * product of two charges, all of which the scale s multiplies. Energies kcal/mol, forces
  * kcal/mol/A, virial kcal/mol (xx yy zz xy xz yz), as energy.ts.
@@ -36,6 +36,10 @@ export interface Decomposition {
   bondJ: Int32Array;
   bondD: Float64Array;
   bondKeys: string[];
+  /** Angles of the fitted angle keys: end, apex, end, minimum-image end - apex vectors, key. */
+  angleI: Int32Array;
+  angleD: Float64Array;
+  angleKeys: string[];
 }
 
 /** Zero everything but Coulomb: LJ and Born off, bonded terms at k = 0. */
@@ -141,6 +145,23 @@ export const decompose = (
     od.push(d[0], d[1], d[2]);
     ok.push(sys.bondKeys[b]);
   }
+  const fittedAngles = new Set(
+    params.filter((p) => p.path.startsWith('angles.')).map((p) => p.path.split('.')[1]),
+  );
+  const ai: number[] = [];
+  const ad: number[] = [];
+  const ak: string[] = [];
+  for (let a = 0; a < sys.angles.length / 3; a++) {
+    if (!fittedAngles.has(sys.angleKeys[a])) continue;
+    const [i1, i2, i3] = [sys.angles[3 * a], sys.angles[3 * a + 1], sys.angles[3 * a + 2]];
+    ai.push(i1, i2, i3);
+    for (const end of [i1, i3]) {
+      for (let x = 0; x < 3; x++) d[x] = positions[3 * end + x] - positions[3 * i2 + x];
+      lattice.minimumImage(d);
+      ad.push(d[0], d[1], d[2]);
+    }
+    ak.push(sys.angleKeys[a]);
+  }
   const dec: Decomposition = {
     natoms: n,
     fixed: { energy: 0, forces: new Float64Array(3 * n), virial: new Float64Array(6) },
@@ -155,6 +176,9 @@ export const decompose = (
     bondJ: Int32Array.from(oj),
     bondD: Float64Array.from(od),
     bondKeys: ok,
+    angleI: Int32Array.from(ai),
+    angleD: Float64Array.from(ad),
+    angleKeys: ak,
   };
   const moved = evaluateMoved(dec, ff0);
   dec.fixed = sub(sub(asSums(total), asSums(coul)), moved);
@@ -238,6 +262,40 @@ const evaluateMoved = (dec: Decomposition, ff: ForceField): TermSums => {
     const dr = r - x0;
     E += k * dr * dr;
     tally(dec.bondI[b], dec.bondJ[b], dx, dy, dz, (-2 * k * dr) / r);
+  }
+  // Angles (LAMMPS angle_style harmonic, as energy.ts).
+  for (let a = 0; a < dec.angleKeys.length; a++) {
+    const { k, x0 } = ff.angles[dec.angleKeys[a]];
+    const i1 = dec.angleI[3 * a];
+    const i2 = dec.angleI[3 * a + 1];
+    const i3 = dec.angleI[3 * a + 2];
+    const d1 = dec.angleD.subarray(6 * a, 6 * a + 3);
+    const d2 = dec.angleD.subarray(6 * a + 3, 6 * a + 6);
+    const r1 = Math.hypot(d1[0], d1[1], d1[2]);
+    const r2 = Math.hypot(d2[0], d2[1], d2[2]);
+    let c = (d1[0] * d2[0] + d1[1] * d2[1] + d1[2] * d2[2]) / (r1 * r2);
+    c = Math.max(-1, Math.min(1, c));
+    const s = Math.max(Math.sqrt(1 - c * c), 0.001);
+    const dtheta = Math.acos(c) - (x0 * Math.PI) / 180;
+    const tk = k * dtheta;
+    E += tk * dtheta;
+    const aa = (-2 * tk) / s;
+    const a11 = (aa * c) / (r1 * r1);
+    const a12 = -aa / (r1 * r2);
+    const a22 = (aa * c) / (r2 * r2);
+    const f1 = [0, 1, 2].map((x) => a11 * d1[x] + a12 * d2[x]);
+    const f3 = [0, 1, 2].map((x) => a22 * d2[x] + a12 * d1[x]);
+    for (let x = 0; x < 3; x++) {
+      F[3 * i1 + x] += f1[x];
+      F[3 * i2 + x] -= f1[x] + f3[x];
+      F[3 * i3 + x] += f3[x];
+    }
+    W[0] += d1[0] * f1[0] + d2[0] * f3[0];
+    W[1] += d1[1] * f1[1] + d2[1] * f3[1];
+    W[2] += d1[2] * f1[2] + d2[2] * f3[2];
+    W[3] += d1[0] * f1[1] + d2[0] * f3[1];
+    W[4] += d1[0] * f1[2] + d2[0] * f3[2];
+    W[5] += d1[1] * f1[2] + d2[1] * f3[2];
   }
   return { energy: E, forces: F, virial: W };
 };

@@ -7,7 +7,8 @@ import type { BornTerm, ForceField } from '../force-field.js';
  * - `born.<E1>-<E2>.<a|rho|c|d>`: a Born-Mayer-Huggins field of every Born term whose two atom
  *   types are of elements E1 and E2 (Li-Cl moves Li-Cl_t, Li-Cl_br, Li-Cl_AlCl4 and Li-Cl_free
  *   together: one set of parameters per element pair);
- * - `bonds.<key>.<k|x0>`: a harmonic bond of the force field's bond table.
+ * - `bonds.<key>.<k|x0>`: a harmonic bond of the force field's bond table;
+ * - `angles.<key>.<k|x0>`: a harmonic angle of its angle table (x0 in degrees).
  * The Born sigma is not a parameter (a exp(sigma/rho) and sigma are one degree of freedom).
  */
 export interface FitParameter {
@@ -46,12 +47,12 @@ export const checkParameter = (ff: ForceField, p: FitParameter): void => {
       bad(`the force field has no Born term between elements ${parts[1]}`);
     return;
   }
-  if (parts[0] === 'bonds' && parts.length === 3) {
-    if (!ff.bonds[parts[1]]) bad(`no bond "${parts[1]}" in the force field`);
-    if (parts[2] !== 'k' && parts[2] !== 'x0') bad('a bond field is k or x0');
+  if ((parts[0] === 'bonds' || parts[0] === 'angles') && parts.length === 3) {
+    if (!ff[parts[0]][parts[1]]) bad(`no ${parts[0].slice(0, -1)} "${parts[1]}" in the force field`);
+    if (parts[2] !== 'k' && parts[2] !== 'x0') bad(`a ${parts[0].slice(0, -1)} field is k or x0`);
     return;
   }
-  bad('expected charges.scale, born.<E1>-<E2>.<a|rho|c|d> or bonds.<key>.<k|x0>');
+  bad('expected charges.scale, born.<E1>-<E2>.<a|rho|c|d>, bonds.<key>.<k|x0> or angles.<key>.<k|x0>');
 };
 
 /** The force field with each parameter at its value (a new object; the input is not changed). */
@@ -64,6 +65,7 @@ export const applyParameters = (
     ...ff,
     charges: { ...ff.charges },
     bonds: { ...ff.bonds },
+    angles: { ...ff.angles },
     born: Object.fromEntries(Object.entries(ff.born ?? {}).map(([k, v]) => [k, { ...v }])),
   };
   params.forEach((p, k) => {
@@ -74,6 +76,7 @@ export const applyParameters = (
       const [e1, e2] = parts[1].split('-');
       for (const key of bornKeysOf(out, e1, e2)) (out.born![key] as BornTerm)[parts[2] as keyof BornTerm] = v;
     } else if (parts[0] === 'bonds') out.bonds[parts[1]] = { ...out.bonds[parts[1]], [parts[2]]: v };
+    else if (parts[0] === 'angles') out.angles[parts[1]] = { ...out.angles[parts[1]], [parts[2]]: v };
   });
   return out;
 };
