@@ -19,7 +19,7 @@ interface XrdCliOptions extends RawReadOptions {
 }
 
 /** "5,90" -> [5, 90] (degrees). */
-const parseRange = (s: string, flag: string): [number, number] => {
+export const parseRange = (s: string, flag: string): [number, number] => {
   const parts = parseList(s);
   if (parts.length !== 2) throw new OptionError(`${flag}: "${s}" is not MIN,MAX in degrees`);
   const [lo, hi] = parts.map((p) =>
@@ -30,7 +30,7 @@ const parseRange = (s: string, flag: string): [number, number] => {
 };
 
 /** "Li=1.0,Cl=0.5" -> B per element (A^2). */
-const parseB = (s: string): Record<string, number> => {
+export const parseB = (s: string): Record<string, number> => {
   const out: Record<string, number> = {};
   const items = parseList(s);
   if (items.length === 0) throw new OptionError(`--b: "${s}" gives no values`);

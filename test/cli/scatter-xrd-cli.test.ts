@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parseB, parseRange } from '../../src/cli/scatter-xrd.js';
+import { OptionError } from '../../src/core/errors.js';
 import { cli, sharedFixture, tempDir } from '../helpers.js';
 
 const LICL = sharedFixture('structures/LiCl_rocksalt.cif');
@@ -51,15 +53,22 @@ describe('oligolyte scatter xrd', () => {
   });
 
   it('bad options exit 2 with a message naming the flag', () => {
+    // Two of the checks (each CLI start costs seconds): a name and a profile option.
     for (const [args, msg] of [
       [['--wavelength', 'CuKz'], /wavelength "CuKz"/],
-      [['--two-theta', '50,10'], /--two-theta/],
-      [['--b', 'Li:1'], /--b/],
       [['--profile', '--eta', '2'], /--eta/],
     ] as const) {
       const r = cli('scatter', 'xrd', LICL, ...args);
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.err).toMatch(msg);
     }
+  });
+
+  it('--two-theta and --b parsing (in this process)', () => {
+    expect(parseRange('5,90', '--two-theta')).toEqual([5, 90]);
+    expect(() => parseRange('50,10', '--two-theta')).toThrow(/--two-theta/);
+    expect(() => parseRange('0,180', '--two-theta')).toThrow(OptionError);
+    expect(parseB('Li=1.0, Cl=0.5')).toEqual({ Li: 1, Cl: 0.5 });
+    for (const bad of ['Li:1', 'Li=1,Li=2', 'Li=-1', '']) expect(() => parseB(bad), bad).toThrow(/--b/);
   });
 });
