@@ -42,11 +42,16 @@ export interface TwoPhaseOptions {
   cut?: 'pdfgui' | 'full';
 }
 
+/** A fraction with its standard error and the 95 % interval value +- 1.96 sigma (normal errors). */
+export interface FractionInterval extends Fraction {
+  interval95: [number, number];
+}
+
 export interface TwoPhaseFractions {
-  /** Crystal's fraction of atoms, formula units, mass (value and standard error). */
-  atom: Fraction;
-  molar: Fraction;
-  mass: Fraction;
+  /** Crystal's fraction of atoms, formula units, mass (value, standard error, 95 % interval). */
+  atom: FractionInterval;
+  molar: FractionInterval;
+  mass: FractionInterval;
   /** Refined crystal lattice parameter a (A) and its error from the long-range fit. */
   latticeA: { value: number; sigma: number };
   longRange: PdfFitResult;
@@ -71,7 +76,7 @@ export const atomsPerFormula = (p: PdfPhase): number => {
  * 2x2 covariance of the two scales: f = x_c / (x_m + x_c), propagated with both variances and the
  * covariance.
  */
-const fraction = (ps: [number, number], cov: number[][], k: [number, number]): Fraction => {
+const fraction = (ps: [number, number], cov: number[][], k: [number, number]): FractionInterval => {
   const xm = ps[0] * k[0];
   const xc = ps[1] * k[1];
   const t = xm + xc;
@@ -79,7 +84,8 @@ const fraction = (ps: [number, number], cov: number[][], k: [number, number]): F
   // df/dpm = -xc k_m / t^2, df/dpc = xm k_c / t^2
   const g = [(-xc * k[0]) / (t * t), (xm * k[1]) / (t * t)];
   const v = g[0] * g[0] * cov[0][0] + 2 * g[0] * g[1] * cov[0][1] + g[1] * g[1] * cov[1][1];
-  return { value: f, sigma: Math.sqrt(Math.max(0, v)) };
+  const sigma = Math.sqrt(Math.max(0, v));
+  return { value: f, sigma, interval95: [f - 1.96 * sigma, f + 1.96 * sigma] };
 };
 
 /** Two-phase fit of a model G(r) plus a crystal (see the file comment). */

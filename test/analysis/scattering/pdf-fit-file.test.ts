@@ -69,4 +69,34 @@ describe('constraint formulas and the fit file', () => {
     expect(r.notes.join(' ')).toMatch(/did not converge in 3 iterations/);
     for (const p of r.parameters) expect(Number.isFinite(p.value) && Number.isFinite(p.sigma)).toBe(true);
   });
+  it('reads a CIF phase (default_uiso for sites without U) and fits two data sets at once', () => {
+    const cif = base
+      .replace(
+        JSON.stringify(sharedFixture('pdf/Ni.stru')),
+        JSON.stringify(sharedFixture('structures/LiCl_rocksalt.cif')),
+      )
+      .replace('name = "Ni"', 'name = "LiCl"\ndefault_uiso = 0.01');
+    const f = fitFile(cif);
+    expect(f.spec.phases[0].phase.kind).toBe('crystal');
+    if (f.spec.phases[0].phase.kind === 'crystal') {
+      expect(f.spec.phases[0].phase.atoms.length).toBe(8);
+      expect(f.spec.phases[0].phase.atoms[0].u[0]).toBe(0.01);
+    }
+    // The Ni data twice: the same values, chi^2 doubled, the errors / sqrt(2).
+    const one = refinePdf(fitFile(base).spec);
+    const spec = fitFile(base).spec;
+    const two = refinePdf({
+      ...spec,
+      datasets: [
+        spec.datasets[0],
+        { ...spec.datasets[0], name: 'again', constraints: { dscale: '@1', qdamp: '@2' } },
+      ],
+    });
+    expect(two.points).toBe(2 * one.points);
+    expect(two.chi2 / one.chi2).toBeCloseTo(2, 6);
+    two.parameters.forEach((p, i) => {
+      expect(p.value).toBeCloseTo(one.parameters[i].value, 8);
+      expect(p.sigma * Math.SQRT2).toBeCloseTo(one.parameters[i].sigma, 8);
+    });
+  });
 });

@@ -80,6 +80,7 @@ describe('two-phase fit: MD model + crystalline LiCl', () => {
     expect(Math.abs(fit.mass.value / massTruth - 1)).toBeLessThan(0.01);
     expect(fit.molar.sigma).toBeGreaterThan(0);
     expect(Math.abs(fit.molar.value - molar)).toBeLessThan(4 * fit.molar.sigma + 1e-4);
+    expect(fit.molar.interval95[0]).toBeCloseTo(fit.molar.value - 1.96 * fit.molar.sigma, 12);
   }, 120_000);
 });
 
