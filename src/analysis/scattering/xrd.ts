@@ -1,5 +1,5 @@
 import { atomicNumber } from '../../core/elements.js';
-import { OptionError, PhysicsError } from '../../core/errors.js';
+import { OligolyteError, OptionError, PhysicsError } from '../../core/errors.js';
 import type { Structure } from '../../core/frame.js';
 import type { Lattice } from '../../core/lattice.js';
 import { pymatgenFormFactor, scatteringCoefficients } from './atomic-form-factors.js';
@@ -85,7 +85,7 @@ const DEG = Math.PI / 180;
 export const crystalFromStructure = (s: Structure, file?: string): XrdCrystal => {
   const lattice = s.frame.lattice;
   if (!lattice)
-    throw new OptionError(`${file ?? 'the structure'} has no periodic cell: a crystal is needed for XRD`);
+    throw new OligolyteError(`${file ?? 'the structure'} has no periodic cell: a crystal is needed for XRD`);
   const symbols = Array.from({ length: s.topology.natoms }, (_, i) => s.topology.symbol(i));
   return { lattice, symbols, fractional: lattice.toFractional(s.frame.positions) };
 };
