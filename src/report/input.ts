@@ -108,7 +108,40 @@ export interface ReportInput {
   vdos?: any[];
   viewer?: ViewerInput;
   measured?: MeasuredValues;
+  /** Per-frame dihedral of the first links at one temperature (structure/T<T>K-dihedrals.csv). */
+  dihedralTraces?: DihedralTraces;
 }
+
+export interface DihedralTraces {
+  temperatureK: number;
+  /** Links shown, of `links` in the file. */
+  shown: number;
+  links: number;
+  traces: { link: number; timePs: number[]; rawDeg: number[]; filteredDeg: number[] }[];
+}
+
+/** Links drawn frame by frame (the file has every link; a few show what the filter does). */
+const TRACE_LINKS = 4;
+
+/** The first links' dihedral series at a temperature, from the study's CSV, when written. */
+const readDihedralTraces = (dir: string, temperatureK: number): DihedralTraces | undefined => {
+  const path = join(dir, studyCurveFiles(temperatureK).dihedralsCsv);
+  if (!existsSync(path)) return undefined;
+  const c = readNumericCsv(path, ['link', 'time_ps', 'dihedral_deg', 'dihedral_filtered_deg']);
+  const byLink = new Map<number, DihedralTraces['traces'][number]>();
+  c.link.forEach((link, i) => {
+    let t = byLink.get(link);
+    if (!t) {
+      t = { link, timePs: [], rawDeg: [], filteredDeg: [] };
+      byLink.set(link, t);
+    }
+    t.timePs.push(c.time_ps[i]);
+    t.rawDeg.push(c.dihedral_deg[i]);
+    t.filteredDeg.push(c.dihedral_filtered_deg[i]);
+  });
+  const traces = [...byLink.values()].slice(0, TRACE_LINKS);
+  return { temperatureK, shown: traces.length, links: byLink.size, traces };
+};
 
 const readJson = (path: string): unknown => {
   const text = readFileSync(path, 'utf8');
@@ -200,6 +233,17 @@ export const readThermo = (runDir: string, temperaturesK: number[], growing = fa
   return out;
 };
 
+/**
+ * The temperature the 3-D view and the dihedral traces show: the highest in the Arrhenius window
+ * (the best-sampled of the fitted runs).
+ */
+const shownTemperature = (study: StudyResult): number | undefined => {
+  const inWindow = study.rows.filter(
+    (r) => r.temperatureK >= study.windowK[0] && r.temperatureK <= study.windowK[1],
+  );
+  return (inWindow.length ? inWindow : study.rows).at(-1)?.temperatureK;
+};
+
 /** The structure drawn in 3-D: the last frame of the production at the chosen temperature. */
 const readViewer = async (dir: string, study: StudyResult): Promise<ViewerInput | undefined> => {
   const densities = study.rows
@@ -209,11 +253,7 @@ const readViewer = async (dir: string, study: StudyResult): Promise<ViewerInput 
     }))
     .filter((d) => existsSync(d.path))
     .map((d) => ({ temperatureK: d.temperatureK, cube: readFileSync(d.path, 'utf8') }));
-  // The highest temperature in the Arrhenius window: the best-sampled density of the fitted runs.
-  const inWindow = study.rows.filter(
-    (r) => r.temperatureK >= study.windowK[0] && r.temperatureK <= study.windowK[1],
-  );
-  const T = (inWindow.length ? inWindow : study.rows).at(-1)?.temperatureK;
+  const T = shownTemperature(study);
   if (T === undefined) return undefined;
   const branch = join(dir, 'run', 'series', `T${T}K`);
   const last = stageFolders(branch).at(-1);
@@ -233,6 +273,11 @@ const readViewer = async (dir: string, study: StudyResult): Promise<ViewerInput 
     bondRules: row?.topology.rules.map((r) => ({ pair: r.pair, breakA: r.breakA })) ?? [],
     densities,
   };
+};
+
+const readDihedralTracesAt = (dir: string, study: StudyResult): DihedralTraces | undefined => {
+  const T = shownTemperature(study);
+  return T === undefined ? undefined : readDihedralTraces(dir, T);
 };
 
 const readStudyFolder = async (dir: string): Promise<ReportInput> => {
@@ -306,6 +351,7 @@ const readStudyFolder = async (dir: string): Promise<ReportInput> => {
     structure: study.structure,
     jumpRateArrhenius: study.jumpRateArrhenius,
     viewer: await readViewer(dir, study),
+    dihedralTraces: readDihedralTracesAt(dir, study),
   };
 };
 

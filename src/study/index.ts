@@ -35,6 +35,7 @@ export {
   studyTable,
   writeReplicaOutputs,
   writeStudyCurves,
+  writeStudyDihedrals,
   writeStudyOutputs,
 } from './output.js';
 export { combineReplicas, type ReplicaSummary } from './replicas.js';

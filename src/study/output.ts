@@ -1,5 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import type { ConformationResult, ConformationSeries } from '../analysis/dynamics/conformations.js';
+import { writeConformationsCsv } from '../analysis/dynamics/conformations-report.js';
 import { jsonNumbers, writeTo } from '../analysis/report-io.js';
 import type { TransportRun } from '../analysis/transport/analyse-run.js';
 import type { Estimate } from '../analysis/transport/diffusivity.js';
@@ -97,10 +99,31 @@ export const writeStudyOutputs = async (dir: string, r: StudyResult): Promise<vo
 export const STUDY_DENSITY_GRID_A = 0.5;
 
 /** Where a study keeps each temperature's MSD curves and density grid, relative to its folder. */
-export const studyCurveFiles = (temperatureK: number): { msdCsv: string; densityCube: string } => ({
+export const studyCurveFiles = (
+  temperatureK: number,
+): { msdCsv: string; densityCube: string; dihedralsCsv: string } => ({
   msdCsv: join('transport', `T${temperatureK}K-msd.csv`),
   densityCube: join('transport', `T${temperatureK}K-density.cube`),
+  dihedralsCsv: join('structure', `T${temperatureK}K-dihedrals.csv`),
 });
+
+/**
+ * One temperature's Al-O-Al links frame by frame (angle and dihedral, raw and filtered, as
+ * `structure conformations --csv`), written atomically.
+ */
+export const writeStudyDihedrals = async (
+  dir: string,
+  temperatureK: number,
+  series: ConformationSeries,
+  result: ConformationResult,
+): Promise<void> => {
+  mkdirSync(join(dir, 'structure'), { recursive: true });
+  await writeConformationsCsv(join(dir, studyCurveFiles(temperatureK).dihedralsCsv), {
+    runs: [
+      { file: `T${temperatureK}K`, format: 'study', temperatureK, temperatureFrom: 'option', result, series },
+    ],
+  });
+};
 
 /**
  * One temperature's MSD at every lag (the transport command's --msd-csv columns) and, when the run

@@ -9,7 +9,13 @@ import type { ProtocolRunOptions } from '../md/protocols/run-protocol.js';
 import { analyseStudy, type StudyResult } from './analysis.js';
 import { type MechanicsStudyResult, runStudyMechanics } from './mechanics.js';
 import { buildStudyModel } from './model.js';
-import { STUDY_DENSITY_GRID_A, writeReplicaOutputs, writeStudyCurves, writeStudyOutputs } from './output.js';
+import {
+  STUDY_DENSITY_GRID_A,
+  writeReplicaOutputs,
+  writeStudyCurves,
+  writeStudyDihedrals,
+  writeStudyOutputs,
+} from './output.js';
 import { combineReplicas, type ReplicaSummary } from './replicas.js';
 import { runStudyScattering } from './scattering.js';
 import { quickProtocol, type StudySpec } from './spec.js';
@@ -22,6 +28,7 @@ import { analyseStudyStructure, studyJumpRateArrhenius } from './structure.js';
  *
  *   study.json, arrhenius.csv, summary.txt, model.extxyz, model.data, run/     (one model)
  *   transport/T<T>K-msd.csv, transport/T<T>K-density.cube                      (per temperature)
+ *   structure/T<T>K-dihedrals.csv                                              (with [structure])
  *   seed1/..., seed2/..., replicas.json, replicas.txt                            (replicas > 1)
  */
 export interface StudyRunOptions {
@@ -140,7 +147,10 @@ export const runStudy = async (
       result.structure = [];
       for (const T of protocol.series!.temperaturesK)
         result.structure.push(
-          await analyseStudyStructure(studied, runDir, T, model.topology, { onWarning: hooks.onWarning }),
+          await analyseStudyStructure(studied, runDir, T, model.topology, {
+            onWarning: hooks.onWarning,
+            onSeries: (series, conformations) => writeStudyDihedrals(dir, T, series, conformations),
+          }),
         );
       result.jumpRateArrhenius = studyJumpRateArrhenius(result.structure);
     }

@@ -1,5 +1,9 @@
 import { join } from 'node:path';
-import { ConformationAccumulator, type ConformationResult } from '../analysis/dynamics/conformations.js';
+import {
+  ConformationAccumulator,
+  type ConformationResult,
+  type ConformationSeries,
+} from '../analysis/dynamics/conformations.js';
 import { type JumpRateArrhenius, jumpRateArrhenius } from '../analysis/dynamics/jump-arrhenius.js';
 import { AngleAccumulator, type AngleDistribution } from '../analysis/structure/angles.js';
 import { EnvironmentRun, type EnvironmentRunResult } from '../analysis/structure/environments-report.js';
@@ -72,7 +76,11 @@ export const analyseStudyStructure = async (
   runDir: string,
   temperatureK: number,
   model: Topology,
-  options: { onWarning?: (m: string) => void } = {},
+  options: {
+    onWarning?: (m: string) => void;
+    /** The dihedral and angle series of every link, per frame (e.g. to write them); not kept. */
+    onSeries?: (series: ConformationSeries, result: ConformationResult) => Promise<void>;
+  } = {},
 ): Promise<StudyStructureRow> => {
   if (!spec.structure) throw new Error('analyseStudyStructure: the study has [structure] enabled = false');
   const structureOptions = spec.structure;
@@ -85,12 +93,14 @@ export const analyseStudyStructure = async (
     { read: { topology: model, onWarning: options.onWarning } },
     (t) => new StudyStructureSink(t, structureOptions, frameIntervalFs),
   );
+  const { result: conformations, series: perFrame } = sink.conformations.resultWithSeries();
+  await options.onSeries?.(perFrame, conformations);
   return {
     temperatureK,
     environments: sink.environments.result(),
     topology: sink.topology.result(),
     angles: sink.angles.result().distributions,
-    conformations: sink.conformations.result(),
+    conformations,
   };
 };
 

@@ -23,7 +23,7 @@ describe('oligolyte report', () => {
     expect(r.out).toContain('laoc-0b: study report');
     expect(r.out).toMatch(/Arrhenius plot of Li transport\s+1 plot/);
     expect(r.out).toMatch(/3-D structure and ion density\s+3-D view/);
-    expect(r.out).toContain(`wrote ${join(dir, 'report.html')} and 16 figure files in ${dir}/figures/`);
+    expect(r.out).toContain(`wrote ${join(dir, 'report.html')} and 18 figure files in ${dir}/figures/`);
     expect(existsSync(join(dir, 'figures', 'arrhenius.svg'))).toBe(true);
     const index = JSON.parse(readFileSync(json, 'utf8'));
     expect(index.kind).toBe('study');

@@ -82,6 +82,7 @@ describe.skipIf(!available)('the report in headless Chromium', () => {
       'plot-environment-rdf',
       'plot-environments',
       'plot-dihedrals',
+      'plot-dihedral-traces',
       'plot-al-o-al',
       'plot-jump-rates',
       'plot-rdf',

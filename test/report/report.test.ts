@@ -75,6 +75,7 @@ describe('a study folder (the --quick laoc-0b fixture)', async () => {
       'environment-rdf',
       'environments',
       'dihedrals',
+      'dihedral-traces',
       'al-o-al',
       'jump-rates',
     ]);

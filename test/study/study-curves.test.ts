@@ -48,6 +48,7 @@ describe('writeStudyCurves', () => {
     expect(files).toEqual({
       msdCsv: join('transport', 'T500K-msd.csv'),
       densityCube: join('transport', 'T500K-density.cube'),
+      dihedralsCsv: join('structure', 'T500K-dihedrals.csv'),
     });
 
     const csv = readFileSync(join(dir, files.msdCsv), 'utf8').trim().split('\n');

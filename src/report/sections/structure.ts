@@ -170,6 +170,69 @@ export const structureSection: SectionBuilder = (input) => {
         resolve: { scale: { color: 'shared' } },
       }),
   });
+  const tr = input.dihedralTraces;
+  if (tr?.traces.length) {
+    const traceData = tr.traces.flatMap((t) =>
+      t.timePs.flatMap((time, f) => [
+        { link: `link ${t.link}`, series: 'raw', t: time, d: t.rawDeg[f] },
+        { link: `link ${t.link}`, series: 'filtered', t: time, d: t.filteredDeg[f] },
+      ]),
+    );
+    const last = tr.traces.length - 1;
+    blocks.push({
+      kind: 'plot',
+      id: 'dihedral-traces',
+      title: `Dihedral traces at ${tr.temperatureK} K, raw and filtered`,
+      caption: `The folded Cl-Al···Al-Cl dihedral (deg) of ${tr.shown} of the ${tr.links} Al-O-Al links frame by frame at ${tr.temperatureK} K: raw (light) and low-pass filtered (dark; cut-off ${num(c0.cutoffTHz)} THz). Dashed: the eclipsed (${c0.eclipsedBelowDeg} deg) and staggered (${c0.staggeredAboveDeg} deg) bounds; a jump is a filtered crossing from one to the other. Every link: structure/T${tr.temperatureK}K-dihedrals.csv.`,
+      spec: (size) =>
+        vl({
+          data: { values: traceData },
+          spacing: 4,
+          resolve: { scale: { color: 'shared' }, legend: { color: 'shared' } },
+          vconcat: tr.traces.map((t, k) => ({
+            width: size.width * 1.6,
+            height: size.height * 0.6,
+            transform: [{ filter: `datum.link === 'link ${t.link}'` }],
+            layer: [
+              {
+                data: { values: [{ y: c0.eclipsedBelowDeg }, { y: c0.staggeredAboveDeg }] },
+                mark: { type: 'rule', strokeDash: [3, 3], color: '#999' },
+                encoding: { y: { field: 'y', type: 'quantitative' } },
+              },
+              {
+                mark: { type: 'line', point: { opacity: 0, size: 16 } },
+                encoding: {
+                  x:
+                    k === last
+                      ? { field: 't', type: 'quantitative', title: 'time (ps)' }
+                      : { field: 't', type: 'quantitative', axis: null },
+                  y: {
+                    field: 'd',
+                    type: 'quantitative',
+                    title: `link ${t.link} (deg)`,
+                    scale: { domain: [0, 60] },
+                    axis: { values: [0, 20, 40, 60] },
+                  },
+                  color: {
+                    field: 'series',
+                    type: 'nominal',
+                    title: 'dihedral',
+                    scale: { domain: ['raw', 'filtered'], range: ['#9ecae1', '#08306b'] },
+                    legend: { orient: 'top' },
+                  },
+                  tooltip: [
+                    { field: 'link', type: 'nominal' },
+                    { field: 'series', type: 'nominal' },
+                    { field: 't', type: 'quantitative', title: 'time (ps)', format: '.2f' },
+                    { field: 'd', type: 'quantitative', title: 'dihedral (deg)', format: '.1f' },
+                  ],
+                },
+              },
+            ],
+          })),
+        }),
+    });
+  }
   blocks.push({
     kind: 'plot',
     id: 'al-o-al',
