@@ -126,6 +126,7 @@ export {
   type MdPdfFileResult,
   mdPdfReport,
   mdPdfTable,
+  mdProfilePhase,
   type SqFileOptions,
   type SqFileResult,
   sqReport,

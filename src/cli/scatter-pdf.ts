@@ -1,5 +1,6 @@
 import { basename } from 'node:path';
 import type { Command } from 'commander';
+import { mdProfilePhase } from '../analysis/scattering/md-scattering-report.js';
 import { crystalPhase, type PdfPhase, phaseFromFrame } from '../analysis/scattering/pdf-phase.js';
 import {
   pdfReport,
@@ -8,12 +9,15 @@ import {
   writePdfFgr,
   writePdfJson,
 } from '../analysis/scattering/pdf-report.js';
+import { terminationExtension } from '../analysis/scattering/pdf-termination.js';
 import { OptionError } from '../core/errors.js';
 import { readCifCrystal } from '../io/formats/cif-sites.js';
 import { readStructure } from '../io/registry.js';
 import { readStru } from '../io/stru.js';
 import { isPositive, parseNumber } from './number-option.js';
+import { parseFrameSlice } from './read-options.js';
 import { analyseAndReport } from './structure-common.js';
+import { threadsOption } from './threads-option.js';
 
 interface PdfCliOptions {
   qmax: string;
@@ -30,6 +34,8 @@ interface PdfCliOptions {
   spdiameter: string;
   dscale: string;
   uiso?: string;
+  md?: boolean;
+  frames?: string;
   json?: string;
   csv?: string;
   fgr?: string;
@@ -38,11 +44,17 @@ interface PdfCliOptions {
 const nonNegative = (v: number): boolean => v >= 0;
 
 /** A structure file as a PDF phase: .stru, CIF (with U/B), or any periodic structure with --uiso. */
-const readPhase = async (file: string, uiso: number | undefined): Promise<PdfPhase> => {
+const readPhase = async (
+  file: string,
+  uiso: number | undefined,
+  md?: Parameters<typeof mdProfilePhase>[1],
+): Promise<PdfPhase> => {
   const lower = file.toLowerCase();
   if (lower.endsWith('.stru')) return crystalPhase(readStru(file), basename(file));
   if (lower.endsWith('.cif'))
     return crystalPhase(readCifCrystal(file, { defaultUiso: uiso }), basename(file));
+  // --md: a trajectory's frame-averaged G(r) (scatter pdf-md's periodic route) as a phase.
+  if (md) return mdProfilePhase(file, { ...md, uIsoA2: uiso ?? 0, name: basename(file) });
   if (uiso === undefined)
     throw new OptionError(
       `${file}: this format records no displacements: give an isotropic U with \`uiso\` (A^2)`,
@@ -81,6 +93,11 @@ export const registerScatterPdf = (scatter: Command): void => {
       '--uiso <A^2>',
       'isotropic U for sites without one (CIF) or for formats without U (required there)',
     )
+    .option(
+      '--md',
+      "read files other than .stru and CIF as MD trajectories: their frames' averaged G(r) (`scatter pdf-md`, periodic route; U from --uiso, default 0) is a phase",
+    )
+    .option('--frames <slice>', 'with --md: the frames averaged, start:stop:step (0-based, stop exclusive)')
     .option('--json <file>', 'G(r), the phases and the settings, with units, as JSON')
     .option('--csv <file>', 'r_A, G_per_A2 (and each phase when there are several) as CSV')
     .option('--fgr <file>', 'r, G as a PDFgui .fgr file')
@@ -108,7 +125,17 @@ export const registerScatterPdf = (scatter: Command): void => {
       };
       await analyseAndReport(
         async () => {
-          const phases = await Promise.all(files.map((f) => readPhase(f, uiso)));
+          const md = o.md
+            ? {
+                radiation: data.radiation,
+                rMaxA: rmax + terminationExtension(data.qmax) + 2 * rstep,
+                drA: rstep,
+                read: o.frames ? { frames: parseFrameSlice(o.frames) } : {},
+                threads: threadsOption(undefined),
+              }
+            : undefined;
+          if (!md && o.frames !== undefined) throw new OptionError('--frames needs --md');
+          const phases = await Promise.all(files.map((f) => readPhase(f, uiso, md)));
           for (const p of phases)
             if (p.kind === 'crystal')
               for (const [k, v] of Object.entries(overrides))

@@ -3,6 +3,7 @@ import { csvField, tableNumber as g, jsonNumbers, csvNumber as num, writeTo } fr
 import { type StructureFilesOptions, streamRun } from '../structure/run-files.js';
 import { DebyeAccumulator, type DebyeOptions, type DebyeResult } from './debye.js';
 import { MdPdfAccumulator, type MdPdfOptions, type MdPdfResult } from './md-pdf.js';
+import type { ProfilePhase } from './pdf-phase.js';
 import {
   type SqWeighting,
   type TotalScattering,
@@ -254,3 +255,26 @@ export const writeDebyeCsv = (target: string | TextSink, { debye: d }: DebyeFile
         `${num(d.qInvA[k])},${num(d.intensity[k])},${num(d.intensityPerAtom[k])},${num(d.structureFactor[k])}\n`,
       );
   });
+
+/**
+ * An MD trajectory as a phase of `scatter pdf` / fits (pdf-phase.ts ProfilePhase): its
+ * frame-averaged G(r) by the periodic route on r = 0, dr, ... up to `rMaxA`, with no Qmax or Qdamp
+ * (the data model applies them to the phase, as to a crystal), its composition for <f> and the
+ * phase fractions.
+ */
+export const mdProfilePhase = async (
+  file: string,
+  o: Omit<MdPdfOptions, 'qmaxInvA' | 'qdampInvA' | 'route'> & StructureFilesOptions & { name?: string },
+): Promise<ProfilePhase> => {
+  const { name, ...rest } = o;
+  const { pdf } = await analyseMdPdfFile(file, { ...rest, route: 'periodic' });
+  return {
+    kind: 'profile',
+    name: name ?? file,
+    r: pdf.rA,
+    g: pdf.g,
+    composition: pdf.composition,
+    pscale: 1,
+    spdiameter: 0,
+  };
+};

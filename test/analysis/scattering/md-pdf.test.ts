@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MdPdfAccumulator, mdPdf } from '../../../src/analysis/scattering/md-pdf.js';
+import { mdProfilePhase } from '../../../src/analysis/scattering/md-scattering-report.js';
 import { calculatePdf, sphereEnvelope } from '../../../src/analysis/scattering/pdf-model.js';
 import { crystalPhase, scatteringFactor } from '../../../src/analysis/scattering/pdf-phase.js';
 import { supercell } from '../../../src/builders/supercell.js';
@@ -131,6 +132,24 @@ describe("a crystal as one frame equals PDFfit2's model (scatter pdf's calculate
       expect(coarse).toBeLessThan(1.5e-3);
       expect(fine).toBeLessThan(2e-4);
     }
+  });
+});
+
+describe('an MD model as a phase of scatter pdf (mdProfilePhase)', () => {
+  it("the PDFfit2 data model applied to the profile gives pdf-md's own G(r), with Qdamp", async () => {
+    const phase = await mdProfilePhase(NPT, {
+      rMaxA: 8.1,
+      uIsoA2: 0.004,
+      read: { frames: { start: 0, stop: 2 } },
+    });
+    expect(phase.composition).toEqual({ Al: 48, O: 32, Cl: 128, Li: 48 });
+    const ref = calculatePdf(
+      [phase],
+      { radiation: 'X', qmax: 0, qdamp: 0.03, qbroad: 0, dscale: 1 },
+      { rmin: 0.01, rstep: 0.01, nfmin: 0, nfmax: 799 },
+    );
+    const md = await mdPdf((await readAll(NPT)).slice(0, 2), { rMaxA: 8, uIsoA2: 0.004, qdampInvA: 0.03 });
+    for (let i = 0; i < ref.r.length; i++) expect(ref.g[i]).toBeCloseTo(md.g[i + 1], 10);
   });
 });
 
