@@ -85,6 +85,26 @@ describe('oligolyte scatter pdf-md, sq, debye', () => {
     expect(readFileSync(join(dir, 'd.csv'), 'utf8').split('\n')[0]).toBe('Q_per_A,I_e2,I_per_atom_e2,S');
   });
 
+  it('scatter pdf --md takes the trajectory as a phase', () => {
+    const r = cli(
+      'scatter',
+      'pdf',
+      NPT,
+      '--md',
+      '--frames',
+      '0:1',
+      '--rmax',
+      '6',
+      '--uiso',
+      '0.003',
+      '--qdamp',
+      '0.03',
+    );
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^laoc-npt\.lammpstrj\s+256\.0/m);
+  });
+
   it('bad options exit 2 naming the flag', () => {
     for (const [args, msg] of [
       [['pdf-md', NPT, '--route', 'sphere', '--diameter', '5'], /--diameter/],
