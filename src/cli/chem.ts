@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { isotopePattern, matchPeaks } from '../chemistry/isotopes.js';
 import {
   BATCH_RANGE_G,
   batchAmounts,
@@ -104,7 +103,10 @@ export const registerChem = (program: Command): void => {
     .option('--resolution <mz>', 'peaks closer than this are merged', '0.5')
     .option('--json', 'print as JSON')
     .action(
-      (ion: string, o: { observed?: string; tolerance: string; resolution: string; json?: boolean }) => {
+      async (
+        ion: string,
+        o: { observed?: string; tolerance: string; resolution: string; json?: boolean },
+      ) => {
         const tolerance = Number(o.tolerance);
         if (!(tolerance > 0)) throw new OptionError(`--tolerance: "${o.tolerance}" is not a positive m/z`);
         const resolution = Number(o.resolution);
@@ -114,6 +116,8 @@ export const registerChem = (program: Command): void => {
           if (!Number.isFinite(v)) throw new OptionError(`--observed: "${x}" is not an m/z value`);
           return v;
         });
+        // cheminfo's isotope tables take about half a second to load: only for this command.
+        const { isotopePattern, matchPeaks } = await import('../chemistry/isotopes.js');
         const pattern = isotopePattern(ion, { resolution });
         const match = observed ? matchPeaks(pattern, observed, tolerance) : undefined;
         if (o.json) {

@@ -1,9 +1,12 @@
 import type { Command } from 'commander';
 import { writeTo } from '../analysis/report-io.js';
 import { OptionError } from '../core/errors.js';
-import { type MeasuredValues, readReportInput, serveStudy, writeReport } from '../report/index.js';
+import type { MeasuredValues } from '../report/index.js';
 import { isPositive, parseNumber } from './number-option.js';
 import { onStopSignal } from './signals.js';
+
+/** The report layer (Vega-Lite, resvg: half a second to load), loaded only when a report is made. */
+const loadReport = () => import('../report/index.js');
 
 /** "1.3@303.15" (mS/cm at K) as a measured conductivity. */
 const parseConductivity = (value: string): MeasuredValues['points'][number] => {
@@ -51,7 +54,7 @@ export const watchStudy = async (dir: string, portOption?: string): Promise<void
     (v) => Number.isInteger(v) && v >= 0 && v < 65536,
     'a port number',
   );
-  const server = await serveStudy(dir, {
+  const server = await (await loadReport()).serveStudy(dir, {
     port,
     onError: (e) => process.stderr.write(`note: ${e.message}\n`),
   });
@@ -108,12 +111,12 @@ export const registerReport = (program: Command): void => {
         return;
       }
       const measured = measuredOptions(o);
-      const input = await readReportInput(path, {
+      const input = await (await loadReport()).readReportInput(path, {
         outDir: o.output as string | undefined,
         measured,
         extra: more,
       });
-      const files = await writeReport(input, { figures: o.figures !== false });
+      const files = await (await loadReport()).writeReport(input, { figures: o.figures !== false });
       const lines = [`${input.name}: ${input.kind} report`];
       for (const s of files.sections) {
         const plots = s.blocks.filter((b) => b.kind === 'plot').length;

@@ -1,12 +1,15 @@
 import type { Command } from 'commander';
 import { formatPlan } from '../md/protocols/plan.js';
-import { readReportInput, serveStudy, type WatchServer, writeReport } from '../report/index.js';
+import type { WatchServer } from '../report/index.js';
 import { replicaTable, studyTable } from '../study/output.js';
 import { runStudy } from '../study/run-study.js';
 import { readStudy } from '../study/spec.js';
 import { parseNumber } from './number-option.js';
 import { addEngineOptions } from './run.js';
 import { checkMpiEngine, engineOptions, stoppedRunMessage, withRunSession } from './run-session.js';
+
+/** The report layer (Vega-Lite, resvg: half a second to load), loaded only when a report is made. */
+const loadReport = () => import('../report/index.js');
 
 const isPort = (v: number): boolean => Number.isInteger(v) && v >= 0 && v < 65536;
 
@@ -59,18 +62,20 @@ export const registerStudy = (program: Command): void => {
           onPlan: (plan) => {
             outDir = plan.outDir;
             if (o.serve !== undefined && !options.dryRun)
-              live = serveStudy(plan.outDir, { port: servePort, background: true }).then(
-                (server) => {
-                  process.stdout.write(
-                    `live page: ${server.url} (127.0.0.1 only; it closes when the study ends)\n`,
-                  );
-                  return server;
-                },
-                (e: Error) => {
-                  process.stderr.write(`note: no live page (${e.message}); the study runs on\n`);
-                  return undefined;
-                },
-              );
+              live = loadReport()
+                .then((report) => report.serveStudy(plan.outDir, { port: servePort, background: true }))
+                .then(
+                  (server) => {
+                    process.stdout.write(
+                      `live page: ${server.url} (127.0.0.1 only; it closes when the study ends)\n`,
+                    );
+                    return server;
+                  },
+                  (e: Error) => {
+                    process.stderr.write(`note: no live page (${e.message}); the study runs on\n`);
+                    return undefined;
+                  },
+                );
             models = plan.seeds.length;
             const m = spec.model;
             process.stdout.write(
@@ -105,7 +110,8 @@ export const registerStudy = (program: Command): void => {
       // The study's results are complete and kept whatever happens here: a report that cannot be
       // made is said, not fatal, and can be made again with oligolyte report.
       try {
-        const files = await writeReport(await readReportInput(outDir));
+        const report = await loadReport();
+        const files = await report.writeReport(await report.readReportInput(outDir));
         process.stdout.write(
           `wrote ${files.html} and figures/ (${files.figures.length} files): open the report in a browser\n`,
         );
