@@ -39,7 +39,7 @@ export const registerFfFit = (ff: Command): void => {
             });
           fitInput.spec.maxIterations = n;
         }
-        const configs = await readReferenceData(fitInput.dataFiles);
+        const configs = await readReferenceData(fitInput.dataFiles, fitInput.dataFrames);
         const crystals = await readCrystalTargets(fitInput.crystals);
         process.stderr.write(
           `${configs.length} reference configurations, ${crystals.length} crystal targets\n`,

@@ -18,6 +18,8 @@ import { readSettingsFile } from '../io/settings-file.js';
 export interface FitInput {
   spec: FitSpec;
   dataFiles: string[];
+  /** Use only the first n frames of the data files, in order (a data set that is still growing, as it stood at the fit). */
+  dataFrames?: number;
   crystals: { name: string; file: string; repeat: [number, number, number] }[];
 }
 
@@ -29,6 +31,7 @@ const TOP_KEYS = [
   'start',
   'baseline',
   'data',
+  'data_frames',
   'seed',
   'validation_fraction',
   'max_iterations',
@@ -126,15 +129,23 @@ export const readFitInput = (path: string): FitInput => {
     seed: num(top.seed ?? 1, 'seed', Number.isInteger),
     maxIterations: num(top.max_iterations ?? 50, 'max_iterations', (x) => Number.isInteger(x) && x >= 1),
   };
-  return { spec, dataFiles, crystals };
+  const dataFrames =
+    top.data_frames === undefined
+      ? undefined
+      : num(top.data_frames, 'data_frames', (x) => Number.isInteger(x) && x >= 1);
+  return { spec, dataFiles, dataFrames, crystals };
 };
 
 /** Every frame of the reference files: those without forces are an error naming the frame. */
-export const readReferenceData = async (files: string[]): Promise<ReferenceConfiguration[]> => {
+export const readReferenceData = async (
+  files: string[],
+  maxFrames?: number,
+): Promise<ReferenceConfiguration[]> => {
   const out: ReferenceConfiguration[] = [];
   for (const file of files) {
     let k = 0;
     for await (const s of readFrames(file)) {
+      if (maxFrames !== undefined && out.length >= maxFrames) break;
       k++;
       if (!s.frame.forces)
         throw new OptionError(`${file}: frame ${k} has no forces (reference data need forces, eV/A)`);
@@ -148,6 +159,8 @@ export const readReferenceData = async (files: string[]): Promise<ReferenceConfi
       });
     }
   }
+  if (maxFrames !== undefined && out.length < maxFrames)
+    throw new OptionError(`data_frames = ${maxFrames}, but the data files hold only ${out.length} frames`);
   return out;
 };
 
