@@ -9,11 +9,11 @@ export const num = (v: number | undefined | null, digits = 3): string =>
 export const withInterval = (e: Estimate | undefined, digits = 3): string =>
   e ? `${num(e.value, digits)} [${num(e.low95, 2)}, ${num(e.high95, 2)}]` : 'n/a';
 
-/** mean +- 1.96 standard errors, as a 95 % interval. */
+/** mean +- 1.96 standard errors, as a 95 % interval (bounds to one digit fewer, at least 2). */
 export const meanInterval = (m: { mean: number; standardError: number | null }, digits = 3): string =>
   m.standardError === null
     ? `${num(m.mean, digits)} (no interval: too few blocks)`
-    : `${num(m.mean, digits)} [${num(m.mean - 1.96 * m.standardError, 2)}, ${num(m.mean + 1.96 * m.standardError, 2)}]`;
+    : `${num(m.mean, digits)} [${num(m.mean - 1.96 * m.standardError, Math.max(2, digits - 1))}, ${num(m.mean + 1.96 * m.standardError, Math.max(2, digits - 1))}]`;
 
 /** HTML text escaping. */
 export const escapeHtml = (s: string): string =>

@@ -52,6 +52,40 @@ export interface ThermoStage {
   columns: Record<string, number[]>;
 }
 
+/** A stage's mean and standard error of each thermo quantity (run/summary.json). */
+export interface StageAverages {
+  stage: string;
+  targetTemperatureK?: number;
+  discardedPs?: number;
+  temperatureK: { mean: number; standardError: number | null };
+  potentialKcalMol: { mean: number; standardError: number | null };
+  pressureAtm: { mean: number; standardError: number | null };
+  densityGPerCm3: { mean: number; standardError: number | null };
+}
+
+/** run/summary.json's stages, the series branches' named T<T>K/<stage>. */
+const readStageAverages = (runDir: string): StageAverages[] | undefined => {
+  const path = join(runDir, 'summary.json');
+  if (!existsSync(path)) return undefined;
+  const j = readJson(path) as {
+    stages?: (Omit<StageAverages, 'stage'> & { name: string })[];
+    series?: { temperatureK: number; stages: (Omit<StageAverages, 'stage'> & { name: string })[] }[];
+  };
+  const row = (s: Omit<StageAverages, 'stage'> & { name: string }, stage: string): StageAverages => ({
+    stage,
+    targetTemperatureK: s.targetTemperatureK,
+    discardedPs: s.discardedPs,
+    temperatureK: s.temperatureK,
+    potentialKcalMol: s.potentialKcalMol,
+    pressureAtm: s.pressureAtm,
+    densityGPerCm3: s.densityGPerCm3,
+  });
+  return [
+    ...(j.stages ?? []).map((s) => row(s, s.name)),
+    ...(j.series ?? []).flatMap((b) => b.stages.map((s) => row(s, `T${b.temperatureK}K/${s.name}`))),
+  ];
+};
+
 /** The protocol as run/protocol.json records it (the fields the report shows). */
 export interface ProtocolStageRecord {
   name: string;
@@ -97,6 +131,8 @@ export interface ReportInput {
   study?: StudyResult;
   protocol?: ProtocolRecord;
   thermo: ThermoStage[];
+  /** Each stage's averages as run/summary.json gives them (block-averaged standard errors). */
+  stageAverages?: StageAverages[];
   model?: { symbols: string[]; cell: number[]; source: string };
   structure?: StudyStructureRow[];
   jumpRateArrhenius?: JumpRateArrhenius;
@@ -347,6 +383,7 @@ const readStudyFolder = async (dir: string): Promise<ReportInput> => {
     study,
     protocol,
     thermo: readThermo(runDir, protocol?.series?.temperaturesK ?? study.rows.map((r) => r.temperatureK)),
+    stageAverages: readStageAverages(runDir),
     model,
     structure: study.structure,
     jumpRateArrhenius: study.jumpRateArrhenius,

@@ -91,6 +91,21 @@ describe('a study folder (the --quick laoc-0b fixture)', async () => {
       ['produce', 2],
     ]);
     expect(branch700[1].columns.temperature_K).toHaveLength(26);
+    // Stage averages with 95 % intervals, as run/summary.json gives them.
+    const table = sections.find((s) => s.id === 'thermo')!.blocks.find((b) => b.kind === 'table');
+    if (table?.kind !== 'table') throw new Error('expected the stage averages');
+    expect(table.rows.map((r) => r[0])).toEqual([
+      'relax',
+      'melt',
+      'quench',
+      ...[300, 400, 500, 600, 700].flatMap((T) => [`T${T}K/equilibrate`, `T${T}K/produce`]),
+    ]);
+    const relax = input.stageAverages![0];
+    const lo = relax.temperatureK.mean - 1.96 * relax.temperatureK.standardError!;
+    const hi = relax.temperatureK.mean + 1.96 * relax.temperatureK.standardError!;
+    expect(table.rows[0][2]).toBe(
+      `${relax.temperatureK.mean.toPrecision(4)} [${lo.toPrecision(3)}, ${hi.toPrecision(3)}]`,
+    );
   });
 
   it('compiles every plot for the page and for print, each position axis titled', () => {

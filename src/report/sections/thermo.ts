@@ -1,4 +1,5 @@
-import type { SectionBuilder } from '../section.js';
+import { meanInterval } from '../format.js';
+import type { Block, SectionBuilder } from '../section.js';
 import { temperatureColours } from '../theme.js';
 import { reportTemperatures, thin, tLabel, vl } from './common.js';
 
@@ -56,6 +57,32 @@ export const thermoSection: SectionBuilder = (input) => {
     k === QUANTITIES.length - 1
       ? { field: 't', type: 'quantitative', title: 'time (ps)' }
       : { field: 't', type: 'quantitative', axis: null };
+  const averages: Block[] = input.stageAverages?.length
+    ? [
+        {
+          kind: 'table',
+          title: 'Stage averages',
+          caption:
+            'Mean of each stage (after any discarded start) with its 95 % interval (block-averaged standard error x 1.96).',
+          columns: [
+            'stage',
+            'target T/K',
+            'T/K',
+            'potential energy/kcal mol⁻¹',
+            'pressure/atm',
+            'density/g cm⁻³',
+          ],
+          rows: input.stageAverages.map((a) => [
+            a.stage,
+            a.targetTemperatureK === undefined ? '-' : String(a.targetTemperatureK),
+            meanInterval(a.temperatureK, 4),
+            meanInterval(a.potentialKcalMol, 5),
+            meanInterval(a.pressureAtm, 3),
+            meanInterval(a.densityGPerCm3, 4),
+          ]),
+        },
+      ]
+    : [];
   return {
     id: 'thermo',
     title: 'Thermodynamics of every stage',
@@ -104,6 +131,7 @@ export const thermoSection: SectionBuilder = (input) => {
             })),
           }),
       },
+      ...averages,
     ],
   };
 };
