@@ -12,7 +12,8 @@ rattled 8-atom LiCl cell test/fixtures/cp2k/licl-rattled.extxyz, and reads the e
 It stores the base calculation's output (CP2K's own forces and stress print) as
 test/fixtures/cp2k/licl-fd-base.out; the test parses that with oligolyte's parser and compares.
 
-Run: nice -n 10 python3 test/reference/cp2k/make-cp2k-fd.py   (about 15 CP2K runs of 8 atoms)
+Run: nice -n 10 /usr/bin/python3 test/reference/cp2k/make-cp2k-fd.py   (11 CP2K runs of 8 atoms;
+the strains first, then Li x, Li y and Cl z displacements)
 """
 import json, os, re, subprocess, sys, tempfile, shutil, datetime
 
@@ -84,6 +85,11 @@ TEMPLATE = """&GLOBAL
       A {a}
       B {b}
       C {c}
+      &CELL_REF
+        A {ra}
+        B {rb}
+        C {rc}
+      &END CELL_REF
     &END CELL
     &COORD
 {coords}
@@ -107,12 +113,16 @@ TEMPLATE = """&GLOBAL
 &END FORCE_EVAL
 """
 
+REF_CELL = None  # the unstrained cell: CELL_REF keeps the same grids for every strain (a grid
+                 # that changed size between +d and -d would put a jump into the energy difference)
+
 def run(work, name, cell, atoms, restart=None):
     d = os.path.join(work, name)
     os.makedirs(d, exist_ok=True)
     coords = '\n'.join('      %s %.10f %.10f %.10f' % tuple(a) for a in atoms)
     fmt = lambda v: ' '.join('%.10f' % x for x in v)
     inp = TEMPLATE.format(a=fmt(cell[0]), b=fmt(cell[1]), c=fmt(cell[2]), coords=coords,
+                          ra=fmt(REF_CELL[0]), rb=fmt(REF_CELL[1]), rc=fmt(REF_CELL[2]),
                           guess='RESTART' if restart else 'ATOMIC',
                           restart=('WFN_RESTART_FILE_NAME %s' % restart) if restart else '')
     open(os.path.join(d, 'in.inp'), 'w').write(inp)
@@ -131,22 +141,15 @@ def det(m):
             + m[0][2] * (m[1][0] * m[2][1] - m[1][1] * m[2][0]))
 
 def main():
+    global REF_CELL
     cell, atoms = read_extxyz(os.path.join(FIX, 'licl-rattled.extxyz'))
+    REF_CELL = cell
     work = tempfile.mkdtemp(prefix='cp2k-fd-')
     version = subprocess.run(['cp2k.psmp', '--version'], capture_output=True, text=True).stdout
     version = re.search(r'CP2K version\s+(\S+)', version).group(1)
     e0, d0, text0 = run(work, 'base', cell, atoms)
     wfn = os.path.join(d0, 'fd-RESTART.wfn')
     shutil.copy(os.path.join(d0, 'out.out'), os.path.join(FIX, 'licl-fd-base.out'))
-    h = 0.005
-    forces = []
-    for i, comp in [(0, 0), (0, 1), (0, 2), (4, 0), (4, 1)]:
-        es = []
-        for sgn in (+1, -1):
-            moved = [list(a) for a in atoms]
-            moved[i][1 + comp] += sgn * h
-            es.append(run(work, 'a%d%s%s' % (i, 'xyz'[comp], '+' if sgn > 0 else '-'), cell, moved, wfn)[0])
-        forces.append({'atom': i + 1, 'component': 'xyz'[comp], 'forceEvA': -(es[0] - es[1]) / (2 * h)})
     d = 0.002
     V = abs(det(cell))
     stress = []
@@ -166,11 +169,20 @@ def main():
         # dE = V sigma_ab de_ab summed over ab and ba: for a shear both e_ab and e_ba move.
         mult = 1 if a == b else 2
         stress.append({'component': 'xyz'[a] + 'xyz'[b], 'stressEvA3': (es[0] - es[1]) / (2 * d) / (V * mult)})
+    h = 0.005
+    forces = []
+    for i, comp in [(0, 0), (0, 1), (4, 2)]:
+        es = []
+        for sgn in (+1, -1):
+            moved = [list(a) for a in atoms]
+            moved[i][1 + comp] += sgn * h
+            es.append(run(work, 'a%d%s%s' % (i, 'xyz'[comp], '+' if sgn > 0 else '-'), cell, moved, wfn)[0])
+        forces.append({'atom': i + 1, 'component': 'xyz'[comp], 'forceEvA': -(es[0] - es[1]) / (2 * h)})
     out = {
         'what': 'finite differences of CP2K energies on the rattled 8-atom LiCl cell (licl-rattled.extxyz)',
         'cp2k': version,
         'date': datetime.date.today().isoformat(),
-        'settings': 'PBE, D3 zero damping, DZVP-MOLOPT-SR-GTH, GTH-PBE, 400 Ry, REL_CUTOFF 60, EPS_SCF 1e-8, EPS_DEFAULT 1e-12, Gamma',
+        'settings': 'PBE, D3 zero damping, DZVP-MOLOPT-SR-GTH, GTH-PBE, 400 Ry, REL_CUTOFF 60, EPS_SCF 1e-8, EPS_DEFAULT 1e-12, Gamma, CELL_REF = the unstrained cell',
         'displacementA': h,
         'strain': d,
         'baseEnergyEv': e0,
