@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { InsufficientDataError } from '../../src/core/errors.js';
+import { SeededRandom } from '../../src/core/random.js';
 import { circuit, circuitImpedance } from '../../src/experiment/circuits/circuit.js';
 import { fitCircuit } from '../../src/experiment/fitting/fit-circuit.js';
 import { readSpectrum } from '../../src/experiment/readers/read-spectrum.js';
@@ -109,4 +110,26 @@ describe('fit refusals', () => {
     );
     expect(() => fitCircuit(s, 'R0-p(R1,C1)', { initialGuess: [1, -2, 1] })).toThrow(/initial R1 = -2/);
   });
+});
+
+describe('any sensible start: every parameter off by up to a factor 10 (exponents anywhere in 0.5-1)', () => {
+  const cases: [string, number[]][] = [
+    ['R0-p(R1,CPE1)-p(R2,CPE2)', [10, 300, 1e-7, 0.85, 2000, 1e-5, 0.7]],
+    ['p(R1,CPE1)-CPE2', [250, 1e-10, 0.95, 1e-6, 0.85]],
+  ];
+  for (const [text, truth] of cases)
+    it(`${text}: 10 seeded starts reach a zero sum of squares`, () => {
+      const s = synthetic(text, truth, 50);
+      const scale = s.reOhm.reduce((a, v, i) => a + v * v + s.imOhm[i] ** 2, 0);
+      const upper = circuit(text).defaultUpper;
+      const rng = new SeededRandom(7);
+      for (let k = 0; k < 10; k++) {
+        const start = truth.map((v, j) =>
+          upper[j] === 1 ? 0.5 + 0.49 * rng.uniform() : v * 10 ** (2 * rng.uniform() - 1),
+        );
+        const fit = fitCircuit(s, text, { initialGuess: start });
+        // The two arcs of the first circuit may come back swapped: the sum of squares is the test.
+        expect(fit.sumOfSquares / scale, `start ${start.join(', ')}`).toBeLessThan(1e-16);
+      }
+    });
 });

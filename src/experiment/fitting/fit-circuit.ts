@@ -28,7 +28,10 @@ export interface FitOptions {
   lower?: readonly number[];
   upper?: readonly number[];
   weighting?: Weighting;
-  /** Number of starts: the initial guess and starts - 1 log-normal scatters around it (default 8). */
+  /**
+   * Number of starts (default 8): the initial guess, the guess from the data when a guess is given,
+   * and log-normal scatters around the initial guess.
+   */
   starts?: number;
   /** Seed of the scattered starts (same seed, same fit). */
   seed?: number;
@@ -200,67 +203,117 @@ export const fitCircuit = (
     });
   const lower = options.lower ?? new Array(P).fill(0);
   const upper = options.upper ?? c.defaultUpper;
-  const guess = options.initialGuess ?? initialGuess(c, spectrum).map((v, k) => Math.min(v, upper[k]));
+  const automatic = initialGuess(c, spectrum).map((v, k) => Math.min(Math.max(v, lower[k]), upper[k]));
+  const guess = options.initialGuess ?? automatic;
+  const dataGuess = options.initialGuess && automatic.every((v) => v > 0) ? automatic : undefined;
   checkBounds(c, lower, upper, guess);
   const nStarts = options.starts ?? 8;
   if (!(Number.isInteger(nStarts) && nStarts >= 1))
     throw new OptionError(`starts must be a whole number >= 1, got ${nStarts}`, { option: 'starts' });
-  const { wr, wi } = weightsOf(spectrum, weighting);
   const f = spectrum.frequencyHz;
 
-  // The model's residuals and Jacobian in the parameters themselves (scale 'linear') or in their
-  // logarithms (scale 'log', dr/d ln p = p dr/dp).
-  const residualsAt = (p: readonly number[]) => {
-    if (p.some((v) => !(v >= 0) || !Number.isFinite(v))) return undefined;
-    const { re, im } = circuitImpedanceAndJacobian(c, p, f, false);
-    const r = new Float64Array(m);
-    for (let i = 0; i < N; i++) {
-      r[i] = (re[i] - spectrum.reOhm[i]) * wr[i];
-      r[N + i] = (im[i] - spectrum.imOhm[i]) * wi[i];
-    }
-    return r;
-  };
-  const jacobianAt = (p: readonly number[], log: boolean) => {
-    const { jacRe, jacIm } = circuitImpedanceAndJacobian(c, p, f, true);
-    return p.map((pk, k) => {
-      const col = new Float64Array(m);
-      const s = log ? pk : 1;
+  /**
+   * The least-squares problem for one set of weights: residuals and Jacobian in the parameters
+   * themselves ('linear') or in their logarithms ('log', dr/d ln p = p dr/dp).
+   */
+  const problemsFor = ({ wr, wi }: { wr: Float64Array; wi: Float64Array }) => {
+    const residualsAt = (p: readonly number[]) => {
+      if (p.some((v) => !(v >= 0) || !Number.isFinite(v))) return undefined;
+      const { re, im } = circuitImpedanceAndJacobian(c, p, f, false);
+      const r = new Float64Array(m);
       for (let i = 0; i < N; i++) {
-        col[i] = jacRe[k][i] * s * wr[i];
-        col[N + i] = jacIm[k][i] * s * wi[i];
+        r[i] = (re[i] - spectrum.reOhm[i]) * wr[i];
+        r[N + i] = (im[i] - spectrum.imOhm[i]) * wi[i];
       }
-      return col;
-    });
+      return r;
+    };
+    const jacobianAt = (p: readonly number[], log: boolean) => {
+      const { jacRe, jacIm } = circuitImpedanceAndJacobian(c, p, f, true);
+      return p.map((pk, k) => {
+        const col = new Float64Array(m);
+        const s = log ? pk : 1;
+        for (let i = 0; i < N; i++) {
+          col[i] = jacRe[k][i] * s * wr[i];
+          col[N + i] = jacIm[k][i] * s * wi[i];
+        }
+        return col;
+      });
+    };
+    // A sum of squares at 1e-28 of the weighted data's (residuals at 1e-14 of the data): exact to
+    // the precision of the model's arithmetic; noise-free data reach it and stop there.
+    let data = 0;
+    for (let i = 0; i < N; i++) data += (spectrum.reOhm[i] * wr[i]) ** 2 + (spectrum.imOhm[i] * wi[i]) ** 2;
+    const floor = 1e-28 * data;
+    return {
+      jacobianAt,
+      floor,
+      log: {
+        residuals: (x: Float64Array) => residualsAt(Array.from(x, Math.exp)),
+        jacobian: (x: Float64Array) => jacobianAt(Array.from(x, Math.exp), true),
+        lower: Float64Array.from(lower, (v) => (v > 0 ? Math.log(v) : Number.NEGATIVE_INFINITY)),
+        upper: Float64Array.from(upper, (v) => Math.log(v)),
+      },
+      linear: {
+        residuals: (x: Float64Array) => residualsAt(Array.from(x)),
+        jacobian: (x: Float64Array) => jacobianAt(Array.from(x), false),
+        lower: Float64Array.from(lower),
+        upper: Float64Array.from(upper),
+      },
+    };
   };
-  const logProblem = {
-    residuals: (x: Float64Array) => residualsAt(Array.from(x, Math.exp)),
-    jacobian: (x: Float64Array) => jacobianAt(Array.from(x, Math.exp), true),
-    lower: Float64Array.from(lower, (v) => (v > 0 ? Math.log(v) : Number.NEGATIVE_INFINITY)),
-    upper: Float64Array.from(upper, (v) => Math.log(v)),
-  };
-  const linearProblem = {
-    residuals: (x: Float64Array) => residualsAt(Array.from(x)),
-    jacobian: (x: Float64Array) => jacobianAt(Array.from(x), false),
-    lower: Float64Array.from(lower),
-    upper: Float64Array.from(upper),
-  };
+  const problem = problemsFor(weightsOf(spectrum, weighting));
+  // Spectra span decades of |Z|: unweighted, the low-frequency points swamp the rest and a start
+  // far from the optimum can stall in a flat region (an arc shorted by its CPE). The modulus-
+  // weighted problem sees every decade; its optimum is a second way in to the one asked for.
+  let modulus: ReturnType<typeof problemsFor> | undefined;
+  if (weighting !== 'modulus')
+    try {
+      modulus = problemsFor(weightsOf(spectrum, 'modulus'));
+    } catch {
+      modulus = undefined; // a point with |Z| = 0: no modulus path
+    }
+  const logProblem = problem.log;
   const lo = logProblem.lower;
   const hi = logProblem.upper;
   const maxIterations = options.maxIterations ?? 2000;
   /**
    * One start: Levenberg-Marquardt on ln p (scale-free across decades, p > 0), then polished on p
    * itself: on the log scale a parameter drifting towards 0 loses its gradient (p dZ/dp -> 0) and
-   * cannot come back, on the linear scale it can. Converged when the last stage converged.
+   * cannot come back, on the linear scale it can. For unit and proportional weighting the same
+   * from the modulus-weighted optimum reached from this start, and the better of the two. A path
+   * is converged when its last stage converged.
    */
   const runStart = (x0: Float64Array) => {
-    const a = levenbergMarquardt(logProblem, x0, { maxIterations, maxStep: LOG_STEP });
-    const b = levenbergMarquardt(linearProblem, a.x.map(Math.exp), { maxIterations });
+    const polish = (from: Float64Array) => {
+      const a = levenbergMarquardt(logProblem, from, {
+        maxIterations,
+        maxStep: LOG_STEP,
+        floor: problem.floor,
+      });
+      const b = levenbergMarquardt(problem.linear, a.x.map(Math.exp), {
+        maxIterations,
+        floor: problem.floor,
+      });
+      return { b, iterations: a.iterations + b.iterations, converged: a.converged && b.converged };
+    };
+    let best = polish(x0);
+    let iterations = best.iterations;
+    if (modulus) {
+      const viaModulus = levenbergMarquardt(modulus.log, x0, {
+        maxIterations,
+        maxStep: LOG_STEP,
+        floor: modulus.floor,
+      });
+      const other = polish(viaModulus.x);
+      iterations += viaModulus.iterations + other.iterations;
+      if (other.converged && (!best.converged || other.b.sumOfSquares < best.b.sumOfSquares)) best = other;
+    }
     return {
-      p: Array.from(b.x),
-      r: b.residuals,
-      s: b.sumOfSquares,
-      iterations: a.iterations + b.iterations,
-      converged: a.converged && b.converged,
+      p: Array.from(best.b.x),
+      r: best.b.residuals,
+      s: best.b.sumOfSquares,
+      iterations,
+      converged: best.converged,
     };
   };
 
@@ -268,9 +321,11 @@ export const fitCircuit = (
   const starts: FitStart[] = [];
   let best: { p: number[]; r: Float64Array; s: number; index: number } | undefined;
   for (let s = 0; s < nStarts; s++) {
-    // Start 0 is the guess; the others scatter it by a factor exp(N(0, 1.5)) (about x4.5 at 1 sd).
+    // Start 0 is the guess; with a guess given, start 1 is the guess from the data; the others
+    // scatter the guess by a factor exp(N(0, 1.5)) (about x4.5 at 1 sd).
+    const fromData = s === 1 && dataGuess !== undefined;
     const x0 = Float64Array.from(guess, (v, k) => {
-      const t = Math.log(v) + (s === 0 ? 0 : 1.5 * rng.gaussian());
+      const t = fromData ? Math.log(dataGuess[k]) : Math.log(v) + (s === 0 ? 0 : 1.5 * rng.gaussian());
       const cap = Number.isFinite(hi[k]) ? hi[k] - 1e-9 : t;
       return Math.max(lo[k], Math.min(cap, t));
     });
@@ -307,7 +362,7 @@ export const fitCircuit = (
   const s2 = best.s / dof;
   // Covariance on the log scale, s^2 (J^T J)^-1, then sd(p) = p sd(ln p) (p = 0 gives 0: a
   // parameter at its bound has no interval of this kind).
-  const jac = jacobianAt(p, true);
+  const jac = problem.jacobianAt(p, true);
   const jtj = new Float64Array(P * P);
   for (let a = 0; a < P; a++)
     for (let b = 0; b < P; b++) {

@@ -17,8 +17,11 @@ export interface LeastSquaresResult {
   iterations: number;
   converged: boolean;
   /** Why it stopped. */
-  stop: 'small reduction' | 'small step' | 'no descent' | 'iteration limit';
+  stop: 'small reduction' | 'small step' | 'no descent' | 'stalled' | 'iteration limit';
 }
+
+const STALL_WINDOW = 200;
+const STALL_REDUCTION = 1e-3;
 
 const sumSq = (r: Float64Array) => {
   let s = 0;
@@ -34,12 +37,15 @@ const finite = (r: Float64Array | undefined): r is Float64Array => !!r && r.ever
  * point is clamped into the box. It stops when a step lowers the sum of squares by less than
  * `ftol` relative (twice in a row), when the step is below `xtol`, or when no damping gives descent
  * (the optimum to machine precision); reaching `maxIterations` is reported as not converged.
+ * It also stops, as converged, when 200 iterations lowered the sum of squares by less than 0.1 %
+ * relative (stalled on a plateau; other starts are the remedy).
+ * `floor`: a sum of squares that counts as zero (an exact fit to the precision of the arithmetic).
  * `maxStep` bounds the change of any unknown in one step (for log-scale unknowns: a factor).
  */
 export const levenbergMarquardt = (
   problem: LeastSquaresProblem,
   start: Float64Array,
-  { maxIterations = 1000, ftol = 1e-15, xtol = 1e-13, maxStep = Number.POSITIVE_INFINITY } = {},
+  { maxIterations = 1000, ftol = 1e-15, xtol = 1e-13, maxStep = Number.POSITIVE_INFINITY, floor = 0 } = {},
 ): LeastSquaresResult => {
   const n = start.length;
   const { lower, upper } = problem;
@@ -49,7 +55,17 @@ export const levenbergMarquardt = (
   let s = sumSq(r);
   let lambda = 1e-3;
   let smallReductions = 0;
+  // The sum of squares at every iteration, for the stall test.
+  const history: number[] = [];
   for (let it = 1; it <= maxIterations; it++) {
+    // Stalled: less than STALL_REDUCTION relative progress over the last STALL_WINDOW iterations
+    // (a flat region such as an arc shorted by its CPE, crawled along for thousands of steps).
+    history.push(s);
+    if (
+      it > STALL_WINDOW &&
+      history[it - 1 - STALL_WINDOW] - s <= STALL_REDUCTION * history[it - 1 - STALL_WINDOW]
+    )
+      return { x, residuals: r, sumOfSquares: s, iterations: it, converged: true, stop: 'stalled' };
     const jac = problem.jacobian(x);
     const m = r.length;
     // Gradient g = J^T r and the normal matrix J^T J.
@@ -113,7 +129,7 @@ export const levenbergMarquardt = (
           lambda = Math.max(lambda / 3, 1e-15);
           accepted = true;
           smallReductions = reduction < ftol ? smallReductions + 1 : 0;
-          if (smallReductions >= 2 || s === 0)
+          if (smallReductions >= 2 || s <= floor)
             return {
               x,
               residuals: r,
