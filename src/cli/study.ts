@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { formatPlan } from '../md/protocols/plan.js';
 import type { WatchServer } from '../report/index.js';
+import { mechanicsTable } from '../study/mechanics.js';
 import { replicaTable, studyTable } from '../study/output.js';
 import { runStudy } from '../study/run-study.js';
 import { readStudy } from '../study/spec.js';
@@ -103,8 +104,9 @@ export const registerStudy = (program: Command): void => {
     await (await live)?.close();
     if (options.dryRun) return;
     if (outcome.replicas) process.stdout.write(replicaTable(spec.name, outcome.replicas));
+    if (outcome.mechanics) process.stdout.write(mechanicsTable(outcome.mechanics));
     process.stdout.write(
-      `wrote ${outDir}/: ${models > 1 ? 'replicas.json, replicas.txt, and per model seed*/: ' : ''}study.json, arrhenius.csv, ${spec.structure ? 'structure.csv, ' : ''}${spec.scattering ? 'scattering/pdf.csv, ' : ''}summary.txt, model.extxyz, model.data, run/ (thermo, trajectories, checkpoints per stage)\n`,
+      `wrote ${outDir}/: ${models > 1 ? 'replicas.json, replicas.txt, and per model seed*/: ' : ''}study.json, arrhenius.csv, ${spec.structure ? 'structure.csv, ' : ''}${spec.scattering ? 'scattering/pdf.csv, ' : ''}${spec.mechanics ? 'mechanics/ (mechanics.json, .csv, .txt), ' : ''}summary.txt, model.extxyz, model.data, run/ (thermo, trajectories, checkpoints per stage)\n`,
     );
     if (o.report !== false) {
       // The study's results are complete and kept whatever happens here: a report that cannot be
