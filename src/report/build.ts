@@ -50,7 +50,7 @@ export const writeReport = async (
 ): Promise<ReportFiles> => {
   const sections = reportSections(input);
   const html = join(input.outDir, 'report.html');
-  const text = renderHtml(reportPage(input, sections));
+  const text = renderHtml({ ...reportPage(input, sections), figures: options.figures !== false });
   await writeTo(html, async (sink) => {
     sink.write(text);
   });

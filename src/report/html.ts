@@ -11,6 +11,8 @@ export interface ReportPage {
   /** A warning shown as a banner (e.g. --quick). */
   warning?: string;
   sections: Section[];
+  /** Whether figures/<plot>.svg and .png are written beside the page (the captions name them). */
+  figures?: boolean;
 }
 
 const STYLE = `
@@ -67,12 +69,12 @@ const viewerHtml = (b: ViewerBlock): string => {
   }</figure>`;
 };
 
-const blockHtml = (b: Block): string => {
+const blockHtml = (b: Block, figures: boolean): string => {
   switch (b.kind) {
     case 'plot':
       return `<figure id="fig-${b.id}"><h3>${escapeHtml(b.title)}</h3><div class="plot" id="plot-${b.id}"></div>${
         b.caption
-          ? `<figcaption>${escapeHtml(b.caption)} <i>Figure files: figures/${b.id}.svg, figures/${b.id}.png.</i></figcaption>`
+          ? `<figcaption>${escapeHtml(b.caption)}${figures ? ` <i>Figure files: figures/${b.id}.svg, figures/${b.id}.png.</i>` : ''}</figcaption>`
           : ''
       }${notesHtml('Notes from the analysis', b.notes)}</figure>`;
     case 'table':
@@ -109,7 +111,7 @@ export const renderHtml = (page: ReportPage): string => {
   const body = page.sections
     .map(
       (s) =>
-        `<section id="${s.id}"><h2>${escapeHtml(s.title)}</h2>${s.summary ? `<p class="summary">${escapeHtml(s.summary)}</p>` : ''}${s.blocks.map(blockHtml).join('\n')}</section>`,
+        `<section id="${s.id}"><h2>${escapeHtml(s.title)}</h2>${s.summary ? `<p class="summary">${escapeHtml(s.summary)}</p>` : ''}${s.blocks.map((b) => blockHtml(b, page.figures !== false)).join('\n')}</section>`,
     )
     .join('\n');
   return `<!doctype html>
