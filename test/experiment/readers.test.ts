@@ -114,3 +114,18 @@ describe('EC-Lab files with several spectra', () => {
     );
   });
 });
+
+describe('spreadsheet exports', () => {
+  it('semicolons with decimal commas, and tabs, read as the comma file', () => {
+    const comma = parseSpectrum('f,re,im\n1000,12.5,-3.4\n100,20.25,-8\n', 'a.csv');
+    const semi = parseSpectrum('f;re;im\n1000;12,5;-3,4\n100;20,25;-8\n', 'b.csv');
+    const tab = parseSpectrum('f\tre\tim\n1000\t12.5\t-3.4\n100\t20.25\t-8\n', 'c.csv');
+    for (const s of [semi, tab]) {
+      expect(Array.from(s.reOhm)).toEqual(Array.from(comma.reOhm));
+      expect(Array.from(s.imOhm)).toEqual(Array.from(comma.imOhm));
+    }
+    expect(() => parseSpectrum('f;re;im\n1000;12,5,1;-3\n', 'd.csv')).toThrow(
+      /d\.csv:2: expected a number \(Re Z/,
+    );
+  });
+});
