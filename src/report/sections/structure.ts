@@ -1,7 +1,7 @@
 import { extrapolate } from '../../analysis/transport/arrhenius.js';
 import { meanInterval, num, withInterval } from '../format.js';
 import type { Block, SectionBuilder } from '../section.js';
-import { logAxis, temperatureColour, tLabel, vl } from './common.js';
+import { logAxis, temperatureColour, thin, tLabel, vl } from './common.js';
 
 const arr = (x: ArrayLike<number> | undefined): number[] => (x ? Array.from(x) : []);
 
@@ -172,10 +172,14 @@ export const structureSection: SectionBuilder = (input) => {
   });
   const tr = input.dihedralTraces;
   if (tr?.traces.length) {
+    // At most 600 frames per link are drawn (a long production is thinned evenly).
     const traceData = tr.traces.flatMap((t) =>
-      t.timePs.flatMap((time, f) => [
-        { link: `link ${t.link}`, series: 'raw', t: time, d: t.rawDeg[f] },
-        { link: `link ${t.link}`, series: 'filtered', t: time, d: t.filteredDeg[f] },
+      thin(
+        t.timePs.map((_, f) => f),
+        600,
+      ).flatMap((f) => [
+        { link: `link ${t.link}`, series: 'raw', t: t.timePs[f], d: t.rawDeg[f] },
+        { link: `link ${t.link}`, series: 'filtered', t: t.timePs[f], d: t.filteredDeg[f] },
       ]),
     );
     const last = tr.traces.length - 1;

@@ -12,7 +12,7 @@ const QUANTITIES: { column: string; title: string[] }[] = [
 ];
 
 /** Points per stage at most (a long production is thinned evenly for drawing). */
-const MAX_POINTS = 400;
+const MAX_POINTS = 300;
 
 /**
  * Thermo traces of every stage on one time line: the shared stages (relax, melt, quench) one after
