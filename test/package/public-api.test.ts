@@ -50,6 +50,7 @@ import * as md from 'oligolyte/md';
 import * as study from 'oligolyte/study';
 import * as engines from 'oligolyte/engines';
 import * as core from 'oligolyte/core';
+import * as experiment from 'oligolyte/experiment';
 let deep = 'refused';
 try { await import('oligolyte/dist/io/byte-source.js'); deep = 'allowed'; } catch {}
 console.log(JSON.stringify({
@@ -59,6 +60,7 @@ console.log(JSON.stringify({
   study: Object.keys(study).sort(),
   engines: Object.keys(engines).sort(),
   core: Object.keys(core),
+  experiment: Object.keys(experiment).sort(),
   deep,
 }));
 `,
@@ -69,6 +71,7 @@ console.log(JSON.stringify({
       'chemistry',
       'core',
       'engines',
+      'experiment',
       'forcefield',
       'io',
       'md',
@@ -81,6 +84,7 @@ console.log(JSON.stringify({
     expect(r.study).toEqual(expect.arrayContaining(['runStudy', 'readStudy', 'combineReplicas']));
     expect(r.engines).toEqual(expect.arrayContaining(['runProtocol', 'withEngine']));
     expect(r.core).toEqual(expect.arrayContaining(['blockAverage', 'studentTQuantile', 'Lattice']));
+    expect(r.experiment).toEqual(expect.arrayContaining(['readSpectrum', 'fitCircuit', 'linKK', 'transferenceNumber']));
     // Internals named in issue 24 stay inside.
     for (const name of ['appendToWindow', 'readHead', 'openByteStream']) expect(r.io).not.toContain(name);
     expect(r.md).not.toContain('runBranchHere');
