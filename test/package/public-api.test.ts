@@ -84,7 +84,9 @@ console.log(JSON.stringify({
     expect(r.study).toEqual(expect.arrayContaining(['runStudy', 'readStudy', 'combineReplicas']));
     expect(r.engines).toEqual(expect.arrayContaining(['runProtocol', 'withEngine']));
     expect(r.core).toEqual(expect.arrayContaining(['blockAverage', 'studentTQuantile', 'Lattice']));
-    expect(r.experiment).toEqual(expect.arrayContaining(['readSpectrum', 'fitCircuit', 'linKK', 'transferenceNumber']));
+    expect(r.experiment).toEqual(
+      expect.arrayContaining(['readSpectrum', 'fitCircuit', 'linKK', 'transferenceNumber']),
+    );
     // Internals named in issue 24 stay inside.
     for (const name of ['appendToWindow', 'readHead', 'openByteStream']) expect(r.io).not.toContain(name);
     expect(r.md).not.toContain('runBranchHere');
