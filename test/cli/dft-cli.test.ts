@@ -66,7 +66,9 @@ describe('oligolyte dft', () => {
     expect(bad('--pressure', '1')).toMatch(/--pressure needs --optimise cell/);
     expect(bad('--preset', 'b3lyp')).toMatch(/--preset/);
     expect(bad('--mpi', '0')).toMatch(/--mpi: "0" is not a whole number >= 1/);
-    expect(bad('--cp2k', '/nonexistent/cp2k')).toMatch(/could not be started.*apt-get install -y cp2k/);
+    expect(bad('--cp2k', '/nonexistent/cp2k', '--work-dir', join(tempDir(), 'w'))).toMatch(
+      /could not be started.*apt-get install -y cp2k/,
+    );
     expect(cli('dft').err).toMatch(/needs a structure/);
   });
 
