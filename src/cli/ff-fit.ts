@@ -1,3 +1,4 @@
+import { relative } from 'node:path';
 import type { Command } from 'commander';
 import { jsonNumbers, writeTo } from '../analysis/report-io.js';
 import { OptionError } from '../core/errors.js';
@@ -56,7 +57,21 @@ export const registerFfFit = (ff: Command): void => {
           outputs.push(
             text(
               o.json,
-              `${JSON.stringify({ input, dataFiles: fitInput.dataFiles, crystalFiles: fitInput.crystals, ...result }, jsonNumbers, 1)}\n`,
+              `${JSON.stringify(
+                {
+                  input,
+                  // Paths relative to the working directory, so that a report made in the repository names files in it.
+                  dataFiles: fitInput.dataFiles.map((f) => relative(process.cwd(), f)),
+                  dataFrames: fitInput.dataFrames,
+                  crystalFiles: fitInput.crystals.map((c) => ({
+                    ...c,
+                    file: relative(process.cwd(), c.file),
+                  })),
+                  ...result,
+                },
+                jsonNumbers,
+                1,
+              )}\n`,
             ),
           );
         if (o.csv) outputs.push(text(o.csv, fitReportCsv(result)));

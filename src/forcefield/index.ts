@@ -17,6 +17,7 @@ export {
   LAOC_V2,
   LAOC_V3,
   LAOC_V4,
+  LAOC_V5,
   MD_COULOMB_METHODS,
   type MdCoulombMethod,
   validateForceField,
