@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { Formula } from '../../../src/analysis/scattering/constraints.js';
 import { readFitFile } from '../../../src/analysis/scattering/fit-file.js';
 import { refinePdf } from '../../../src/analysis/scattering/pdf-fit.js';
-import { sharedFixture, tempDir } from '../../helpers.js';
+import { fixture, sharedFixture, tempDir } from '../../helpers.js';
 
 const base = readFileSync('examples/scatter/ni-lesson1.toml', 'utf8')
   .replace('"Ni.stru"', JSON.stringify(sharedFixture('pdf/Ni.stru')))
@@ -98,5 +98,33 @@ describe('constraint formulas and the fit file', () => {
       expect(p.value).toBeCloseTo(one.parameters[i].value, 8);
       expect(p.sigma * Math.SQRT2).toBeCloseTo(one.parameters[i].sigma, 8);
     });
+  });
+
+  it('the shipped CdSe fit files are the PDFgui tutorial setups PDFfit2 refined (same Rw at its values)', () => {
+    const ref = JSON.parse(readFileSync(fixture('scattering/pdffit2/pdffit2-tutorials.json'), 'utf8')) as {
+      fits: {
+        name: string;
+        parametersStart: Record<string, number>;
+        converged: { refined: Record<string, number>; rw: number };
+      }[];
+    };
+    for (const [file, name] of [
+      ['examples/scatter/cdse-bulk.toml', 'cdse-bulk'],
+      ['examples/scatter/cdse-3nm.toml', 'cdse-3nm'],
+    ]) {
+      const f = readFitFile(file);
+      const want = ref.fits.find((x) => x.name === name)!;
+      expect(Object.fromEntries(f.spec.parameters.map((p) => [String(p.id), p.value]))).toEqual(
+        want.parametersStart,
+      );
+      const at = refinePdf(
+        {
+          ...f.spec,
+          parameters: f.spec.parameters.map((p) => ({ ...p, value: want.converged.refined[String(p.id)] })),
+        },
+        { refine: false },
+      );
+      expect(at.rw / want.converged.rw).toBeCloseTo(1, 6);
+    }
   });
 });
