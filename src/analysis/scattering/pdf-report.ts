@@ -51,14 +51,17 @@ const ROWS = 40;
 /** A summary and the curve at about 40 evenly spaced r (the files hold every point). */
 export const pdfTable = (r: PdfReport): string => {
   const d = r.data;
-  let s = `G(r) by PDFfit2's model: ${d.radiation === 'X' ? 'X-ray (weights Z)' : 'neutron (weights b)'}, Qmax ${d.qmax || 'off'} 1/A, Qdamp ${d.qdamp} 1/A, Qbroad ${d.qbroad} 1/A, dscale ${d.dscale}\n`;
-  s += 'phase                 atoms/cell  rho0 (1/A^3)  <f>\n';
+  const qmax = d.qmax > 0 ? `${d.qmax} 1/A` : 'off (no termination)';
+  let s = `G(r) by PDFfit2's model: ${d.radiation === 'X' ? 'X-ray (weights Z)' : 'neutron (weights b)'}, Qmax ${qmax}, Qdamp ${d.qdamp} 1/A, Qbroad ${d.qbroad} 1/A, dscale ${d.dscale}\n`;
+  // The phase column as wide as the longest name: names are file names, cut they would be ambiguous.
+  const width = Math.max(5, ...r.phases.map((p) => p.name.length)) + 2;
+  s += `${'phase'.padEnd(width)}atoms/cell  rho0 (1/A^3)  <f>\n`;
   for (const p of r.phases)
-    s += `${p.name.slice(0, 20).padEnd(22)}${tableNumber(p.atoms).padStart(10)}  ${tableNumber(p.numberDensityPerA3 ?? null).padStart(12)}  ${tableNumber(p.meanScatteringFactor)}\n`;
+    s += `${p.name.padEnd(width)}${tableNumber(p.atoms).padStart(10)}  ${tableNumber(p.numberDensityPerA3 ?? null).padStart(12)}  ${tableNumber(p.meanScatteringFactor)}\n`;
   const c = r.calculation;
   const n = c.r.length;
   const every = Math.max(1, Math.ceil(n / ROWS));
-  s += `\n     r (A)      G (1/A^2)   (every ${every}th of ${n} points; --csv/--json/--fgr hold all)\n`;
+  s += `\n     r (A)      G (1/A^2)   (${every === 1 ? 'all' : `1 in ${every}`} of ${n} points; --csv/--json/--fgr hold all)\n`;
   for (let i = 0; i < n; i += every)
     s += `${tableNumber(c.r[i], 5).padStart(10)}  ${tableNumber(c.g[i], 5).padStart(13)}\n`;
   return s;
