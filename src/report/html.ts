@@ -62,7 +62,7 @@ const viewerHtml = (b: ViewerBlock): string => {
     .join('');
   const controls = temps.length
     ? `<div class="controls"><label>density of ${escapeHtml(b.species)} over the production at <select id="viewer-${b.id}-T">${options}</select></label>` +
-      `<label>level <input type="range" id="viewer-${b.id}-level" min="${LEVEL_LOG_RANGE[0]}" max="${LEVEL_LOG_RANGE[1]}" step="0.05" value="${Math.log10(b.defaultLevelPerA3).toFixed(3)}"> <span id="viewer-${b.id}-level-text"></span></label></div>`
+      `<label>level <input type="range" id="viewer-${b.id}-level" min="${LEVEL_LOG_RANGE[0]}" max="${LEVEL_LOG_RANGE[1]}" step="0.05" value="${Math.log10(b.defaultLevelPerA3).toFixed(3)}"> <span id="viewer-${b.id}-level-text"></span></label><span>mean density 1/V = ${b.meanPerA3.toExponential(1)} Å⁻³ (a surface well above it shows the paths)</span></div>`
     : `<div class="controls">no density grid was written for this run<input type="hidden" id="viewer-${b.id}-level" value="${Math.log10(b.defaultLevelPerA3)}"><span id="viewer-${b.id}-level-text"></span></div>`;
   return `<figure><h3>${escapeHtml(b.title)}</h3>${controls}<div class="viewer" id="viewer-${b.id}"></div>${
     b.caption ? `<figcaption>${escapeHtml(b.caption)}</figcaption>` : ''

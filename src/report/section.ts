@@ -64,6 +64,8 @@ export interface ViewerBlock {
   defaultTemperatureK?: number;
   /** Isosurface level shown first (1/A^3). */
   defaultLevelPerA3: number;
+  /** The mean of the density, 1 / cell volume (1/A^3): levels below it enclose most of the cell. */
+  meanPerA3: number;
   species: string;
 }
 

@@ -213,6 +213,8 @@ describe('a study folder (the --quick laoc-0b fixture)', async () => {
     expect(html).not.toMatch(/<link\b|@import|<iframe/i);
     for (const p of plots(files.sections)) expect(html).toContain(`id="plot-${p.id}"`);
     expect(html).toContain('id="viewer-structure-3d"');
+    // The mean density of the 14.29 A cube cell beside the level slider.
+    expect(html).toContain(`mean density 1/V = ${(1 / 14.290025692092932 ** 3).toExponential(1)} Å⁻³`);
     expect(files.figures).toHaveLength(2 * plots(files.sections).length);
     for (const p of plots(files.sections)) {
       const svg = readFileSync(join(copy, 'figures', `${p.id}.svg`), 'utf8');
