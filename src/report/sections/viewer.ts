@@ -5,10 +5,9 @@ import type { SectionBuilder, ViewerBlock } from '../section.js';
 /**
  * The level SCIENCE.md's study shows the Li probability density at (1/A^3, in pymatgen's
  * ProbabilityDensityAnalysis normalisation, as the density files here: per ion, integrating to 1
- * over the cell). Being per ion over the cell, a level means more in a larger cell: 2.0e-4 is
- * about 5 times the mean of a 1024-atom LAOC cell but below the mean (1/V, 3.4e-4) of the
- * 128-atom one, where it encloses most of the cell; the page shows the mean and the level is
- * adjustable.
+ * over the cell, so its mean is 1/V: 3.4e-4 for the 128-atom cell). A level below the mean marks
+ * where the Li went at all, which in a long hot run is most of the cell; the page shows the mean
+ * and the level is adjustable.
  */
 export const DEFAULT_DENSITY_LEVEL_PER_A3 = 2.0e-4;
 
@@ -100,7 +99,7 @@ export const viewerSection: SectionBuilder = (input) => {
     kind: 'viewer',
     id: 'structure-3d',
     title: `Final structure at ${v.temperatureK} K and the ${species} probability density`,
-    caption: `The last frame of the ${v.temperatureK} K production run; each oligomer in its own colour (sticks), ${species} as small spheres, other atoms grey, the cell in black. The surface encloses where the ${species} density over the production frames exceeds the level (1/Å³, per ion: the density integrates to 1 over the cell, as pymatgen's ProbabilityDensityAnalysis, so its mean is 1/V). The page opens at 2.0e-4, the level of the study in SCIENCE.md (a 1024-atom cell, about 5 times its mean); in a smaller cell raise it to a few times the mean to see the paths. Drag to rotate, scroll to zoom.`,
+    caption: `The last frame of the ${v.temperatureK} K production run; each oligomer in its own colour (sticks), ${species} as small spheres, other atoms grey, the cell in black. The surface encloses where the ${species} density over the production frames exceeds the level (1/Å³, per ion: the density integrates to 1 over the cell, as pymatgen's ProbabilityDensityAnalysis, so its mean is 1/V). The page opens at 2.0e-4, the study's level in SCIENCE.md; a level below the mean marks where the ions went at all (in a long hot run, most of the cell): raise it to a few times the mean to see the preferred paths. Drag to rotate, scroll to zoom.`,
     symbols: v.symbols,
     positions,
     bonds,
