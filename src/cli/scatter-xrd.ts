@@ -52,7 +52,10 @@ export const registerScatterXrd = (scatter: Command): void => {
       .description(
         "powder X-ray diffraction of a crystal (CIF or any periodic structure): peak 2theta (deg), intensity scaled to 100, d spacing (A), hkl families and multiplicities, by the rules of pymatgen's XRDCalculator (f(s) with pymatgen's coefficients, Lorentz-polarisation, no Debye-Waller unless --b)",
       )
-      .argument('<structure>', 'crystal structure file (CIF: symmetry expanded to P1)')
+      .argument(
+        '<structure>',
+        'crystal structure file (CIF: symmetry expanded to P1; PDFfit .stru; any periodic format)',
+      )
       .option(
         '--wavelength <name|A>',
         'X-ray wavelength: a name (CuKa, CuKa1, CuKa2, CuKb1, MoKa, CrKa, FeKa, CoKa, AgKa, each with Ka1/Ka2/Kb1) or a number in A',

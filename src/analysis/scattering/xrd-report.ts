@@ -2,6 +2,7 @@ import { Lattice } from '../../core/lattice.js';
 import { readCifCrystal } from '../../io/formats/cif-sites.js';
 import type { OpenOptions } from '../../io/registry.js';
 import { readStructure } from '../../io/registry.js';
+import { readStru } from '../../io/stru.js';
 import type { TextSink } from '../../io/text-sink.js';
 import { csvField, jsonNumbers, csvNumber as num, writeTo } from '../report-io.js';
 import { type PowderProfile, type ProfileOptions, pseudoVoigtProfile } from './profile.js';
@@ -33,13 +34,16 @@ export interface XrdFileOptions extends XrdOptions {
 /**
  * The crystal of a file: a CIF through the crystal-site reader (partial occupancies kept, sites
  * sharing a position each with its own species, as pymatgen's disordered sites; U and B ignored,
- * as pymatgen's XRDCalculator does), any other structure format through readStructure (its first
- * frame, every site fully occupied).
+ * as pymatgen's XRDCalculator does), a PDFfit .stru likewise (its atoms and occupancies), any
+ * other structure format through readStructure (its first frame, every site fully occupied).
  */
 export const readXrdCrystal = async (file: string, read?: OpenOptions): Promise<XrdCrystal> => {
-  const isCif = read?.format ? read.format === 'cif' : file.toLowerCase().endsWith('.cif');
-  if (!isCif) return crystalFromStructure(await readStructure(file, read), file);
-  const model = readCifCrystal(file, { defaultUiso: 0 });
+  const lower = file.toLowerCase();
+  const isCif = read?.format ? read.format === 'cif' : lower.endsWith('.cif');
+  // PDFfit .stru (PDFgui's structures) is no trajectory format: read it as the crystal it is.
+  const isStru = !read?.format && lower.endsWith('.stru');
+  if (!isCif && !isStru) return crystalFromStructure(await readStructure(file, read), file);
+  const model = isStru ? readStru(file) : readCifCrystal(file, { defaultUiso: 0 });
   return {
     lattice: Lattice.fromParameters(model.cell),
     symbols: model.sites.map((x) => x.element),

@@ -128,6 +128,19 @@ describe('XRD rules', () => {
     for (const [i, p] of a.peaks.entries()) expect(p.intensity).toBeCloseTo(b.peaks[i].intensity, 8);
   });
 
+  it('a PDFfit .stru (PDFgui structure) is read as a crystal: rutile .stru and .cif give one pattern', async () => {
+    const at = (f: string) => join(root, 'test/fixtures/shared/pdf', f);
+    const stru = xrdPattern(await readXrdCrystal(at('TiO2_rutile-fit.stru')), { wavelengthA: 1.54184 });
+    const cif = xrdPattern(await readXrdCrystal(at('TiO2_rutile-fit.cif')), { wavelengthA: 1.54184 });
+    expect(stru.peaks.length).toBe(cif.peaks.length);
+    for (const [i, p] of stru.peaks.entries()) {
+      // The two files round the cell differently (1e-4 deg apart at high angle).
+      expect(p.twoThetaDeg).toBeCloseTo(cif.peaks[i].twoThetaDeg, 3);
+      expect(p.intensity).toBeCloseTo(cif.peaks[i].intensity, 2);
+    }
+    expect(stru.peaks[0].families[0].hkl).toEqual([1, 1, 0]);
+  });
+
   it('wavelengths by name (any case) or number; bad ones are OptionErrors', () => {
     expect(wavelengthA('cuka')).toBe(1.54184);
     expect(wavelengthA('CuKa1')).toBe(1.54056);
