@@ -50,9 +50,8 @@ console.log('configurations', used.join(' '));
 const els = [...ref.keys()].sort();
 console.log('element', els.join(' '));
 console.log('DFT RMS', els.map((e) => Math.sqrt(ref.get(e)![0] / ref.get(e)![1]).toFixed(3)).join(' '));
-ffs.forEach((ff, f) =>
-  console.log(ff.name, els.map((e) => Math.sqrt(acc[f].get(e)![0] / acc[f].get(e)![1]).toFixed(3)).join(' ')),
-);
+for (const [f, ff] of ffs.entries())
+  console.log(ff.name, els.map((e) => Math.sqrt(acc[f].get(e)![0] / acc[f].get(e)![1]).toFixed(3)).join(' '));
 console.log(
   'ratio',
   els
