@@ -4,6 +4,7 @@ import { NKTV2P, QQR2E_REAL } from '../core/units.js';
 import { dihedralTerms } from './dihedral.js';
 import { bornPair, type ForceField, ljPair } from './force-field.js';
 import { checkOverlap } from './overlap.js';
+import { SpecialImages } from './special-images.js';
 import type { TypedSystem } from './typing.js';
 
 /**
@@ -24,8 +25,9 @@ import type { TypedSystem } from './typing.js';
  * - special pairs (1-2, 1-3, 1-4) scale LJ by f_lj and remove (1 - f_coul) of the bare Coulomb
  *   C qi qj / r from the damped pair term, as LAMMPS lj/cut/coul/dsf does: a 1-2 pair with f = 0
  *   keeps DSF - bare, the damped remainder (like an Ewald exclusion correction). Checked against
- *   LAMMPS: leaving such pairs out instead differs by exactly that remainder. As in LAMMPS, a pair
- *   counts as special only for the image within half a cell (|fractional separation| <= 1/2).
+ *   LAMMPS: leaving such pairs out instead differs by exactly that remainder. A pair counts as
+ *   special only for its nearest (bonded) image, the one LAMMPS picks too; cells where LAMMPS
+ *   would pick another (a bonded partner beyond half the cell) are refused (special-images.ts).
  */
 /** The potential energy by term; the field that holds them says the unit (`termsKcalMol`). */
 export interface EnergyTerms {
@@ -247,18 +249,22 @@ export const computeEnergy = (
       W,
     );
   }
+  const specialImages = new SpecialImages(lattice);
+  const specialImage = new Int32Array(3);
+  const atomLabel = (k: number) => `${sys.typeNames[sys.type[k]]} ${k + 1}`;
   for (let i = 0; i < n; i++)
     for (let j = i; j < n; j++) {
       const order = i === j ? 0 : (sys.special.get(i * n + j) ?? 0);
+      if (order > 0) specialImages.image(positions, i, j, order, specialImage, 0, atomLabel);
       const fLj = order ? ff.special.lj[order - 1] : 1;
       const fCoul = order ? ff.special.coul[order - 1] : 1;
       const tij = sys.type[i] * nt + sys.type[j];
       const qq = C * q[i] * q[j];
-      // Fractional separation wrapped to [-1/2, 1/2): the image that can be special.
-      const df = [0, 1, 2].map((x) => {
-        const v = frac[3 * i + x] - frac[3 * j + x];
-        return v - Math.round(v);
-      });
+      // Fractional separation wrapped to [-1/2, 1/2) (the loop's base image), and the special
+      // image's translation from that base.
+      const raw = [0, 1, 2].map((x) => frac[3 * i + x] - frac[3 * j + x]);
+      const df = raw.map((v) => v - Math.round(v));
+      const [sa, sb, sc] = [0, 1, 2].map((x) => specialImage[x] + Math.round(raw[x]));
       const base = [0, 1, 2].map((x) => df[0] * m[x] + df[1] * m[3 + x] + df[2] * m[6 + x]);
       for (let ia = -na; ia <= na; ia++)
         for (let ib = -nb; ib <= nb; ib++)
@@ -270,8 +276,8 @@ export const computeEnergy = (
             const dz = base[2] + ia * m[2] + ib * m[5] + ic * m[8];
             const r2 = dx * dx + dy * dy + dz * dz;
             if (r2 >= rc2) continue;
-            // Special scaling only for the image within half a cell.
-            const special = isBase && order > 0;
+            // Special scaling only for the nearest (bonded) image.
+            const special = order > 0 && ia === sa && ib === sb && ic === sc;
             const lj = special ? fLj : 1;
             const co = special ? fCoul : 1;
             const weight = i === j ? 0.5 : 1;

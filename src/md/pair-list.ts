@@ -1,4 +1,5 @@
 import type { Lattice } from '../core/lattice.js';
+import { SpecialImages } from '../forcefield/special-images.js';
 import type { TypedSystem } from '../forcefield/typing.js';
 
 /**
@@ -138,6 +139,8 @@ export class PairListBuilder {
   private readonly list: PairList;
   /** Per-atom scratch: the special order of j with the current i (0: not special). */
   private readonly mark: Int8Array;
+  /** Per-atom scratch (small cells): the lattice translation of j's special image with the current i. */
+  private readonly markImage: Int32Array;
   private imageIndex = new Map<number, number>();
   private p = 0;
   private imageList: number[] = [];
@@ -148,6 +151,7 @@ export class PairListBuilder {
     private readonly factors: { lj: number[]; coul: number[] },
   ) {
     this.mark = new Int8Array(natoms);
+    this.markImage = new Int32Array(3 * natoms);
     this.list = {
       natoms,
       start: new Int32Array(natoms + 1),
@@ -184,7 +188,7 @@ export class PairListBuilder {
     this.p = 0;
     const search: Search = { positions, frac, m: lattice.matrix, reachFrac, reach2: reach * reach, from, to };
     if (binned) this.binned(search);
-    else this.allImages(search);
+    else this.allImages(search, lattice);
     const list = this.list;
     const nImg = this.imageList.length / 3;
     if (list.images.length < 3 * nImg) list.images = new Int16Array(2 * 3 * nImg);
@@ -253,24 +257,35 @@ export class PairListBuilder {
     L.specialCount = k + 1;
   }
 
-  /** Small cells: every pair with every image within reach (cutoffs beyond half the cell). */
-  private allImages(search: Search): void {
+  /**
+   * Small cells: every pair with every image within reach (cutoffs beyond half the cell). A special
+   * pair's factors go to its nearest image only (SpecialImages: the image LAMMPS scales too; cells
+   * where that is ill-defined are refused), chosen once here so the force loop stays as it is.
+   */
+  private allImages(search: Search, lattice: Lattice): void {
     const { positions, frac, m, reachFrac, reach2, from, to } = search;
     const n = this.list.natoms;
     const start = this.list.start;
     const mark = this.mark;
+    const markImage = this.markImage;
+    const specialImages = new SpecialImages(lattice);
+    const sp = this.specials;
     for (let i = from; i < to; i++) {
       start[i] = this.p;
       this.markSpecials(i, true);
+      for (let k = sp.start[i]; k < sp.start[i + 1]; k++) {
+        const j = sp.j[k];
+        if (j > i) specialImages.image(positions, i, j, sp.order[k], markImage, 3 * j);
+      }
       for (let j = i; j < n; j++) {
         const order = i === j ? 0 : mark[j];
         const df0 = frac[3 * i] - frac[3 * j];
         const df1 = frac[3 * i + 1] - frac[3 * j + 1];
         const df2 = frac[3 * i + 2] - frac[3 * j + 2];
-        // The minimum image (the only one that can carry a special-pair factor).
-        const b0 = -Math.round(df0);
-        const b1 = -Math.round(df1);
-        const b2 = -Math.round(df2);
+        // The special image (the only one that can carry a special-pair factor).
+        const b0 = markImage[3 * j];
+        const b1 = markImage[3 * j + 1];
+        const b2 = markImage[3 * j + 2];
         const d0x = positions[3 * i] - positions[3 * j];
         const d0y = positions[3 * i + 1] - positions[3 * j + 1];
         const d0z = positions[3 * i + 2] - positions[3 * j + 2];
