@@ -44,7 +44,9 @@ describe('oligolyte study writes its report', () => {
     expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('tiny: study report');
     expect(existsSync(join(out, 'transport', 'T700K-density.cube'))).toBe(true);
     // 2 trimers: 4 Al-O-Al links, 61 frames (0.6 ps every 10 fs, and the first).
-    const dihedrals = readFileSync(join(out, 'structure', 'T700K-dihedrals.csv'), 'utf8').trim().split('\n');
+    const dihedrals = readFileSync(join(out, 'structure', 'T700K-dihedrals.csv'), 'utf8')
+      .trim()
+      .split('\n');
     expect(dihedrals).toHaveLength(1 + 4 * 61);
 
     rmSync(join(out, 'report.html'));
