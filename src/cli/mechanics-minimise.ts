@@ -1,5 +1,6 @@
 import { type Command, Option } from 'commander';
-import { OptionError } from '../core/errors.js';
+import { csvField, csvNumber, jsonNumbers, writeTo } from '../analysis/report-io.js';
+import { OptionError, PhysicsError } from '../core/errors.js';
 import { EV_IN_KCAL_PER_MOL, NKTV2P } from '../core/units.js';
 import { prepareSystem, resolveForceField } from '../forcefield/system.js';
 import { readStructure, writeStructure } from '../io/registry.js';
@@ -22,7 +23,9 @@ interface MinimiseCliOptions extends RawReadOptions {
   cell?: 'iso' | 'aniso' | 'tri';
   pressure?: string;
   threads?: string;
-  json?: boolean;
+  keepUnconverged?: boolean;
+  json?: string;
+  csv?: string;
 }
 
 /**
@@ -68,7 +71,15 @@ export const registerMinimise = (program: Command): void => {
       )
       .option('--pressure <atm>', 'target pressure with --cell (atm)', '0')
       .option('--threads <n>', 'threads for the pair forces (default 1)')
-      .option('--json', 'print the summary as JSON'),
+      .option(
+        '--keep-unconverged',
+        'write the structure even when the minimisation stops short of the tolerance (default: exit 1, nothing written)',
+      )
+      .option(
+        '--json <file>',
+        'the summary (energies kcal/mol and eV, forces kcal/mol/A, pressure atm, cell A) as JSON',
+      )
+      .option('--csv <file>', 'the summary as one CSV row'),
   ).action(async (input: string, o: MinimiseCliOptions) => {
     const forceField = resolveForceField({ forcefield: o.ff, coulomb: o.coulomb });
     const forceTolerance = parseNumber(
@@ -111,22 +122,6 @@ export const registerMinimise = (program: Command): void => {
     } finally {
       bar.stop();
     }
-    await writeOutputs([
-      {
-        path: o.output,
-        write: () =>
-          writeStructure(o.output, {
-            topology: s.topology,
-            frame: {
-              ...s.frame,
-              positions: r.positions,
-              lattice: r.lattice,
-              velocities: undefined,
-              forces: undefined,
-            },
-          }),
-      },
-    ]);
     const pressure = (r.pressureTensorAtm[0] + r.pressureTensorAtm[1] + r.pressureTensorAtm[2]) / 3;
     const summary = {
       input,
@@ -151,25 +146,85 @@ export const registerMinimise = (program: Command): void => {
       volumeA3: r.lattice.volume,
       cellLengthsA: r.lattice.lengths,
     };
-    if (o.json) {
-      process.stdout.write(`${JSON.stringify(summary, null, 1)}\n`);
-    } else {
-      const kcal = (v: number) => `${v.toFixed(6)} kcal/mol (${(v / EV_IN_KCAL_PER_MOL).toFixed(6)} eV)`;
-      process.stdout.write(
-        [
-          `${input} -> ${o.output}: ${ff.name}, ${sys.natoms} atoms; ${o.method}, cell ${o.cell ? `${o.cell} to ${pressureAtm} atm` : 'fixed'}`,
-          `  ${r.converged ? 'converged' : 'NOT converged'} (${r.stopReason}) after ${r.steps} steps, ${r.forceEvaluations} force evaluations`,
-          `  energy      ${kcal(r.initialPotentialKcalMol)} -> ${kcal(r.termsKcalMol.total)}`,
-          `  max force   ${r.maxForceKcalMolA.toExponential(3)} kcal/mol/A (norm ${r.forceNormKcalMolA.toExponential(3)})`,
-          `  pressure    ${pressure.toFixed(2)} atm (virial; ${(pressure / NKTV2P).toExponential(3)} kcal/mol/A^3); xx yy zz xy xz yz: ${r.pressureTensorAtm.map((p) => p.toFixed(2)).join(' ')}`,
-          `  cell        ${r.lattice.lengths.map((l) => l.toFixed(4)).join(' x ')} A, ${r.lattice.volume.toFixed(3)} A^3`,
-          '',
-        ].join('\n'),
+    const kcal = (v: number) => `${v.toFixed(6)} kcal/mol (${(v / EV_IN_KCAL_PER_MOL).toFixed(6)} eV)`;
+    process.stdout.write(
+      [
+        `${input} -> ${o.output}: ${ff.name}, ${sys.natoms} atoms; ${o.method}, cell ${o.cell ? `${o.cell} to ${pressureAtm} atm` : 'fixed'}`,
+        `  ${r.converged ? 'converged' : 'NOT converged'} (${r.stopReason}) after ${r.steps} steps, ${r.forceEvaluations} force evaluations`,
+        `  energy      ${kcal(r.initialPotentialKcalMol)} -> ${kcal(r.termsKcalMol.total)}`,
+        `  max force   ${r.maxForceKcalMolA.toExponential(3)} kcal/mol/A (norm ${r.forceNormKcalMolA.toExponential(3)})`,
+        `  pressure    ${pressure.toFixed(2)} atm (virial; ${(pressure / NKTV2P).toExponential(3)} kcal/mol/A^3); xx yy zz xy xz yz: ${r.pressureTensorAtm.map((p) => p.toFixed(2)).join(' ')}`,
+        `  cell        ${r.lattice.lengths.map((l) => l.toFixed(4)).join(' x ')} A, ${r.lattice.volume.toFixed(3)} A^3`,
+        '',
+      ].join('\n'),
+    );
+    // A structure short of the tolerance is not a minimum: nothing is written unless asked for.
+    if (!r.converged && !o.keepUnconverged)
+      throw new PhysicsError(
+        `not converged to ${forceTolerance} kcal/mol/A after ${r.steps} steps (${r.stopReason}; largest force ${r.maxForceKcalMolA.toExponential(3)}): nothing written; raise --max-steps, try --method, or --keep-unconverged`,
       );
-    }
+    const row: [string, number | string][] = [
+      ['converged', String(r.converged)],
+      ['stop_reason', r.stopReason],
+      ['steps', r.steps],
+      ['force_evaluations', r.forceEvaluations],
+      ['initial_potential_kcal_mol', r.initialPotentialKcalMol],
+      ['final_potential_kcal_mol', r.termsKcalMol.total],
+      ['final_potential_eV', summary.finalPotentialEv],
+      ['max_force_kcal_mol_A', r.maxForceKcalMolA],
+      ['force_norm_kcal_mol_A', r.forceNormKcalMolA],
+      ['pressure_atm', pressure],
+      ...(['xx', 'yy', 'zz', 'xy', 'xz', 'yz'].map((c, k) => [`p${c}_atm`, r.pressureTensorAtm[k]]) as [
+        string,
+        number,
+      ][]),
+      ['volume_A3', r.lattice.volume],
+      ...(['a', 'b', 'c'].map((c, k) => [`${c}_A`, r.lattice.lengths[k]]) as [string, number][]),
+    ];
+    await writeOutputs([
+      {
+        path: o.output,
+        write: () =>
+          writeStructure(o.output, {
+            topology: s.topology,
+            frame: {
+              ...s.frame,
+              positions: r.positions,
+              lattice: r.lattice,
+              velocities: undefined,
+              forces: undefined,
+            },
+          }),
+      },
+      ...(o.json
+        ? [
+            {
+              path: o.json,
+              write: () =>
+                writeTo(o.json!, async (sink) => {
+                  sink.write(`${JSON.stringify(summary, jsonNumbers, 1)}\n`);
+                }),
+            },
+          ]
+        : []),
+      ...(o.csv
+        ? [
+            {
+              path: o.csv,
+              write: () =>
+                writeTo(o.csv!, async (sink) => {
+                  sink.write(`file,${row.map(([k]) => k).join(',')}\n`);
+                  sink.write(
+                    `${csvField(o.output)},${row.map(([, v]) => (typeof v === 'number' ? csvNumber(v) : csvField(v))).join(',')}\n`,
+                  );
+                }),
+            },
+          ]
+        : []),
+    ]);
     if (!r.converged)
       process.stderr.write(
-        `oligolyte: warning: not converged to ${forceTolerance} kcal/mol/A (${r.stopReason}); raise --max-steps or try --method\n`,
+        `oligolyte: warning: not converged to ${forceTolerance} kcal/mol/A (${r.stopReason}); written as asked (--keep-unconverged)\n`,
       );
   });
 };

@@ -30,9 +30,17 @@ describe('oligolyte minimise', () => {
       '-o',
       out,
       '--json',
+      join(dir, 'min.json'),
+      '--csv',
+      join(dir, 'min.csv'),
     );
     expect(r.code, r.err).toBe(0);
-    const j = JSON.parse(r.out);
+    expect(r.out).toMatch(/converged \(force tolerance\)/);
+    const j = JSON.parse(readFileSync(join(dir, 'min.json'), 'utf8'));
+    const [header, row] = readFileSync(join(dir, 'min.csv'), 'utf8').trim().split('\n');
+    const fields = header.split(',');
+    expect(fields).toContain('final_potential_kcal_mol');
+    expect(Number(row.split(',')[fields.indexOf('final_potential_kcal_mol')])).toBe(j.finalPotentialKcalMol);
     expect(j.converged).toBe(true);
     expect(
       Math.abs(j.finalPotentialKcalMol / ref.structures.glass.rattled.cg.finalPotentialKcalMol - 1),
@@ -46,6 +54,22 @@ describe('oligolyte minimise', () => {
     expect(table.out).toMatch(/converged \(force tolerance\)/);
     const p = Number(/pressure\s+(-?\d+\.\d\d) atm/.exec(table.out)![1]);
     expect(Math.abs(p)).toBeLessThan(10);
+  });
+
+  it('a minimisation short of the tolerance: exit 1 and nothing written, unless --keep-unconverged', () => {
+    const dir = tempDir();
+    const out = join(dir, 'short.extxyz');
+    const args = [join(REF, 'glass-start.data'), '--type-map', 'Al,O,Cl,Li', '--max-steps', '5', '-o', out];
+    const r = cli('minimise', ...args, '--json', join(dir, 'short.json'));
+    expect(r.code).toBe(1);
+    expect(r.err.trim().split('\n')).toHaveLength(1);
+    expect(r.err).toMatch(/not converged to 0\.001 kcal\/mol\/A after 5 steps \(max steps;.*nothing written/);
+    expect(existsSync(out)).toBe(false);
+    expect(existsSync(join(dir, 'short.json'))).toBe(false);
+    const kept = cli('minimise', ...args, '--keep-unconverged');
+    expect(kept.code, kept.err).toBe(0);
+    expect(kept.err).toMatch(/warning: not converged/);
+    expect(existsSync(out)).toBe(true);
   });
 
   it('bad options: exit 2, nothing written', () => {
