@@ -365,4 +365,12 @@ export {
   writeMsdCsv,
   writeTransportJson,
 } from './transport/report.js';
-export { aicc, fitVtf, type VtfFit, vtfValue } from './transport/vtf.js';
+export {
+  aicc,
+  compareVtfWithArrhenius,
+  fitVtf,
+  type VtfComparison,
+  type VtfFit,
+  vtfComparisonLines,
+  vtfValue,
+} from './transport/vtf.js';

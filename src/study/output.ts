@@ -6,6 +6,7 @@ import { jsonNumbers, writeTo } from '../analysis/report-io.js';
 import type { TransportRun } from '../analysis/transport/analyse-run.js';
 import type { Estimate } from '../analysis/transport/diffusivity.js';
 import { writeMsdCsv } from '../analysis/transport/report.js';
+import { vtfComparisonLines } from '../analysis/transport/vtf.js';
 import { formatSignificant } from '../core/format-number.js';
 import { writeCube } from '../io/volumetric.js';
 import type { StudyResult } from './analysis.js';
@@ -44,6 +45,7 @@ export const studyTable = (r: StudyResult): string => {
   lines.push(
     `extrapolated to ${x.temperatureK} K: D = ${g(x.diffusivityCm2PerS.value)} cm2/s [${g(x.diffusivityCm2PerS.low95, 2)}, ${g(x.diffusivityCm2PerS.high95, 2)}], sigma = ${g(x.conductivityMsPerCm.value)} mS/cm [${g(x.conductivityMsPerCm.low95, 2)}, ${g(x.conductivityMsPerCm.high95, 2)}] (95 %)`,
   );
+  if (a.vtf) lines.push(...vtfComparisonLines(a.vtf, 'D'));
   if (r.structure?.length) lines.push(structureTable(r.structure, r.jumpRateArrhenius).trimEnd());
   if (r.measured) lines.push(measuredTable(r.measured).trimEnd());
   if (r.scattering) lines.push(scatteringLines(r.scattering).trimEnd());

@@ -3,6 +3,7 @@ import type { TransportResult } from './analyse-run.js';
 import { type ArrheniusFit, extrapolate, fitArrhenius, fitArrheniusWeighted } from './arrhenius.js';
 import { nernstEinsteinFactor } from './conductivity.js';
 import type { Estimate } from './diffusivity.js';
+import { compareVtfWithArrhenius, type VtfComparison } from './vtf.js';
 
 /** An Arrhenius fit of several runs' tracer D (GLS) and its extrapolation to one temperature. */
 export interface ArrheniusSummary {
@@ -12,6 +13,11 @@ export interface ArrheniusSummary {
   /** Weighted by each D's standard deviation (used for the extrapolation when present). */
   weighted?: ArrheniusFit;
   extrapolation: { temperatureK: number; diffusivityCm2PerS: Estimate; conductivityMsPerCm: Estimate };
+  /**
+   * With three or more temperatures: a Vogel-Tammann-Fulcher fit of D (unweighted, like `ols`) and,
+   * with four or more, its AICc comparison with the `ols` Arrhenius fit (glasses bend off the line).
+   */
+  vtf?: VtfComparison;
 }
 
 export const arrheniusSummary = (runs: TransportResult[], temperatureK: number): ArrheniusSummary => {
@@ -23,6 +29,7 @@ export const arrheniusSummary = (runs: TransportResult[], temperatureK: number):
   const weighted = S.every((s) => s > 0) ? fitArrheniusWeighted(T, D, S) : undefined;
   const best = weighted ?? ols;
   const d = extrapolate(best, temperatureK);
+  const vtf = compareVtfWithArrhenius(T, D, ols.line.residualSumOfSquares);
   // Conductivity at the new temperature: the Nernst-Einstein factor at that temperature, with the
   // mean carrier density of the runs.
   const density = runs.reduce((s, r) => s + r.carriers / r.volumeA3, 0) / runs.length;
@@ -37,5 +44,6 @@ export const arrheniusSummary = (runs: TransportResult[], temperatureK: number):
       diffusivityCm2PerS: d,
       conductivityMsPerCm: { value: d.value * f, std: d.std * f, low95: d.low95 * f, high95: d.high95 * f },
     },
+    ...(vtf ? { vtf } : {}),
   };
 };

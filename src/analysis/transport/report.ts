@@ -10,6 +10,7 @@ import {
 } from './analyse-run.js';
 import { type ArrheniusSummary, arrheniusSummary } from './arrhenius-summary.js';
 import type { Estimate } from './diffusivity.js';
+import { vtfComparisonLines } from './vtf.js';
 
 /**
  * Transport of several trajectory files, one run (temperature) each, as `oligolyte transport`
@@ -143,6 +144,7 @@ export const transportTable = ({ runs, arrhenius: a }: TransportFilesResult): st
     const x = a.extrapolation;
     lines.push(`  at ${g(x.temperatureK)} K: D ${est(x.diffusivityCm2PerS)} cm^2/s`);
     lines.push(`              sigma ${est(x.conductivityMsPerCm)} mS/cm`);
+    if (a.vtf) for (const l of vtfComparisonLines(a.vtf, 'D')) lines.push(`  ${l}`);
     lines.push('');
   }
   return lines.join('\n');

@@ -1,4 +1,5 @@
 import { InsufficientDataError, OptionError } from '../../core/errors.js';
+import { formatSignificant } from '../../core/format-number.js';
 import { studentT95 } from '../../core/statistics.js';
 import { BOLTZMANN_EV_PER_K } from '../../core/units.js';
 
@@ -155,4 +156,81 @@ export const vtfValue = (fit: VtfFit, temperatureK: number): number =>
 export const aicc = (residualSumOfSquares: number, n: number, k: number): number => {
   if (n <= k + 1) return Number.POSITIVE_INFINITY;
   return n * Math.log(residualSumOfSquares / n) + 2 * k + (2 * k * (k + 1)) / (n - k - 1);
+};
+
+/**
+ * A VTF fit set beside an Arrhenius fit of the same values (both least squares of ln y, unweighted,
+ * so their residual sums of squares are comparable). VTF has three parameters: with three
+ * temperatures it is exactly determined (it passes through the points unless T0 is held at 0 K),
+ * so it has no interval and no AICc comparison; with four or more the two are compared by AICc.
+ */
+export interface VtfComparison {
+  fit: VtfFit;
+  /** True with exactly three temperatures: no residual degrees of freedom, no interval, no AICc. */
+  exactlyDetermined: boolean;
+  /** AICc of ln y under Arrhenius (2 parameters) and VTF (3); null when not defined (n < 4). */
+  aiccArrhenius: number | null;
+  aiccVtf: number | null;
+  /** 'arrhenius', 'vtf', or 'either' when the AICc differ by less than 2; null with three points. */
+  preferred: 'arrhenius' | 'vtf' | 'either' | null;
+}
+
+/**
+ * Fit VTF to (T, y) and compare it with an unweighted Arrhenius fit of ln y on 1/T whose residual
+ * sum of squares is given; undefined with fewer than three different temperatures.
+ */
+export const compareVtfWithArrhenius = (
+  temperaturesK: ArrayLike<number>,
+  values: ArrayLike<number>,
+  arrheniusResidualSumOfSquares: number,
+): VtfComparison | undefined => {
+  const n = temperaturesK.length;
+  if (n < 3 || new Set(Array.from(temperaturesK)).size < 3) return undefined;
+  const fit = fitVtf(temperaturesK, values);
+  if (n === 3) {
+    const none: [number, number] = [Number.NaN, Number.NaN];
+    return {
+      fit: { ...fit, pseudoActivationEv95: none, t0K95: none },
+      exactlyDetermined: true,
+      aiccArrhenius: null,
+      aiccVtf: null,
+      preferred: null,
+    };
+  }
+  const finiteOrNull = (v: number) => (Number.isFinite(v) ? v : null);
+  const aiccArrhenius = finiteOrNull(aicc(arrheniusResidualSumOfSquares, n, 2));
+  const aiccVtf = finiteOrNull(aicc(fit.residualSumOfSquares, n, 3));
+  let preferred: VtfComparison['preferred'] = null;
+  if (aiccArrhenius !== null && aiccVtf !== null)
+    preferred =
+      Math.abs(aiccArrhenius - aiccVtf) < 2 ? 'either' : aiccArrhenius < aiccVtf ? 'arrhenius' : 'vtf';
+  return { fit, exactlyDetermined: false, aiccArrhenius, aiccVtf, preferred };
+};
+
+const g4 = (v: number) => formatSignificant(v, 4, 1e-3, 1e6);
+
+/**
+ * The comparison in words, one line each: the VTF parameters (with their 95 % intervals when there
+ * are residual degrees of freedom) and the AICc verdict, or why there is none.
+ */
+export const vtfComparisonLines = (c: VtfComparison, quantity: string): string[] => {
+  const f = c.fit;
+  const interval = (r: [number, number]) =>
+    Number.isFinite(r[0]) && Number.isFinite(r[1]) ? ` [${g4(r[0])}, ${g4(r[1])}]` : '';
+  const head = `VTF ln ${quantity} = ln A - B / (k_B (T - T0)) over ${f.points} temperatures: B = ${g4(f.pseudoActivationEv)} eV${interval(f.pseudoActivationEv95)}, T0 = ${g4(f.t0K)} K${interval(f.t0K95)}${f.t0AtZero ? ' (T0 at 0 K: no bend, Arrhenius)' : ''}`;
+  if (c.exactlyDetermined)
+    return [
+      head,
+      '  3 temperatures for 3 parameters: exactly determined, so no interval and no AICc comparison with Arrhenius (needs 4 or more)',
+    ];
+  const verdict =
+    c.preferred === 'either'
+      ? 'no clear preference (difference < 2)'
+      : c.preferred
+        ? `${c.preferred === 'vtf' ? 'VTF' : 'Arrhenius'} preferred`
+        : 'not comparable';
+  return [
+    head,
+    `  AICc of ln ${quantity} (unweighted): Arrhenius ${c.aiccArrhenius === null ? '-' : g4(c.aiccArrhenius)}, VTF ${c.aiccVtf === null ? '-' : g4(c.aiccVtf)}: ${verdict}`,
+  ];
 };
