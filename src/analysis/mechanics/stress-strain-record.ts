@@ -47,7 +47,7 @@ export interface StressStrainRecord extends StressStrainCurve {
   /** Tensile (Young's modulus) or shear (shear modulus). */
   mode: 'tensile' | 'shear';
   /** How the component was chosen. */
-  componentFrom: 'option' | 'folder name' | 'largest response' | 'box';
+  componentFrom: 'option' | 'folder name' | 'largest response' | 'box' | 'column names';
   strainFrom: string;
   stressFrom: string;
   strain: Float64Array;
@@ -345,7 +345,8 @@ const fromCsv = (file: string, o: StressStrainRecordOptions): StressStrainRecord
     format: 'csv',
     component,
     mode: modeOf(component),
-    componentFrom: o.component ? 'option' : 'largest response',
+    // A CSV holds one stress: shear when its columns are named tau or gamma, else tensile.
+    componentFrom: o.component ? 'option' : 'column names',
     strainFrom: strainName,
     stressFrom: `${stressName} (${unit})`,
     strain,

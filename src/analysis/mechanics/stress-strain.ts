@@ -137,7 +137,11 @@ export const analyseStressStrain = (
       throw new InsufficientDataError(`point ${i + 1} of the curve is not a finite number`);
     if (i > 0 && !(x[i] > x[i - 1]))
       throw new InsufficientDataError(
-        `the strain must increase from point to point (point ${i + 1}: ${x[i]} after ${x[i - 1]})`,
+        `the strain must increase from point to point (point ${i + 1}: ${x[i]} after ${x[i - 1]})${
+          i === 1 && x[1] < x[0]
+            ? '; a compression record: give the strain and the stress with their signs reversed'
+            : ''
+        }`,
       );
   }
   if (!(o.yieldOffset >= 0))

@@ -1,0 +1,39 @@
+/**
+ * Stress-strain records from CSV files with named columns: which component the names say, and how
+ * the analysis refuses a compression record (strain falling from the start).
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { analyseStressStrain } from '../../../src/analysis/mechanics/stress-strain.js';
+import { readStressStrainRecord } from '../../../src/analysis/mechanics/stress-strain-record.js';
+import { tempDir } from '../../helpers.js';
+
+const curve = (dir: string, name: string, header: string, sign = 1) => {
+  const rows = [header, ...Array.from({ length: 20 }, (_, i) => `${sign * i * 1e-3},${sign * 3 * i}`)];
+  writeFileSync(join(dir, name), `${rows.join('\n')}\n`);
+  return join(dir, name);
+};
+
+describe('stress-strain records from CSV', () => {
+  it('the component comes from the column names (tau/gamma: shear), and says so', async () => {
+    const dir = tempDir();
+    const tensile = await readStressStrainRecord(curve(dir, 't.csv', 'strain,stress_MPa'));
+    expect([tensile.mode, tensile.component, tensile.componentFrom]).toEqual([
+      'tensile',
+      'xx',
+      'column names',
+    ]);
+    expect(tensile.stressGPa[10]).toBeCloseTo(0.03, 12);
+    const shear = await readStressStrainRecord(curve(dir, 's.csv', 'gamma,tau_GPa'));
+    expect([shear.mode, shear.componentFrom]).toEqual(['shear', 'column names']);
+    const given = await readStressStrainRecord(curve(dir, 'g.csv', 'strain,stress_GPa'), { component: 'zz' });
+    expect([given.component, given.componentFrom]).toEqual(['zz', 'option']);
+  });
+
+  it('a compression record (strain falling from the start) is refused with the way out', async () => {
+    const dir = tempDir();
+    const r = await readStressStrainRecord(curve(dir, 'c.csv', 'strain,stress_GPa', -1));
+    expect(() => analyseStressStrain(r)).toThrow(/strain must increase.*a compression record/);
+  });
+});
