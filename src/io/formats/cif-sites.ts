@@ -4,8 +4,7 @@ import { OptionError, ParseError } from '../../core/errors.js';
 import type { CellParameters } from '../../core/lattice.js';
 import { type CrystalModel, type CrystalSite, isotropicU } from '../stru.js';
 import { MAX_FRACTIONAL } from '../value-limits.js';
-import { latticeFromCell } from './cell-check.js';
-import { type Block, blockSymmetryOps, type CifToken, cifNumber, parseBlocks, tokenize } from './cif.js';
+import { type Block, type CifToken, cifNumber, readCrystalBlock } from './cif.js';
 
 // A CIF as a crystal model for the PDF: every atom of the cell with occupancy (partial allowed) and
 // displacement tensor. U from _atom_site_aniso_U_11.._23 (or B_11.., U = B / 8 pi^2) for the sites
@@ -57,32 +56,9 @@ export const parseCifCrystal = (
   options: CrystalReadOptions = {},
 ): CrystalModel => {
   const lines = text.split(/\r?\n/);
-  const blocks = parseBlocks(tokenize(lines, file), file);
-  const block = blocks.find((b) => b.items.has('_cell_length_a'));
-  if (!block)
-    throw new ParseError({
-      file,
-      line: Math.max(1, lines.length),
-      expected: 'a data block with _cell_length_a',
-      found: 'none',
-    });
-  const num = (tag: string) => {
-    const t = block.items.get(tag);
-    if (!t) throw new ParseError({ file, line: lines.length, expected: `the item ${tag}`, found: 'none' });
-    const v = cifNumber(t.text);
-    if (!Number.isFinite(v))
-      throw new ParseError({ file, line: t.line, expected: `a number for ${tag}`, found: t.text });
-    return { v, line: t.line };
-  };
-  const lengths = ['a', 'b', 'c'].map((x) => ({ x, ...num(`_cell_length_${x}`) }));
-  const angles = ['alpha', 'beta', 'gamma'].map((x) => ({ x, ...num(`_cell_angle_${x}`) }));
-  const lattice = latticeFromCell(file, lengths, angles);
+  const { block, lattice, ops, sites } = readCrystalBlock(lines, file);
   const cell = lattice.parameters;
-  const ops = blockSymmetryOps(block, lattice, file);
   const loopWith = (b: Block, tag: string) => b.loops.find((l) => l.tags.includes(tag));
-  const sites = loopWith(block, '_atom_site_fract_x');
-  if (!sites)
-    throw new ParseError({ file, line: lines.length, expected: 'an _atom_site_fract_x loop', found: 'none' });
   const col = (t: string) => sites.tags.indexOf(t);
   const [cx, cy, cz] = ['_atom_site_fract_x', '_atom_site_fract_y', '_atom_site_fract_z'].map(col);
   if (cy < 0 || cz < 0)

@@ -267,6 +267,37 @@ export const blockSymmetryOps = (block: Block, lattice: Lattice, file: string): 
   return ops;
 };
 
+/** The crystal part of a CIF: the first data block with a cell, its lattice, symmetry operations and site loop. */
+export const readCrystalBlock = (
+  lines: string[],
+  file: string,
+): { block: Block; lattice: Lattice; ops: Float64Array[]; sites: Block['loops'][number] } => {
+  const block = parseBlocks(tokenize(lines, file), file).find((b) => b.items.has('_cell_length_a'));
+  if (!block)
+    throw new ParseError({
+      file,
+      line: Math.max(1, lines.length),
+      expected: 'a data block with _cell_length_a',
+      found: 'none',
+    });
+  const num = (tag: string) => {
+    const t = block.items.get(tag);
+    if (!t) throw new ParseError({ file, line: lines.length, expected: `the item ${tag}`, found: 'none' });
+    const v = cifNumber(t.text);
+    if (!Number.isFinite(v))
+      throw new ParseError({ file, line: t.line, expected: `a number for ${tag}`, found: t.text });
+    return { v, line: t.line };
+  };
+  const lengths = ['a', 'b', 'c'].map((x) => ({ x, ...num(`_cell_length_${x}`) }));
+  const angles = ['alpha', 'beta', 'gamma'].map((x) => ({ x, ...num(`_cell_angle_${x}`) }));
+  const lattice = latticeFromCell(file, lengths, angles);
+  const ops = blockSymmetryOps(block, lattice, file);
+  const sites = block.loops.find((l) => l.tags.includes('_atom_site_fract_x'));
+  if (!sites)
+    throw new ParseError({ file, line: lines.length, expected: 'an _atom_site_fract_x loop', found: 'none' });
+  return { block, lattice, ops, sites };
+};
+
 /** Crystallographic Information File: cell, symmetry operations, sites; expanded to P1 with duplicates merged. */
 export const cif: Format = {
   name: 'cif',
@@ -279,37 +310,7 @@ export const cif: Format = {
     const r = new LineReader(openByteStream(input), file);
     const lines: string[] = [];
     while (await r.next()) lines.push(r.text());
-    const tokens = tokenize(lines, file);
-    const blocks = parseBlocks(tokens, file);
-    const block = blocks.find((b) => b.items.has('_cell_length_a'));
-    if (!block)
-      throw new ParseError({
-        file,
-        line: Math.max(1, lines.length),
-        expected: 'a data block with _cell_length_a',
-        found: 'none',
-      });
-    const num = (tag: string) => {
-      const t = block.items.get(tag);
-      if (!t) throw new ParseError({ file, line: lines.length, expected: `the item ${tag}`, found: 'none' });
-      const v = cifNumber(t.text);
-      if (!Number.isFinite(v))
-        throw new ParseError({ file, line: t.line, expected: `a number for ${tag}`, found: t.text });
-      return { v, line: t.line };
-    };
-    const lengths = ['a', 'b', 'c'].map((x) => ({ x, ...num(`_cell_length_${x}`) }));
-    const angles = ['alpha', 'beta', 'gamma'].map((x) => ({ x, ...num(`_cell_angle_${x}`) }));
-    const lattice = latticeFromCell(file, lengths, angles);
-    const findLoop = (tag: string) => block.loops.find((l) => l.tags.includes(tag));
-    const ops = blockSymmetryOps(block, lattice, file);
-    const sites = findLoop('_atom_site_fract_x');
-    if (!sites)
-      throw new ParseError({
-        file,
-        line: lines.length,
-        expected: 'an _atom_site_fract_x loop',
-        found: 'none',
-      });
+    const { lattice, ops, sites } = readCrystalBlock(lines, file);
     const col = (t: string) => sites.tags.indexOf(t);
     const [cx, cy, cz] = ['_atom_site_fract_x', '_atom_site_fract_y', '_atom_site_fract_z'].map(col);
     const ctype = col('_atom_site_type_symbol');
