@@ -151,6 +151,8 @@ export const readStressStrainRecord = async (
   file: string,
   options: StressStrainRecordOptions = {},
 ): Promise<StressStrainRecord> => {
+  // An unknown unit is an error whatever the file (not only where the unit is used).
+  if (options.stressUnit !== undefined) unitFactor(options.stressUnit, file);
   const head = readFileSync(file, 'utf8').slice(0, 4096);
   if (/^step,time_ps,strain,sxx_GPa/.test(head)) return fromOligolyte(file, options);
   if (/^LAMMPS \(/m.test(head) || /^\s*(units|read_data|Step\s)/m.test(head))
@@ -178,7 +180,20 @@ const fromOligolyte = (file: string, o: StressStrainRecordOptions): StressStrain
     strain,
     stressGPa: stress[component],
     timePs: t.data.time_ps,
-    warnings: [],
+    // Its columns are fixed: options for other records are said to be unused, not silently dropped.
+    warnings: (
+      [
+        ['strainColumn', 'strain column'],
+        ['stressColumn', 'stress column'],
+        ['stressUnit', 'stress unit'],
+        ['run', 'run number'],
+      ] as const
+    )
+      .filter(([k]) => o[k] !== undefined)
+      .map(
+        ([, what]) =>
+          `${file}: the ${what} given is not used for oligolyte's stress-strain.csv (strain, s<ab>_GPa)`,
+      ),
   };
   if (rec.mode === 'tensile') {
     rec.lateralLogStretch = lateralFromVolume(strain, t.data.volume_A3);

@@ -2,8 +2,8 @@
  * Stress-strain records from CSV files with named columns: which component the names say, and how
  * the analysis refuses a compression record (strain falling from the start).
  */
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyseStressStrain } from '../../../src/analysis/mechanics/stress-strain.js';
 import { readStressStrainRecord } from '../../../src/analysis/mechanics/stress-strain-record.js';
@@ -35,5 +35,24 @@ describe('stress-strain records from CSV', () => {
     const dir = tempDir();
     const r = await readStressStrainRecord(curve(dir, 'c.csv', 'strain,stress_GPa', -1));
     expect(() => analyseStressStrain(r)).toThrow(/strain must increase.*a compression record/);
+  });
+});
+
+describe("oligolyte's stress-strain.csv", () => {
+  it('options for other records are said to be unused; an unknown unit is an error for any record', async () => {
+    const dir = tempDir();
+    const file = join(dir, '02-tensile-x', 'stress-strain.csv');
+    mkdirSync(dirname(file));
+    const rows = ['step,time_ps,strain,sxx_GPa,syy_GPa,szz_GPa,sxy_GPa,sxz_GPa,syz_GPa,volume_A3'];
+    for (let i = 0; i < 20; i++)
+      rows.push(`${10 * i},${0.01 * i},${i * 1e-3},${3e-3 * i},0,0,0,0,0,${1000 * (1 + i * 1e-3)}`);
+    writeFileSync(file, `${rows.join('\n')}\n`);
+    const r = await readStressStrainRecord(file, { stressUnit: 'MPa', strainColumn: 'eps' });
+    expect([r.format, r.component, r.componentFrom]).toEqual(['oligolyte', 'xx', 'folder name']);
+    expect(r.stressGPa[10]).toBeCloseTo(0.03, 12);
+    expect(r.warnings.join('\n')).toMatch(/strain column given is not used[^]*stress unit given is not used/);
+    await expect(readStressStrainRecord(file, { stressUnit: 'furlong' })).rejects.toThrow(
+      /unknown stress unit "furlong"/,
+    );
   });
 });
