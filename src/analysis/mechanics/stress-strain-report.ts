@@ -44,7 +44,10 @@ export interface StressStrainSummary {
 
 export interface StressStrainFilesResult {
   runs: StressStrainRun[];
-  /** Means over runs of the same component (components with at least two runs). */
+  /**
+   * Means over runs of the same component (components with at least two runs); the yield's over
+   * the runs that yielded (its `runs` says how many), when two or more did.
+   */
   summaries: StressStrainSummary[];
   options: StressStrainOptions & StressStrainRecordOptions;
 }
@@ -138,7 +141,7 @@ export const stressStrainTable = (r: StressStrainFilesResult): string => {
       `${tableNumber(v.mean)} [${tableNumber(v.low, 3)}, ${tableNumber(v.high, 3)}]`;
     out.push(`mean over ${s.runs} ${s.mode} ${s.component} runs (95 % over runs):`);
     out.push(
-      `  modulus ${m(s.modulusGPa)} GPa; yield ${s.yieldStressGPa ? `${m(s.yieldStressGPa)} GPa` : '-'}; maximum ${m(s.maximumStressGPa)} GPa`,
+      `  modulus ${m(s.modulusGPa)} GPa; yield ${s.yieldStressGPa ? `${m(s.yieldStressGPa)} GPa${s.yieldStressGPa.runs < s.runs ? ` (the ${s.yieldStressGPa.runs} of ${s.runs} runs that yielded)` : ''}` : '-'}; maximum ${m(s.maximumStressGPa)} GPa`,
     );
   }
   for (const run of r.runs) for (const w of run.warnings) out.push(`warning: ${w}`);

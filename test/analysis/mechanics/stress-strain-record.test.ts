@@ -7,6 +7,10 @@ import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyseStressStrain } from '../../../src/analysis/mechanics/stress-strain.js';
 import { readStressStrainRecord } from '../../../src/analysis/mechanics/stress-strain-record.js';
+import {
+  analyseStressStrainFiles,
+  stressStrainTable,
+} from '../../../src/analysis/mechanics/stress-strain-report.js';
 import { tempDir } from '../../helpers.js';
 
 const curve = (dir: string, name: string, header: string, sign = 1) => {
@@ -53,6 +57,31 @@ describe("oligolyte's stress-strain.csv", () => {
     expect(r.warnings.join('\n')).toMatch(/strain column given is not used[^]*stress unit given is not used/);
     await expect(readStressStrainRecord(file, { stressUnit: 'furlong' })).rejects.toThrow(
       /unknown stress unit "furlong"/,
+    );
+  });
+});
+
+describe('means over runs', () => {
+  it("the yield's mean says how many of the runs yielded", async () => {
+    const dir = tempDir();
+    // E = 3 GPa to strain 0.03, then the tangent falls to zero at 0.07 (yields); a straight line (does not).
+    const write = (name: string, bend: number) => {
+      const rows = ['strain,stress_GPa'];
+      for (let i = 0; i <= 400; i++) {
+        const e = i * 2e-4;
+        rows.push(`${e},${3 * e - (e > 0.03 ? bend * (e - 0.03) ** 2 : 0)}`);
+      }
+      writeFileSync(join(dir, name), `${rows.join('\n')}\n`);
+      return join(dir, name);
+    };
+    const r = await analyseStressStrainFiles([write('a.csv', 37.5), write('b.csv', 30), write('c.csv', 0)], {
+      linearWindow: [0, 0.02],
+      smoothingStrain: 0,
+    });
+    const s = r.summaries[0];
+    expect([s.runs, s.yieldStressGPa!.runs]).toEqual([3, 2]);
+    expect(stressStrainTable(r)).toMatch(
+      /yield [\d.]+ \[[\d.]+, [\d.]+\] GPa \(the 2 of 3 runs that yielded\)/,
     );
   });
 });
