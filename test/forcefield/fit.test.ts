@@ -80,6 +80,29 @@ describe('the fit decomposition', () => {
       expect(Math.abs(got.forces[k] - ref.forcesKcalMolA[k])).toBeLessThan(1e-8);
     for (let k = 0; k < 6; k++) expect(Math.abs(got.virial[k] - ref.virialKcalMol[k])).toBeLessThan(1e-7);
   });
+  it('equals the reference sum with a like Born pair whose 1-3 partners are special (Cl-Cl)', () => {
+    const s = smallGlass(2);
+    const withClCl = withBornTerms(LAOC_V4, {
+      ...born,
+      'Cl-Cl': { a: 1.5, rho: 0.34, sigma: 3.2, c: 1200, d: 2400 },
+    });
+    const p = [...params, { path: 'born.Cl-Cl.a', initial: 1.5, lower: 0, upper: 10 }];
+    const ff0 = applyParameters(
+      withClCl,
+      p,
+      p.map((q) => q.initial),
+    );
+    const dec = decompose(s.frame.positions, s.frame.lattice!, typeSystem(s, ff0), ff0, p);
+    const other = applyParameters(withClCl, p, [6.5, 0.35, 1.5, 0.9, 2.2, 3]);
+    const ref = computeEnergy(s.frame.positions, s.frame.lattice!, typeSystem(s, other), other);
+    const got = evaluateDecomposed(dec, other);
+    expect(Math.abs(got.energy - ref.termsKcalMol.total)).toBeLessThan(
+      1e-8 * Math.abs(ref.termsKcalMol.total),
+    );
+    for (let k = 0; k < got.forces.length; k++)
+      expect(Math.abs(got.forces[k] - ref.forcesKcalMolA[k])).toBeLessThan(1e-8);
+    for (let k = 0; k < 6; k++) expect(Math.abs(got.virial[k] - ref.virialKcalMol[k])).toBeLessThan(1e-7);
+  });
   it('Born terms are added for every type pair of the elements, and parameters move them together', () => {
     expect(Object.keys(start.born!).sort()).toEqual(
       ['Li-Cl_AlCl4', 'Li-Cl_br', 'Li-Cl_free', 'Li-Cl_t', 'Li-O_br'].sort(),

@@ -1,6 +1,7 @@
 import type { Lattice } from '../../core/lattice.js';
 import { computeEnergy } from '../energy.js';
 import { bornPair, type ForceField } from '../force-field.js';
+import { SpecialImages } from '../special-images.js';
 import type { TypedSystem } from '../typing.js';
 import type { FitParameter } from './parameters.js';
 
@@ -97,14 +98,18 @@ export const decompose = (
   const m = lattice.matrix;
   const frac = lattice.toFractional(positions);
   const range = lattice.perpendicularWidths.map((w) => Math.ceil(rc / w) + 1);
+  // As energy.ts: a special pair is scaled only at its nearest (bonded) image (special-images.ts).
+  const specialImages = new SpecialImages(lattice);
+  const specialImage = new Int32Array(3);
+  const atomLabel = (k: number) => `${names[k]} ${k + 1}`;
   for (let i = 0; i < n; i++)
     for (let j = i; j < n; j++) {
       if (!bornPair(ff0, names[i], names[j])) continue;
       const order = i === j ? 0 : (sys.special.get(i * n + j) ?? 0);
-      const df = [0, 1, 2].map((x) => {
-        const v = frac[3 * i + x] - frac[3 * j + x];
-        return v - Math.round(v);
-      });
+      if (order > 0) specialImages.image(positions, i, j, order, specialImage, 0, atomLabel);
+      const raw = [0, 1, 2].map((x) => frac[3 * i + x] - frac[3 * j + x]);
+      const df = raw.map((v) => v - Math.round(v));
+      const [sa, sb, sc] = [0, 1, 2].map((x) => specialImage[x] + Math.round(raw[x]));
       for (let ia = -range[0]; ia <= range[0]; ia++)
         for (let ib = -range[1]; ib <= range[1]; ib++)
           for (let ic = -range[2]; ic <= range[2]; ic++) {
@@ -117,8 +122,8 @@ export const decompose = (
             const dy = fa * m[1] + fb * m[4] + fc * m[7];
             const dz = fa * m[2] + fb * m[5] + fc * m[8];
             if (dx * dx + dy * dy + dz * dz >= rc * rc) continue;
-            // As energy.ts: special scaling only for the image within half a cell; self images count half.
-            const special = isBase && order > 0 ? ff0.special.lj[order - 1] : 1;
+            // Special scaling only for the nearest (bonded) image; self images count half.
+            const special = order > 0 && ia === sa && ib === sb && ic === sc ? ff0.special.lj[order - 1] : 1;
             bi.push(i);
             bj.push(j);
             bd.push(dx, dy, dz);
