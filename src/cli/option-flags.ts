@@ -34,6 +34,12 @@ export const OPTION_FLAGS: Readonly<Record<string, string>> = {
   neighbours: '--bonds',
   // oligolyte eis (EC-Lab files with several spectra)
   cycle: '--cycle',
+  // oligolyte eis fit / conductivity / arrhenius (the circuit fit's parameters)
+  'fitCircuit.initialGuess': '--guess',
+  'fitCircuit.lower': '--lower',
+  'fitCircuit.upper': '--upper',
+  // named beside `lower` in the bounds error (whose option is fitCircuit.lower)
+  upper: '--upper',
   // oligolyte scatter pdf-md / sq / debye
   drA: '--dr',
   histogramBinA: '--bin',

@@ -159,6 +159,39 @@ describe('oligolyte eis', () => {
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/dup\.csv:3: expected a frequency different/);
   });
+  it('a guess or bounds that do not fit the circuit name the flags (exit 2)', async () => {
+    const short = await cli('eis', 'fit', CIRCUIT1, '--circuit', 'R0-p(R1,C1)', '--guess', '10,50');
+    expect(short.code).toBe(2);
+    expect(short.err).toMatch(
+      /^oligolyte: --guess: R0-p\(R1,C1\) has 3 parameters \(R0, R1, C1\), got 2 values\n$/,
+    );
+    const out = await cli(
+      'eis',
+      'fit',
+      CIRCUIT1,
+      '--circuit',
+      'R0-p(R1,C1)',
+      '--guess',
+      '10,50,1e-6',
+      '--upper',
+      '100,20,1',
+    );
+    expect(out.code).toBe(2);
+    expect(out.err).toMatch(/initial R1 = 50 \(--guess\) is not positive and within \[0, 20\]/);
+    const bounds = await cli(
+      'eis',
+      'fit',
+      CIRCUIT1,
+      '--circuit',
+      'R0-p(R1,C1)',
+      '--lower',
+      '1,1,1',
+      '--upper',
+      '2,2,1',
+    );
+    expect(bounds.code).toBe(2);
+    expect(bounds.err).toMatch(/bounds of C1: need 0 <= --lower < --upper/);
+  });
 });
 
 describe('oligolyte dc, dsc, cycling', () => {

@@ -89,6 +89,22 @@ describe('noise-free synthetic spectra give back the true parameters', () => {
   });
 });
 
+describe('a parameter that ends on its bound', () => {
+  it('is marked, and the others keep their standard errors (held fixed at the bound)', async () => {
+    // An inductance the Gamry sample does not show: L0 goes to its lower bound, 0 H.
+    const s = await readSpectrum(sharedFixture('eis/exampleDataGamry.DTA'));
+    const fit = fitCircuit(s, 'L0-R0-p(R1,CPE1)');
+    expect(fit.parameters[0]).toBe(0);
+    expect(fit.atBound).toEqual([true, false, false, false, false]);
+    expect(fit.stdErrors[0]).toBeNaN();
+    const rest = fitCircuit(s, 'R0-p(R1,CPE1)', { initialGuess: fit.parameters.slice(1) });
+    // The same optimum without L0: the same standard errors but for s^2 = S / dof (L0 still counts).
+    expect(fit.sumOfSquares / rest.sumOfSquares).toBeCloseTo(1, 9);
+    const dofRatio = Math.sqrt(rest.dof / fit.dof);
+    for (let k = 1; k < 5; k++) expect(fit.stdErrors[k] / rest.stdErrors[k - 1]).toBeCloseTo(dofRatio, 4);
+  });
+});
+
 describe('fit refusals', () => {
   it('more parameters than values', () => {
     const s = synthetic('R0-p(R1,C1)', [1, 2, 1e-3], 2);
@@ -119,7 +135,7 @@ describe('any sensible start: every parameter off by up to a factor 10 (exponent
   ];
   for (const [text, truth] of cases)
     it(`${text}: 10 seeded starts reach a zero sum of squares`, () => {
-      const s = synthetic(text, truth, 50);
+      const s = synthetic(text, truth, 25);
       const scale = s.reOhm.reduce((a, v, i) => a + v * v + s.imOhm[i] ** 2, 0);
       const upper = circuit(text).defaultUpper;
       const rng = new SeededRandom(7);

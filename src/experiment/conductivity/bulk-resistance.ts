@@ -42,9 +42,14 @@ export const bulkFromFit = (fit: CircuitFit, names?: readonly string[]): BulkRes
   });
   let r = 0;
   let v = 0;
+  // A resistance that ended on its bound (0 ohm) is held there, as in a fit with it fixed: no
+  // variance of its own; the others' standard errors are those of the remaining parameters.
+  const held = (k: number) => fit.atBound?.[k] === true;
   for (const a of idx) {
     r += fit.parameters[a];
-    for (const b of idx) v += fit.stdErrors[a] * fit.stdErrors[b] * (a === b ? 1 : fit.correlation[a][b]);
+    if (held(a)) continue;
+    for (const b of idx)
+      if (!held(b)) v += fit.stdErrors[a] * fit.stdErrors[b] * (a === b ? 1 : fit.correlation[a][b]);
   }
   return { ohm: r, stdOhm: Math.sqrt(v), method: 'fit', detail: use.join(' + ') };
 };

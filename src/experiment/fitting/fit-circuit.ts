@@ -52,10 +52,15 @@ export interface CircuitFit {
   parameterNames: string[];
   parameterUnits: string[];
   parameters: number[];
-  /** One standard error per parameter, from s^2 (J^T J)^-1 (curve_fit's); NaN when not determined. */
+  /**
+   * One standard error per parameter, from s^2 (J^T J)^-1 (curve_fit's) over the parameters off
+   * their bounds; NaN at a bound or when not determined.
+   */
   stdErrors: number[];
   /** Correlation matrix of the parameters (NaN rows for undetermined ones). */
   correlation: number[][];
+  /** True where the parameter ended on its lower or upper bound. */
+  atBound: boolean[];
   weighting: Weighting;
   points: number;
   /** Degrees of freedom 2N - P. */
@@ -123,25 +128,25 @@ const checkBounds = (
   ] as const)
     if (v.length !== P)
       throw new OptionError(
-        `${what}: ${c.text} has ${P} parameters (${c.parameterNames.join(', ')}), got ${v.length} values`,
+        `\`${what}\`: ${c.text} has ${P} parameters (${c.parameterNames.join(', ')}), got ${v.length} values`,
         {
-          option: what,
+          option: `fitCircuit.${what}`,
         },
       );
   for (let k = 0; k < P; k++) {
     const name = c.parameterNames[k];
     if (!(lower[k] >= 0) || !(upper[k] > lower[k]))
       throw new OptionError(
-        `bounds of ${name}: need 0 <= lower < upper, got ${lower[k]} and ${upper[k]} (parameters are fitted on a log scale)`,
+        `bounds of ${name}: need 0 <= \`lower\` < \`upper\`, got ${lower[k]} and ${upper[k]} (parameters are fitted on a log scale)`,
         {
-          option: 'lower',
+          option: 'fitCircuit.lower',
         },
       );
     if (!(guess[k] > 0) || guess[k] < lower[k] || guess[k] > upper[k])
       throw new OptionError(
-        `initial ${name} = ${guess[k]} is not positive and within [${lower[k]}, ${upper[k]}]`,
+        `initial ${name} = ${guess[k]} (\`initialGuess\`) is not positive and within [${lower[k]}, ${upper[k]}]`,
         {
-          option: 'initialGuess',
+          option: 'fitCircuit.initialGuess',
         },
       );
   }
@@ -360,23 +365,26 @@ export const fitCircuit = (
   const p = best.p;
   const dof = m - P;
   const s2 = best.s / dof;
-  // Covariance on the log scale, s^2 (J^T J)^-1, then sd(p) = p sd(ln p) (p = 0 gives 0: a
-  // parameter at its bound has no interval of this kind).
+  // Covariance on the log scale, s^2 (J^T J)^-1, then sd(p) = p sd(ln p), over the parameters off
+  // their bounds: a parameter at a bound (at 0 its log-scale column is zero and J^T J singular)
+  // has no interval of this kind, and is held fixed for the others' (as a fixed parameter would be).
+  const atBound = p.map((v, k) => v <= lower[k] || v >= upper[k]);
+  const free = p.flatMap((_, k) => (atBound[k] ? [] : [k]));
+  const F = free.length;
   const jac = problem.jacobianAt(p, true);
-  const jtj = new Float64Array(P * P);
-  for (let a = 0; a < P; a++)
-    for (let b = 0; b < P; b++) {
+  const jtj = new Float64Array(F * F);
+  for (let a = 0; a < F; a++)
+    for (let b = 0; b < F; b++) {
       let t = 0;
-      for (let i = 0; i < m; i++) t += jac[a][i] * jac[b][i];
-      jtj[a * P + b] = t;
+      for (let i = 0; i < m; i++) t += jac[free[a]][i] * jac[free[b]][i];
+      jtj[a * F + b] = t;
     }
-  const covLog = inverseSpd(jtj, P);
-  const stdErrors = p.map((v, k) => (covLog ? v * Math.sqrt(s2 * covLog[k * P + k]) : Number.NaN));
-  const correlation = p.map((_, a) =>
-    p.map((__, b) =>
-      covLog ? covLog[a * P + b] / Math.sqrt(covLog[a * P + a] * covLog[b * P + b]) : Number.NaN,
-    ),
-  );
+  const covFree = F > 0 ? inverseSpd(jtj, F) : undefined;
+  const slot = p.map((_, k) => free.indexOf(k));
+  const cov = (a: number, b: number) =>
+    covFree && slot[a] >= 0 && slot[b] >= 0 ? covFree[slot[a] * F + slot[b]] : Number.NaN;
+  const stdErrors = p.map((v, k) => v * Math.sqrt(s2 * cov(k, k)));
+  const correlation = p.map((_, a) => p.map((__, b) => cov(a, b) / Math.sqrt(cov(a, a) * cov(b, b))));
   const { re, im } = circuitImpedanceAndJacobian(c, p, f, false);
   return {
     circuit: c.text,
@@ -385,6 +393,7 @@ export const fitCircuit = (
     parameters: p,
     stdErrors,
     correlation,
+    atBound,
     weighting,
     points: N,
     dof,

@@ -17,7 +17,7 @@ export const eisFitTable = (runs: EisFitRun[]): string => {
     lines.push(`  ${'parameter'.padEnd(10)}${pad('value', 12)} ${pad('std err', 11)} ${pad('rel', 9)}  unit`);
     fit.parameterNames.forEach((n, k) => {
       lines.push(
-        `  ${n.padEnd(10)}${pad(g(fit.parameters[k], 5), 12)} ${pad(g(fit.stdErrors[k], 3), 11)} ${pad(pct(fit.stdErrors[k], fit.parameters[k]), 9)}  ${fit.parameterUnits[k]}`,
+        `  ${n.padEnd(10)}${pad(g(fit.parameters[k], 5), 12)} ${pad(fit.atBound?.[k] ? 'at bound' : g(fit.stdErrors[k], 3), 11)} ${pad(pct(fit.stdErrors[k], fit.parameters[k]), 9)}  ${fit.parameterUnits[k]}`,
       );
     });
     let worst: [string, number] | undefined;
