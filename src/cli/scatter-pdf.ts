@@ -53,6 +53,10 @@ const readPhase = async (
   if (lower.endsWith('.stru')) return crystalPhase(readStru(file), basename(file));
   if (lower.endsWith('.cif'))
     return crystalPhase(readCifCrystal(file, { defaultUiso: uiso }), basename(file));
+  if (/\.f?gr$/.test(lower))
+    throw new OptionError(
+      `${file}: this is PDF data, not a structure: \`scatter pdf\` calculates G(r) of structures; refine one against these data with \`scatter fit\``,
+    );
   // --md: a trajectory's frame-averaged G(r) (scatter pdf-md's periodic route) as a phase.
   if (md) return mdProfilePhase(file, { ...md, uIsoA2: uiso ?? 0, name: basename(file) });
   if (uiso === undefined)

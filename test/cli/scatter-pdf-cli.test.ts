@@ -40,6 +40,9 @@ describe('oligolyte scatter pdf / fit', () => {
     expect(no.err).toMatch(/--uiso/);
     const bad = cli('scatter', 'pdf', cif, '--uiso', '0.02', '--rstep', '-1');
     expect(bad.code).toBe(2);
+    const data = cli('scatter', 'pdf', sharedFixture('pdf/Ni-xray.gr'));
+    expect(data.code).toBe(2);
+    expect(data.err).toMatch(/Ni-xray\.gr: this is PDF data, not a structure: .*scatter fit/);
   });
   it('fit: the shipped Ni lesson-1 file refines to PDFfit2 values and writes curves', () => {
     const dir = tempDir();
