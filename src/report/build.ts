@@ -18,6 +18,9 @@ const KIND_TITLE: Record<ReportInput['kind'], string> = {
   transport: 'transport analysis',
   rdf: 'pair distribution analysis',
   vdos: 'vibrational density of states',
+  scatter: 'scattering analysis',
+  mechanics: 'mechanics analysis',
+  experiment: 'impedance analysis',
 };
 
 /** The page: title, provenance lines, the --quick warning and the sections. */

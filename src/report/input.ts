@@ -8,6 +8,7 @@ import { readStructure } from '../io/registry.js';
 import type { StudyResult } from '../study/analysis.js';
 import { studyCurveFiles } from '../study/output.js';
 import type { StudyStructureRow } from '../study/structure.js';
+import { type LabInput, mergeLab, readLabJson, readStudyLab } from './input-lab.js';
 
 /**
  * What a report draws, read from the files the study and analysis commands wrote: a study folder
@@ -126,7 +127,7 @@ export interface ReportInput {
   outDir: string;
   name: string;
   quick: boolean;
-  kind: 'study' | 'transport' | 'rdf' | 'vdos';
+  kind: 'study' | 'transport' | 'rdf' | 'vdos' | 'scatter' | 'mechanics' | 'experiment';
   transport?: { runs: TransportRunView[]; arrhenius?: ArrheniusSummary; windowK?: [number, number] };
   study?: StudyResult;
   protocol?: ProtocolRecord;
@@ -146,6 +147,8 @@ export interface ReportInput {
   measured?: MeasuredValues;
   /** Per-frame dihedral of the first links at one temperature (structure/T<T>K-dihedrals.csv). */
   dihedralTraces?: DihedralTraces;
+  /** Scattering, mechanics and experiment analyses (input-lab.ts). */
+  lab?: LabInput;
 }
 
 export interface DihedralTraces {
@@ -389,6 +392,7 @@ const readStudyFolder = async (dir: string): Promise<ReportInput> => {
     jumpRateArrhenius: study.jumpRateArrhenius,
     viewer: await readViewer(dir, study),
     dihedralTraces: readDihedralTracesAt(dir, study),
+    lab: await readStudyLab(dir, study.scattering),
   };
 };
 
@@ -426,6 +430,14 @@ const readAnalysisJson = (path: string, outDir: string): ReportInput => {
   });
 };
 
+/** A report of one scattering, mechanics or experiment JSON; undefined for other JSON. */
+const readLabReport = async (path: string, outDir: string): Promise<ReportInput | undefined> => {
+  const lab = await readLabJson(readJson(path), path);
+  if (!lab) return undefined;
+  const name = basename(path).replace(/\.json$/i, '');
+  return { source: path, outDir, name, quick: false, thermo: [], kind: lab.kind, lab: lab.lab };
+};
+
 /**
  * The report input from a study's output folder or the JSON of one analysis command. A JSON
  * report goes beside its file (outDir: the file's folder unless given).
@@ -442,9 +454,15 @@ export const readReportInput = async (
   if (!existsSync(path)) throw new OligolyteError(`${path}: no such file or folder`);
   const input = statSync(path).isDirectory()
     ? await readStudyFolder(path)
-    : readAnalysisJson(path, options.outDir ?? join(path, '..'));
+    : ((await readLabReport(path, options.outDir ?? join(path, '..'))) ??
+      readAnalysisJson(path, options.outDir ?? join(path, '..')));
   for (const file of options.extra ?? []) {
     if (!existsSync(file)) throw new OligolyteError(`${file}: no such file`);
+    const lab = await readLabJson(readJson(file), file);
+    if (lab) {
+      input.lab = mergeLab(input.lab, lab.lab);
+      continue;
+    }
     const more = readAnalysisJson(file, input.outDir);
     if (more.kind === 'rdf') input.rdf = [...(input.rdf ?? []), ...(more.rdf ?? [])];
     else if (more.kind === 'vdos') input.vdos = [...(input.vdos ?? []), ...(more.vdos ?? [])];

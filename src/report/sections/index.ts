@@ -1,9 +1,12 @@
 import type { SectionBuilder } from '../section.js';
 import { rdfJsonSection, vdosJsonSection } from './analysis-json.js';
 import { arrheniusSection } from './arrhenius.js';
+import { experimentSection } from './experiment.js';
+import { mechanicsSection } from './mechanics.js';
 import { modelSection } from './model.js';
 import { msdSection } from './msd.js';
 import { numbersSection } from './numbers.js';
+import { scatteringSection } from './scattering.js';
 import { structureSection } from './structure.js';
 import { thermoSection } from './thermo.js';
 import { viewerSection } from './viewer.js';
@@ -21,6 +24,9 @@ export const SECTIONS: SectionBuilder[] = [
   structureSection,
   rdfJsonSection,
   vdosJsonSection,
+  scatteringSection,
+  mechanicsSection,
+  experimentSection,
   viewerSection,
   numbersSection,
 ];
