@@ -29,10 +29,11 @@ export const fitTable = (r: PdfFitResult, title = 'PDF refinement'): string => {
   for (const d of r.datasets) {
     s += `\ndata ${d.name}: Rw ${tableNumber(d.rw, 6)}, ${d.points} points, r ${tableNumber(d.r[0], 5)}..${tableNumber(d.r[d.r.length - 1], 5)} A\n`;
     if (d.fractions) {
-      s += '  phase fractions     atom                cell                mass\n';
+      const width = Math.max(18, ...r.phases.map((ph) => ph.name.length + 2));
+      s += `  ${'phase fractions'.padEnd(width)}atom                cell                mass\n`;
       r.phases.forEach((ph, k) => {
         const f = d.fractions!;
-        s += `  ${ph.name.slice(0, 18).padEnd(18)}${[f.atom[k], f.cell[k], f.mass[k]].map((x) => value(x.value, x.sigma).padEnd(20)).join('')}\n`;
+        s += `  ${ph.name.padEnd(width)}${[f.atom[k], f.cell[k], f.mass[k]].map((x) => value(x.value, x.sigma).padEnd(20)).join('')}\n`;
       });
     }
   }

@@ -52,9 +52,17 @@ export const sequentialFit = (
 
 export const sequentialTable = (s: SequentialFit): string => {
   const ids = s.rows[0]?.parameters.map((p) => p.id) ?? [];
-  let out = `sequential PDF refinement over ${s.rows.length} files\nfile                          T (K)      Rw         red.chi2  ${ids.map((id) => `@${id}`.padEnd(22)).join('')}\n`;
+  // The file column as wide as the longest path: cut, paths of a series would run together.
+  const width = Math.max(28, ...s.rows.map((r) => r.file.length)) + 2;
+  const line = (x: string) => `${x.trimEnd()}\n`;
+  let out = `sequential PDF refinement over ${s.rows.length} files\n`;
+  out += line(
+    `${'file'.padEnd(width)}T (K)      Rw         red.chi2  ${ids.map((id) => `@${id}`.padEnd(22)).join('')}`,
+  );
   for (const r of s.rows)
-    out += `${r.file.slice(-28).padEnd(30)}${tableNumber(r.temperatureK ?? null).padEnd(11)}${tableNumber(r.rw, 5).padEnd(11)}${tableNumber(r.reducedChi2, 5).padEnd(10)}${r.parameters.map((p) => `${tableNumber(p.value, 6)} (${tableNumber(p.sigma, 2)})`.padEnd(22)).join('')}${r.converged ? '' : '  NOT converged'}\n`;
+    out += line(
+      `${r.file.padEnd(width)}${tableNumber(r.temperatureK ?? null).padEnd(11)}${tableNumber(r.rw, 5).padEnd(11)}${tableNumber(r.reducedChi2, 5).padEnd(10)}${r.parameters.map((p) => `${tableNumber(p.value, 6)} (${tableNumber(p.sigma, 2)})`.padEnd(22)).join('')}${r.converged ? '' : '  NOT converged'}`,
+    );
   return out;
 };
 
