@@ -2,6 +2,7 @@ import { InsufficientDataError, OptionError } from '../../core/errors.js';
 import { formatSignificant } from '../../core/format-number.js';
 import { studentT95 } from '../../core/statistics.js';
 import { BOLTZMANN_EV_PER_K } from '../../core/units.js';
+import { olsLine } from './line-fit.js';
 
 /**
  * Vogel-Tammann-Fulcher: y = A exp(-B / (k_B (T - T0))), fitted as ln y = ln A - B / (k_B (T - T0))
@@ -31,21 +32,11 @@ export interface VtfFit {
 
 /** For a fixed T0 the model is a line in x = 1 / (k_B (T - T0)): slope -B, intercept ln A. */
 const lineAt = (t: number[], y: number[], t0: number) => {
-  const n = t.length;
-  const x = t.map((v) => 1 / (BOLTZMANN_EV_PER_K * (v - t0)));
-  const xm = x.reduce((s, v) => s + v, 0) / n;
-  const ym = y.reduce((s, v) => s + v, 0) / n;
-  let sxx = 0;
-  let sxy = 0;
-  for (let i = 0; i < n; i++) {
-    sxx += (x[i] - xm) ** 2;
-    sxy += (x[i] - xm) * (y[i] - ym);
-  }
-  const slope = sxy / sxx;
-  const intercept = ym - slope * xm;
-  let ssr = 0;
-  for (let i = 0; i < n; i++) ssr += (y[i] - intercept - slope * x[i]) ** 2;
-  return { b: -slope, lnA: intercept, ssr };
+  const line = olsLine(
+    t.map((v) => 1 / (BOLTZMANN_EV_PER_K * (v - t0))),
+    y,
+  );
+  return { b: -line.slope, lnA: line.intercept, ssr: line.residualSumOfSquares };
 };
 
 /**

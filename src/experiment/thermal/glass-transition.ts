@@ -1,3 +1,4 @@
+import { olsLine } from '../../analysis/transport/line-fit.js';
 import { InsufficientDataError, OptionError } from '../../core/errors.js';
 
 export interface GlassTransitionOptions {
@@ -23,20 +24,6 @@ export interface GlassTransition {
   baselineBefore: [number, number];
   baselineAfter: [number, number];
 }
-
-const lineFit = (x: number[], y: number[]) => {
-  const n = x.length;
-  const xm = x.reduce((s, v) => s + v, 0) / n;
-  const ym = y.reduce((s, v) => s + v, 0) / n;
-  let sxx = 0;
-  let sxy = 0;
-  for (let i = 0; i < n; i++) {
-    sxx += (x[i] - xm) ** 2;
-    sxy += (x[i] - xm) * (y[i] - ym);
-  }
-  const slope = sxy / sxx;
-  return { slope, intercept: ym - slope * xm };
-};
 
 /**
  * The glass transition of a DSC heat-flow curve by the tangent construction (ASTM E1356): the step
@@ -105,11 +92,11 @@ export const glassTransition = (
     throw new InsufficientDataError(
       `the step at ${T[k].toPrecision(4)} is too close to the end of the data for baselines 3-6 half widths (${w.toPrecision(3)}) on either side: measure a wider range or narrow the search range`,
     );
-  const b1 = lineFit(
+  const b1 = olsLine(
     before.map((i) => T[i]),
     before.map((i) => H[i]),
   );
-  const b2 = lineFit(
+  const b2 = olsLine(
     after.map((i) => T[i]),
     after.map((i) => H[i]),
   );
