@@ -1,5 +1,5 @@
 import { type ArrheniusFit, fitArrhenius } from '../../analysis/transport/arrhenius.js';
-import { aicc, fitVtf, type VtfFit } from '../../analysis/transport/vtf.js';
+import { aicc, compareVtfWithArrhenius, type VtfFit } from '../../analysis/transport/vtf.js';
 import { InsufficientDataError } from '../../core/errors.js';
 import { studentT95 } from '../../core/statistics.js';
 
@@ -51,14 +51,18 @@ export const fitConductivityTemperature = (
     sigmaSCm.map((s, i) => s * temperaturesK[i]),
   );
   const n = temperaturesK.length;
-  const vtf = n >= 4 ? fitVtf(temperaturesK, sigmaSCm) : null;
+  // VTF with 4 or more temperatures (with 3 it is exactly determined: nothing to compare).
+  const vtfComparison =
+    n >= 4
+      ? compareVtfWithArrhenius(temperaturesK, sigmaSCm, arrhenius.line.residualSumOfSquares)
+      : undefined;
+  const vtf = vtfComparison?.fit ?? null;
   const finiteOrNull = (v: number) => (Number.isFinite(v) ? v : null);
-  const aiccArrhenius = finiteOrNull(aicc(arrhenius.line.residualSumOfSquares, n, 2));
-  const aiccVtf = vtf ? finiteOrNull(aicc(vtf.residualSumOfSquares, n, 3)) : null;
-  let preferred: ConductivityTemperatureFit['preferred'] = null;
-  if (aiccArrhenius !== null && aiccVtf !== null)
-    preferred =
-      Math.abs(aiccArrhenius - aiccVtf) < 2 ? 'either' : aiccArrhenius < aiccVtf ? 'arrhenius' : 'vtf';
+  const aiccArrhenius = vtfComparison
+    ? vtfComparison.aiccArrhenius
+    : finiteOrNull(aicc(arrhenius.line.residualSumOfSquares, n, 2));
+  const aiccVtf = vtfComparison?.aiccVtf ?? null;
+  const preferred = vtfComparison?.preferred ?? null;
   return {
     temperaturesK: [...temperaturesK],
     sigmaSCm: [...sigmaSCm],
