@@ -104,6 +104,8 @@ const spectrumPlots = (spectra: Spectrum[], prefix: string): PlotBlock[] => {
   const y0 = Math.min(0, ...mim);
   const span = 1.05 * Math.max(Math.max(...re) - x0, Math.max(...mim) - y0);
   const circuits = [...new Set(spectra.map((s) => s.circuit))].join(', ');
+  // The Bode figure has two panels: its legend goes below them (a double column at most).
+  const colourBelow = { ...colour, legend: { orient: 'bottom', columns: 3 } };
   const freq = rows.map((r) => r.f);
   const fx = logAxis(freq);
   const zs = logAxis(rows.map((r) => r.z));
@@ -153,7 +155,7 @@ const spectrumPlots = (spectra: Spectrum[], prefix: string): PlotBlock[] => {
               layer: dataAndFit(
                 { field: 'f', type: 'quantitative', title: 'frequency (Hz)', ...fx },
                 { field: 'z', type: 'quantitative', title: '|Z| (Ω)', ...zs },
-                colour,
+                colourBelow,
               ),
             },
             {
@@ -162,7 +164,7 @@ const spectrumPlots = (spectra: Spectrum[], prefix: string): PlotBlock[] => {
               layer: dataAndFit(
                 { field: 'f', type: 'quantitative', title: 'frequency (Hz)', ...fx },
                 { field: 'mphase', type: 'quantitative', title: '-phase (°)' },
-                colour,
+                colourBelow,
               ),
             },
           ],

@@ -271,9 +271,7 @@ const studyBlocks = (s: any): Block[] => {
     );
   // biome-ignore lint/suspicious/noExplicitAny: as above
   const est = (e: any, scale = 1, unit = '') =>
-    e
-      ? `${num(e.value * scale)}${unit} [${num(e.low95 * scale, 2)}, ${num(e.high95 * scale, 2)}]${unit}`
-      : 'n/a';
+    e ? `${num(e.value * scale)} [${num(e.low95 * scale, 2)}, ${num(e.high95 * scale, 2)}]${unit}` : 'n/a';
   const rows: string[][] = [];
   if (sum.model) {
     rows.push(['model scale', est(sum.model.scale)]);
