@@ -17,8 +17,9 @@ import { type MinimiseOptions, minimise } from './minimise.js';
  * engineering shear gamma = e (y += e z, x += e z, x += e y), as LAMMPS's tilt changes of e L_z,
  * e L_z, e L_y. For an orthogonal cell that is exactly ELASTIC's change of one length or tilt.
  *
- * - At 0 K (`temperatureK` absent): the atoms are relaxed at each strained cell (minimise.ts,
- *   conjugate gradients to `forceTolerance`, default 1e-5 kcal/mol/A), the "relaxed-ion"
+ * - At 0 K (`temperatureK` absent): the atoms are relaxed in the unstrained cell first, the strains
+ *   applied to that minimum, and the atoms relaxed again at each strained cell (minimise.ts,
+ *   conjugate gradients to `forceTolerance`, default 1e-5 kcal/mol/A): the "relaxed-ion"
  *   constants; the pressure is the virial's.
  * - At finite temperature: a short NVT run (Nose-Hoover) at each strained cell, the pressure
  *   tensor (with its kinetic part) averaged over the production part, each mean with its
@@ -134,10 +135,13 @@ export const elasticConstants = async (
   const atZero = async (x: Float64Array, L: Lattice) => {
     const r = await minimise(x, L, sys, ff, min);
     return {
-      pressureAtm: FROM_ENGINE.map((k) => r.pressureTensorAtm[k]),
-      potentialKcalMol: r.termsKcalMol.total,
-      maxForceKcalMolA: r.maxForceKcalMolA,
-      converged: relax ? r.converged : true,
+      state: {
+        pressureAtm: FROM_ENGINE.map((k) => r.pressureTensorAtm[k]),
+        potentialKcalMol: r.termsKcalMol.total,
+        maxForceKcalMolA: r.maxForceKcalMolA,
+        converged: relax ? r.converged : true,
+      },
+      positions: r.positions,
     };
   };
   const dt = options.timeStepFs ?? 1;
@@ -172,21 +176,26 @@ export const elasticConstants = async (
   };
 
   let referencePressureGPa: number[] | undefined;
+  // The strains are applied to the relaxed reference (as ELASTIC strains its minimised box): each
+  // strained cell then relaxes into the reference's basin, not into whichever minimum is nearest
+  // to a start that was not one (a packed glass, a rattled crystal).
+  let base = positions;
   if (!hot) {
-    // The unstrained reference: the pressure the strains are measured from (not needed by the
-    // central difference, but it says whether the cell was relaxed: C of a stressed cell differs).
+    // The unstrained reference, relaxed: the start of every strain, and its pressure says whether
+    // the cell was relaxed (C of a stressed cell differs).
     const ref = await atZero(positions, lattice);
-    referencePressureGPa = ref.pressureAtm.map((p) => p * ATM_IN_GPA);
-    if (ref.maxForceKcalMolA > 10 * (min.forceTolerance ?? 1e-5) && relax)
+    referencePressureGPa = ref.state.pressureAtm.map((p) => p * ATM_IN_GPA);
+    base = ref.positions;
+    if (ref.state.maxForceKcalMolA > 10 * (min.forceTolerance ?? 1e-5) && relax)
       warnings.push('the unstrained structure did not relax to the force tolerance');
   }
   let done = 0;
   for (let d = 0; d < 6; d++)
     for (const sign of [1, -1] as const) {
-      const s = strainedCell(positions, lattice, d, sign * e);
+      const s = strainedCell(base, lattice, d, sign * e);
       const result = hot
         ? await atTemperature(s.positions, s.lattice, (options.seed ?? 1) + 2 * d + (sign > 0 ? 0 : 1))
-        : await atZero(s.positions, s.lattice);
+        : (await atZero(s.positions, s.lattice)).state;
       states.push({ component: VOIGT[d], sign, ...result });
       if ('converged' in result && !result.converged)
         warnings.push(
