@@ -100,6 +100,22 @@ export interface StudyScattering {
   wallTimeS: number;
 }
 
+/** The settings a scattering result echoes (what was compared, and where each value came from). */
+const settingsOf = (s: ScatteringSpec) => ({
+  data: s.data,
+  dataFile: s.dataFile,
+  radiation: s.radiation === 'N' ? ('neutron' as const) : ('xray' as const),
+  radiationSource: s.radiationSource,
+  temperatureK: s.temperatureK,
+  temperatureSource: s.temperatureSource,
+  qmaxInvA: s.qmaxInvA,
+  qmaxSource: s.qmaxSource,
+  qdampInvA: s.qdampInvA,
+  qdampSource: s.qdampSource,
+  fitRangeA: s.fitRangeA,
+  fitRangeSource: s.fitRangeSource,
+});
+
 /** Curves for the CSV files: r and the observed, calculated and difference G(r) (1/A^2). */
 export interface ScatteringCurves {
   model?: { r: Float64Array; gobs: Float64Array; gcalc: Float64Array; gdiff: Float64Array };
@@ -249,20 +265,9 @@ export const analyseScattering = async (
     model: { r: ds0.r, gobs: ds0.gobs, gcalc: ds0.gcalc, gdiff: ds0.gdiff },
   };
   const result: Omit<StudyScattering, 'trajectory' | 'curves' | 'wallTimeS'> = {
-    data: s.data,
-    dataFile: s.dataFile,
-    radiation: s.radiation === 'N' ? 'neutron' : 'xray',
-    radiationSource: s.radiationSource,
-    temperatureK: s.temperatureK,
-    temperatureSource: s.temperatureSource,
+    ...settingsOf(s),
     frames: pdf.frames,
     atoms: pdf.atoms,
-    qmaxInvA: s.qmaxInvA,
-    qmaxSource: s.qmaxSource,
-    qdampInvA: s.qdampInvA,
-    qdampSource: s.qdampSource,
-    fitRangeA: s.fitRangeA,
-    fitRangeSource: s.fitRangeSource,
     model: { ...aloneSummary, scale: estimate('model scale', sc.value, sc.sigma, aloneSummary.errorScale) },
     notes,
   };
@@ -389,21 +394,10 @@ export const runStudyScattering = async (
     const message = e instanceof OligolyteError ? e.message : `internal error: ${(e as Error).message}`;
     options.onWarning?.(`scattering: ${message}`);
     return {
-      data: s.data,
-      dataFile: s.dataFile,
-      radiation: s.radiation === 'N' ? 'neutron' : 'xray',
-      radiationSource: s.radiationSource,
-      temperatureK: s.temperatureK,
-      temperatureSource: s.temperatureSource,
+      ...settingsOf(s),
       trajectory: rel,
       frames: 0,
       atoms: 0,
-      qmaxInvA: s.qmaxInvA,
-      qmaxSource: s.qmaxSource,
-      qdampInvA: s.qdampInvA,
-      qdampSource: s.qdampSource,
-      fitRangeA: s.fitRangeA,
-      fitRangeSource: s.fitRangeSource,
       curves: [],
       notes: [],
       error: message,
