@@ -4,6 +4,8 @@ import { arrheniusSummary } from '../../src/analysis/transport/arrhenius-summary
 import { transportTable } from '../../src/analysis/transport/report.js';
 import { vtfComparisonLines } from '../../src/analysis/transport/vtf.js';
 import { BOLTZMANN_EV_PER_K } from '../../src/core/units.js';
+import type { StudyResult } from '../../src/study/analysis.js';
+import { studyTable } from '../../src/study/output.js';
 
 /** The fields arrheniusSummary reads of a run: T, the GLS D with its std, carriers, volume, charge. */
 const run = (temperatureK: number, d: number, relStd = 0.05) =>
@@ -59,6 +61,17 @@ describe('VTF beside the Arrhenius fit of simulated D(T)', () => {
     expect(text).toContain('VTF preferred');
     // The Arrhenius lines stay as they were.
     expect(text).toContain('Arrhenius (5 runs, weighted fit of ln D vs 1/T):');
+    // The study's summary carries the same lines under its Arrhenius fit.
+    const study = studyTable({
+      name: 'm',
+      rows: [],
+      arrhenius: a,
+      windowK: [350, 600],
+    } as unknown as StudyResult);
+    expect(study).toMatch(
+      /Arrhenius 350-600 K \(5 temperatures.*\n.*\nVTF ln D = .* over 5 temperatures: B = 0\.08000 eV \[/,
+    );
+    expect(study).toContain('VTF preferred');
   });
 
   it('with six temperatures of a scattered Arrhenius law does not prefer VTF', () => {
