@@ -29,9 +29,21 @@ describe.skipIf(!available)('the report in headless Chromium', () => {
     const dir = tempDir();
     const copy = join(dir, 'study');
     cpSync(fixture('report/laoc-0b-quick'), copy, { recursive: true });
-    // Every section: the study with the structure rdf and vdos JSON added, and measured values.
+    // Every section: the study with the structure rdf and vdos JSON, the scatter, mechanics and eis
+    // JSON added, and measured values.
     const input = await readReportInput(copy, {
-      extra: [fixture('report/rdf.json'), fixture('report/vdos.json')],
+      extra: [
+        fixture('report/rdf.json'),
+        fixture('report/vdos.json'),
+        ...[
+          'scatter-fit',
+          'scatter-xrd',
+          'mechanics-stress-strain',
+          'eis-fit',
+          'eis-kk',
+          'eis-arrhenius',
+        ].map((n) => fixture(`report/lab/${n}.json`)),
+      ],
       measured: { points: [{ msPerCm: 1.3, temperatureK: 303.15 }], activationEv: 0.47 },
     });
     html = (await writeReport(input, { figures: false })).html;
@@ -87,6 +99,15 @@ describe.skipIf(!available)('the report in headless Chromium', () => {
       'plot-jump-rates',
       'plot-rdf',
       'plot-vdos',
+      'plot-pdf-fit-1-1',
+      'plot-xrd-1',
+      'plot-stress-strain',
+      'plot-eis-fit-nyquist',
+      'plot-eis-fit-bode',
+      'plot-eis-kk',
+      'plot-eis-arrhenius-1',
+      'plot-eis-arrhenius-1-nyquist',
+      'plot-eis-arrhenius-1-bode',
     ]);
     for (const m of marks) {
       expect(m.svg, m.id).toBe(true);

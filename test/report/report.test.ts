@@ -27,6 +27,16 @@ const STUDY = fixture('report/laoc-0b-quick');
 const RDF = fixture('report/rdf.json');
 const VDOS = fixture('report/vdos.json');
 const TRANSPORT = fixture('report/transport.json');
+/** One JSON of each scattering, mechanics and experiment command (report-lab.test.ts covers them). */
+const LAB = [
+  'scatter-fit',
+  'scatter-xrd',
+  'mechanics-stress-strain',
+  'mechanics-elastic',
+  'eis-fit',
+  'eis-kk',
+  'eis-arrhenius',
+].map((n) => fixture(`report/lab/${n}.json`));
 const MEASURED = {
   points: [{ msPerCm: 1.3, temperatureK: 303.15 }],
   activationEv: 0.47,
@@ -244,7 +254,7 @@ describe('single-analysis reports and additions', () => {
   it('structure rdf and vdos --json: their sections; added to a study, every section is present', async () => {
     expect(reportSections(await readReportInput(RDF)).map((s) => s.id)).toEqual(['rdf']);
     expect(reportSections(await readReportInput(VDOS)).map((s) => s.id)).toEqual(['vdos']);
-    const all = await readReportInput(STUDY, { extra: [RDF, VDOS], measured: MEASURED });
+    const all = await readReportInput(STUDY, { extra: [RDF, VDOS, ...LAB], measured: MEASURED });
     const sections = reportSections(all);
     expect(sections).toHaveLength(SECTIONS.length);
     for (const p of plots(sections)) expect(() => compilePlot(p, 'print')).not.toThrow();
