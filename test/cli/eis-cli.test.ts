@@ -216,9 +216,15 @@ describe('oligolyte dc, dsc, cycling', () => {
       '10',
       '--json',
       join(dir, 't.json'),
+      '--csv',
+      join(dir, 't.csv'),
     );
     expect(r.code, r.err).toBe(0);
     expect(r.out).toMatch(/Watanabe form.*: 0\.980/);
+    // Every CSV column says its unit (the drift of I_ss over the steady window is a fraction).
+    expect(readFileSync(join(dir, 't.csv'), 'utf8').split('\n')[0]).toBe(
+      'file,delta_V,I0_A,Iss_A,Iss_std_A,Iss_drift_fraction,R_bulk_ohm,R_int_0_ohm,R_int_ss_ohm,t_watanabe,t_bruce_vincent',
+    );
     expect(JSON.parse(readFileSync(join(dir, 't.json'), 'utf8')).result.watanabe).toBeCloseTo(0.98, 6);
     const missing = await cli('dc', 'transference', file, '--dv', '0.1', '--rb', '50');
     expect(missing.code).toBe(2);

@@ -26,7 +26,7 @@ export const transferenceCsv = (r: TransferenceFileResult): CsvTable => ({
     'I0_A',
     'Iss_A',
     'Iss_std_A',
-    'drift',
+    'Iss_drift_fraction',
     'R_bulk_ohm',
     'R_int_0_ohm',
     'R_int_ss_ohm',
@@ -54,7 +54,7 @@ export const electronicTable = (r: ElectronicFileResult): string =>
   `${r.file}: dV ${g(r.deltaV, 4)} V, I_ss ${g(Math.abs(r.currents.steadyA), 4)} A (drift ${g(100 * r.currents.steadyDrift, 2)} %)\n  electronic conductivity I_ss L / (dV A) = ${g(r.sigmaSCm, 4)} S/cm\n`;
 
 export const electronicCsv = (r: ElectronicFileResult): CsvTable => ({
-  head: ['file', 'delta_V', 'Iss_A', 'Iss_std_A', 'drift', 'sigma_e_S_cm'],
+  head: ['file', 'delta_V', 'Iss_A', 'Iss_std_A', 'Iss_drift_fraction', 'sigma_e_S_cm'],
   rows: [
     [
       r.file,
