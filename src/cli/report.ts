@@ -74,13 +74,13 @@ export const registerReport = (program: Command): void => {
   program
     .command('report')
     .description(
-      'a self-contained HTML report (plots, tables, a 3-D view) and print figures (SVG, PNG) of a study folder or of the JSON of transport or structure rdf/vdos',
+      'a self-contained HTML report (plots, tables, a 3-D view) and print figures (SVG, PNG) of a study folder or of the JSON of transport, structure rdf/vdos, scatter, mechanics or eis',
     )
     .argument(
       '<path>',
-      'a study output folder (with study.json), or a --json file of transport, structure rdf or structure vdos',
+      'a study output folder (with study.json), or a --json file of transport, structure rdf/vdos, scatter fit/pdf/xrd/sq/pdf-md, mechanics stress-strain/elastic or eis fit/kk/arrhenius',
     )
-    .argument('[more...]', 'JSON of structure rdf or structure vdos whose plots join the report')
+    .argument('[more...]', 'JSON of structure rdf/vdos, scatter, mechanics or eis commands whose plots join the report')
     .option(
       '-o, --output <dir>',
       "folder for report.html and figures/ (default: the study folder, or the JSON file's folder)",

@@ -426,7 +426,7 @@ const readAnalysisJson = (path: string, outDir: string): ReportInput => {
   throw new ParseError({
     file: path,
     expected:
-      'runs of transport (diffusivity), structure rdf (partials) or structure vdos (frequenciesTHz) results',
+      'runs of transport (diffusivity), structure rdf (partials) or structure vdos (frequenciesTHz) results, or the JSON of scatter fit/pdf/xrd/sq/pdf-md, mechanics stress-strain/elastic or eis fit/kk/arrhenius',
   });
 };
 
@@ -468,7 +468,7 @@ export const readReportInput = async (
     else if (more.kind === 'vdos') input.vdos = [...(input.vdos ?? []), ...(more.vdos ?? [])];
     else
       throw new OptionError(
-        `${file}: only the JSON of structure rdf or structure vdos can be added to a report (this is ${more.kind})`,
+        `${file}: only the JSON of structure rdf/vdos, scatter, mechanics or eis commands can be added to a report (this is ${more.kind})`,
         { option: 'extra' },
       );
   }
