@@ -80,7 +80,10 @@ export const registerReport = (program: Command): void => {
       '<path>',
       'a study output folder (with study.json), or a --json file of transport, structure rdf/vdos, scatter fit/pdf/xrd/sq/pdf-md, mechanics stress-strain/elastic or eis fit/kk/arrhenius',
     )
-    .argument('[more...]', 'JSON of structure rdf/vdos, scatter, mechanics or eis commands whose plots join the report')
+    .argument(
+      '[more...]',
+      'JSON of structure rdf/vdos, scatter, mechanics or eis commands whose plots join the report',
+    )
     .option(
       '-o, --output <dir>',
       "folder for report.html and figures/ (default: the study folder, or the JSON file's folder)",
