@@ -15,7 +15,9 @@ const ref = JSON.parse(readFileSync(join(REF, 'lammps-mechanics.json'), 'utf8'))
 const LICL = join(import.meta.dirname, '..', 'fixtures', 'shared', 'structures', 'LiCl_rocksalt.cif');
 
 describe('oligolyte minimise', () => {
-  it('relaxes a structure to the minimum LAMMPS finds, writes it, says how it went', async () => {
+  it('relaxes a structure to the minimum LAMMPS finds, writes it, says how it went', {
+    timeout: 120_000,
+  }, async () => {
     const dir = tempDir();
     const out = join(dir, 'min.extxyz');
     const r = cli(
@@ -56,7 +58,9 @@ describe('oligolyte minimise', () => {
     expect(Math.abs(p)).toBeLessThan(10);
   });
 
-  it('a minimisation short of the tolerance: exit 1 and nothing written, unless --keep-unconverged', () => {
+  it('a minimisation short of the tolerance: exit 1 and nothing written, unless --keep-unconverged', {
+    timeout: 120_000,
+  }, () => {
     const dir = tempDir();
     const out = join(dir, 'short.extxyz');
     const args = [join(REF, 'glass-start.data'), '--type-map', 'Al,O,Cl,Li', '--max-steps', '5', '-o', out];
@@ -83,7 +87,9 @@ describe('oligolyte minimise', () => {
 });
 
 describe('oligolyte mechanics elastic', () => {
-  it('LiCl: the 6x6 matrix of LAMMPS (cell relaxed first), Voigt/Reuss/Hill, --json and --csv', () => {
+  it('LiCl: the 6x6 matrix of LAMMPS (cell relaxed first), Voigt/Reuss/Hill, --json and --csv', {
+    timeout: 120_000,
+  }, () => {
     const dir = tempDir();
     const r = cli('mechanics', 'elastic', LICL, '--json', join(dir, 'e.json'), '--csv', join(dir, 'e.csv'));
     expect(r.code, r.err).toBe(0);

@@ -45,7 +45,9 @@ describe('oligolyte mechanics stress-strain', () => {
     expect(readFileSync(join(dir, 's.csv'), 'utf8').split('\n')[0]).toMatch(/^file,mode,component,points,/);
   });
 
-  it('a real short run of the embedded engine and a LAMMPS tensile log: the same protocol, moduli within their intervals', () => {
+  it('a real short run of the embedded engine and a LAMMPS tensile log: the same protocol, moduli within their intervals', {
+    timeout: 180_000,
+  }, () => {
     const dir = tempDir();
     writeFileSync(
       join(dir, 'p.toml'),
@@ -107,7 +109,9 @@ describe('oligolyte mechanics stress-strain', () => {
     expect(j.runs[1].result.poissonRatio.from).toBe('lengths');
   });
 
-  it('bad input: a missing column, strain that does not increase, a bad window; nothing written', () => {
+  it('bad input: a missing column, strain that does not increase, a bad window; nothing written', {
+    timeout: 120_000,
+  }, () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'a.csv'), 'strain,load\n0,0\n0.01,1\n');
     const r = cli('mechanics', 'stress-strain', join(dir, 'a.csv'), '--json', join(dir, 'x.json'));

@@ -30,7 +30,9 @@ describe('study [mechanics]', () => {
     expect(() => study({ speed: 1 })).toThrow(/speed/);
   });
 
-  it('a quick run: each replica and direction analysed, means over replicas with intervals, outputs', async () => {
+  it('a quick run: each replica and direction analysed, means over replicas with intervals, outputs', {
+    timeout: 180_000,
+  }, async () => {
     const spec = study({
       directions: ['tensile-x', 'shear-yz'],
       strain: 0.03,
