@@ -11,60 +11,16 @@
  *
  *   npm run bench:scattering -- [--runs 5] [--fits ni-lesson1,cdse-bulk]
  */
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { refinePdf } from '../src/analysis/scattering/pdf-fit.js';
-import { crystalPhase } from '../src/analysis/scattering/pdf-phase.js';
-import { readPdfData } from '../src/io/gr.js';
-import { readStru } from '../src/io/stru.js';
+import { tutorialFits, tutorialSetup } from '../test/analysis/scattering/pdffit2-tutorials.js';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const k = process.argv.indexOf('--runs');
 const runs = k > 0 ? Number(process.argv[k + 1]) : 5;
 const kf = process.argv.indexOf('--fits');
 const only = kf > 0 ? process.argv[kf + 1].split(',') : undefined;
-const ref = JSON.parse(
-  readFileSync(join(root, 'test/fixtures/scattering/pdffit2/pdffit2-tutorials.json'), 'utf8'),
-) as {
-  fits: {
-    name: string;
-    data: string;
-    structure: string;
-    qmax: number;
-    qdampStart: number;
-    fitrmin: number;
-    fitrmax: number;
-    phaseConstraints: Record<string, string>;
-    dataConstraints: Record<string, string>;
-    parametersStart: Record<string, number>;
-    converged: { refined: Record<string, number>; stdFromJacobian: Record<string, number>; rw: number };
-  }[];
-};
-const shared = (p: string) => join(root, 'test/fixtures/shared', p.replace('../shared/data/', ''));
-
-for (const f of ref.fits.filter((x) => !only || only.includes(x.name))) {
-  const data = readPdfData(shared(f.data));
-  const model = readStru(shared(f.structure));
-  const run = () =>
-    refinePdf({
-      phases: [{ phase: crystalPhase(model), constraints: f.phaseConstraints }],
-      datasets: [
-        {
-          name: f.name,
-          data,
-          radiation: 'X',
-          qmax: f.qmax,
-          qdamp: f.qdampStart,
-          qbroad: 0,
-          dscale: 1,
-          rmin: f.fitrmin,
-          rmax: f.fitrmax,
-          constraints: f.dataConstraints,
-        },
-      ],
-      parameters: Object.entries(f.parametersStart).map(([id, value]) => ({ id: Number(id), value })),
-    });
+for (const f of tutorialFits().filter((x) => !only || only.includes(x.name))) {
+  const spec = tutorialSetup(f, f.parametersStart);
+  const run = () => refinePdf(spec);
   const n = f.name.startsWith('cdse-3nm') ? Math.min(runs, 2) : runs;
   let t = performance.now();
   let res = run();

@@ -1,62 +1,12 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { refinePdf } from '../../../src/analysis/scattering/pdf-fit.js';
-import { crystalPhase } from '../../../src/analysis/scattering/pdf-phase.js';
-import { readPdfData } from '../../../src/io/gr.js';
-import { readStru } from '../../../src/io/stru.js';
-import { fixture, sharedFixture } from '../../helpers.js';
+import { tutorialFits, tutorialSetup } from './pdffit2-tutorials.js';
 
 // PDFgui's tutorials refined by the real PDFfit2 (test/reference/scattering/pdffit2/make-tutorials.py)
 // against our refinement from the same start, constraints and data.
 
-interface Run {
-  refined: Record<string, number>;
-  stdFromJacobian: Record<string, number>;
-  rw: number;
-  reducedChi2: number;
-  points: number;
-  r: number[];
-  Gcalc: number[];
-  curveEvery: number;
-}
-interface Tutorial {
-  name: string;
-  data: string;
-  structure: string;
-  qmax: number;
-  qdampStart: number;
-  fitrmin: number;
-  fitrmax: number;
-  phaseConstraints: Record<string, string>;
-  dataConstraints: Record<string, string>;
-  parametersStart: Record<string, number>;
-  converged: Run;
-}
-const fits = (
-  JSON.parse(readFileSync(fixture('scattering/pdffit2/pdffit2-tutorials.json'), 'utf8')) as {
-    fits: Tutorial[];
-  }
-).fits;
-const shared = (p: string) => sharedFixture(p.replace('../shared/data/', ''));
-
-const setup = (f: Tutorial, start: Record<string, number>) => ({
-  phases: [{ phase: crystalPhase(readStru(shared(f.structure))), constraints: f.phaseConstraints }],
-  datasets: [
-    {
-      name: f.name,
-      data: readPdfData(shared(f.data)),
-      radiation: 'X' as const,
-      qmax: f.qmax,
-      qdamp: f.qdampStart,
-      qbroad: 0,
-      dscale: 1,
-      rmin: f.fitrmin,
-      rmax: f.fitrmax,
-      constraints: f.dataConstraints,
-    },
-  ],
-  parameters: Object.entries(start).map(([id, value]) => ({ id: Number(id), value })),
-});
+const fits = tutorialFits();
+const setup = tutorialSetup;
 
 describe('PDFgui tutorials against the real PDFfit2', () => {
   for (const name of ['ni-lesson1', 'ni-lesson4-delta2'])
