@@ -188,6 +188,7 @@ const xrdPlot = (x: any, k: number): PlotBlock => {
   const peaks = x.peaks.map((p: any) => ({
     tt: p.twoThetaDeg,
     i: p.intensity,
+    zero: 0,
     d: p.dSpacingA,
     // biome-ignore lint/suspicious/noExplicitAny: as above
     hkl: p.families.map((f: any) => `(${f.hkl.join(' ')}) ×${f.multiplicity}`).join(', '),
@@ -225,7 +226,7 @@ const xrdPlot = (x: any, k: number): PlotBlock => {
             encoding: {
               x: axisX,
               y: { ...axisY, field: 'i' },
-              y2: { datum: 0 },
+              y2: { field: 'zero' },
             },
           },
           {
