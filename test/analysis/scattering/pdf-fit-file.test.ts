@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { Formula } from '../../../src/analysis/scattering/constraints.js';
 import { readFitFile } from '../../../src/analysis/scattering/fit-file.js';
 import { refinePdf } from '../../../src/analysis/scattering/pdf-fit.js';
-import { fixture, sharedFixture, tempDir } from '../../helpers.js';
+import { sharedFixture, tempDir } from '../../helpers.js';
+import { tutorialFits } from './pdffit2-tutorials.js';
 
 const base = readFileSync('examples/scatter/ni-lesson1.toml', 'utf8')
   .replace('"Ni.stru"', JSON.stringify(sharedFixture('pdf/Ni.stru')))
@@ -101,19 +102,13 @@ describe('constraint formulas and the fit file', () => {
   });
 
   it('the shipped CdSe fit files are the PDFgui tutorial setups PDFfit2 refined (same Rw at its values)', () => {
-    const ref = JSON.parse(readFileSync(fixture('scattering/pdffit2/pdffit2-tutorials.json'), 'utf8')) as {
-      fits: {
-        name: string;
-        parametersStart: Record<string, number>;
-        converged: { refined: Record<string, number>; rw: number };
-      }[];
-    };
+    const fits = tutorialFits();
     for (const [file, name] of [
       ['examples/scatter/cdse-bulk.toml', 'cdse-bulk'],
       ['examples/scatter/cdse-3nm.toml', 'cdse-3nm'],
     ]) {
       const f = readFitFile(file);
-      const want = ref.fits.find((x) => x.name === name)!;
+      const want = fits.find((x) => x.name === name)!;
       expect(Object.fromEntries(f.spec.parameters.map((p) => [String(p.id), p.value]))).toEqual(
         want.parametersStart,
       );
