@@ -107,6 +107,11 @@ export const runStudyMechanics = async (
         threads: options.threads,
         signal: options.signal,
       });
+      // A pre-relaxation (MD follows), but one that stopped short is said, not passed over.
+      if (!m.converged)
+        warnings.push(
+          `seed ${seed}: the FIRE pre-relaxation stopped after ${m.steps} steps (${m.stopReason}) with a largest force of ${m.maxForceKcalMolA.toPrecision(3)} kcal/mol/A (tolerance 0.5)`,
+        );
       model = {
         topology: model.topology,
         frame: { ...model.frame, positions: m.positions, lattice: m.lattice },
