@@ -1,5 +1,6 @@
 import { PhysicsError } from '../core/errors.js';
 import { Lattice } from '../core/lattice.js';
+import type { TypedSystem } from './typing.js';
 
 const AXES = ['x', 'y', 'z'];
 
@@ -65,3 +66,20 @@ export class SpecialImages {
     }
   }
 }
+
+/**
+ * Check every special pair of `sys` at `positions` (SpecialImages.image): throws PhysicsError,
+ * naming the first pair whose bonded image is beyond half the cell, by type and 1-based index.
+ */
+export const checkSpecialImages = (
+  positions: ArrayLike<number>,
+  lattice: Lattice,
+  sys: Pick<TypedSystem, 'natoms' | 'special' | 'type' | 'typeNames'>,
+): void => {
+  const images = new SpecialImages(lattice);
+  const out = new Int32Array(3);
+  const n = sys.natoms;
+  const label = (k: number) => `${sys.typeNames[sys.type[k]]} ${k + 1}`;
+  for (const [key, order] of sys.special)
+    images.image(positions, Math.floor(key / n), key % n, order, out, 0, label);
+};

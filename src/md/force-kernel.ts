@@ -4,6 +4,7 @@ import { QQR2E_REAL } from '../core/units.js';
 import { dihedralTerms } from '../forcefield/dihedral.js';
 import { bornTables, type EnergyTerms, erfc } from '../forcefield/energy.js';
 import { type ForceField, ljPair } from '../forcefield/force-field.js';
+import { checkSpecialImages } from '../forcefield/special-images.js';
 import type { TypedSystem } from '../forcefield/typing.js';
 import { ACC_SIZE, ordinaryPairForces, type PairParams, specialPairForces } from './pair-forces.js';
 import {
@@ -12,6 +13,7 @@ import {
   PairListBuilder,
   partitionAtoms,
   type SpecialPartners,
+  searchKind,
   specialPartners,
 } from './pair-list.js';
 import { type EwaldSetup, OP_BUILD, OP_COMPUTE, PairThreads } from './pair-threads.js';
@@ -222,6 +224,11 @@ export class ForceKernel {
    */
   private build(positions: Float64Array, op: number): void {
     this.checkPlaced(positions);
+    // Small cells: refuse, before any state changes or thread builds, one where a special pair's
+    // bonded image is beyond half the cell (special-images.ts; the builders then pick the same
+    // images and cannot fail).
+    if (!searchKind(this.lattice, this.ff.cutoff + this.skin).binned)
+      checkSpecialImages(positions, this.lattice, this.sys);
     // Updated in place: a build allocates nothing for it.
     const move = this.lastBuildMove;
     move.atom = -1;

@@ -11,6 +11,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { PhysicsError } from '../../src/core/errors.js';
 import type { Structure } from '../../src/core/frame.js';
 import { Lattice } from '../../src/core/lattice.js';
 import { lammpsFiles, writeLammpsExport } from '../../src/engines/lammps-export.js';
@@ -123,15 +124,23 @@ describe.skipIf(!haveLammps)('special pairs in small tilted cells equal LAMMPS',
 describe('a bonded partner beyond half the cell', () => {
   // Sheared to xy = 3.4 A (LAMMPS allows up to lx/2 = 3.5 A): some 1-3 Cl-Cl pairs' nearest image
   // is more than lx/2 away along x, so LAMMPS would scale another image as the special one.
-  it('is refused by the reference sum and the MD kernel, naming the pair and the remedy', () => {
+  it('is refused by the reference sum and the MD kernel (one and two threads), naming the pair and the remedy', async () => {
     const { positions, lattice } = sheared(crystal, 3.4);
     const message =
       /special pair Cl_AlCl4 \d+ - Cl_AlCl4 \d+ \(1-3\).*more than half the cell.*use a supercell/;
+    expect(() => computeEnergy(positions, lattice, sys, ff)).toThrow(PhysicsError);
     expect(() => computeEnergy(positions, lattice, sys, ff)).toThrow(message);
-    const kernel = new ForceKernel(sys, ff, lattice);
-    expect(() =>
-      kernel.compute(Float64Array.from(positions), new Float64Array(3 * sys.natoms), newForceOutput()),
-    ).toThrow(/special pair atom \d+ - atom \d+ \(1-3\).*use a supercell/);
-    kernel.dispose();
+    for (const threads of [1, 2]) {
+      const kernel = new ForceKernel(sys, ff, lattice);
+      if (threads > 1) await kernel.startThreads(threads);
+      try {
+        const run = () =>
+          kernel.compute(Float64Array.from(positions), new Float64Array(3 * sys.natoms), newForceOutput());
+        expect(run).toThrow(PhysicsError);
+        expect(run).toThrow(message);
+      } finally {
+        kernel.dispose();
+      }
+    }
   });
 });
