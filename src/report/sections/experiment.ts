@@ -1,6 +1,6 @@
 import { num } from '../format.js';
 import type { Block, PlotBlock, SectionBuilder } from '../section.js';
-import { CATEGORICAL } from '../theme.js';
+import { CATEGORICAL, temperatureColours } from '../theme.js';
 import { logAxis, vl } from './common.js';
 
 /**
@@ -89,13 +89,14 @@ const dataAndFit = (x: object, y: object, colour: object) => [
   },
 ];
 
-const spectrumPlots = (spectra: Spectrum[], prefix: string): PlotBlock[] => {
+/** `range`: colours per spectrum (a temperature series: cold blue to hot red, as every T in the report). */
+const spectrumPlots = (spectra: Spectrum[], prefix: string, range: string[] = CATEGORICAL): PlotBlock[] => {
   const rows = rowsOf(spectra);
   const colour = {
     field: 'spectrum',
     type: 'nominal',
     title: 'spectrum',
-    scale: { domain: spectra.map((s) => s.label), range: CATEGORICAL },
+    scale: { domain: spectra.map((s) => s.label), range },
   };
   // Equal axes: one ohm is the same length on both, so arcs look like arcs.
   const re = rows.map((r) => r.re);
@@ -370,10 +371,13 @@ export const experimentSection: SectionBuilder = (input) => {
     if (fitted.length) {
       // biome-ignore lint/suspicious/noExplicitAny: as above
       const labels = fitted.map((r: any) => `${fileName(r.file)} (${num(r.temperatureK, 5)} K)`);
+      const ts: number[] = fitted.map((r: { temperatureK: number }) => r.temperatureK);
+      const { domain, range } = temperatureColours(ts);
       blocks.push(
         ...spectrumPlots(
           fitted.map((r: unknown, i: number) => spectrumOf(r, labels[i])),
           `eis-arrhenius-${k + 1}`,
+          ts.map((t) => range[domain.indexOf(`${t} K`)]),
         ),
       );
     }
