@@ -184,6 +184,11 @@ export const analyseStressStrain = (
   const fit = correlatedSlope(x, y, from, to, o.confidence);
   if (!(fit.slope > 0))
     warnings.push(`the stress does not rise over the linear window (slope ${fit.slope.toPrecision(3)} GPa)`);
+  // Noise that swamps the slope (a small cell, a short window) also misplaces the offset line.
+  else if (fit.standardError > 0.25 * fit.slope)
+    warnings.push(
+      `the modulus is uncertain (standard error ${((100 * fit.standardError) / fit.slope).toFixed(0)} % of it): so is the yield read from its offset line; a longer window (--window), a larger cell or replicas help`,
+    );
 
   // 0.2 % offset yield: where the smoothed curve drops below the shifted line for good (the last
   // crossing from above: noise near the start can cross the line and come back, but beyond the

@@ -85,3 +85,23 @@ describe('means over runs', () => {
     );
   });
 });
+
+describe('a modulus swamped by noise', () => {
+  it('is said to be uncertain, and the yield with it', () => {
+    // E = 3 GPa under noise of 0.3 GPa (seeded), a window of 10 points to 0.009.
+    let state = 7;
+    const noise = () => {
+      state = (state * 16807) % 2147483647;
+      return (state / 2147483647 - 0.5) * 0.6;
+    };
+    const strain = Array.from({ length: 100 }, (_, i) => i * 1e-3);
+    const stress = strain.map((e) => 3 * e + noise());
+    const r = analyseStressStrain({ strain, stressGPa: stress }, { linearWindow: [0, 0.009] });
+    expect(r.warnings.join('\n')).toMatch(/the modulus is uncertain \(standard error \d+ % of it\)/);
+    const clean = analyseStressStrain(
+      { strain, stressGPa: strain.map((e) => 3 * e) },
+      { linearWindow: [0, 0.009] },
+    );
+    expect(clean.warnings.join('\n')).not.toMatch(/uncertain/);
+  });
+});
