@@ -8,6 +8,7 @@ export { compilePlot } from './compile.js';
 export { FIGURE_DPI, figurePng, figureSvg, writeFigures } from './figures.js';
 export { type ReportPage, renderHtml } from './html.js';
 export { type MeasuredValues, type ReportInput, readReportInput } from './input.js';
+export { type LabInput, type PdfFitCurves, readLabJson, type StressStrainView } from './input-lab.js';
 export type {
   Block,
   PlotBlock,
