@@ -220,6 +220,12 @@ export const analyseStressStrain = (
     const logAxial = Float64Array.from({ length: n }, (_, i) => Math.log1p(x[i]));
     const p = correlatedSlope(logAxial, lat, from, to, o.confidence);
     poissonRatio = { ...toInterval(p, -1), from: curve.lateralFrom ?? 'lengths', confidence: o.confidence };
+    // An isotropic solid lies in (-1, 0.5) and a glass above 0: outside, the lateral boundaries
+    // lag the deformation (a barostat too slow for the strain rate) more likely than not.
+    if (!(poissonRatio.high > 0 && poissonRatio.low < 0.5))
+      warnings.push(
+        `Poisson's ratio ${poissonRatio.value.toPrecision(3)} lies outside 0-0.5 beyond its interval: the lateral boundaries likely lag the deformation (barostat damping against the strain rate)`,
+      );
   }
   return {
     points: n,

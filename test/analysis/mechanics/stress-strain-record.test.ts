@@ -105,3 +105,17 @@ describe('a modulus swamped by noise', () => {
     expect(clean.warnings.join('\n')).not.toMatch(/uncertain/);
   });
 });
+
+describe("Poisson's ratio", () => {
+  it('outside 0-0.5 beyond its interval is said to be suspect; inside, nothing is said', () => {
+    const strain = Array.from({ length: 50 }, (_, i) => i * 1e-3);
+    const stressGPa = strain.map((e) => 3 * e);
+    const lateral = (nu: number) => strain.map((e) => -nu * Math.log1p(e));
+    const opts = { linearWindow: [0, 0.02] as [number, number] };
+    const auxetic = analyseStressStrain({ strain, stressGPa, lateralLogStretch: lateral(-0.7) }, opts);
+    expect(auxetic.poissonRatio!.value).toBeCloseTo(-0.7, 9);
+    expect(auxetic.warnings.join('\n')).toMatch(/Poisson's ratio -0.700 lies outside 0-0.5/);
+    const glass = analyseStressStrain({ strain, stressGPa, lateralLogStretch: lateral(0.3) }, opts);
+    expect(glass.warnings.join('\n')).not.toMatch(/Poisson/);
+  });
+});
