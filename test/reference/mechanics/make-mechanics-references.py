@@ -39,9 +39,9 @@ STRUCTURES = {
         'read': [],
         'relax': 'aniso',
     },
-    # A 2x2x1 supercell (96 atoms): in the 24-atom cell some 1-3 pairs (Cl-Al-Cl) span more than
-    # half an edge, where LAMMPS (Cartesian half-box test) and oligolyte (fractional) can pick
-    # different images as the special one in a tilted cell.
+    # A 2x2x1 supercell (96 atoms): in the 24-atom cell some 1-3 pairs (Cl-Al-Cl) come close to
+    # half an edge; once the cell tilts (a strain, a relaxation), LAMMPS may scale an image other
+    # than the bonded one, and oligolyte refuses such a cell (forcefield/special-images.ts).
     'lialcl4': {
         'file': 'test/reference/mechanics/lialcl4-221.data',
         'read': ['--type-map', 'Al,Cl,Li'],
