@@ -19,7 +19,12 @@ import {
   writeStatus,
 } from '../md/protocols/run-layout.js';
 import type { ProtocolResult, ProtocolRunOptions } from '../md/protocols/run-protocol.js';
-import { type StageSummary, summariseStage, writeStressStrain } from '../md/protocols/run-stage.js';
+import {
+  finishedStageSummary,
+  type StageSummary,
+  summariseStage,
+  writeStressStrain,
+} from '../md/protocols/run-stage.js';
 import { thermoHeader } from '../md/thermo-csv.js';
 import { forceFieldCommands, lammpsFiles } from './lammps-export.js';
 import { mpiCommand, mpiLauncher } from './mpi-launcher.js';
@@ -270,15 +275,7 @@ const finishStage = async (
 };
 
 /** A finished stage's summary (summary.json is written last, see finishStage), else undefined. */
-const finishedStage = (dir: string): StageSummary | undefined => {
-  const file = join(dir, 'summary.json');
-  if (!existsSync(file) || !existsSync(join(dir, 'final.data'))) return undefined;
-  try {
-    return JSON.parse(readFileSync(file, 'utf8')) as StageSummary;
-  } catch {
-    return undefined;
-  }
-};
+const finishedStage = (dir: string): StageSummary | undefined => finishedStageSummary(dir, 'final.data');
 
 /**
  * One LAMMPS process for a sequence of stages in `cwd`, from `fromData` (relative to cwd). With

@@ -16,7 +16,7 @@ import {
   writeStatus,
 } from '../../md/protocols/run-layout.js';
 import type { ProtocolResult, ProtocolRunOptions } from '../../md/protocols/run-protocol.js';
-import { type StageSummary, summariseStage } from '../../md/protocols/run-stage.js';
+import { finishedStageSummary, type StageSummary, summariseStage } from '../../md/protocols/run-stage.js';
 import { thermoHeader } from '../../md/thermo-csv.js';
 import { CP2K_PROJECT, cp2kInput } from './input.js';
 import {
@@ -143,15 +143,7 @@ const trajectory = async (
   return { text: parts.join(''), final };
 };
 
-const finishedStage = (dir: string): StageSummary | undefined => {
-  const f = join(dir, 'summary.json');
-  if (!existsSync(f) || !existsSync(join(dir, 'final.extxyz'))) return undefined;
-  try {
-    return JSON.parse(readFileSync(f, 'utf8')) as StageSummary;
-  } catch {
-    return undefined;
-  }
-};
+const finishedStage = (dir: string): StageSummary | undefined => finishedStageSummary(dir, 'final.extxyz');
 
 /** Run one stage in `dir` from `start` (its velocities, if any); returns its summary and final state. */
 const runStage = async (

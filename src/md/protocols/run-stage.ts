@@ -77,6 +77,21 @@ export const topologyInit = (t: Topology): TopologyInit => ({
   ...t.bonded,
 });
 
+/**
+ * A finished stage's summary, read back for a resumed run: summary.json is written last, so a
+ * stage that has it (readable) and its final structure file (`finalFile`, the engine's own) is
+ * done; anything else (undefined) is run again.
+ */
+export const finishedStageSummary = (dir: string, finalFile: string): StageSummary | undefined => {
+  const file = join(dir, 'summary.json');
+  if (!existsSync(file) || !existsSync(join(dir, finalFile))) return undefined;
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as StageSummary;
+  } catch {
+    return undefined;
+  }
+};
+
 const FILES = {
   thermo: 'thermo.csv',
   checkpoint: 'checkpoint.json',
