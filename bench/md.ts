@@ -87,7 +87,10 @@ const lammpsRate = (s: Structure, ff: ForceField, steps: number, np: number): nu
 const bench = async (label: string, s: Structure, steps: number, ff: ForceField = LAOC_V1) => {
   const sys = typeSystem(s, ff);
   const ours = new Map<number, number>();
-  const from = Math.round(steps / 300) * 100;
+  // Progress comes every 100 steps: time from the first report after the first third (at least
+  // step 100; with fewer than 200 steps there is nothing left to time).
+  const from = Math.max(100, Math.round(steps / 300) * 100);
+  if (steps < 200) throw new Error(`${label}: time at least 200 steps (got ${steps})`);
   for (const threads of [1, 2]) {
     const rate = await best(async () => {
       let t0 = 0;
