@@ -10,8 +10,14 @@ import { thermoRowFromText } from '../io/lammps-thermo.js';
 import { readStructure } from '../io/registry.js';
 import { RunCancelled } from '../md/integrator.js';
 import { branchFolder, stageFolder } from '../md/protocols/folders.js';
-import { type ProtocolSpec, protocolSteps, type StageSpec } from '../md/protocols/protocol.js';
 import {
+  type ProtocolSpec,
+  protocolSteps,
+  type StageSpec,
+  seriesBranchStages,
+} from '../md/protocols/protocol.js';
+import {
+  longestFirst,
   prepareRunFolder,
   progressSum,
   runQueued,
@@ -415,8 +421,8 @@ export const runProtocolInLammps = async (
       const runBranch = async ({ T, b }: { T: number; b: number }) => {
         const folder = branchFolder(T);
         const cwd = join(outDir, folder);
-        const staged = series.stages.map((s, k) => ({
-          stage: { ...s, temperatureK: T },
+        const staged = seriesBranchStages(series, b).map((s, k) => ({
+          stage: s,
           folder: stageFolder(k, s),
         }));
         mkdirSync(cwd, { recursive: true });
@@ -436,7 +442,7 @@ export const runProtocolInLammps = async (
         });
       };
       await runQueued(
-        series.temperaturesK.map((T, b) => ({ T, b })),
+        longestFirst(series.temperaturesK.map((T, b) => ({ T, b, stages: seriesBranchStages(series, b) }))),
         options.parallel ?? series.parallel,
         runBranch,
       );

@@ -40,6 +40,7 @@ export {
   type PlanOptions,
   type ProtocolPlan,
   planProtocol,
+  seriesMakespanSteps,
 } from './protocols/plan.js';
 export {
   type ProtocolSpec,
@@ -48,6 +49,8 @@ export {
   readProtocol,
   type SeriesSpec,
   type StageSpec,
+  seriesBranchStages,
+  seriesBranchSteps,
 } from './protocols/protocol.js';
 export { formatRunSummary, type ProtocolResult } from './protocols/run-layout.js';
 export { type ProtocolRunOptions, runEmbeddedProtocol } from './protocols/run-protocol.js';

@@ -10,7 +10,7 @@ import { OligolyteError, PhysicsError } from '../core/errors.js';
 import type { Topology } from '../core/topology.js';
 import { type PdfData, readPdfData } from '../io/gr.js';
 import { productionTrajectory } from '../md/protocols/folders.js';
-import type { ProtocolSpec } from '../md/protocols/protocol.js';
+import { type ProtocolSpec, seriesBranchStages } from '../md/protocols/protocol.js';
 import { liclPhase } from './scattering-licl.js';
 import type { ScatteringSpec, SettingSource } from './scattering-spec.js';
 
@@ -361,10 +361,13 @@ export const writeScatteringCurves = async (dir: string, c: ScatteringCurves): P
   return written;
 };
 
-/** Production frames a series temperature's run writes (for the frame step). */
-const productionFrames = (protocol: ProtocolSpec): number => {
+/** Production frames series temperature T's run writes (for the frame step). */
+const productionFrames = (protocol: ProtocolSpec, temperatureK: number): number => {
   const series = protocol.series;
-  const produce = series?.stages[series.stages.length - 1];
+  if (!series) return 1;
+  const b = series.temperaturesK.indexOf(temperatureK);
+  const stages = b >= 0 ? seriesBranchStages(series, b) : series.stages;
+  const produce = stages[stages.length - 1];
   if (!produce || !(produce.dumpEvery > 0)) return 1;
   return Math.floor(produce.steps / produce.dumpEvery) + 1;
 };
@@ -384,7 +387,7 @@ export const runStudyScattering = async (
 ): Promise<StudyScattering> => {
   const t0 = performance.now();
   const trajectory = join(runDir, productionTrajectory(protocol, s.temperatureK));
-  const frameStep = Math.max(1, Math.ceil(productionFrames(protocol) / s.maxFrames));
+  const frameStep = Math.max(1, Math.ceil(productionFrames(protocol, s.temperatureK) / s.maxFrames));
   const rel = relative(dir, trajectory);
   try {
     const { result, curves } = await analyseScattering(s, trajectory, { ...options, frameStep });

@@ -181,6 +181,14 @@ export const quickProtocol = (p: ProtocolSpec): ProtocolSpec => {
     series: p.series && {
       ...p.series,
       stages: p.series.stages.map((s) => cap(s.name === 'produce' ? 5 : 0.5)(s)),
+      ...(p.series.stepsPerTemperature && {
+        stepsPerTemperature: p.series.stepsPerTemperature.map((steps) =>
+          steps.map((n, k) => {
+            const s = p.series!.stages[k];
+            return cap(s.name === 'produce' ? 5 : 0.5)({ ...s, steps: n }).steps;
+          }),
+        ),
+      }),
     },
   };
 };

@@ -11,8 +11,14 @@ import { buildOligomer } from '../../src/builders/oligomer.js';
 import { packGlass } from '../../src/builders/pack-glass.js';
 import { runProtocol } from '../../src/engines/run-protocol.js';
 import { RunCancelled } from '../../src/md/integrator.js';
-import { threadShares } from '../../src/md/protocols/plan.js';
-import { protocolFromObject, readProtocol } from '../../src/md/protocols/protocol.js';
+import { seriesMakespanSteps, threadShares } from '../../src/md/protocols/plan.js';
+import {
+  protocolFromObject,
+  protocolSteps,
+  readProtocol,
+  seriesBranchStages,
+} from '../../src/md/protocols/protocol.js';
+import { longestFirst } from '../../src/md/protocols/run-layout.js';
 import { readThermoCsv } from '../../src/md/thermo-csv.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'oligolyte-protocol-'));
@@ -38,6 +44,47 @@ describe('protocol files', () => {
     ]);
     // The default force field is the calibrated laoc-v4 (docs/FORCEFIELD-NOTES.md, ninth round).
     expect(p.forcefield).toBe('laoc-v4');
+  });
+
+  it('times per temperature: each temperature its own equilibration and production, run longest first', () => {
+    const p = protocolFromObject(
+      {
+        series: {
+          temperatures: [300, 400, 500, 600, 700],
+          equilibrate_ps: [10, 100, 50, 10, 10],
+          equilibrate_time_step: 2,
+          produce_ps: [50, 400, 200, 50, 50],
+          parallel: 2,
+        },
+      },
+      'p.toml',
+    );
+    const series = p.series!;
+    const steps = (b: number) => seriesBranchStages(series, b).map((s) => [s.name, s.temperatureK, s.steps]);
+    expect(steps(0)).toEqual([
+      ['equilibrate', 300, 5000],
+      ['produce', 300, 25000],
+    ]);
+    expect(steps(1)).toEqual([
+      ['equilibrate', 400, 50000],
+      ['produce', 400, 200000],
+    ]);
+    expect(protocolSteps(p)).toBe(30000 * 3 + 250000 + 125000);
+    // Longest first: 400 K on one slot, 500 K then the three short ones on the other.
+    const branches = series.temperaturesK.map((T, b) => ({ T, stages: seriesBranchStages(series, b) }));
+    expect(longestFirst(branches).map((b) => b.T)).toEqual([400, 500, 300, 600, 700]);
+    expect(seriesMakespanSteps(p, 2)).toBe(250000);
+    expect(seriesMakespanSteps(p, 1)).toBe(protocolSteps(p));
+    // One time for all: no per-temperature table, the plain series as before.
+    const plain = protocolFromObject({ series: { produce_ps: [100, 100, 100, 100, 100] } }, 'p.toml');
+    expect(plain.series!.stepsPerTemperature).toBeUndefined();
+    expect(seriesMakespanSteps(plain, 2)).toBe(3 * 60000);
+    for (const [value, message] of [
+      [[10, 20], /series\.produce_ps: one positive time \(ps\) per temperature \(5\), found "\[10,20\]"/],
+      [[10, 20, 0, 10, 10], /one positive time \(ps\) per temperature/],
+      [[10, 20, 30, 10, 10.001], /series\.produce_ps: a whole number of 2 fs steps, found "10\.001"/],
+    ] as const)
+      expect(() => protocolFromObject({ series: { produce_ps: value } }, 'p.toml')).toThrow(message);
   });
 
   it('a series at constant pressure: both stages of every temperature NPT (iso) at the given pressure', () => {
@@ -93,7 +140,14 @@ describe('running a protocol', () => {
     {
       checkpoint_every: 100,
       stage: [{ type: 'melt-quench', melt_ps: 0.3, quench_ps: 0.2, dump_every: 50 }],
-      series: { temperatures: [400, 600], equilibrate_ps: 0.1, produce_ps: 0.4, dump_every: 10, parallel: 2 },
+      // Per-temperature production (the cold point longer), as the study's main job.
+      series: {
+        temperatures: [400, 600],
+        equilibrate_ps: 0.1,
+        produce_ps: [0.4, 0.2],
+        dump_every: 10,
+        parallel: 2,
+      },
     },
     join(tmp, 'p.toml'),
   );
@@ -114,8 +168,8 @@ describe('running a protocol', () => {
     const r = await runProtocol(spec, start, { outDir: whole, threads });
     expect(r.stages.map((s) => s.folder)).toEqual(['01-melt', '02-quench']);
     expect(r.series!.map((b) => b.folder)).toEqual(['series/T400K', 'series/T600K']);
-    const produce = readThermoCsv(join(whole, 'series/T600K/02-produce/thermo.csv'));
-    expect(produce.rows).toBe(3); // steps 0, 100, 200 of 2 fs
+    expect(readThermoCsv(join(whole, 'series/T400K/02-produce/thermo.csv')).rows).toBe(3); // steps 0, 100, 200 of 2 fs
+    expect(readThermoCsv(join(whole, 'series/T600K/02-produce/thermo.csv')).rows).toBe(2); // steps 0, 100
     expect(readFileSync(join(whole, 'status.json'), 'utf8')).toMatch(/"complete"/);
 
     // Stop twice (once in the shared stages at step 300, once as the series' workers start),

@@ -8,7 +8,12 @@ import { extxyz } from '../../io/formats/extxyz.js';
 import { readStructure } from '../../io/registry.js';
 import { RunCancelled } from '../../md/integrator.js';
 import { branchFolder, stageFolder } from '../../md/protocols/folders.js';
-import { type ProtocolSpec, protocolSteps, type StageSpec } from '../../md/protocols/protocol.js';
+import {
+  type ProtocolSpec,
+  protocolSteps,
+  type StageSpec,
+  seriesBranchStages,
+} from '../../md/protocols/protocol.js';
 import {
   prepareRunFolder,
   progressSum,
@@ -274,7 +279,7 @@ export const runProtocolInCp2k = async (
       result.series = [];
       for (const [b, T] of spec.series.temperaturesK.entries()) {
         const folder = branchFolder(T);
-        const stages = spec.series.stages.map((s) => ({ ...s, temperatureK: T }));
+        const stages = seriesBranchStages(spec.series, b);
         const r = await sequence(
           join(outDir, folder),
           folder,

@@ -5,7 +5,13 @@ import { BUILTIN_FORCE_FIELDS } from '../../forcefield/force-field.js';
 import { prepareSystem } from '../../forcefield/system.js';
 import { ForceKernel, newForceOutput, usefulThreads } from '../force-kernel.js';
 import { seriesStageFolder, stageFolder } from './folders.js';
-import { type ProtocolSpec, protocolSteps, type StageSpec } from './protocol.js';
+import {
+  type ProtocolSpec,
+  protocolSteps,
+  type StageSpec,
+  seriesBranchStages,
+  seriesBranchSteps,
+} from './protocol.js';
 
 /**
  * A protocol's plan before it runs: every stage with its settings, the thread split and, for the
@@ -139,10 +145,11 @@ export const planProtocol = async (
     branch: usefulThreads(shares.branch, natoms),
   };
   const stages = spec.stages.map((s, k) => planned(stageFolder(k, s), s));
-  for (const T of temperatures)
-    spec.series!.stages.forEach((s, k) => {
+  temperatures.forEach((T, b) => {
+    seriesBranchStages(spec.series!, b).forEach((s, k) => {
       stages.push(planned(seriesStageFolder(T, k, s), s, T));
     });
+  });
   const reads = options.structureFile
     ? [{ path: resolve(options.structureFile.path), namedBy: options.structureFile.namedBy }]
     : [];
@@ -165,15 +172,29 @@ export const planProtocol = async (
   const series =
     threads.branch === threads.shared ? shared : await measureStepSeconds(spec, start, threads.branch);
   const sharedSteps = spec.stages.reduce((a, s) => a + s.steps, 0);
-  const perTemperature = spec.series?.stages.reduce((a, s) => a + s.steps, 0) ?? 0;
-  // The series runs in ceil(temperatures / parallel) rounds of one temperature's stages each.
-  const rounds = Math.ceil(temperatures.length / parallel);
   plan.timing = {
     sharedStepSeconds: shared,
     seriesStepSeconds: series,
-    expectedSeconds: sharedSteps * shared + rounds * perTemperature * series,
+    expectedSeconds: sharedSteps * shared + seriesMakespanSteps(spec, parallel) * series,
   };
   return plan;
+};
+
+/**
+ * Steps on the busiest of `parallel` slots when the series temperatures run longest first, each
+ * on the first slot to come free (as runQueued does with longestFirst): the series' wall time in
+ * steps.
+ */
+export const seriesMakespanSteps = (spec: ProtocolSpec, parallel: number): number => {
+  const series = spec.series;
+  if (!series) return 0;
+  const slots = new Array<number>(Math.max(1, parallel)).fill(0);
+  const lengths = series.temperaturesK.map((_, b) => seriesBranchSteps(series, b)).sort((x, y) => y - x);
+  for (const n of lengths) {
+    const k = slots.indexOf(Math.min(...slots));
+    slots[k] += n;
+  }
+  return Math.max(...slots);
 };
 
 /** A duration for people: "45 s", "12 min", "3.3 h". */

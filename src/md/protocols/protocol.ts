@@ -26,6 +26,8 @@ import type { DeformComponent, Ensemble } from '../integrator.js';
  *   time_ps = 20
  *   [series]
  *   temperatures = [300, 400, 500, 600, 700]
+ *   equilibrate_ps = 10            # or one time per temperature: [10, 100, 50, 10, 10]
+ *   produce_ps = 100               # likewise, e.g. [50, 400, 200, 50, 50]
  *   ensemble = "npt"               # optional: constant pressure (default: NVT, the study's)
  *   pressure = 0                   # atm, with ensemble = "npt"
  */
@@ -61,7 +63,26 @@ export interface SeriesSpec {
   stages: StageSpec[];
   /** How many temperatures run at once (worker threads; 1: one after another). */
   parallel: number;
+  /**
+   * Steps of each of `stages` per temperature (indexed as temperaturesK), when the file gives
+   * equilibrate_ps or produce_ps as one time per temperature (a glass that is still ageing at the
+   * cold end needs longer there: docs/FORCEFIELD-NOTES.md); absent, every temperature runs
+   * `stages` as given. Read a temperature's stages with seriesBranchStages.
+   */
+  stepsPerTemperature?: number[][];
 }
+
+/** The stages series temperature `b` runs: its temperature filled in, its own steps if given. */
+export const seriesBranchStages = (series: SeriesSpec, b: number): StageSpec[] =>
+  series.stages.map((s, k) => ({
+    ...s,
+    temperatureK: series.temperaturesK[b],
+    steps: series.stepsPerTemperature?.[b][k] ?? s.steps,
+  }));
+
+/** Steps of series temperature `b`, over its stages. */
+export const seriesBranchSteps = (series: SeriesSpec, b: number): number =>
+  seriesBranchStages(series, b).reduce((a, s) => a + s.steps, 0);
 
 export interface ProtocolSpec {
   /**
@@ -281,12 +302,26 @@ export const protocolFromObject = (raw: unknown, file: string): ProtocolSpec => 
     if (new Set(temps).size !== temps.length) throw g.error('temperatures', 'distinct temperatures', temps);
     const eqDt = g.positive('equilibrate_time_step', 1, 'fs');
     const prDt = g.positive('produce_time_step', 2, 'fs');
-    const ps = (k: string, def: number, dt: number) => {
-      const v = g.num(k, def, (x) => x >= 0, 'a time (ps), 0 to skip');
+    const stepsOf = (k: string, v: number, dt: number) => {
       const steps = Math.round((v * 1000) / dt);
       if (Math.abs(steps * dt - v * 1000) > 1e-6 * Math.max(1, v * 1000))
         throw g.error(k, `a whole number of ${dt} fs steps`, v);
       return steps;
+    };
+    // One time for every temperature, or a list with one per temperature (all positive: a stage
+    // skipped at some temperatures only would renumber that temperature's folders).
+    const ps = (k: string, def: number, dt: number): number[] => {
+      const raw = g.use(k);
+      if (!Array.isArray(raw)) {
+        const v = g.num(k, def, (x) => x >= 0, 'a time (ps), 0 to skip, or one time per temperature');
+        return temps.map(() => stepsOf(k, v, dt));
+      }
+      if (
+        raw.length !== temps.length ||
+        raw.some((x) => typeof x !== 'number' || !Number.isFinite(x) || !(x > 0))
+      )
+        throw g.error(k, `one positive time (ps) per temperature (${temps.length})`, raw);
+      return raw.map((x) => stepsOf(k, x as number, dt));
     };
     // The study's transport runs are NVT at the model's density; ensemble = "npt" runs both stages
     // of every temperature at `pressure` instead (isotropic barostat), the cell free to expand.
@@ -306,22 +341,28 @@ export const protocolFromObject = (raw: unknown, file: string): ProtocolSpec => 
     };
     const eqSteps = ps('equilibrate_ps', 10, eqDt);
     const prSteps = ps('produce_ps', 100, prDt);
-    if (prSteps === 0) throw g.error('produce_ps', 'a positive production time', 0);
+    if (prSteps[0] === 0) throw g.error('produce_ps', 'a positive production time', 0);
+    const equilibrate = eqSteps[0] > 0;
     const branch: StageSpec[] = [];
-    if (eqSteps > 0)
-      branch.push({ ...common, name: 'equilibrate', timeStepFs: eqDt, steps: eqSteps, dumpEvery: 0 });
+    if (equilibrate)
+      branch.push({ ...common, name: 'equilibrate', timeStepFs: eqDt, steps: eqSteps[0], dumpEvery: 0 });
     branch.push({
       ...common,
       name: 'produce',
       timeStepFs: prDt,
-      steps: prSteps,
+      steps: prSteps[0],
       // Frames for the transport analysis: every 0.1 ps by default.
       dumpEvery: g.whole('dump_every', Math.max(1, Math.round(100 / prDt)), 1),
     });
+    const perTemperature = temps.map((_, b) => (equilibrate ? [eqSteps[b], prSteps[b]] : [prSteps[b]]));
     spec.series = {
       temperaturesK: temps as number[],
       stages: branch,
       parallel: g.whole('parallel', 1, 1),
+      // Only when the times differ between temperatures (a plain series stays as before).
+      ...(perTemperature.some((x) => x.some((n, k) => n !== branch[k].steps))
+        ? { stepsPerTemperature: perTemperature }
+        : {}),
     };
     g.done();
   }
@@ -338,4 +379,4 @@ export const readProtocol = (path: string): ProtocolSpec =>
 /** Total MD steps (for plans and progress). */
 export const protocolSteps = (p: ProtocolSpec): number =>
   p.stages.reduce((a, s) => a + s.steps, 0) +
-  (p.series ? p.series.temperaturesK.length * p.series.stages.reduce((a, s) => a + s.steps, 0) : 0);
+  (p.series ? p.series.temperaturesK.reduce((a, _, b) => a + seriesBranchSteps(p.series!, b), 0) : 0);

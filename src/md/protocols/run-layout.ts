@@ -76,6 +76,19 @@ export const progressSum = (
 };
 
 /**
+ * Series temperatures in the order they start: the longest first (stable for equal lengths), so
+ * that with per-temperature times the long cold runs do not start last and leave a core idle
+ * (longest-processing-time-first scheduling; plan.ts's expected time assumes this order).
+ */
+export const longestFirst = <T extends { stages: { steps: number }[] }>(branches: T[]): T[] => {
+  const total = (b: T) => b.stages.reduce((a, s) => a + s.steps, 0);
+  return branches
+    .map((b, k) => ({ b, k, n: total(b) }))
+    .sort((x, y) => y.n - x.n || x.k - y.k)
+    .map((x) => x.b);
+};
+
+/**
  * Run `task` for every item, `parallel` at a time; after a failure no new item starts, and the
  * first error that is not a cancellation (else the cancellation) is thrown.
  */

@@ -6,8 +6,9 @@ import { prepareSystem } from '../../forcefield/system.js';
 import { RunCancelled } from '../integrator.js';
 import { branchFolder, stageFolder } from './folders.js';
 import { effectiveParallel, threadShares } from './plan.js';
-import { type ProtocolSpec, protocolSteps, type StageSpec } from './protocol.js';
+import { type ProtocolSpec, protocolSteps, type StageSpec, seriesBranchStages } from './protocol.js';
 import {
+  longestFirst,
   type ProtocolResult,
   prepareRunFolder,
   progressSum,
@@ -109,13 +110,15 @@ export const runEmbeddedProtocol = async (
     if (spec.series) {
       const series = spec.series;
       const branchEnv = { ...envBase, threads: threads.branch };
-      const branches = series.temperaturesK.map((T, b) => ({
-        temperatureK: T,
-        folder: branchFolder(T),
-        stages: series.stages.map((s) => ({ ...s, temperatureK: T })),
-        // Distinct seeds per temperature: independent initial velocities and noise.
-        seed: spec.seed + 1000 * (b + 1),
-      }));
+      const branches = longestFirst(
+        series.temperaturesK.map((T, b) => ({
+          temperatureK: T,
+          folder: branchFolder(T),
+          stages: seriesBranchStages(series, b),
+          // Distinct seeds per temperature: independent initial velocities and noise.
+          seed: spec.seed + 1000 * (b + 1),
+        })),
+      );
       const results: ProtocolResult['series'] = [];
       const runBranch = async (b: (typeof branches)[number]) => {
         options.onStage?.(b.folder);
