@@ -7,6 +7,7 @@ import { type ForceField, ljPair } from '../forcefield/force-field.js';
 import { checkSpecialImages } from '../forcefield/special-images.js';
 import type { TypedSystem } from '../forcefield/typing.js';
 import { ACC_SIZE, ordinaryPairForces, type PairParams, specialPairForces } from './pair-forces.js';
+import { WasmPairKernel, wasmPairKernelFits } from './pair-kernel-wasm.js';
 import {
   imageShifts,
   type PairList,
@@ -76,11 +77,21 @@ export class ForceKernel {
   private readonly reciprocal?: Reciprocal;
   private readonly ewaldSetup?: EwaldSetup;
   private threads?: PairThreads;
+  /** The ordinary pairs in WebAssembly (pair-kernel-wasm.ts) where it fits, else ordinaryPairForces. */
+  private readonly wasm?: WasmPairKernel;
   private readonly acc = new Float64Array(ACC_SIZE);
   /** Scratch vectors of the bonded terms, kept so that an evaluation allocates nothing. */
   private readonly d = new Float64Array(3);
   private readonly d1 = new Float64Array(3);
   private readonly d2 = new Float64Array(3);
+  /**
+   * The periodic image of each bond's second atom and of each angle's two ends (bonds first, then
+   * two per angle), as lattice translations chosen at each list build (the minimum image then, as
+   * LAMMPS takes the closest image at each reneighbouring), and their Cartesian shifts in the
+   * current cell: the bonded terms need no minimum-image search per step.
+   */
+  private bondedImages = new Float64Array(0);
+  private bondedShifts = new Float64Array(0);
   builds = 0;
   /**
    * The farthest any atom moved between the last two list builds (A) and which atom (-1: no
@@ -163,6 +174,7 @@ export class ForceKernel {
     if (coul.method === 'ewald')
       self -= (Math.PI * QQR2E_REAL * Q * Q) / (2 * lattice.volume * alpha * alpha);
     this.selfEnergy = self;
+    if (wasmPairKernelFits(this.params)) this.wasm = new WasmPairKernel(sys.natoms, this.params);
     this.specials = specialPartners(sys);
     this.builder = new PairListBuilder(sys.natoms, this.specials, ff.special);
   }
@@ -250,6 +262,7 @@ export class ForceKernel {
     this.builds++;
     this.buildLattice = this.lattice;
     this.reference = Float64Array.from(positions);
+    this.chooseBondedImages(positions);
     const reach = this.ff.cutoff + this.skin;
     const T = this.threadCount;
     // What this thread does besides its pairs, in pair equivalents (estimates: a bond about three
@@ -262,8 +275,58 @@ export class ForceKernel {
     this.bounds = partitionAtoms(sys.natoms, T, this.lattice, reach, extra);
     this.threads?.begin(op, positions, this.lattice, this.bounds, reach);
     this.list = this.builder.build(positions, this.lattice, reach, 0, this.bounds[1]);
+    this.wasm?.setList(this.list, 0, this.bounds[1]);
     if (this.shifts.length < 3 * this.list.imageCount)
       this.shifts = new Float64Array(6 * this.list.imageCount);
+  }
+
+  /** Bonded images at `positions` (see bondedImages), and their shifts in the current cell. */
+  private chooseBondedImages(positions: Float64Array): void {
+    const sys = this.sys;
+    const nb = sys.bonds.length / 2;
+    const na = sys.angles.length / 3;
+    const count = nb + 2 * na;
+    if (this.bondedImages.length !== 3 * count) {
+      this.bondedImages = new Float64Array(3 * count);
+      this.bondedShifts = new Float64Array(3 * count);
+    }
+    const L = this.lattice;
+    const v = L.inverse;
+    const d = this.d;
+    const images = this.bondedImages;
+    const pick = (e: number, i: number, j: number) => {
+      for (let x = 0; x < 3; x++) d[x] = positions[3 * i + x] - positions[3 * j + x];
+      const dx = d[0];
+      const dy = d[1];
+      const dz = d[2];
+      L.minimumImage(d);
+      // The translation that took d to its minimum image, in cell vectors (whole numbers).
+      const sx = d[0] - dx;
+      const sy = d[1] - dy;
+      const sz = d[2] - dz;
+      for (let a = 0; a < 3; a++) images[3 * e + a] = Math.round(sx * v[a] + sy * v[3 + a] + sz * v[6 + a]);
+    };
+    for (let b = 0; b < nb; b++) pick(b, sys.bonds[2 * b], sys.bonds[2 * b + 1]);
+    for (let a = 0; a < na; a++) {
+      pick(nb + 2 * a, sys.angles[3 * a], sys.angles[3 * a + 1]);
+      pick(nb + 2 * a + 1, sys.angles[3 * a + 2], sys.angles[3 * a + 1]);
+    }
+    this.bondedImageShifts();
+  }
+
+  /** Cartesian shifts of the bonded images in the current cell. */
+  private bondedImageShifts(): void {
+    const m = this.lattice.matrix;
+    const im = this.bondedImages;
+    const out = this.bondedShifts;
+    for (let e = 0; e < im.length / 3; e++) {
+      const a = im[3 * e];
+      const b = im[3 * e + 1];
+      const c = im[3 * e + 2];
+      out[3 * e] = a * m[0] + b * m[3] + c * m[6];
+      out[3 * e + 1] = a * m[1] + b * m[4] + c * m[7];
+      out[3 * e + 2] = a * m[2] + b * m[5] + c * m[8];
+    }
   }
 
   /**
@@ -325,6 +388,7 @@ export class ForceKernel {
       this.reciprocal.setLattice(lattice);
     }
     this.lattice = lattice;
+    this.bondedImageShifts();
   }
 
   /** Forces (kcal/mol/A) into `forces` (overwritten) and the energy terms (kcal/mol). */
@@ -335,37 +399,43 @@ export class ForceKernel {
     else this.threads?.begin(OP_COMPUTE, positions, this.lattice);
     const list = this.list!;
     imageShifts(list, this.lattice.matrix, this.shifts);
-    forces.fill(0);
     const acc = this.acc;
-    ordinaryPairForces(list, 0, this.bounds[1], positions, this.shifts, this.params, forces, acc);
+    if (this.wasm) this.wasm.compute(positions, this.shifts, list.imageCount, forces, acc);
+    else {
+      forces.fill(0);
+      ordinaryPairForces(list, 0, this.bounds[1], positions, this.shifts, this.params, forces, acc);
+    }
     specialPairForces(list, positions, this.shifts, this.params, forces, acc);
     const W = out.virialKcalMol;
     W.fill(0);
     const sys = this.sys;
-    const L = this.lattice;
-    const d = this.d;
+    const S = this.bondedShifts;
+    const nb = sys.bonds.length / 2;
     // Bonds.
     let eBond = 0;
-    for (let b = 0; b < sys.bonds.length / 2; b++) {
+    for (let b = 0; b < nb; b++) {
       const i = sys.bonds[2 * b];
       const j = sys.bonds[2 * b + 1];
-      for (let x = 0; x < 3; x++) d[x] = positions[3 * i + x] - positions[3 * j + x];
-      L.minimumImage(d);
-      const r = Math.hypot(d[0], d[1], d[2]);
+      const dx = positions[3 * i] - positions[3 * j] + S[3 * b];
+      const dy = positions[3 * i + 1] - positions[3 * j + 1] + S[3 * b + 1];
+      const dz = positions[3 * i + 2] - positions[3 * j + 2] + S[3 * b + 2];
+      const r = Math.sqrt(dx * dx + dy * dy + dz * dz);
       const { k, x0 } = sys.bondParams[b];
       const dr = r - x0;
       eBond += k * dr * dr;
       const f = (-2 * k * dr) / r;
-      for (let x = 0; x < 3; x++) {
-        forces[3 * i + x] += d[x] * f;
-        forces[3 * j + x] -= d[x] * f;
-      }
-      W[0] += d[0] * d[0] * f;
-      W[1] += d[1] * d[1] * f;
-      W[2] += d[2] * d[2] * f;
-      W[3] += d[0] * d[1] * f;
-      W[4] += d[0] * d[2] * f;
-      W[5] += d[1] * d[2] * f;
+      forces[3 * i] += dx * f;
+      forces[3 * i + 1] += dy * f;
+      forces[3 * i + 2] += dz * f;
+      forces[3 * j] -= dx * f;
+      forces[3 * j + 1] -= dy * f;
+      forces[3 * j + 2] -= dz * f;
+      W[0] += dx * dx * f;
+      W[1] += dy * dy * f;
+      W[2] += dz * dz * f;
+      W[3] += dx * dy * f;
+      W[4] += dx * dz * f;
+      W[5] += dy * dz * f;
     }
     // Angles (LAMMPS angle_style harmonic).
     let eAngle = 0;
@@ -375,14 +445,13 @@ export class ForceKernel {
       const i1 = sys.angles[3 * a];
       const i2 = sys.angles[3 * a + 1];
       const i3 = sys.angles[3 * a + 2];
+      const e1 = 3 * (nb + 2 * a);
       for (let x = 0; x < 3; x++) {
-        d1[x] = positions[3 * i1 + x] - positions[3 * i2 + x];
-        d2[x] = positions[3 * i3 + x] - positions[3 * i2 + x];
+        d1[x] = positions[3 * i1 + x] - positions[3 * i2 + x] + S[e1 + x];
+        d2[x] = positions[3 * i3 + x] - positions[3 * i2 + x] + S[e1 + 3 + x];
       }
-      L.minimumImage(d1);
-      L.minimumImage(d2);
-      const r1 = Math.hypot(d1[0], d1[1], d1[2]);
-      const r2 = Math.hypot(d2[0], d2[1], d2[2]);
+      const r1 = Math.sqrt(d1[0] * d1[0] + d1[1] * d1[1] + d1[2] * d1[2]);
+      const r2 = Math.sqrt(d2[0] * d2[0] + d2[1] * d2[1] + d2[2] * d2[2]);
       let c = (d1[0] * d2[0] + d1[1] * d2[1] + d1[2] * d2[2]) / (r1 * r2);
       c = Math.max(-1, Math.min(1, c));
       let s = Math.sqrt(1 - c * c);

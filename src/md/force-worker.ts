@@ -6,6 +6,7 @@
 import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
 import { Lattice } from '../core/lattice.js';
 import { ACC_SIZE, ordinaryPairForces, specialPairForces } from './pair-forces.js';
+import { WasmPairKernel, wasmPairKernelFits } from './pair-kernel-wasm.js';
 import { imageShifts, type PairList, PairListBuilder } from './pair-list.js';
 import { CTRL, OP_BUILD, OP_COMPUTE, OP_EXIT, type WorkerInit } from './pair-threads.js';
 import { ReciprocalEwald } from './reciprocal-ewald.js';
@@ -17,6 +18,8 @@ const acc = init.acc.subarray(ACC_SIZE * index, ACC_SIZE * (index + 1));
 const accVirial = acc.subarray(2, 8);
 const builder = new PairListBuilder(init.natoms, init.specials, init.factors);
 let list: PairList | undefined;
+/** The ordinary pairs in WebAssembly where it fits (as on the main thread; force-kernel.ts). */
+const wasm = wasmPairKernelFits(params) ? new WasmPairKernel(init.natoms, params) : undefined;
 let from = 0;
 let to = 0;
 let shifts = new Float64Array(3 * 27);
@@ -42,12 +45,16 @@ for (;;) {
       to = bounds[index + 1];
       list = builder.build(x, new Lattice(Array.from(cell.subarray(0, 9))), cell[9], from, to);
       if (shifts.length < 3 * list.imageCount) shifts = new Float64Array(6 * list.imageCount);
+      wasm?.setList(list, from, to);
     }
     if (op & OP_COMPUTE) {
       if (!list) throw new Error(`force worker ${index}: asked for forces before a pair list was built`);
       imageShifts(list, cell, shifts);
-      forces.fill(0);
-      ordinaryPairForces(list, from, to, x, shifts, params, forces, acc);
+      if (wasm) wasm.compute(x, shifts, list.imageCount, forces, acc);
+      else {
+        forces.fill(0);
+        ordinaryPairForces(list, from, to, x, shifts, params, forces, acc);
+      }
       specialPairForces(list, x, shifts, params, forces, acc);
       if (reciprocal) {
         if (ewaldCell.some((v, k) => v !== cell[k])) {

@@ -41,6 +41,9 @@ const TABLE_N = Math.ceil(TABLE_MAX / TABLE_STEP) + 2;
  * (Math.exp costs as much as the rest of a pair). Interpolation error below 1e-14 absolute.
  */
 const TABLE = new Float64Array(4 * TABLE_N);
+/** The table (read only), for the WebAssembly kernel (pair-kernel-wasm.ts; its step is 1/1024 too). */
+export const ERFC_GAUSSIAN_TABLE: Readonly<Float64Array> = TABLE;
+export const ERFC_TABLE_STEP = TABLE_STEP;
 for (let k = 0; k < TABLE_N; k++) {
   const x = k * TABLE_STEP;
   const g = Math.exp(-x * x);
