@@ -105,6 +105,47 @@ export const openByteStream = (input: InputFile): ByteStream => {
   };
 };
 
+/**
+ * A plain (not compressed) file read straight into the caller's buffer: no chunk is allocated per
+ * read, so a binary reader streams a large trajectory at memory speed and with nothing to collect.
+ */
+export interface PullSource {
+  /** Reads up to `length` bytes into `into` at `offset`; the count read, 0 at the end. */
+  read(into: Uint8Array, offset: number, length: number): Promise<number>;
+  rawBytes(): number;
+  close(): Promise<void>;
+}
+
+/** A pull source for a plain file; a gzip file has none (read it with openByteStream). */
+export const openPullSource = (input: InputFile): PullSource | undefined => {
+  if (input.gzip) return undefined;
+  let handle: Awaited<ReturnType<typeof open>> | undefined;
+  let closed = false;
+  let position = 0;
+  const report = input.onRawBytes;
+  return {
+    rawBytes: () => position,
+    read: async (into, offset, length) => {
+      if (closed) return 0;
+      try {
+        handle ??= await open(input.path, 'r');
+        const { bytesRead } = await handle.read(into, offset, length, position);
+        position += bytesRead;
+        if (bytesRead > 0) report?.(position);
+        return bytesRead;
+      } catch (e) {
+        throw inputError(input.path, e, position);
+      }
+    },
+    close: async () => {
+      closed = true;
+      const h = handle;
+      handle = undefined;
+      await h?.close();
+    },
+  };
+};
+
 /** The first `n` decompressed bytes of a file (fewer if it is shorter), for content sniffing. */
 export const readHead = async (input: InputFile, n = 4096): Promise<Uint8Array> => {
   if (!input.gzip) {

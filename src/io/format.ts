@@ -30,6 +30,12 @@ export interface ReadOptions {
   tornLastFrame?: 'warn' | 'error';
   /** Warnings while reading (default: process.emitWarning). */
   onWarning?: (message: string) => void;
+  /**
+   * The consumer keeps no frame's positions past the next frame (it copies what it keeps): a
+   * reader may then hand every frame the same positions array, overwritten frame by frame, and
+   * save allocating (and collecting) one per frame. Readers that honour it: DCD. Default false.
+   */
+  reusePositions?: boolean;
 }
 
 /** A reader's warning: through options.onWarning, else as a process warning. */

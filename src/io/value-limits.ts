@@ -44,7 +44,11 @@ export const finiteWithin = (limit: number, unit: string): string =>
  * The first unusable number of a frame: positions and cell vectors must be finite and within
  * MAX_COORDINATE_A; velocities, forces, stress, energy and time finite.
  */
-export const frameValueProblem = ({ frame }: Structure): ValueProblem | undefined => {
+export const frameValueProblem = (
+  { frame }: Structure,
+  /** The positions were checked already (markPositionsChecked): skip them. */
+  positionsDone = false,
+): ValueProblem | undefined => {
   const perAtom = (a: Float64Array | undefined, name: string, limit = Number.POSITIVE_INFINITY) => {
     const i = a ? firstBadValue(a, limit) : -1;
     if (!a || i < 0) return undefined;
@@ -56,7 +60,7 @@ export const frameValueProblem = ({ frame }: Structure): ValueProblem | undefine
     };
   };
   const p =
-    perAtom(frame.positions, 'coordinate', MAX_COORDINATE_A) ??
+    (positionsDone ? undefined : perAtom(frame.positions, 'coordinate', MAX_COORDINATE_A)) ??
     perAtom(frame.velocities, 'velocity') ??
     perAtom(frame.forces, 'force');
   if (p) return p;
@@ -80,6 +84,19 @@ export const frameValueProblem = ({ frame }: Structure): ValueProblem | undefine
 };
 
 /**
+ * Frames whose positions their reader already checked, value by value, as it converted them (and
+ * refused with the byte offset): checkReadFrame does not scan those positions a second time. Only
+ * the read path consults it (writers check every frame), between the reader's yield and the
+ * caller, before anyone else can touch the frame.
+ */
+const positionsChecked = new WeakSet<object>();
+
+/** A reader says: every position of `frame` is finite and within MAX_COORDINATE_A (checked). */
+export const markPositionsChecked = (frame: object): void => {
+  positionsChecked.add(frame);
+};
+
+/**
  * Refuse a frame read from `file` that carries an unusable number: a ParseError naming the frame
  * (1-based, counted in the file) and the atom, at the frame's place when the reader recorded it.
  * Readers check the numbers they parse where they parse them (with the line or byte offset);
@@ -87,7 +104,7 @@ export const frameValueProblem = ({ frame }: Structure): ValueProblem | undefine
  * times a huge cell, a cell from six parameters).
  */
 export const checkReadFrame = (s: Structure, file: string, frameNo: number): void => {
-  const bad = frameValueProblem(s);
+  const bad = frameValueProblem(s, positionsChecked.has(s.frame));
   if (!bad) return;
   const at = s.source?.file === file ? s.source : undefined;
   throw new ParseError({

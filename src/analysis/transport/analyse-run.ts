@@ -11,7 +11,7 @@ import {
 } from './diffusivity.js';
 import { DisplacementRecorder, type Displacements } from './displacements.js';
 import { elementMsds, type MsdResult, statisticsLags } from './msd.js';
-import { computeMsdThreaded } from './msd-threads.js';
+import { computeMsdThreaded, elementMsdsThreaded, MsdWorkers, msdUsesThreads } from './msd-threads.js';
 import { type PymatgenResult, type PymatgenSmoothing, pymatgenDiffusionAnalysis } from './pymatgen-compat.js';
 
 /** Everything one transport analysis of one run needs; times in fs unless the name says ps. */
@@ -119,6 +119,21 @@ export const analyseTransport = async (
   frames: AsyncIterable<Structure>,
   options: TransportOptions,
 ): Promise<TransportRun> => {
+  const pool: { workers?: MsdWorkers } = {};
+  try {
+    return await analyseTransportWith(frames, options, pool);
+  } finally {
+    pool.workers?.close();
+  }
+};
+
+const analyseTransportWith = async (
+  frames: AsyncIterable<Structure>,
+  options: TransportOptions,
+  /** Worker threads for the MSD, started once the run is long enough to use them (closed by the caller). */
+  pool: { workers?: MsdWorkers },
+): Promise<TransportRun> => {
+  const threads = options.threads ?? 1;
   let recorder: DisplacementRecorder | undefined;
   let grid: DensityGridAccumulator | undefined;
   let first: Structure | undefined;
@@ -154,7 +169,9 @@ export const analyseTransport = async (
       uneven = { frame: count, source: s.source };
     previousTimeFs = t;
     if (!first) {
-      first = s;
+      // A copy of the first frame's positions: a reader may reuse its array frame by frame
+      // (reusePositions), and the first frame is kept for density files.
+      first = { ...s, frame: { ...s.frame, positions: s.frame.positions.slice() } };
       const selected = s.topology.indicesOf(options.species);
       if (selected.length === 0)
         throw new OptionError(
@@ -192,6 +209,10 @@ export const analyseTransport = async (
     recorder!.push(s.frame);
     grid?.push(s.frame);
     count++;
+    // Once the run is long enough for the MSD to use worker threads, start them: they load their
+    // modules while the rest of the frames are read (the other elements' MSD takes one more).
+    if (!pool.workers && msdUsesThreads(recorder!.selected.length, count, threads))
+      pool.workers = new MsdWorkers(Math.floor(threads) - 1 + (options.elementMsd === true ? 1 : 0));
     if (count % 256 === 0) options.onProgress?.('frames', count, 0);
   }
   if (!first || !recorder) throw new OptionError('the run has no frames');
@@ -312,6 +333,19 @@ export const analyseTransport = async (
 
   if (!d.driftCorrected) notes.push('no framework atoms: the displacements are not drift-corrected');
   const lags = statisticsLags(count, options.lags ?? 100);
+  // The other elements' MSD on a worker of its own, at the same time as the tracer sums.
+  const topology = first.topology;
+  const elementJob =
+    d.others && pool.workers
+      ? elementMsdsThreaded(
+          d.others.sparseData,
+          Array.from({ length: topology.natoms }, (_, i) => topology.symbol(i)),
+          [...(options.axes ?? [0, 1, 2])],
+          pool.workers,
+        )
+      : undefined;
+  // (Awaited below; a failure before then must not go unhandled.)
+  elementJob?.catch(() => undefined);
   const msd = await computeMsdThreaded(
     d,
     {
@@ -321,7 +355,8 @@ export const analyseTransport = async (
       charges: new Float64Array(d.atoms).fill(charge),
       onProgress: (a, b) => options.onProgress?.('msd', a, b),
     },
-    options.threads ?? 1,
+    threads,
+    pool.workers,
   );
   const diffusivity = fitDiffusivity(msd, {
     frameIntervalFs,
@@ -367,7 +402,10 @@ export const analyseTransport = async (
   };
   if (d.others) {
     const topo = first.topology;
-    result.otherElements = elementMsds(d.others, (i) => topo.symbol(i), options.axes).map((e) => ({
+    const elements = elementJob
+      ? await elementJob
+      : elementMsds(d.others, (i) => topo.symbol(i), options.axes);
+    result.otherElements = elements.map((e) => ({
       element: e.element,
       atoms: e.atoms,
       lagsPs: Array.from(e.lagsFrames, (m) => (m * frameIntervalFs) / 1000),

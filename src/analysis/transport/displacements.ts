@@ -232,7 +232,22 @@ export class DisplacementRecorder {
     const block = this.blocks[b];
     const local = this.staged0 - b * BLOCK;
     const stage = this.stage;
-    for (let r = 0; r < width; r++) {
+    // Four series at a time: each staged frame gives four neighbouring values (one cache line
+    // read), written to four rows in order; a value at a time reads a whole line per value.
+    let r = 0;
+    for (; r + 4 <= width; r += 4) {
+      const o0 = r * BLOCK + local;
+      const o1 = o0 + BLOCK;
+      const o2 = o1 + BLOCK;
+      const o3 = o2 + BLOCK;
+      for (let s = 0, i = r; s < n; s++, i += width) {
+        block[o0 + s] = stage[i];
+        block[o1 + s] = stage[i + 1];
+        block[o2 + s] = stage[i + 2];
+        block[o3 + s] = stage[i + 3];
+      }
+    }
+    for (; r < width; r++) {
       const o = r * BLOCK + local;
       for (let s = 0; s < n; s++) block[o + s] = stage[s * width + r];
     }
@@ -255,12 +270,28 @@ export class DisplacementRecorder {
             this.others,
             this.otherStride,
             this.otherStored,
-            this.otherStore!.slice(0, this.otherStored * this.otherCumulative!.length),
+            sharedCopy(this.otherStore!.subarray(0, this.otherStored * this.otherCumulative!.length)),
             this.framework.length > 0 ? this.drift.slice(0, 3 * this.count) : undefined,
           )
         : undefined,
     );
   }
+}
+
+/** A copy in shared memory, which worker threads read without a copy of their own. */
+const sharedCopy = (a: Float64Array): Float64Array => {
+  const out = new Float64Array(new SharedArrayBuffer(8 * a.length));
+  out.set(a);
+  return out;
+};
+
+/** The store of SparseDisplacements, as passed between threads. */
+export interface SparseData {
+  atoms: Uint32Array;
+  stride: number;
+  frames: number;
+  data: Float64Array;
+  drift: Float64Array | undefined;
 }
 
 /** Displacements of the other atoms at every `stride`-th frame (drift removed when read). */
@@ -275,6 +306,21 @@ export class SparseDisplacements {
     private readonly data: Float64Array,
     private readonly drift: Float64Array | undefined,
   ) {}
+
+  /** What series() reads, for another thread (the data is shared memory when recorded here). */
+  get sparseData(): SparseData {
+    return {
+      atoms: this.atoms,
+      stride: this.stride,
+      frames: this.frames,
+      data: this.data,
+      drift: this.drift,
+    };
+  }
+
+  static fromData(s: SparseData): SparseDisplacements {
+    return new SparseDisplacements(s.atoms, s.stride, s.frames, s.data, s.drift);
+  }
 
   /** Displacement of the atom in `slot` along `axis` at each stored frame. */
   series(slot: number, axis: number, out: Float64Array = new Float64Array(this.frames)): Float64Array {

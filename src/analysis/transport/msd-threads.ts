@@ -1,7 +1,9 @@
+import type { Worker } from 'node:worker_threads';
 import { startWorker } from '../../core/worker.js';
-import type { Displacements, SeriesData } from './displacements.js';
+import type { Displacements, SeriesData, SparseData } from './displacements.js';
 import {
   accumulateMsdRange,
+  type ElementMsd,
   finishMsd,
   type MsdOptions,
   type MsdPartial,
@@ -16,32 +18,107 @@ import {
  * (reading the recorder's shared-memory blocks, no copy) and the ranges are added in atom order:
  * the result depends on the thread count only through the order of floating-point additions, and
  * is the same, bit for bit, for a given count. The first range is summed in this thread.
+ *
+ * The MSD of the other elements (the framework check, elementMsds) can run as one more job on its
+ * own worker at the same time (elementMsdsThreaded); it is computed exactly as in this thread.
  */
 
 /** Below this many atom-frames the work is done in this thread: a worker costs more to start. */
 export const MSD_THREADS_MIN_WORK = 2_000_000;
 
-export interface MsdWorkerInit {
-  data: SeriesData;
-  plan: MsdPlan;
-  from: number;
-  to: number;
-}
+/** A job for a worker of msd-worker.ts. */
+export type MsdJob =
+  | { kind: 'range'; data: SeriesData; plan: MsdPlan; from: number; to: number }
+  | { kind: 'elements'; sparse: SparseData; symbols: string[]; axes: number[] };
 
-type WorkerMessage = { kind: 'progress'; done: number } | { kind: 'result'; part: MsdPartial };
+/** What a worker sends back. */
+export type MsdWorkerMessage =
+  | { kind: 'progress'; done: number }
+  | { kind: 'range'; part: MsdPartial }
+  | { kind: 'elements'; elements: ElementMsd[] };
+
+/**
+ * Worker threads for the MSD jobs, started ahead of need (a worker takes tens of milliseconds to
+ * load its modules, which can overlap the reading of the trajectory) and ended by close(). An
+ * idle worker does not keep the process alive; close() must still be called (in a finally).
+ */
+export class MsdWorkers {
+  private readonly idle: Worker[] = [];
+  private readonly all = new Set<Worker>();
+  /** A worker that failed while idle (its modules did not load): the error of the next job. */
+  private failure: unknown;
+
+  constructor(count: number) {
+    for (let k = 0; k < count; k++) this.idle.push(this.start());
+  }
+
+  private start(): Worker {
+    const w = startWorker(import.meta.url, 'msd-worker', {});
+    w.unref();
+    this.all.add(w);
+    // Always listened to: an 'error' event with no listener would throw in this thread.
+    w.on('error', (e) => {
+      this.failure ??= e;
+    });
+    return w;
+  }
+
+  /** Runs one job on a worker (an idle one, else a new one); progress messages go to `onProgress`. */
+  run<T extends MsdWorkerMessage>(job: MsdJob, onProgress?: (done: number) => void): Promise<T> {
+    const w = this.idle.pop() ?? this.start();
+    return new Promise<T>((resolve, reject) => {
+      if (this.failure !== undefined) {
+        reject(this.failure);
+        return;
+      }
+      w.ref();
+      w.on('message', (m: MsdWorkerMessage) => {
+        if (m.kind === 'progress') onProgress?.(m.done);
+        else {
+          resolve(m as T);
+          this.end(w);
+        }
+      });
+      w.on('error', reject);
+      // (After the result, terminate() ends it: rejecting a settled promise does nothing.)
+      w.on('exit', (code) =>
+        reject(new Error(`an MSD worker thread stopped before its result (exit code ${code})`)),
+      );
+      w.postMessage(job);
+    });
+  }
+
+  private end(w: Worker): void {
+    this.all.delete(w);
+    void w.terminate();
+  }
+
+  /** Ends every worker (idle or busy). */
+  close(): void {
+    for (const w of this.all) void w.terminate();
+    this.all.clear();
+    this.idle.length = 0;
+  }
+}
 
 /** Splits [0, n) into `k` contiguous ranges of sizes differing by at most one. */
 const ranges = (n: number, k: number): [number, number][] =>
   Array.from({ length: k }, (_, j) => [Math.floor((j * n) / k), Math.floor(((j + 1) * n) / k)]);
 
+/** Will computeMsdThreaded use worker threads for this many atoms and frames? */
+export const msdUsesThreads = (atoms: number, frames: number, threads: number): boolean =>
+  Math.min(Math.floor(threads), atoms) > 1 && atoms * frames >= MSD_THREADS_MIN_WORK;
+
 export const computeMsdThreaded = async (
   d: Displacements,
   options: MsdOptions,
   threads: number,
+  /** Workers to use (started early by the caller, who closes them); default: started and ended here. */
+  workers?: MsdWorkers,
 ): Promise<MsdResult> => {
   const plan = planMsd(d, options);
   const k = Math.max(1, Math.min(Math.floor(threads), plan.atoms));
-  if (k === 1 || plan.atoms * plan.frames < MSD_THREADS_MIN_WORK)
+  if (!msdUsesThreads(plan.atoms, plan.frames, k))
     return finishMsd(plan, [
       accumulateMsdRange(d, plan, 0, plan.atoms, (n) => options.onProgress?.(n, plan.atoms)),
     ]);
@@ -53,34 +130,44 @@ export const computeMsdThreaded = async (
       plan.atoms,
     );
   const data = d.seriesData;
-  const workers = split.slice(1).map(
-    ([from, to], j) =>
-      new Promise<MsdPartial>((resolve, reject) => {
-        const init: MsdWorkerInit = { data, plan, from, to };
-        const worker = startWorker(import.meta.url, 'msd-worker', { workerData: init });
-        worker.on('message', (m: WorkerMessage) => {
-          if (m.kind === 'progress') {
-            done[j + 1] = m.done;
-            report();
-          } else {
-            done[j + 1] = to - from;
-            report();
-            resolve(m.part);
-            void worker.terminate();
-          }
-        });
-        worker.on('error', reject);
-        // (After the result, terminate() ends it: rejecting a settled promise does nothing.)
-        worker.on('exit', (code) =>
-          reject(new Error(`an MSD worker thread stopped before its result (exit code ${code})`)),
-        );
-      }),
-  );
-  const [from, to] = split[0];
-  const own = accumulateMsdRange(d, plan, from, to, (n) => {
-    done[0] = n;
-    report();
-  });
-  const parts = [own, ...(await Promise.all(workers))];
-  return finishMsd(plan, parts);
+  const pool = workers ?? new MsdWorkers(k - 1);
+  try {
+    const others = split.slice(1).map(([from, to], j) =>
+      pool
+        .run<{ kind: 'range'; part: MsdPartial }>({ kind: 'range', data, plan, from, to }, (n) => {
+          done[j + 1] = n;
+          report();
+        })
+        .then((m) => {
+          done[j + 1] = to - from;
+          report();
+          return m.part;
+        }),
+    );
+    const [from, to] = split[0];
+    const own = accumulateMsdRange(d, plan, from, to, (n) => {
+      done[0] = n;
+      report();
+    });
+    const parts = [own, ...(await Promise.all(others))];
+    return finishMsd(plan, parts);
+  } finally {
+    if (!workers) pool.close();
+  }
 };
+
+/** elementMsds (msd.js) on a worker thread: the same numbers, bit for bit. */
+export const elementMsdsThreaded = async (
+  sparse: SparseData,
+  symbols: string[],
+  axes: number[],
+  workers: MsdWorkers,
+): Promise<ElementMsd[]> =>
+  (
+    await workers.run<{ kind: 'elements'; elements: ElementMsd[] }>({
+      kind: 'elements',
+      sparse,
+      symbols,
+      axes,
+    })
+  ).elements;

@@ -1,16 +1,24 @@
 /**
- * A worker thread of computeMsdThreaded (msd-threads.ts): the MSD sums of one range of atoms,
- * read from the shared displacement blocks, sent back once (progress every PROGRESS_EVERY atoms).
+ * A worker thread of msd-threads.ts: waits for one job, does it, sends the result back once.
+ * 'range': the MSD sums of a range of atoms, read from the shared displacement blocks (progress
+ * every PROGRESS_EVERY atoms); 'elements': the MSD of the other elements (elementMsds).
  */
-import { parentPort, workerData } from 'node:worker_threads';
-import { Displacements } from './displacements.js';
-import { accumulateMsdRange } from './msd.js';
-import type { MsdWorkerInit } from './msd-threads.js';
+import { parentPort } from 'node:worker_threads';
+import { Displacements, SparseDisplacements } from './displacements.js';
+import { accumulateMsdRange, elementMsds } from './msd.js';
+import type { MsdJob, MsdWorkerMessage } from './msd-threads.js';
 
 const PROGRESS_EVERY = 8;
-const init = workerData as MsdWorkerInit;
-const d = Displacements.fromSeriesData(init.data);
-const part = accumulateMsdRange(d, init.plan, init.from, init.to, (done) => {
-  if (done % PROGRESS_EVERY === 0) parentPort!.postMessage({ kind: 'progress', done });
+const send = (m: MsdWorkerMessage) => parentPort!.postMessage(m);
+parentPort!.once('message', (job: MsdJob) => {
+  if (job.kind === 'range') {
+    const d = Displacements.fromSeriesData(job.data);
+    const part = accumulateMsdRange(d, job.plan, job.from, job.to, (done) => {
+      if (done % PROGRESS_EVERY === 0) send({ kind: 'progress', done });
+    });
+    send({ kind: 'range', part });
+  } else {
+    const sparse = SparseDisplacements.fromData(job.sparse);
+    send({ kind: 'elements', elements: elementMsds(sparse, (atom) => job.symbols[atom], job.axes) });
+  }
 });
-parentPort!.postMessage({ kind: 'result', part });

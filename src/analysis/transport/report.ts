@@ -54,7 +54,8 @@ export const analyseTransportFiles = async (
   for (const [k, file] of files.entries()) {
     const format = (await detectFormat(file, read.format)).name;
     const onProgress = onFileProgress && ((done: number, total: number) => onFileProgress(file, done, total));
-    const run = await analyseTransport(readFrames(file, { ...read, onProgress }), {
+    // The analysis copies what it keeps of a frame: the reader may reuse its positions array.
+    const run = await analyseTransport(readFrames(file, { ...read, onProgress, reusePositions: true }), {
       ...common,
       temperatureK:
         temperaturesK.length === 0 ? undefined : temperaturesK[temperaturesK.length === 1 ? 0 : k],

@@ -1,5 +1,8 @@
 import { ParseError } from '../../core/errors.js';
-import { appendToWindow, type ByteStream } from '../byte-source.js';
+import { appendToWindow, type ByteStream, type PullSource } from '../byte-source.js';
+
+/** Bytes read at a time from a pull source (the window grows when a record is larger). */
+const PULL_BYTES = 4 << 20;
 
 /**
  * Sequential reader over a byte stream for binary formats: `ensure(n)` (async, once a record)
@@ -14,14 +17,17 @@ export class BinaryReader {
   /** Stream offset of buf[0]. */
   private base = 0;
   private done = false;
-  private readonly it: AsyncIterator<Uint8Array>;
+  private readonly it?: AsyncIterator<Uint8Array>;
+  private readonly pull?: PullSource;
   littleEndian = true;
 
+  /** Over a stream of chunks (each copied into the window), or a pull source read into it directly. */
   constructor(
-    stream: ByteStream | AsyncIterable<Uint8Array>,
+    stream: ByteStream | AsyncIterable<Uint8Array> | PullSource,
     readonly file: string,
   ) {
-    this.it = stream[Symbol.asyncIterator]();
+    if ('read' in stream) this.pull = stream;
+    else this.it = stream[Symbol.asyncIterator]();
   }
 
   /** Offset of the next byte in the stream. */
@@ -31,9 +37,10 @@ export class BinaryReader {
 
   /** Make n bytes available; false if the stream ends first (then `available` tells how many). */
   async ensure(n: number): Promise<boolean> {
+    if (this.pull) return this.pullAtLeast(n, this.pull);
     while (this.len - this.pos < n) {
       if (this.done) return false;
-      const r = await this.it.next();
+      const r = await this.it!.next();
       if (r.done) {
         this.done = true;
         return this.len - this.pos >= n;
@@ -61,6 +68,34 @@ export class BinaryReader {
   /** True at the end of the stream (no byte left). */
   async atEnd(): Promise<boolean> {
     return !(await this.ensure(1));
+  }
+
+  /** ensure(n) from a pull source: the unread bytes moved to the front, the rest of the window filled. */
+  private async pullAtLeast(n: number, pull: PullSource): Promise<boolean> {
+    while (this.len - this.pos < n) {
+      if (this.done) return false;
+      const keep = this.len - this.pos;
+      if (this.pos > 0) {
+        this.buf.copyWithin(0, this.pos, this.len);
+        this.base += this.pos;
+        this.pos = 0;
+        this.len = keep;
+      }
+      const size = Math.max(PULL_BYTES, n + (n >> 1));
+      if (this.buf.length < size) {
+        const grown = new Uint8Array(size);
+        grown.set(this.buf.subarray(0, keep));
+        this.buf = grown;
+        this.view = new DataView(grown.buffer);
+      }
+      const got = await pull.read(this.buf, this.len, this.buf.length - this.len);
+      if (got === 0) {
+        this.done = true;
+        return this.len - this.pos >= n;
+      }
+      this.len += got;
+    }
+    return true;
   }
 
   private append(chunk: Uint8Array): void {
@@ -125,6 +160,7 @@ export class BinaryReader {
   }
 
   async close(): Promise<void> {
-    await this.it.return?.();
+    if (this.pull) await this.pull.close();
+    else await this.it!.return?.();
   }
 }

@@ -3,9 +3,9 @@ import type { Frame } from '../../core/frame.js';
 import { Lattice } from '../../core/lattice.js';
 import { Topology } from '../../core/topology.js';
 import { BinaryReader } from '../binary/binary-reader.js';
-import { openByteStream } from '../byte-source.js';
+import { openByteStream, openPullSource } from '../byte-source.js';
 import { type Format, warn } from '../format.js';
-import { finiteWithin, firstBadValue, MAX_COORDINATE_A } from '../value-limits.js';
+import { finiteWithin, firstBadValue, MAX_COORDINATE_A, markPositionsChecked } from '../value-limits.js';
 
 /**
  * CHARMM/NAMD/LAMMPS DCD: Fortran unformatted records (4- or 8-byte length markers, either byte
@@ -56,7 +56,7 @@ export const dcd: Format = {
     return h.length >= 12 && (s(4) === 'CORD' || s(8) === 'CORD');
   },
   async *read(input, options) {
-    const r = new BinaryReader(openByteStream(input), input.path);
+    const r = new BinaryReader(openPullSource(input) ?? openByteStream(input), input.path);
     try {
       await r.need(16, 'a DCD header');
       const head = r.peekBytes(12);
@@ -105,7 +105,38 @@ export const dcd: Format = {
       if (topology && topology.natoms !== n)
         throw new OptionError(`${input.path} has ${n} atoms but the topology has ${topology.natoms}`);
       topology ??= new Topology({ symbols: new Array<string>(n).fill('X') });
+      // Copies of coordinate records that are not 4-byte aligned in the read buffer, or that
+      // arrive in the other byte order.
       const xyz = [new Float32Array(n), new Float32Array(n), new Float32Array(n)];
+      const swapped = r.littleEndian !== HOST_LITTLE_ENDIAN;
+      /** One coordinate record's values (a view into the read buffer when it can be). */
+      const coordinates = (d: number): Float32Array => {
+        const b = r.bytes(4 * n);
+        if (swapped) {
+          const out = xyz[d];
+          const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+          for (let i = 0; i < n; i++) out[i] = dv.getFloat32(4 * i, r.littleEndian);
+          return out;
+        }
+        // The file's byte order is the host's: the record is the array (valid until the next
+        // ensure(), and the frame is converted before that).
+        if ((b.byteOffset & 3) === 0) return new Float32Array(b.buffer, b.byteOffset, n);
+        new Uint8Array(xyz[d].buffer).set(b);
+        return xyz[d];
+      };
+      /** Start marker of a record whose bytes are in the buffer: its length, checked. */
+      const openNow = (expected: number, what: string) => {
+        const at = r.offset;
+        const len = marker();
+        if (len !== expected)
+          throw r.error(`${what} (record of ${expected} bytes)`, `a record of ${len} bytes`, at);
+        return len;
+      };
+      // Bytes of a whole frame, so that one ensure() makes the frame available and its records
+      // are read without waiting (the usual case: the read window holds many frames).
+      const frameBytes = (hasCell ? 48 + 2 * mlen : 0) + (has4d ? 4 : 3) * (4 * n + 2 * mlen);
+      const reuse = options.reusePositions === true;
+      let shared: Float64Array | undefined;
       // Step numbers ISTART + k NSAVC only where NSAVC says something: VMD's and MDAnalysis's
       // writers put NSAVC = 1 whatever the spacing (kinisi's example_LAMMPS.dcd: frames 250
       // steps apart, NSAVC 1), and a transport analysis would take it as the truth.
@@ -113,58 +144,78 @@ export const dcd: Format = {
       // A constant-volume run repeats one cell record: its Lattice is made once and shared.
       let lastCell: number[] | undefined;
       let lastLattice: Lattice | undefined;
+      const u = [0, 0, 0, 0, 0, 0];
+      const at = [0, 0, 0];
+      const rec: Float32Array[] = [xyz[0], xyz[1], xyz[2]];
       let k = 0;
       for (; ; k++) {
         if (await r.atEnd()) break;
-        const frame: Frame = { positions: new Float64Array(3 * n) };
+        // A whole frame in the buffer: its records without an await each; else (the end of a
+        // truncated file) record by record, for the error at the record that is cut short.
+        const whole = await r.ensure(frameBytes);
+        const positions = reuse ? (shared ??= new Float64Array(3 * n)) : new Float64Array(3 * n);
+        const frame: Frame = { positions };
         if (steps) frame.step = ctl[1] + k * ctl[2];
         if (hasCell) {
-          len = await open(48, `the unit cell of frame ${k + 1}`);
+          const what = `the unit cell of frame ${k + 1}`;
+          len = whole ? openNow(48, what) : await open(48, what);
           const cellAt = r.offset;
-          const u = [r.float64(), r.float64(), r.float64(), r.float64(), r.float64(), r.float64()];
+          for (let j = 0; j < 6; j++) u[j] = r.float64();
           close(len, 'the unit cell record');
           if (lastLattice && lastCell?.every((v, j) => v === u[j])) frame.lattice = lastLattice;
           else {
             const cell = dcdCell(u, k + 1);
             if (typeof cell === 'object') frame.lattice = cell;
             else if (typeof cell === 'string') throw r.error(cell, `[${u.join(', ')}]`, cellAt);
-            lastCell = u;
+            lastCell = [...u];
             lastLattice = frame.lattice;
           }
         }
         for (let d = 0; d < 3; d++) {
-          len = await open(4 * n, `the ${'XYZ'[d]} coordinates of frame ${k + 1} (truncated file?)`);
-          const at = r.offset;
-          const b = r.bytes(4 * n);
-          const out = xyz[d];
-          // The file's byte order is the host's: the record is the array, one copy (the file is
-          // read at memory speed); else every float is swapped on the way in.
-          if (r.littleEndian === HOST_LITTLE_ENDIAN) new Uint8Array(out.buffer).set(b);
-          else {
-            const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
-            for (let i = 0; i < n; i++) out[i] = dv.getFloat32(4 * i, r.littleEndian);
-          }
-          // NaN, Inf and byte-swapped floats (absurd magnitudes) are refused where they stand.
-          const bad = firstBadValue(out, MAX_COORDINATE_A);
-          if (bad >= 0)
-            throw r.error(
-              `${'xyz'[d]} coordinates ${finiteWithin(MAX_COORDINATE_A, 'A')} (atom ${bad + 1}, frame ${k + 1})`,
-              String(out[bad]),
-              at + 4 * bad,
-            );
+          const what = `the ${'XYZ'[d]} coordinates of frame ${k + 1} (truncated file?)`;
+          len = whole ? openNow(4 * n, what) : await open(4 * n, what);
+          at[d] = r.offset;
+          rec[d] = coordinates(d);
           close(len, 'a coordinate record');
         }
         if (has4d) {
-          len = await open(4 * n, 'the 4th-dimension record');
+          len = whole
+            ? openNow(4 * n, 'the 4th-dimension record')
+            : await open(4 * n, 'the 4th-dimension record');
           r.skip(len);
           close(len, 'the 4th-dimension record');
         }
-        const p = frame.positions;
-        for (let i = 0; i < n; i++) {
-          p[3 * i] = xyz[0][i];
-          p[3 * i + 1] = xyz[1][i];
-          p[3 * i + 2] = xyz[2][i];
+        // Interleave and check in one pass: NaN, Inf and byte-swapped floats (absurd magnitudes)
+        // are refused where they stand, the first one in file order (X record, then Y, then Z).
+        const [fx, fy, fz] = rec;
+        let ok = true;
+        for (let i = 0, j = 0; i < n; i++, j += 3) {
+          const x = fx[i];
+          const y = fy[i];
+          const z = fz[i];
+          positions[j] = x;
+          positions[j + 1] = y;
+          positions[j + 2] = z;
+          if (
+            !(
+              Math.abs(x) <= MAX_COORDINATE_A &&
+              Math.abs(y) <= MAX_COORDINATE_A &&
+              Math.abs(z) <= MAX_COORDINATE_A
+            )
+          )
+            ok = false;
         }
+        if (!ok)
+          for (let d = 0; d < 3; d++) {
+            const bad = firstBadValue(rec[d], MAX_COORDINATE_A);
+            if (bad >= 0)
+              throw r.error(
+                `${'xyz'[d]} coordinates ${finiteWithin(MAX_COORDINATE_A, 'A')} (atom ${bad + 1}, frame ${k + 1})`,
+                String(rec[d][bad]),
+                at[d] + 4 * bad,
+              );
+          }
+        markPositionsChecked(frame);
         yield { topology, frame };
       }
       // The header's frame count (NSET) is advisory: writers update it as they go (LAMMPS) or
