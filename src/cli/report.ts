@@ -142,6 +142,17 @@ export const registerReport = (program: Command): void => {
                 kind: input.kind,
                 html: files.html,
                 figures: files.figures,
+                // A replica study: the replica average as read from replicas.json (the result) and
+                // the seed the one-model sections show.
+                ...(input.replicas
+                  ? {
+                      replicas: {
+                        shownSeed: input.replicas.shownSeed,
+                        seedsDone: input.replicas.seedsDone,
+                        summary: input.replicas.summary ?? null,
+                      },
+                    }
+                  : {}),
                 sections: files.sections.map((s) => ({
                   id: s.id,
                   title: s.title,

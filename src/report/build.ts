@@ -5,12 +5,13 @@ import { type ReportPage, renderHtml } from './html.js';
 import type { ReportInput } from './input.js';
 import type { Section } from './section.js';
 import { SECTIONS } from './sections/index.js';
+import { labelOneModel } from './sections/replicas.js';
 
-/** Every section the input has something for, in page order. */
+/** Every section the input has something for, in page order (in a replica study, each one-model section names its seed). */
 export const reportSections = (input: ReportInput): Section[] =>
   SECTIONS.flatMap((build) => {
     const s = build(input);
-    return s ? [s] : [];
+    return s ? [labelOneModel(input, s)] : [];
   });
 
 const KIND_TITLE: Record<ReportInput['kind'], string> = {

@@ -7,6 +7,7 @@ import { OligolyteError, OptionError, ParseError } from '../core/errors.js';
 import { readStructure } from '../io/registry.js';
 import type { StudyResult } from '../study/analysis.js';
 import { studyCurveFiles } from '../study/output.js';
+import type { ReplicaSummary } from '../study/replicas.js';
 import type { StudyStructureRow } from '../study/structure.js';
 import { type LabInput, mergeLab, readLabJson, readStudyLab } from './input-lab.js';
 
@@ -120,6 +121,21 @@ export interface ViewerInput {
   densities: { temperatureK: number; cube: string }[];
 }
 
+/**
+ * A study of several independent models (`[model] replicas`, one folder `seed<S>/` per model):
+ * the replica average the study wrote at its end and the one model the single-model sections show.
+ */
+export interface ReplicaView {
+  /** replicas.json as written (non-finite numbers as null); undefined until every model is done. */
+  summary?: ReplicaSummary;
+  /** Its path (or where it will be). */
+  summaryPath: string;
+  /** Seeds whose model is finished (seed<S>/study.json written), in numeric order. */
+  seedsDone: number[];
+  /** The seed whose folder the model, thermo, MSD, Arrhenius, structure ... sections show. */
+  shownSeed: number;
+}
+
 export interface ReportInput {
   /** The folder or file the report was made from. */
   source: string;
@@ -149,6 +165,8 @@ export interface ReportInput {
   dihedralTraces?: DihedralTraces;
   /** Scattering, mechanics and experiment analyses (input-lab.ts). */
   lab?: LabInput;
+  /** A replica study: the replica average and the seed the single-model sections show. */
+  replicas?: ReplicaView;
 }
 
 export interface DihedralTraces {
@@ -319,16 +337,75 @@ const readDihedralTracesAt = (dir: string, study: StudyResult): DihedralTraces |
   return T === undefined ? undefined : readDihedralTraces(dir, T);
 };
 
+/**
+ * The model folders of a replica study (`seed<S>/`), in numeric seed order (seed10 after seed9),
+ * whether or not the model is finished.
+ */
+export const seedFolders = (dir: string): { seed: number; dir: string }[] =>
+  existsSync(dir)
+    ? readdirSync(dir)
+        .filter((f) => /^seed\d+$/.test(f) && statSync(join(dir, f)).isDirectory())
+        .map((f) => ({ seed: Number(f.slice(4)), dir: join(dir, f) }))
+        .sort((a, b) => a.seed - b.seed)
+    : [];
+
+const isEstimate = (e: unknown): boolean =>
+  typeof e === 'object' && e !== null && 'value' in e && 'low95' in e && 'high95' in e;
+
+/** replicas.json (src/study/output.ts writeReplicaOutputs), checked for the fields the report draws. */
+export const readReplicaSummary = (path: string): ReplicaSummary => {
+  const r = readJson(path) as ReplicaSummary;
+  const ok =
+    Array.isArray(r?.seeds) &&
+    Array.isArray(r.rows) &&
+    r.rows.every(
+      (row) =>
+        typeof row.temperatureK === 'number' &&
+        isEstimate(row.diffusivityCm2PerS) &&
+        isEstimate(row.conductivityMsPerCm) &&
+        Array.isArray(row.perSeedD) &&
+        row.perSeedD.length === r.seeds.length,
+    ) &&
+    isEstimate(r.activationEv) &&
+    Array.isArray(r.perSeedActivationEv) &&
+    isEstimate(r.extrapolation?.diffusivityCm2PerS) &&
+    isEstimate(r.extrapolation?.conductivityMsPerCm) &&
+    Array.isArray(r.windowK);
+  if (!ok)
+    throw new ParseError({
+      file: path,
+      expected:
+        'a replica average (seeds, rows of temperatureK, diffusivityCm2PerS, conductivityMsPerCm and perSeedD per seed, activationEv, perSeedActivationEv, extrapolation, windowK)',
+    });
+  return r;
+};
+
+/**
+ * A replica study's folder: the first finished model (lowest seed) for the single-model sections,
+ * the replica average from replicas.json (written when every model is done), and the mechanics,
+ * which the study runs once for all models in DIR/mechanics/.
+ */
+const readReplicaFolder = async (dir: string): Promise<ReportInput | undefined> => {
+  const done = seedFolders(dir).filter((s) => existsSync(join(s.dir, 'study.json')));
+  if (done.length === 0) return undefined;
+  const shown = await readStudyFolder(done[0].dir);
+  const summaryPath = join(dir, 'replicas.json');
+  const summary = existsSync(summaryPath) ? readReplicaSummary(summaryPath) : undefined;
+  const shared = await readStudyLab(dir);
+  return {
+    ...shown,
+    source: dir,
+    outDir: dir,
+    lab: shared ? mergeLab(shown.lab, shared) : shown.lab,
+    replicas: { summary, summaryPath, seedsDone: done.map((s) => s.seed), shownSeed: done[0].seed },
+  };
+};
+
 const readStudyFolder = async (dir: string): Promise<ReportInput> => {
   const studyPath = join(dir, 'study.json');
   if (!existsSync(studyPath)) {
-    const seeds = readdirSync(dir).filter(
-      (f) => /^seed\d+$/.test(f) && existsSync(join(dir, f, 'study.json')),
-    );
-    if (seeds.length) {
-      const first = await readStudyFolder(join(dir, seeds.sort()[0]));
-      return { ...first, outDir: dir };
-    }
+    const replicas = await readReplicaFolder(dir);
+    if (replicas) return replicas;
     throw new OligolyteError(
       `${dir}: no study.json here; give a study's output folder or the JSON of transport or structure (rdf, vdos)`,
     );

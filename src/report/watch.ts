@@ -6,7 +6,8 @@ import { vegaRuntime } from './assets.js';
 import { reportSections } from './build.js';
 import { compilePlot } from './compile.js';
 import { escapeHtml } from './format.js';
-import { type ProtocolRecord, type ReportInput, readReportInput, readThermo } from './input.js';
+import { type ProtocolRecord, type ReportInput, readReportInput, readThermo, seedFolders } from './input.js';
+import { labelOneModel } from './sections/replicas.js';
 import { thermoSection } from './sections/thermo.js';
 
 /**
@@ -28,8 +29,10 @@ export interface WatchSnapshot {
   stages: StageProgress[];
   /** Compiled Vega specs of the plots available now. */
   plots: { id: string; title: string; spec: unknown }[];
-  /** True once study.json is there (the whole report is shown). */
+  /** True once study.json is there (the whole report is shown); in a replica study, replicas.json. */
   finished: boolean;
+  /** A replica study: the model whose run the state, stages and thermo show, and the finished ones. */
+  model?: string;
 }
 
 const readJsonIfThere = (path: string): unknown => {
@@ -41,12 +44,22 @@ const readJsonIfThere = (path: string): unknown => {
   }
 };
 
-/** What a study folder holds now. */
+/**
+ * What a study folder holds now. A replica study (seed<S>/ folders, no study.json at the top) runs
+ * its models one after another in seed order: the live part follows the highest seed's folder, and
+ * the whole report comes once replicas.json (written after the last model) is there.
+ */
 export const watchSnapshot = async (dir: string): Promise<WatchSnapshot> => {
-  const runDir = join(dir, 'run');
+  const seeds = existsSync(join(dir, 'study.json')) ? [] : seedFolders(dir);
+  const current = seeds.at(-1);
+  const runDir = join(current?.dir ?? dir, 'run');
   const status = readJsonIfThere(join(runDir, 'status.json')) as { state?: string } | undefined;
   const protocol = readJsonIfThere(join(runDir, 'protocol.json')) as ProtocolRecord | undefined;
-  const finished = existsSync(join(dir, 'study.json'));
+  const finished = existsSync(join(dir, current ? 'replicas.json' : 'study.json'));
+  const done = seeds.filter((s) => existsSync(join(s.dir, 'study.json'))).map((s) => s.seed);
+  const model = current
+    ? `model seed ${current.seed}; finished models: ${done.length ? `seeds ${done.join(', ')}` : 'none yet'}${finished ? '; replica average written' : ''}`
+    : undefined;
   let input: ReportInput;
   if (finished) input = await readReportInput(dir);
   else {
@@ -59,6 +72,9 @@ export const watchSnapshot = async (dir: string): Promise<WatchSnapshot> => {
       kind: 'study',
       protocol,
       thermo: existsSync(runDir) ? readThermo(runDir, temps, true) : [],
+      replicas: current
+        ? { seedsDone: done, shownSeed: current.seed, summaryPath: join(dir, 'replicas.json') }
+        : undefined,
     };
   }
   const expected = (name: string, branch: boolean): number | undefined => {
@@ -70,13 +86,15 @@ export const watchSnapshot = async (dir: string): Promise<WatchSnapshot> => {
     rows: s.timePs.length,
     expectedRows: expected(s.name, s.branchK !== undefined),
   }));
-  const sections = finished ? reportSections(input) : [thermoSection(input)].flatMap((s) => (s ? [s] : []));
+  const sections = finished
+    ? reportSections(input)
+    : [thermoSection(input)].flatMap((s) => (s ? [labelOneModel(input, s)] : []));
   const plots = sections.flatMap((s) =>
     s.blocks.flatMap((b) =>
       b.kind === 'plot' ? [{ id: b.id, title: b.title, spec: compilePlot(b, 'screen') }] : [],
     ),
   );
-  return { state: status?.state ?? 'waiting', stages, plots, finished };
+  return { state: status?.state ?? 'waiting', stages, plots, finished, ...(model ? { model } : {}) };
 };
 
 const PAGE_SCRIPT = `
@@ -88,7 +106,7 @@ const PAGE_SCRIPT = `
   var source = new EventSource('/events');
   source.onmessage = function (e) {
     var snap = JSON.parse(e.data);
-    status.innerHTML = '<p><b>' + esc(snap.state) + '</b>' + (snap.finished ? ' (study.json written: the whole report)' : '') + '</p><table><tr><th>stage</th><th>thermo rows</th><th>progress</th></tr>' +
+    status.innerHTML = '<p><b>' + esc(snap.state) + '</b>' + (snap.model ? ' (' + esc(snap.model) + ')' : '') + (snap.finished ? ' (' + (snap.model ? 'replicas.json' : 'study.json') + ' written: the whole report)' : '') + '</p><table><tr><th>stage</th><th>thermo rows</th><th>progress</th></tr>' +
       snap.stages.map(function (s) {
         var p = s.expectedRows ? Math.min(100, Math.round(100 * s.rows / s.expectedRows)) : null;
         return '<tr><td>' + esc(s.stage) + '</td><td>' + s.rows + (s.expectedRows ? ' / ' + s.expectedRows : '') + '</td><td>' + (p === null ? '' : '<progress max="100" value="' + p + '"></progress> ' + p + ' %') + '</td></tr>';

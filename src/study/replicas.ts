@@ -1,4 +1,4 @@
-import { extrapolate, fitArrheniusWeighted } from '../analysis/transport/arrhenius.js';
+import { type ArrheniusFit, extrapolate, fitArrheniusWeighted } from '../analysis/transport/arrhenius.js';
 import { nernstEinsteinFactor } from '../analysis/transport/conductivity.js';
 import type { Estimate } from '../analysis/transport/diffusivity.js';
 import { InsufficientDataError } from '../core/errors.js';
@@ -20,6 +20,13 @@ export interface ReplicaSummary {
   perSeedActivationEv: number[];
   extrapolation: { temperatureK: number; diffusivityCm2PerS: Estimate; conductivityMsPerCm: Estimate };
   windowK: [number, number];
+  /**
+   * The whole weighted fit behind `activationEv` (line with its covariance): the report draws the
+   * fitted line and its 95 % band from it with analysis/transport/arrhenius.ts `extrapolate`.
+   */
+  fit: ArrheniusFit;
+  /** The temperatures (K) in that fit: in the window and with a positive mean D. */
+  fittedTemperaturesK: number[];
 }
 
 const meanEstimate = (v: number[]): Estimate => {
@@ -72,5 +79,7 @@ export const combineReplicas = (spec: StudySpec, results: StudyResult[], seeds: 
       conductivityMsPerCm: { value: d.value * f, std: d.std * f, low95: d.low95 * f, high95: d.high95 * f },
     },
     windowK: [lo, hi],
+    fit,
+    fittedTemperaturesK: window.map((r) => r.temperatureK),
   };
 };

@@ -143,4 +143,43 @@ describe.skipIf(!available)('the report in headless Chromium', () => {
     expect(problems).toEqual([]);
     console.log(`report screenshots in ${shots}`);
   }, 120_000);
+
+  it('draws a replica study: the replica average first, with marks, and no error', async () => {
+    const copy = join(tempDir(), 'replicas');
+    cpSync(fixture('report/laoc-0b-replicas'), copy, { recursive: true });
+    const file = (await writeReport(await readReportInput(copy), { figures: false })).html;
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const problems: string[] = [];
+    const requests: string[] = [];
+    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    page.on('console', (m) => {
+      if (m.type() === 'error') problems.push(`console error: ${m.text()}`);
+    });
+    page.on('request', (r) => requests.push(r.url()));
+    await page.goto(`file://${file}`);
+    await page.waitForSelector('body[data-ready="true"]', { timeout: 60_000 });
+    expect(problems).toEqual([]);
+    expect(await page.evaluate(() => (window as unknown as { reportErrors: string[] }).reportErrors)).toEqual(
+      [],
+    );
+    expect(requests).toEqual([`file://${file}`]);
+    const plots = await page.evaluate(() =>
+      [...document.querySelectorAll('.plot')].map((p) => ({
+        id: p.id,
+        // Drawn symbols (the mean, each model, the extrapolation) and lines (bars, fit, band).
+        symbols: p.querySelectorAll('.mark-symbol.role-mark path').length,
+        drawn: [...p.querySelectorAll('.role-mark path, .role-mark line')].filter(
+          (e) => (e.getAttribute('d') ?? '').length > 4 || e.tagName === 'line',
+        ).length,
+      })),
+    );
+    expect(plots[0].id).toBe('plot-replica-arrhenius');
+    // 5 means, 2 x 5 model points, the extrapolation; bars, line and band besides.
+    expect(plots[0].symbols).toBeGreaterThanOrEqual(16);
+    expect(plots[0].drawn).toBeGreaterThan(20);
+    for (const p of plots) expect(p.drawn, p.id).toBeGreaterThan(3);
+    expect(await page.locator('#replicas').textContent()).toContain('seed 9 of 2');
+    await page.locator('#fig-replica-arrhenius').screenshot({ path: join(shots, 'replica-arrhenius.png') });
+    expect(problems).toEqual([]);
+  }, 120_000);
 });

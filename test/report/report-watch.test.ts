@@ -3,11 +3,11 @@
  * state, stage progress and thermo plot as server-sent events, and the whole report's plots once
  * study.json appears. Bounded: every wait has a time limit.
  */
-import { appendFileSync, cpSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { get } from 'node:http';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { serveStudy, type WatchServer, type WatchSnapshot } from '../../src/report/index.js';
+import { serveStudy, type WatchServer, type WatchSnapshot, watchSnapshot } from '../../src/report/index.js';
 import { fixture, tempDir } from '../helpers.js';
 
 /** Reads server-sent events from a URL; `next` waits (at most `ms`) for an event passing `test`. */
@@ -112,4 +112,41 @@ describe('the live page of a study (serveStudy)', () => {
       stream.close();
     }
   }, 20_000);
+
+  it('follows a replica study model by model (seed9, then seed10), then shows the replica average', async () => {
+    const dir = join(tempDir(), 'replicas');
+    cpSync(fixture('report/laoc-0b-replicas'), dir, { recursive: true });
+    const seed10 = join(dir, 'seed10');
+    const study10 = join(dir, '..', 'seed10-study.json');
+    const average = join(dir, '..', 'replicas.json');
+    renameSync(join(seed10, 'study.json'), study10);
+    renameSync(join(dir, 'replicas.json'), average);
+    // Before the first model's folder: waiting.
+    const empty = join(tempDir(), 'empty');
+    mkdirSync(empty);
+    expect((await watchSnapshot(empty)).state).toBe('waiting');
+
+    // Model seed10 running (its run folder: seed9's, its last stage cut mid-line), seed9 done.
+    cpSync(join(dir, 'seed9', 'run'), join(seed10, 'run'), { recursive: true });
+    writeFileSync(join(seed10, 'run', 'status.json'), '{"state": "running"}');
+    appendFileSync(join(seed10, 'run', 'series', 'T700K', '02-produce', 'thermo.csv'), '2600,5200,70');
+    const running = await watchSnapshot(dir);
+    expect(running.state).toBe('running');
+    expect(running.finished).toBe(false);
+    expect(running.model).toBe('model seed 10; finished models: seeds 9');
+    expect(running.plots.map((p) => [p.id, p.title])).toEqual([['thermo', 'Thermo traces (seed 10)']]);
+    expect(running.stages.find((s) => s.stage === 'T700K/produce')?.rows).toBe(26);
+
+    // seed10's study.json, then the replica average: the whole report, the average first.
+    renameSync(study10, join(seed10, 'study.json'));
+    writeFileSync(join(seed10, 'run', 'status.json'), '{"state": "complete"}');
+    expect((await watchSnapshot(dir)).finished).toBe(false);
+    renameSync(average, join(dir, 'replicas.json'));
+    const done = await watchSnapshot(dir);
+    expect(done.finished).toBe(true);
+    expect(done.model).toBe('model seed 10; finished models: seeds 9, 10; replica average written');
+    expect(done.plots[0].id).toBe('replica-arrhenius');
+    expect(done.plots.map((p) => p.id)).toEqual(expect.arrayContaining(['thermo', 'msd', 'arrhenius']));
+    rmSync(dir, { recursive: true });
+  }, 30_000);
 });

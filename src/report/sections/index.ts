@@ -6,6 +6,7 @@ import { mechanicsSection } from './mechanics.js';
 import { modelSection } from './model.js';
 import { msdSection } from './msd.js';
 import { numbersSection } from './numbers.js';
+import { replicaSection } from './replicas.js';
 import { scatteringSection } from './scattering.js';
 import { structureSection } from './structure.js';
 import { thermoSection } from './thermo.js';
@@ -17,6 +18,7 @@ import { viewerSection } from './viewer.js';
  * Add a section: one module with one SectionBuilder, listed here (docs/report.md).
  */
 export const SECTIONS: SectionBuilder[] = [
+  replicaSection,
   modelSection,
   thermoSection,
   msdSection,

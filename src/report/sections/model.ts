@@ -39,6 +39,12 @@ export const modelSection: SectionBuilder = (input) => {
       `${input.name}${input.quick ? ' (--quick: short runs, a check of the workflow, not results)' : ''}`,
     ],
   ];
+  const r = input.replicas;
+  if (r)
+    facts.push([
+      'model seed',
+      `${r.shownSeed}: one of ${r.summary ? `the ${r.summary.seeds.length} models (seeds ${r.summary.seeds.join(', ')})` : `the models finished so far (seeds ${r.seedsDone.join(', ')})`}, the one the sections below the replica average show`,
+    ]);
   if (input.model) {
     facts.push(['atoms', String(input.model.symbols.length)]);
     facts.push(['composition', composition(input.model.symbols)]);
@@ -60,7 +66,8 @@ export const modelSection: SectionBuilder = (input) => {
   if (p) {
     facts.push(['force field', p.forcefield ?? 'n/a']);
     facts.push(['engine', p.engine ?? 'n/a']);
-    if (p.seed !== undefined) facts.push(['seed', String(p.seed)]);
+    // The protocol's seed draws the velocities and the Langevin noise; the model's seed packs it.
+    if (p.seed !== undefined) facts.push(['MD seed (velocities, thermostat)', String(p.seed)]);
   }
   const t = input.study?.timingsS;
   if (t)

@@ -1,15 +1,22 @@
 import { num, withInterval } from '../format.js';
 import type { Block, SectionBuilder } from '../section.js';
+import { replicaSummaryTable, replicaTemperatureTable } from './replicas.js';
 
-/** Every number of the transport analysis with its 95 % interval, per temperature, and the fit. */
+/**
+ * Every number of the transport analysis with its 95 % interval, per temperature, and the fit; in a
+ * replica study, the replica average first, then the shown model's numbers (titled with its seed).
+ */
 export const numbersSection: SectionBuilder = (input) => {
   const t = input.transport;
   if (!t) return undefined;
   const blocks: Block[] = [];
   const sp = t.runs[0].result.species;
+  const r = input.replicas;
+  if (r?.summary) blocks.push(replicaSummaryTable(r.summary), replicaTemperatureTable(r.summary, sp));
+  const oneModel = r ? ` (one model: seed ${r.shownSeed})` : '';
   blocks.push({
     kind: 'table',
-    title: `${sp} transport per run`,
+    title: `${sp} transport per run${oneModel}`,
     caption:
       'Values with 95 % intervals in brackets. D: generalised least squares on the tracer MSD; σ NE: Nernst-Einstein from D; σ charge: from the collective (charge) MSD; Haven ratio = D / D_collective.',
     columns: [
@@ -64,13 +71,18 @@ export const numbersSection: SectionBuilder = (input) => {
       ]);
     if (m?.activationEv !== undefined)
       rows.push([`measured Ea${m.label ? ` (${m.label})` : ''}`, `${num(m.activationEv)} eV`]);
-    blocks.push({ kind: 'table', title: 'Arrhenius fit', columns: ['quantity', 'value [95 %]'], rows });
+    blocks.push({
+      kind: 'table',
+      title: `Arrhenius fit${oneModel}`,
+      columns: ['quantity', 'value [95 %]'],
+      rows,
+    });
   }
   const c = input.study?.measured;
   if (c?.rows.length)
     blocks.push({
       kind: 'table',
-      title: 'Measured against simulated conductivity',
+      title: `Measured against simulated conductivity${oneModel}`,
       caption:
         'The simulated σ is the Nernst-Einstein conductivity of the Arrhenius fit of D at each measured temperature (95 % interval).',
       columns: ['T/K', 'measured σ/mS cm⁻¹', 'simulated σ/mS cm⁻¹', 'simulated / measured'],
