@@ -76,7 +76,9 @@ export function ordinary(from: i32, to: i32, rc2: f64, alpha: f64, eShift: f64, 
       // Lane 1 of a padded pair counts nothing.
       const w1: f64 = m + 1 < c ? 1 : 0;
       const wv = f64x2.replace_lane(one, 1, w1);
-      const inv2 = f64x2.div(one, r2);
+      const r = f64x2.sqrt(r2);
+      const rinv = f64x2.div(one, r);
+      const inv2 = f64x2.mul(rinv, rinv);
       const inv6 = f64x2.mul(f64x2.mul(inv2, inv2), inv2);
       const lj1 = f64x2.replace_lane(f64x2.splat(load<f64>(lp0)), 1, load<f64>(lp1));
       const c6 = f64x2.replace_lane(f64x2.splat(load<f64>(lp0, 8)), 1, load<f64>(lp1, 8));
@@ -84,7 +86,6 @@ export function ordinary(from: i32, to: i32, rc2: f64, alpha: f64, eShift: f64, 
       const c12 = f64x2.mul(lj1, inv6);
       eVdw = f64x2.add(eVdw, f64x2.mul(wv, f64x2.sub(f64x2.mul(inv6, f64x2.sub(c12, c6)), off)));
       let fLj = f64x2.mul(inv6, f64x2.sub(f64x2.mul(twelve, c12), f64x2.mul(six, c6)));
-      const r = f64x2.sqrt(r2);
       // Born-Mayer-Huggins pairs (their LJ coefficients are zero): one exp per such lane.
       const on0 = load<f64>(lp0, 24);
       const on1 = load<f64>(lp1, 24);
@@ -121,7 +122,7 @@ export function ordinary(from: i32, to: i32, rc2: f64, alpha: f64, eShift: f64, 
         fLj = f64x2.add(fLj, f64x2.replace_lane(f64x2.splat(fb0), 1, fb1));
       }
       const qj = f64x2.replace_lane(f64x2.splat(load<f64>(pQ + (<usize>j0 << 3))), 1, load<f64>(pQ + (<usize>j1 << 3)));
-      const prefactor = f64x2.div(f64x2.mul(vqi, qj), r);
+      const prefactor = f64x2.mul(f64x2.mul(vqi, qj), rinv);
       const u = f64x2.mul(vAlphaStep, r);
       const ki = i32x4.trunc_sat_f64x2_s_zero(u);
       const tt = f64x2.sub(u, f64x2.convert_low_i32x4_s(ki));

@@ -8,7 +8,7 @@ import { Lattice } from '../core/lattice.js';
 import { ACC_SIZE, ordinaryPairForces, specialPairForces } from './pair-forces.js';
 import { WasmPairKernel, wasmPairKernelFits } from './pair-kernel-wasm.js';
 import { imageShifts, type PairList, PairListBuilder } from './pair-list.js';
-import { CTRL, OP_BUILD, OP_COMPUTE, OP_EXIT, type WorkerInit } from './pair-threads.js';
+import { awaitChange, CTRL, OP_BUILD, OP_COMPUTE, OP_EXIT, type WorkerInit } from './pair-threads.js';
 import { ReciprocalEwald } from './reciprocal-ewald.js';
 
 const init = workerData as WorkerInit & { port: MessagePort };
@@ -32,8 +32,7 @@ const ewaldCell = Float64Array.from(ewald?.cell ?? []);
 parentPort!.postMessage('ready');
 let seen = 0;
 for (;;) {
-  Atomics.wait(ctrl, CTRL.task, seen);
-  const task = Atomics.load(ctrl, CTRL.task);
+  const task = awaitChange(ctrl, CTRL.task, seen);
   // A wake without a new task (a late notify for the task just done) is not a task: wait again.
   if (task === seen) continue;
   seen = task;

@@ -57,6 +57,24 @@ export interface EwaldSetup {
 
 const shared = (bytes: number) => new SharedArrayBuffer(bytes);
 
+/**
+ * How many times a thread reads a control slot before it sleeps on it (Atomics.wait): about 10-30
+ * microseconds. A step of a small cell takes a few hundred microseconds and waking a sleeping thread
+ * costs tens, so the hand-offs at each step are caught while spinning; a longer wait (the other
+ * thread busy with a list build, or descheduled on a loaded machine) still ends in a sleep.
+ */
+export const SPIN_READS = 1 << 14;
+
+/** Wait until ctrl[slot] is no longer `value`: spin SPIN_READS reads, then sleep. Returns the new value. */
+export const awaitChange = (ctrl: Int32Array, slot: number, value: number): number => {
+  for (let k = 0; k < SPIN_READS; k++) {
+    const now = Atomics.load(ctrl, slot);
+    if (now !== value) return now;
+  }
+  Atomics.wait(ctrl, slot, value);
+  return Atomics.load(ctrl, slot);
+};
+
 export class PairThreads {
   private readonly ctrl: Int32Array;
   private readonly bounds: Int32Array;
@@ -166,8 +184,7 @@ export class PairThreads {
     const task = Atomics.load(this.ctrl, CTRL.task);
     for (let t = 1; t < this.threads; t++) {
       const slot = CTRL.finished + t;
-      for (let f = Atomics.load(this.ctrl, slot); f !== task; f = Atomics.load(this.ctrl, slot))
-        Atomics.wait(this.ctrl, slot, f);
+      for (let f = Atomics.load(this.ctrl, slot); f !== task; ) f = awaitChange(this.ctrl, slot, f);
     }
     const op = this.pendingOp;
     this.pendingOp = 0;
