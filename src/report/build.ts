@@ -24,12 +24,18 @@ const KIND_TITLE: Record<ReportInput['kind'], string> = {
   experiment: 'impedance analysis',
 };
 
+const replicaLine = (r: NonNullable<ReportInput['replicas']>): string =>
+  r.summary
+    ? `a study of ${r.summary.seeds.length} independent models (seeds ${r.summary.seeds.join(', ')}): the replica average is the result; the sections after it show one model, seed ${r.shownSeed}`
+    : `a study of several independent models, not finished (done: seeds ${r.seedsDone.join(', ')}; no replica average yet); the sections show one model, seed ${r.shownSeed}`;
+
 /** The page: title, provenance lines, the --quick warning and the sections. */
 export const reportPage = (input: ReportInput, sections = reportSections(input)): ReportPage => ({
   title: `${input.name}: ${KIND_TITLE[input.kind]} report`,
   lines: [
     `from ${input.source}`,
     `made ${new Date().toISOString().replace(/\.\d+Z$/, 'Z')} by oligolyte report`,
+    ...(input.replicas ? [replicaLine(input.replicas)] : []),
   ],
   warning: input.quick
     ? 'A --quick study: short runs that check the workflow. Its numbers are not results.'

@@ -193,6 +193,9 @@ describe('a replica study folder (the --quick laoc-0b fixture, replicas = 2, see
     const html = readFileSync(files.html, 'utf8');
     expect(html.indexOf('id="plot-replica-arrhenius"')).toBeLessThan(html.indexOf('id="plot-thermo"'));
     expect(html).toContain('seed 9 of 2 (folder seed9/)');
+    expect(html).toContain(
+      '<p class="sub">a study of 2 independent models (seeds 9, 10): the replica average is the result; the sections after it show one model, seed 9</p>',
+    );
 
     const json = join(dir, 'index.json');
     const r = cli('report', dir, '--no-figures', '--json', json);
