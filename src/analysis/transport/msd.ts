@@ -1,5 +1,5 @@
-import FFT from 'fft.js';
 import { OptionError } from '../../core/errors.js';
+import { MixedRadixFft as FFT, smoothFftSize } from '../../core/mixed-radix-fft.js';
 import type { SparseDisplacements } from './displacements.js';
 
 /**
@@ -373,12 +373,12 @@ export const planMsd = (d: SeriesSource, options: MsdOptions = {}): MsdPlan => {
   return { frames: T, atoms: N, axes, lags, allOrigins, charges: charges && Float64Array.from(charges) };
 };
 
-/** FFT size for series of T frames: a power of two >= 2T (the zero padding of Kneller's method). */
-const fftSize = (T: number) => {
-  let size = 4;
-  while (size < 2 * T) size *= 2;
-  return size;
-};
+/**
+ * FFT size for series of T frames: the smallest length >= 2T with no prime factor beyond 5 (the
+ * zero padding of Kneller's method; a power of two can be almost twice as long: 32,768 for
+ * T = 10,000 where 20,000 suffice).
+ */
+const fftSize = (T: number) => smoothFftSize(Math.max(4, 2 * T));
 
 const strideOf = (plan: MsdPlan) =>
   plan.allOrigins ? () => 1 : (m: number) => Math.max(1, Math.floor(m / 8));
@@ -486,8 +486,7 @@ export const elementMsds = (
 ): ElementMsd[] => {
   const T = sparse.frames;
   if (T < 2) return [];
-  let size = 4;
-  while (size < 2 * T) size *= 2;
+  const size = fftSize(T);
   const fft = new FFT(size);
   const spectrum = new Float64Array(2 * size);
   const groups = new Map<string, number[]>();
