@@ -8,7 +8,7 @@
  *   npm run build && npm run bench:protocols -- [--skip-study] [--skip-lammps]
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -25,11 +25,29 @@ const dir = mkdtempSync(join(tmpdir(), 'oligolyte-bench-'));
 if (!process.argv.includes('--skip-study')) {
   const s = run(['study', 'examples/laoc-0b.toml', '-o', join(dir, 'study')]);
   console.log(`study examples/laoc-0b.toml (embedded engine): ${(s / 60).toFixed(1)} min wall`);
-  // The study's own timings: how much the structure analyses (issue 22) add to the whole.
-  const t = JSON.parse(readFileSync(join(dir, 'study', 'study.json'), 'utf8')).timingsS;
+  // The study's own timings, summed over its models (one folder per seed with replicas): how much
+  // the MD and the analyses take of the whole.
+  const out = join(dir, 'study');
+  const folders = existsSync(join(out, 'study.json'))
+    ? [out]
+    : readdirSync(out)
+        .filter((f) => /^seed\d+$/.test(f))
+        .map((f) => join(out, f));
+  const t = { run: 0, transport: 0, structure: 0 };
+  for (const f of folders) {
+    const ti = JSON.parse(readFileSync(join(f, 'study.json'), 'utf8')).timingsS;
+    for (const k of ['run', 'transport', 'structure'] as const) t[k] += ti[k];
+  }
   console.log(
-    `  of which: protocol run ${t.run.toFixed(1)} s, transport analysis ${t.transport.toFixed(1)} s, structure analyses ${t.structure.toFixed(1)} s (${((100 * t.structure) / s).toFixed(1)} % of the study's wall time)`,
+    `  of which (${folders.length} model${folders.length > 1 ? 's' : ''}): protocol runs ${t.run.toFixed(1)} s, transport analyses ${t.transport.toFixed(1)} s, structure analyses ${t.structure.toFixed(1)} s (${((100 * t.structure) / s).toFixed(1)} % of the study's wall time)`,
   );
+  if (existsSync(join(out, 'replicas.json'))) {
+    const r = JSON.parse(readFileSync(join(out, 'replicas.json'), 'utf8'));
+    const x = r.extrapolation.conductivityMsPerCm;
+    console.log(
+      `  replica average: Ea ${r.activationEv.value.toFixed(3)} eV [${r.activationEv.low95.toFixed(3)}, ${r.activationEv.high95.toFixed(3)}], sigma(${r.extrapolation.temperatureK} K) ${x.value.toPrecision(2)} mS/cm [${x.low95.toPrecision(2)}, ${x.high95.toPrecision(2)}]`,
+    );
+  }
   const q = run(['study', 'examples/laoc-0b.toml', '--quick', '-o', join(dir, 'quick')]);
   console.log(`study examples/laoc-0b.toml --quick: ${q.toFixed(0)} s wall`);
 }

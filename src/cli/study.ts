@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { formatPlan } from '../md/protocols/plan.js';
+import { formatDuration, formatPlan } from '../md/protocols/plan.js';
 import type { WatchServer } from '../report/index.js';
 import { mechanicsTable } from '../study/mechanics.js';
 import { replicaTable, studyTable } from '../study/output.js';
@@ -23,7 +23,10 @@ export const registerStudy = (program: Command): void => {
       )
       .argument('<file>', 'study file (.toml or .json), e.g. examples/laoc-0b.toml')
       .option('-o, --output <dir>', 'output folder (default: out/<study name>)')
-      .option('--quick', 'short runs (0.5 ps stages, 5 ps production): a check of the workflow, not results')
+      .option(
+        '--quick',
+        'short runs (0.5 ps stages, 5 ps production) of at most 2 models: a check of the workflow, not results',
+      )
       .option(
         '--no-report',
         'skip report.html and figures/ at the end (oligolyte report DIR makes them later)',
@@ -83,9 +86,16 @@ export const registerStudy = (program: Command): void => {
               `study ${plan.name}${plan.quick ? ' (--quick)' : ''}: ${plan.firstModel.topology.natoms} atoms, ${m.mix ?? `${m.composition} x ${m.trimers}`} at ${m.density} g/cm3, ${models > 1 ? `${models} models (seeds ${plan.seeds.join(', ')}), one after another` : `seed ${plan.seeds[0]}`} -> ${plan.outDir}/\n`,
             );
             process.stdout.write(formatPlan(plan.run));
+            const perModel = plan.run.timing?.expectedSeconds;
             if (models > 1)
               process.stdout.write(
-                `(that is for one model; ${models} models take ${models} times as long)\n`,
+                perModel !== undefined
+                  ? `(that is for one model; the ${models} models: about ${formatDuration(models * perModel)} of MD, plus the analyses)\n`
+                  : `(that is for one model; ${models} models take ${models} times as long)\n`,
+              );
+            if (plan.quick && spec.model.replicas > models)
+              process.stdout.write(
+                `(--quick runs ${models} of the study's ${spec.model.replicas} models: a check of the workflow)\n`,
               );
           },
           onModel: (seed) => {

@@ -31,10 +31,13 @@ import { analyseStudyStructure, studyJumpRateArrhenius } from './structure.js';
  *   structure/T<T>K-dihedrals.csv                                              (with [structure])
  *   seed1/..., seed2/..., replicas.json, replicas.txt                            (replicas > 1)
  */
+/** Models a --quick study runs at most (its numbers are not results; two exercise the replica average). */
+export const QUICK_MAX_MODELS = 2;
+
 export interface StudyRunOptions {
   /** Output folder (default out/<study name>). */
   outDir?: string;
-  /** Short runs that check the workflow (quickProtocol); their numbers are not results. */
+  /** Short runs that check the workflow (quickProtocol), at most QUICK_MAX_MODELS models; not results. */
   quick?: boolean;
   /** Continue a stopped study in outDir. */
   resume?: boolean;
@@ -103,7 +106,9 @@ export const runStudy = async (
   });
   const protocol = quick ? quickProtocol(engineSpec) : engineSpec;
   const outDir = options.outDir ?? defaultStudyFolder(spec);
-  const seeds = Array.from({ length: spec.model.replicas }, (_, r) => spec.model.seed + r);
+  // --quick checks the workflow: with replicas, two models are enough to exercise the average.
+  const models = quick ? Math.min(QUICK_MAX_MODELS, spec.model.replicas) : spec.model.replicas;
+  const seeds = Array.from({ length: models }, (_, r) => spec.model.seed + r);
   const firstModel = buildStudyModel(spec, seeds[0]);
   const run = await planProtocol(protocol, firstModel, {
     parallel: options.parallel,
