@@ -29,6 +29,11 @@ export function setLayout(x: usize, f: usize, shift: usize, q: usize, type: usiz
 
 const TABLE_INV_STEP: f64 = 1024;
 
+/** Where the host may lay out its arrays: after the module's own static data (Math.exp's tables). */
+export function heapBase(): usize {
+  return __heap_base;
+}
+
 export function ordinary(from: i32, to: i32, rc2: f64, alpha: f64, eShift: f64, fShift: f64, twoAlphaOverSqrtPi: f64): void {
   let eVdw = f64x2.splat(0); let eCoul = f64x2.splat(0);
   let wxx = f64x2.splat(0); let wyy = f64x2.splat(0); let wzz = f64x2.splat(0); let wxy = f64x2.splat(0); let wxz = f64x2.splat(0); let wyz = f64x2.splat(0);

@@ -14,6 +14,7 @@ import type { PairList } from './pair-list.js';
 
 interface KernelExports {
   memory: WebAssembly.Memory;
+  heapBase(): number;
   setLayout(
     x: number,
     f: number,
@@ -60,8 +61,6 @@ const kernelModule = (): WebAssembly.Module | undefined => {
 export const wasmPairKernelFits = (P: PairParams): boolean =>
   P.alpha * Math.sqrt(P.cutoff2) < ERFC_TABLE_MAX - 2 * ERFC_TABLE_STEP && kernelModule() !== undefined;
 
-/** Linear-memory addresses start here (the kernel itself uses no memory below it). */
-const BASE = 1024;
 const align = (bytes: number) => Math.ceil(bytes / 16) * 16;
 
 export class WasmPairKernel {
@@ -93,7 +92,8 @@ export class WasmPairKernel {
     this.natoms = natoms;
     this.params = params;
     const nt2 = params.nt * params.nt;
-    let at = BASE;
+    // The host's arrays start after the module's static data (the tables of its exp).
+    let at = align(this.exports.heapBase());
     const take = (bytes: number) => {
       const a = at;
       at += align(bytes);
