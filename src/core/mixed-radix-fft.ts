@@ -29,6 +29,38 @@ export const smoothFftSize = (min: number): number => {
   return best;
 };
 
+/**
+ * Rough cost per point of one stage of each radix (real operations, plus the load and store of
+ * every point at every stage): radix 4 does two bits of a power of two for less than two radix-2
+ * stages, and radix 5 costs the most per point.
+ */
+const STAGE_COST: Record<number, number> = { 2: 11, 3: 15.3, 4: 14.5, 5: 20.4 };
+
+/** Estimated cost of a transform of length n (2-3-5-smooth), in the units of STAGE_COST. */
+export const fftCost = (n: number): number => n * factorize(n).reduce((c, p) => c + STAGE_COST[p], 0);
+
+/**
+ * The 2-3-5-smooth length >= min (and even) that transforms fastest by fftCost: the smallest one
+ * can be made of many radix-5 stages and cost more than one a little longer (T = 10,000:
+ * 20,000 = 2^5 5^4 takes about 1.1x the time of 20,480 = 4^6 5).
+ */
+export const fastFftSize = (min: number): number => {
+  let best = smoothFftSize(min);
+  let bestCost = fftCost(best);
+  for (let n = best + 2; n < 2 * best; n += 2) {
+    if (n * STAGE_COST[2] > bestCost) break;
+    let r = n;
+    for (const p of [2, 3, 5]) while (r % p === 0) r /= p;
+    if (r !== 1) continue;
+    const c = fftCost(n);
+    if (c < bestCost) {
+      best = n;
+      bestCost = c;
+    }
+  }
+  return best;
+};
+
 /** Factors of n into 4, 2, 3, 5 (in that order); throws for other primes. */
 const factorize = (n: number): number[] => {
   const out: number[] = [];

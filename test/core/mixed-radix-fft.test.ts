@@ -4,7 +4,7 @@
  */
 import FFT from 'fft.js';
 import { describe, expect, it } from 'vitest';
-import { MixedRadixFft, smoothFftSize } from '../../src/core/mixed-radix-fft.js';
+import { fastFftSize, fftCost, MixedRadixFft, smoothFftSize } from '../../src/core/mixed-radix-fft.js';
 
 /** The DFT by its definition, O(n^2). */
 const dft = (x: Float64Array, n: number, sign = -1): Float64Array => {
@@ -85,5 +85,16 @@ describe('MixedRadixFft', () => {
     }
     expect(smoothFftSize(20000)).toBe(20000);
     expect(smoothFftSize(2048)).toBe(2048);
+  });
+
+  it('fastFftSize: a smooth length at least the minimum, no costlier than the smallest', () => {
+    for (const min of [2, 17, 2000, 2048, 14000, 20000, 100000]) {
+      const n = fastFftSize(min);
+      expect(n).toBeGreaterThanOrEqual(min);
+      expect(() => new MixedRadixFft(n)).not.toThrow();
+      expect(fftCost(n)).toBeLessThanOrEqual(fftCost(smoothFftSize(min)));
+    }
+    // 20,000 = 2^5 5^4 (four radix-5 stages) against 20,480 = 4^6 5.
+    expect(fastFftSize(20000)).toBe(20480);
   });
 });

@@ -1,5 +1,5 @@
 import { OptionError } from '../../core/errors.js';
-import { MixedRadixFft as FFT, smoothFftSize } from '../../core/mixed-radix-fft.js';
+import { MixedRadixFft as FFT, fastFftSize } from '../../core/mixed-radix-fft.js';
 import type { SparseDisplacements } from './displacements.js';
 
 /**
@@ -374,11 +374,11 @@ export const planMsd = (d: SeriesSource, options: MsdOptions = {}): MsdPlan => {
 };
 
 /**
- * FFT size for series of T frames: the smallest length >= 2T with no prime factor beyond 5 (the
- * zero padding of Kneller's method; a power of two can be almost twice as long: 32,768 for
- * T = 10,000 where 20,000 suffice).
+ * FFT size for series of T frames: a length >= 2T with no prime factor beyond 5, the fastest by
+ * fastFftSize (the zero padding of Kneller's method; the next power of two can be almost twice as
+ * long: 32,768 for T = 10,000, where 20,480 = 4^6 x 5 is used).
  */
-const fftSize = (T: number) => smoothFftSize(Math.max(4, 2 * T));
+const fftSize = (T: number) => fastFftSize(Math.max(4, 2 * T));
 
 const strideOf = (plan: MsdPlan) =>
   plan.allOrigins ? () => 1 : (m: number) => Math.max(1, Math.floor(m / 8));
