@@ -4,35 +4,47 @@ import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { OligolyteError, OptionError, ParseError } from '../core/errors.js';
 import { discardOpenTextSinks } from '../io/text-sink.js';
-import { registerBuild } from './build.js';
-import { registerChem } from './chem.js';
-import { registerConvert } from './convert.js';
-import { registerCycling } from './cycling.js';
-import { registerDc } from './dc.js';
-import { registerDft } from './dft.js';
-import { registerDsc } from './dsc.js';
-import { registerEis } from './eis.js';
-import { registerEnergy } from './energy.js';
-import { registerFf } from './ff.js';
-import { registerInfo } from './info.js';
-import { registerMd } from './md.js';
-import { registerMechanics } from './mechanics.js';
-import { registerMinimise } from './mechanics-minimise.js';
 import { cliMessage } from './option-flags.js';
-import { registerReport } from './report.js';
-import { registerRun } from './run.js';
-import { RunStopped } from './run-session.js';
-import { registerScatter } from './scatter.js';
 import { installSignalHandlers } from './signals.js';
-import { registerStructure } from './structure.js';
-import { registerStudy } from './study.js';
-import { registerTransport } from './transport.js';
+
+/**
+ * Every command, in the order `--help` lists them: its name and how to load its registration. A
+ * command's module (and everything it imports) is loaded only when the command line names it, or
+ * for help and unknown commands, when all are: loading all ~300 modules takes about 0.3 s, which
+ * a short command would otherwise pay every time (issue 28: transport against MDAnalysis). A new
+ * command: one line here (name: async () => (await import('./x.js')).registerX).
+ */
+const COMMANDS: Record<string, () => Promise<(program: Command) => void>> = {
+  info: async () => (await import('./info.js')).registerInfo,
+  convert: async () => (await import('./convert.js')).registerConvert,
+  transport: async () => (await import('./transport.js')).registerTransport,
+  chem: async () => (await import('./chem.js')).registerChem,
+  build: async () => (await import('./build.js')).registerBuild,
+  energy: async () => (await import('./energy.js')).registerEnergy,
+  ff: async () => (await import('./ff.js')).registerFf,
+  md: async () => (await import('./md.js')).registerMd,
+  minimise: async () => (await import('./mechanics-minimise.js')).registerMinimise,
+  mechanics: async () => (await import('./mechanics.js')).registerMechanics,
+  run: async () => (await import('./run.js')).registerRun,
+  structure: async () => (await import('./structure.js')).registerStructure,
+  scatter: async () => (await import('./scatter.js')).registerScatter,
+  study: async () => (await import('./study.js')).registerStudy,
+  report: async () => (await import('./report.js')).registerReport,
+  eis: async () => (await import('./eis.js')).registerEis,
+  dc: async () => (await import('./dc.js')).registerDc,
+  dsc: async () => (await import('./dsc.js')).registerDsc,
+  cycling: async () => (await import('./cycling.js')).registerCycling,
+  dft: async () => (await import('./dft.js')).registerDft,
+};
 
 /**
  * Exit codes: 0 success, 1 input or physics error (or a failed run), 2 usage error, 130 / 143 a run
  * stopped by Ctrl-C / SIGTERM (its checkpoints kept: continue with --resume).
+ *
+ * The program with the command `argv` names registered (argv as process.argv: the command is
+ * argv[2]), or every command when it names none.
  */
-export const buildProgram = (): Command => {
+export const buildProgram = async (argv: readonly string[] = []): Promise<Command> => {
   const program = new Command('oligolyte')
     .description(
       'Design and understand glassy oligomer solid electrolytes: chemistry, model building, structures, trajectories, transport.',
@@ -40,31 +52,15 @@ export const buildProgram = (): Command => {
     .version('0.1.0')
     .exitOverride()
     .showHelpAfterError('(run with --help for usage)');
-  registerInfo(program);
-  registerConvert(program);
-  registerTransport(program);
-  registerChem(program);
-  registerBuild(program);
-  registerEnergy(program);
-  registerFf(program);
-  registerMd(program);
-  registerMinimise(program);
-  registerMechanics(program);
-  registerRun(program);
-  registerStructure(program);
-  registerScatter(program);
-  registerStudy(program);
-  registerReport(program);
-  registerEis(program);
-  registerDc(program);
-  registerDsc(program);
-  registerCycling(program);
-  registerDft(program);
+  const name = argv[2];
+  const only =
+    name !== undefined && Object.hasOwn(COMMANDS, name) ? [COMMANDS[name]] : Object.values(COMMANDS);
+  for (const register of await Promise.all(only.map((load) => load()))) register(program);
   return program;
 };
 
 export const run = async (argv: string[]): Promise<number> => {
-  const program = buildProgram();
+  const program = await buildProgram(argv);
   installSignalHandlers();
   try {
     await program.parseAsync(argv);
@@ -73,6 +69,8 @@ export const run = async (argv: string[]): Promise<number> => {
     // No exit path leaves the temporary file of an unfinished output behind.
     discardOpenTextSinks();
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
+    // (run-session.js loads the MD engine: only when a command has failed.)
+    const { RunStopped } = await import('./run-session.js');
     if (e instanceof RunStopped) {
       process.stderr.write(`oligolyte: ${e.message}\n`);
       return e.exitCode;
