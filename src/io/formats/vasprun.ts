@@ -1,4 +1,3 @@
-import { SaxesParser } from 'saxes';
 import { normaliseElementLabel } from '../../core/elements.js';
 import { ParseError } from '../../core/errors.js';
 import type { Frame, RunInfo, Structure } from '../../core/frame.js';
@@ -23,6 +22,9 @@ export const vasprun: Format = {
   sniff: (_h, text) => /<modeling>/.test(text) && /<generator>|<incar>/.test(text),
   async *read(input) {
     const file = input.path;
+    // Loaded here, not with the module: every command that reads files loads the format registry,
+    // and the XML parser is wanted only for vasprun.xml.
+    const { SaxesParser } = await import('saxes');
     const parser = new SaxesParser({ position: true });
     const queue: Structure[] = [];
     const stack: { name: string; attr: Record<string, string> }[] = [];
