@@ -5,13 +5,16 @@
  * field when it is installed; then the small cell with Ewald (accuracy 1e-6) against LAMMPS's pppm. Like LAMMPS's "Loop time", our time leaves out the start (the first
  * third of the steps: thread start, JIT warm-up, first list build); neighbour-list rebuilds during
  * the run are included in both. Each figure is the best of `--repeat` runs (this machine's timings
- * scatter by 10-40 % from run to run).
+ * scatter by 10-40 % from run to run). On one thread / one process the rate per CPU-second is
+ * printed too (ours from process.cpuUsage, so it counts V8's compiler and GC threads; LAMMPS's from
+ * its "% CPU use"): on a shared machine it moves far less with the load than the wall-clock rate.
+ * The load average is printed with each cell.
  *
  *   npm run bench:md -- [--steps 3000] [--large-steps 300] [--repeat 2] [--ewald-only] [--no-large-ewald]
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { appendFileSync, mkdtempSync, readFileSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildOligomer } from '../src/builders/oligomer.js';
 import { packGlass } from '../src/builders/pack-glass.js';
@@ -30,14 +33,6 @@ const arg = (name: string, fallback: number) => {
 const smallSteps = arg('--steps', 3000);
 const largeSteps = arg('--large-steps', 300);
 const repeat = arg('--repeat', 2);
-const best = async (measure: () => Promise<number | undefined> | number | undefined) => {
-  let top: number | undefined;
-  for (let k = 0; k < repeat; k++) {
-    const r = await measure();
-    if (r !== undefined && (top === undefined || r > top)) top = r;
-  }
-  return top;
-};
 const haveLammps = spawnSync('lmp', ['-h']).status === 0;
 /** The MPI launcher (OLIGOLYTE_MPIRUN, or mpirun with its implementation's flags), if there is one. */
 const mpi = (() => {
@@ -59,8 +54,24 @@ const eq = await runMd(small.frame.positions, small.frame.lattice!, smallSys, LA
 const relaxed: Structure = { ...small, frame: { ...small.frame, positions: eq.positions } };
 const fmt = (r: number) => Math.round(r).toLocaleString('en');
 
+/** A rate in atom-steps per second of wall clock, and per CPU-second of the run's process(es). */
+interface Rate {
+  wall: number;
+  cpu: number;
+}
+const bestRate = async (measure: () => Promise<Rate | undefined> | Rate | undefined) => {
+  let top: Rate | undefined;
+  for (let k = 0; k < repeat; k++) {
+    const r = await measure();
+    if (r === undefined) continue;
+    top = top ? { wall: Math.max(top.wall, r.wall), cpu: Math.max(top.cpu, r.cpu) } : r;
+  }
+  return top;
+};
+const load = () => `load average ${loadavg()[0].toFixed(2)}`;
+
 /** LAMMPS's rate on the same NVE run (velocities drawn by LAMMPS at 300 K), np MPI processes. */
-const lammpsRate = (s: Structure, ff: ForceField, steps: number, np: number): number | undefined => {
+const lammpsRate = (s: Structure, ff: ForceField, steps: number, np: number): Rate | undefined => {
   const sys = typeSystem(s, ff);
   const dir = mkdtempSync(join(tmpdir(), 'oligolyte-bench-lmp-'));
   // Ewald runs against LAMMPS's pppm (its fast equivalent) at the same accuracy.
@@ -78,22 +89,26 @@ const lammpsRate = (s: Structure, ff: ForceField, steps: number, np: number): nu
     const [cmd, ...args] = mpiCommand(mpi!, np, lmp);
     execFileSync(cmd, args, { cwd: dir });
   }
-  const loop = /Loop time of ([\d.e+-]+) on \d+ procs for (\d+) steps with (\d+) atoms/.exec(
-    readFileSync(join(dir, 'log.lammps'), 'utf8'),
-  );
-  return loop ? (Number(loop[3]) * Number(loop[2])) / Number(loop[1]) : undefined;
+  const log = readFileSync(join(dir, 'log.lammps'), 'utf8');
+  const loop = /Loop time of ([\d.e+-]+) on \d+ procs for (\d+) steps with (\d+) atoms/.exec(log);
+  // "99.5% CPU use with 1 MPI tasks": the share of the loop's wall time each process ran.
+  const use = /([\d.]+)% CPU use/.exec(log);
+  if (!loop) return undefined;
+  const wall = (Number(loop[3]) * Number(loop[2])) / Number(loop[1]);
+  return { wall, cpu: use ? wall / (Number(use[1]) / 100) : Number.NaN };
 };
 
 const bench = async (label: string, s: Structure, steps: number, ff: ForceField = LAOC_V1) => {
   const sys = typeSystem(s, ff);
-  const ours = new Map<number, number>();
+  const ours = new Map<number, Rate>();
   // Progress comes every 100 steps: time from the first report after the first third (at least
   // step 100; with fewer than 200 steps there is nothing left to time).
   const from = Math.max(100, Math.round(steps / 300) * 100);
   if (steps < 200) throw new Error(`${label}: time at least 200 steps (got ${steps})`);
   for (const threads of [1, 2]) {
-    const rate = await best(async () => {
+    const rate = await bestRate(async () => {
       let t0 = 0;
+      let cpu0 = 0;
       await runMd(s.frame.positions, s.frame.lattice!, sys, ff, {
         ensemble: 'nve',
         temperatureK: 300,
@@ -101,10 +116,19 @@ const bench = async (label: string, s: Structure, steps: number, ff: ForceField 
         thermoEvery: steps,
         threads,
         onProgress: (step) => {
-          if (step === from) t0 = performance.now();
+          if (step === from) {
+            t0 = performance.now();
+            const u = process.cpuUsage();
+            cpu0 = u.user + u.system;
+          }
         },
       });
-      return (sys.natoms * (steps - from)) / ((performance.now() - t0) / 1000);
+      const u = process.cpuUsage();
+      const atomSteps = sys.natoms * (steps - from);
+      return {
+        wall: atomSteps / ((performance.now() - t0) / 1000),
+        cpu: atomSteps / ((u.user + u.system - cpu0) / 1e6),
+      };
     });
     ours.set(threads, rate!);
   }
@@ -112,26 +136,30 @@ const bench = async (label: string, s: Structure, steps: number, ff: ForceField 
     ff.coulomb.method === 'ewald'
       ? `Ewald, accuracy ${ff.coulomb.accuracy.toExponential()} (LAMMPS: pppm at the same accuracy)`
       : `${ff.coulomb.method.toUpperCase()}`;
-  const lines = [`${label} (${sys.natoms} atoms, ${steps} steps, ${coulomb}, 10 A, NVE 1 fs)`];
-  lines.push(`  oligolyte 1 thread   ${fmt(ours.get(1)!)} atom-steps/s`);
-  lines.push(`  oligolyte 2 threads  ${fmt(ours.get(2)!)} atom-steps/s`);
+  const lines = [`${label} (${sys.natoms} atoms, ${steps} steps, ${coulomb}, 10 A, NVE 1 fs; ${load()})`];
+  const o1 = ours.get(1)!;
+  const o2 = ours.get(2)!;
+  lines.push(`  oligolyte 1 thread   ${fmt(o1.wall)} atom-steps/s (${fmt(o1.cpu)} per CPU-second)`);
+  lines.push(`  oligolyte 2 threads  ${fmt(o2.wall)} atom-steps/s`);
   if (haveLammps) {
-    const l1 = await best(() => lammpsRate(s, ff, steps, 1));
-    const l2 = mpi ? await best(() => lammpsRate(s, ff, steps, 2)) : undefined;
+    const l1 = await bestRate(() => lammpsRate(s, ff, steps, 1));
+    const l2 = mpi ? await bestRate(() => lammpsRate(s, ff, steps, 2)) : undefined;
     if (l1) {
-      lines.push(`  LAMMPS 1 process     ${fmt(l1)} atom-steps/s`);
+      lines.push(`  LAMMPS 1 process     ${fmt(l1.wall)} atom-steps/s (${fmt(l1.cpu)} per CPU-second)`);
       lines.push(
-        `  oligolyte 1 thread at ${((100 * ours.get(1)!) / l1).toFixed(0)} % of LAMMPS 1 process; ` +
-          `2 threads at ${((100 * ours.get(2)!) / l1).toFixed(0)} %`,
+        `  oligolyte 1 thread at ${((100 * o1.wall) / l1.wall).toFixed(0)} % of LAMMPS 1 process ` +
+          `(${((100 * o1.cpu) / l1.cpu).toFixed(0)} % per CPU-second); ` +
+          `2 threads at ${((100 * o2.wall) / l1.wall).toFixed(0)} %`,
       );
     }
     if (l2) {
-      lines.push(`  LAMMPS 2 processes   ${fmt(l2)} atom-steps/s`);
+      lines.push(`  LAMMPS 2 processes   ${fmt(l2.wall)} atom-steps/s`);
       lines.push(
-        `  oligolyte 2 threads at ${((100 * ours.get(2)!) / l2).toFixed(0)} % of LAMMPS 2 processes`,
+        `  oligolyte 2 threads at ${((100 * o2.wall) / l2.wall).toFixed(0)} % of LAMMPS 2 processes`,
       );
     }
   } else lines.push('  LAMMPS not installed, no comparison');
+  lines.push(`  (${load()} at the end)`);
   console.log(lines.join('\n'));
 };
 

@@ -117,6 +117,9 @@ export const partitionAtoms = (
   return bounds;
 };
 
+/** Translations up to this many cells along each axis find their image index in a table. */
+const IMAGE_TABLE_REACH = 8;
+
 /** What a search for pairs works on: atoms from..to-1 against all, closer than sqrt(reach2). */
 interface Search {
   positions: Float64Array;
@@ -142,6 +145,8 @@ export class PairListBuilder {
   /** Per-atom scratch (small cells): the lattice translation of j's special image with the current i. */
   private readonly markImage: Int32Array;
   private imageIndex = new Map<number, number>();
+  /** Image indices by translation within IMAGE_TABLE_REACH cells (-1: not yet met in this build). */
+  private readonly imageTable = new Int32Array((2 * IMAGE_TABLE_REACH + 1) ** 3);
   private p = 0;
   private imageList: number[] = [];
 
@@ -183,6 +188,7 @@ export class PairListBuilder {
     const frac = lattice.toFractional(positions);
     const { binned, reachFrac } = searchKind(lattice, reach);
     this.imageIndex.clear();
+    this.imageTable.fill(-1);
     this.imageList.length = 0;
     this.list.specialCount = 0;
     this.p = 0;
@@ -195,6 +201,23 @@ export class PairListBuilder {
     list.images.set(this.imageList);
     list.imageCount = nImg;
     return list;
+  }
+
+  /**
+   * The index of the image (na, nb, nc): translations within IMAGE_TABLE_REACH cells from a table
+   * (a Map lookup per pair cost as much as the rest of a small cell's list build), beyond from the map.
+   */
+  private image(na: number, nb: number, nc: number): number {
+    const R = IMAGE_TABLE_REACH;
+    if (na < -R || na > R || nb < -R || nb > R || nc < -R || nc > R) return this.imageOf(na, nb, nc);
+    const W = 2 * R + 1;
+    const key = ((na + R) * W + (nb + R)) * W + (nc + R);
+    let s = this.imageTable[key];
+    if (s < 0) {
+      s = this.imageOf(na, nb, nc);
+      this.imageTable[key] = s;
+    }
+    return s;
   }
 
   private imageOf(na: number, nb: number, nc: number): number {
@@ -300,7 +323,7 @@ export class PairListBuilder {
               const dy = d0y + na * m[1] + nb * m[4] + nc * m[7];
               const dz = d0z + na * m[2] + nb * m[5] + nc * m[8];
               if (dx * dx + dy * dy + dz * dz >= reach2) continue;
-              const s = this.imageOf(na, nb, nc);
+              const s = this.image(na, nb, nc);
               if (i === j) this.addSpecial(i, j, s, 0);
               else if (order > 0 && na === b0 && nb === b1 && nc === b2) this.addSpecial(i, j, s, order);
               else this.push(j, s);
@@ -360,20 +383,6 @@ export class PairListBuilder {
       wy[q] = positions[3 * i + 1] - c0 * m[1] - c1 * m[4] - c2 * m[7];
       wz[q] = positions[3 * i + 2] - c0 * m[2] - c1 * m[5] - c2 * m[8];
     }
-    // Image indices of pair translations within +-8 cells from a table, beyond from the map.
-    const R = 8;
-    const W = 2 * R + 1;
-    const imageTable = new Int32Array(W * W * W).fill(-1);
-    const image = (n0: number, n1: number, n2: number): number => {
-      if (n0 < -R || n0 > R || n1 < -R || n1 > R || n2 < -R || n2 > R) return this.imageOf(n0, n1, n2);
-      const key = ((n0 + R) * W + (n1 + R)) * W + (n2 + R);
-      let s = imageTable[key];
-      if (s < 0) {
-        s = this.imageOf(n0, n1, n2);
-        imageTable[key] = s;
-      }
-      return s;
-    };
     // The forward half of the stencil: offsets after (0, 0, 0) in lexicographic order.
     const [ha, hb, hc] = halfWidth;
     const offsets: number[] = [];
@@ -431,7 +440,7 @@ export class PairListBuilder {
           if (dx * dx + dy * dy + dz * dz >= reach2) continue;
           const j = atomAt[q];
           // r_i - r_j + n M = (wrapped i) - (wrapped j + w M): n = c_j - c_i - w.
-          const s = image(
+          const s = this.image(
             cellOf[3 * j] - ci0 - w0,
             cellOf[3 * j + 1] - ci1 - w1,
             cellOf[3 * j + 2] - ci2 - w2,
