@@ -180,3 +180,114 @@ export function ordinary(from: i32, to: i32, rc2: f64, alpha: f64, eShift: f64, 
   store<f64>(pAcc, f64x2.extract_lane(wxz, 0) + f64x2.extract_lane(wxz, 1), 48);
   store<f64>(pAcc, f64x2.extract_lane(wyz, 0) + f64x2.extract_lane(wyz, 1), 56);
 }
+
+/**
+ * The special pairs (bonded 1-2/1-3/1-4 pairs with their LJ and Coulomb factors, the excluded part
+ * of the Coulomb term removed in full) and self-images (weight 1/2, no force), one at a time, as
+ * src/md/pair-forces.ts specialPairForces: forces added into the force array, energies and virial
+ * added into the sums (after ordinary, which sets them). Arrays of `count` entries at the
+ * addresses given: i and j (i32), image (i32), LJ factor, Coulomb factor, weight (f64).
+ */
+export function specials(
+  count: i32,
+  pI: usize,
+  pJ: usize,
+  pImage: usize,
+  pLjF: usize,
+  pCoulF: usize,
+  pWeight: usize,
+  rc2: f64,
+  alpha: f64,
+  eShift: f64,
+  fShift: f64,
+  twoAlphaOverSqrtPi: f64,
+): void {
+  let eLjSum: f64 = 0;
+  let eCSum: f64 = 0;
+  let wxx: f64 = 0;
+  let wyy: f64 = 0;
+  let wzz: f64 = 0;
+  let wxy: f64 = 0;
+  let wxz: f64 = 0;
+  let wyz: f64 = 0;
+  const x = pX;
+  const F = pF;
+  for (let p = 0; p < count; p++) {
+    const i = load<i32>(pI + (<usize>p << 2));
+    const j = load<i32>(pJ + (<usize>p << 2));
+    const sp = pShift + (<usize>load<i32>(pImage + (<usize>p << 2))) * 24;
+    const xi = x + (<usize>i) * 24;
+    const xj = x + (<usize>j) * 24;
+    const dx = load<f64>(xi) - load<f64>(xj) + load<f64>(sp);
+    const dy = load<f64>(xi, 8) - load<f64>(xj, 8) + load<f64>(sp, 8);
+    const dz = load<f64>(xi, 16) - load<f64>(xj, 16) + load<f64>(sp, 16);
+    const r2 = dx * dx + dy * dy + dz * dz;
+    if (r2 >= rc2) continue;
+    const t = load<i32>(pType + (<usize>i << 2)) * nt + load<i32>(pType + (<usize>j << 2));
+    const lp = pLj + (<usize>t) * 32;
+    const w = load<f64>(pWeight + (<usize>p << 3));
+    const fl = load<f64>(pLjF + (<usize>p << 3));
+    const fc = load<f64>(pCoulF + (<usize>p << 3));
+    const inv2 = 1 / r2;
+    const inv6 = inv2 * inv2 * inv2;
+    const lj1 = load<f64>(lp);
+    const lj2 = load<f64>(lp, 8);
+    let eLj = (inv6 * (lj1 * inv6 - lj2) - load<f64>(lp, 16)) * fl;
+    let fLj = inv6 * (12 * lj1 * inv6 - 6 * lj2) * fl;
+    const r = sqrt<f64>(r2);
+    if (load<f64>(lp, 24) != 0) {
+      const bp = pBorn + (<usize>t) * 48;
+      const rhoInv = load<f64>(bp, 8);
+      const rexp = load<f64>(bp) * Math.exp(-r * rhoInv);
+      const bc = load<f64>(bp, 16) * inv6;
+      const bd = load<f64>(bp, 24) * inv6 * inv2;
+      eLj += (rexp - bc + bd - load<f64>(bp, 32)) * fl;
+      fLj += (rexp * r * rhoInv - 6 * bc + 8 * bd) * fl;
+    }
+    const prefactor = (load<f64>(pQ + (<usize>i << 3)) * load<f64>(pQ + (<usize>j << 3))) / r;
+    const u = alpha * r * TABLE_INV_STEP;
+    const k = <i32>u;
+    const tt = u - <f64>k;
+    const t2 = tt * tt;
+    const h01 = t2 * (3 - 2 * tt);
+    const h11 = t2 * (tt - 1);
+    const h10 = h11 - t2 + tt;
+    const h00 = 1 - h01;
+    const b = pTable + (<usize>k) * 32;
+    const erfcAr = load<f64>(b) * h00 + load<f64>(b, 8) * h10 + load<f64>(b, 32) * h01 + load<f64>(b, 40) * h11;
+    const ex = load<f64>(b, 16) * h00 + load<f64>(b, 24) * h10 + load<f64>(b, 48) * h01 + load<f64>(b, 56) * h11;
+    let eC = prefactor * (erfcAr - r * eShift - r2 * fShift);
+    let fC = prefactor * (erfcAr + twoAlphaOverSqrtPi * r * ex + r2 * fShift);
+    if (fc < 1) {
+      eC -= (1 - fc) * prefactor;
+      fC -= (1 - fc) * prefactor;
+    }
+    eLjSum += w * eLj;
+    eCSum += w * eC;
+    const fpair = (fC + fLj) * inv2 * w;
+    if (i != j) {
+      const fi = F + (<usize>i) * 24;
+      const fj = F + (<usize>j) * 24;
+      store<f64>(fi, load<f64>(fi) + dx * fpair);
+      store<f64>(fi, load<f64>(fi, 8) + dy * fpair, 8);
+      store<f64>(fi, load<f64>(fi, 16) + dz * fpair, 16);
+      store<f64>(fj, load<f64>(fj) - dx * fpair);
+      store<f64>(fj, load<f64>(fj, 8) - dy * fpair, 8);
+      store<f64>(fj, load<f64>(fj, 16) - dz * fpair, 16);
+    }
+    wxx += dx * dx * fpair;
+    wyy += dy * dy * fpair;
+    wzz += dz * dz * fpair;
+    wxy += dx * dy * fpair;
+    wxz += dx * dz * fpair;
+    wyz += dy * dz * fpair;
+  }
+  store<f64>(pAcc, load<f64>(pAcc) + eLjSum);
+  store<f64>(pAcc, load<f64>(pAcc, 8) + eCSum, 8);
+  store<f64>(pAcc, load<f64>(pAcc, 16) + wxx, 16);
+  store<f64>(pAcc, load<f64>(pAcc, 24) + wyy, 24);
+  store<f64>(pAcc, load<f64>(pAcc, 32) + wzz, 32);
+  store<f64>(pAcc, load<f64>(pAcc, 40) + wxy, 40);
+  store<f64>(pAcc, load<f64>(pAcc, 48) + wxz, 48);
+  store<f64>(pAcc, load<f64>(pAcc, 56) + wyz, 56);
+}

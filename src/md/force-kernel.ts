@@ -404,8 +404,8 @@ export class ForceKernel {
     else {
       forces.fill(0);
       ordinaryPairForces(list, 0, this.bounds[1], positions, this.shifts, this.params, forces, acc);
+      specialPairForces(list, positions, this.shifts, this.params, forces, acc);
     }
-    specialPairForces(list, positions, this.shifts, this.params, forces, acc);
     const W = out.virialKcalMol;
     W.fill(0);
     const sys = this.sys;

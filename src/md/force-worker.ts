@@ -53,8 +53,8 @@ for (;;) {
       else {
         forces.fill(0);
         ordinaryPairForces(list, from, to, x, shifts, params, forces, acc);
+        specialPairForces(list, x, shifts, params, forces, acc);
       }
-      specialPairForces(list, x, shifts, params, forces, acc);
       if (reciprocal) {
         if (ewaldCell.some((v, k) => v !== cell[k])) {
           ewaldCell.set(cell.subarray(0, 9));

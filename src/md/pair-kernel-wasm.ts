@@ -3,9 +3,9 @@ import { PAIR_KERNEL_WASM_BASE64 } from './pair-kernel-wasm-bytes.js';
 import type { PairList } from './pair-list.js';
 
 /**
- * Host of the WebAssembly pair kernel (wasm/md-pair-kernel.ts, 128-bit SIMD): the ordinary pairs
- * of a PairList, as ordinaryPairForces (pair-forces.ts) computes them, about 2.5 x faster (two
- * pairs per instruction, no bounds checks; docs/speed.md "MD engine"). The kernel works in its own
+ * Host of the WebAssembly pair kernel (wasm/md-pair-kernel.ts, 128-bit SIMD): the pairs of a
+ * PairList, as ordinaryPairForces and specialPairForces (pair-forces.ts) compute them (the ordinary ones about 2.5 x faster (two
+ * pairs per instruction, no bounds checks; docs/speed.md "MD engine"; the special ones one by one). The kernel works in its own
  * linear memory: the per-atom parameters and the erfc table are copied in once, the list at each
  * build (setList), the positions and image shifts at each evaluation; the forces are copied out.
  * Sums run in a fixed order, so results are bitwise reproducible; they differ from
@@ -31,6 +31,20 @@ interface KernelExports {
     ntypes: number,
     buf: number,
     cap: number,
+  ): void;
+  specials(
+    count: number,
+    i: number,
+    j: number,
+    image: number,
+    ljFactor: number,
+    coulombFactor: number,
+    weight: number,
+    rc2: number,
+    alpha: number,
+    eShift: number,
+    fShift: number,
+    twoAlphaOverSqrtPi: number,
   ): void;
   ordinary(
     from: number,
@@ -74,11 +88,13 @@ export class WasmPairKernel {
   private readonly fixed: { q: number; type: number; lj: number; born: number; table: number };
   private readonly listBase: number;
   /** Capacities of the list's part (images, pairs, scratch pairs) as last laid out. */
-  private cap = { images: -1, pairs: -1, scratch: -1 };
+  private cap = { images: -1, pairs: -1, scratch: -1, specials: -1 };
   private shiftAt = 0;
   private startAt = 0;
   private nbrAt = 0;
   private imgAt = 0;
+  /** The special pairs: i, j, image (i32), LJ factor, Coulomb factor, weight (f64). */
+  private special = { i: 0, j: 0, image: 0, lj: 0, coul: 0, weight: 0, count: 0 };
   private from = 0;
   private to = 0;
   /** Views on the memory, remade when it grows (a grown memory detaches the old buffer). */
@@ -146,7 +162,7 @@ export class WasmPairKernel {
     return this.f64;
   }
 
-  /** Take the ordinary pairs of atoms from..to-1 of a freshly built list. */
+  /** Take the pairs of atoms from..to-1 of a freshly built list (its ordinary and special pairs). */
   setList(list: PairList, from: number, to: number): void {
     const { start, nbr, img } = list;
     const first = start[from];
@@ -154,11 +170,18 @@ export class WasmPairKernel {
     let most = 0;
     for (let i = from; i < to; i++) most = Math.max(most, start[i + 1] - start[i]);
     const cap = this.cap;
-    if (list.imageCount > cap.images || pairs > cap.pairs || most + 2 > cap.scratch) {
+    const nSpecial = list.specialCount;
+    if (
+      list.imageCount > cap.images ||
+      pairs > cap.pairs ||
+      most + 2 > cap.scratch ||
+      nSpecial > cap.specials
+    ) {
       // Lay the list's part out anew, with room to grow by half.
       cap.images = Math.max(cap.images, Math.ceil(1.5 * list.imageCount));
       cap.pairs = Math.max(cap.pairs, Math.ceil(1.5 * pairs));
       cap.scratch = Math.max(cap.scratch, Math.ceil(1.5 * (most + 2)));
+      cap.specials = Math.max(cap.specials, Math.ceil(1.5 * nSpecial));
       let at = this.listBase;
       const take = (bytes: number) => {
         const a = at;
@@ -170,6 +193,13 @@ export class WasmPairKernel {
       this.nbrAt = take(4 * cap.pairs);
       this.imgAt = take(2 * cap.pairs);
       const scratchAt = take(40 * cap.scratch);
+      const sp = this.special;
+      sp.i = take(4 * cap.specials);
+      sp.j = take(4 * cap.specials);
+      sp.image = take(4 * cap.specials);
+      sp.lj = take(8 * cap.specials);
+      sp.coul = take(8 * cap.specials);
+      sp.weight = take(8 * cap.specials);
       this.ensure(at);
       const f = this.fixed;
       this.exports.setLayout(
@@ -196,12 +226,21 @@ export class WasmPairKernel {
     for (let i = from; i <= to; i++) s[i] = start[i] - first;
     new Int32Array(mem, this.nbrAt, pairs).set(nbr.subarray(first, first + pairs));
     new Uint16Array(mem, this.imgAt, pairs).set(img.subarray(first, first + pairs));
+    const sp = this.special;
+    new Int32Array(mem, sp.i, nSpecial).set(list.specialI.subarray(0, nSpecial));
+    new Int32Array(mem, sp.j, nSpecial).set(list.specialJ.subarray(0, nSpecial));
+    new Int32Array(mem, sp.image, nSpecial).set(list.specialImg.subarray(0, nSpecial));
+    new Float64Array(mem, sp.lj, nSpecial).set(list.specialLj.subarray(0, nSpecial));
+    new Float64Array(mem, sp.coul, nSpecial).set(list.specialCoul.subarray(0, nSpecial));
+    new Float64Array(mem, sp.weight, nSpecial).set(list.specialWeight.subarray(0, nSpecial));
+    sp.count = nSpecial;
     this.from = from;
     this.to = to;
   }
 
   /**
-   * The forces of the ordinary pairs into `forces` (overwritten, all atoms) and the LJ and Coulomb
+   * The forces of the ordinary and special pairs (as ordinaryPairForces then specialPairForces)
+   * into `forces` (overwritten, all atoms) and the LJ and Coulomb
    * energies and virial into acc[0..7] (overwritten), at positions `x` with image shifts `shifts`
    * (3 per image of the list given to setList).
    */
@@ -218,14 +257,23 @@ export class WasmPairKernel {
     m.set(shifts.subarray(0, 3 * imageCount), this.shiftAt / 8);
     m.fill(0, this.fAt / 8, this.fAt / 8 + n3);
     const P = this.params;
-    this.exports.ordinary(
-      this.from,
-      this.to,
+    const twoAlphaOverSqrtPi = (2 / Math.sqrt(Math.PI)) * P.alpha;
+    const k = this.exports;
+    k.ordinary(this.from, this.to, P.cutoff2, P.alpha, P.eShift, P.fShift, twoAlphaOverSqrtPi);
+    const sp = this.special;
+    k.specials(
+      sp.count,
+      sp.i,
+      sp.j,
+      sp.image,
+      sp.lj,
+      sp.coul,
+      sp.weight,
       P.cutoff2,
       P.alpha,
       P.eShift,
       P.fShift,
-      (2 / Math.sqrt(Math.PI)) * P.alpha,
+      twoAlphaOverSqrtPi,
     );
     m = this.view();
     forces.set(m.subarray(this.fAt / 8, this.fAt / 8 + n3));

@@ -1,6 +1,6 @@
 /**
  * The WebAssembly pair kernel (src/md/pair-kernel-wasm.ts, built from wasm/md-pair-kernel.ts) equals
- * its JavaScript twin ordinaryPairForces (whose force kernel equals the reference direct sum,
+ * its JavaScript twins ordinaryPairForces and specialPairForces (whose force kernel equals the reference direct sum,
  * test/md/md.test.ts) to rounding: DSF, Ewald's real-space term, Born-Mayer-Huggins pairs, and a
  * range of atoms as a force thread sums it; it refuses parameters beyond its erfc table; and the
  * committed module is what `npm run build:wasm` makes of the source.
@@ -13,7 +13,7 @@ import { packGlass } from '../../src/builders/pack-glass.js';
 import { type ForceField, LAOC_V1, LAOC_V4, withCoulomb } from '../../src/forcefield/force-field.js';
 import { typeSystem } from '../../src/forcefield/typing.js';
 import { ForceKernel, newForceOutput } from '../../src/md/force-kernel.js';
-import { ACC_SIZE, ordinaryPairForces, type PairParams } from '../../src/md/pair-forces.js';
+import { ACC_SIZE, ordinaryPairForces, type PairParams, specialPairForces } from '../../src/md/pair-forces.js';
 import { WasmPairKernel, wasmPairKernelFits } from '../../src/md/pair-kernel-wasm.js';
 import { imageShifts, PairListBuilder, specialPartners } from '../../src/md/pair-list.js';
 import { seededRandom } from '../helpers.js';
@@ -51,7 +51,7 @@ describe('WebAssembly pair kernel', () => {
       [0, n],
       [37, 90],
     ])
-      it(`${label}, atoms ${from}..${to - 1}: forces, energies and virial equal ordinaryPairForces to rounding`, () => {
+      it(`${label}, atoms ${from}..${to - 1}: forces, energies and virial equal ordinaryPairForces + specialPairForces to rounding`, () => {
         const P = paramsOf(ff, s);
         if (label.startsWith('Born')) expect(P.born.on.some((v) => v === 1)).toBe(true);
         const sys = typeSystem(s, ff);
@@ -67,6 +67,8 @@ describe('WebAssembly pair kernel', () => {
         const fJs = new Float64Array(3 * n);
         const accJs = new Float64Array(ACC_SIZE);
         ordinaryPairForces(list, from, to, x, shifts, P, fJs, accJs);
+        expect(list.specialCount).toBeGreaterThan(10);
+        specialPairForces(list, x, shifts, P, fJs, accJs);
         expect(wasmPairKernelFits(P)).toBe(true);
         const kernel = new WasmPairKernel(n, P);
         kernel.setList(list, from, to);
