@@ -126,7 +126,7 @@ describe('a replica study folder (the --quick laoc-0b fixture, replicas = 2, see
     );
     // ... and the band everywhere is the written fit's own (extrapolate of the analysis layer).
     for (const p of band.data.values) {
-      const e = extrapolate(SUMMARY.fit, 1000 / (p.inv as number));
+      const e = extrapolate(SUMMARY.fit, 1000 / (p.inv as number), SUMMARY.quantile95);
       expect(p.Dlo as number).toBeCloseTo(e.low95, 15);
     }
     const diamond = layers.at(-1)!;

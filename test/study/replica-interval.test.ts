@@ -3,6 +3,7 @@
  * once used rounded 21-25 degrees of freedom to 25 (2.060), 26-29 to 30 (2.042) and everything
  * above 30 to the normal 1.96: intervals too narrow for 22-30 and over 31 models.
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { StudyResult } from '../../src/study/analysis.js';
 import { combineReplicas } from '../../src/study/replicas.js';
@@ -53,5 +54,31 @@ describe('replica average intervals', () => {
     ];
     for (const [models, t] of cases)
       expect(halfWidthOverSe(models), `${models} models, df ${models - 1}`).toBeCloseTo(t, 9);
+  });
+
+  it('Ea and the extrapolation of the mean D take the same t quantile (not z = 1.96)', () => {
+    // t_{0.975}(models - 1), exact (mpmath), from test/reference/t-quantiles.json.
+    const table = JSON.parse(
+      readFileSync(new URL('../reference/t-quantiles.json', import.meta.url), 'utf8'),
+    ) as { quantiles: { p: number; df: number; exact: number }[] };
+    const exact = (df: number) => table.quantiles.find((q) => q.p === 0.975 && q.df === df)!.exact;
+    for (const models of [2, 4, 31]) {
+      const t = exact(models - 1);
+      const results = Array.from({ length: models }, (_, k) => model(k));
+      const r = combineReplicas(
+        spec,
+        results,
+        results.map((_, k) => k + 1),
+      );
+      expect(r.quantile95).toBeCloseTo(t, 9);
+      const ea = r.activationEv;
+      expect((ea.high95 - ea.value) / ea.std).toBeCloseTo(t, 9);
+      expect((ea.value - ea.low95) / ea.std).toBeCloseTo(t, 9);
+      // ln D(300 K) +- t sd: the interval's log half-widths are t times the propagated sd.
+      const d = r.extrapolation.diffusivityCm2PerS;
+      const sdLn = d.std / d.value;
+      expect(Math.log(d.high95 / d.value) / sdLn).toBeCloseTo(t, 9);
+      expect(Math.log(d.value / d.low95) / sdLn).toBeCloseTo(t, 9);
+    }
   });
 });

@@ -66,14 +66,20 @@ export const fitArrheniusWeighted = (
 
 /**
  * ln D at a new temperature with its propagated standard deviation,
- * var = var(b) + var(m) / T^2 + 2 cov(m, b) / T, and the interval exp(ln D +- Z95 sd), Z95 = 1.96.
+ * var = var(b) + var(m) / T^2 + 2 cov(m, b) / T, and the interval exp(ln D +- q sd), by default
+ * q = Z95 = 1.96 (a Student-t quantile where the D errors come from a few models: study/replicas.ts).
  */
-export const extrapolate = (fit: ArrheniusFit, temperatureK: number): Estimate => {
+export const extrapolate = (fit: ArrheniusFit, temperatureK: number, quantile95 = Z95): Estimate => {
   if (!(temperatureK > 0)) throw new OptionError(`temperature ${temperatureK} K is not positive`);
   const { slope, intercept, slopeStd, interceptStd, covariance } = fit.line;
   const u = 1 / temperatureK;
   const ln = intercept + slope * u;
   const sd = Math.sqrt(Math.max(0, interceptStd ** 2 + slopeStd ** 2 * u * u + 2 * covariance * u));
   const value = Math.exp(ln);
-  return { value, std: value * sd, low95: Math.exp(ln - Z95 * sd), high95: Math.exp(ln + Z95 * sd) };
+  return {
+    value,
+    std: value * sd,
+    low95: Math.exp(ln - quantile95 * sd),
+    high95: Math.exp(ln + quantile95 * sd),
+  };
 };

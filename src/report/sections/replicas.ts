@@ -1,4 +1,5 @@
 import { extrapolate } from '../../analysis/transport/arrhenius.js';
+import { Z95 } from '../../core/statistics.js';
 import type { ReplicaSummary } from '../../study/replicas.js';
 import { num, withInterval } from '../format.js';
 import type { ReportInput } from '../input.js';
@@ -46,8 +47,7 @@ export const replicaSummaryTable = (r: ReplicaSummary): TableBlock => {
   return {
     kind: 'table',
     title: `Replica average of ${r.seeds.length} models`,
-    caption:
-      'Values with 95 % intervals in brackets. Ea: the weighted Arrhenius fit of the mean D over the window (weights from the standard errors of the mean D over the models); its interval is the fit’s. σ and D at the extrapolation temperature: that fit extrapolated, with its propagated interval (σ by Nernst-Einstein).',
+    caption: `Values with 95 % intervals in brackets. Ea: the weighted Arrhenius fit of the mean D over the window (weights from the standard errors of the mean D over the models); its interval is the fit’s standard error times ${r.quantile95 !== undefined ? `Student’s t with ${r.seeds.length - 1} degrees of freedom (${r.quantile95.toFixed(3)}), since those standard errors come from ${r.seeds.length} models` : '1.96 (a replicas.json from an older oligolyte)'}. σ and D at the extrapolation temperature: that fit extrapolated, with its propagated interval and the same quantile (σ by Nernst-Einstein).`,
     columns: ['quantity', 'value [95 %]'],
     rows: [
       [
@@ -119,7 +119,8 @@ const replicaPlot = (input: ReportInput, r: ReplicaSummary, species: string): Bl
         const tMin = Math.min(...Ts);
         const tMax = Math.max(...Ts);
         const inv = 1000 / tMax + ((1000 / tMin - 1000 / tMax) * k) / LINE_POINTS;
-        const e = extrapolate(fit, 1000 / inv);
+        // The same quantile as the written intervals (Student t over the models; older files: z).
+        const e = extrapolate(fit, 1000 / inv, r.quantile95 ?? Z95);
         return { inv, D: e.value, Dlo: e.low95, Dhi: e.high95 };
       })
     : [];
