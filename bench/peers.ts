@@ -11,10 +11,14 @@
  * 3. the MD engine against LAMMPS: bench/md.ts (its own best-of and ratio lines are printed).
  *
  *   npm run build && npm run bench:peers -- [--repeat 3] [--frames 10000] [--read-frames 1000]
- *     [--only transport,readers,md] [--keep DIR]
+ *     [--only transport,readers,md] [--keep DIR] [--cli dist/cli/main.js] [--threads N]
+ *
+ * Each figure comes with the CPU time (user + system, all threads) beside the wall time: on a
+ * machine that other jobs share, the wall time says little and the CPU time carries over. `--cli`
+ * times another build of oligolyte (a before/after comparison), `--threads` its --threads.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,7 +42,10 @@ const dir = keepIdx > 0 ? process.argv[keepIdx + 1] : mkdtempSync(join(tmpdir(),
 mkdirSync(dir, { recursive: true });
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, '..');
-const cli = join(repo, 'dist', 'cli', 'main.js');
+const cliIdx = process.argv.indexOf('--cli');
+const cli = cliIdx > 0 ? process.argv[cliIdx + 1] : join(repo, 'dist', 'cli', 'main.js');
+const threadsIdx = process.argv.indexOf('--threads');
+const threadArgs = threadsIdx > 0 ? ['--threads', process.argv[threadsIdx + 1]] : [];
 
 const has = (cmd: string, args: string[]) => spawnSync(cmd, args, { stdio: 'ignore' }).status === 0;
 const havePython = (module: string) => has('/usr/bin/python3', ['-c', `import ${module}`]);
@@ -46,32 +53,39 @@ if (!existsSync(cli)) throw new Error(`${cli} is missing: run npm run build firs
 
 interface Timing {
   seconds: number;
+  /** User + system CPU time of the process and its threads, s. */
+  cpuSeconds: number;
   peakMb: number;
   stdout: string;
 }
-/** Runs a command under /usr/bin/time; the best (shortest) of `repeat` runs. */
+/** Runs a command under /usr/bin/time; the best (shortest) of `repeat` runs, and the least CPU time. */
 const timed = (cmd: string, args: string[]): Timing => {
   let best: Timing | undefined;
+  let leastCpu = Number.POSITIVE_INFINITY;
   for (let k = 0; k < repeat; k++) {
-    const r = spawnSync('/usr/bin/time', ['-f', '@@time %e %M', cmd, ...args], {
+    const r = spawnSync('/usr/bin/time', ['-f', '@@time %e %M %U %S', cmd, ...args], {
       encoding: 'utf8',
       maxBuffer: 1 << 26,
     });
-    const m = /@@time ([\d.]+) (\d+)/.exec(r.stderr ?? '');
+    const m = /@@time ([\d.]+) (\d+) ([\d.]+) ([\d.]+)/.exec(r.stderr ?? '');
     if (r.status !== 0 || !m) throw new Error(`${cmd} ${args.join(' ')} failed:\n${r.stderr}`);
-    const t = { seconds: Number(m[1]), peakMb: Number(m[2]) / 1024, stdout: r.stdout };
+    const cpuSeconds = Number(m[3]) + Number(m[4]);
+    const t = { seconds: Number(m[1]), cpuSeconds, peakMb: Number(m[2]) / 1024, stdout: r.stdout };
+    leastCpu = Math.min(leastCpu, cpuSeconds);
     if (!best || t.seconds < best.seconds) best = t;
   }
-  return best!;
+  return { ...best!, cpuSeconds: leastCpu };
 };
 const table: string[] = [
-  '| job | oligolyte | peer | peer / oligolyte (time) | memory (oligolyte, peer) |',
+  '| job | oligolyte (wall, CPU) | peer (wall, CPU) | peer / oligolyte (wall, CPU) | memory (oligolyte, peer) |',
   '|---|---|---|---|---|',
 ];
 const row = (job: string, ours: Timing, peer: string, theirs: Timing) =>
   table.push(
-    `| ${job} | ${ours.seconds.toFixed(2)} s | ${peer}: ${theirs.seconds.toFixed(2)} s | ${(theirs.seconds / ours.seconds).toFixed(2)}x | ${ours.peakMb.toFixed(0)} MB, ${theirs.peakMb.toFixed(0)} MB |`,
+    `| ${job} | ${ours.seconds.toFixed(2)} s, ${ours.cpuSeconds.toFixed(2)} s | ${peer}: ${theirs.seconds.toFixed(2)} s, ${theirs.cpuSeconds.toFixed(2)} s | ${(theirs.seconds / ours.seconds).toFixed(2)}x, ${(theirs.cpuSeconds / ours.cpuSeconds).toFixed(2)}x | ${ours.peakMb.toFixed(0)} MB, ${theirs.peakMb.toFixed(0)} MB |`,
   );
+const load = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+console.log(`load average before: ${load()}`);
 const node = process.execPath;
 
 if (only.includes('transport')) {
@@ -105,14 +119,17 @@ if (only.includes('transport')) {
     '--time-step',
     '1',
     '--unwrapped',
+    ...threadArgs,
   ]);
-  console.log(`transport, oligolyte: ${ours.seconds.toFixed(2)} s, ${ours.peakMb.toFixed(0)} MB`);
+  console.log(
+    `transport, oligolyte: ${ours.seconds.toFixed(2)} s (CPU ${ours.cpuSeconds.toFixed(2)} s), ${ours.peakMb.toFixed(0)} MB`,
+  );
   // EinsteinMSD's FFT path needs tidynamics (BSD, pure Python; not packaged by Debian): put a
   // checkout of it on PYTHONPATH.
   if (havePython('MDAnalysis, tidynamics')) {
     const theirs = timed('/usr/bin/python3', [join(here, 'peers.py'), 'msd', pdb, dcd, 'Li', '0.001']);
     console.log(
-      `transport, ${theirs.stdout.trim()}: ${theirs.seconds.toFixed(2)} s, ${theirs.peakMb.toFixed(0)} MB`,
+      `transport, ${theirs.stdout.trim()}: ${theirs.seconds.toFixed(2)} s (CPU ${theirs.cpuSeconds.toFixed(2)} s), ${theirs.peakMb.toFixed(0)} MB`,
     );
     row(
       `transport, ${natoms} atoms x ${nframes} frames DCD (400 Li)`,
@@ -159,7 +176,7 @@ if (only.includes('readers')) {
   }
 }
 
-console.log(`\n${table.join('\n')}\n`);
+console.log(`\n${table.join('\n')}\n\nload average after: ${load()}`);
 
 if (only.includes('md')) {
   if (!has('lmp', ['-h'])) console.log('skipped the MD comparison: LAMMPS (lmp) is not installed');

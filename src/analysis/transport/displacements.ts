@@ -66,6 +66,8 @@ export class DisplacementRecorder {
   private readonly others?: Uint32Array;
   private readonly otherCumulative?: Float64Array;
   private readonly frameworkSlots?: Uint32Array;
+  /** The framework is every other atom, in slot order (the default): its drift sums can ride on the step loop. */
+  private readonly frameworkIsOthers: boolean = false;
   private otherStore?: Float64Array;
   private otherStored = 0;
   private otherStride = 1;
@@ -110,6 +112,8 @@ export class DisplacementRecorder {
         return slot[i];
       });
       this.otherStore = new Float64Array(3 * rest.length * this.otherCapacity);
+      const slots = this.frameworkSlots;
+      this.frameworkIsOthers = slots.length === rest.length && slots.every((v, j) => v === j);
     }
     this.cumulative = new Float64Array(3 * this.selected.length);
     this.stage = new Float64Array(3 * this.selected.length * STAGE);
@@ -148,9 +152,14 @@ export class DisplacementRecorder {
         throw new OptionError(`frame ${this.count} switches between wrapped and unwrapped positions`);
       const sum = this.scratch;
       sum.fill(0);
+      // The framework's summed cumulative displacement when the step loop gives it (below).
+      let fused = false;
       if (unwrapped) {
         stepUnwrapped(p, q, this.selected, this.cumulative);
-        if (others) stepUnwrapped(p, q, others, this.otherCumulative!);
+        if (others && this.frameworkIsOthers && fw.length > 0) {
+          stepUnwrappedSumming(p, q, others, this.otherCumulative!, sum);
+          fused = true;
+        } else if (others) stepUnwrapped(p, q, others, this.otherCumulative!);
         else if (fw.length > 0) sumStepsUnwrapped(p, q, fw, sum);
       } else {
         const step = lattice!.isOrthorhombic ? stepWrappedOrthorhombic : stepWrapped;
@@ -160,7 +169,12 @@ export class DisplacementRecorder {
       }
       // Framework drift: the mean of its cumulative displacements (= the accumulated mean step).
       if (fw.length > 0) {
-        if (others) {
+        if (fused) {
+          // The same sums, in the same order, as the loop over the slots below.
+          this.driftNow[0] = sum[0] / fw.length;
+          this.driftNow[1] = sum[1] / fw.length;
+          this.driftNow[2] = sum[2] / fw.length;
+        } else if (others) {
           const c = this.otherCumulative!;
           const slots = this.frameworkSlots!;
           let dx = 0;
@@ -492,6 +506,40 @@ const stepUnwrapped = (p: Float64Array, q: Float64Array, atoms: Uint32Array, out
     q[o + 1] = p[o + 1];
     q[o + 2] = p[o + 2];
   }
+};
+
+/**
+ * stepUnwrapped, and the sum over the atoms of their cumulative displacements after the step into
+ * total[0..2] (added in atom order, as a separate loop over them would): one pass, not two.
+ */
+const stepUnwrappedSumming = (
+  p: Float64Array,
+  q: Float64Array,
+  atoms: Uint32Array,
+  out: Float64Array,
+  total: Float64Array,
+) => {
+  let dx = 0;
+  let dy = 0;
+  let dz = 0;
+  for (let k = 0; k < atoms.length; k++) {
+    const o = 3 * atoms[k];
+    const x = out[3 * k] + (p[o] - q[o]);
+    const y = out[3 * k + 1] + (p[o + 1] - q[o + 1]);
+    const z = out[3 * k + 2] + (p[o + 2] - q[o + 2]);
+    out[3 * k] = x;
+    out[3 * k + 1] = y;
+    out[3 * k + 2] = z;
+    dx += x;
+    dy += y;
+    dz += z;
+    q[o] = p[o];
+    q[o + 1] = p[o + 1];
+    q[o + 2] = p[o + 2];
+  }
+  total[0] = dx;
+  total[1] = dy;
+  total[2] = dz;
 };
 
 /** Unwrapped input: Cartesian steps summed into out[0..2]. */
