@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { buildOligomer } from '../../src/builders/oligomer.js';
 import { packGlass } from '../../src/builders/pack-glass.js';
+import { supercell } from '../../src/builders/supercell.js';
 import { type ForceField, LAOC_V1, LAOC_V4, withCoulomb } from '../../src/forcefield/force-field.js';
 import { typeSystem } from '../../src/forcefield/typing.js';
 import { ForceKernel, newForceOutput } from '../../src/md/force-kernel.js';
@@ -87,6 +88,38 @@ describe('WebAssembly pair kernel', () => {
         kernel.compute(x, shifts, list.imageCount, again, accWasm);
         expect(again).toEqual(fWasm);
       });
+
+  it('a cell-list build (3,456 atoms), whole and a range as a thread sums it', () => {
+    const big = supercell(s, [3, 3, 3]);
+    const ff = LAOC_V1;
+    const P = paramsOf(ff, big);
+    const sys = typeSystem(big, ff);
+    const m = sys.natoms;
+    const xb = Float64Array.from(big.frame.positions, (p) => p + 0.2 * (rnd() - 0.5));
+    const builder = new PairListBuilder(m, specialPartners(sys), ff.special);
+    const kernel = new WasmPairKernel(m, P);
+    for (const [from, to] of [
+      [0, m],
+      [500, 2100],
+    ]) {
+      const list = builder.build(xb, big.frame.lattice!, ff.cutoff + 2, from, to);
+      const shifts = new Float64Array(3 * list.imageCount);
+      imageShifts(list, big.frame.lattice!.matrix, shifts);
+      const fJs = new Float64Array(3 * m);
+      const accJs = new Float64Array(ACC_SIZE);
+      ordinaryPairForces(list, from, to, xb, shifts, P, fJs, accJs);
+      specialPairForces(list, xb, shifts, P, fJs, accJs);
+      kernel.setList(list, from, to);
+      const fWasm = new Float64Array(3 * m);
+      const accWasm = new Float64Array(ACC_SIZE);
+      kernel.compute(xb, shifts, list.imageCount, fWasm, accWasm);
+      let fMax = 0;
+      for (const f of fJs) fMax = Math.max(fMax, Math.abs(f));
+      for (let k = 0; k < fJs.length; k++) expect(Math.abs(fWasm[k] - fJs[k])).toBeLessThan(1e-12 * fMax);
+      for (let k = 0; k < ACC_SIZE; k++)
+        expect(Math.abs(accWasm[k] - accJs[k])).toBeLessThan(1e-12 * Math.max(1, Math.abs(accJs[k])));
+    }
+  });
 
   it('refuses parameters whose alpha r leaves its erfc table (the force kernel then sums in JavaScript)', () => {
     const P = paramsOf(LAOC_V1, s);
