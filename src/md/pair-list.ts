@@ -235,18 +235,22 @@ export class PairListBuilder {
   /** Append an ordinary pair of the current atom, growing the arrays by half when full. */
   private push(j: number, image: number): void {
     const list = this.list;
-    if (this.p === list.nbr.length) {
-      const cap = Math.max(1024, Math.ceil(1.5 * this.p));
-      const nbr = new Int32Array(cap);
-      const img = new Uint16Array(cap);
-      nbr.set(list.nbr);
-      img.set(list.img);
-      list.nbr = nbr;
-      list.img = img;
-    }
+    if (this.p === list.nbr.length) this.grow();
     list.nbr[this.p] = j;
     list.img[this.p] = image;
     this.p++;
+  }
+
+  /** Grow the ordinary pairs' arrays by half (keeping the first this.p pairs). */
+  private grow(): void {
+    const list = this.list;
+    const cap = Math.max(1024, Math.ceil(1.5 * this.p));
+    const nbr = new Int32Array(cap);
+    const img = new Uint16Array(cap);
+    nbr.set(list.nbr);
+    img.set(list.img);
+    list.nbr = nbr;
+    list.img = img;
   }
 
   private markSpecials(i: number, on: boolean): void {
@@ -393,8 +397,29 @@ export class PairListBuilder {
     const nOffsets = offsets.length / 3;
     const start = this.list.start;
     const mark = this.mark;
+    // Image index of a pair straight from the image table by a key linear in the cells of i and j
+    // (n = c_j - c_i - w within the table's reach), when every atom is within 3 cells of home (a
+    // difference of cells is then within 7); else through image().
+    const R = IMAGE_TABLE_REACH;
+    const W = 2 * R + 1;
+    let far = 0;
+    for (let k = 0; k < 3 * n; k++) far = Math.max(far, Math.abs(cellOf[k]));
+    const linearKeys = far <= 3;
+    // cellKeyAt[q]: the key of the translation c_j of the atom j in slot q, offset by R per axis.
+    const cellKeyAt = new Int32Array(n);
+    if (linearKeys)
+      for (let q = 0; q < n; q++) {
+        const j = atomAt[q];
+        cellKeyAt[q] = ((cellOf[3 * j] + R) * W + (cellOf[3 * j + 1] + R)) * W + (cellOf[3 * j + 2] + R);
+      }
+    const imageTable = this.imageTable;
+    const list = this.list;
+    // The ordinary pairs are appended here, inline (a call per pair cost a tenth of the build).
+    let p = this.p;
+    let nbr = list.nbr;
+    let img = list.img;
     for (let i = from; i < to; i++) {
-      start[i] = this.p;
+      start[i] = p;
       this.markSpecials(i, true);
       const k = binOf[i];
       const ka = Math.floor(k / (bb * bc));
@@ -433,6 +458,8 @@ export class PairListBuilder {
         const sx = w0 * m[0] + w1 * m[3] + w2 * m[6];
         const sy = w0 * m[1] + w1 * m[4] + w2 * m[7];
         const sz = w0 * m[2] + w1 * m[5] + w2 * m[8];
+        // key(n) = cellKeyAt[q] - keyShift for n = c_j - c_i - w.
+        const keyShift = ((ci0 + w0) * W + (ci1 + w1)) * W + (ci2 + w2);
         for (let q = qFrom; q < qTo; q++) {
           const dx = xi - wx[q] - sx;
           const dy = yi - wy[q] - sy;
@@ -440,17 +467,30 @@ export class PairListBuilder {
           if (dx * dx + dy * dy + dz * dz >= reach2) continue;
           const j = atomAt[q];
           // r_i - r_j + n M = (wrapped i) - (wrapped j + w M): n = c_j - c_i - w.
-          const s = this.image(
-            cellOf[3 * j] - ci0 - w0,
-            cellOf[3 * j + 1] - ci1 - w1,
-            cellOf[3 * j + 2] - ci2 - w2,
-          );
+          let s = linearKeys ? imageTable[cellKeyAt[q] - keyShift] : -1;
+          if (s < 0)
+            s = this.image(
+              cellOf[3 * j] - ci0 - w0,
+              cellOf[3 * j + 1] - ci1 - w1,
+              cellOf[3 * j + 2] - ci2 - w2,
+            );
           if (mark[j] > 0) this.addSpecial(i, j, s, mark[j]);
-          else this.push(j, s);
+          else {
+            if (p === nbr.length) {
+              this.p = p;
+              this.grow();
+              nbr = list.nbr;
+              img = list.img;
+            }
+            nbr[p] = j;
+            img[p] = s;
+            p++;
+          }
         }
       }
       this.markSpecials(i, false);
     }
-    start[to] = this.p;
+    this.p = p;
+    start[to] = p;
   }
 }
