@@ -149,10 +149,10 @@ export const dcd: Format = {
       const rec: Float32Array[] = [xyz[0], xyz[1], xyz[2]];
       let k = 0;
       for (; ; k++) {
-        if (await r.atEnd()) break;
         // A whole frame in the buffer: its records without an await each; else (the end of a
         // truncated file) record by record, for the error at the record that is cut short.
         const whole = await r.ensure(frameBytes);
+        if (!whole && r.available === 0) break;
         const positions = reuse ? (shared ??= new Float64Array(3 * n)) : new Float64Array(3 * n);
         const frame: Frame = { positions };
         if (steps) frame.step = ctl[1] + k * ctl[2];
