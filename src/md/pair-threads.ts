@@ -58,19 +58,28 @@ export interface EwaldSetup {
 const shared = (bytes: number) => new SharedArrayBuffer(bytes);
 
 /**
- * How many times a thread reads a control slot before it sleeps on it (Atomics.wait): about 10-30
- * microseconds. A step of a small cell takes a few hundred microseconds and waking a sleeping thread
- * costs tens, so the hand-offs at each step are caught while spinning; a longer wait (the other
- * thread busy with a list build, or descheduled on a loaded machine) still ends in a sleep.
+ * How many times a thread reads a control slot before it sleeps on it (Atomics.wait), at most:
+ * about 10-30 microseconds. A step of a small cell takes a few hundred microseconds and waking a
+ * sleeping thread costs tens, so the hand-offs at each step are caught while spinning; a longer
+ * wait (the other thread busy with a list build, or descheduled on a loaded machine) still ends in
+ * a sleep. The budget adapts per thread: halved after a spin that ended in a sleep, doubled after
+ * one that caught the change, between SPIN_READS_MIN and SPIN_READS, so that on a loaded machine,
+ * where the partner is often descheduled, little CPU goes into spinning.
  */
 export const SPIN_READS = 1 << 14;
+export const SPIN_READS_MIN = 1 << 8;
+let spinBudget = SPIN_READS;
 
-/** Wait until ctrl[slot] is no longer `value`: spin SPIN_READS reads, then sleep. Returns the new value. */
+/** Wait until ctrl[slot] is no longer `value`: spin (see SPIN_READS), then sleep. Returns the new value. */
 export const awaitChange = (ctrl: Int32Array, slot: number, value: number): number => {
-  for (let k = 0; k < SPIN_READS; k++) {
+  for (let k = 0; k < spinBudget; k++) {
     const now = Atomics.load(ctrl, slot);
-    if (now !== value) return now;
+    if (now !== value) {
+      spinBudget = Math.min(SPIN_READS, 2 * spinBudget);
+      return now;
+    }
   }
+  spinBudget = Math.max(SPIN_READS_MIN, spinBudget >> 1);
   Atomics.wait(ctrl, slot, value);
   return Atomics.load(ctrl, slot);
 };
