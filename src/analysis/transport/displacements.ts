@@ -8,7 +8,9 @@ import type { Frame } from '../../core/frame.js';
  * fractional coordinates is wrapped into [-1/2, 1/2) and converted to Cartesian with the later
  * frame's lattice, so NPT and triclinic runs are handled; the cumulative sum is the displacement,
  * 0 at the first frame. Input that is already unwrapped (LAMMPS xu, extended XYZ of unwrapped
- * runs, pymatgen DiffusionAnalyzer displacements) is differenced directly.
+ * runs, pymatgen DiffusionAnalyzer displacements) is differenced directly: the displacement is the
+ * position less the first frame's (no sum of steps, so no rounding accumulates over the run, and
+ * the framework's drift is one sum a frame).
  *
  * Drift: the unweighted mean displacement of the framework atoms (default: every atom not
  * selected) is recorded per frame and subtracted when a series is read. With no framework atoms
@@ -49,7 +51,7 @@ export class DisplacementRecorder {
   private readonly blocks: Float64Array[] = [];
   /** Cumulative displacement of the selected atoms (A), interleaved. */
   private readonly cumulative: Float64Array;
-  /** Previous frame: fractional (wrapped input) or Cartesian (unwrapped input) coordinates of every atom used. */
+  /** Fractional coordinates of the previous frame (wrapped input), or Cartesian of the first (unwrapped input), of every atom used. */
   private readonly previous: Float64Array;
   private previousWasUnwrapped = false;
   private drift: Float64Array = new Float64Array(3 * 1024);
@@ -66,8 +68,6 @@ export class DisplacementRecorder {
   private readonly others?: Uint32Array;
   private readonly otherCumulative?: Float64Array;
   private readonly frameworkSlots?: Uint32Array;
-  /** The framework is every other atom, in slot order (the default): its drift sums can ride on the step loop. */
-  private readonly frameworkIsOthers: boolean = false;
   private otherStore?: Float64Array;
   private otherStored = 0;
   private otherStride = 1;
@@ -112,8 +112,6 @@ export class DisplacementRecorder {
         return slot[i];
       });
       this.otherStore = new Float64Array(3 * rest.length * this.otherCapacity);
-      const slots = this.frameworkSlots;
-      this.frameworkIsOthers = slots.length === rest.length && slots.every((v, j) => v === j);
     }
     this.cumulative = new Float64Array(3 * this.selected.length);
     this.stage = new Float64Array(3 * this.selected.length * STAGE);
@@ -152,15 +150,11 @@ export class DisplacementRecorder {
         throw new OptionError(`frame ${this.count} switches between wrapped and unwrapped positions`);
       const sum = this.scratch;
       sum.fill(0);
-      // The framework's summed cumulative displacement when the step loop gives it (below).
-      let fused = false;
       if (unwrapped) {
-        stepUnwrapped(p, q, this.selected, this.cumulative);
-        if (others && this.frameworkIsOthers && fw.length > 0) {
-          stepUnwrappedSumming(p, q, others, this.otherCumulative!, sum);
-          fused = true;
-        } else if (others) stepUnwrapped(p, q, others, this.otherCumulative!);
-        else if (fw.length > 0) sumStepsUnwrapped(p, q, fw, sum);
+        // Displacements from the first frame; the framework's summed here, in framework order
+        // (the others' are worked out only for the frames that are stored, in storeOthers).
+        displaceUnwrapped(p, q, this.selected, this.cumulative);
+        if (fw.length > 0) sumDisplacementsUnwrapped(p, q, fw, sum);
       } else {
         const step = lattice!.isOrthorhombic ? stepWrappedOrthorhombic : stepWrapped;
         step(p, q, this.selected, lattice!.inverse, lattice!.matrix, this.cumulative, false);
@@ -169,12 +163,8 @@ export class DisplacementRecorder {
       }
       // Framework drift: the mean of its cumulative displacements (= the accumulated mean step).
       if (fw.length > 0) {
-        if (fused) {
-          // The same sums, in the same order, as the loop over the slots below.
-          this.driftNow[0] = sum[0] / fw.length;
-          this.driftNow[1] = sum[1] / fw.length;
-          this.driftNow[2] = sum[2] / fw.length;
-        } else if (others) {
+        if (unwrapped) for (let a = 0; a < 3; a++) this.driftNow[a] = sum[a] / fw.length;
+        else if (others) {
           const c = this.otherCumulative!;
           const slots = this.frameworkSlots!;
           let dx = 0;
@@ -192,7 +182,10 @@ export class DisplacementRecorder {
         } else for (let a = 0; a < 3; a++) this.driftNow[a] += sum[a] / fw.length;
       }
     }
-    if (others && this.count % this.otherStride === 0) this.storeOthers();
+    if (others && this.count % this.otherStride === 0) {
+      if (unwrapped) displaceUnwrapped(p, q, others, this.otherCumulative!);
+      this.storeOthers();
+    }
     this.record();
     this.times.push(frame.timeFs ?? Number.NaN);
     this.volumes.push(lattice ? lattice.volume : Number.NaN);
@@ -495,64 +488,35 @@ const stepWrapped = (
   }
 };
 
-/** Unwrapped input: Cartesian steps added per atom to out[3k..]. */
-const stepUnwrapped = (p: Float64Array, q: Float64Array, atoms: Uint32Array, out: Float64Array) => {
+/** Unwrapped input: each atom's displacement from the first frame (q) into out[3k..]. */
+const displaceUnwrapped = (p: Float64Array, q: Float64Array, atoms: Uint32Array, out: Float64Array) => {
   for (let k = 0; k < atoms.length; k++) {
     const o = 3 * atoms[k];
-    out[3 * k] += p[o] - q[o];
-    out[3 * k + 1] += p[o + 1] - q[o + 1];
-    out[3 * k + 2] += p[o + 2] - q[o + 2];
-    q[o] = p[o];
-    q[o + 1] = p[o + 1];
-    q[o + 2] = p[o + 2];
+    out[3 * k] = p[o] - q[o];
+    out[3 * k + 1] = p[o + 1] - q[o + 1];
+    out[3 * k + 2] = p[o + 2] - q[o + 2];
   }
 };
 
-/**
- * stepUnwrapped, and the sum over the atoms of their cumulative displacements after the step into
- * total[0..2] (added in atom order, as a separate loop over them would): one pass, not two.
- */
-const stepUnwrappedSumming = (
+/** Unwrapped input: the atoms' displacements from the first frame (q) summed into out[0..2]. */
+const sumDisplacementsUnwrapped = (
   p: Float64Array,
   q: Float64Array,
   atoms: Uint32Array,
   out: Float64Array,
-  total: Float64Array,
 ) => {
-  let dx = 0;
-  let dy = 0;
-  let dz = 0;
+  let sx = 0;
+  let sy = 0;
+  let sz = 0;
   for (let k = 0; k < atoms.length; k++) {
     const o = 3 * atoms[k];
-    const x = out[3 * k] + (p[o] - q[o]);
-    const y = out[3 * k + 1] + (p[o + 1] - q[o + 1]);
-    const z = out[3 * k + 2] + (p[o + 2] - q[o + 2]);
-    out[3 * k] = x;
-    out[3 * k + 1] = y;
-    out[3 * k + 2] = z;
-    dx += x;
-    dy += y;
-    dz += z;
-    q[o] = p[o];
-    q[o + 1] = p[o + 1];
-    q[o + 2] = p[o + 2];
+    sx += p[o] - q[o];
+    sy += p[o + 1] - q[o + 1];
+    sz += p[o + 2] - q[o + 2];
   }
-  total[0] = dx;
-  total[1] = dy;
-  total[2] = dz;
-};
-
-/** Unwrapped input: Cartesian steps summed into out[0..2]. */
-const sumStepsUnwrapped = (p: Float64Array, q: Float64Array, atoms: Uint32Array, out: Float64Array) => {
-  for (let k = 0; k < atoms.length; k++) {
-    const o = 3 * atoms[k];
-    out[0] += p[o] - q[o];
-    out[1] += p[o + 1] - q[o + 1];
-    out[2] += p[o + 2] - q[o + 2];
-    q[o] = p[o];
-    q[o + 1] = p[o + 1];
-    q[o + 2] = p[o + 2];
-  }
+  out[0] = sx;
+  out[1] = sy;
+  out[2] = sz;
 };
 
 /** stepWrapped for a cell with axes along x, y, z (diagonal matrix): a third of the arithmetic. */
