@@ -12,7 +12,7 @@ const EXAMPLE = new URL('../../examples/laoc-0b.toml', import.meta.url).pathname
 
 describe('oligolyte study', () => {
   it('--quick: builds, simulates, analyses and prints the Arrhenius table with intervals', () => {
-    const dir = tempDir();
+    let dir = tempDir();
     const r = cli('study', EXAMPLE, '--quick', '--threads', '2', '-o', dir);
     expect(r.code, r.err).toBe(0);
     expect(r.out).toMatch(/study laoc-0b \(--quick\): 128 atoms/);
@@ -23,6 +23,13 @@ describe('oligolyte study', () => {
       /Arrhenius 400-700 K \(4 temperatures, \w+ fit of ln D vs 1\/T\): Ea = -?[\d.]+ eV \[/,
     );
     expect(r.out).toMatch(/extrapolated to 300 K: D = .* cm2\/s \[.*\], sigma = .* mS\/cm \[.*\] \(95 %\)/);
+    // The example's four models: --quick runs two of them (the replica average still made).
+    expect(r.out).toMatch(/2 models \(seeds 1, 2\)/);
+    expect(r.out).toMatch(/--quick runs 2 of the study's 4 models/);
+    expect(r.out).toMatch(/laoc-0b: average of 2 models \(seeds 1, 2\)/);
+    expect(existsSync(join(dir, 'replicas.json'))).toBe(true);
+    expect(existsSync(join(dir, 'seed3'))).toBe(false);
+    dir = join(dir, 'seed1');
     const study = JSON.parse(readFileSync(join(dir, 'study.json'), 'utf8'));
     expect(study.quick).toBe(true);
     expect(study.rows.map((x: { temperatureK: number }) => x.temperatureK)).toEqual([
