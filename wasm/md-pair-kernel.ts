@@ -1,5 +1,5 @@
 /**
- * The ordinary pairs of the MD force kernel in WebAssembly with 128-bit SIMD (AssemblyScript; built
+ * The pairs of the MD force kernel in WebAssembly with 128-bit SIMD (AssemblyScript; built
  * by `npm run build:wasm` into src/md/pair-kernel-wasm-bytes.ts). The same formulas as
  * src/md/pair-forces.ts ordinaryPairForces (its JavaScript twin, the fallback and the test's
  * reference): LJ 12-6 with shift, optional Born-Mayer-Huggins, DSF or Ewald real-space Coulomb with
@@ -8,7 +8,7 @@
  * arrays (no branch per pair), then evaluated two at a time in f64x2 lanes; an odd count is padded
  * with a copy of the last pair at weight 0. Plain IEEE double arithmetic (no fused multiply-add), so a
  * run is bitwise reproducible. Memory is laid out by the host (src/md/pair-kernel-wasm.ts), which
- * passes the addresses to setLayout.
+ * passes the addresses to setLayout. The special pairs (specials, at the end) go one at a time.
  */
 let pX: usize = 0; let pF: usize = 0; let pShift: usize = 0; let pQ: usize = 0; let pType: usize = 0;
 let pLj: usize = 0; let pBorn: usize = 0; let pTable: usize = 0; let pStart: usize = 0; let pNbr: usize = 0; let pImg: usize = 0; let pAcc: usize = 0;

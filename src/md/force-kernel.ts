@@ -27,7 +27,8 @@ import { ReciprocalEwald } from './reciprocal-ewald.js';
  * cutoff + skin, rebuilt when an atom has moved more than half the skin. Positions stay unwrapped
  * during a run, so each pair's lattice image is fixed between rebuilds; cutoffs longer than half
  * the cell need no special care (each image of j within reach is its own pair). The pair loop
- * (pair-forces.ts) can run on several threads (pair-threads.ts).
+ * (WebAssembly with SIMD, pair-kernel-wasm.ts; its JavaScript twin and fallback in pair-forces.ts)
+ * can run on several threads (pair-threads.ts).
  */
 export interface ForceOutput {
   /** The potential energy by term (kcal/mol). */
@@ -77,7 +78,10 @@ export class ForceKernel {
   private readonly reciprocal?: Reciprocal;
   private readonly ewaldSetup?: EwaldSetup;
   private threads?: PairThreads;
-  /** The ordinary pairs in WebAssembly (pair-kernel-wasm.ts) where it fits, else ordinaryPairForces. */
+  /**
+   * The pairs in WebAssembly (pair-kernel-wasm.ts) where it fits, else ordinaryPairForces and
+   * specialPairForces.
+   */
   private readonly wasm?: WasmPairKernel;
   private readonly acc = new Float64Array(ACC_SIZE);
   /** Scratch vectors of the bonded terms, kept so that an evaluation allocates nothing. */

@@ -18,7 +18,7 @@ const acc = init.acc.subarray(ACC_SIZE * index, ACC_SIZE * (index + 1));
 const accVirial = acc.subarray(2, 8);
 const builder = new PairListBuilder(init.natoms, init.specials, init.factors);
 let list: PairList | undefined;
-/** The ordinary pairs in WebAssembly where it fits (as on the main thread; force-kernel.ts). */
+/** The pairs in WebAssembly where it fits (as on the main thread; force-kernel.ts). */
 const wasm = wasmPairKernelFits(params) ? new WasmPairKernel(init.natoms, params) : undefined;
 let from = 0;
 let to = 0;
