@@ -1,5 +1,6 @@
 import { OptionError } from '../../core/errors.js';
 import { formatSignificant } from '../../core/format-number.js';
+import { readDcdAhead } from '../../io/read-ahead.js';
 import { detectFormat, type OpenOptions, readFrames } from '../../io/registry.js';
 import { jsonNumbers, writeTo } from '../report-io.js';
 import {
@@ -54,8 +55,12 @@ export const analyseTransportFiles = async (
   for (const [k, file] of files.entries()) {
     const format = (await detectFormat(file, read.format)).name;
     const onProgress = onFileProgress && ((done: number, total: number) => onFileProgress(file, done, total));
-    // The analysis copies what it keeps of a frame: the reader may reuse its positions array.
-    const run = await analyseTransport(readFrames(file, { ...read, onProgress, reusePositions: true }), {
+    // The analysis copies what it keeps of a frame: the reader may reuse its positions array. With
+    // more than one thread a DCD is read on a worker thread while this one unwraps (read-ahead.ts).
+    const how = { ...read, onProgress, reusePositions: true };
+    const aheadOk = format === 'dcd' && read.topology !== undefined && (common.threads ?? 1) > 1;
+    const frames = aheadOk ? readDcdAhead(file, how) : readFrames(file, how);
+    const run = await analyseTransport(frames, {
       ...common,
       temperatureK:
         temperaturesK.length === 0 ? undefined : temperaturesK[temperaturesK.length === 1 ? 0 : k],

@@ -1,0 +1,83 @@
+/**
+ * The worker thread of read-ahead.ts: reads a DCD as readFrames does (slice, value checks) and
+ * writes each frame into the next free slot of the shared ring, waiting while the ring is full.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { Topology } from '../core/topology.js';
+import { inspectInput } from './byte-source.js';
+import { dcd } from './formats/dcd.js';
+import {
+  HEAD,
+  type ReadAheadInit,
+  type ReadAheadMessage,
+  STATE,
+  serializeError,
+  TAIL,
+} from './read-ahead.js';
+import { checkReadFrame } from './value-limits.js';
+
+/** Bytes between progress messages. */
+const PROGRESS_BYTES = 16 << 20;
+
+const init = workerData as ReadAheadInit;
+const send = (m: ReadAheadMessage) => parentPort!.postMessage(m);
+const { ring, control, slots, path } = init;
+const n = init.symbols.length;
+const stride = 3 * n + 13;
+
+const run = async () => {
+  const input = await inspectInput(path);
+  let posted = 0;
+  input.onRawBytes = (b) => {
+    if (b - posted >= PROGRESS_BYTES || b === input.size) {
+      posted = b;
+      send({ kind: 'progress', done: b, total: input.size });
+    }
+  };
+  const { start = 0, stop = Number.POSITIVE_INFINITY, step = 1 } = init.frames ?? {};
+  const topology = new Topology({ symbols: init.symbols });
+  const reader = dcd.read!(input, {
+    topology,
+    reusePositions: true,
+    onWarning: (message) => send({ kind: 'warning', message }),
+  });
+  let k = 0;
+  let head = 0;
+  for await (const s of reader) {
+    if (k >= stop) break;
+    if (k >= start && (k - start) % step === 0) {
+      checkReadFrame(s, path, k + 1);
+      for (;;) {
+        const tail = Atomics.load(control, TAIL);
+        if (head - tail < slots) break;
+        Atomics.wait(control, TAIL, tail);
+      }
+      const base = (head % slots) * stride;
+      const f = s.frame;
+      ring.set(f.positions, base);
+      const meta = base + 3 * n;
+      ring[meta] = f.lattice ? 1 : 0;
+      if (f.lattice) ring.set(f.lattice.matrix, meta + 1);
+      ring[meta + 10] = f.step ?? Number.NaN;
+      ring[meta + 11] = f.timeFs ?? Number.NaN;
+      ring[meta + 12] = f.unwrapped === undefined ? -1 : f.unwrapped ? 1 : 0;
+      head++;
+      Atomics.store(control, HEAD, head);
+      Atomics.notify(control, HEAD);
+    }
+    k++;
+  }
+};
+
+run().then(
+  () => {
+    send({ kind: 'done' });
+    Atomics.store(control, STATE, 1);
+    Atomics.notify(control, HEAD);
+  },
+  (e) => {
+    send({ kind: 'error', error: serializeError(e) });
+    Atomics.store(control, STATE, 2);
+    Atomics.notify(control, HEAD);
+  },
+);

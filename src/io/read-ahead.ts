@@ -1,0 +1,180 @@
+import { OligolyteError, OptionError, ParseError } from '../core/errors.js';
+import type { Structure } from '../core/frame.js';
+import { Lattice } from '../core/lattice.js';
+import { startWorker } from '../core/worker.js';
+import { warn } from './format.js';
+import type { OpenOptions } from './registry.js';
+
+/**
+ * readFrames for a DCD, read on a worker thread: the worker reads, checks and interleaves the
+ * frames into a ring of shared frame buffers while this thread works on the frames before them,
+ * so that on two cores reading overlaps the caller's work (issue 28: for a transport analysis the
+ * reading is about 40 % of the serial part). The frames are the ones readFrames gives, with the
+ * same errors and warnings; like readFrames with `reusePositions`, a frame's positions are valid
+ * until the next frame is asked for (they are a view of the ring). Needs `options.topology` (the
+ * DCD stores none); the worker ends when the iteration does, however it ends.
+ */
+
+/** Atomics.waitAsync (Node >= 16; not in TypeScript's ES2022 library). */
+const waitAsync = (
+  Atomics as unknown as {
+    waitAsync(a: Int32Array, index: number, value: number): { async: boolean; value: unknown };
+  }
+).waitAsync.bind(Atomics);
+
+/** Frames the worker may be ahead by. */
+const SLOTS = 32;
+/** Per frame after the positions: has-cell flag, the cell matrix (9), step, time (fs), unwrapped flag. */
+const META = 13;
+/** Control words: frames written, frames released by the reader, state (0 running, 1 done, 2 failed). */
+export const HEAD = 0;
+export const TAIL = 1;
+export const STATE = 2;
+
+export interface ReadAheadInit {
+  path: string;
+  symbols: string[];
+  frames?: OpenOptions['frames'];
+  ring: Float64Array;
+  control: Int32Array;
+  slots: number;
+}
+
+/** What the worker posts. */
+export type ReadAheadMessage =
+  | { kind: 'progress'; done: number; total: number }
+  | { kind: 'warning'; message: string }
+  | { kind: 'done' }
+  | { kind: 'error'; error: SerializedError };
+
+export interface SerializedError {
+  name: string;
+  message: string;
+  option?: string;
+  parse?: {
+    file: string;
+    line?: number;
+    column?: number;
+    byteOffset?: number;
+    expected: string;
+    found?: string;
+  };
+}
+
+/** An error as it can cross to another thread (our classes keep their class, fields and message). */
+export const serializeError = (e: unknown): SerializedError => {
+  const err = e instanceof Error ? e : new Error(String(e));
+  const out: SerializedError = { name: err.name, message: err.message };
+  if (err instanceof OligolyteError && err.option !== undefined) out.option = err.option;
+  if (err instanceof ParseError)
+    out.parse = {
+      file: err.file,
+      line: err.line,
+      column: err.column,
+      byteOffset: err.byteOffset,
+      expected: err.expected,
+      found: err.found,
+    };
+  return out;
+};
+
+const rebuildError = (s: SerializedError): Error => {
+  const details = s.option === undefined ? {} : { option: s.option };
+  if (s.parse) return new ParseError({ ...s.parse, ...details });
+  if (s.name === 'OptionError') return new OptionError(s.message, details);
+  if (s.name === 'OligolyteError') return new OligolyteError(s.message, details);
+  const e = new Error(s.message);
+  e.name = s.name;
+  return e;
+};
+
+export async function* readDcdAhead(path: string, options: OpenOptions): AsyncGenerator<Structure> {
+  const topology = options.topology;
+  if (!topology) throw new OptionError('reading a DCD ahead needs `topology`', { option: 'topology' });
+  const n = topology.natoms;
+  const stride = 3 * n + META;
+  const ring = new Float64Array(new SharedArrayBuffer(8 * stride * SLOTS));
+  const control = new Int32Array(new SharedArrayBuffer(16));
+  const init: ReadAheadInit = {
+    path,
+    symbols: Array.from({ length: n }, (_, i) => topology.symbol(i)),
+    frames: options.frames,
+    ring,
+    control,
+    slots: SLOTS,
+  };
+  const worker = startWorker(import.meta.url, 'read-ahead-worker', { workerData: init });
+  let failure: Error | undefined;
+  let isSettled = false;
+  let settled!: () => void;
+  const finished = new Promise<void>((resolve) => {
+    settled = resolve;
+  });
+  /** The reading is over (an error, or none): say so in the control words, wake a waiting reader. */
+  const settle = (e?: Error) => {
+    if (isSettled) return;
+    isSettled = true;
+    failure = e;
+    if (e || Atomics.load(control, STATE) === 0) Atomics.store(control, STATE, e ? 2 : 1);
+    Atomics.notify(control, HEAD);
+    settled();
+  };
+  worker.on('message', (m: ReadAheadMessage) => {
+    if (m.kind === 'progress') options.onProgress?.(m.done, m.total);
+    else if (m.kind === 'warning') warn(options, m.message);
+    else if (m.kind === 'done') settle();
+    else settle(rebuildError(m.error));
+  });
+  worker.on('error', (e) => settle(e));
+  worker.on('exit', (code) => {
+    // A worker that ended by itself (state set) has posted its last message, which settles; one
+    // that died, or whose message never comes, is an error, never a quietly shortened run.
+    if (Atomics.load(control, STATE) === 0)
+      settle(new Error(`the DCD reading thread stopped (exit code ${code})`));
+    else
+      setTimeout(
+        () => settle(new Error('the DCD reading thread stopped without its last message')),
+        2000,
+      ).unref();
+  });
+  let lastMatrix: Float64Array | undefined;
+  let lastLattice: Lattice | undefined;
+  try {
+    for (let tail = 0; ; tail++) {
+      let head = Atomics.load(control, HEAD);
+      while (head === tail) {
+        if (Atomics.load(control, STATE) !== 0) {
+          // The worker writes HEAD before STATE: a frame it wrote last is seen here.
+          head = Atomics.load(control, HEAD);
+          if (head !== tail) break;
+          await finished;
+          if (failure) throw failure;
+          return;
+        }
+        const w = waitAsync(control, HEAD, head);
+        if (w.async) await w.value;
+        head = Atomics.load(control, HEAD);
+      }
+      const base = (tail % SLOTS) * stride;
+      const meta = base + 3 * n;
+      const frame: Structure['frame'] = { positions: ring.subarray(base, base + 3 * n) };
+      if (ring[meta] === 1) {
+        const m = ring.subarray(meta + 1, meta + 10);
+        if (!lastMatrix || !m.every((v, j) => v === lastMatrix![j])) {
+          lastMatrix = m.slice();
+          lastLattice = new Lattice(lastMatrix);
+        }
+        frame.lattice = lastLattice;
+      }
+      if (!Number.isNaN(ring[meta + 10])) frame.step = ring[meta + 10];
+      if (!Number.isNaN(ring[meta + 11])) frame.timeFs = ring[meta + 11];
+      if (ring[meta + 12] >= 0) frame.unwrapped = ring[meta + 12] === 1;
+      yield { topology, frame };
+      // The caller has asked for the next frame: this one's slot is free.
+      Atomics.store(control, TAIL, tail + 1);
+      Atomics.notify(control, TAIL);
+    }
+  } finally {
+    await worker.terminate();
+  }
+}
