@@ -23,6 +23,7 @@ export {
 } from './errors.js';
 export type { Frame, RunInfo, SourceLocation, Structure } from './frame.js';
 export { type CellParameters, Lattice } from './lattice.js';
+export { fastFftSize, MixedRadixFft, smoothFftSize } from './mixed-radix-fft.js';
 export { SeededRandom } from './random.js';
 export {
   findSpaceGroup,

@@ -37,6 +37,7 @@ export {
   lammpsLogSummary,
   summariseLammpsLog,
 } from './lammps-log-summary.js';
+export { readDcdAhead } from './read-ahead.js';
 export {
   detectFormat,
   FORMATS,
