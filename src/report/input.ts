@@ -104,8 +104,24 @@ export interface ProtocolRecord {
   forcefield?: string;
   seed?: number;
   stages: ProtocolStageRecord[];
-  series?: { temperaturesK: number[]; stages: ProtocolStageRecord[]; parallel?: number };
+  series?: {
+    temperaturesK: number[];
+    stages: ProtocolStageRecord[];
+    parallel?: number;
+    /** Steps of each stage per temperature, when the times differ between temperatures. */
+    stepsPerTemperature?: number[][];
+  };
 }
+
+/** A series temperature's steps for the stage at index k (its own, if the protocol gives them per temperature). */
+export const seriesStageSteps = (
+  series: NonNullable<ProtocolRecord['series']>,
+  temperatureK: number,
+  k: number,
+) => {
+  const b = series.temperaturesK.indexOf(temperatureK);
+  return (b >= 0 ? series.stepsPerTemperature?.[b]?.[k] : undefined) ?? series.stages[k].steps;
+};
 
 /** A structure to draw in 3-D: a final frame, its oligomer units and bond rules. */
 export interface ViewerInput {

@@ -6,7 +6,14 @@ import { vegaRuntime } from './assets.js';
 import { reportSections } from './build.js';
 import { compilePlot } from './compile.js';
 import { escapeHtml } from './format.js';
-import { type ProtocolRecord, type ReportInput, readReportInput, readThermo, seedFolders } from './input.js';
+import {
+  type ProtocolRecord,
+  type ReportInput,
+  readReportInput,
+  readThermo,
+  seedFolders,
+  seriesStageSteps,
+} from './input.js';
 import { labelOneModel } from './sections/replicas.js';
 import { thermoSection } from './sections/thermo.js';
 
@@ -77,14 +84,19 @@ export const watchSnapshot = async (dir: string): Promise<WatchSnapshot> => {
         : undefined,
     };
   }
-  const expected = (name: string, branch: boolean): number | undefined => {
-    const s = (branch ? protocol?.series?.stages : protocol?.stages)?.find((x) => x.name === name);
-    return s?.thermoEvery ? Math.floor(s.steps / s.thermoEvery) + 1 : undefined;
+  const expected = (name: string, branchK: number | undefined): number | undefined => {
+    const list = branchK === undefined ? protocol?.stages : protocol?.series?.stages;
+    const k = list?.findIndex((x) => x.name === name) ?? -1;
+    if (!list || k < 0) return undefined;
+    const s = list[k];
+    const steps =
+      branchK === undefined || !protocol?.series ? s.steps : seriesStageSteps(protocol.series, branchK, k);
+    return s.thermoEvery ? Math.floor(steps / s.thermoEvery) + 1 : undefined;
   };
   const stages = input.thermo.map((s) => ({
     stage: s.branchK === undefined ? s.name : `T${s.branchK}K/${s.name}`,
     rows: s.timePs.length,
-    expectedRows: expected(s.name, s.branchK !== undefined),
+    expectedRows: expected(s.name, s.branchK),
   }));
   const sections = finished
     ? reportSections(input)

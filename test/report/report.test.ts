@@ -243,6 +243,28 @@ describe('a study folder (the --quick laoc-0b fixture)', async () => {
   });
 });
 
+describe('a protocol with times per temperature', () => {
+  it('tables one row per temperature and stage with that temperature’s steps', async () => {
+    const input = await readReportInput(STUDY);
+    const series = input.protocol!.series!;
+    // The main job's series: 400 K ages and produces longest, 300 K shortest.
+    const perT = series.temperaturesK.map((T) =>
+      T === 400 ? [50000, 200000] : T === 500 ? [25000, 100000] : [5000, 25000],
+    );
+    const table = reportSections({
+      ...input,
+      protocol: { ...input.protocol!, series: { ...series, stepsPerTemperature: perT } },
+    })
+      .find((s) => s.id === 'model')!
+      .blocks.find((b) => b.kind === 'table' && b.title === 'Protocol') as { rows: string[][] };
+    const row = (stage: string) => table.rows.find((r) => r[0] === stage)!;
+    expect(row(`T400K/${series.stages[1].name}`)[4]).toBe('200000');
+    expect(row(`T500K/${series.stages[0].name}`)[4]).toBe('25000');
+    expect(row(`T300K/${series.stages[1].name}`)[4]).toBe('25000');
+    expect(table.rows.filter((r) => r[0].startsWith('T'))).toHaveLength(series.temperaturesK.length * 2);
+  });
+});
+
 describe('single-analysis reports and additions', () => {
   it('transport --json: the MSD, Arrhenius and number sections', async () => {
     const input = await readReportInput(TRANSPORT);

@@ -1,5 +1,5 @@
 import { num } from '../format.js';
-import type { ProtocolStageRecord } from '../input.js';
+import { type ProtocolStageRecord, seriesStageSteps } from '../input.js';
 import type { Block, SectionBuilder } from '../section.js';
 
 /** Counts of each element in order of first appearance: "Li24 Al24 O16 Cl64". */
@@ -78,9 +78,15 @@ export const modelSection: SectionBuilder = (input) => {
   blocks.push({ kind: 'table', title: 'Model', columns: ['', ''], rows: facts });
   if (p) {
     const stageRows = p.stages.map((s) => stageRow(s));
-    if (p.series)
-      for (const s of p.series.stages)
-        stageRows.push(stageRow(s, `T in ${p.series.temperaturesK.join(', ')} K`));
+    const series = p.series;
+    if (series?.stepsPerTemperature)
+      // Times differ between temperatures: one row per temperature and stage.
+      for (const T of series.temperaturesK)
+        series.stages.forEach((s, k) => {
+          stageRows.push(stageRow({ ...s, steps: seriesStageSteps(series, T, k) }, `T${T}K`));
+        });
+    else if (series)
+      for (const s of series.stages) stageRows.push(stageRow(s, `T in ${series.temperaturesK.join(', ')} K`));
     blocks.push({
       kind: 'table',
       title: 'Protocol',
