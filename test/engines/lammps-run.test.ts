@@ -142,7 +142,7 @@ describe.skipIf(!hasLammps)('the LAMMPS engine', () => {
         series: {
           temperatures: [400, 500],
           equilibrate_ps: 0.2,
-          produce_ps: 4,
+          produce_ps: [4, 2], // per temperature (the main job's form): 2000 and 1000 steps
           thermo_every: 10,
           dump_every: 250,
         },
@@ -150,6 +150,10 @@ describe.skipIf(!hasLammps)('the LAMMPS engine', () => {
       join(tmp, 'r.toml'),
     );
     const whole = await runProtocolInLammps(spec, start, { outDir: join(tmp, 'whole') });
+    const produced = (T: number) =>
+      readThermoCsv(join(tmp, 'whole', 'series', `T${T}K`, '02-produce', 'thermo.csv')).data.step;
+    expect(produced(400).at(-1)).toBe(2000);
+    expect(produced(500).at(-1)).toBe(1000);
     // Stopped early in the 400 K production (relax 400 steps, equilibrate 200, then 2000 at 2 fs:
     // the 1850 steps left are far more than LAMMPS runs before the stop reaches it).
     const dir = join(tmp, 'stopped');
