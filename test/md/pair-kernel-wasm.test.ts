@@ -14,7 +14,12 @@ import { supercell } from '../../src/builders/supercell.js';
 import { type ForceField, LAOC_V1, LAOC_V4, withCoulomb } from '../../src/forcefield/force-field.js';
 import { typeSystem } from '../../src/forcefield/typing.js';
 import { ForceKernel, newForceOutput } from '../../src/md/force-kernel.js';
-import { ACC_SIZE, ordinaryPairForces, type PairParams, specialPairForces } from '../../src/md/pair-forces.js';
+import {
+  ACC_SIZE,
+  ordinaryPairForces,
+  type PairParams,
+  specialPairForces,
+} from '../../src/md/pair-forces.js';
 import { WasmPairKernel, wasmPairKernelFits } from '../../src/md/pair-kernel-wasm.js';
 import { imageShifts, PairListBuilder, specialPartners } from '../../src/md/pair-list.js';
 import { seededRandom } from '../helpers.js';
