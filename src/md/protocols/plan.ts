@@ -3,7 +3,8 @@ import { OptionError } from '../../core/errors.js';
 import type { Structure } from '../../core/frame.js';
 import { BUILTIN_FORCE_FIELDS } from '../../forcefield/force-field.js';
 import { prepareSystem } from '../../forcefield/system.js';
-import { ForceKernel, newForceOutput, usefulThreads } from '../force-kernel.js';
+import { usefulThreads } from '../force-kernel.js';
+import { runMd } from '../integrator.js';
 import { seriesStageFolder, stageFolder } from './folders.js';
 import {
   type ProtocolSpec,
@@ -93,29 +94,32 @@ export const effectiveParallel = (spec: ProtocolSpec, parallel?: number): number
 };
 
 /**
- * Seconds per MD step for this system on this machine with `threads` threads: 40 force
- * evaluations after 30 to warm the JIT up, plus a tenth for the integrator and output.
+ * Seconds per MD step for this system on this machine with `threads` threads: a short Langevin
+ * run (300 K, as the study's relax stage, so a fresh packing is safe), timed over its last 300 of
+ * 400 steps (after the JIT and WebAssembly warm-up), plus a tenth for output. A run, not force
+ * calls at fixed positions: those rebuild the neighbour list every call, which MD does every few
+ * tens of steps, and with the WebAssembly pair kernel the list build costs several force calls.
  */
 export const measureStepSeconds = async (
   spec: Pick<ProtocolSpec, 'forcefield' | 'coulomb'>,
   start: Structure,
   threads = 1,
 ): Promise<number> => {
-  if (!start.frame.lattice) throw new OptionError('the start structure has no periodic cell');
+  const lattice = start.frame.lattice;
+  if (!lattice) throw new OptionError('the start structure has no periodic cell');
   const { ff, sys } = prepareSystem(start, spec);
-  const kernel = new ForceKernel(sys, ff, start.frame.lattice);
-  await kernel.startThreads(threads);
-  try {
-    const f = new Float64Array(3 * sys.natoms);
-    const out = newForceOutput();
-    for (let k = 0; k < 30; k++) kernel.compute(start.frame.positions, f, out);
-    const calls = 40;
-    const t0 = performance.now();
-    for (let k = 0; k < calls; k++) kernel.compute(start.frame.positions, f, out);
-    return (1.1 * (performance.now() - t0)) / calls / 1000;
-  } finally {
-    kernel.dispose();
-  }
+  let warm = 0;
+  await runMd(start.frame.positions, lattice, sys, ff, {
+    ensemble: 'langevin',
+    temperatureK: 300,
+    dampingFs: 50,
+    steps: 400,
+    threads,
+    onProgress: (step) => {
+      if (step === 100) warm = performance.now();
+    },
+  });
+  return (1.1 * (performance.now() - warm)) / 300 / 1000;
 };
 
 const planned = (folder: string, s: StageSpec, temperatureK = s.temperatureK): PlannedStage => ({
