@@ -2,12 +2,12 @@
  * First-shell comparison of the AIMD reference with force-field runs of the same cell (issue 29
  * target 3; docs/FORCEFIELD-NOTES.md, "AIMD first-shell reference").
  *
- *   npx tsx calibration/aimd/first-shell.ts AIMD_RUN_DIR DISCARD_PS OUT.extxyz FF_NAME=DIR,DIR,... ...
+ *   npx tsx calibration/aimd/first-shell.ts AIMD_RUN_DIR[,DIR2] DISCARD_PS OUT.extxyz FF_NAME=DIR,DIR,... ...
  *
  * AIMD_RUN_DIR is the output folder of `oligolyte run calibration/aimd/laoc0b-2t-400K.toml
- * --engine cp2k`: its finished stages (those with summary.json) are joined in order, each frame's
- * time made cumulative (every CP2K stage counts from 0), and written whole to OUT.extxyz (the
- * committed trajectory). Frames before DISCARD_PS are left out of the analysis. Each FF_NAME
+ * --engine cp2k` (and after a comma that of laoc0b-2t-400K-cont.toml): their finished stages
+ * (those with summary.json) are joined in order, each frame's time made cumulative (every CP2K
+ * stage counts from 0), and written whole to OUT.extxyz (the committed trajectory). Frames before DISCARD_PS are left out of the analysis. Each FF_NAME
  * lists force-field runs (trajectory.extxyz in each DIR).
  *
  * For Li-Cl, Li-O, Al-Cl and Al-O: the first peak of g(r) (oligolyte's rdf and peak finder:
@@ -38,24 +38,28 @@ const readAll = async (file: string): Promise<Structure[]> => {
   return out;
 };
 
-/** The AIMD's finished stages joined, with cumulative times (fs). */
+/** The AIMD's finished stages joined (run folders in order), with cumulative times (fs). */
 const aimdFrames = async (): Promise<{ frames: Structure[]; stages: string[] }> => {
-  const stages = readdirSync(aimdDir)
-    .filter((d) => /^\d\d-/.test(d) && existsSync(join(aimdDir, d, 'summary.json')))
-    .sort();
   const frames: Structure[] = [];
+  const stages: string[] = [];
   let offsetFs = 0;
-  for (const d of stages) {
-    const part = await readAll(join(aimdDir, d, 'trajectory.extxyz'));
-    let last = 0;
-    for (const s of part) {
-      const t = s.frame.timeFs ?? 0;
-      // Each stage's step 0 is the previous stage's last frame: keep it once.
-      if (frames.length > 0 && t === 0) continue;
-      frames.push({ ...s, frame: { ...s.frame, timeFs: offsetFs + t, step: undefined } });
-      last = t;
+  for (const dir of aimdDir.split(',')) {
+    const finished = readdirSync(dir)
+      .filter((d) => /^\d\d-/.test(d) && existsSync(join(dir, d, 'summary.json')))
+      .sort();
+    for (const d of finished) {
+      stages.push(join(dir, d));
+      const part = await readAll(join(dir, d, 'trajectory.extxyz'));
+      let last = 0;
+      for (const s of part) {
+        const t = s.frame.timeFs ?? 0;
+        // Each stage's step 0 is the previous stage's last frame: keep it once.
+        if (frames.length > 0 && t === 0) continue;
+        frames.push({ ...s, frame: { ...s.frame, timeFs: offsetFs + t, step: undefined } });
+        last = t;
+      }
+      offsetFs += last;
     }
-    offsetFs += last;
   }
   return { frames, stages };
 };
