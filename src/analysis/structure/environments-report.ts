@@ -165,11 +165,14 @@ const fraction = (s: EnvironmentState) => {
   const p = s.population;
   return `${p.mean.toFixed(3)} +- ${p.standardError === null ? '-' : p.standardError.toFixed(3)}`;
 };
-/** The quoted lifetime: the fitted mean time, '>' the integral when the curve has not decayed. */
+/**
+ * The quoted lifetime: the fitted mean time; '>' the integral when the curve has not decayed; '~'
+ * the integral when it has but the fit gives no mean (a tail the fit would extrapolate far).
+ */
 const lifetime = (f: { meanPs: number | null; integralPs: number; decayed: boolean } | undefined) => {
   if (!f) return '-';
   if (!f.decayed) return `> ${g(f.integralPs)}`;
-  return g(f.meanPs);
+  return f.meanPs === null ? `~ ${g(f.integralPs)}` : g(f.meanPs);
 };
 
 /** The most frequent changes of state (off the diagonal), with their probability per frame step. */
@@ -265,7 +268,7 @@ export const environmentsTable = ({ runs }: EnvironmentFilesResult): string => {
     lines.push('');
   }
   lines.push(
-    'fraction: mean over frames of the share of centres, +- block-averaged standard error; tau_c / tau_i: mean lifetime (ps) from a stretched-exponential fit of the continuous / intermittent residence correlation function ("> x": not decayed within the window, x its integral)',
+    'fraction: mean over frames of the share of centres, +- block-averaged standard error; tau_c / tau_i: mean lifetime (ps) from a stretched-exponential fit of the continuous / intermittent residence correlation function ("> x": not decayed within the window, x its integral; "~ x": decayed, but the fit\'s mean lies more than ten windows out, x the integral)',
   );
   lines.push('');
   return lines.join('\n');

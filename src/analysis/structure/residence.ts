@@ -140,7 +140,11 @@ export interface LifetimeFit {
   tauPs: number | null;
   /** beta (1 = exponential; < 1 = a spread of times). */
   beta: number | null;
-  /** <tau> = (tau / beta) Gamma(1 / beta) (ps): the lifetime to quote. */
+  /**
+   * <tau> = (tau / beta) Gamma(1 / beta) (ps): the lifetime to quote; null when the fit fails or
+   * its mean lies more than ten windows beyond the data (beta driven to its lower bound by a long
+   * tail: Gamma(1 / beta) then grows without limit), where only the integral is a measurement.
+   */
   meanPs: number | null;
   /** Integral of the data over the window (ps). */
   integralPs: number;
@@ -149,6 +153,9 @@ export interface LifetimeFit {
   /** Lags used by the fit. */
   points: number;
 }
+
+/** How far past the window (in window lengths) a fitted mean lifetime is still quoted. */
+const MAX_WINDOWS_EXTRAPOLATED = 10;
 
 export const fitLifetime = (lagsPs: ArrayLike<number>, c: ArrayLike<number>, floor = 0.05): LifetimeFit => {
   const n = Math.min(lagsPs.length, c.length);
@@ -272,5 +279,14 @@ export const fitLifetime = (lagsPs: ArrayLike<number>, c: ArrayLike<number>, flo
   const tau = Math.exp(a);
   if (!Number.isFinite(tau)) return { ...none, points: ts.length };
   const mean = (tau / b) * Math.exp(logGamma(1 / b));
-  return { tauPs: tau, beta: b, meanPs: mean, integralPs: integral, decayed, points: ts.length };
+  // A mean far beyond what was observed is the stretched exponential's tail, not the data.
+  const beyond = !(mean <= MAX_WINDOWS_EXTRAPOLATED * lagsPs[n - 1]);
+  return {
+    tauPs: tau,
+    beta: b,
+    meanPs: beyond ? null : mean,
+    integralPs: integral,
+    decayed,
+    points: ts.length,
+  };
 };

@@ -149,4 +149,18 @@ describe('lifetime fit', () => {
     expect(fast.tauPs).toBeCloseTo(-1 / Math.log(0.01), 12);
     expect(fast.beta).toBe(1);
   });
+
+  it('a fast drop onto a long plateau: no mean lifetime ten windows out, the integral instead', () => {
+    // Half the centres leave within a frame, the rest stay the whole window: the stretched
+    // exponential goes to beta's bound, whose mean (tau / beta) Gamma(1 / beta) is astronomically
+    // long (a CLI once printed 1.8e14 ps for such a curve).
+    const lags = Array.from({ length: 200 }, (_, m) => m * 0.1);
+    const c = lags.map((t) => (t === 0 ? 1 : 0.3 + 0.05 * Math.exp(-t / 5)));
+    const f = fitLifetime(lags, c);
+    expect(f.decayed).toBe(true);
+    expect(f.beta).toBeLessThan(0.2);
+    expect(f.meanPs).toBeNull();
+    expect(f.integralPs).toBeGreaterThan(0);
+    expect(f.integralPs).toBeLessThan(lags[lags.length - 1]);
+  });
 });
