@@ -18,7 +18,11 @@ const seeds = readdirSync(dir)
   .filter((f) => /^seed\d+$/.test(f))
   .map((f) => Number(f.slice(4)))
   .sort((a, b) => a - b);
-const results = seeds.map((s) => JSON.parse(readFileSync(join(dir, `seed${s}`, 'study.json'), 'utf8')) as StudyResult);
+const results = seeds.map(
+  (s) => JSON.parse(readFileSync(join(dir, `seed${s}`, 'study.json'), 'utf8')) as StudyResult,
+);
 const r = combineReplicas(spec, results, seeds);
 process.stdout.write(replicaTable(spec.name, r));
-process.stdout.write(`D0 = ${Math.exp(r.fit.line.intercept).toExponential(2)} cm2/s; t quantile ${r.quantile95.toFixed(3)}\n`);
+process.stdout.write(
+  `D0 = ${Math.exp(r.fit.line.intercept).toExponential(2)} cm2/s; t quantile ${r.quantile95.toFixed(3)}\n`,
+);
