@@ -3,7 +3,7 @@ import { nernstEinsteinFactor } from '../../analysis/transport/conductivity.js';
 import { evToKelvin } from '../../core/units.js';
 import { num, withInterval } from '../format.js';
 import type { SectionBuilder } from '../section.js';
-import { logAxis, temperatureColour, tLabel, vl } from './common.js';
+import { fitMembershipLayers, logAxis, temperatureColour, tLabel, vl } from './common.js';
 
 /** Points along 1000/T for the fitted line and its band. */
 const LINE_POINTS = 60;
@@ -156,18 +156,9 @@ export const arrheniusSection: SectionBuilder = (input) => {
           color: colour,
         },
       },
-      ...[true, false].map((inFit) => ({
-        data: { values: positive.filter((p) => (p.fitted === 'in fit') === inFit) },
-        mark: {
-          type: 'point',
-          shape: 'circle',
-          size: 60,
-          strokeWidth: 1.5,
-          opacity: 1,
-          filled: inFit,
-          ...(inFit ? {} : { fill: 'white' }),
-        },
-        encoding: {
+      ...fitMembershipLayers(
+        positive,
+        {
           x: xEnc,
           y,
           color: colour,
@@ -179,7 +170,8 @@ export const arrheniusSection: SectionBuilder = (input) => {
             { field: 'fitted', type: 'nominal', title: 'Arrhenius fit' },
           ],
         },
-      })),
+        { size: 60, strokeWidth: 1.5 },
+      ),
       {
         data: { values: extrap },
         mark: { type: 'rule', color: '#000', strokeWidth: 1.2 },

@@ -68,3 +68,25 @@ export const logAxis = (
     }
   return { scale: { type: 'log', domain: [min, max], nice: false }, axis: { values: ticks, grid: true } };
 };
+
+/**
+ * Arrhenius points filled where the fit used them and hollow where it did not: one layer each,
+ * since a Vega-Lite mark's `filled` cannot follow a field. `values` carry fitted: 'in fit' | ...
+ */
+export const fitMembershipLayers = (
+  values: { fitted: string }[],
+  encoding: Record<string, unknown>,
+  style: { size: number; strokeWidth: number },
+) =>
+  [true, false].map((inFit) => ({
+    data: { values: values.filter((p) => (p.fitted === 'in fit') === inFit) },
+    mark: {
+      type: 'point',
+      shape: 'circle',
+      ...style,
+      opacity: 1,
+      filled: inFit,
+      ...(inFit ? {} : { fill: 'white' }),
+    },
+    encoding,
+  }));

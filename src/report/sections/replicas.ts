@@ -4,7 +4,7 @@ import type { ReplicaSummary } from '../../study/replicas.js';
 import { num, withInterval } from '../format.js';
 import type { ReportInput } from '../input.js';
 import type { Block, Section, SectionBuilder, TableBlock } from '../section.js';
-import { logAxis, temperatureColour, tLabel, vl } from './common.js';
+import { fitMembershipLayers, logAxis, temperatureColour, tLabel, vl } from './common.js';
 
 /** Points along 1000/T for the fitted line of the mean D and its band. */
 const LINE_POINTS = 60;
@@ -216,18 +216,9 @@ const replicaPlot = (input: ReportInput, r: ReplicaSummary, species: string): Bl
       mark: { type: 'rule', strokeWidth: 1.4 },
       encoding: { x: xEnc, y: { ...y, field: 'Dlo' }, y2: { field: 'Dhi' }, color: colour },
     },
-    ...[true, false].map((inFit) => ({
-      data: { values: meanBars.filter((p) => (p.fitted === 'in fit') === inFit) },
-      mark: {
-        type: 'point',
-        shape: 'circle',
-        size: 70,
-        strokeWidth: 1.6,
-        opacity: 1,
-        filled: inFit,
-        ...(inFit ? {} : { fill: 'white' }),
-      },
-      encoding: {
+    ...fitMembershipLayers(
+      meanBars,
+      {
         x: xEnc,
         y,
         color: colour,
@@ -237,7 +228,8 @@ const replicaPlot = (input: ReportInput, r: ReplicaSummary, species: string): Bl
           { field: 'fitted', type: 'nominal', title: 'Arrhenius fit' },
         ],
       },
-    })),
+      { size: 70, strokeWidth: 1.6 },
+    ),
     {
       data: { values: extrapBars },
       mark: { type: 'rule', color: '#000', strokeWidth: 1.2 },
