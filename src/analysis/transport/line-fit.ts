@@ -1,4 +1,4 @@
-import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
+import { CholeskyDecomposition, EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import { OptionError } from '../../core/errors.js';
 
 /** A fitted line y = slope x + intercept with the covariance of (slope, intercept). */
@@ -70,43 +70,6 @@ export const wlsLine = (x: ArrayLike<number>, y: ArrayLike<number>, sigma: Array
 };
 
 /**
- * Cholesky factor S = L L^T of a symmetric matrix (L row-major in a flat array): the algorithm of
- * ml-matrix's CholeskyDecomposition (JAMA's), the same operations in the same order, so the same
- * bits, on a flat array instead of get/set per element (the GLS fits of a transport analysis
- * factor some twenty 100 x 100 matrices). Like it, refuses a matrix that is not exactly symmetric.
- */
-const cholesky = (matrix: Matrix): { lower: Float64Array; positiveDefinite: boolean } => {
-  const n = matrix.rows;
-  if (matrix.columns !== n) throw new Error('Matrix is not symmetric');
-  const a = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) {
-    const row = matrix.getRow(i);
-    for (let j = 0; j < n; j++) a[i * n + j] = row[j];
-  }
-  for (let i = 0; i < n; i++)
-    for (let j = 0; j <= i; j++)
-      if (a[i * n + j] !== a[j * n + i]) throw new Error('Matrix is not symmetric');
-  const l = new Float64Array(n * n);
-  let positiveDefinite = true;
-  for (let j = 0; j < n; j++) {
-    const rj = j * n;
-    let d = 0;
-    for (let k = 0; k < j; k++) {
-      const rk = k * n;
-      let s = 0;
-      for (let i = 0; i < k; i++) s += l[rk + i] * l[rj + i];
-      s = (a[rj + k] - s) / l[rk + k];
-      l[rj + k] = s;
-      d = d + s * s;
-    }
-    d = a[rj + j] - d;
-    positiveDefinite &&= d > 0;
-    l[rj + j] = Math.sqrt(Math.max(d, 0));
-  }
-  return { lower: l, positiveDefinite };
-};
-
-/**
  * The nearest well-conditioned covariance: symmetrised, eigenvalues floored at 1e-12 of the
  * largest (cf. Higham, Linear Algebra Appl. 103, 103 (1988), as kinisi does when the estimate
  * is not positive definite). Returns the matrix unchanged when its Cholesky factor exists and
@@ -115,14 +78,13 @@ const cholesky = (matrix: Matrix): { lower: Float64Array; positiveDefinite: bool
 export const reconditionCovariance = (cov: Matrix): { matrix: Matrix; adjusted: boolean } => {
   const sym = cov.clone().add(cov.transpose()).mul(0.5);
   // Fast path: a Cholesky factor exists and its pivots are not vanishingly small.
-  const n = sym.rows;
-  const chol = cholesky(sym);
-  if (chol.positiveDefinite) {
-    const L = chol.lower;
+  const chol = new CholeskyDecomposition(sym);
+  if (chol.isPositiveDefinite()) {
+    const L = chol.lowerTriangularMatrix;
     let min = Number.POSITIVE_INFINITY;
     let max = 0;
-    for (let i = 0; i < n; i++) {
-      const p = L[i * n + i] ** 2;
+    for (let i = 0; i < sym.rows; i++) {
+      const p = L.get(i, i) ** 2;
       min = Math.min(min, p);
       max = Math.max(max, p);
     }
@@ -151,16 +113,16 @@ export const glsLine = (x: ArrayLike<number>, y: ArrayLike<number>, covariance: 
       `GLS: ${n} x values, ${y.length} y values, a ${covariance.rows}x${covariance.columns} covariance`,
     );
   if (n < 2) throw new OptionError(`a line needs at least 2 points, got ${n}`);
-  const chol = cholesky(covariance);
-  if (!chol.positiveDefinite) throw new OptionError('GLS: the covariance is not positive definite');
-  const L = chol.lower;
+  const chol = new CholeskyDecomposition(covariance);
+  if (!chol.isPositiveDefinite()) throw new OptionError('GLS: the covariance is not positive definite');
+  const L = chol.lowerTriangularMatrix;
   // Solve L z = v by forward substitution for the two columns of X and for y.
   const whiten = (v: ArrayLike<number>) => {
     const z = new Float64Array(n);
     for (let i = 0; i < n; i++) {
       let s = v[i];
-      for (let k = 0; k < i; k++) s -= L[i * n + k] * z[k];
-      z[i] = s / L[i * n + i];
+      for (let k = 0; k < i; k++) s -= L.get(i, k) * z[k];
+      z[i] = s / L.get(i, i);
     }
     return z;
   };
