@@ -45,6 +45,15 @@ export const fftCost = (n: number): number => n * factorize(n).reduce((c, p) => 
  * 20,000 = 2^5 5^4 takes about 1.1x the time of 20,480 = 4^6 5).
  */
 export const fastFftSize = (min: number): number => {
+  const known = fastSizes.get(min);
+  if (known !== undefined) return known;
+  const best = searchFastFftSize(min);
+  fastSizes.set(min, best);
+  return best;
+};
+const fastSizes = new Map<number, number>();
+
+const searchFastFftSize = (min: number): number => {
   let best = smoothFftSize(min);
   let bestCost = fftCost(best);
   for (let n = best + 2; n < 2 * best; n += 2) {
@@ -85,7 +94,8 @@ const factorize = (n: number): number[] => {
   return out;
 };
 
-interface Stage {
+/** One Stockham stage of a plan. */
+export interface FftStage {
   p: number;
   /** Length of the sub-transforms at this stage and the number of butterflies per stride. */
   n: number;
@@ -95,22 +105,24 @@ interface Stage {
   tw: Float64Array;
 }
 
-const C3 = -0.5; // cos(2 pi / 3)
-const S3 = Math.sqrt(3) / 2; // sin(2 pi / 3)
-const C51 = Math.cos((2 * Math.PI) / 5);
-const C52 = Math.cos((4 * Math.PI) / 5);
-const S51 = Math.sin((2 * Math.PI) / 5);
-const S52 = Math.sin((4 * Math.PI) / 5);
+/** The butterflies' constants (exported for the WebAssembly twin, power-spectrum-sum.ts). */
+export const C3 = -0.5; // cos(2 pi / 3)
+export const S3 = Math.sqrt(3) / 2; // sin(2 pi / 3)
+export const C51 = Math.cos((2 * Math.PI) / 5);
+export const C52 = Math.cos((4 * Math.PI) / 5);
+export const S51 = Math.sin((2 * Math.PI) / 5);
+export const S52 = Math.sin((4 * Math.PI) / 5);
 
 export class MixedRadixFft {
   readonly size: number;
-  private readonly stages: Stage[];
+  /** The stages in order (radix 4 first, then 2, 3, 5), with their twiddles. */
+  readonly stages: readonly FftStage[];
   private readonly work: Float64Array;
 
   constructor(size: number) {
     if (!(Number.isInteger(size) && size >= 1)) throw new RangeError(`FFT length ${size}`);
     this.size = size;
-    this.stages = [];
+    const stages: FftStage[] = [];
     let n = size;
     let s = 1;
     for (const p of factorize(size)) {
@@ -123,10 +135,11 @@ export class MixedRadixFft {
           tw[o] = Math.cos(a);
           tw[o + 1] = Math.sin(a);
         }
-      this.stages.push({ p, n, m, s, tw });
+      stages.push({ p, n, m, s, tw });
       n = m;
       s *= p;
     }
+    this.stages = stages;
     this.work = new Float64Array(2 * size);
   }
 
@@ -180,7 +193,7 @@ export class MixedRadixFft {
   }
 }
 
-const radix2 = ({ m, s, tw }: Stage, x: Float64Array, y: Float64Array) => {
+const radix2 = ({ m, s, tw }: FftStage, x: Float64Array, y: Float64Array) => {
   const sm = s * m;
   for (let k = 0; k < m; k++) {
     const wr = tw[2 * k];
@@ -204,7 +217,7 @@ const radix2 = ({ m, s, tw }: Stage, x: Float64Array, y: Float64Array) => {
   }
 };
 
-const radix4 = ({ m, s, tw }: Stage, x: Float64Array, y: Float64Array) => {
+const radix4 = ({ m, s, tw }: FftStage, x: Float64Array, y: Float64Array) => {
   const d = 2 * s * m;
   const e = 2 * s;
   for (let k = 0; k < m; k++) {
@@ -253,7 +266,7 @@ const radix4 = ({ m, s, tw }: Stage, x: Float64Array, y: Float64Array) => {
   }
 };
 
-const radix3 = ({ m, s, tw }: Stage, x: Float64Array, y: Float64Array) => {
+const radix3 = ({ m, s, tw }: FftStage, x: Float64Array, y: Float64Array) => {
   const d = 2 * s * m;
   const e = 2 * s;
   for (let k = 0; k < m; k++) {
@@ -292,7 +305,7 @@ const radix3 = ({ m, s, tw }: Stage, x: Float64Array, y: Float64Array) => {
   }
 };
 
-const radix5 = ({ m, s, tw }: Stage, x: Float64Array, y: Float64Array) => {
+const radix5 = ({ m, s, tw }: FftStage, x: Float64Array, y: Float64Array) => {
   const d = 2 * s * m;
   const e = 2 * s;
   for (let k = 0; k < m; k++) {
@@ -355,4 +368,19 @@ const radix5 = ({ m, s, tw }: Stage, x: Float64Array, y: Float64Array) => {
       y[o0 + 4 * e + 1] = b4r * w4i + b4i * w4r;
     }
   }
+};
+
+const plans = new Map<number, MixedRadixFft>();
+/**
+ * The plan for transforms of `size` points, made once per thread (its twiddles cost more than a
+ * transform). Callers in one thread may share it: a transform uses the plan's work array only
+ * while it runs.
+ */
+export const fftPlan = (size: number): MixedRadixFft => {
+  let plan = plans.get(size);
+  if (!plan) {
+    plan = new MixedRadixFft(size);
+    plans.set(size, plan);
+  }
+  return plan;
 };

@@ -1,5 +1,6 @@
 import { OptionError } from '../../core/errors.js';
-import { MixedRadixFft as FFT, fastFftSize } from '../../core/mixed-radix-fft.js';
+import { type MixedRadixFft as FFT, fastFftSize, fftPlan } from '../../core/mixed-radix-fft.js';
+import { PowerSpectrumSum } from '../../core/power-spectrum-sum.js';
 import type { SparseDisplacements } from './displacements.js';
 
 /**
@@ -10,7 +11,8 @@ import type { SparseDisplacements } from './displacements.js';
  *   MSD(m) = [sum_{k=0}^{T-m-1} (x(k)^2 + x(k+m)^2) - 2 sum_k x(k) x(k+m)] / (T - m),
  * the autocorrelation sum_k x(k) x(k+m) from the power spectrum of x zero-padded to >= 2T. The
  * spectra of all atoms are summed before one inverse transform per axis, so the cost is half a
- * complex FFT per atom and axis (two series share one transform). Everything is double precision.
+ * complex FFT per atom and axis (two series share one transform; PowerSpectrumSum runs two such
+ * transforms at once in WebAssembly SIMD). Everything is double precision.
  *
  * The statistics (kinisi's estimator, McCluskey et al., J. Chem. Theory Comput. 2024) are taken at
  * a smaller grid of "statistics lags": at lag m the squared displacements s = |r(t+m) - r(t)|^2
@@ -88,68 +90,40 @@ export const statisticsLags = (frames: number, count = 100): Int32Array => {
 };
 
 /**
- * Power-spectrum accumulator for the FFT MSD of one axis, summed over particles. Two real series
- * share one complex transform, z = x_a + i x_b: |Z(f)|^2 = |X_a(f)|^2 + |X_b(f)|^2 +
- * 2 Im(X_a(f) X_b*(f)), and the last term is odd in f for real series, so it only reaches the
- * imaginary part of the inverse transform; the real part is the sum of the two autocorrelations.
- * This halves the number of transforms, which dominate the cost.
+ * Power-spectrum accumulator for the FFT MSD of one axis, summed over particles (the spectra by
+ * PowerSpectrumSum: two series per complex transform, and two transforms at once in WebAssembly
+ * SIMD), with the sums of squares x(t)^2 that Kneller's formula also needs.
  */
 class FftMsdAccumulator {
-  private readonly power: Float64Array;
+  private readonly spectra: PowerSpectrumSum;
   /** sum over particles of x(t)^2, by frame t. */
   private readonly squared: Float64Array;
-  private pending = false;
   particles = 0;
 
   constructor(
-    private readonly fft: FFT,
-    /** Complex input buffer (2 x FFT size), zero beyond the series. */
-    private readonly packed: Float64Array,
-    private readonly spectrum: Float64Array,
+    size: number,
     private readonly frames: number,
   ) {
-    this.power = new Float64Array(fft.size);
+    this.spectra = new PowerSpectrumSum(size);
     this.squared = new Float64Array(frames);
   }
 
   add(x: Float64Array): void {
     const T = this.frames;
-    const z = this.packed;
-    const part = this.pending ? 1 : 0;
     const sq = this.squared;
-    for (let k = 0; k < T; k++) {
-      const v = x[k];
-      z[2 * k + part] = v;
-      sq[k] += v * v;
-    }
-    if (this.pending) this.transform();
-    this.pending = !this.pending;
+    for (let k = 0; k < T; k++) sq[k] += x[k] * x[k];
+    this.spectra.add(x, T);
     this.particles++;
   }
 
-  private transform(): void {
-    this.fft.transform(this.spectrum, this.packed);
-    const s = this.spectrum;
-    const p = this.power;
-    for (let f = 0; f < p.length; f++) p[f] += s[2 * f] * s[2 * f] + s[2 * f + 1] * s[2 * f + 1];
-    // Clear both halves of the used part for the next pair (the padding stays zero).
-    this.packed.fill(0, 0, 2 * this.frames);
-  }
-
-  /** The summed power spectrum and squares so far (a pending odd particle transformed with a zero partner). */
+  /** The summed power spectrum and squares so far. */
   partial(): SpectrumSums {
-    if (this.pending) {
-      // An odd particle out: its partner is zero.
-      for (let k = 0; k < this.frames; k++) this.packed[2 * k + 1] = 0;
-      this.transform();
-      this.pending = false;
-    }
-    return { power: this.power, squared: this.squared, particles: this.particles };
+    return { power: this.spectra.power(), squared: this.squared, particles: this.particles };
   }
 
   /** MSD(m) for m = 0..T-1, averaged over the particles added. */
-  msd(): Float64Array {
-    return msdFromSpectrum(this.fft, this.partial(), this.frames);
+  msd(fft: FFT): Float64Array {
+    return msdFromSpectrum(fft, this.partial(), this.frames);
   }
 }
 
@@ -328,7 +302,12 @@ export interface SeriesSource {
   readonly atoms: number;
   readonly frames: number;
   series(atom: number, axis: number, out?: Float64Array): Float64Array;
+  /** Every axis's series of atoms from..from+count-1 into out[3 g + axis] (faster than one by one). */
+  gatherAtoms?(from: number, count: number, out: Float64Array[]): Float64Array[];
 }
+
+/** Atoms gathered per pass over the displacement rows (24 values: three cache lines a frame). */
+const GATHER = 8;
 
 /** The settings of one MSD computation, checked once and shared by every range of atoms. */
 export interface MsdPlan {
@@ -396,23 +375,28 @@ export const accumulateMsdRange = (
 ): MsdPartial => {
   const T = plan.frames;
   const size = fftSize(T);
-  const fft = new FFT(size);
-  const spectrum = new Float64Array(2 * size);
-  // One packed input buffer per accumulator: a pair may be half filled while other axes proceed.
-  const tracerAcc = [0, 1, 2].map(() => new FftMsdAccumulator(fft, new Float64Array(2 * size), spectrum, T));
+  const tracerAcc = [0, 1, 2].map(() => new FftMsdAccumulator(size, T));
   const moments = new LagMomentAccumulator(plan.lags, plan.axes, strideOf(plan));
-  const series = [new Float64Array(T), new Float64Array(T), new Float64Array(T)];
+  const gather = d.gatherAtoms ? GATHER : 1;
+  const series = Array.from({ length: 3 * gather }, () => new Float64Array(T));
   const collective = [new Float64Array(T), new Float64Array(T), new Float64Array(T)];
-  for (let i = from; i < to; i++) {
-    const q = plan.charges ? plan.charges[i] : 1;
-    for (let a = 0; a < 3; a++) {
-      const x = d.series(i, a, series[a]);
-      tracerAcc[a].add(x);
-      const c = collective[a];
-      for (let t = 0; t < T; t++) c[t] += q * x[t];
+  for (let i0 = from; i0 < to; i0 += gather) {
+    const count = Math.min(gather, to - i0);
+    if (d.gatherAtoms) d.gatherAtoms(i0, count, series);
+    else for (let a = 0; a < 3; a++) d.series(i0, a, series[a]);
+    for (let g = 0; g < count; g++) {
+      const i = i0 + g;
+      const q = plan.charges ? plan.charges[i] : 1;
+      const xyz = series.slice(3 * g, 3 * g + 3);
+      for (let a = 0; a < 3; a++) {
+        const x = xyz[a];
+        tracerAcc[a].add(x);
+        const c = collective[a];
+        for (let t = 0; t < T; t++) c[t] += q * x[t];
+      }
+      moments.add(xyz[0], xyz[1], xyz[2]);
+      onAtom?.(i + 1 - from);
     }
-    moments.add(series[0], series[1], series[2]);
-    onAtom?.(i + 1 - from);
   }
   return { tracer: tracerAcc.map((acc) => acc.partial()), moments: moments.sums(), collective };
 };
@@ -422,7 +406,7 @@ export const finishMsd = (plan: MsdPlan, parts: MsdPartial[]): MsdResult => {
   const T = plan.frames;
   const N = plan.atoms;
   const size = fftSize(T);
-  const fft = new FFT(size);
+  const fft = fftPlan(size);
   const [first, ...rest] = parts;
   for (const part of rest)
     for (let a = 0; a < 3; a++) {
@@ -441,10 +425,7 @@ export const finishMsd = (plan: MsdPlan, parts: MsdPartial[]): MsdResult => {
   const tracer = curves(first.tracer.map((sums) => msdFromSpectrum(fft, sums, T)));
 
   // The collective displacement is one particle; per ion: divide its MSD by N.
-  const spectrum = new Float64Array(2 * size);
-  const collectiveAcc = [0, 1, 2].map(
-    () => new FftMsdAccumulator(fft, new Float64Array(2 * size), spectrum, T),
-  );
+  const collectiveAcc = [0, 1, 2].map(() => new FftMsdAccumulator(size, T));
   for (let a = 0; a < 3; a++) collectiveAcc[a].add(first.collective[a]);
   const collectiveMoments = new LagMomentAccumulator(plan.lags, plan.axes, () => 1);
   collectiveMoments.add(first.collective[0], first.collective[1], first.collective[2]);
@@ -452,7 +433,7 @@ export const finishMsd = (plan: MsdPlan, parts: MsdPartial[]): MsdResult => {
     frames: T,
     axes: plan.axes,
     tracer,
-    collective: curves(collectiveAcc.map((acc) => acc.msd().map((v) => v * (1 / N)))),
+    collective: curves(collectiveAcc.map((acc) => acc.msd(fft).map((v) => v * (1 / N)))),
     tracerStats: moments.result(N),
     collectiveStats: collectiveMoments.result(1, 1 / N),
     allOrigins: plan.allOrigins,
@@ -487,8 +468,7 @@ export const elementMsds = (
   const T = sparse.frames;
   if (T < 2) return [];
   const size = fftSize(T);
-  const fft = new FFT(size);
-  const spectrum = new Float64Array(2 * size);
+  const fft = fftPlan(size);
   const groups = new Map<string, number[]>();
   sparse.atoms.forEach((atom, slot) => {
     const e = symbolOf(atom);
@@ -496,12 +476,16 @@ export const elementMsds = (
     list.push(slot);
     groups.set(e, list);
   });
-  const x = new Float64Array(T);
+  const series = Array.from({ length: 3 * GATHER }, () => new Float64Array(T));
   const out: ElementMsd[] = [];
   for (const [element, slots] of groups) {
-    const acc = [0, 1, 2].map(() => new FftMsdAccumulator(fft, new Float64Array(2 * size), spectrum, T));
-    for (const slot of slots) for (let a = 0; a < 3; a++) acc[a].add(sparse.series(slot, a, x));
-    const axis = acc.map((c) => c.msd()) as [Float64Array, Float64Array, Float64Array];
+    const acc = [0, 1, 2].map(() => new FftMsdAccumulator(size, T));
+    for (let g0 = 0; g0 < slots.length; g0 += GATHER) {
+      const some = slots.slice(g0, g0 + GATHER);
+      sparse.gatherSlots(some, series);
+      for (let g = 0; g < some.length; g++) for (let a = 0; a < 3; a++) acc[a].add(series[3 * g + a]);
+    }
+    const axis = acc.map((c) => c.msd(fft)) as [Float64Array, Float64Array, Float64Array];
     const total = new Float64Array(T);
     for (const a of axes) for (let m = 0; m < T; m++) total[m] += axis[a][m];
     out.push({
