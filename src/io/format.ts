@@ -36,6 +36,13 @@ export interface ReadOptions {
    * save allocating (and collecting) one per frame. Readers that honour it: DCD. Default false.
    */
   reusePositions?: boolean;
+  /**
+   * Where each frame's positions go: called once per frame, before its coordinates are converted,
+   * it returns the array (3 x atoms long) they are written into, so that a reader thread can
+   * write them straight into a shared buffer (read-ahead.ts) instead of copying them there. The
+   * same rule as `reusePositions` holds for the array. Readers that honour it: DCD.
+   */
+  positionsInto?: () => Float64Array;
 }
 
 /** A reader's warning: through options.onWarning, else as a process warning. */

@@ -1,6 +1,6 @@
 /**
- * The worker thread of read-ahead.ts: reads a DCD as readFrames does (slice, value checks) and
- * writes each frame into the next free slot of the shared ring, waiting while the ring is full.
+ * The worker thread of read-ahead.ts: reads a DCD as readFrames does (slice, value checks), each
+ * frame converted straight into the next free slot of the shared ring, waiting while the ring is full.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { Topology } from '../core/topology.js';
@@ -13,6 +13,7 @@ import {
   STATE,
   serializeError,
   TAIL,
+  WAKE_EVERY,
 } from './read-ahead.js';
 import { checkReadFrame } from './value-limits.js';
 
@@ -36,26 +37,31 @@ const run = async () => {
   };
   const { start = 0, stop = Number.POSITIVE_INFINITY, step = 1 } = init.frames ?? {};
   const topology = new Topology({ symbols: init.symbols });
+  let head = 0;
+  // The reader converts each frame straight into the next free slot (waiting while the ring is
+  // full): no copy from a frame array into the ring. A frame outside the selection is written
+  // there too and overwritten by the next, as the slot is only handed on for a kept frame.
+  const positionsInto = () => {
+    for (;;) {
+      const tail = Atomics.load(control, TAIL);
+      if (head - tail < slots) break;
+      Atomics.wait(control, TAIL, tail);
+    }
+    const base = (head % slots) * stride;
+    return ring.subarray(base, base + 3 * n);
+  };
   const reader = dcd.read!(input, {
     topology,
-    reusePositions: true,
+    positionsInto,
     onWarning: (message) => send({ kind: 'warning', message }),
   });
   let k = 0;
-  let head = 0;
   for await (const s of reader) {
     if (k >= stop) break;
     if (k >= start && (k - start) % step === 0) {
       checkReadFrame(s, path, k + 1);
-      for (;;) {
-        const tail = Atomics.load(control, TAIL);
-        if (head - tail < slots) break;
-        Atomics.wait(control, TAIL, tail);
-      }
-      const base = (head % slots) * stride;
       const f = s.frame;
-      ring.set(f.positions, base);
-      const meta = base + 3 * n;
+      const meta = (head % slots) * stride + 3 * n;
       ring[meta] = f.lattice ? 1 : 0;
       if (f.lattice) ring.set(f.lattice.matrix, meta + 1);
       ring[meta + 10] = f.step ?? Number.NaN;
@@ -63,7 +69,8 @@ const run = async () => {
       ring[meta + 12] = f.unwrapped === undefined ? -1 : f.unwrapped ? 1 : 0;
       head++;
       Atomics.store(control, HEAD, head);
-      Atomics.notify(control, HEAD);
+      // Woken in batches (a wake is a thread switch): the reader, if it waits, waits for several.
+      if (head % WAKE_EVERY === 0) Atomics.notify(control, HEAD);
     }
     k++;
   }

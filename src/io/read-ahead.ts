@@ -26,6 +26,13 @@ const waitAsync = (
 const SLOTS = 32;
 /** Per frame after the positions: has-cell flag, the cell matrix (9), step, time (fs), unwrapped flag. */
 const META = 13;
+/**
+ * Frames between wake-ups of a waiting thread: each side stores its count every frame but wakes
+ * the other only every WAKE_EVERY frames (and at the end), since a wake is a switch of threads
+ * that, frame by frame, cost more than the frame's work (the two threads took turns instead of
+ * running side by side). A waiter never misses the count it waits for: the ring holds 2 batches.
+ */
+export const WAKE_EVERY = SLOTS / 4;
 /** Control words: frames written, frames released by the reader, state (0 running, 1 done, 2 failed). */
 export const HEAD = 0;
 export const TAIL = 1;
@@ -172,7 +179,7 @@ export async function* readDcdAhead(path: string, options: OpenOptions): AsyncGe
       yield { topology, frame };
       // The caller has asked for the next frame: this one's slot is free.
       Atomics.store(control, TAIL, tail + 1);
-      Atomics.notify(control, TAIL);
+      if ((tail + 1) % WAKE_EVERY === 0) Atomics.notify(control, TAIL);
     }
   } finally {
     await worker.terminate();

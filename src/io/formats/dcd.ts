@@ -136,6 +136,7 @@ export const dcd: Format = {
       // are read without waiting (the usual case: the read window holds many frames).
       const frameBytes = (hasCell ? 48 + 2 * mlen : 0) + (has4d ? 4 : 3) * (4 * n + 2 * mlen);
       const reuse = options.reusePositions === true;
+      const into = options.positionsInto;
       let shared: Float64Array | undefined;
       // Step numbers ISTART + k NSAVC only where NSAVC says something: VMD's and MDAnalysis's
       // writers put NSAVC = 1 whatever the spacing (kinisi's example_LAMMPS.dcd: frames 250
@@ -153,7 +154,13 @@ export const dcd: Format = {
         // truncated file) record by record, for the error at the record that is cut short.
         const whole = await r.ensure(frameBytes);
         if (!whole && r.available === 0) break;
-        const positions = reuse ? (shared ??= new Float64Array(3 * n)) : new Float64Array(3 * n);
+        const positions = into
+          ? into()
+          : reuse
+            ? (shared ??= new Float64Array(3 * n))
+            : new Float64Array(3 * n);
+        if (positions.length !== 3 * n)
+          throw new OptionError(`positionsInto gave ${positions.length} values for ${n} atoms`);
         const frame: Frame = { positions };
         if (steps) frame.step = ctl[1] + k * ctl[2];
         if (hasCell) {
