@@ -16,11 +16,9 @@ import type { Frame } from '../../core/frame.js';
  * selected) is recorded per frame and subtracted when a series is read. With no framework atoms
  * nothing is subtracted and `driftCorrected` is false.
  *
- * Memory: 24 bytes per selected atom per frame (double precision), stored frame by frame (each
- * frame's row as it comes, no transposition while the run is read) in shared-memory blocks of
- * BLOCK frames; series are gathered from the rows several atoms at a time (gatherAtoms), which
- * uses each cache line it reads. The framework costs 24 bytes per frame plus 24 bytes per atom
- * for the previous positions.
+ * Memory: 24 bytes per selected atom per frame (double precision), stored in blocks of
+ * BLOCK frames laid out per atom and coordinate so a series is read contiguously; the framework
+ * costs 24 bytes per frame plus 24 bytes per atom for the previous positions.
  */
 export interface DisplacementOptions {
   /** Indices of the atoms whose displacements are kept (e.g. every Li). */
@@ -41,8 +39,9 @@ export interface DisplacementOptions {
   otherFrames?: number;
 }
 
-/** Frames per block of the store. */
 const BLOCK = 2048;
+/** Frames staged before they are moved into the blocks (a divisor of BLOCK). */
+const STAGE = 64;
 
 export class DisplacementRecorder {
   readonly selected: Uint32Array;
@@ -62,6 +61,9 @@ export class DisplacementRecorder {
   private count = 0;
   private anyWrapped = false;
   private readonly scratch = new Float64Array(3);
+  private readonly stage: Float64Array;
+  /** Index of the first staged (not yet moved) frame. */
+  private staged0 = 0;
   /** Every atom not selected (when `others`), its cumulative displacement, and the framework's slots in it. */
   private readonly others?: Uint32Array;
   private readonly otherCumulative?: Float64Array;
@@ -112,6 +114,7 @@ export class DisplacementRecorder {
       this.otherStore = new Float64Array(3 * rest.length * this.otherCapacity);
     }
     this.cumulative = new Float64Array(3 * this.selected.length);
+    this.stage = new Float64Array(3 * this.selected.length * STAGE);
     this.previous = new Float64Array(3 * natoms);
   }
 
@@ -188,15 +191,15 @@ export class DisplacementRecorder {
     this.volumes.push(lattice ? lattice.volume : Number.NaN);
   }
 
-  /** Append this frame's cumulative displacements and drift as the next row of the store. */
+  /**
+   * Append this frame's cumulative displacements. Frames are first staged frame by frame
+   * (contiguous writes), then moved STAGE frames at a time into the per-series block layout;
+   * writing each frame straight into 3N series far apart in memory is several times slower.
+   */
   private record(): void {
     const t = this.count;
     const width = 3 * this.selected.length;
-    const b = Math.floor(t / BLOCK);
-    // Shared memory, so that worker threads read the series without a copy (msd-threads.ts).
-    if (b === this.blocks.length)
-      this.blocks.push(new Float64Array(new SharedArrayBuffer(8 * width * BLOCK)));
-    this.blocks[b].set(this.cumulative, (t - b * BLOCK) * width);
+    this.stage.set(this.cumulative, (t - this.staged0) * width);
     if (3 * t + 3 > this.drift.length) {
       const grown = new Float64Array(this.drift.length * 2);
       grown.set(this.drift);
@@ -206,6 +209,7 @@ export class DisplacementRecorder {
     this.drift[3 * t + 1] = this.driftNow[1];
     this.drift[3 * t + 2] = this.driftNow[2];
     this.count++;
+    if (this.count - this.staged0 === STAGE) this.unstage();
   }
 
   /** Keep this frame's displacements of the other atoms; when the store is full, drop every other frame. */
@@ -223,8 +227,43 @@ export class DisplacementRecorder {
     this.otherStored++;
   }
 
+  /** Move the staged frames into the blocks. */
+  private unstage(): void {
+    const width = 3 * this.selected.length;
+    const n = this.count - this.staged0;
+    if (n === 0) return;
+    const b = Math.floor(this.staged0 / BLOCK);
+    // Shared memory, so that worker threads read the series without a copy (msd-threads.ts).
+    if (b === this.blocks.length)
+      this.blocks.push(new Float64Array(new SharedArrayBuffer(8 * width * BLOCK)));
+    const block = this.blocks[b];
+    const local = this.staged0 - b * BLOCK;
+    const stage = this.stage;
+    // Four series at a time: each staged frame gives four neighbouring values (one cache line
+    // read), written to four rows in order; a value at a time reads a whole line per value.
+    let r = 0;
+    for (; r + 4 <= width; r += 4) {
+      const o0 = r * BLOCK + local;
+      const o1 = o0 + BLOCK;
+      const o2 = o1 + BLOCK;
+      const o3 = o2 + BLOCK;
+      for (let s = 0, i = r; s < n; s++, i += width) {
+        block[o0 + s] = stage[i];
+        block[o1 + s] = stage[i + 1];
+        block[o2 + s] = stage[i + 2];
+        block[o3 + s] = stage[i + 3];
+      }
+    }
+    for (; r < width; r++) {
+      const o = r * BLOCK + local;
+      for (let s = 0; s < n; s++) block[o + s] = stage[s * width + r];
+    }
+    this.staged0 = this.count;
+  }
+
   /** The recorded displacements (the recorder can keep receiving frames afterwards). */
   result(): Displacements {
+    this.unstage();
     return new Displacements(
       this.blocks,
       this.selected.length,
@@ -374,45 +413,14 @@ export class Displacements {
   /** Displacement of selected atom `atom` along Cartesian axis `axis` (0..2) for every frame, drift removed. */
   series(atom: number, axis: number, out: Float64Array = new Float64Array(this.frames)): Float64Array {
     const T = this.frames;
-    const width = 3 * this.atoms;
-    const column = 3 * atom + axis;
-    const d = this.drift;
+    const row = 3 * atom + axis;
     for (let b = 0; b * BLOCK < T; b++) {
       const block = this.blocks[b];
       const n = Math.min(BLOCK, T - b * BLOCK);
-      for (let s = 0, t = b * BLOCK; s < n; s++, t++)
-        out[t] = d ? block[s * width + column] - d[3 * t + axis] : block[s * width + column];
+      out.set(block.subarray(row * BLOCK, row * BLOCK + n), b * BLOCK);
     }
-    return out;
-  }
-
-  /**
-   * The series of atoms from..from+count-1, every axis, drift removed, as series() gives them:
-   * out[3 g + a] for atom from + g and axis a. Reading several neighbouring atoms per row uses
-   * more of each cache line than one series at a time (the rows are frames).
-   */
-  gatherAtoms(from: number, count: number, out: Float64Array[]): Float64Array[] {
-    const T = this.frames;
-    const width = 3 * this.atoms;
     const d = this.drift;
-    const w = 3 * count;
-    for (let b = 0; b * BLOCK < T; b++) {
-      const block = this.blocks[b];
-      const n = Math.min(BLOCK, T - b * BLOCK);
-      for (let s = 0, t = b * BLOCK; s < n; s++, t++) {
-        const row = s * width + 3 * from;
-        if (d) {
-          const dx = d[3 * t];
-          const dy = d[3 * t + 1];
-          const dz = d[3 * t + 2];
-          for (let j = 0; j < w; j += 3) {
-            out[j][t] = block[row + j] - dx;
-            out[j + 1][t] = block[row + j + 1] - dy;
-            out[j + 2][t] = block[row + j + 2] - dz;
-          }
-        } else for (let j = 0; j < w; j++) out[j][t] = block[row + j];
-      }
-    }
+    if (d) for (let t = 0; t < T; t++) out[t] -= d[3 * t + axis];
     return out;
   }
 }

@@ -302,12 +302,7 @@ export interface SeriesSource {
   readonly atoms: number;
   readonly frames: number;
   series(atom: number, axis: number, out?: Float64Array): Float64Array;
-  /** Every axis's series of atoms from..from+count-1 into out[3 g + axis] (faster than one by one). */
-  gatherAtoms?(from: number, count: number, out: Float64Array[]): Float64Array[];
 }
-
-/** Atoms gathered per pass over the displacement rows (24 values: three cache lines a frame). */
-const GATHER = 8;
 
 /** The settings of one MSD computation, checked once and shared by every range of atoms. */
 export interface MsdPlan {
@@ -377,26 +372,18 @@ export const accumulateMsdRange = (
   const size = fftSize(T);
   const tracerAcc = [0, 1, 2].map(() => new FftMsdAccumulator(size, T));
   const moments = new LagMomentAccumulator(plan.lags, plan.axes, strideOf(plan));
-  const gather = d.gatherAtoms ? GATHER : 1;
-  const series = Array.from({ length: 3 * gather }, () => new Float64Array(T));
+  const series = [new Float64Array(T), new Float64Array(T), new Float64Array(T)];
   const collective = [new Float64Array(T), new Float64Array(T), new Float64Array(T)];
-  for (let i0 = from; i0 < to; i0 += gather) {
-    const count = Math.min(gather, to - i0);
-    if (d.gatherAtoms) d.gatherAtoms(i0, count, series);
-    else for (let a = 0; a < 3; a++) d.series(i0, a, series[a]);
-    for (let g = 0; g < count; g++) {
-      const i = i0 + g;
-      const q = plan.charges ? plan.charges[i] : 1;
-      const xyz = series.slice(3 * g, 3 * g + 3);
-      for (let a = 0; a < 3; a++) {
-        const x = xyz[a];
-        tracerAcc[a].add(x);
-        const c = collective[a];
-        for (let t = 0; t < T; t++) c[t] += q * x[t];
-      }
-      moments.add(xyz[0], xyz[1], xyz[2]);
-      onAtom?.(i + 1 - from);
+  for (let i = from; i < to; i++) {
+    const q = plan.charges ? plan.charges[i] : 1;
+    for (let a = 0; a < 3; a++) {
+      const x = d.series(i, a, series[a]);
+      tracerAcc[a].add(x);
+      const c = collective[a];
+      for (let t = 0; t < T; t++) c[t] += q * x[t];
     }
+    moments.add(series[0], series[1], series[2]);
+    onAtom?.(i + 1 - from);
   }
   return { tracer: tracerAcc.map((acc) => acc.partial()), moments: moments.sums(), collective };
 };
@@ -455,6 +442,9 @@ export interface ElementMsd {
   lagsFrames: Int32Array;
   curves: MsdCurves;
 }
+
+/** Atoms read per pass over the sparsely stored frames (24 values: three cache lines a frame). */
+const GATHER = 8;
 
 /**
  * Tracer MSD (FFT, all stored origins) of every element among the sparsely stored atoms, with the
