@@ -346,14 +346,19 @@ export class SparseDisplacements {
   gatherSlots(slots: ArrayLike<number>, out: Float64Array[]): Float64Array[] {
     const width = 3 * this.atoms.length;
     const d = this.drift;
+    const data = this.data;
     for (let k = 0; k < this.frames; k++) {
       const row = k * width;
+      const t = 3 * k * this.stride;
+      // The same subtraction as series() (none without drift).
+      const dx = d ? d[t] : 0;
+      const dy = d ? d[t + 1] : 0;
+      const dz = d ? d[t + 2] : 0;
       for (let g = 0; g < slots.length; g++) {
         const o = row + 3 * slots[g];
-        for (let a = 0; a < 3; a++) {
-          out[3 * g + a][k] = this.data[o + a];
-          if (d) out[3 * g + a][k] -= d[3 * k * this.stride + a];
-        }
+        out[3 * g][k] = data[o] - dx;
+        out[3 * g + 1][k] = data[o + 1] - dy;
+        out[3 * g + 2][k] = data[o + 2] - dz;
       }
     }
     return out;
