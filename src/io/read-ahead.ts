@@ -30,7 +30,9 @@ const META = 13;
  * Frames between wake-ups of a waiting thread: each side stores its count every frame but wakes
  * the other only every WAKE_EVERY frames (and at the end), since a wake is a switch of threads
  * that, frame by frame, cost more than the frame's work (the two threads took turns instead of
- * running side by side). A waiter never misses the count it waits for: the ring holds 2 batches.
+ * running side by side). No side waits for ever: the consumer waits only on an empty ring, so the
+ * reader goes on (or ends, which wakes it) to the next multiple of WAKE_EVERY; the reader waits only
+ * on a full ring, which the consumer then empties past the next multiple without waiting.
  */
 export const WAKE_EVERY = SLOTS / 4;
 /** Control words: frames written, frames released by the reader, state (0 running, 1 done, 2 failed). */
