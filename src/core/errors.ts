@@ -82,3 +82,48 @@ export class InsufficientDataError extends OligolyteError {
 export class PhysicsError extends OligolyteError {
   override name = 'PhysicsError';
 }
+
+/** An error as it can cross to another thread (postMessage keeps neither our classes nor their fields). */
+export interface TransferredError {
+  name: string;
+  message: string;
+  option?: string;
+  parse?: ParseErrorDetails;
+}
+
+/** The form of `e` another thread can rebuild with errorFromTransfer. */
+export const errorToTransfer = (e: unknown): TransferredError => {
+  const err = e instanceof Error ? e : new Error(String(e));
+  const out: TransferredError = { name: err.name, message: err.message };
+  if (err instanceof OligolyteError && err.option !== undefined) out.option = err.option;
+  if (err instanceof ParseError)
+    out.parse = {
+      file: err.file,
+      line: err.line,
+      column: err.column,
+      byteOffset: err.byteOffset,
+      expected: err.expected,
+      found: err.found,
+    };
+  return out;
+};
+
+const ERROR_CLASSES: Record<string, new (message: string, details?: { option?: string }) => OligolyteError> =
+  {
+    OligolyteError,
+    OptionError,
+    UnknownFormatError,
+    InsufficientDataError,
+    PhysicsError,
+  };
+
+/** The error errorToTransfer described: our classes with their class, fields and message. */
+export const errorFromTransfer = (t: TransferredError): Error => {
+  const details = t.option === undefined ? {} : { option: t.option };
+  if (t.parse) return new ParseError({ ...t.parse, ...details });
+  const Class = ERROR_CLASSES[t.name];
+  if (Class) return new Class(t.message, details);
+  const e = new Error(t.message);
+  e.name = t.name;
+  return e;
+};

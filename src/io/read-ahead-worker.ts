@@ -3,15 +3,16 @@
  * frame converted straight into the next free slot of the shared ring, waiting while the ring is full.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { errorToTransfer } from '../core/errors.js';
 import { Topology } from '../core/topology.js';
 import { inspectInput } from './byte-source.js';
 import { dcd } from './formats/dcd.js';
 import {
   HEAD,
+  META,
   type ReadAheadInit,
   type ReadAheadMessage,
   STATE,
-  serializeError,
   TAIL,
   WAKE_EVERY,
 } from './read-ahead.js';
@@ -24,7 +25,7 @@ const init = workerData as ReadAheadInit;
 const send = (m: ReadAheadMessage) => parentPort!.postMessage(m);
 const { ring, control, slots, path } = init;
 const n = init.symbols.length;
-const stride = 3 * n + 13;
+const stride = 3 * n + META;
 
 const run = async () => {
   const input = await inspectInput(path);
@@ -83,7 +84,7 @@ run().then(
     Atomics.notify(control, HEAD);
   },
   (e) => {
-    send({ kind: 'error', error: serializeError(e) });
+    send({ kind: 'error', error: errorToTransfer(e) });
     Atomics.store(control, STATE, 2);
     Atomics.notify(control, HEAD);
   },

@@ -1,4 +1,4 @@
-import { OligolyteError, OptionError, ParseError } from '../core/errors.js';
+import { errorFromTransfer, OptionError, type TransferredError } from '../core/errors.js';
 import type { Structure } from '../core/frame.js';
 import { Lattice } from '../core/lattice.js';
 import { startWorker } from '../core/worker.js';
@@ -25,7 +25,7 @@ const waitAsync = (
 /** Frames the worker may be ahead by. */
 const SLOTS = 32;
 /** Per frame after the positions: has-cell flag, the cell matrix (9), step, time (fs), unwrapped flag. */
-const META = 13;
+export const META = 13;
 /**
  * Frames between wake-ups of a waiting thread: each side stores its count every frame but wakes
  * the other only every WAKE_EVERY frames (and at the end), since a wake is a switch of threads
@@ -35,7 +35,7 @@ const META = 13;
  * on a full ring, which the consumer then empties past the next multiple without waiting.
  */
 export const WAKE_EVERY = SLOTS / 4;
-/** Control words: frames written, frames released by the reader, state (0 running, 1 done, 2 failed). */
+/** Control words: frames written by the worker, frames released by the consumer, state (0 running, 1 done, 2 failed). */
 export const HEAD = 0;
 export const TAIL = 1;
 export const STATE = 2;
@@ -54,48 +54,7 @@ export type ReadAheadMessage =
   | { kind: 'progress'; done: number; total: number }
   | { kind: 'warning'; message: string }
   | { kind: 'done' }
-  | { kind: 'error'; error: SerializedError };
-
-export interface SerializedError {
-  name: string;
-  message: string;
-  option?: string;
-  parse?: {
-    file: string;
-    line?: number;
-    column?: number;
-    byteOffset?: number;
-    expected: string;
-    found?: string;
-  };
-}
-
-/** An error as it can cross to another thread (our classes keep their class, fields and message). */
-export const serializeError = (e: unknown): SerializedError => {
-  const err = e instanceof Error ? e : new Error(String(e));
-  const out: SerializedError = { name: err.name, message: err.message };
-  if (err instanceof OligolyteError && err.option !== undefined) out.option = err.option;
-  if (err instanceof ParseError)
-    out.parse = {
-      file: err.file,
-      line: err.line,
-      column: err.column,
-      byteOffset: err.byteOffset,
-      expected: err.expected,
-      found: err.found,
-    };
-  return out;
-};
-
-const rebuildError = (s: SerializedError): Error => {
-  const details = s.option === undefined ? {} : { option: s.option };
-  if (s.parse) return new ParseError({ ...s.parse, ...details });
-  if (s.name === 'OptionError') return new OptionError(s.message, details);
-  if (s.name === 'OligolyteError') return new OligolyteError(s.message, details);
-  const e = new Error(s.message);
-  e.name = s.name;
-  return e;
-};
+  | { kind: 'error'; error: TransferredError };
 
 export async function* readDcdAhead(path: string, options: OpenOptions): AsyncGenerator<Structure> {
   const topology = options.topology;
@@ -132,7 +91,7 @@ export async function* readDcdAhead(path: string, options: OpenOptions): AsyncGe
     if (m.kind === 'progress') options.onProgress?.(m.done, m.total);
     else if (m.kind === 'warning') warn(options, m.message);
     else if (m.kind === 'done') settle();
-    else settle(rebuildError(m.error));
+    else settle(errorFromTransfer(m.error));
   });
   worker.on('error', (e) => settle(e));
   worker.on('exit', (code) => {
