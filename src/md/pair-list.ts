@@ -307,10 +307,6 @@ export class PairListBuilder {
     const m6 = m[6];
     const m7 = m[7];
     const m8 = m[8];
-    const R = IMAGE_TABLE_REACH;
-    const W = 2 * R + 1;
-    const imageTable = this.imageTable;
-    const list = this.list;
     for (let i = from; i < to; i++) {
       start[i] = this.p;
       this.markSpecials(i, true);
@@ -352,18 +348,10 @@ export class PairListBuilder {
               const dy = by + nc * m7;
               const dz = bz + nc * m8;
               if (dx * dx + dy * dy + dz * dz >= reach2) continue;
-              let s = -1;
-              if (na >= -R && na <= R && nb >= -R && nb <= R && nc >= -R && nc <= R)
-                s = imageTable[((na + R) * W + (nb + R)) * W + (nc + R)];
-              if (s < 0) s = this.image(na, nb, nc);
+              const s = this.image(na, nb, nc);
               if (i === j) this.addSpecial(i, j, s, 0);
               else if (order > 0 && na === b0 && nb === b1 && nc === b2) this.addSpecial(i, j, s, order);
-              else {
-                // Appended inline (a call per pair cost a tenth of the build).
-                if (this.p === list.nbr.length) this.grow();
-                list.nbr[this.p] = j;
-                list.img[this.p++] = s;
-              }
+              else this.push(j, s);
             }
           }
         }
