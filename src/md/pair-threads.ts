@@ -68,7 +68,7 @@ const shared = (bytes: number) => new SharedArrayBuffer(bytes);
  * sleep (the partner busy, or descheduled on a loaded machine, where spinning only burns a core).
  * Halving after every sleep, as before, ratcheted the budget down on a quiet machine (each list
  * build is a long wait, and a small budget then misses most hand-offs): two threads on the
- * 128-atom cell ran 640,000-740,000 atom-steps/s that way, 880,000-930,000 this way, and as
+ * 128-atom cell ran 640,000-740,000 atom-steps/s that way, 880,000-1,050,000 this way, and as
  * fast as before with both cores busy with other work.
  */
 export const SPIN_READS = 1 << 14;
