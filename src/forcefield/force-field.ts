@@ -83,10 +83,14 @@ export interface ForceField {
     | { method: 'dsf'; alpha: number }
     | { method: 'wolf'; alpha: number }
     | { method: 'ewald'; accuracy: number; kspace?: 'ewald' | 'pme' };
-  /** Charges: fixed per type, or the LAOC rule (see typing.ts), times `scale`. */
+  /**
+   * Charges, times `scale`: the LAOC rule (typing.ts: fixed charges for these types, the Cl of an
+   * oligomer take the rest of its formal charge), or `ions`, a bond-free model: every atom is a
+   * free ion typed by its element (type names are element symbols), with the fixed charge of its
+   * element, and there are no bonds, angles or special pairs (docs/FORCEFIELD-NOTES.md, ions-v1).
+   */
   charges: {
-    rule: 'laoc';
-    /** Charges of these types; the Cl of an oligomer take the rest of its formal charge. */
+    rule: 'laoc' | 'ions';
     fixed: Record<string, number>;
     scale: number;
   };
@@ -352,9 +356,13 @@ export const validateForceField = (x: unknown, source: string): ForceField => {
       fail('$.coulomb.kspace', '"ewald" or "pme" (or no kspace: chosen by the system size)');
   } else fail('$.coulomb.method', '"dsf", "wolf" or "ewald"');
   const ch = obj(f.charges, '$.charges');
-  if (ch.rule !== 'laoc') fail('$.charges.rule', '"laoc"');
+  if (ch.rule !== 'laoc' && ch.rule !== 'ions') fail('$.charges.rule', '"laoc" or "ions"');
   num(ch.scale, '$.charges.scale', (n) => n > 0);
-  obj(ch.fixed, '$.charges.fixed');
+  for (const [t, q] of Object.entries(obj(ch.fixed, '$.charges.fixed'))) {
+    num(q, `$.charges.fixed.${t}`);
+    if (ch.rule === 'ions' && !(t in types))
+      fail(`$.charges.fixed.${t}`, `a charge of an atom type that exists`);
+  }
   return x as ForceField;
 };
 

@@ -76,7 +76,46 @@ const lookup = (table: Record<string, HarmonicTerm>, parts: string[]): HarmonicT
   return undefined;
 };
 
+/**
+ * Typing for a bond-free force field (charges rule `ions`): each atom its element's type and
+ * charge times the scale, its own molecule, no bonds, angles, dihedrals or special pairs. Bonds a
+ * file carries are not used: in this model bonds are whatever the pair terms make of them.
+ */
+const typeIons = (s: Structure, ff: ForceField): TypedSystem => {
+  const t = s.topology;
+  const n = t.natoms;
+  const names: string[] = [];
+  const q = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const e = t.symbol(i);
+    if (!(e in ff.atomTypes)) throw new OptionError(`atom ${i + 1} (${e}): ${ff.name} has no type for ${e}`);
+    const charge = ff.charges.fixed[e];
+    if (charge === undefined) throw new OptionError(`atom ${i + 1} (${e}): no charge for ${e} in ${ff.name}`);
+    names.push(e);
+    q[i] = charge * ff.charges.scale;
+  }
+  const typeNames = [...new Set(names)];
+  return {
+    natoms: n,
+    typeNames,
+    type: Int32Array.from(names, (x) => typeNames.indexOf(x)),
+    charges: q,
+    bonds: new Uint32Array(0),
+    bondKeys: [],
+    bondParams: [],
+    angles: new Uint32Array(0),
+    angleKeys: [],
+    angleParams: [],
+    dihedrals: new Uint32Array(0),
+    dihedralKeys: [],
+    dihedralParams: [],
+    special: new Map(),
+    moleculeIds: Int32Array.from({ length: n }, (_, i) => i + 1),
+  };
+};
+
 export const typeSystem = (s: Structure, ff: ForceField): TypedSystem => {
+  if (ff.charges.rule === 'ions') return typeIons(s, ff);
   const t = s.topology;
   const n = t.natoms;
   const bonds = t.bonded.bonds && t.bonded.bonds.length > 0 ? t.bonded.bonds : perceiveBonds(s);

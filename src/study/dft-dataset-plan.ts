@@ -32,6 +32,13 @@ import { readSettingsFile } from '../io/settings-file.js';
  *   equilibrate_ps = 2
  *   spacing_ps = 1
  *   rattle = 0                     # optional extra displacement (A)
+ *   [[stretch]]                    # one bond of a trajectory frame pulled apart, in steps
+ *   name = "AIMD400-AlCl"
+ *   trajectory = "aimd.extxyz"
+ *   frames = [150, 300, 450]       # 0-based frame indices
+ *   bond = "Al-Cl"                 # centre-ligand elements; the ligand moves
+ *   bonded_within = 2.6            # A: the pairs counted as bonded
+ *   stretches = [0.3, 0.6, 0.9]    # A added to the bond length, along the bond
  *
  * Configurations run interleaved across sources (one of each source in turn: crystals in file
  * order, then glasses), so a data set stopped early still covers every source; `priority = 2` (or
@@ -68,7 +75,26 @@ export interface GlassSource {
   rattleA: number;
 }
 
-export type DatasetSource = CrystalSource | GlassSource;
+/**
+ * Bond-breaking configurations: in each chosen frame of a trajectory, one bonded centre-ligand
+ * pair (drawn by the seed) with the ligand moved along the bond by each stretch. A force field
+ * whose bonds can break (a bond-free ionic model) needs forces and energies beyond the bond
+ * lengths MD samples.
+ */
+export interface StretchSource {
+  kind: 'stretch';
+  name: string;
+  priority: number;
+  trajectory: string;
+  /** 0-based frame indices. */
+  frames: number[];
+  centre: string;
+  ligand: string;
+  bondedWithinA: number;
+  stretchesA: number[];
+}
+
+export type DatasetSource = CrystalSource | GlassSource | StretchSource;
 
 export interface DatasetPlan {
   file: string;
@@ -87,7 +113,13 @@ const names = (f: Fields, key: string, found: string[]) => {
   return n;
 };
 
-const numberList = (f: Fields, key: string, def: number[], test: (v: number) => boolean, what: string) => {
+const numberList = (
+  f: Fields,
+  key: string,
+  def: number[] | undefined,
+  test: (v: number) => boolean,
+  what: string,
+) => {
   const v = f.use(key) ?? def;
   if (!Array.isArray(v) || v.length === 0 || v.some((x) => typeof x !== 'number' || !test(x)))
     throw f.error(key, `a list of ${what}`, v);
@@ -149,9 +181,52 @@ export const datasetPlanFromObject = (raw: unknown, file: string): DatasetPlan =
     });
     g.done();
   });
+  const stretches = f.use('stretch') ?? [];
+  if (!Array.isArray(stretches)) throw f.error('stretch', 'a list of [[stretch]] tables', stretches);
+  stretches.forEach((c, k) => {
+    const g = new Fields(c as Raw, `stretch[${k + 1}]`, file);
+    const bond = g.str('bond', 'Al-Cl');
+    const [centre, ligand, extra] = bond.split('-');
+    if (
+      !centre ||
+      !ligand ||
+      extra !== undefined ||
+      !/^[A-Z][a-z]?$/.test(centre) ||
+      !/^[A-Z][a-z]?$/.test(ligand)
+    )
+      throw g.error('bond', 'two element symbols, centre-ligand (e.g. "Al-Cl")', bond);
+    plan.sources.push({
+      kind: 'stretch',
+      name: names(g, 'source', seen),
+      priority: g.whole('priority', 1, 1),
+      trajectory: resolve(here, g.str('trajectory', undefined)),
+      frames: numberList(
+        g,
+        'frames',
+        undefined,
+        (v) => Number.isInteger(v) && v >= 0,
+        'frame indices (0-based)',
+      ),
+      centre,
+      ligand,
+      bondedWithinA: g.positive('bonded_within', 2.6, 'A'),
+      stretchesA: numberList(
+        g,
+        'stretches',
+        [0.3, 0.6, 0.9],
+        (v) => v > 0 && v < 3,
+        'stretches (A) between 0 and 3',
+      ),
+    });
+    g.done();
+  });
   f.done();
   if (plan.sources.length === 0)
-    throw new ParseError({ file, expected: 'at least one [[crystal]] or [[glass]] source', found: 'none' });
+    throw new ParseError({
+      file,
+      expected: 'at least one [[crystal]], [[glass]] or [[stretch]] source',
+      found: 'none',
+    });
   return plan;
 };
 

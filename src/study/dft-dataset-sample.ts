@@ -1,18 +1,26 @@
 import { mixFromComposition } from '../builders/mix.js';
 import { packGlass } from '../builders/pack-glass.js';
 import { supercell } from '../builders/supercell.js';
+import { OptionError } from '../core/errors.js';
 import type { Structure } from '../core/frame.js';
 import { Lattice } from '../core/lattice.js';
 import { SeededRandom } from '../core/random.js';
 import { prepareSystem } from '../forcefield/system.js';
-import { readStructure } from '../io/registry.js';
+import { readFrames, readStructure } from '../io/registry.js';
 import { runMd } from '../md/integrator.js';
-import type { CrystalSource, DatasetPlan, DatasetSource, GlassSource } from './dft-dataset-plan.js';
+import type {
+  CrystalSource,
+  DatasetPlan,
+  DatasetSource,
+  GlassSource,
+  StretchSource,
+} from './dft-dataset-plan.js';
 
 /**
  * The configurations of a data-set plan, sampled deterministically from the plan's seed (the same
  * plan gives the same configurations, which is what lets a stopped batch resume): strained and
- * rattled crystals, and frames of short NVT MD of packed glass cells with a force field.
+ * rattled crystals, frames of short NVT MD of packed glass cells with a force field, and frames of
+ * a trajectory with one bond pulled apart.
  */
 
 export interface DatasetConfig {
@@ -128,9 +136,72 @@ const glassConfigs = async (src: GlassSource, seed: number): Promise<DatasetConf
   return out;
 };
 
+const stretchConfigs = async (src: StretchSource, seed: number): Promise<DatasetConfig[]> => {
+  const wanted = new Set(src.frames);
+  const picked = new Map<number, Structure>();
+  let count = 0;
+  for await (const s of readFrames(src.trajectory)) {
+    if (wanted.has(count)) picked.set(count, s);
+    count++;
+  }
+  const missing = src.frames.filter((k) => !picked.has(k));
+  if (missing.length)
+    throw new OptionError(
+      `${src.trajectory}: has ${count} frames; stretch source "${src.name}" asks for frame ${missing[0]} (0-based)`,
+    );
+  const rng = new SeededRandom(seed);
+  const out: DatasetConfig[] = [];
+  const d = new Float64Array(3);
+  for (const k of src.frames) {
+    const s = picked.get(k)!;
+    const t = s.topology;
+    const p = s.frame.positions;
+    const lattice = s.frame.lattice;
+    if (!lattice)
+      throw new OptionError(`${src.trajectory}: frame ${k} has no cell (a stretch needs a periodic frame)`);
+    // Every bonded centre-ligand pair by minimum image, the ligand-minus-centre vector kept.
+    const pairs: { centre: number; ligand: number; v: number[] }[] = [];
+    for (const c of t.indicesOf(src.centre))
+      for (const l of t.indicesOf(src.ligand)) {
+        for (let x = 0; x < 3; x++) d[x] = p[3 * l + x] - p[3 * c + x];
+        if (lattice.minimumImage(d) <= src.bondedWithinA ** 2)
+          pairs.push({ centre: c, ligand: l, v: [...d] });
+      }
+    if (pairs.length === 0)
+      throw new OptionError(
+        `${src.trajectory}: frame ${k} has no ${src.centre}-${src.ligand} pair within ${src.bondedWithinA} A (stretch source "${src.name}")`,
+      );
+    const pair = pairs[Math.floor(rng.uniform() * pairs.length)];
+    const r = Math.hypot(...pair.v);
+    for (const stretch of src.stretchesA) {
+      const positions = Float64Array.from(p);
+      for (let x = 0; x < 3; x++) positions[3 * pair.ligand + x] += (stretch * pair.v[x]) / r;
+      out.push({
+        id: `${src.name}-${String(out.length).padStart(3, '0')}`,
+        source: src.name,
+        configType: `${src.name}_stretch`,
+        structure: { topology: t, frame: { positions, lattice } },
+        info: {
+          frame: k,
+          bond: `${src.centre}-${src.ligand}`,
+          centre_atom: pair.centre + 1,
+          ligand_atom: pair.ligand + 1,
+          bond_A: round(r),
+          stretch_A: stretch,
+        },
+      });
+    }
+  }
+  return out;
+};
+
 /** Every configuration of one source. */
 export const sourceConfigs = (src: DatasetSource, seed: number): Promise<DatasetConfig[]> =>
-  src.kind === 'crystal' ? crystalConfigs(src, seed) : glassConfigs(src, seed);
+  src.kind === 'crystal'
+    ? crystalConfigs(src, seed)
+    : src.kind === 'glass'
+      ? glassConfigs(src, seed)
+      : stretchConfigs(src, seed);
 
 /**
  * Every configuration of the plan, in run order: by priority, and within a priority one of each

@@ -3,7 +3,7 @@ import { supercell } from '../builders/supercell.js';
 import { OptionError } from '../core/errors.js';
 import type { CrystalTarget, FitSpec, ReferenceConfiguration } from '../forcefield/fit/fit.js';
 import type { FitParameter } from '../forcefield/fit/parameters.js';
-import type { BornTerm } from '../forcefield/force-field.js';
+import { type BornTerm, BUILTIN_FORCE_FIELDS } from '../forcefield/force-field.js';
 import { loadForceField } from '../forcefield/load.js';
 import { readFrames, readStructure } from '../io/registry.js';
 import { readSettingsFile } from '../io/settings-file.js';
@@ -104,12 +104,14 @@ export const readFitInput = (path: string): FitInput => {
   });
   const dataFiles = list(top.data, 'data').map((f, k) => resolve(dir, str(f, `data[${k}]`)));
   if (dataFiles.length === 0) fail('data', 'at least one reference data file');
-  const start = loadForceField(str(top.start, 'start'));
+  // A force field is a built-in name or a JSON file, the file relative to the fit input as every path here.
+  const forceField = (name: string) => loadForceField(BUILTIN_FORCE_FIELDS[name] ? name : resolve(dir, name));
+  const start = forceField(str(top.start, 'start'));
   const spec: FitSpec = {
     name: str(top.name, 'name'),
     description: typeof top.description === 'string' ? top.description : '',
     start,
-    baseline: loadForceField(str(top.baseline ?? start.name, 'baseline')),
+    baseline: top.baseline === undefined ? start : forceField(str(top.baseline, 'baseline')),
     born,
     parameters,
     weights: {

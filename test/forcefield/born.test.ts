@@ -56,6 +56,69 @@ const allBorn: ForceField = {
   },
 };
 
+/**
+ * A bond-free ionic force field (charges rule "ions"): types are elements, formal charges times a
+ * scale, a Born term for every pair (cation-cation ones pure Coulomb, a = 0): LAMMPS born/coul/dsf.
+ */
+const ionType = (mass: number) => ({ mass, sigma: 0, epsilon: 0 });
+const ions: ForceField = {
+  ...LAOC_V4,
+  name: 'ions-test',
+  atomTypes: { Li: ionType(6.941), Al: ionType(26.982), O: ionType(15.999), Cl: ionType(35.453) },
+  bonds: {},
+  angles: {},
+  born: {
+    'Li-Cl': { a: 1.3, rho: 0.2, sigma: 2.4, c: 28.8, d: 34.5 },
+    'Li-O': { a: 2.0, rho: 0.3, sigma: 2.0, c: 0, d: 0 },
+    'Al-Cl': { a: 2.8, rho: 0.16, sigma: 2.2, c: 0, d: 0 },
+    'Al-O': { a: 8.3, rho: 0.14, sigma: 1.75, c: 0, d: 0 },
+    'Cl-Cl': { a: 2.9, rho: 0.22, sigma: 3.17, c: 1598, d: 3207 },
+    'O-Cl': { a: 6.1, rho: 0.3, sigma: 3.0, c: 0, d: 0 },
+    'O-O': { a: 4, rho: 0.3, sigma: 2.8, c: 0, d: 0 },
+    'Li-Li': { a: 0, rho: 0.3, sigma: 0, c: 0, d: 0 },
+    'Li-Al': { a: 0, rho: 0.3, sigma: 0, c: 0, d: 0 },
+    'Al-Al': { a: 0, rho: 0.3, sigma: 0, c: 0, d: 0 },
+  },
+  special: { lj: [0, 0, 0], coul: [0, 0, 0] },
+  charges: { rule: 'ions', fixed: { Li: 1, Al: 3, O: -2, Cl: -1 }, scale: 0.5 },
+};
+
+describe('the bond-free "ions" charge rule', () => {
+  it('types every atom by its element with its formal charge times the scale, and no bonds', () => {
+    const s = glass0b();
+    const sys = typeSystem(s, ions);
+    expect(s.topology.bonded.bonds?.length).toBeGreaterThan(0);
+    expect(sys.bonds.length + sys.angles.length + sys.dihedrals.length + sys.special.size).toBe(0);
+    expect([...sys.typeNames].sort()).toEqual(['Al', 'Cl', 'Li', 'O']);
+    for (let i = 0; i < sys.natoms; i++) {
+      const e = s.topology.symbol(i);
+      expect(sys.typeNames[sys.type[i]]).toBe(e);
+      expect(sys.charges[i]).toBe(ions.charges.fixed[e] * 0.5);
+      expect(sys.moleculeIds[i]).toBe(i + 1);
+    }
+    expect(sys.charges.reduce((a, b) => a + b, 0)).toBeCloseTo(0, 12);
+  });
+  it('names the atom whose element has no type or no charge, and a charge of no type', () => {
+    const s = glass0b();
+    const { Li: _, ...noLi } = ions.atomTypes;
+    expect(() => typeSystem(s, { ...ions, atomTypes: noLi })).toThrow(
+      /atom \d+ \(Li\): ions-test has no type for Li/,
+    );
+    const { O: __, ...noO } = ions.charges.fixed;
+    expect(() => typeSystem(s, { ...ions, charges: { ...ions.charges, fixed: noO } })).toThrow(
+      /atom \d+ \(O\): no charge for O in ions-test/,
+    );
+    const bad = JSON.parse(JSON.stringify(ions));
+    bad.charges.fixed.Na = 1;
+    expect(() => validateForceField(bad, 'ff.json')).toThrow(
+      /ff.json: \$.charges.fixed.Na: expected a charge of an atom type that exists/,
+    );
+    bad.charges.rule = 'formal';
+    expect(() => validateForceField(bad, 'ff.json')).toThrow(/\$.charges.rule: expected "laoc" or "ions"/);
+    expect(validateForceField(JSON.parse(JSON.stringify(ions)), 'ff.json')).toEqual(ions);
+  });
+});
+
 describe('Born-Mayer-Huggins terms in the force field', () => {
   it('replace the Lennard-Jones term of their pair only, in either key order', () => {
     expect(bornPair(bornLaoc, 'Cl_t', 'Li')).toEqual(bornLaoc.born!['Li-Cl_t']);
@@ -83,6 +146,7 @@ describe('forces are minus the gradient of the energy (Born terms)', () => {
   for (const [name, make, ff] of [
     ['laoc glass, hybrid', async () => glass0b(), bornLaoc],
     ['LiCl, all Born', licl, allBorn],
+    ['laoc glass, bond-free ions', async () => glass0b(), ions],
   ] as const)
     it(`central differences, 1e-6 relative (${name})`, async () => {
       const s = await make();
@@ -112,6 +176,7 @@ describe('the MD kernel equals the reference sum (Born terms)', () => {
   for (const [name, make, ff] of [
     ['laoc glass, hybrid', async () => glass0b(), bornLaoc],
     ['LiCl, all Born', licl, allBorn],
+    ['laoc glass, bond-free ions', async () => glass0b(), ions],
   ] as const)
     it(name, async () => {
       const s = await make();
@@ -150,6 +215,7 @@ describe.skipIf(!haveLammps)('the same energies, forces and pressure as LAMMPS (
       'abramowitz-stegun',
     ],
     ['LiCl 3x3x3, every pair Born', licl, allBorn, 'born/coul/dsf', 'exact'],
+    ['laoc glass, bond-free ions', async () => glass0b(), ions, 'born/coul/dsf', 'exact'],
     [
       'laoc glass, Born terms with Ewald',
       async () => glass0b(),

@@ -43,7 +43,7 @@ describe('the data-set plan', () => {
       ),
     ).toThrow(/p\.toml: expected crystal\[1\]\.rattle: a known setting/);
     expect(() => datasetPlanFromObject({ output: 'd.extxyz' }, 'p.toml')).toThrow(
-      /at least one \[\[crystal\]\] or \[\[glass\]\]/,
+      /at least one \[\[crystal\]\], \[\[glass\]\] or \[\[stretch\]\]/,
     );
     expect(() =>
       datasetPlanFromObject(
@@ -127,6 +127,57 @@ describe('sampling', () => {
     expect(c[1].info.md_time_ps).toBe(0.04);
     expect(c[0].info.md_forcefield).toBe('laoc-v4');
     expect(c[0].structure.frame.lattice!.volume).toBeCloseTo(c[3].structure.frame.lattice!.volume, 9);
+  });
+});
+
+describe('stretch sources', () => {
+  // Two frames of a 10 A cell: Al with two Cl (one across the boundary) and a far Li.
+  const traj = join(tmp, 'alcl.extxyz');
+  const frame = (dx: number) =>
+    `4\nLattice="10 0 0 0 10 0 0 0 10" Properties=species:S:1:pos:R:3 pbc="T T T"\n` +
+    `Al 0.5 5 5\nCl ${2.7 + dx} 5 5\nCl 8.4 5 5\nLi 5 0.5 0.5\n`;
+  writeFileSync(traj, frame(0) + frame(0.1));
+  const plan = (over: Record<string, unknown> = {}) =>
+    datasetPlanFromObject(
+      {
+        output: 'd.extxyz',
+        stretch: [
+          { name: 's', trajectory: traj, frames: [1, 0], bond: 'Al-Cl', stretches: [0.5, 1], ...over },
+        ],
+      },
+      join(tmp, 'p.toml'),
+    );
+
+  it('pulls one bonded ligand (minimum image) along its bond by each stretch, nothing else moved', async () => {
+    const c = await planConfigs(plan());
+    expect(c.map((x) => x.id)).toEqual(['s-000', 's-001', 's-002', 's-003']);
+    expect(c[0].configType).toBe('s_stretch');
+    for (const x of c) {
+      const { frame, centre_atom, ligand_atom, bond_A, stretch_A } = x.info as Record<string, number>;
+      expect(centre_atom).toBe(1);
+      expect([2, 3]).toContain(ligand_atom);
+      // Cl 2 at 2.2 (2.3 in frame 1) A; Cl 3 across the boundary at 2.1 A.
+      expect(bond_A).toBeCloseTo(ligand_atom === 3 ? 2.1 : frame === 1 ? 2.3 : 2.2, 9);
+      const p = x.structure.frame.positions;
+      const d = Float64Array.of(p[3 * (ligand_atom - 1)] - p[0], 0, 0);
+      x.structure.frame.lattice!.minimumImage(d);
+      expect(Math.abs(d[0])).toBeCloseTo(bond_A + stretch_A, 9);
+      expect(Array.from(p.slice(9))).toEqual([5, 0.5, 0.5]);
+    }
+    expect(c.map((x) => x.info.frame)).toEqual([1, 1, 0, 0]);
+    const again = await planConfigs(plan());
+    expect(again.map((x) => x.info.ligand_atom)).toEqual(c.map((x) => x.info.ligand_atom));
+  });
+
+  it('refuses a bad bond, a frame past the end and a frame with no such pair, naming them', async () => {
+    expect(() => plan({ bond: 'AlCl' })).toThrow(/stretch\[1\]\.bond: two element symbols/);
+    expect(() => plan({ frames: [] })).toThrow(/stretch\[1\]\.frames: a list of frame indices/);
+    await expect(planConfigs(plan({ frames: [2] }))).rejects.toThrow(
+      /alcl\.extxyz: has 2 frames; stretch source "s" asks for frame 2/,
+    );
+    await expect(planConfigs(plan({ bond: 'Al-O' }))).rejects.toThrow(
+      /frame 1 has no Al-O pair within 2\.6 A/,
+    );
   });
 });
 
