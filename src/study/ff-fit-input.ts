@@ -5,7 +5,7 @@ import type { CrystalTarget, FitSpec, ReferenceConfiguration } from '../forcefie
 import type { FitParameter } from '../forcefield/fit/parameters.js';
 import { type BornTerm, BUILTIN_FORCE_FIELDS } from '../forcefield/force-field.js';
 import { loadForceField } from '../forcefield/load.js';
-import { readFrames, readStructure } from '../io/registry.js';
+import { type OpenOptions, readFrames, readStructure } from '../io/registry.js';
 import { readSettingsFile } from '../io/settings-file.js';
 
 /**
@@ -142,11 +142,12 @@ export const readFitInput = (path: string): FitInput => {
 export const readReferenceData = async (
   files: string[],
   maxFrames?: number,
+  read: OpenOptions = {},
 ): Promise<ReferenceConfiguration[]> => {
   const out: ReferenceConfiguration[] = [];
   for (const file of files) {
     let k = 0;
-    for await (const s of readFrames(file)) {
+    for await (const s of readFrames(file, read)) {
       if (maxFrames !== undefined && out.length >= maxFrames) break;
       k++;
       if (!s.frame.forces)

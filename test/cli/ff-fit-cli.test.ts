@@ -116,6 +116,16 @@ describe('oligolyte ff fit', () => {
     ).toBe(0);
   }, 120_000);
 
+  it('a start force field given as a JSON file is read relative to the input file', () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'v4.json'), JSON.stringify({ ...LAOC_V4, name: 'v4-from-file' }));
+    writeFileSync(join(dir, 'fit.toml'), input(dir).replace('start = "laoc-v4"', 'start = "v4.json"'));
+    const r = cli('ff', 'fit', join(dir, 'fit.toml'), '--max-iterations', '1');
+    // The data file does not exist: the error comes after the force field was found and read.
+    expect(r.err).not.toMatch(/unknown force field/);
+    expect(r.err).toMatch(/ref\.extxyz/);
+  });
+
   it('an unknown key in the input is an error naming it (exit 2)', () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'fit.toml'), input(dir, 'validation_fractoin = 0.3'));

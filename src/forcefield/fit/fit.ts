@@ -2,11 +2,19 @@ import { InsufficientDataError, OptionError } from '../../core/errors.js';
 import type { Structure } from '../../core/frame.js';
 import { SeededRandom } from '../../core/random.js';
 import { EV_IN_KCAL_PER_MOL, EV_PER_A3_IN_GPA } from '../../core/units.js';
-import { computeEnergy } from '../energy.js';
 import type { BornTerm, ForceField } from '../force-field.js';
 import { typeSystem } from '../typing.js';
 import { type Decomposition, decompose, evaluateDecomposed } from './decomposition.js';
 import { invertSpd, levenbergMarquardt } from './levenberg-marquardt.js';
+import {
+  compositionKey,
+  forceFieldOutputs,
+  type ModelOutputs,
+  type ReferenceConfiguration,
+  type SetMetrics,
+  setMetrics,
+  voigt,
+} from './metrics.js';
 import { applyParameters, checkParameter, type FitParameter, typeElement } from './parameters.js';
 
 /**
@@ -20,17 +28,7 @@ import { applyParameters, checkParameter, type FitParameter, typeElement } from 
  * at its start value).
  */
 
-/** One reference configuration (energies eV, forces eV/A, stress eV/A^3 positive = tensile). */
-export interface ReferenceConfiguration {
-  /** 1-based index in the data set (as read), and where it came from. */
-  id: number;
-  source: string;
-  structure: Structure;
-  energyEv?: number;
-  forcesEvA: Float64Array;
-  /** 3x3 row-major. */
-  stressEvA3?: Float64Array;
-}
+export type { ReferenceConfiguration } from './metrics.js';
 
 export interface CrystalTarget {
   name: string;
@@ -123,31 +121,6 @@ export const validationSplit = (
   return out;
 };
 
-/** The composition of a structure as a key ("Al24 Cl64 Li24 O16"). */
-export const compositionKey = (s: Structure): string => {
-  const count = new Map<string, number>();
-  for (let i = 0; i < s.topology.natoms; i++) {
-    const e = s.topology.symbol(i);
-    count.set(e, (count.get(e) ?? 0) + 1);
-  }
-  return [...count.entries()]
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([e, n]) => `${e}${n}`)
-    .join(' ');
-};
-
-/** Errors of a force field on a set of configurations. */
-export interface SetMetrics {
-  configurations: number;
-  /** RMS force error by element (eV/A) and the RMS of the reference forces themselves. */
-  forceRmseEvA: Record<string, number>;
-  referenceForceRmsEvA: Record<string, number>;
-  /** RMS error of energies relative within composition groups (meV/atom); undefined without groups of two or more. */
-  relativeEnergyRmseMeVPerAtom?: number;
-  /** RMS error of stress components (GPa), over configurations with a reference stress. */
-  stressRmseGPa?: number;
-}
-
 export interface CrystalMetrics {
   name: string;
   /** RMS force on the atoms of the experimental crystal (eV/A) and its static pressure (GPa). */
@@ -193,7 +166,7 @@ interface Prepared {
 }
 
 /** Model energy (eV), forces (eV/A), stress (eV/A^3, xx yy zz xy xz yz, tensile positive). */
-const modelOutputs = (p: Prepared, ff: ForceField) => {
+const modelOutputs = (p: Prepared, ff: ForceField): ModelOutputs => {
   const t = evaluateDecomposed(p.dec, ff);
   return {
     energyEv: t.energy / EV_IN_KCAL_PER_MOL,
@@ -201,9 +174,6 @@ const modelOutputs = (p: Prepared, ff: ForceField) => {
     stressEvA3: t.virial.map((w) => -w / EV_IN_KCAL_PER_MOL / p.volume),
   };
 };
-
-/** Reference stress as xx yy zz xy xz yz from a 3x3 row-major tensor. */
-const voigt = (s: Float64Array): number[] => [s[0], s[4], s[8], s[1], s[2], s[5]];
 
 const elementsOf = (s: Structure): string[] =>
   Array.from({ length: s.topology.natoms }, (_, i) => s.topology.symbol(i));
@@ -358,67 +328,12 @@ export const fitForceField = (
   const fitted = applyParameters(startFf, params, lm.p);
   const forceField: ForceField = { ...fitted, name: spec.name, description: spec.description };
 
-  // Metrics.
-  const metricsOf = (
-    set: Prepared[],
-    outputs: (p: Prepared) => ReturnType<typeof modelOutputs>,
-  ): SetMetrics => {
-    const se = new Map<string, number>();
-    const sr = new Map<string, number>();
-    const cnt = new Map<string, number>();
-    const byGroup = new Map<string, number[]>();
-    let sStress = 0;
-    let nStress = 0;
-    for (const p of set) {
-      const o = outputs(p);
-      const c = p.config!;
-      p.elements.forEach((e, i) => {
-        for (let x = 0; x < 3; x++) {
-          se.set(e, (se.get(e) ?? 0) + (o.forcesEvA[3 * i + x] - c.forcesEvA[3 * i + x]) ** 2);
-          sr.set(e, (sr.get(e) ?? 0) + c.forcesEvA[3 * i + x] ** 2);
-          cnt.set(e, (cnt.get(e) ?? 0) + 1);
-        }
-      });
-      if (c.stressEvA3) {
-        const ref = voigt(c.stressEvA3);
-        for (let k = 0; k < 6; k++) sStress += ((o.stressEvA3[k] - ref[k]) * EV_PER_A3_IN_GPA) ** 2;
-        nStress += 6;
-      }
-      if (c.energyEv !== undefined) {
-        const g = compositionKey(c.structure);
-        if (!byGroup.has(g)) byGroup.set(g, []);
-        byGroup.get(g)!.push((o.energyEv - c.energyEv) / p.natoms);
-      }
-    }
-    let sE = 0;
-    let nE = 0;
-    for (const ds of byGroup.values()) {
-      if (ds.length < 2) continue;
-      const mean = ds.reduce((a, b) => a + b, 0) / ds.length;
-      for (const d of ds) sE += ((d - mean) * 1000) ** 2;
-      nE += ds.length;
-    }
-    const sorted = [...cnt.keys()].sort();
-    return {
-      configurations: set.length,
-      forceRmseEvA: Object.fromEntries(sorted.map((e) => [e, Math.sqrt(se.get(e)! / cnt.get(e)!)])),
-      referenceForceRmsEvA: Object.fromEntries(sorted.map((e) => [e, Math.sqrt(sr.get(e)! / cnt.get(e)!)])),
-      relativeEnergyRmseMeVPerAtom: nE > 0 ? Math.sqrt(sE / nE) : undefined,
-      stressRmseGPa: nStress > 0 ? Math.sqrt(sStress / nStress) : undefined,
-    };
-  };
+  const metricsOf = (set: Prepared[], outputs: (p: Prepared) => ModelOutputs): SetMetrics =>
+    setMetrics(set as (Prepared & { config: ReferenceConfiguration })[], outputs);
   // The baseline is evaluated in full (its own typing and charges), not through the decomposition.
-  const baselineOutputs = (p: Prepared) => {
-    const s = p.config?.structure ?? p.crystal!.structure;
-    const sys = typeSystem(s, spec.baseline);
-    const e = computeEnergy(s.frame.positions, s.frame.lattice!, sys, spec.baseline);
-    return {
-      energyEv: e.termsKcalMol.total / EV_IN_KCAL_PER_MOL,
-      forcesEvA: e.forcesKcalMolA.map((f) => f / EV_IN_KCAL_PER_MOL),
-      stressEvA3: e.virialKcalMol.map((v) => -v / EV_IN_KCAL_PER_MOL / p.volume),
-    };
-  };
-  const crystalMetrics = (outputs: (p: Prepared) => ReturnType<typeof modelOutputs>): CrystalMetrics[] =>
+  const baselineOutputs = (p: Prepared) =>
+    forceFieldOutputs(spec.baseline, p.config?.structure ?? p.crystal!.structure);
+  const crystalMetrics = (outputs: (p: Prepared) => ModelOutputs): CrystalMetrics[] =>
     crystalSet.map((p) => {
       const o = outputs(p);
       let s = 0;
@@ -430,12 +345,12 @@ export const fitForceField = (
       };
     });
   onProgress?.('metrics');
-  const cacheBaseline = new Map<Prepared, ReturnType<typeof modelOutputs>>();
+  const cacheBaseline = new Map<Prepared, ModelOutputs>();
   const baseline = (p: Prepared) => {
     if (!cacheBaseline.has(p)) cacheBaseline.set(p, baselineOutputs(p));
     return cacheBaseline.get(p)!;
   };
-  const both = (outputs: (p: Prepared) => ReturnType<typeof modelOutputs>) => ({
+  const both = (outputs: (p: Prepared) => ModelOutputs) => ({
     training: metricsOf(training, outputs),
     validation: metricsOf(held, outputs),
   });

@@ -1,4 +1,5 @@
-import type { FitResult, SetMetrics } from './fit.js';
+import type { FitResult } from './fit.js';
+import type { SetMetrics } from './metrics.js';
 
 /**
  * The fit's result as text (parameters with uncertainties, correlations, per-element force RMSE of
