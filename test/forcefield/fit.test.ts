@@ -9,6 +9,7 @@ import { buildOligomer } from '../../src/builders/oligomer.js';
 import { packGlass } from '../../src/builders/pack-glass.js';
 import type { Structure } from '../../src/core/frame.js';
 import { SeededRandom } from '../../src/core/random.js';
+import { Topology } from '../../src/core/topology.js';
 import { EV_IN_KCAL_PER_MOL } from '../../src/core/units.js';
 import { computeEnergy } from '../../src/forcefield/energy.js';
 import { decompose, evaluateDecomposed } from '../../src/forcefield/fit/decomposition.js';
@@ -20,6 +21,7 @@ import {
   withBornTerms,
 } from '../../src/forcefield/fit/fit.js';
 import { choleskySolve, levenbergMarquardt } from '../../src/forcefield/fit/levenberg-marquardt.js';
+import { forceFieldOutputs, setMetrics } from '../../src/forcefield/fit/metrics.js';
 import { applyParameters, checkParameter, type FitParameter } from '../../src/forcefield/fit/parameters.js';
 import { type ForceField, LAOC_V4 } from '../../src/forcefield/force-field.js';
 import { typeSystem } from '../../src/forcefield/typing.js';
@@ -219,5 +221,99 @@ describe('fitting to data made with known parameters', () => {
     // Each parameter put back at its start value makes the held-out forces worse.
     for (const a of r.ablation)
       expect(Math.max(...Object.values(a.forceRmseEvA)), a.path).toBeGreaterThan(1e-3);
+  }, 60_000);
+});
+
+describe('a baseline that cannot type some configurations', () => {
+  // A bond-free start (charges rule "ions") types anything; laoc-v4 cannot type an O pulled away
+  // from its two Al in a file without bonds (then bonded to one Al or none, not two).
+  const ionType = (mass: number) => ({ mass, sigma: 0, epsilon: 0 });
+  const pair = (a: number, rho: number, sigma: number) => ({ a, rho, sigma, c: 0, d: 0 });
+  const ions: ForceField = {
+    ...LAOC_V4,
+    name: 'ions-fit-test',
+    atomTypes: { Li: ionType(6.941), Al: ionType(26.982), O: ionType(15.999), Cl: ionType(35.453) },
+    bonds: {},
+    angles: {},
+    born: {
+      'Li-Cl': pair(1.5, 0.2, 2.4),
+      'Li-O': pair(1, 0.15, 2.0),
+      'Al-Cl': pair(3, 0.15, 2.2),
+      'Al-O': pair(6, 0.13, 1.75),
+      'Cl-Cl': pair(2.5, 0.21, 3.17),
+      'O-Cl': pair(6, 0.3, 3.0),
+      'O-O': pair(4, 0.3, 2.8),
+    },
+    special: { lj: [0, 0, 0], coul: [0, 0, 0] },
+    charges: { rule: 'ions', fixed: { Li: 1, Al: 3, O: -2, Cl: -1 }, scale: 0.5 },
+  };
+  const stretchedO = (s: Structure): Structure => {
+    const t = s.topology;
+    const o = t.indicesOf('O')[0];
+    const p = Float64Array.from(s.frame.positions);
+    // Out along the bisector of its two Al-O bonds, by 1 A: both bonds then longer than 2.1 A.
+    const out = [0, 0, 0];
+    for (const a of t.indicesOf('Al')) {
+      const d = Float64Array.of(
+        p[3 * o] - p[3 * a],
+        p[3 * o + 1] - p[3 * a + 1],
+        p[3 * o + 2] - p[3 * a + 2],
+      );
+      const r2 = s.frame.lattice!.minimumImage(d);
+      if (r2 < 2.1 ** 2) for (let x = 0; x < 3; x++) out[x] += d[x] / Math.sqrt(r2);
+    }
+    const norm = Math.hypot(...out);
+    for (let x = 0; x < 3; x++) p[3 * o + x] += out[x] / norm;
+    // As read from a file: elements only, so that laoc-v4 perceives the bonds by distance.
+    const bare = new Topology({ symbols: Array.from({ length: t.natoms }, (_, i) => t.symbol(i)) });
+    return { topology: bare, frame: { ...s.frame, positions: p } };
+  };
+  const configs: ReferenceConfiguration[] = Array.from({ length: 6 }, (_, k) => {
+    const s = k === 0 ? stretchedO(smallGlass(40)) : smallGlass(40 + k);
+    const e = computeEnergy(s.frame.positions, s.frame.lattice!, typeSystem(s, ions), ions);
+    return {
+      id: k + 1,
+      source: `synthetic#${k + 1}`,
+      structure: s,
+      energyEv: e.termsKcalMol.total / EV_IN_KCAL_PER_MOL,
+      forcesEvA: e.forcesKcalMolA.map((f) => f / EV_IN_KCAL_PER_MOL),
+    };
+  });
+
+  it('are left out of its numbers (and of the comparison with it), the fit keeps them', () => {
+    expect(() => typeSystem(configs[0].structure, LAOC_V4)).toThrow(/bonded to [01] Al, not 2/);
+    expect(forceFieldOutputs(LAOC_V4, configs[0].structure)).toBeUndefined();
+    const r = fitForceField(
+      {
+        name: 'fit-test',
+        description: '',
+        start: ions,
+        baseline: LAOC_V4,
+        born: {},
+        parameters: [{ path: 'charges.scale', initial: 0.6, lower: 0.3, upper: 1 }],
+        weights: { forces: 1, energies: 0, stresses: 0, crystalForces: 0, crystalStress: 0 },
+        energyScaleEvPerAtom: 0.005,
+        stressScaleGPa: 0.5,
+        validationFraction: 0.3,
+        seed: 7,
+        maxIterations: 30,
+      },
+      configs,
+      [],
+    );
+    expect(r.excluded).toEqual([]);
+    expect(r.parameters[0].value).toBeCloseTo(0.5, 8);
+    const held = r.validationIds.includes(1) ? 'validation' : 'training';
+    expect(r.metrics.baseline[held].skipped).toBe(1);
+    expect(r.metrics.fitted[held].skipped).toBe(0);
+    expect(r.metrics.baseline[held].configurations).toBe(r.metrics.fitted[held].configurations - 1);
+    expect(r.fittedOnBaselineSet![held].configurations).toBe(r.metrics.baseline[held].configurations);
+    // The direct sum over the configurations both can evaluate.
+    const both = configs.filter((c) => c.id !== 1 && r[`${held}Ids`].includes(c.id));
+    const direct = setMetrics(
+      both.map((config) => ({ config })),
+      (p) => forceFieldOutputs(LAOC_V4, p.config.structure),
+    );
+    expect({ ...direct, skipped: 1 }).toEqual(r.metrics.baseline[held]);
   }, 60_000);
 });

@@ -151,6 +151,11 @@ export interface FitResult {
   excluded: { id: number; reason: string }[];
   /** Metrics: baseline (e.g. laoc-v4), start, fitted; training and validation. */
   metrics: Record<'baseline' | 'start' | 'fitted', { training: SetMetrics; validation: SetMetrics }>;
+  /**
+   * The fitted force field on only the configurations the baseline can type, when it cannot type
+   * them all (a bonded baseline on bonds pulled apart): what the fitted-to-baseline ratios compare.
+   */
+  fittedOnBaselineSet?: { training: SetMetrics; validation: SetMetrics };
   crystals: Record<'baseline' | 'start' | 'fitted', CrystalMetrics[]>;
   /** Per parameter: the validation force RMSE by element with that parameter back at its start value. */
   ablation: { path: string; forceRmseEvA: Record<string, number> }[];
@@ -328,14 +333,18 @@ export const fitForceField = (
   const fitted = applyParameters(startFf, params, lm.p);
   const forceField: ForceField = { ...fitted, name: spec.name, description: spec.description };
 
-  const metricsOf = (set: Prepared[], outputs: (p: Prepared) => ModelOutputs): SetMetrics =>
+  const metricsOf = (set: Prepared[], outputs: (p: Prepared) => ModelOutputs | undefined): SetMetrics =>
     setMetrics(set as (Prepared & { config: ReferenceConfiguration })[], outputs);
   // The baseline is evaluated in full (its own typing and charges), not through the decomposition.
   const baselineOutputs = (p: Prepared) =>
     forceFieldOutputs(spec.baseline, p.config?.structure ?? p.crystal!.structure);
-  const crystalMetrics = (outputs: (p: Prepared) => ModelOutputs): CrystalMetrics[] =>
+  const crystalMetrics = (outputs: (p: Prepared) => ModelOutputs | undefined): CrystalMetrics[] =>
     crystalSet.map((p) => {
       const o = outputs(p);
+      if (!o)
+        throw new OptionError(
+          `crystal target ${p.crystal!.name}: the baseline ${spec.baseline.name} cannot type it`,
+        );
       let s = 0;
       for (const f of o.forcesEvA) s += f * f;
       return {
@@ -345,12 +354,12 @@ export const fitForceField = (
       };
     });
   onProgress?.('metrics');
-  const cacheBaseline = new Map<Prepared, ModelOutputs>();
+  const cacheBaseline = new Map<Prepared, ModelOutputs | undefined>();
   const baseline = (p: Prepared) => {
     if (!cacheBaseline.has(p)) cacheBaseline.set(p, baselineOutputs(p));
-    return cacheBaseline.get(p)!;
+    return cacheBaseline.get(p);
   };
-  const both = (outputs: (p: Prepared) => ModelOutputs) => ({
+  const both = (outputs: (p: Prepared) => ModelOutputs | undefined) => ({
     training: metricsOf(training, outputs),
     validation: metricsOf(held, outputs),
   });
@@ -376,6 +385,18 @@ export const fitForceField = (
       start: both((p) => modelOutputs(p, ff0)),
       fitted: both((p) => modelOutputs(p, fitted)),
     },
+    fittedOnBaselineSet: [...training, ...held].some((p) => baseline(p) === undefined)
+      ? {
+          training: metricsOf(
+            training.filter((p) => baseline(p) !== undefined),
+            (p) => modelOutputs(p, fitted),
+          ),
+          validation: metricsOf(
+            held.filter((p) => baseline(p) !== undefined),
+            (p) => modelOutputs(p, fitted),
+          ),
+        }
+      : undefined,
     crystals: {
       baseline: crystalMetrics(baseline),
       start: crystalMetrics((p) => modelOutputs(p, ff0)),

@@ -1,3 +1,4 @@
+import { OptionError } from '../../core/errors.js';
 import type { Structure } from '../../core/frame.js';
 import { EV_IN_KCAL_PER_MOL, EV_PER_A3_IN_GPA } from '../../core/units.js';
 import { computeEnergy } from '../energy.js';
@@ -55,11 +56,23 @@ export interface SetMetrics {
   relativeEnergyRmseMeVPerAtom?: number;
   /** RMS error of stress components (GPa), over configurations with a reference stress. */
   stressRmseGPa?: number;
+  /** Configurations the force field cannot evaluate (it cannot type them), left out of the numbers above. */
+  skipped: number;
 }
 
-/** A force field's outputs on one structure, in full (its own typing and charges; energy.ts). */
-export const forceFieldOutputs = (ff: ForceField, s: Structure): ModelOutputs => {
-  const sys = typeSystem(s, ff);
+/**
+ * A force field's outputs on one structure, in full (its own typing and charges; energy.ts), or
+ * undefined where it cannot type the structure (a bonded force field on a configuration with a
+ * bond pulled apart: an O bonded to one Al).
+ */
+export const forceFieldOutputs = (ff: ForceField, s: Structure): ModelOutputs | undefined => {
+  let sys: ReturnType<typeof typeSystem>;
+  try {
+    sys = typeSystem(s, ff);
+  } catch (e) {
+    if (e instanceof OptionError) return undefined;
+    throw e;
+  }
   const e = computeEnergy(s.frame.positions, s.frame.lattice!, sys, ff);
   return {
     energyEv: e.termsKcalMol.total / EV_IN_KCAL_PER_MOL,
@@ -71,8 +84,9 @@ export const forceFieldOutputs = (ff: ForceField, s: Structure): ModelOutputs =>
 /** The errors of model outputs against the reference configurations of a set. */
 export const setMetrics = <T extends { config: ReferenceConfiguration }>(
   set: readonly T[],
-  outputs: (p: T) => ModelOutputs,
+  outputs: (p: T) => ModelOutputs | undefined,
 ): SetMetrics => {
+  let skipped = 0;
   const se = new Map<string, number>();
   const sr = new Map<string, number>();
   const cnt = new Map<string, number>();
@@ -81,6 +95,10 @@ export const setMetrics = <T extends { config: ReferenceConfiguration }>(
   let nStress = 0;
   for (const p of set) {
     const o = outputs(p);
+    if (!o) {
+      skipped++;
+      continue;
+    }
     const c = p.config;
     const t = c.structure.topology;
     for (let i = 0; i < t.natoms; i++) {
@@ -112,7 +130,8 @@ export const setMetrics = <T extends { config: ReferenceConfiguration }>(
   }
   const sorted = [...cnt.keys()].sort();
   return {
-    configurations: set.length,
+    configurations: set.length - skipped,
+    skipped,
     forceRmseEvA: Object.fromEntries(sorted.map((e) => [e, Math.sqrt(se.get(e)! / cnt.get(e)!)])),
     referenceForceRmsEvA: Object.fromEntries(sorted.map((e) => [e, Math.sqrt(sr.get(e)! / cnt.get(e)!)])),
     relativeEnergyRmseMeVPerAtom: nE > 0 ? Math.sqrt(sE / nE) : undefined,

@@ -64,11 +64,17 @@ export const formatFitReport = (r: FitResult): string => {
         `  ${k.padEnd(10)}${elements.map((e) => pad(f(m.forceRmseEvA[e], 3), 12)).join('')}${pad(f(m.relativeEnergyRmseMeVPerAtom, 2), 16)}${pad(f(m.stressRmseGPa, 3), 14)}`,
       );
     }
+    const skipped = pick(r.metrics.baseline).skipped;
     const base = pick(r.metrics.baseline).forceRmseEvA;
-    const fit = pick(r.metrics.fitted).forceRmseEvA;
+    // Where the baseline cannot type some configurations, the ratio compares the two on the rest.
+    const fit = pick(r.fittedOnBaselineSet ?? r.metrics.fitted).forceRmseEvA;
     out.push(
       `  ${'fit/base'.padEnd(10)}${elements.map((e) => pad(fit[e] !== undefined && base[e] ? (fit[e] / base[e]).toFixed(2) : 'n/a', 12)).join('')}`,
     );
+    if (skipped > 0)
+      out.push(
+        `  (the baseline cannot type ${skipped} of these configurations, e.g. a bond pulled apart: its row and fit/base are over the other ${pick(r.metrics.baseline).configurations})`,
+      );
   };
   table(`validation set (${r.validationIds.length} configurations): RMSE`, (m) => m.validation);
   table(`training set (${r.trainingIds.length} configurations): RMSE`, (m) => m.training);

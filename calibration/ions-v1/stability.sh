@@ -1,0 +1,28 @@
+#!/bin/sh
+# The study's stability findings with a bond-free force field (docs/FORCEFIELD-NOTES.md, ions-v1):
+# LAOC^0b (8 trimers + 24 Li, 128 atoms) at 300, 500, 700 and 800 K, LAOC^1b (8 trimers, 112
+# atoms) at 300 K, each packed at 1.9 g/cm3 (`build glass`, seeds 1 and 2), Langevin 5 ps at the
+# temperature, then NVT 50 ps at 1 fs (a frame every 100 fs); and LAOC^0b NPT at 300 K and 1 atm
+# for 50 ps (the density). `structure topology` of each run then counts intact trimers, Al-Cl-Al
+# and new Al-O-Al bridges, AlCl4- and free Cl-. About 30 s per run on one core.
+# Usage: calibration/ions-v1/stability.sh OUTDIR [FORCEFIELD]   (default examples/ff/ions-v1.json)
+set -e
+OUT=$(realpath -m "${1:?usage: stability.sh OUTDIR [FORCEFIELD]}")
+HERE=$(cd "$(dirname "$0")" && pwd)
+FF=${2:-$HERE/../../examples/ff/ions-v1.json}
+CLI=${OLIGOLYTE:-node $HERE/../../dist/cli/main.js}
+mkdir -p "$OUT"
+md() { nice -n 10 $CLI md "$@" --time-step 1 --thermo-every 100 --threads 1 > /dev/null; }
+for seed in 1 2; do
+  $CLI build glass --mix 0b:8 --density 1.9 --seed $seed -o "$OUT/laoc0b-s$seed.extxyz" > /dev/null
+  $CLI build glass --composition LAOC^1b --trimers 8 --density 1.9 --seed $seed -o "$OUT/laoc1b-s$seed.extxyz" > /dev/null
+  for run in 0b-300 0b-500 0b-700 0b-800 1b-300; do
+    comp=${run%-*}; T=${run#*-}
+    md "$OUT/laoc$comp-s$seed.extxyz" --ff "$FF" --ensemble langevin --temperature $T --steps 5000 \
+      --damping 100 --seed $seed --dump-every 0 -o "$OUT/$run-s$seed-relax"
+    md "$OUT/$run-s$seed-relax/final.extxyz" --ff "$FF" --ensemble nvt --temperature $T --steps 50000 \
+      --damping 100 --seed $seed --dump-every 100 -o "$OUT/$run-s$seed"
+  done
+  md "$OUT/0b-300-s$seed-relax/final.extxyz" --ff "$FF" --ensemble npt --temperature 300 --pressure 1 \
+    --steps 50000 --damping 100 --seed $seed --dump-every 0 -o "$OUT/0b-300-npt-s$seed"
+done
