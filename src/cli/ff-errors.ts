@@ -81,5 +81,10 @@ const formatErrors = (n: number, results: { forceField: string; metrics: SetMetr
     lines.push(
       `${r.forceField.padEnd(width)}${elements.map((e) => f(r.metrics.forceRmseEvA[e], 3).padStart(12)).join('')}${f(r.metrics.relativeEnergyRmseMeVPerAtom, 2).padStart(16)}${f(r.metrics.stressRmseGPa, 3).padStart(14)}`,
     );
+  for (const r of results)
+    if (r.metrics.skipped > 0)
+      lines.push(
+        `(${r.forceField} cannot type ${r.metrics.skipped} of the configurations, e.g. a bond pulled apart: its row is over the other ${r.metrics.configurations})`,
+      );
   return `${lines.join('\n')}\n`;
 };

@@ -39,6 +39,10 @@ import { readSettingsFile } from '../io/settings-file.js';
  *   bond = "Al-Cl"                 # centre-ligand elements; the ligand moves
  *   bonded_within = 2.6            # A: the pairs counted as bonded
  *   stretches = [0.3, 0.6, 0.9]    # A added to the bond length, along the bond
+ *   [[frames]]                     # frames of a trajectory as they are
+ *   name = "ions-v1-400K"
+ *   trajectory = "run/trajectory.extxyz"
+ *   frames = [100, 200]            # 0-based frame indices
  *
  * Configurations run interleaved across sources (one of each source in turn: crystals in file
  * order, then glasses), so a data set stopped early still covers every source; `priority = 2` (or
@@ -94,7 +98,17 @@ export interface StretchSource {
   stretchesA: number[];
 }
 
-export type DatasetSource = CrystalSource | GlassSource | StretchSource;
+/** Frames of a trajectory as they are (e.g. the MD of a force field whose chemistry is in question). */
+export interface FramesSource {
+  kind: 'frames';
+  name: string;
+  priority: number;
+  trajectory: string;
+  /** 0-based frame indices. */
+  frames: number[];
+}
+
+export type DatasetSource = CrystalSource | GlassSource | StretchSource | FramesSource;
 
 export interface DatasetPlan {
   file: string;
@@ -220,11 +234,30 @@ export const datasetPlanFromObject = (raw: unknown, file: string): DatasetPlan =
     });
     g.done();
   });
+  const frameSources = f.use('frames') ?? [];
+  if (!Array.isArray(frameSources)) throw f.error('frames', 'a list of [[frames]] tables', frameSources);
+  frameSources.forEach((c, k) => {
+    const g = new Fields(c as Raw, `frames[${k + 1}]`, file);
+    plan.sources.push({
+      kind: 'frames',
+      name: names(g, 'source', seen),
+      priority: g.whole('priority', 1, 1),
+      trajectory: resolve(here, g.str('trajectory', undefined)),
+      frames: numberList(
+        g,
+        'frames',
+        undefined,
+        (v) => Number.isInteger(v) && v >= 0,
+        'frame indices (0-based)',
+      ),
+    });
+    g.done();
+  });
   f.done();
   if (plan.sources.length === 0)
     throw new ParseError({
       file,
-      expected: 'at least one [[crystal]], [[glass]] or [[stretch]] source',
+      expected: 'at least one [[crystal]], [[glass]], [[stretch]] or [[frames]] source',
       found: 'none',
     });
   return plan;

@@ -12,6 +12,7 @@ import type {
   CrystalSource,
   DatasetPlan,
   DatasetSource,
+  FramesSource,
   GlassSource,
   StretchSource,
 } from './dft-dataset-plan.js';
@@ -19,8 +20,8 @@ import type {
 /**
  * The configurations of a data-set plan, sampled deterministically from the plan's seed (the same
  * plan gives the same configurations, which is what lets a stopped batch resume): strained and
- * rattled crystals, frames of short NVT MD of packed glass cells with a force field, and frames of
- * a trajectory with one bond pulled apart.
+ * rattled crystals, frames of short NVT MD of packed glass cells with a force field, frames of a
+ * trajectory with one bond pulled apart, and frames of a trajectory as they are.
  */
 
 export interface DatasetConfig {
@@ -136,7 +137,13 @@ const glassConfigs = async (src: GlassSource, seed: number): Promise<DatasetConf
   return out;
 };
 
-const stretchConfigs = async (src: StretchSource, seed: number): Promise<DatasetConfig[]> => {
+/** The listed frames (0-based) of a trajectory, by index; an error names a frame past its end. */
+const pickFrames = async (src: {
+  name: string;
+  kind: string;
+  trajectory: string;
+  frames: number[];
+}): Promise<Map<number, Structure>> => {
   const wanted = new Set(src.frames);
   const picked = new Map<number, Structure>();
   let count = 0;
@@ -147,8 +154,29 @@ const stretchConfigs = async (src: StretchSource, seed: number): Promise<Dataset
   const missing = src.frames.filter((k) => !picked.has(k));
   if (missing.length)
     throw new OptionError(
-      `${src.trajectory}: has ${count} frames; stretch source "${src.name}" asks for frame ${missing[0]} (0-based)`,
+      `${src.trajectory}: has ${count} frames; ${src.kind} source "${src.name}" asks for frame ${missing[0]} (0-based)`,
     );
+  return picked;
+};
+
+const trajectoryFrameConfigs = async (src: FramesSource): Promise<DatasetConfig[]> => {
+  const picked = await pickFrames(src);
+  return src.frames.map((k, n) => {
+    const s = picked.get(k)!;
+    if (!s.frame.lattice)
+      throw new OptionError(`${src.trajectory}: frame ${k} has no cell (a data set needs periodic frames)`);
+    return {
+      id: `${src.name}-${String(n).padStart(3, '0')}`,
+      source: src.name,
+      configType: `${src.name}_frame`,
+      structure: { topology: s.topology, frame: { positions: s.frame.positions, lattice: s.frame.lattice } },
+      info: { frame: k, ...(s.frame.timeFs !== undefined ? { time_fs: s.frame.timeFs } : {}) },
+    };
+  });
+};
+
+const stretchConfigs = async (src: StretchSource, seed: number): Promise<DatasetConfig[]> => {
+  const picked = await pickFrames(src);
   const rng = new SeededRandom(seed);
   const out: DatasetConfig[] = [];
   const d = new Float64Array(3);
@@ -201,7 +229,9 @@ export const sourceConfigs = (src: DatasetSource, seed: number): Promise<Dataset
     ? crystalConfigs(src, seed)
     : src.kind === 'glass'
       ? glassConfigs(src, seed)
-      : stretchConfigs(src, seed);
+      : src.kind === 'stretch'
+        ? stretchConfigs(src, seed)
+        : trajectoryFrameConfigs(src);
 
 /**
  * Every configuration of the plan, in run order: by priority, and within a priority one of each

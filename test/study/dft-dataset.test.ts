@@ -43,7 +43,7 @@ describe('the data-set plan', () => {
       ),
     ).toThrow(/p\.toml: expected crystal\[1\]\.rattle: a known setting/);
     expect(() => datasetPlanFromObject({ output: 'd.extxyz' }, 'p.toml')).toThrow(
-      /at least one \[\[crystal\]\], \[\[glass\]\] or \[\[stretch\]\]/,
+      /at least one \[\[crystal\]\], \[\[glass\]\], \[\[stretch\]\] or \[\[frames\]\]/,
     );
     expect(() =>
       datasetPlanFromObject(
@@ -178,6 +178,33 @@ describe('stretch sources', () => {
     await expect(planConfigs(plan({ bond: 'Al-O' }))).rejects.toThrow(
       /frame 1 has no Al-O pair within 2\.6 A/,
     );
+  });
+});
+
+describe('frames sources', () => {
+  it('take the listed frames of a trajectory as they are, with their index and time', async () => {
+    const traj = join(tmp, 'frames.extxyz');
+    const frame = (x: number, t: number) =>
+      `2\nLattice="6 0 0 0 6 0 0 0 6" Properties=species:S:1:pos:R:3 time=${t} pbc="T T T"\nLi ${x} 1 1\nCl 3 3 3\n`;
+    writeFileSync(traj, frame(1, 0) + frame(1.5, 20) + frame(2, 40));
+    const plan = datasetPlanFromObject(
+      { output: 'd.extxyz', frames: [{ name: 'md', trajectory: traj, frames: [2, 0] }] },
+      join(tmp, 'p.toml'),
+    );
+    const c = await planConfigs(plan);
+    expect(c.map((x) => [x.id, x.configType, x.info.frame, x.info.time_fs])).toEqual([
+      ['md-000', 'md_frame', 2, 40],
+      ['md-001', 'md_frame', 0, 0],
+    ]);
+    expect(Array.from(c[0].structure.frame.positions)).toEqual([2, 1, 1, 3, 3, 3]);
+    await expect(
+      planConfigs(
+        datasetPlanFromObject(
+          { output: 'd.extxyz', frames: [{ name: 'md', trajectory: traj, frames: [3] }] },
+          join(tmp, 'p.toml'),
+        ),
+      ),
+    ).rejects.toThrow(/frames\.extxyz: has 3 frames; frames source "md" asks for frame 3/);
   });
 });
 
