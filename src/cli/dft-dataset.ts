@@ -79,8 +79,10 @@ export const registerDftDataset = (dft: Command): void => {
           cp2k: o.cp2k,
           limit,
           commit: gitCommit(),
-          onPlanned: (total, finished) =>
-            process.stderr.write(`${total} configurations planned, ${finished} already finished\n`),
+          onPlanned: (total, finished, otherBuild) =>
+            process.stderr.write(
+              `${total} configurations planned, ${finished} already finished${otherBuild ? ` (${otherBuild} of them MD frames placed by another build of the engine, kept: the provenance lists them)` : ''}\n`,
+            ),
           onProgress: (p) =>
             process.stderr.write(
               `[${p.done}/${p.total}] ${p.id}: ${minutes(p.seconds)}; ${p.etaSeconds !== undefined && p.done < p.total ? `ETA ${minutes(p.etaSeconds)}` : 'done'}\n`,

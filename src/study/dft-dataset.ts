@@ -36,8 +36,11 @@ export interface DatasetRunOptions extends Cp2kRunOptions {
   /** Git commit of the code (provenance). */
   commit?: string;
   onProgress?: (p: DatasetProgress) => void;
-  /** Called once the configurations are sampled. */
-  onPlanned?: (total: number, finished: number) => void;
+  /**
+   * Called once the configurations are sampled: how many, how many are finished, and how many of
+   * those are MD frames another build of the engine placed (kept: same source, temperature, time).
+   */
+  onPlanned?: (total: number, finished: number, otherBuild: number) => void;
 }
 
 interface Finished {
@@ -45,6 +48,8 @@ interface Finished {
   structure: Structure;
   seconds: number;
   scfSteps: number;
+  /** An MD-sampled configuration kept from a folder whose atoms another build of the engine placed. */
+  otherBuild?: boolean;
 }
 
 const RESULT = 'result.extxyz';
@@ -109,16 +114,45 @@ export const datasetOrder = (finished: Finished[], sources: string[]): Finished[
   return out;
 };
 
+/** The facts a configuration is written with (config_type and its sampling facts), as text. */
+const factsOf = (c: DatasetConfig): Record<string, string> =>
+  Object.fromEntries(
+    Object.entries({ config_type: c.configType, config_id: c.id, ...c.info }).map(([k, v]) => [k, String(v)]),
+  );
+
+/**
+ * The facts of every frame of a data-set file this batch wrote, by config_id: the key=value pairs
+ * of its comment lines (quoted values unquoted), what an older work folder's meta.json lacks.
+ */
+export const datasetFileFacts = (path: string): Map<string, Record<string, string>> => {
+  const out = new Map<string, Record<string, string>>();
+  if (!existsSync(path)) return out;
+  for (const line of readFileSync(path, 'utf8').split('\n')) {
+    if (!line.startsWith('Lattice=')) continue;
+    const facts: Record<string, string> = {};
+    for (const m of line.matchAll(/(\w+)=("((?:[^"\\]|\\.)*)"|\S+)/g))
+      facts[m[1]] = m[3] !== undefined ? m[3].replace(/\\(.)/g, '$1') : m[2];
+    if (facts.config_id) out.set(facts.config_id, facts);
+  }
+  return out;
+};
+
+const sameFacts = (a: Record<string, string>, b: Record<string, string>) =>
+  Object.keys(b).every((k) => a[k] === b[k]);
+
 const readFinished = async (
   config: DatasetConfig,
   dir: string,
   settings: string,
+  mdSampled: boolean,
+  fileFacts: Map<string, Record<string, string>>,
 ): Promise<Finished | undefined> => {
   if (!existsSync(join(dir, META)) || !existsSync(join(dir, RESULT))) return undefined;
   const meta = JSON.parse(readFileSync(join(dir, META), 'utf8')) as {
     settings: string;
     seconds: number;
     scfSteps: number;
+    facts?: Record<string, string>;
   };
   if (meta.settings !== settings)
     throw new OptionError(
@@ -126,15 +160,39 @@ const readFinished = async (
     );
   let structure: Structure | undefined;
   for await (const s of readFrames(join(dir, RESULT))) structure = s;
-  const p = config.structure.frame.positions;
   if (!structure || structure.topology.natoms !== config.structure.topology.natoms)
     throw new OptionError(`${join(dir, RESULT)} does not hold configuration ${config.id}`);
-  for (let i = 0; i < p.length; i++)
-    if (Math.abs(structure.frame.positions[i] - p[i]) > 1e-6)
-      throw new OptionError(
-        `${join(dir, RESULT)}: the plan now samples another configuration ${config.id} (atom ${Math.floor(i / 3) + 1} moved); use another work_dir`,
-      );
-  return { config, structure, seconds: meta.seconds, scfSteps: meta.scfSteps };
+  const verdict = finishedVerdict(config, structure, mdSampled, meta.facts ?? fileFacts.get(config.id));
+  if (verdict === 'refuse')
+    throw new OptionError(
+      `${join(dir, RESULT)}: the plan now samples another configuration ${config.id}${mdSampled ? ' (its atoms moved, and its sampling facts differ or are not recorded)' : ' (its atoms moved)'}; use another work_dir`,
+    );
+  return {
+    config,
+    structure,
+    seconds: meta.seconds,
+    scfSteps: meta.scfSteps,
+    otherBuild: verdict === 'other-build',
+  };
+};
+
+/**
+ * Whether a finished configuration is the plan's: the same atoms ('same'); or a frame of
+ * force-field MD with the same sampling facts (source, temperature, time) whose atoms another build
+ * of the engine placed ('other-build': MD is reproducible for one build only, its summation order
+ * changes the trajectory; the sample point is the same, so it is kept with its own atoms); else
+ * the plan changed ('refuse').
+ */
+export const finishedVerdict = (
+  config: DatasetConfig,
+  result: Structure,
+  mdSampled: boolean,
+  facts: Record<string, string> | undefined,
+): 'same' | 'other-build' | 'refuse' => {
+  const p = config.structure.frame.positions;
+  const moved = Array.from(p).some((x, i) => Math.abs(result.frame.positions[i] - x) > 1e-6);
+  if (!moved) return 'same';
+  return mdSampled && facts && sameFacts(facts, factsOf(config)) ? 'other-build' : 'refuse';
 };
 
 /** Run (or resume) a data-set plan; returns the number of configurations in the data set. */
@@ -144,11 +202,20 @@ export const runDataset = async (plan: DatasetPlan, options: DatasetRunOptions =
   const todo = options.limit === undefined ? configs : configs.slice(0, options.limit);
   const settings = JSON.stringify(cp2kSettingsTable(plan.settings));
   const finished = new Map<string, Finished>();
+  const fileFacts = datasetFileFacts(plan.output);
+  const kindOf = new Map(plan.sources.map((s) => [s.name, s.kind]));
   for (const c of todo) {
-    const f = await readFinished(c, join(plan.workDir, c.id), settings);
+    const f = await readFinished(
+      c,
+      join(plan.workDir, c.id),
+      settings,
+      kindOf.get(c.source) === 'glass',
+      fileFacts,
+    );
     if (f) finished.set(c.id, f);
   }
-  options.onPlanned?.(todo.length, finished.size);
+  const otherBuild = [...finished.values()].filter((f) => f.otherBuild).map((f) => f.config.id);
+  options.onPlanned?.(todo.length, finished.size, otherBuild.length);
   const sources = plan.sources.map((s) => s.name);
   const write = () => {
     const frames = datasetOrder(
@@ -181,6 +248,8 @@ export const runDataset = async (plan: DatasetPlan, options: DatasetRunOptions =
         sources.map((s) => [s, frames.filter((f) => f.config.source === s).length]),
       ),
       cp2kSeconds: frames.reduce((a, f) => a + f.seconds, 0),
+      // MD-sampled configurations whose atoms an earlier build of the engine placed (same facts).
+      ...(otherBuild.length ? { sampledByAnotherBuild: otherBuild } : {}),
     };
     writeAtomic(
       plan.output.replace(/\.(ext)?xyz$/, '.provenance.json'),
@@ -208,7 +277,7 @@ export const runDataset = async (plan: DatasetPlan, options: DatasetRunOptions =
     writeAtomic(join(dir, RESULT), datasetFrameText(sp.structure, { config_id: c.id }));
     writeAtomic(
       join(dir, META),
-      `${JSON.stringify({ settings, seconds, scfSteps, code: version }, null, 1)}\n`,
+      `${JSON.stringify({ settings, seconds, scfSteps, code: version, facts: factsOf(c) }, null, 1)}\n`,
     );
     finished.set(c.id, { config: c, structure: sp.structure, seconds, scfSteps });
     lastDir.set(c.source, dir);

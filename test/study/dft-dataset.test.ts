@@ -11,7 +11,13 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { Lattice } from '../../src/core/lattice.js';
 import { Topology } from '../../src/core/topology.js';
 import { readFrames } from '../../src/io/registry.js';
-import { datasetFrameText, datasetOrder, runDataset } from '../../src/study/dft-dataset.js';
+import {
+  datasetFileFacts,
+  datasetFrameText,
+  datasetOrder,
+  finishedVerdict,
+  runDataset,
+} from '../../src/study/dft-dataset.js';
 import { datasetPlanFromObject } from '../../src/study/dft-dataset-plan.js';
 import { planConfigs } from '../../src/study/dft-dataset-sample.js';
 import { fixture, sharedFixture } from '../helpers.js';
@@ -249,6 +255,61 @@ describe('the data-set file', () => {
       ['A', 'B', 'C'],
     );
     expect(order.map((x) => x.config.source)).toEqual(['A', 'C', 'B']);
+  });
+});
+
+describe('resuming across builds of the engine', () => {
+  const config = (x: number) => ({
+    id: 'g-001',
+    source: 'g',
+    configType: 'g_md',
+    structure: {
+      topology: new Topology({ symbols: ['Li', 'Cl'] }),
+      frame: {
+        positions: Float64Array.of(x, 0, 0, 2, 2, 2),
+        lattice: new Lattice([9, 0, 0, 0, 9, 0, 0, 0, 9]),
+      },
+    },
+    info: { temperature_K: 600, md_time_ps: 3 },
+  });
+  const facts = {
+    config_type: 'g_md',
+    config_id: 'g-001',
+    temperature_K: '600',
+    md_time_ps: '3',
+    rattle_A: '0',
+  };
+
+  it('keeps an MD frame with the same sampling facts whose atoms another build placed; refuses the rest', () => {
+    const result = config(0.5).structure;
+    expect(finishedVerdict(config(0.5), result, true, facts)).toBe('same');
+    expect(finishedVerdict(config(0.7), result, true, facts)).toBe('other-build');
+    // Another temperature (the plan changed), no recorded facts, or a sampled source that is not MD.
+    expect(finishedVerdict(config(0.7), result, true, { ...facts, temperature_K: '900' })).toBe('refuse');
+    expect(finishedVerdict(config(0.7), result, true, undefined)).toBe('refuse');
+    expect(finishedVerdict(config(0.7), result, false, facts)).toBe('refuse');
+  });
+
+  it('reads the facts of each configuration from a data-set file the batch wrote', () => {
+    const path = join(tmp, 'facts.extxyz');
+    const s = {
+      topology: new Topology({ symbols: ['Li'] }),
+      frame: {
+        positions: Float64Array.of(0, 0, 0),
+        forces: Float64Array.of(0, 0, 0),
+        lattice: new Lattice([9, 0, 0, 0, 9, 0, 0, 0, 9]),
+        energy: -1,
+      },
+    };
+    writeFileSync(
+      path,
+      datasetFrameText(s, { config_type: 'g_md', config_id: 'g-001', temperature_K: 600, note: 'a "b" c' }) +
+        datasetFrameText(s, { config_type: 'L_ideal', config_id: 'L-000', strain: '0 0 0 0 0 0' }),
+    );
+    const f = datasetFileFacts(path);
+    expect(f.get('g-001')).toMatchObject({ config_type: 'g_md', temperature_K: '600', note: 'a "b" c' });
+    expect(f.get('L-000')?.strain).toBe('0 0 0 0 0 0');
+    expect(datasetFileFacts(join(tmp, 'none.extxyz')).size).toBe(0);
   });
 });
 
