@@ -40,7 +40,12 @@ export const registerFfFit = (ff: Command): void => {
             });
           fitInput.spec.maxIterations = n;
         }
-        const configs = await readReferenceData(fitInput.dataFiles, fitInput.dataFrames);
+        const configs = await readReferenceData(
+          fitInput.dataFiles,
+          fitInput.dataFrames,
+          {},
+          fitInput.dataFirst,
+        );
         const crystals = await readCrystalTargets(fitInput.crystals);
         process.stderr.write(
           `${configs.length} reference configurations, ${crystals.length} crystal targets\n`,
@@ -63,6 +68,7 @@ export const registerFfFit = (ff: Command): void => {
                   // Paths relative to the working directory, so that a report made in the repository names files in it.
                   dataFiles: fitInput.dataFiles.map((f) => relative(process.cwd(), f)),
                   dataFrames: fitInput.dataFrames,
+                  dataFirst: fitInput.dataFirst,
                   crystalFiles: fitInput.crystals.map((c) => ({
                     ...c,
                     file: relative(process.cwd(), c.file),

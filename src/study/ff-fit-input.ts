@@ -18,6 +18,8 @@ import { readSettingsFile } from '../io/settings-file.js';
 export interface FitInput {
   spec: FitSpec;
   dataFiles: string[];
+  /** Per data file: use only its first n frames (undefined: all). */
+  dataFirst: (number | undefined)[];
   /** Use only the first n frames of the data files, in order (a data set that is still growing, as it stood at the fit). */
   dataFrames?: number;
   crystals: { name: string; file: string; repeat: [number, number, number] }[];
@@ -102,7 +104,18 @@ export const readFitInput = (path: string): FitInput => {
       repeat: rep as [number, number, number],
     };
   });
-  const dataFiles = list(top.data, 'data').map((f, k) => resolve(dir, str(f, `data[${k}]`)));
+  // A data entry is a file, or { file, first = n }: its first n frames only (a file that has grown
+  // since the fit, as it stood then).
+  const dataEntries = list(top.data, 'data').map((f, k) => {
+    if (typeof f === 'string') return { file: resolve(dir, str(f, `data[${k}]`)), first: undefined };
+    const t = obj(f, `data[${k}]`);
+    known(t, ['file', 'first'], `data[${k}].`);
+    return {
+      file: resolve(dir, str(t.file, `data[${k}].file`)),
+      first: num(t.first, `data[${k}].first`, (x) => Number.isInteger(x) && x >= 1),
+    };
+  });
+  const dataFiles = dataEntries.map((e) => e.file);
   if (dataFiles.length === 0) fail('data', 'at least one reference data file');
   // A force field is a built-in name or a JSON file, the file relative to the fit input as every path here.
   const forceField = (name: string) => loadForceField(BUILTIN_FORCE_FIELDS[name] ? name : resolve(dir, name));
@@ -135,7 +148,7 @@ export const readFitInput = (path: string): FitInput => {
     top.data_frames === undefined
       ? undefined
       : num(top.data_frames, 'data_frames', (x) => Number.isInteger(x) && x >= 1);
-  return { spec, dataFiles, dataFrames, crystals };
+  return { spec, dataFiles, dataFirst: dataEntries.map((e) => e.first), dataFrames, crystals };
 };
 
 /** Every frame of the reference files: those without forces are an error naming the frame. */
@@ -143,12 +156,15 @@ export const readReferenceData = async (
   files: string[],
   maxFrames?: number,
   read: OpenOptions = {},
+  firstPerFile: (number | undefined)[] = [],
 ): Promise<ReferenceConfiguration[]> => {
   const out: ReferenceConfiguration[] = [];
-  for (const file of files) {
+  for (const [f, file] of files.entries()) {
     let k = 0;
+    const first = firstPerFile[f];
     for await (const s of readFrames(file, read)) {
       if (maxFrames !== undefined && out.length >= maxFrames) break;
+      if (first !== undefined && k >= first) break;
       k++;
       if (!s.frame.forces)
         throw new OptionError(`${file}: frame ${k} has no forces (reference data need forces, eV/A)`);
@@ -161,6 +177,8 @@ export const readReferenceData = async (
         stressEvA3: s.frame.stress,
       });
     }
+    if (first !== undefined && k < first)
+      throw new OptionError(`${file}: first = ${first}, but the file holds only ${k} frames`);
   }
   if (maxFrames !== undefined && out.length < maxFrames)
     throw new OptionError(`data_frames = ${maxFrames}, but the data files hold only ${out.length} frames`);

@@ -126,6 +126,41 @@ describe('oligolyte ff fit', () => {
     expect(r.err).toMatch(/ref\.extxyz/);
   });
 
+  it('a data entry { file, first = n } reads only the first n frames of that file', async () => {
+    const dir = tempDir();
+    const s = packGlass({ units: [{ molecule: buildOligomer(), count: 2 }], seed: 5 });
+    const e = computeEnergy(s.frame.positions, s.frame.lattice!, typeSystem(s, LAOC_V4), LAOC_V4);
+    const frame = {
+      topology: s.topology,
+      frame: {
+        positions: s.frame.positions,
+        lattice: s.frame.lattice,
+        energy: e.termsKcalMol.total / EV_IN_KCAL_PER_MOL,
+        forces: e.forcesKcalMolA.map((f) => f / EV_IN_KCAL_PER_MOL),
+      },
+    };
+    await writeFrames(join(dir, 'ref.extxyz'), [frame, frame, frame, frame, frame]);
+    const entry = (first: number) =>
+      input(dir).replace(/data = \["([^"]+)"\]/, (_, f) => `data = [{ file = "${f}", first = ${first} }]`);
+    writeFileSync(join(dir, 'fit.toml'), entry(3));
+    const r = cli(
+      'ff',
+      'fit',
+      join(dir, 'fit.toml'),
+      '--max-iterations',
+      '1',
+      '--json',
+      join(dir, 'fit.json'),
+    );
+    expect(r.code, r.err).toBe(0);
+    expect(r.err).toMatch(/^3 reference configurations/);
+    expect(JSON.parse(readFileSync(join(dir, 'fit.json'), 'utf8')).dataFirst).toEqual([3]);
+    writeFileSync(join(dir, 'fit.toml'), entry(9));
+    const bad = cli('ff', 'fit', join(dir, 'fit.toml'));
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/ref\.extxyz: first = 9, but the file holds only 5 frames/);
+  }, 60_000);
+
   it('an unknown key in the input is an error naming it (exit 2)', () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'fit.toml'), input(dir, 'validation_fractoin = 0.3'));
