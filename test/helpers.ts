@@ -9,8 +9,9 @@ import { ParseError } from '../src/core/errors.js';
 import type { Structure } from '../src/core/frame.js';
 import type { Lattice } from '../src/core/lattice.js';
 import { EV_IN_KCAL_PER_MOL } from '../src/core/units.js';
+import { computeEnergy } from '../src/forcefield/energy.js';
 import type { ForceField } from '../src/forcefield/force-field.js';
-import type { TypedSystem } from '../src/forcefield/typing.js';
+import { type TypedSystem, typeSystem } from '../src/forcefield/typing.js';
 import { type OpenOptions, readFrames } from '../src/io/registry.js';
 import { runMd } from '../src/md/integrator.js';
 
@@ -175,3 +176,26 @@ export const langevinStart = (
   temperatureK = 300,
   steps = 1000,
 ) => runMd(positions, lattice, sys, ff, { ensemble: 'langevin', temperatureK, steps, dampingFs: 50 });
+
+/**
+ * A structure at `positions` labelled as reference data of a force field, as `dft dataset` writes
+ * DFT: energy (eV), forces (eV/A) and stress (3x3, eV/A^3, tensile positive: -W/V).
+ */
+export const forceFieldReference = (s: Structure, positions: Float64Array, ff: ForceField): Structure => {
+  const e = computeEnergy(positions, s.frame.lattice!, typeSystem(s, ff), ff);
+  const w = e.virialKcalMol;
+  const V = s.frame.lattice!.volume;
+  return {
+    topology: s.topology,
+    frame: {
+      positions,
+      lattice: s.frame.lattice,
+      energy: e.termsKcalMol.total / EV_IN_KCAL_PER_MOL,
+      forces: e.forcesKcalMolA.map((f) => f / EV_IN_KCAL_PER_MOL),
+      stress: Float64Array.from(
+        [w[0], w[3], w[4], w[3], w[1], w[5], w[4], w[5], w[2]],
+        (x) => -x / EV_IN_KCAL_PER_MOL / V,
+      ),
+    },
+  };
+};

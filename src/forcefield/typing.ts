@@ -76,6 +76,12 @@ const lookup = (table: Record<string, HarmonicTerm>, parts: string[]): HarmonicT
   return undefined;
 };
 
+/** The distinct type names in order of first appearance, and each atom's index into them. */
+const typeIndex = (names: string[]): { typeNames: string[]; type: Int32Array } => {
+  const typeNames = [...new Set(names)];
+  return { typeNames, type: Int32Array.from(names, (x) => typeNames.indexOf(x)) };
+};
+
 /**
  * Typing for a bond-free force field (charges rule `ions`): each atom its element's type and
  * charge times the scale, its own molecule, no bonds, angles, dihedrals or special pairs. Bonds a
@@ -94,11 +100,9 @@ const typeIons = (s: Structure, ff: ForceField): TypedSystem => {
     names.push(e);
     q[i] = charge * ff.charges.scale;
   }
-  const typeNames = [...new Set(names)];
   return {
     natoms: n,
-    typeNames,
-    type: Int32Array.from(names, (x) => typeNames.indexOf(x)),
+    ...typeIndex(names),
     charges: q,
     bonds: new Uint32Array(0),
     bondKeys: [],
@@ -275,11 +279,9 @@ export const typeSystem = (s: Structure, ff: ForceField): TypedSystem => {
       frontier = next;
     }
   }
-  const typeNames = [...new Set(names)];
   return {
     natoms: n,
-    typeNames,
-    type: Int32Array.from(names, (x) => typeNames.indexOf(x)),
+    ...typeIndex(names),
     charges: q,
     bonds,
     bondKeys,

@@ -140,6 +140,12 @@ const numberList = (
   return v as number[];
 };
 
+/** The `trajectory` (relative to the plan) and 0-based `frames` of a source that reads a trajectory. */
+const trajectoryFrames = (g: Fields, here: string) => ({
+  trajectory: resolve(here, g.str('trajectory', undefined)),
+  frames: numberList(g, 'frames', undefined, (v) => Number.isInteger(v) && v >= 0, 'frame indices (0-based)'),
+});
+
 /** Validate a parsed plan; `file` names it in errors and anchors relative paths. */
 export const datasetPlanFromObject = (raw: unknown, file: string): DatasetPlan => {
   const f = new Fields(raw as Raw, '', file);
@@ -213,14 +219,7 @@ export const datasetPlanFromObject = (raw: unknown, file: string): DatasetPlan =
       kind: 'stretch',
       name: names(g, 'source', seen),
       priority: g.whole('priority', 1, 1),
-      trajectory: resolve(here, g.str('trajectory', undefined)),
-      frames: numberList(
-        g,
-        'frames',
-        undefined,
-        (v) => Number.isInteger(v) && v >= 0,
-        'frame indices (0-based)',
-      ),
+      ...trajectoryFrames(g, here),
       centre,
       ligand,
       bondedWithinA: g.positive('bonded_within', 2.6, 'A'),
@@ -242,14 +241,7 @@ export const datasetPlanFromObject = (raw: unknown, file: string): DatasetPlan =
       kind: 'frames',
       name: names(g, 'source', seen),
       priority: g.whole('priority', 1, 1),
-      trajectory: resolve(here, g.str('trajectory', undefined)),
-      frames: numberList(
-        g,
-        'frames',
-        undefined,
-        (v) => Number.isInteger(v) && v >= 0,
-        'frame indices (0-based)',
-      ),
+      ...trajectoryFrames(g, here),
     });
     g.done();
   });

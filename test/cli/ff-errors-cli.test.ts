@@ -15,23 +15,15 @@ import { computeEnergy } from '../../src/forcefield/energy.js';
 import { LAOC_V3, LAOC_V4 } from '../../src/forcefield/force-field.js';
 import { typeSystem } from '../../src/forcefield/typing.js';
 import { writeFrames } from '../../src/io/registry.js';
-import { cli, tempDir } from '../helpers.js';
+import { cli, forceFieldReference, tempDir } from '../helpers.js';
 
 const frames = (withForces: boolean): Structure[] =>
   Array.from({ length: 6 }, (_, k) => {
     const s = packGlass({ units: [{ molecule: buildOligomer(), count: 2 }], seed: 5 });
     const rng = new SeededRandom(k + 1);
     const positions = Float64Array.from(s.frame.positions, (x) => x + 0.08 * rng.gaussian());
-    const e = computeEnergy(positions, s.frame.lattice!, typeSystem(s, LAOC_V4), LAOC_V4);
-    return {
-      topology: s.topology,
-      frame: {
-        positions,
-        lattice: s.frame.lattice,
-        energy: e.termsKcalMol.total / EV_IN_KCAL_PER_MOL,
-        forces: withForces ? e.forcesKcalMolA.map((f) => f / EV_IN_KCAL_PER_MOL) : undefined,
-      },
-    };
+    const r = forceFieldReference(s, positions, LAOC_V4);
+    return withForces ? r : { ...r, frame: { ...r.frame, forces: undefined } };
   });
 
 describe('oligolyte ff errors', () => {

@@ -10,14 +10,11 @@ import { buildOligomer } from '../../src/builders/oligomer.js';
 import { packGlass } from '../../src/builders/pack-glass.js';
 import type { Structure } from '../../src/core/frame.js';
 import { SeededRandom } from '../../src/core/random.js';
-import { EV_IN_KCAL_PER_MOL } from '../../src/core/units.js';
-import { computeEnergy } from '../../src/forcefield/energy.js';
 import { withBornTerms } from '../../src/forcefield/fit/fit.js';
 import { applyParameters } from '../../src/forcefield/fit/parameters.js';
 import { LAOC_V4, validateForceField } from '../../src/forcefield/force-field.js';
-import { typeSystem } from '../../src/forcefield/typing.js';
 import { writeFrames } from '../../src/io/registry.js';
-import { cli, sharedFixture, tempDir } from '../helpers.js';
+import { cli, forceFieldReference, sharedFixture, tempDir } from '../helpers.js';
 
 const born = { 'Li-Cl': { a: 4.0, rho: 0.3, sigma: 2.4, c: 20, d: 0 } };
 const paths = [
@@ -63,24 +60,11 @@ describe('oligolyte ff fit', () => {
     const frames: Structure[] = Array.from({ length: 8 }, (_, k) => {
       const s = packGlass({ units: [{ molecule: buildOligomer(), count: 2 }], seed: 5 });
       const rng = new SeededRandom(k + 1);
-      const positions = Float64Array.from(s.frame.positions, (x) => x + 0.08 * rng.gaussian());
-      const e = computeEnergy(positions, s.frame.lattice!, typeSystem(s, truth), truth);
-      const w = e.virialKcalMol;
-      const V = s.frame.lattice!.volume;
-      const stress = Float64Array.from(
-        [w[0], w[3], w[4], w[3], w[1], w[5], w[4], w[5], w[2]],
-        (x) => -x / EV_IN_KCAL_PER_MOL / V,
+      return forceFieldReference(
+        s,
+        Float64Array.from(s.frame.positions, (x) => x + 0.08 * rng.gaussian()),
+        truth,
       );
-      return {
-        topology: s.topology,
-        frame: {
-          positions,
-          lattice: s.frame.lattice,
-          energy: e.termsKcalMol.total / EV_IN_KCAL_PER_MOL,
-          forces: e.forcesKcalMolA.map((f) => f / EV_IN_KCAL_PER_MOL),
-          stress,
-        },
-      };
     });
     await writeFrames(join(dir, 'ref.extxyz'), frames);
     writeFileSync(join(dir, 'fit.toml'), input(dir));
@@ -129,16 +113,7 @@ describe('oligolyte ff fit', () => {
   it('a data entry { file, first = n } reads only the first n frames of that file', async () => {
     const dir = tempDir();
     const s = packGlass({ units: [{ molecule: buildOligomer(), count: 2 }], seed: 5 });
-    const e = computeEnergy(s.frame.positions, s.frame.lattice!, typeSystem(s, LAOC_V4), LAOC_V4);
-    const frame = {
-      topology: s.topology,
-      frame: {
-        positions: s.frame.positions,
-        lattice: s.frame.lattice,
-        energy: e.termsKcalMol.total / EV_IN_KCAL_PER_MOL,
-        forces: e.forcesKcalMolA.map((f) => f / EV_IN_KCAL_PER_MOL),
-      },
-    };
+    const frame = forceFieldReference(s, s.frame.positions, LAOC_V4);
     await writeFrames(join(dir, 'ref.extxyz'), [frame, frame, frame, frame, frame]);
     const entry = (first: number) =>
       input(dir).replace(/data = \["([^"]+)"\]/, (_, f) => `data = [{ file = "${f}", first = ${first} }]`);
