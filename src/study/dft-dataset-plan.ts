@@ -38,7 +38,7 @@ import { readSettingsFile } from '../io/settings-file.js';
  *   frames = [150, 300, 450]       # 0-based frame indices
  *   bond = "Al-Cl"                 # centre-ligand elements; the ligand moves
  *   bonded_within = 2.6            # A: the pairs counted as bonded
- *   stretches = [0.3, 0.6, 0.9]    # A added to the bond length, along the bond
+ *   stretches = [0.3, 0.6, 0.9]    # A added to the bond length, along the bond (negative: closer)
  *   [[frames]]                     # frames of a trajectory as they are
  *   name = "ions-v1-400K"
  *   trajectory = "run/trajectory.extxyz"
@@ -80,10 +80,10 @@ export interface GlassSource {
 }
 
 /**
- * Bond-breaking configurations: in each chosen frame of a trajectory, one bonded centre-ligand
- * pair (drawn by the seed) with the ligand moved along the bond by each stretch. A force field
- * whose bonds can break (a bond-free ionic model) needs forces and energies beyond the bond
- * lengths MD samples.
+ * Bond-breaking (and compressed) configurations: in each chosen frame of a trajectory, one bonded
+ * centre-ligand pair (drawn by the seed) with the ligand moved along the bond by each stretch
+ * (negative: towards the centre). A force field whose bonds can break (a bond-free ionic model)
+ * needs forces and energies beyond the bond lengths MD samples, on both sides.
  */
 export interface StretchSource {
   kind: 'stretch';
@@ -227,8 +227,8 @@ export const datasetPlanFromObject = (raw: unknown, file: string): DatasetPlan =
         g,
         'stretches',
         [0.3, 0.6, 0.9],
-        (v) => v > 0 && v < 3,
-        'stretches (A) between 0 and 3',
+        (v) => v > -1.5 && v < 3 && v !== 0,
+        'stretches (A) between -1.5 and 3, not 0 (negative: the ligand moves towards the centre)',
       ),
     });
     g.done();

@@ -156,6 +156,13 @@ describe('stretch sources', () => {
 
   it('pulls one bonded ligand (minimum image) along its bond by each stretch, nothing else moved', async () => {
     const c = await planConfigs(plan());
+    // A negative stretch pushes the ligand towards the centre.
+    const closer = await planConfigs(plan({ stretches: [-0.4] }));
+    const q = closer[0].structure.frame.positions;
+    const l = Number(closer[0].info.ligand_atom) - 1;
+    const v = Float64Array.of(q[3 * l] - q[0], 0, 0);
+    closer[0].structure.frame.lattice!.minimumImage(v);
+    expect(Math.abs(v[0])).toBeCloseTo(Number(closer[0].info.bond_A) - 0.4, 9);
     expect(c.map((x) => x.id)).toEqual(['s-000', 's-001', 's-002', 's-003']);
     expect(c[0].configType).toBe('s_stretch');
     for (const x of c) {
@@ -178,6 +185,7 @@ describe('stretch sources', () => {
   it('refuses a bad bond, a frame past the end and a frame with no such pair, naming them', async () => {
     expect(() => plan({ bond: 'AlCl' })).toThrow(/stretch\[1\]\.bond: two element symbols/);
     expect(() => plan({ frames: [] })).toThrow(/stretch\[1\]\.frames: a list of frame indices/);
+    expect(() => plan({ stretches: [0.3, 0] })).toThrow(/stretch\[1\]\.stretches: a list of stretches/);
     await expect(planConfigs(plan({ frames: [2] }))).rejects.toThrow(
       /alcl\.extxyz: has 2 frames; stretch source "s" asks for frame 2/,
     );
