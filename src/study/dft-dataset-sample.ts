@@ -191,6 +191,7 @@ const stretchConfigs = async (src: StretchSource, seed: number): Promise<Dataset
     const pairs: { centre: number; ligand: number; v: number[] }[] = [];
     for (const c of t.indicesOf(src.centre))
       for (const l of t.indicesOf(src.ligand)) {
+        if (l === c) continue; // a like pair ("Cl-Cl"): not an atom with itself
         for (let x = 0; x < 3; x++) d[x] = p[3 * l + x] - p[3 * c + x];
         if (lattice.minimumImage(d) <= src.bondedWithinA ** 2)
           pairs.push({ centre: c, ligand: l, v: [...d] });
