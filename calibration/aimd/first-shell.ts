@@ -6,7 +6,8 @@
  *
  * AIMD_RUN_DIR is the output folder of `oligolyte run calibration/aimd/laoc0b-2t-400K.toml
  * --engine cp2k` (and after a comma that of laoc0b-2t-400K-cont.toml): their finished stages
- * (those with summary.json) are joined in order, each frame's time made cumulative (every CP2K
+ * (those with summary.json) are joined in order (the 800 K run, laoc0b-2t-800K.toml, likewise:
+ * data/dft/aimd/first-shell-800K.json), each frame's time made cumulative (every CP2K
  * stage counts from 0), and written whole to OUT.extxyz (the committed trajectory). Frames before DISCARD_PS are left out of the analysis. Each FF_NAME
  * lists force-field runs (trajectory.extxyz in each DIR).
  *
