@@ -3,7 +3,8 @@
 # LAOC^0b (8 trimers + 24 Li, 128 atoms) at 300, 500, 700 and 800 K, LAOC^1b (8 trimers, 112
 # atoms) at 300 K, each packed at 1.9 g/cm3 (`build glass`, seeds 1 and 2), Langevin 5 ps at the
 # temperature, then NVT 50 ps at 1 fs (a frame every 100 fs); and LAOC^0b NPT at 300 K and 1 atm
-# for 50 ps (the density). `structure topology` of each run then counts intact trimers, Al-Cl-Al
+# for 50 ps (the density); and the force field from a laoc-v4 glass with every trimer whole (300 K,
+# 20 ps). `structure topology` of each run then counts intact trimers, Al-Cl-Al
 # and new Al-O-Al bridges, AlCl4- and free Cl-. About 30 s per run on one core.
 # Usage: calibration/ions-v1/stability.sh OUTDIR [FORCEFIELD]   (default examples/ff/ions-v1.json)
 set -e
@@ -26,3 +27,11 @@ for seed in 1 2; do
   md "$OUT/0b-300-s$seed-relax/final.extxyz" --ff "$FF" --ensemble npt --temperature 300 --pressure 1 \
     --steps 50000 --damping 100 --seed $seed --dump-every 0 -o "$OUT/0b-300-npt-s$seed"
 done
+# From an intact glass instead of the packed start: laoc-v4 Langevin 600 K 5 ps and NVT 300 K
+# 10 ps on the first packing, then the force field at 300 K for 20 ps (seed 3).
+md "$OUT/laoc0b-s1.extxyz" --ff laoc-v4 --ensemble langevin --temperature 600 --steps 5000 --damping 100 \
+  --seed 3 --dump-every 0 -o "$OUT/v4eq-600"
+md "$OUT/v4eq-600/final.extxyz" --ff laoc-v4 --ensemble nvt --temperature 300 --steps 10000 --damping 100 \
+  --seed 3 --dump-every 0 -o "$OUT/v4eq-300"
+md "$OUT/v4eq-300/final.extxyz" --ff "$FF" --ensemble nvt --temperature 300 --steps 20000 --damping 100 \
+  --seed 3 --dump-every 100 -o "$OUT/from-v4-300"
