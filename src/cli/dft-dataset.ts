@@ -49,7 +49,7 @@ export const registerDftDataset = (dft: Command): void => {
     .command('dataset')
     .configureHelp({ showGlobalOptions: true })
     .description(
-      'sample configurations (strained and rattled crystals, frames of force-field MD of packed glass cells, trajectory frames with one bond stretched) and run each through CP2K, resuming: writes an extended XYZ data set (energy eV, forces eV/A, stress eV/A^3 positive tensile as ASE, config_type, temperature/strain/stretch facts) and its provenance JSON',
+      'sample configurations (strained and rattled crystals, frames of force-field MD of packed glass cells, trajectory frames as they are or with one bond stretched) and run each through CP2K, resuming: writes an extended XYZ data set (energy eV, forces eV/A, stress eV/A^3 positive tensile as ASE, config_type, temperature/strain/stretch facts) and its provenance JSON',
     )
     .argument('<plan>', 'the data-set plan (TOML or JSON; see docs/dft.md)')
     .option('--limit <n>', 'stop after this many configurations (in run order) in all')
