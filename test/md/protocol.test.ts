@@ -46,6 +46,36 @@ describe('protocol files', () => {
     expect(p.forcefield).toBe('laoc-v4');
   });
 
+  it('repeats a stage as numbered copies (repeat, number_from), each its own stage', () => {
+    const p = protocolFromObject(
+      { stage: [{ name: 'hot', repeat: 3, number_from: 9, temperature: 800, steps: 25, time_step: 2 }] },
+      'p.toml',
+    );
+    expect(p.stages.map((s) => [s.name, s.temperatureK, s.steps, s.timeStepFs])).toEqual([
+      ['hot09', 800, 25, 2],
+      ['hot10', 800, 25, 2],
+      ['hot11', 800, 25, 2],
+    ]);
+    expect(
+      protocolFromObject({ stage: [{ name: 'a', temperature: 300, steps: 5 }] }, 'p.toml').stages[0].name,
+    ).toBe('a');
+    expect(() =>
+      protocolFromObject({ stage: [{ name: 'a', temperature: 300, steps: 5, repeat: 0 }] }, 'p.toml'),
+    ).toThrow(/stage\[1\]\.repeat/);
+    // Copies may not collide with another stage's name.
+    expect(() =>
+      protocolFromObject(
+        {
+          stage: [
+            { name: 'a', temperature: 300, steps: 5, repeat: 2 },
+            { name: 'a01', temperature: 300, steps: 5 },
+          ],
+        },
+        'p.toml',
+      ),
+    ).toThrow(/distinct stage names/);
+  });
+
   it('times per temperature: each temperature its own equilibration and production, run longest first', () => {
     const p = protocolFromObject(
       {

@@ -24,6 +24,10 @@ import type { DeformComponent, Ensemble } from '../integrator.js';
  *   temperature = 300
  *   pressure = 0                   # atm
  *   time_ps = 20
+ *   [[stage]]                      # any MD stage may be repeated: hot01 ... hot60
+ *   name = "hot"
+ *   repeat = 60                    # and number_from = 1
+ *   steps = 25
  *   [series]
  *   temperatures = [300, 400, 500, 600, 700]
  *   equilibrate_ps = 10            # or one time per temperature: [10, 100, 50, 10, 10]
@@ -235,8 +239,18 @@ const stageEntry = (f: Fields, index: number): StageSpec[] => {
       'a time (ps) shorter than the stage',
     );
   }
+  // `repeat = n`: n copies of the stage, named <name>01, <name>02, ... (from `number_from`), each
+  // its own folder and checkpoint: a long AIMD in short stages that a stop loses little of.
+  const numbered = f.has('repeat') || f.has('number_from');
+  const repeat = f.whole('repeat', 1, 1);
+  const from = f.whole('number_from', 1, 0);
   f.done();
-  return [s];
+  if (!numbered) return [s];
+  const width = Math.max(2, String(from + repeat - 1).length);
+  return Array.from({ length: repeat }, (_, k) => ({
+    ...s,
+    name: `${s.name}${String(from + k).padStart(width, '0')}`,
+  }));
 };
 
 /**
