@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { jsonNumbers, writeTo } from '../analysis/report-io.js';
 import { OptionError } from '../core/errors.js';
 import { forceFieldOutputs, type SetMetrics, setMetrics } from '../forcefield/fit/metrics.js';
+import { metricsTable } from '../forcefield/fit/report.js';
 import { loadForceField } from '../forcefield/load.js';
 import { readReferenceData } from '../study/ff-fit-input.js';
 import { writeOutputs } from './outputs.js';
@@ -67,24 +68,19 @@ export const registerFfErrors = (ff: Command): void => {
     });
 };
 
-const f = (x: number | undefined, digits: number) => (x === undefined ? 'n/a' : x.toFixed(digits));
-
 const formatErrors = (n: number, results: { forceField: string; metrics: SetMetrics }[]): string => {
-  const elements = Object.keys(results[0].metrics.forceRmseEvA);
-  const width = Math.max(12, ...results.map((r) => r.forceField.length + 2));
   const lines = [
     `${n} configurations: RMSE`,
-    `${'force field'.padEnd(width)}${elements.map((e) => `${e} (eV/A)`.padStart(12)).join('')}${'E rel (meV/at)'.padStart(16)}${'stress (GPa)'.padStart(14)}`,
-    `${'|F| DFT'.padEnd(width)}${elements.map((e) => f(results[0].metrics.referenceForceRmsEvA[e], 3).padStart(12)).join('')}`,
+    ...metricsTable(
+      Object.keys(results[0].metrics.forceRmseEvA),
+      results[0].metrics.referenceForceRmsEvA,
+      results.map((r) => [r.forceField, r.metrics]),
+    ),
   ];
-  for (const r of results)
-    lines.push(
-      `${r.forceField.padEnd(width)}${elements.map((e) => f(r.metrics.forceRmseEvA[e], 3).padStart(12)).join('')}${f(r.metrics.relativeEnergyRmseMeVPerAtom, 2).padStart(16)}${f(r.metrics.stressRmseGPa, 3).padStart(14)}`,
-    );
   for (const r of results)
     if (r.metrics.skipped > 0)
       lines.push(
-        `(${r.forceField} cannot type ${r.metrics.skipped} of the configurations, e.g. a bond pulled apart: its row is over the other ${r.metrics.configurations})`,
+        `  (${r.forceField} cannot type ${r.metrics.skipped} of the configurations, e.g. a bond pulled apart: its row is over the other ${r.metrics.configurations})`,
       );
   return `${lines.join('\n')}\n`;
 };

@@ -15,6 +15,26 @@ const f = (x: number | undefined, digits = 4): string =>
 
 const pad = (s: string, n: number) => s.padStart(n);
 
+/**
+ * Error table lines: a header, the reference force RMS per element, and one row per force field
+ * (force RMSE per element eV/A, relative energies meV/atom, stresses GPa), indented by two.
+ */
+export const metricsTable = (
+  elements: string[],
+  referenceForceRmsEvA: Record<string, number>,
+  rows: [string, SetMetrics][],
+): string[] => {
+  const w = Math.max(10, ...rows.map(([label]) => label.length + 2));
+  return [
+    `  ${'force field'.padEnd(w)}${elements.map((e) => pad(`${e} (eV/A)`, 12)).join('')}${pad('E rel (meV/at)', 16)}${pad('stress (GPa)', 14)}`,
+    `  ${'|F| DFT'.padEnd(w)}${elements.map((e) => pad(f(referenceForceRmsEvA[e], 3), 12)).join('')}`,
+    ...rows.map(
+      ([label, m]) =>
+        `  ${label.padEnd(w)}${elements.map((e) => pad(f(m.forceRmseEvA[e], 3), 12)).join('')}${pad(f(m.relativeEnergyRmseMeVPerAtom, 2), 16)}${pad(f(m.stressRmseGPa, 3), 14)}`,
+    ),
+  ];
+};
+
 export const formatFitReport = (r: FitResult): string => {
   const out: string[] = [];
   out.push(
@@ -54,16 +74,12 @@ export const formatFitReport = (r: FitResult): string => {
   ) => {
     out.push('', title);
     out.push(
-      `  ${'force field'.padEnd(10)}${elements.map((e) => pad(`${e} (eV/A)`, 12)).join('')}${pad('E rel (meV/at)', 16)}${pad('stress (GPa)', 14)}`,
+      ...metricsTable(
+        elements,
+        pick(r.metrics.fitted).referenceForceRmsEvA,
+        (['baseline', 'start', 'fitted'] as const).map((k) => [k, pick(r.metrics[k])]),
+      ),
     );
-    const ref = pick(r.metrics.fitted).referenceForceRmsEvA;
-    out.push(`  ${'|F| DFT'.padEnd(10)}${elements.map((e) => pad(f(ref[e], 3), 12)).join('')}`);
-    for (const k of ['baseline', 'start', 'fitted'] as const) {
-      const m = pick(r.metrics[k]);
-      out.push(
-        `  ${k.padEnd(10)}${elements.map((e) => pad(f(m.forceRmseEvA[e], 3), 12)).join('')}${pad(f(m.relativeEnergyRmseMeVPerAtom, 2), 16)}${pad(f(m.stressRmseGPa, 3), 14)}`,
-      );
-    }
     const skipped = pick(r.metrics.baseline).skipped;
     const base = pick(r.metrics.baseline).forceRmseEvA;
     // Where the baseline cannot type some configurations, the ratio compares the two on the rest.
