@@ -1,5 +1,6 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
+import { createInterface } from 'node:readline';
 import { OptionError } from '../core/errors.js';
 import type { Structure } from '../core/frame.js';
 import { CP2K_WAVEFUNCTION, type Cp2kRunOptions, cp2kSinglePoint, findCp2k } from '../engines/cp2k/run.js';
@@ -124,10 +125,14 @@ const factsOf = (c: DatasetConfig): Record<string, string> =>
  * The facts of every frame of a data-set file this batch wrote, by config_id: the key=value pairs
  * of its comment lines (quoted values unquoted), what an older work folder's meta.json lacks.
  */
-export const datasetFileFacts = (path: string): Map<string, Record<string, string>> => {
+export const datasetFileFacts = async (path: string): Promise<Map<string, Record<string, string>>> => {
   const out = new Map<string, Record<string, string>>();
   if (!existsSync(path)) return out;
-  for (const line of readFileSync(path, 'utf8').split('\n')) {
+  // Line by line: a data set of many large cells need not be held whole for its comment lines.
+  for await (const line of createInterface({
+    input: createReadStream(path),
+    crlfDelay: Number.POSITIVE_INFINITY,
+  })) {
     if (!line.startsWith('Lattice=')) continue;
     const facts: Record<string, string> = {};
     for (const m of line.matchAll(/(\w+)=("((?:[^"\\]|\\.)*)"|\S+)/g))
@@ -202,7 +207,7 @@ export const runDataset = async (plan: DatasetPlan, options: DatasetRunOptions =
   const todo = options.limit === undefined ? configs : configs.slice(0, options.limit);
   const settings = JSON.stringify(cp2kSettingsTable(plan.settings));
   const finished = new Map<string, Finished>();
-  const fileFacts = datasetFileFacts(plan.output);
+  const fileFacts = await datasetFileFacts(plan.output);
   const kindOf = new Map(plan.sources.map((s) => [s.name, s.kind]));
   for (const c of todo) {
     const f = await readFinished(

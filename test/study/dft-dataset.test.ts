@@ -298,7 +298,7 @@ describe('resuming across builds of the engine', () => {
     expect(finishedVerdict(config(0.7), result, false, facts)).toBe('refuse');
   });
 
-  it('reads the facts of each configuration from a data-set file the batch wrote', () => {
+  it('reads the facts of each configuration from a data-set file the batch wrote', async () => {
     const path = join(tmp, 'facts.extxyz');
     const s = {
       topology: new Topology({ symbols: ['Li'] }),
@@ -314,10 +314,10 @@ describe('resuming across builds of the engine', () => {
       datasetFrameText(s, { config_type: 'g_md', config_id: 'g-001', temperature_K: 600, note: 'a "b" c' }) +
         datasetFrameText(s, { config_type: 'L_ideal', config_id: 'L-000', strain: '0 0 0 0 0 0' }),
     );
-    const f = datasetFileFacts(path);
+    const f = await datasetFileFacts(path);
     expect(f.get('g-001')).toMatchObject({ config_type: 'g_md', temperature_K: '600', note: 'a "b" c' });
     expect(f.get('L-000')?.strain).toBe('0 0 0 0 0 0');
-    expect(datasetFileFacts(join(tmp, 'none.extxyz')).size).toBe(0);
+    expect((await datasetFileFacts(join(tmp, 'none.extxyz'))).size).toBe(0);
   });
 });
 
