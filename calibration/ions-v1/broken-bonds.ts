@@ -5,7 +5,8 @@
  * Cl-: none; bridging Cl: two or more); frames are 1-based per file; the energy difference (model - DFT, eV, its mean removed) fitted by least
  * squares as a + b n, with n = free Cl- + bridging Cl: b is what each moved Cl costs in DFT beyond
  * what the model says (b < 0: the model makes moving Cl too cheap). Standard error of b from the
- * residual scatter.
+ * residual scatter. Also the difference of the mean model-minus-DFT energy between frames with no
+ * Cl moved and frames with some, with its standard error, and the mean number moved.
  *
  *   npx tsx calibration/ions-v1/broken-bonds.ts FORCEFIELD COMPOSITION DATA.extxyz ... > out.json
  *   e.g. examples/ff/ions-v1.json "Al6 Cl16 Li6 O4" data/dft/laoc-pbe-d3.extxyz data/dft/ions-v1-md-pbe-d3.extxyz
@@ -67,10 +68,22 @@ const sxx = n.reduce((s, x) => s + (x - dn) ** 2, 0);
 const b = n.reduce((s, x, i) => s + (x - dn) * (d[i] - dd), 0) / sxx;
 const resid = d.map((y, i) => y - dd - b * (n[i] - dn));
 const s2 = resid.reduce((s, r) => s + r * r, 0) / (m - 2);
+// The same as a difference of group means: frames with no Cl moved minus frames with some (eV,
+// standard error from the two groups' scatter).
+const group = (moved: boolean) => d.filter((_, i) => n[i] > 0 === moved);
+const sem2 = (a: number[]) => {
+  const m = mean(a);
+  return a.reduce((t, x) => t + (x - m) ** 2, 0) / (a.length - 1) / a.length;
+};
+const intact = group(false);
+const broken = group(true);
 console.log(
   JSON.stringify(
     {
       forceField: ff.name,
+      intactMinusMovedEv: mean(intact) - mean(broken),
+      intactMinusMovedStandardErrorEv: Math.sqrt(sem2(intact) + sem2(broken)),
+      meanMovedCl: mean(n.filter((x) => x > 0)),
       composition,
       frames: m,
       slopeEvPerMovedCl: b,
