@@ -59,7 +59,7 @@ export const registerEnergy = (program: Command): void => {
       );
       if (o.json) {
         process.stdout.write(
-          `${JSON.stringify({ forceField: ff.name, types: sys.typeNames, energyKcalPerMol: e.termsKcalMol, energyEv: ev, pressureAtm: { xx: pressureAtm[0], yy: pressureAtm[1], zz: pressureAtm[2], xy: pressureAtm[3], xz: pressureAtm[4], yz: pressureAtm[5] }, virialPressureAtm: (pressureAtm[0] + pressureAtm[1] + pressureAtm[2]) / 3 }, null, 1)}\n`,
+          `${JSON.stringify({ forceField: ff.name, types: sys.typeNames, energyKcalPerMol: e.termsKcalMol, ...(e.shellDisplacementsA && { largestShellDisplacementA: largestShellDisplacement(e.shellDisplacementsA) }), energyEv: ev, pressureAtm: { xx: pressureAtm[0], yy: pressureAtm[1], zz: pressureAtm[2], xy: pressureAtm[3], xz: pressureAtm[4], yz: pressureAtm[5] }, virialPressureAtm: (pressureAtm[0] + pressureAtm[1] + pressureAtm[2]) / 3 }, null, 1)}\n`,
         );
         await writeForces();
         return;
@@ -75,6 +75,7 @@ export const registerEnergy = (program: Command): void => {
           row('LJ', e.termsKcalMol.vdw),
           row('Coulomb', e.termsKcalMol.coulomb),
           row('total', e.termsKcalMol.total),
+          ...(e.shellDisplacementsA ? [shellLine(e.shellDisplacementsA)] : []),
           `  virial pressure ${((pressureAtm[0] + pressureAtm[1] + pressureAtm[2]) / 3).toFixed(3)} atm (no kinetic part); xx yy zz xy xz yz: ${pressureAtm.map((p) => p.toFixed(3)).join(' ')}`,
           '',
         ].join('\n'),
@@ -122,3 +123,14 @@ export const registerEnergy = (program: Command): void => {
     },
   );
 };
+
+/** The farthest a polarisable ion's shell sits from its atom (A). */
+const largestShellDisplacement = (d: Float64Array): number => {
+  let most = 0;
+  for (let k = 0; k < d.length; k += 3) most = Math.max(most, Math.hypot(d[k], d[k + 1], d[k + 2]));
+  return most;
+};
+
+/** Polarisable ions: their springs are the bonds row, their Born terms the LJ row (LAMMPS's ebond and evdwl). */
+const shellLine = (d: Float64Array): string =>
+  `  ${d.length / 3} polarisable ions (bonds: their core-shell springs); shells relaxed, the farthest ${largestShellDisplacement(d).toFixed(4)} A from its atom`;

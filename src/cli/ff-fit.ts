@@ -4,6 +4,7 @@ import { jsonNumbers, writeTo } from '../analysis/report-io.js';
 import { OptionError } from '../core/errors.js';
 import { fitForceField } from '../forcefield/fit/fit.js';
 import { fitReportCsv, formatFitReport } from '../forcefield/fit/report.js';
+import { relaxedShellSums } from '../md/shell-kernel.js';
 import { readCrystalTargets, readFitInput, readReferenceData } from '../study/ff-fit-input.js';
 import { writeOutputs } from './outputs.js';
 
@@ -15,7 +16,7 @@ import { writeOutputs } from './outputs.js';
 export const registerFfFit = (ff: Command): void => {
   ff.command('fit')
     .description(
-      'fit force-field parameters (Born-Mayer-Huggins, charge scale, bonds) to DFT forces, relative energies, stresses and crystal targets, with a held-out validation set',
+      'fit force-field parameters (Born-Mayer-Huggins, charge scale, bonds, shells) to DFT forces, relative energies, stresses and crystal targets, with a held-out validation set',
     )
     .argument('<input>', 'fit input file (TOML or JSON), e.g. examples/ff/laoc-v5-fit.toml')
     .option('--output <file>', 'write the fitted force field as JSON (usable as --ff FILE)')
@@ -50,7 +51,13 @@ export const registerFfFit = (ff: Command): void => {
         process.stderr.write(
           `${configs.length} reference configurations, ${crystals.length} crystal targets\n`,
         );
-        const result = fitForceField(fitInput.spec, configs, crystals, (m) => process.stderr.write(`${m}\n`));
+        const result = fitForceField(
+          fitInput.spec,
+          configs,
+          crystals,
+          (m) => process.stderr.write(`${m}\n`),
+          relaxedShellSums,
+        );
         process.stdout.write(formatFitReport(result));
         const outputs: { path: string; write: () => Promise<void> }[] = [];
         const text = (path: string, body: string) => ({

@@ -2,7 +2,9 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { OptionError } from '../core/errors.js';
 import type { Lattice } from '../core/lattice.js';
+import { computeEnergy } from '../forcefield/energy.js';
 import { bornPair, explicitPair, type ForceField, ljPair } from '../forcefield/force-field.js';
+import { extendedPositions } from '../forcefield/shells.js';
 import type { TypedSystem } from '../forcefield/typing.js';
 import { toLammpsOrientation } from '../io/formats/lammps-common.js';
 import { cannotWrite, makeOutputFolder } from '../io/output-errors.js';
@@ -32,6 +34,14 @@ export const lammpsFiles = (
   ff: ForceField,
   options: { kspace?: 'ewald' | 'pppm'; velocities?: Float64Array } = {},
 ): LammpsExport => {
+  if (sys.shells) {
+    if (options.velocities)
+      throw new OptionError(
+        `${ff.name}: polarisable ions (shells) run on the embedded engine (relaxed shells); LAMMPS takes them as single points only`,
+      );
+    const cs = coreShellSystem(positions, lattice, sys, ff);
+    return lammpsFiles(cs.positions, lattice, cs.sys, cs.ff, options);
+  }
   const { lattice: oriented, positions: pos } = toLammpsOrientation(lattice, positions);
   const matrix = oriented.matrix;
   if (matrix[1] !== 0 || matrix[2] !== 0 || matrix[5] !== 0)
@@ -102,6 +112,41 @@ export const lammpsFiles = (
 };
 
 /**
+ * Polarisable ions for LAMMPS (its CORESHELL package): the atoms and their shells at the relaxed
+ * places (energy.ts), each core and shell joined by a harmonic bond k (r - 0)^2 as LAMMPS's
+ * core-shell howto does, special_bonds 0 for them (ions force fields have all factors 0) and the
+ * /cs pair style (pairCommands): the same energy and, summed per ion, the same forces.
+ */
+const coreShellSystem = (
+  positions: Float64Array,
+  lattice: Lattice,
+  sys: TypedSystem,
+  ff: ForceField,
+): { positions: Float64Array; sys: TypedSystem; ff: ForceField } => {
+  const shells = sys.shells!;
+  const relaxed = computeEnergy(positions, lattice, sys, ff).shellDisplacementsA!;
+  const ext = extendedPositions(shells, positions, relaxed, new Float64Array(3 * shells.extended.natoms));
+  const n = sys.natoms;
+  const bonds = new Uint32Array(2 * shells.owner.length);
+  const bondKeys: string[] = [];
+  const springs: ForceField['bonds'] = {};
+  shells.owner.forEach((c, s) => {
+    bonds[2 * s] = c;
+    bonds[2 * s + 1] = n + s;
+    const key = `${sys.typeNames[sys.type[c]]}-${shells.extended.typeNames[shells.extended.type[n + s]]}`;
+    bondKeys.push(key);
+    springs[key] = { k: shells.spring[s], x0: 0 };
+  });
+  const extended: TypedSystem = {
+    ...shells.extended,
+    bonds,
+    bondKeys,
+    bondParams: bondKeys.map((k) => springs[k]),
+  };
+  return { positions: ext, sys: extended, ff: { ...ff, bonds: { ...ff.bonds, ...springs } } };
+};
+
+/**
  * The commands that set up the system and its force field (units through neighbour settings),
  * shared by the single-point input and the protocol inputs.
  */
@@ -155,7 +200,9 @@ export const forceFieldCommands = (
  */
 const pairCommands = (sys: TypedSystem, ff: ForceField): string[] => {
   const names = sys.typeNames;
-  const coulombStyle = ff.coulomb.method === 'ewald' ? 'long' : ff.coulomb.method;
+  // Core-shell systems: the /cs styles (the same terms, safe at a core-shell distance of zero).
+  const coulombStyle =
+    (ff.coulomb.method === 'ewald' ? 'long' : ff.coulomb.method) + (ff.shells ? '/cs' : '');
   const coulombArgs = ff.coulomb.method === 'ewald' ? `${ff.cutoff}` : `${ff.coulomb.alpha} ${ff.cutoff}`;
   const pairs: [number, number][] = [];
   for (let a = 0; a < names.length; a++) for (let b = a; b < names.length; b++) pairs.push([a, b]);
@@ -169,6 +216,10 @@ const pairCommands = (sys: TypedSystem, ff: ForceField): string[] => {
       `pair_style born/coul/${coulombStyle} ${coulombArgs}`,
       ...pairs.map(([a, b]) => `pair_coeff ${a + 1} ${b + 1} ${bornArgs(a, b)}`),
     ];
+  if (ff.shells)
+    throw new OptionError(
+      `${ff.name}: LAMMPS's core-shell styles need a Born term on every pair of types (${pairs.length - withBorn.length} without)`,
+    );
   const hybrid = withBorn.length > 0;
   const lj = `lj/cut/coul/${coulombStyle}`;
   const ljStyle = hybrid ? `${lj} ` : '';

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync 
 import { join } from 'node:path';
 import { OptionError, PhysicsError } from '../core/errors.js';
 import type { Structure } from '../core/frame.js';
-import { prepareSystem } from '../forcefield/system.js';
+import { prepareSystem, resolveForceField } from '../forcefield/system.js';
 import { frameText } from '../io/append-log.js';
 import { extxyz } from '../io/formats/extxyz.js';
 import { thermoRowFromText } from '../io/lammps-thermo.js';
@@ -376,6 +376,13 @@ export const runProtocolInLammps = async (
   const { outDir } = options;
   if (!start.frame.lattice) throw new OptionError('the start structure has no periodic cell');
   findLammps(options.lmp);
+  // Refused before the run folder exists: LAMMPS would move shells with masses (its adiabatic
+  // core-shell model), not the relaxed shells of oligolyte's engine.
+  const shellFf = resolveForceField(spec);
+  if (shellFf.shells)
+    throw new OptionError(
+      `${shellFf.name}: polarisable ions (shells) run on the embedded engine only (engine = "embedded")`,
+    );
   const resume = options.resume === true;
   prepareRunFolder(outDir, { ...spec, engine: 'lammps' }, resume);
   const { ff, sys } = prepareSystem(start, spec);

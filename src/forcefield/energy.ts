@@ -2,10 +2,12 @@ import { OptionError } from '../core/errors.js';
 import type { Lattice } from '../core/lattice.js';
 import { NKTV2P, QQR2E_REAL } from '../core/units.js';
 import { dihedralTerms } from './dihedral.js';
+import { erfc } from './erfc.js';
 import { bornPair, type ForceField, ljPair } from './force-field.js';
 import { checkOverlap } from './overlap.js';
+import { atomForces, type CoulombShape, type RelaxOptions, relaxShells } from './shells.js';
 import { SpecialImages } from './special-images.js';
-import type { TypedSystem } from './typing.js';
+import { CORE_SHELL_ORDER, type TypedSystem } from './typing.js';
 
 /**
  * Energy, forces and virial of a force field for one configuration: the reference implementation
@@ -47,6 +49,8 @@ export interface EnergyResult {
   forcesKcalMolA: Float64Array;
   /** Virial W = sum r (x) f (kcal/mol), xx yy zz xy xz yz. */
   virialKcalMol: Float64Array;
+  /** Polarisable ions: each shell's relaxed displacement from its atom (A, 3 per shell). */
+  shellDisplacementsA?: Float64Array;
 }
 
 /**
@@ -56,43 +60,7 @@ export interface EnergyResult {
 export const virialPressureAtm = (virialKcalMol: ArrayLike<number>, volumeA3: number): number[] =>
   Array.from(virialKcalMol, (w) => (w / volumeA3) * NKTV2P);
 
-/**
- * Complementary error function, relative error about 1e-13 or better for the arguments used here:
- * the Taylor series of erf below 2.5, the continued fraction of erfc above (Lentz's method).
- */
-export const erfc = (x: number): number => {
-  const z = Math.abs(x);
-  let r: number;
-  if (z < 2.5) {
-    // erf by its Taylor series (converges fast for z < 2.5): erf z = 2/sqrt(pi) sum (-1)^n z^(2n+1) / (n! (2n+1)).
-    let term = z;
-    let sum = z;
-    const z2 = z * z;
-    for (let k = 1; k < 200; k++) {
-      term *= -z2 / k;
-      const add = term / (2 * k + 1);
-      sum += add;
-      if (Math.abs(add) < 1e-17 * Math.abs(sum)) break;
-    }
-    r = 1 - (2 / Math.sqrt(Math.PI)) * sum;
-  } else {
-    // Continued fraction (Lentz) for erfc z = exp(-z^2)/sqrt(pi) * 1/(z + 1/2/(z + 1/(z + 3/2/(z + ...)))).
-    let f = z;
-    let C = z;
-    let D = 0;
-    for (let k = 1; k < 300; k++) {
-      const a = k / 2;
-      D = z + a * D;
-      D = 1 / D;
-      C = z + a / C;
-      const delta = C * D;
-      f *= delta;
-      if (Math.abs(delta - 1) < 1e-16) break;
-    }
-    r = Math.exp(-z * z) / Math.sqrt(Math.PI) / f;
-  }
-  return x >= 0 ? r : 2 - r;
-};
+export { erfc };
 
 /** Lattice translations (as multipliers of a, b, c) that can bring two atoms within `cutoff`. */
 const imageRange = (L: Lattice, cutoff: number): [number, number, number] =>
@@ -120,12 +88,75 @@ export const computeEnergy = (
   lattice: Lattice,
   sys: TypedSystem,
   ff: ForceField,
-  options: { erfc?: ErfcMethod } = {},
+  options: { erfc?: ErfcMethod; shells?: RelaxOptions } = {},
 ): EnergyResult => {
-  const pairErfc = options.erfc === 'abramowitz-stegun' ? erfcAbramowitzStegun : erfc;
   const n = sys.natoms;
   if (positions.length !== 3 * n) throw new OptionError(`${positions.length / 3} positions for ${n} atoms`);
   checkOverlap(positions, lattice, (i) => sys.typeNames[sys.type[i]]);
+  if (!sys.shells) return pairAndBondedSums(positions, lattice, sys, ff, options);
+  // Polarisable ions: the sums over atoms and shells, the shells relaxed (shells.ts).
+  const shells = sys.shells;
+  const m = shells.owner.length;
+  const displacement = new Float64Array(3 * m);
+  const ext = new Float64Array(3 * (n + m));
+  const extForces = new Float64Array(3 * (n + m));
+  let last: EnergyResult | undefined;
+  const terms = relaxShells(
+    shells,
+    positions,
+    displacement,
+    coulombShape(ff),
+    (x, f) => {
+      last = pairAndBondedSums(x, lattice, shells.extended, ff, options);
+      f.set(last.forcesKcalMolA);
+    },
+    ext,
+    extForces,
+    // Single points: the shells tighter than MD's default (their forces on the atoms then
+    // settled to 1e-8 of the largest, not 1e-6).
+    { toleranceKcalMolA: 1e-6, ...options.shells },
+  );
+  const t = last!.termsKcalMol;
+  const bond = t.bond + terms.spring;
+  const coulomb = t.coulomb + terms.coulomb;
+  return {
+    termsKcalMol: { ...t, bond, coulomb, total: bond + t.angle + t.dihedral + t.vdw + coulomb },
+    forcesKcalMolA: atomForces(shells, extForces, new Float64Array(3 * n)),
+    virialKcalMol: last!.virialKcalMol.map((w, k) => w + terms.virial[k]),
+    shellDisplacementsA: displacement,
+  };
+};
+
+/**
+ * The electrostatics' damping and shifts (as the pair sums below and md/force-kernel.ts take
+ * them): what the core-shell remainder of polarisable ions needs (shells.ts). Wolf's forces are
+ * not its energy's gradient, so shells cannot be relaxed with it.
+ */
+export const coulombShape = (ff: ForceField): CoulombShape => {
+  const rc = ff.cutoff;
+  if (ff.coulomb.method === 'wolf')
+    throw new OptionError(`${ff.name}: polarisable ions (shells) need dsf or ewald electrostatics, not wolf`);
+  if (ff.coulomb.method === 'ewald')
+    return { alpha: Math.sqrt(-Math.log(ff.coulomb.accuracy)) / rc, eShift: 0, fShift: 0 };
+  const alpha = ff.coulomb.alpha;
+  const erfcRc = erfc(alpha * rc);
+  const fShift = -(
+    erfcRc / (rc * rc) +
+    ((2 / Math.sqrt(Math.PI)) * alpha * Math.exp(-alpha * alpha * rc * rc)) / rc
+  );
+  return { alpha, eShift: erfcRc / rc - fShift * rc, fShift };
+};
+
+/** The sums of computeEnergy over the particles of `sys` (no overlap check: shells sit on cores). */
+const pairAndBondedSums = (
+  positions: Float64Array,
+  lattice: Lattice,
+  sys: TypedSystem,
+  ff: ForceField,
+  options: { erfc?: ErfcMethod },
+): EnergyResult => {
+  const pairErfc = options.erfc === 'abramowitz-stegun' ? erfcAbramowitzStegun : erfc;
+  const n = sys.natoms;
   const F = new Float64Array(3 * n);
   const W = new Float64Array(6);
   const tally = (dx: number, dy: number, dz: number, fx: number, fy: number, fz: number) => {
@@ -278,6 +309,8 @@ export const computeEnergy = (
             if (r2 >= rc2) continue;
             // Special scaling only for the nearest (bonded) image.
             const special = order > 0 && ia === sa && ib === sb && ic === sc;
+            // A core and its own shell: no pair term (shells.ts sums it).
+            if (special && order === CORE_SHELL_ORDER) continue;
             const lj = special ? fLj : 1;
             const co = special ? fCoul : 1;
             const weight = i === j ? 0.5 : 1;

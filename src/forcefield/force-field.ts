@@ -94,6 +94,28 @@ export interface ForceField {
     fixed: Record<string, number>;
     scale: number;
   };
+  /**
+   * Polarisable ions (rule `ions` only), keyed by the ion's type: a shell model (Dick and
+   * Overhauser, Phys. Rev. 112, 90 (1958)) in its adiabatic limit, as the polarisable-ion models
+   * of molten salts. The ion is a core of charge (q - charge) x scale at the atom and a massless
+   * shell of charge charge x scale on a spring E = k d^2 (kcal/mol/A^2, d the shell's displacement
+   * from the core); the shell's `type` (an atom type of its own) carries the ion's Born repulsion,
+   * its core only Coulomb; core and shell of one ion do not interact but by the spring (a 1-2 pair
+   * at factor 0, as LAMMPS born/coul/dsf/cs with special_bonds 0). The shells sit where the energy
+   * is lowest for the atoms' positions (forcefield/shells.ts), so every energy, force and MD step
+   * is of the atoms alone. Polarisability alpha = 332.06 (charge x scale)^2 / (2 k) A^3.
+   */
+  shells?: Record<string, ShellTerm>;
+}
+
+/** One polarisable ion's shell (ForceField.shells). */
+export interface ShellTerm {
+  /** The shell's atom type (its Born terms are the ion's short-range repulsion). */
+  type: string;
+  /** Shell charge before the charge scale (e). */
+  charge: number;
+  /** Spring E = k d^2 (kcal/mol/A^2). */
+  k: number;
 }
 
 /** laoc-v1 (../shared/FORCEFIELD.md). */
@@ -362,6 +384,22 @@ export const validateForceField = (x: unknown, source: string): ForceField => {
     num(q, `$.charges.fixed.${t}`);
     if (ch.rule === 'ions' && !(t in types))
       fail(`$.charges.fixed.${t}`, `a charge of an atom type that exists`);
+  }
+  if (f.shells !== undefined) {
+    if (ch.rule !== 'ions') fail('$.shells', 'no shells: polarisable ions need the charges rule "ions"');
+    const shellTypes = new Set<unknown>();
+    for (const [t, v] of Object.entries(obj(f.shells, '$.shells'))) {
+      const sh = obj(v, `$.shells.${t}`);
+      if (!(t in types) || !(t in (ch.fixed as object))) fail(`$.shells.${t}`, 'an atom type with a charge');
+      const shellType = typeof sh.type === 'string' ? sh.type : '';
+      if (!(shellType in types) || shellType === t)
+        fail(`$.shells.${t}.type`, 'an atom type of its own for the shell');
+      if (shellType in (ch.fixed as object) || shellType in (f.shells as object) || shellTypes.has(shellType))
+        fail(`$.shells.${t}.type`, 'a type used by this shell only (no charge of its own, no shell)');
+      shellTypes.add(shellType);
+      num(sh.charge, `$.shells.${t}.charge`, (n) => Number.isFinite(n) && n !== 0);
+      num(sh.k, `$.shells.${t}.k`, (n) => n > 0);
+    }
   }
   return x as ForceField;
 };

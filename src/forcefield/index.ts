@@ -20,10 +20,12 @@ export {
   LAOC_V5,
   MD_COULOMB_METHODS,
   type MdCoulombMethod,
+  type ShellTerm,
   validateForceField,
   withCoulomb,
 } from './force-field.js';
 export { loadForceField } from './load.js';
 export { checkOverlap, findOverlap, OVERLAP_DISTANCE_A, type Overlap } from './overlap.js';
+export { MAX_SHELL_DISPLACEMENT_A } from './shells.js';
 export { type ForceFieldChoice, type PreparedSystem, prepareSystem, resolveForceField } from './system.js';
-export { perceiveBonds, type TypedSystem, typeSystem } from './typing.js';
+export { perceiveBonds, type ShellSystem, type TypedSystem, typeSystem } from './typing.js';

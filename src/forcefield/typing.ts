@@ -31,6 +31,29 @@ export interface TypedSystem {
   /** Special pairs: key i * natoms + j (i < j) -> 1 (1-2), 2 (1-3), 3 (1-4). */
   special: Map<number, number>;
   moleculeIds: Int32Array;
+  /**
+   * Polarisable ions (ForceField.shells): the system with a shell for each, which the force
+   * evaluations relax (forcefield/shells.ts). This system's own charges are each ion's total.
+   */
+  shells?: ShellSystem;
+}
+
+/**
+ * Special order of a core and its shell: no pair term at all in the pair sums (the spring and the
+ * core-shell Coulomb remainder are summed apart, forcefield/shells.ts, stable at zero separation).
+ */
+export const CORE_SHELL_ORDER = 4;
+
+/**
+ * The atoms with their shells: atoms 0..n-1 are the cores (the atoms, in order), n.. the shells;
+ * special pairs core-shell of order CORE_SHELL_ORDER.
+ */
+export interface ShellSystem {
+  extended: TypedSystem;
+  /** The atom each shell belongs to. */
+  owner: Int32Array;
+  /** Each shell's spring constant k (E = k d^2, kcal/mol/A^2). */
+  spring: Float64Array;
 }
 
 const ROLE_TYPES: Record<string, string> = {
@@ -100,22 +123,51 @@ const typeIons = (s: Structure, ff: ForceField): TypedSystem => {
     names.push(e);
     q[i] = charge * ff.charges.scale;
   }
-  return {
-    natoms: n,
-    ...typeIndex(names),
-    charges: q,
-    bonds: new Uint32Array(0),
-    bondKeys: [],
-    bondParams: [],
-    angles: new Uint32Array(0),
-    angleKeys: [],
-    angleParams: [],
-    dihedrals: new Uint32Array(0),
-    dihedralKeys: [],
-    dihedralParams: [],
-    special: new Map(),
-    moleculeIds: Int32Array.from({ length: n }, (_, i) => i + 1),
-  };
+  const sys = bondFree(n, names, q);
+  return ff.shells ? { ...sys, shells: withShells(sys, names, ff) } : sys;
+};
+
+/** A system of free particles (their own molecules, no bonded terms or special pairs). */
+const bondFree = (n: number, names: string[], q: Float64Array): TypedSystem => ({
+  natoms: n,
+  ...typeIndex(names),
+  charges: q,
+  bonds: new Uint32Array(0),
+  bondKeys: [],
+  bondParams: [],
+  angles: new Uint32Array(0),
+  angleKeys: [],
+  angleParams: [],
+  dihedrals: new Uint32Array(0),
+  dihedralKeys: [],
+  dihedralParams: [],
+  special: new Map(),
+  moleculeIds: Int32Array.from({ length: n }, (_, i) => i + 1),
+});
+
+/** The ions of `names` (element types, charges q) each with its shell, if its type has one. */
+const withShells = (ions: TypedSystem, names: string[], ff: ForceField): ShellSystem => {
+  const shells = ff.shells!;
+  const owner = names.flatMap((e, i) => (shells[e] ? [i] : []));
+  const m = owner.length;
+  const n = names.length;
+  const q = new Float64Array(n + m);
+  q.set(ions.charges);
+  const extendedNames = [...names];
+  const spring = new Float64Array(m);
+  owner.forEach((i, s) => {
+    const shell = shells[names[i]];
+    q[n + s] = shell.charge * ff.charges.scale;
+    q[i] -= q[n + s];
+    spring[s] = shell.k;
+    extendedNames.push(shell.type);
+  });
+  const extended = bondFree(n + m, extendedNames, q);
+  owner.forEach((i, s) => {
+    extended.special.set(i * (n + m) + n + s, CORE_SHELL_ORDER);
+    extended.moleculeIds[n + s] = i + 1;
+  });
+  return { extended, owner: Int32Array.from(owner), spring };
 };
 
 export const typeSystem = (s: Structure, ff: ForceField): TypedSystem => {

@@ -45,7 +45,11 @@ export const writeCheckpoint = (
     threads: cp.threads,
     positions: toBase64(cp.positions),
     velocities: toBase64(cp.velocities),
-    list: cp.list && { cell: cp.list.cell, reference: toBase64(cp.list.reference) },
+    list: cp.list && {
+      cell: cp.list.cell,
+      reference: toBase64(cp.list.reference),
+      ...(cp.list.shells && { shells: toBase64(cp.list.shells) }),
+    },
   };
   const tmp = `${path}.tmp-${process.pid}`;
   const fd = openSync(tmp, 'w');
@@ -91,7 +95,7 @@ export const readCheckpoint = (
   };
   const ensembles = ['nve', 'nvt', 'langevin', 'npt'];
   if (!ensembles.includes(doc.ensemble as string)) fail(`"ensemble", one of ${ensembles.join(', ')}`);
-  const list = doc.list as { cell: unknown; reference: unknown } | undefined;
+  const list = doc.list as { cell: unknown; reference: unknown; shells?: unknown } | undefined;
   const checkpoint: MdCheckpoint = {
     step: num('step'),
     ensemble: doc.ensemble as Ensemble,
@@ -109,6 +113,7 @@ export const readCheckpoint = (
     list: list && {
       cell: nums(list.cell, 'list.cell', 9),
       reference: fromBase64(list.reference, '"list.reference"', fail),
+      ...(list.shells !== undefined && { shells: fromBase64(list.shells, '"list.shells"', fail) }),
     },
   };
   return { checkpoint, context: (doc.context as Record<string, unknown>) ?? {} };

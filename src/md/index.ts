@@ -63,4 +63,5 @@ export {
   type Stat,
   topologyInit,
 } from './protocols/run-stage.js';
+export { type MdForceKernel, makeForceKernel, RelaxedShellKernel } from './shell-kernel.js';
 export { readThermoCsv, THERMO_COLUMNS, type ThermoTable } from './thermo-csv.js';

@@ -6,7 +6,8 @@ import type { EnergyTerms } from '../forcefield/energy.js';
 import type { ForceField } from '../forcefield/force-field.js';
 import { checkOverlap } from '../forcefield/overlap.js';
 import type { TypedSystem } from '../forcefield/typing.js';
-import { ForceKernel, newForceOutput } from './force-kernel.js';
+import { newForceOutput } from './force-kernel.js';
+import { makeForceKernel } from './shell-kernel.js';
 
 /**
  * Molecular dynamics in LAMMPS `real` units (A, fs, kcal/mol, g/mol, K): velocity Verlet; NVE;
@@ -101,7 +102,8 @@ export interface MdCheckpoint {
   randomState: number;
   /** Threads the pair forces were summed on (absent: 1). */
   threads?: number;
-  list?: { reference: Float64Array; cell: number[] };
+  /** The pair list's state, and polarisable ions' shell displacements (shell-kernel.ts). */
+  list?: { reference: Float64Array; cell: number[]; shells?: Float64Array };
 }
 
 /** Raised when a run stops on its AbortSignal (after its checkpoint, if any, was handed over). */
@@ -226,14 +228,18 @@ export const runMd = async (
     rng.setState(resume.randomState);
   }
   const npt = options.ensemble === 'npt';
-  const kernel = new ForceKernel(sys, ff, cell, options.skinA ?? 2);
+  const kernel = makeForceKernel(sys, ff, cell, options.skinA ?? 2);
   // A resumed run keeps its thread count: the pair forces then add up in the same order.
   await kernel.startThreads(resume?.threads ?? options.threads ?? 1);
   // The count it runs on (usefulThreads caps it), recorded in checkpoints.
   const threads = kernel.threadCount;
   try {
     if (resume?.list)
-      kernel.restoreList({ reference: resume.list.reference, lattice: new Lattice(resume.list.cell) });
+      kernel.restoreList({
+        reference: resume.list.reference,
+        lattice: new Lattice(resume.list.cell),
+        shells: resume.list.shells,
+      });
     const f = new Float64Array(3 * n);
     const out = newForceOutput();
     try {
@@ -526,7 +532,11 @@ export const runMd = async (
         langevinWork,
         randomState: rng.getState(),
         threads,
-        list: list && { reference: Float64Array.from(list.reference), cell: Array.from(list.lattice.matrix) },
+        list: list && {
+          reference: Float64Array.from(list.reference),
+          cell: Array.from(list.lattice.matrix),
+          ...(list.shells && { shells: Float64Array.from(list.shells) }),
+        },
       };
     };
 

@@ -6,7 +6,8 @@ import type { EnergyTerms } from '../forcefield/energy.js';
 import type { ForceField } from '../forcefield/force-field.js';
 import { checkOverlap } from '../forcefield/overlap.js';
 import type { TypedSystem } from '../forcefield/typing.js';
-import { ForceKernel, newForceOutput } from './force-kernel.js';
+import { newForceOutput } from './force-kernel.js';
+import { makeForceKernel } from './shell-kernel.js';
 
 /**
  * Energy minimisation in the embedded engine (LAMMPS real units: kcal/mol, A, atm) by FIRE, the
@@ -150,7 +151,7 @@ export const minimise = async (
   let F = [...I3];
   let cell = lattice;
   let kernelCell = lattice;
-  let kernel = new ForceKernel(sys, ff, cell, 2);
+  let kernel = makeForceKernel(sys, ff, cell, 2);
   await kernel.startThreads(options.threads ?? 1);
   let evaluations = 0;
   let energy = 0;
@@ -177,7 +178,7 @@ export const minimise = async (
       const minEdge = Math.min(...kernelCell.perpendicularWidths);
       if (change > 0.01 * minEdge) {
         kernel.dispose();
-        kernel = new ForceKernel(sys, ff, cell, 2);
+        kernel = makeForceKernel(sys, ff, cell, 2);
         kernelCell = cell;
       } else kernel.setLattice(cell);
     } else r.set(s);

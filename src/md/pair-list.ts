@@ -1,6 +1,6 @@
 import type { Lattice } from '../core/lattice.js';
 import { SpecialImages } from '../forcefield/special-images.js';
-import type { TypedSystem } from '../forcefield/typing.js';
+import { CORE_SHELL_ORDER, type TypedSystem } from '../forcefield/typing.js';
 
 /**
  * The Verlet pair list of the MD force kernel: every pair (i, j, periodic image) closer than
@@ -259,6 +259,8 @@ export class PairListBuilder {
   }
 
   private addSpecial(i: number, j: number, image: number, order: number): void {
+    // A core and its own shell: no pair term (forcefield/shells.ts sums it).
+    if (order === CORE_SHELL_ORDER) return;
     const L = this.list;
     const k = L.specialCount;
     if (k === L.specialI.length) {

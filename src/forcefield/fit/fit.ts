@@ -1,10 +1,12 @@
-import { InsufficientDataError, OptionError } from '../../core/errors.js';
+import { InsufficientDataError, OptionError, PhysicsError } from '../../core/errors.js';
 import type { Structure } from '../../core/frame.js';
+import type { Lattice } from '../../core/lattice.js';
 import { SeededRandom } from '../../core/random.js';
 import { EV_IN_KCAL_PER_MOL, EV_PER_A3_IN_GPA } from '../../core/units.js';
+import { computeEnergy } from '../energy.js';
 import type { BornTerm, ForceField } from '../force-field.js';
-import { typeSystem } from '../typing.js';
-import { type Decomposition, decompose, evaluateDecomposed } from './decomposition.js';
+import { type TypedSystem, typeSystem } from '../typing.js';
+import { decompose, evaluateDecomposed, type TermSums } from './decomposition.js';
 import { invertSpd, levenbergMarquardt } from './levenberg-marquardt.js';
 import {
   compositionKey,
@@ -74,6 +76,8 @@ export const withBornTerms = (ff: ForceField, born: Record<string, BornTerm>, na
     for (const a of types)
       for (const b of types) {
         if (typeElement(a) !== e1 || typeElement(b) !== e2) continue;
+        // A polarisable ion's repulsion is its shell's (Cl_shell is of Cl), not its core's.
+        if (ff.shells?.[a] || ff.shells?.[b]) continue;
         if (e1 === e2 && a > b) continue;
         if (out[`${b}-${a}`]) continue;
         out[`${a}-${b}`] = { ...term };
@@ -164,20 +168,64 @@ export interface FitResult {
 interface Prepared {
   config: ReferenceConfiguration | undefined;
   crystal?: CrystalTarget;
-  dec: Decomposition;
+  /** Energy (kcal/mol), forces and virial of the configuration for a force field of the fit. */
+  sums: ConfigurationSums;
   elements: string[];
   volume: number;
   natoms: number;
 }
 
+/** modelOutputs, or undefined where polarisable ions' shells run away (as forceFieldOutputs). */
+const outputsOrNone = (p: Prepared, ff: ForceField): ModelOutputs | undefined => {
+  try {
+    return modelOutputs(p, ff);
+  } catch (e) {
+    if (e instanceof PhysicsError && ff.shells) return undefined;
+    throw e;
+  }
+};
+
 /** Model energy (eV), forces (eV/A), stress (eV/A^3, xx yy zz xy xz yz, tensile positive). */
 const modelOutputs = (p: Prepared, ff: ForceField): ModelOutputs => {
-  const t = evaluateDecomposed(p.dec, ff);
+  const t = p.sums(ff);
   return {
     energyEv: t.energy / EV_IN_KCAL_PER_MOL,
     forcesEvA: t.forces.map((f) => f / EV_IN_KCAL_PER_MOL),
     stressEvA3: t.virial.map((w) => -w / EV_IN_KCAL_PER_MOL / p.volume),
   };
+};
+
+/**
+ * Evaluations of one configuration for the force fields of a fit: energy (kcal/mol), forces
+ * (kcal/mol/A) and virial (kcal/mol) as energy.ts gives them.
+ */
+export type ConfigurationSums = (ff: ForceField) => TermSums;
+
+/**
+ * How a fit of polarisable ions evaluates a configuration (the shells relaxed anew for every
+ * parameter set: where they sit depends on all of them). The default is the reference sum
+ * (energy.ts); md/shell-kernel.ts's relaxedShellSums is the same through the MD kernel, 20-30x
+ * faster on small cells, which the command line passes.
+ */
+export type ShellSumsFactory = (s: Structure, lattice: Lattice) => ConfigurationSums;
+
+const referenceShellSums: ShellSumsFactory = (s, lattice) => (ff) => {
+  const e = computeEnergy(s.frame.positions, lattice, typeSystem(s, ff), ff);
+  return { energy: e.termsKcalMol.total, forces: e.forcesKcalMolA, virial: e.virialKcalMol };
+};
+
+/** Through the configuration's decomposition (decomposition.ts: only the moved terms per evaluation), or in full for shells. */
+const sumsFor = (
+  s: Structure,
+  lattice: Lattice,
+  sys: TypedSystem,
+  ff0: ForceField,
+  params: FitParameter[],
+  shellSums: ShellSumsFactory,
+): ConfigurationSums => {
+  if (ff0.shells) return shellSums(s, lattice);
+  const dec = decompose(s.frame.positions, lattice, sys, ff0, params);
+  return (ff) => evaluateDecomposed(dec, ff);
 };
 
 const elementsOf = (s: Structure): string[] =>
@@ -188,6 +236,7 @@ export const fitForceField = (
   configs: readonly ReferenceConfiguration[],
   crystals: readonly CrystalTarget[],
   onProgress?: (what: string) => void,
+  shellSums: ShellSumsFactory = referenceShellSums,
 ): FitResult => {
   const startFf = withBornTerms(spec.start, spec.born, spec.name);
   for (const p of spec.parameters) checkParameter(startFf, p);
@@ -208,10 +257,14 @@ export const fitForceField = (
       );
     try {
       const sys = typeSystem(s, ff0);
+      const sums = sumsFor(s, lattice, sys, ff0, params, shellSums);
+      // Polarisable ions: a configuration whose shells run away at the start is left out, as one
+      // that cannot be typed (the reason says so).
+      if (ff0.shells) sums(ff0);
       return {
         config,
         crystal,
-        dec: decompose(s.frame.positions, lattice, sys, ff0, params),
+        sums,
         elements: elementsOf(s),
         volume: lattice.volume,
         natoms: sys.natoms,
@@ -338,12 +391,15 @@ export const fitForceField = (
   // The baseline is evaluated in full (its own typing and charges), not through the decomposition.
   const baselineOutputs = (p: Prepared) =>
     forceFieldOutputs(spec.baseline, p.config?.structure ?? p.crystal!.structure);
-  const crystalMetrics = (outputs: (p: Prepared) => ModelOutputs | undefined): CrystalMetrics[] =>
+  const crystalMetrics = (
+    outputs: (p: Prepared) => ModelOutputs | undefined,
+    model = spec.baseline.name,
+  ): CrystalMetrics[] =>
     crystalSet.map((p) => {
       const o = outputs(p);
       if (!o)
-        throw new OptionError(
-          `crystal target ${p.crystal!.name}: the baseline ${spec.baseline.name} cannot type it`,
+        throw new PhysicsError(
+          `crystal target ${p.crystal!.name}: ${model} cannot type it or its shells run away there`,
         );
       let s = 0;
       for (const f of o.forcesEvA) s += f * f;
@@ -382,31 +438,31 @@ export const fitForceField = (
     excluded,
     metrics: {
       baseline: both(baseline),
-      start: both((p) => modelOutputs(p, ff0)),
-      fitted: both((p) => modelOutputs(p, fitted)),
+      start: both((p) => outputsOrNone(p, ff0)),
+      fitted: both((p) => outputsOrNone(p, fitted)),
     },
     fittedOnBaselineSet: [...training, ...held].some((p) => baseline(p) === undefined)
       ? {
           training: metricsOf(
             training.filter((p) => baseline(p) !== undefined),
-            (p) => modelOutputs(p, fitted),
+            (p) => outputsOrNone(p, fitted),
           ),
           validation: metricsOf(
             held.filter((p) => baseline(p) !== undefined),
-            (p) => modelOutputs(p, fitted),
+            (p) => outputsOrNone(p, fitted),
           ),
         }
       : undefined,
     crystals: {
       baseline: crystalMetrics(baseline),
-      start: crystalMetrics((p) => modelOutputs(p, ff0)),
-      fitted: crystalMetrics((p) => modelOutputs(p, fitted)),
+      start: crystalMetrics((p) => outputsOrNone(p, ff0), spec.start.name),
+      fitted: crystalMetrics((p) => outputsOrNone(p, fitted), spec.name),
     },
     ablation: params.map((p, a) => {
       const values = Float64Array.from(lm.p);
       values[a] = p.initial;
       const ff = applyParameters(startFf, params, values);
-      return { path: p.path, forceRmseEvA: metricsOf(held, (q) => modelOutputs(q, ff)).forceRmseEvA };
+      return { path: p.path, forceRmseEvA: metricsOf(held, (q) => outputsOrNone(q, ff)).forceRmseEvA };
     }),
   };
   return result;

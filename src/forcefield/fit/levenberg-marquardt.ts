@@ -71,6 +71,18 @@ const sumSquares = (r: Float64Array): number => {
   return s;
 };
 
+const evaluateOrReject = (
+  f: (p: Float64Array) => Float64Array,
+  q: Float64Array,
+): Float64Array | undefined => {
+  try {
+    return f(q);
+  } catch (e) {
+    if (e instanceof PhysicsError) return undefined;
+    throw e;
+  }
+};
+
 export const jacobianOf = (
   f: (p: Float64Array) => Float64Array,
   p: Float64Array,
@@ -136,9 +148,11 @@ export const levenbergMarquardt = (
         continue;
       }
       const q = clamp(Float64Array.from(p, (v, a) => v + du[a] * typical[a]));
-      const rq = f(q);
-      const c2 = sumSquares(rq);
-      if (Number.isFinite(c2) && c2 < chi2) {
+      // A trial the model cannot be evaluated at (a PhysicsError: polarisable shells running
+      // away, say) is a step too long: rejected as one that raises chi^2.
+      const rq = evaluateOrReject(f, q);
+      const c2 = rq ? sumSquares(rq) : Number.POSITIVE_INFINITY;
+      if (rq && Number.isFinite(c2) && c2 < chi2) {
         // Converged: a nearly Gauss-Newton step (small damping) that no longer lowers chi^2 (a
         // heavily damped step can be tiny far from the minimum).
         converged = (chi2 - c2) / chi2 < options.tolerance && lambda <= 1e-2;

@@ -1,4 +1,4 @@
-import { OptionError } from '../../core/errors.js';
+import { OptionError, PhysicsError } from '../../core/errors.js';
 import type { Structure } from '../../core/frame.js';
 import { EV_IN_KCAL_PER_MOL, EV_PER_A3_IN_GPA } from '../../core/units.js';
 import { computeEnergy } from '../energy.js';
@@ -63,7 +63,8 @@ export interface SetMetrics {
 /**
  * A force field's outputs on one structure, in full (its own typing and charges; energy.ts), or
  * undefined where it cannot type the structure (a bonded force field on a configuration with a
- * bond pulled apart: an O bonded to one Al).
+ * bond pulled apart: an O bonded to one Al) or, with polarisable ions, its shells run away there
+ * (shells.ts: the model has no energy at that configuration).
  */
 export const forceFieldOutputs = (ff: ForceField, s: Structure): ModelOutputs | undefined => {
   let sys: ReturnType<typeof typeSystem>;
@@ -73,7 +74,13 @@ export const forceFieldOutputs = (ff: ForceField, s: Structure): ModelOutputs | 
     if (e instanceof OptionError) return undefined;
     throw e;
   }
-  const e = computeEnergy(s.frame.positions, s.frame.lattice!, sys, ff);
+  let e: ReturnType<typeof computeEnergy>;
+  try {
+    e = computeEnergy(s.frame.positions, s.frame.lattice!, sys, ff);
+  } catch (err) {
+    if (err instanceof PhysicsError && ff.shells) return undefined;
+    throw err;
+  }
   return {
     energyEv: e.termsKcalMol.total / EV_IN_KCAL_PER_MOL,
     forcesEvA: e.forcesKcalMolA.map((f) => f / EV_IN_KCAL_PER_MOL),
