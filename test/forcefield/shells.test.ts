@@ -4,11 +4,12 @@
  * series against erfc; forces as minus the gradient of the relaxed energy; the MD kernel equal to
  * the reference sum; the same energy, pressure and (core + shell) forces as LAMMPS born/coul/dsf/cs
  * and born/coul/long/cs on the same atoms and shells (Debian package lammps, `lmp`); NVE with
- * relaxed shells conserving energy; and a stopped and resumed run equal bitwise to one that never
- * stopped (the shells' places are in the checkpoint).
+ * relaxed shells conserving energy; a stopped and resumed run equal bitwise to one that never
+ * stopped (the shells' places are in the checkpoint); a fit recovering the spring, charge scale and
+ * a Born term from data made with them; and LAMMPS protocols with shells refused.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildOligomer } from '../../src/builders/oligomer.js';
@@ -16,6 +17,7 @@ import { packGlass } from '../../src/builders/pack-glass.js';
 import { SeededRandom } from '../../src/core/random.js';
 import { EV_IN_KCAL_PER_MOL, NKTV2P } from '../../src/core/units.js';
 import { lammpsFiles, writeLammpsExport } from '../../src/engines/lammps-export.js';
+import { runProtocolInLammps } from '../../src/engines/lammps-run.js';
 import { computeEnergy, erfc } from '../../src/forcefield/energy.js';
 import { type FitSpec, fitForceField, type ReferenceConfiguration } from '../../src/forcefield/fit/fit.js';
 import { applyParameters, type FitParameter } from '../../src/forcefield/fit/parameters.js';
@@ -25,6 +27,7 @@ import { CORE_SHELL_ORDER, typeSystem } from '../../src/forcefield/typing.js';
 import { readCheckpoint, writeCheckpoint } from '../../src/md/checkpoint.js';
 import { newForceOutput } from '../../src/md/force-kernel.js';
 import { type MdCheckpoint, RunCancelled, runMd, type ThermoRow } from '../../src/md/integrator.js';
+import { protocolFromObject } from '../../src/md/protocols/protocol.js';
 import { makeForceKernel, RelaxedShellKernel, relaxedShellSums } from '../../src/md/shell-kernel.js';
 import { tempDir } from '../helpers.js';
 
@@ -203,6 +206,24 @@ if (!haveLammps)
   );
 
 describe.skipIf(!haveLammps)('the same energy, pressure and ion forces as LAMMPS (core-shell styles)', () => {
+  it('a protocol with shells is refused by the LAMMPS engine before any output', async () => {
+    const ffFile = join(tempDir(), 'shells.json');
+    writeFileSync(ffFile, JSON.stringify(polarisable));
+    const spec = protocolFromObject(
+      {
+        forcefield: ffFile,
+        engine: 'lammps',
+        stage: [{ name: 'nvt', ensemble: 'nvt', temperature: 300, steps: 10 }],
+      },
+      join(tempDir(), 'p.toml'),
+    );
+    const outDir = join(tempDir(), 'run');
+    await expect(runProtocolInLammps(spec, glass(), { outDir })).rejects.toThrow(
+      /shells-test: polarisable ions \(shells\) run on the embedded engine only/,
+    );
+    expect(existsSync(outDir)).toBe(false);
+  });
+
   for (const [name, ff, style] of [
     ['DSF', polarisable, 'born/coul/dsf/cs'],
     ['Ewald', { ...polarisable, coulomb: { method: 'ewald' as const, accuracy: 1e-8 } }, 'born/coul/long/cs'],
