@@ -8,6 +8,7 @@ import { checkOverlap } from './overlap.js';
 import { atomForces, type CoulombShape, type RelaxOptions, relaxShells } from './shells.js';
 import { SpecialImages } from './special-images.js';
 import { CORE_SHELL_ORDER, type TypedSystem } from './typing.js';
+import { addPairVirial } from './virial.js';
 
 /**
  * Energy, forces and virial of a force field for one configuration: the reference implementation
@@ -159,14 +160,8 @@ const pairAndBondedSums = (
   const n = sys.natoms;
   const F = new Float64Array(3 * n);
   const W = new Float64Array(6);
-  const tally = (dx: number, dy: number, dz: number, fx: number, fy: number, fz: number) => {
-    W[0] += dx * fx;
-    W[1] += dy * fy;
-    W[2] += dz * fz;
-    W[3] += dx * fy;
-    W[4] += dx * fz;
-    W[5] += dy * fz;
-  };
+  const tally = (dx: number, dy: number, dz: number, fx: number, fy: number, fz: number) =>
+    addPairVirial(W, dx, dy, dz, fx, fy, fz);
   const d = new Float64Array(3);
   const minImage = (i: number, j: number) => {
     for (let x = 0; x < 3; x++) d[x] = positions[3 * i + x] - positions[3 * j + x];

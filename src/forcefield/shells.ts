@@ -2,6 +2,7 @@ import { PhysicsError } from '../core/errors.js';
 import { QQR2E_REAL } from '../core/units.js';
 import { erfc } from './erfc.js';
 import type { ShellSystem } from './typing.js';
+import { addPairVirial } from './virial.js';
 
 /**
  * Polarisable ions as shells in their adiabatic limit (ForceField.shells): for given atom
@@ -102,12 +103,7 @@ export const coreShellTerms = (
     forces[3 * c] -= fx;
     forces[3 * c + 1] -= fy;
     forces[3 * c + 2] -= fz;
-    W[0] += dx * fx;
-    W[1] += dy * fy;
-    W[2] += dz * fz;
-    W[3] += dx * fy;
-    W[4] += dx * fz;
-    W[5] += dy * fz;
+    addPairVirial(W, dx, dy, dz, fx, fy, fz);
   }
   return { spring, coulomb: eCoul, virial: W };
 };

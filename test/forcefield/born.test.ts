@@ -4,15 +4,14 @@
  * LAMMPS's (Debian package lammps, `lmp`) for the same data file and input, as
  * test/forcefield/forcefield.test.ts checks the Lennard-Jones styles.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { buildOligomer } from '../../src/builders/oligomer.js';
 import { packGlass } from '../../src/builders/pack-glass.js';
 import { supercell } from '../../src/builders/supercell.js';
 import type { Structure } from '../../src/core/frame.js';
 import { NKTV2P } from '../../src/core/units.js';
-import { lammpsFiles, writeLammpsExport } from '../../src/engines/lammps-export.js';
+import { lammpsFiles } from '../../src/engines/lammps-export.js';
 import { computeEnergy, type ErfcMethod } from '../../src/forcefield/energy.js';
 import {
   bornPair,
@@ -25,6 +24,7 @@ import { typeSystem } from '../../src/forcefield/typing.js';
 import { readStructure } from '../../src/io/registry.js';
 import { ForceKernel, newForceOutput } from '../../src/md/force-kernel.js';
 import { sharedFixture, tempDir } from '../helpers.js';
+import { lammpsSinglePoint } from './lammps-single-point.js';
 
 const glass0b = () => packGlass({ units: [{ molecule: buildOligomer(), count: 8 }], seed: 1 });
 /** LiCl rock salt, 3 x 3 x 3 conventional cells (216 atoms, 15.4 A: the 10 A cutoff reaches past half the cell). */
@@ -232,14 +232,7 @@ describe.skipIf(!haveLammps)('the same energies, forces and pressure as LAMMPS (
       const dir = tempDir();
       const files = lammpsFiles(x, s.frame.lattice!, sys, ff);
       expect(files.input).toContain(`pair_style ${style}`);
-      writeLammpsExport(dir, files);
-      execFileSync('lmp', ['-in', 'in.oligolyte', '-log', 'log.lammps', '-screen', 'none'], { cwd: dir });
-      const log = readFileSync(`${dir}/log.lammps`, 'utf8').split('\n');
-      const k = log.findIndex((l) => l.trim().startsWith('Step'));
-      const [, pe, ebond, eangle, evdwl, ecoul, elong, , pxx, pyy, pzz, pxy, pxz, pyz] = log[k + 1]
-        .trim()
-        .split(/\s+/)
-        .map(Number);
+      const { pe, ebond, eangle, evdwl, ecoul, elong, pressure, forces } = lammpsSinglePoint(dir, files);
       // Ewald (accuracy 1e-8 both sides): to 1e-6 of the largest force, as forcefield.test.ts.
       const tol = 1e-6;
       const close = (a: number, b: number, what: string, scale = Math.abs(b)) =>
@@ -252,20 +245,18 @@ describe.skipIf(!haveLammps)('the same energies, forces and pressure as LAMMPS (
       const V = s.frame.lattice!.volume;
       const p = Array.from(ours.virialKcalMol, (w) => (w / V) * NKTV2P);
       const pScale = Math.max(...p.map(Math.abs));
-      [pxx, pyy, pzz, pxy, pxz, pyz].forEach((v, i) => {
+      pressure.forEach((v, i) => {
         close(p[i], v, `pressure ${i}`, pScale);
       });
-      const dump = readFileSync(`${dir}/forces.dump`, 'utf8').trim().split('\n').slice(9);
-      expect(dump.length).toBe(sys.natoms);
+      expect(forces.size).toBe(sys.natoms);
       let maxF = 0;
       for (const f of ours.forcesKcalMolA) maxF = Math.max(maxF, Math.abs(f));
-      for (const line of dump) {
-        const [id, fx, fy, fz] = line.trim().split(/\s+/).map(Number);
-        for (const [c, f] of [fx, fy, fz].entries())
-          expect(Math.abs(f - ours.forcesKcalMolA[3 * (id - 1) + c]), `atom ${id}`).toBeLessThanOrEqual(
-            tol * (ff.coulomb.method === 'ewald' ? maxF : Math.max(1, Math.abs(f))),
+      for (const [id, f] of forces)
+        f.forEach((v, c) => {
+          expect(Math.abs(v - ours.forcesKcalMolA[3 * (id - 1) + c]), `atom ${id}`).toBeLessThanOrEqual(
+            tol * (ff.coulomb.method === 'ewald' ? maxF : Math.max(1, Math.abs(v))),
           );
-      }
+        });
     }, 60_000);
   }
 });

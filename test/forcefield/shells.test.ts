@@ -8,15 +8,15 @@
  * stopped (the shells' places are in the checkpoint); a fit recovering the spring, charge scale and
  * a Born term from data made with them; and LAMMPS protocols with shells refused.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildOligomer } from '../../src/builders/oligomer.js';
 import { packGlass } from '../../src/builders/pack-glass.js';
 import { SeededRandom } from '../../src/core/random.js';
 import { EV_IN_KCAL_PER_MOL, NKTV2P } from '../../src/core/units.js';
-import { lammpsFiles, writeLammpsExport } from '../../src/engines/lammps-export.js';
+import { lammpsFiles } from '../../src/engines/lammps-export.js';
 import { runProtocolInLammps } from '../../src/engines/lammps-run.js';
 import { computeEnergy, erfc } from '../../src/forcefield/energy.js';
 import { type FitSpec, fitForceField, type ReferenceConfiguration } from '../../src/forcefield/fit/fit.js';
@@ -30,6 +30,7 @@ import { type MdCheckpoint, RunCancelled, runMd, type ThermoRow } from '../../sr
 import { protocolFromObject } from '../../src/md/protocols/protocol.js';
 import { makeForceKernel, RelaxedShellKernel, relaxedShellSums } from '../../src/md/shell-kernel.js';
 import { tempDir } from '../helpers.js';
+import { lammpsSinglePoint } from './lammps-single-point.js';
 
 const ionType = (mass: number) => ({ mass, sigma: 0, epsilon: 0 });
 const none = { a: 0, rho: 0.3, sigma: 0, c: 0, d: 0 };
@@ -237,14 +238,7 @@ describe.skipIf(!haveLammps)('the same energy, pressure and ion forces as LAMMPS
       const files = lammpsFiles(x, s.frame.lattice!, sys, ff);
       expect(files.input).toContain(`pair_style ${style}`);
       expect(files.bondTypes).toEqual(['Cl-Cl_shell']);
-      writeLammpsExport(dir, files);
-      execFileSync('lmp', ['-in', 'in.oligolyte', '-log', 'log.lammps', '-screen', 'none'], { cwd: dir });
-      const log = readFileSync(join(dir, 'log.lammps'), 'utf8').split('\n');
-      const k = log.findIndex((l) => l.trim().startsWith('Step'));
-      const [, pe, ebond, , evdwl, ecoul, elong, , pxx, pyy, pzz, pxy, pxz, pyz] = log[k + 1]
-        .trim()
-        .split(/\s+/)
-        .map(Number);
+      const { pe, ebond, evdwl, ecoul, elong, pressure, forces } = lammpsSinglePoint(dir, files);
       const tol = 1e-6;
       const close = (a: number, b: number, what: string, scale = Math.abs(b)) =>
         expect(Math.abs(a - b), `${what}: ${a} vs LAMMPS ${b}`).toBeLessThanOrEqual(tol * Math.max(1, scale));
@@ -255,22 +249,20 @@ describe.skipIf(!haveLammps)('the same energy, pressure and ion forces as LAMMPS
       const V = s.frame.lattice!.volume;
       const p = Array.from(ours.virialKcalMol, (w) => (w / V) * NKTV2P);
       const pScale = Math.max(...p.map(Math.abs));
-      [pxx, pyy, pzz, pxy, pxz, pyz].forEach((v, i) => {
+      pressure.forEach((v, i) => {
         close(p[i], v, `pressure ${i}`, pScale);
       });
       // LAMMPS's forces are per core and per shell: an ion's is their sum (the shell's own is ~0).
       const n = sys.natoms;
       const lammps = new Float64Array(3 * n);
       const owner = sys.shells!.owner;
-      const dump = readFileSync(join(dir, 'forces.dump'), 'utf8').trim().split('\n').slice(9);
-      expect(dump.length).toBe(n + owner.length);
+      expect(forces.size).toBe(n + owner.length);
       let shellMax = 0;
-      for (const line of dump) {
-        const [id, fx, fy, fz] = line.trim().split(/\s+/).map(Number);
+      for (const [id, f] of forces) {
         const atom = id <= n ? id - 1 : owner[id - 1 - n];
-        if (id > n) shellMax = Math.max(shellMax, Math.abs(fx), Math.abs(fy), Math.abs(fz));
-        [fx, fy, fz].forEach((f, c) => {
-          lammps[3 * atom + c] += f;
+        if (id > n) shellMax = Math.max(shellMax, ...f.map(Math.abs));
+        f.forEach((v, c) => {
+          lammps[3 * atom + c] += v;
         });
       }
       // A shell's own force: zero in oligolyte's sums (relaxed), what LAMMPS's approximations of
