@@ -199,3 +199,20 @@ export const forceFieldReference = (s: Structure, positions: Float64Array, ff: F
     },
   };
 };
+
+/**
+ * Minus the central difference of `energy` along coordinate k of x (a force component, in the
+ * energy's unit per A): -(E(x + h e_k) - E(x - h e_k)) / 2h.
+ */
+export const centralDifferenceForce = (
+  energy: (x: Float64Array) => number,
+  x: Float64Array,
+  k: number,
+  h: number,
+): number => {
+  const p = Float64Array.from(x);
+  p[k] += h;
+  const up = energy(p);
+  p[k] -= 2 * h;
+  return -(up - energy(p)) / (2 * h);
+};

@@ -129,14 +129,16 @@ export const computeEnergy = (
 };
 
 /**
- * The electrostatics' damping and shifts (as the pair sums below and md/force-kernel.ts take
- * them): what the core-shell remainder of polarisable ions needs (shells.ts). Wolf's forces are
- * not its energy's gradient, so shells cannot be relaxed with it.
+ * The electrostatics' damping and shifts for forces (as the pair sums below take them, and
+ * md/force-kernel.ts and the core-shell remainder of polarisable ions, shells.ts). Wolf's forces
+ * are not its energy's gradient: neither MD nor relaxed shells can run with it.
  */
 export const coulombShape = (ff: ForceField): CoulombShape => {
   const rc = ff.cutoff;
   if (ff.coulomb.method === 'wolf')
-    throw new OptionError(`${ff.name}: polarisable ions (shells) need dsf or ewald electrostatics, not wolf`);
+    throw new OptionError(
+      `${ff.name}: Wolf's forces are not its energy's gradient; MD and polarisable ions (shells) need dsf or ewald`,
+    );
   if (ff.coulomb.method === 'ewald')
     return { alpha: Math.sqrt(-Math.log(ff.coulomb.accuracy)) / rc, eShift: 0, fShift: 0 };
   const alpha = ff.coulomb.alpha;

@@ -140,6 +140,27 @@ export const MAX_SHELL_DISPLACEMENT_A = 1;
 const ANDERSON_DEPTH = 6;
 
 /**
+ * The scratch arrays of relaxShells for a system of m shells: the step, the last iterate and step,
+ * and the Anderson history as rings of ANDERSON_DEPTH differences. An MD kernel keeps one, so
+ * that a step's iterations allocate nothing.
+ */
+export class ShellWorkspace {
+  readonly step: Float64Array;
+  readonly lastX: Float64Array;
+  readonly lastF: Float64Array;
+  readonly dX: Float64Array[];
+  readonly dF: Float64Array[];
+  constructor(readonly shellCount: number) {
+    const make = () => new Float64Array(3 * shellCount);
+    this.step = make();
+    this.lastX = make();
+    this.lastF = make();
+    this.dX = Array.from({ length: ANDERSON_DEPTH }, make);
+    this.dF = Array.from({ length: ANDERSON_DEPTH }, make);
+  }
+}
+
+/**
  * Put the shells where the energy is lowest for the atoms at `positions` (3n): the shells'
  * forces (pair sums from `pairForces`, which evaluates the extended system at `ext` into
  * `forces`, plus coreShellTerms) driven to zero by Anderson mixing (Walker and Ni, SIAM J.
@@ -158,16 +179,15 @@ export const relaxShells = (
   ext: Float64Array,
   forces: Float64Array,
   options: RelaxOptions = {},
+  work: ShellWorkspace = new ShellWorkspace(shells.owner.length),
 ): CoreShellTerms & { iterations: number } => {
   const m = shells.owner.length;
   const n = shells.extended.natoms - m;
   const tolerance = options.toleranceKcalMolA ?? 1e-3;
   const maxIterations = options.maxIterations ?? 300;
-  const step = new Float64Array(3 * m);
-  const dX: Float64Array[] = [];
-  const dF: Float64Array[] = [];
-  let lastX: Float64Array | undefined;
-  let lastF: Float64Array | undefined;
+  const { step, lastX, lastF, dX, dF } = work;
+  // Differences kept so far; the newest at ring index (kept - 1) % depth.
+  let kept = 0;
   for (let it = 1; ; it++) {
     extendedPositions(shells, positions, displacement, ext);
     pairForces(ext, forces);
@@ -194,22 +214,27 @@ export const relaxShells = (
         `the shells did not settle in ${maxIterations} iterations (largest force on a shell ${worst.toPrecision(3)} kcal/mol/A): ` +
           'the polarisation runs away (a shell spring too soft for its charge, or ions too close)',
       );
-    if (lastX && lastF) {
-      dX.push(displacement.map((v, k) => v - lastX![k]));
-      dF.push(step.map((v, k) => v - lastF![k]));
-      if (dX.length > ANDERSON_DEPTH) {
-        dX.shift();
-        dF.shift();
+    if (it > 1) {
+      const slot = kept % ANDERSON_DEPTH;
+      for (let k = 0; k < 3 * m; k++) {
+        dX[slot][k] = displacement[k] - lastX[k];
+        dF[slot][k] = step[k] - lastF[k];
       }
+      kept++;
     }
-    lastX = Float64Array.from(displacement);
-    lastF = Float64Array.from(step);
+    lastX.set(displacement);
+    lastF.set(step);
     // gamma = argmin |step - dF gamma| (normal equations, lightly regularised), then
-    // d <- d + step - (dX + dF) gamma.
-    const gamma = leastSquares(dF, step);
+    // d <- d + step - (dX + dF) gamma, over the differences kept (oldest first).
+    const count = Math.min(kept, ANDERSON_DEPTH);
+    const order = Array.from({ length: count }, (_, j) => (kept - count + j) % ANDERSON_DEPTH);
+    const gamma = leastSquares(
+      order.map((j) => dF[j]),
+      step,
+    );
     for (let k = 0; k < 3 * m; k++) {
       let v = displacement[k] + step[k];
-      for (let j = 0; j < gamma.length; j++) v -= gamma[j] * (dX[j][k] + dF[j][k]);
+      for (let j = 0; j < count; j++) v -= gamma[j] * (dX[order[j]][k] + dF[order[j]][k]);
       displacement[k] = v;
     }
   }

@@ -2,7 +2,7 @@ import { OptionError, PhysicsError } from '../core/errors.js';
 import type { Lattice } from '../core/lattice.js';
 import { QQR2E_REAL } from '../core/units.js';
 import { dihedralTerms } from '../forcefield/dihedral.js';
-import { bornTables, type EnergyTerms, erfc } from '../forcefield/energy.js';
+import { bornTables, coulombShape, type EnergyTerms } from '../forcefield/energy.js';
 import { type ForceField, ljPair } from '../forcefield/force-field.js';
 import { checkSpecialImages } from '../forcefield/special-images.js';
 import type { TypedSystem } from '../forcefield/typing.js';
@@ -120,16 +120,7 @@ export class ForceKernel {
         'the MD engine does not run Wolf (its forces are not the gradient of its energy); use dsf or ewald',
       );
     // Ewald: the real-space term is the DSF form with both shifts zero, plus the reciprocal sum.
-    const alpha = coul.method === 'ewald' ? Math.sqrt(-Math.log(coul.accuracy)) / rc : coul.alpha;
-    const erfcRc = erfc(alpha * rc);
-    const fShift =
-      coul.method === 'ewald'
-        ? 0
-        : -(
-            erfcRc / (rc * rc) +
-            ((2 / Math.sqrt(Math.PI)) * alpha * Math.exp(-alpha * alpha * rc * rc)) / rc
-          );
-    const eShift = coul.method === 'ewald' ? 0 : erfcRc / rc - fShift * rc;
+    const { alpha, eShift, fShift } = coulombShape(ff);
     if (coul.method === 'ewald') {
       this.reciprocal = makeReciprocal(lattice, sys.charges, alpha, coul.accuracy, coul.kspace);
       // The k-vector sum is shared among the threads; PME runs in this thread (its cost is small

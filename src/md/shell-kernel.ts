@@ -3,7 +3,13 @@ import type { Structure } from '../core/frame.js';
 import type { Lattice } from '../core/lattice.js';
 import { coulombShape } from '../forcefield/energy.js';
 import type { ForceField } from '../forcefield/force-field.js';
-import { atomForces, type CoulombShape, type RelaxOptions, relaxShells } from '../forcefield/shells.js';
+import {
+  atomForces,
+  type CoulombShape,
+  type RelaxOptions,
+  relaxShells,
+  ShellWorkspace,
+} from '../forcefield/shells.js';
 import { type ShellSystem, type TypedSystem, typeSystem } from '../forcefield/typing.js';
 import { ForceKernel, type ForceOutput, newForceOutput } from './force-kernel.js';
 
@@ -46,6 +52,7 @@ export class RelaxedShellKernel implements MdForceKernel {
   private readonly displacement: Float64Array;
   private readonly ext: Float64Array;
   private readonly extForces: Float64Array;
+  private readonly work: ShellWorkspace;
   private readonly n: number;
   readonly lastBuildMove = { atom: -1, distanceA: 0 };
   /** Shell iterations of the last evaluation. */
@@ -65,6 +72,7 @@ export class RelaxedShellKernel implements MdForceKernel {
     this.displacement = new Float64Array(3 * shells.owner.length);
     this.ext = new Float64Array(3 * total);
     this.extForces = new Float64Array(3 * total);
+    this.work = new ShellWorkspace(shells.owner.length);
   }
 
   /** The shells' displacements from their atoms (A, 3 per shell): where the next relaxation starts. */
@@ -109,6 +117,7 @@ export class RelaxedShellKernel implements MdForceKernel {
       this.ext,
       this.extForces,
       this.relax,
+      this.work,
     );
     this.lastIterations = terms.iterations;
     atomForces(this.shells, this.extForces, forces);

@@ -23,7 +23,7 @@ import {
 import { typeSystem } from '../../src/forcefield/typing.js';
 import { readStructure } from '../../src/io/registry.js';
 import { ForceKernel, newForceOutput } from '../../src/md/force-kernel.js';
-import { sharedFixture, tempDir } from '../helpers.js';
+import { centralDifferenceForce, sharedFixture, tempDir } from '../helpers.js';
 import { lammpsSinglePoint } from './lammps-single-point.js';
 
 const glass0b = () => packGlass({ units: [{ molecule: buildOligomer(), count: 8 }], seed: 1 });
@@ -158,12 +158,8 @@ describe('forces are minus the gradient of the energy (Born terms)', () => {
       const h = 1e-5;
       for (const i of [0, 5, 13, 40, sys.natoms - 1])
         for (let c = 0; c < 3; c++) {
-          const p = Float64Array.from(x);
-          p[3 * i + c] += h;
-          const up = computeEnergy(p, L, sys, ff).termsKcalMol.total;
-          p[3 * i + c] -= 2 * h;
-          const down = computeEnergy(p, L, sys, ff).termsKcalMol.total;
-          const numeric = -(up - down) / (2 * h);
+          const energy = (p: Float64Array) => computeEnergy(p, L, sys, ff).termsKcalMol.total;
+          const numeric = centralDifferenceForce(energy, x, 3 * i + c, h);
           const f = base.forcesKcalMolA[3 * i + c];
           expect(Math.abs(numeric - f), `atom ${i} axis ${c}: ${numeric} vs ${f}`).toBeLessThan(
             1e-6 * Math.max(1, Math.abs(f)),

@@ -29,7 +29,7 @@ import { newForceOutput } from '../../src/md/force-kernel.js';
 import { type MdCheckpoint, RunCancelled, runMd, type ThermoRow } from '../../src/md/integrator.js';
 import { protocolFromObject } from '../../src/md/protocols/protocol.js';
 import { makeForceKernel, RelaxedShellKernel, relaxedShellSums } from '../../src/md/shell-kernel.js';
-import { tempDir } from '../helpers.js';
+import { centralDifferenceForce, tempDir } from '../helpers.js';
 import { lammpsSinglePoint } from './lammps-single-point.js';
 
 const ionType = (mass: number) => ({ mass, sigma: 0, epsilon: 0 });
@@ -150,12 +150,8 @@ describe('relaxed shells: energy, forces and the MD kernel', () => {
     const h = 1e-5;
     for (const i of [0, 3, 9, 17, sys.natoms - 1])
       for (let c = 0; c < 3; c++) {
-        const p = Float64Array.from(x);
-        p[3 * i + c] += h;
-        const up = computeEnergy(p, L, sys, polarisable, tight).termsKcalMol.total;
-        p[3 * i + c] -= 2 * h;
-        const down = computeEnergy(p, L, sys, polarisable, tight).termsKcalMol.total;
-        const numeric = -(up - down) / (2 * h);
+        const energy = (p: Float64Array) => computeEnergy(p, L, sys, polarisable, tight).termsKcalMol.total;
+        const numeric = centralDifferenceForce(energy, x, 3 * i + c, h);
         const f = base.forcesKcalMolA[3 * i + c];
         expect(Math.abs(numeric - f), `atom ${i} axis ${c}: ${numeric} vs ${f}`).toBeLessThan(
           1e-5 * Math.max(1, Math.abs(f)),
