@@ -195,23 +195,7 @@ export const dcd: Format = {
         // Interleave and check in one pass: NaN, Inf and byte-swapped floats (absurd magnitudes)
         // are refused where they stand, the first one in file order (X record, then Y, then Z).
         const [fx, fy, fz] = rec;
-        let ok = true;
-        for (let i = 0, j = 0; i < n; i++, j += 3) {
-          const x = fx[i];
-          const y = fy[i];
-          const z = fz[i];
-          positions[j] = x;
-          positions[j + 1] = y;
-          positions[j + 2] = z;
-          if (
-            !(
-              Math.abs(x) <= MAX_COORDINATE_A &&
-              Math.abs(y) <= MAX_COORDINATE_A &&
-              Math.abs(z) <= MAX_COORDINATE_A
-            )
-          )
-            ok = false;
-        }
+        const ok = interleaveChecked(fx, fy, fz, positions, n);
         if (!ok)
           for (let d = 0; d < 3; d++) {
             const bad = firstBadValue(rec[d], MAX_COORDINATE_A);
@@ -236,4 +220,33 @@ export const dcd: Format = {
       await r.close();
     }
   },
+};
+
+/**
+ * Interleaves a frame's X, Y and Z records into positions and checks every value (finite, within
+ * MAX_COORDINATE_A) in one pass; false when one is not. A function of its own, not inline in the
+ * reader: a loop inside an async generator keeps its variables in the generator's frame, and ran
+ * at about half this speed (issue 28).
+ */
+const interleaveChecked = (
+  fx: Float32Array,
+  fy: Float32Array,
+  fz: Float32Array,
+  positions: Float64Array,
+  n: number,
+): boolean => {
+  let ok = true;
+  for (let i = 0, j = 0; i < n; i++, j += 3) {
+    const x = fx[i];
+    const y = fy[i];
+    const z = fz[i];
+    positions[j] = x;
+    positions[j + 1] = y;
+    positions[j + 2] = z;
+    if (
+      !(Math.abs(x) <= MAX_COORDINATE_A && Math.abs(y) <= MAX_COORDINATE_A && Math.abs(z) <= MAX_COORDINATE_A)
+    )
+      ok = false;
+  }
+  return ok;
 };
