@@ -1,10 +1,16 @@
-import { Matrix } from 'ml-matrix';
 import { OptionError } from '../../core/errors.js';
 import { Z95 } from '../../core/statistics.js';
 import { A2_PER_FS_IN_CM2_PER_S } from '../../core/units.js';
-import { glsLine, type LineFit, olsLine, reconditionCovariance } from './line-fit.js';
+import {
+  choleskyFlat,
+  type FlatMatrix,
+  glsLineFactored,
+  type LineFit,
+  olsLine,
+  reconditionFlat,
+} from './line-fit.js';
 import type { LagStatistics, MsdResult } from './msd.js';
-import { randomWalkMsdCovariance } from './random-walk-covariance.js';
+import { randomWalkMsdCovarianceFlat } from './random-walk-covariance.js';
 
 /** An estimate with its standard deviation and 95 % interval (same unit as the value). */
 export interface Estimate {
@@ -115,7 +121,7 @@ interface GlsInput {
  * identity holds for a fixed S; the random-walk model's S depends weakly on the fitted line, and the
  * test on random walks shows the rate stays nominal.
  */
-const olsGap = (x: number[], y: number[], S: Matrix, glsSlopeVariance: number) => {
+const olsGap = (x: number[], y: number[], S: FlatMatrix, glsSlopeVariance: number) => {
   const n = x.length;
   const tbar = x.reduce((sum, t) => sum + t, 0) / n;
   let sxx = 0;
@@ -124,7 +130,7 @@ const olsGap = (x: number[], y: number[], S: Matrix, glsSlopeVariance: number) =
   let olsVariance = 0;
   for (let i = 0; i < n; i++) {
     let row = 0;
-    for (let j = 0; j < n; j++) row += S.get(i, j) * a[j];
+    for (let j = 0; j < n; j++) row += S[i * n + j] * a[j];
     olsVariance += a[i] * row;
   }
   const slope = a.reduce((sum, w, i) => sum + w * y[i], 0);
@@ -166,12 +172,13 @@ const glsFit = (g: GlsInput, window: number[], model: CovarianceModel): GlsOutco
     // sigma^2, which the fit itself estimates: iterate from the OLS line (a few rounds converge).
     let line = olsLine(x, y);
     let fit = line;
-    let S = Matrix.eye(x.length);
+    let S: FlatMatrix = new Float64Array(0);
     for (let round = 0; round < 4; round++) {
       note = undefined;
       const { sigma2, v2 } = variances(line);
-      S = reconditionCovariance(randomWalkMsdCovariance(g.frames, lags, v2 / sigma2)).matrix;
-      fit = glsLine(x, y, S);
+      const r = reconditionFlat(randomWalkMsdCovarianceFlat(g.frames, lags, v2 / sigma2), x.length);
+      S = r.matrix;
+      fit = glsLineFactored(x, y, factorOf(r));
       const converged = Math.abs(fit.slope - line.slope) <= 1e-6 * Math.abs(fit.slope);
       line = fit;
       if (converged) break;
@@ -207,17 +214,27 @@ const glsFit = (g: GlsInput, window: number[], model: CovarianceModel): GlsOutco
   }
   const a = num / den;
   const v = x.map((t) => a * t * t);
-  const S = Matrix.zeros(v.length, v.length);
-  for (let a = 0; a < v.length; a++)
-    for (let b = a; b < v.length; b++) {
+  const n = v.length;
+  const S: FlatMatrix = new Float64Array(n * n);
+  for (let a = 0; a < n; a++)
+    for (let b = a; b < n; b++) {
       const c = v[a] / g.independent[indices[b]];
-      S.set(a, b, c);
-      S.set(b, a, c);
+      S[a * n + b] = c;
+      S[b * n + a] = c;
     }
-  const r = reconditionCovariance(S);
-  const fit = glsLine(x, y, r.matrix);
+  const r = reconditionFlat(S, n);
+  const fit = glsLineFactored(x, y, factorOf(r));
   const gap = olsGap(x, y, r.matrix, fit.slopeStd ** 2);
   return { fit, adjusted: r.adjusted, gap: { olsSlope: gap.slope, std: gap.std } };
+};
+
+/** The Cholesky factor of a reconditioned covariance (from its fast path, else computed). */
+const factorOf = (r: { matrix: FlatMatrix; factor?: FlatMatrix }): FlatMatrix => {
+  if (r.factor) return r.factor;
+  const n = Math.round(Math.sqrt(r.matrix.length));
+  const chol = choleskyFlat(r.matrix, n);
+  if (!chol.positiveDefinite) throw new OptionError('GLS: the covariance is not positive definite');
+  return chol.L;
 };
 
 const formatD = (v: number) => `${v.toExponential(2)} cm2/s`;

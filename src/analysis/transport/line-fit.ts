@@ -1,4 +1,4 @@
-import { CholeskyDecomposition, EigenvalueDecomposition, Matrix } from 'ml-matrix';
+import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import { OptionError } from '../../core/errors.js';
 
 /** A fitted line y = slope x + intercept with the covariance of (slope, intercept). */
@@ -70,27 +70,74 @@ export const wlsLine = (x: ArrayLike<number>, y: ArrayLike<number>, sigma: Array
 };
 
 /**
+ * A symmetric n x n matrix as one row-major array: the GLS fits of a transport analysis factor
+ * dozens of covariances of about 100 lags, and ml-matrix's element-by-element get/set and copies
+ * took most of the fitting time (issue 28). The arithmetic is ml-matrix's, in the same order, so
+ * the fits give the same bits as they did with its Matrix and CholeskyDecomposition.
+ */
+export type FlatMatrix = Float64Array;
+
+/**
+ * Cholesky factor L (row-major, zero above the diagonal; S = L L^T) of a symmetric matrix, and
+ * whether S is positive definite (when it is not, L is not usable). ml-matrix's algorithm.
+ */
+export const choleskyFlat = (a: FlatMatrix, n: number): { L: FlatMatrix; positiveDefinite: boolean } => {
+  const l = new Float64Array(n * n);
+  let positiveDefinite = true;
+  for (let j = 0; j < n; j++) {
+    const rj = j * n;
+    let d = 0;
+    for (let k = 0; k < j; k++) {
+      const rk = k * n;
+      let s = 0;
+      for (let i = 0; i < k; i++) s += l[rk + i] * l[rj + i];
+      s = (a[rj + k] - s) / l[rk + k];
+      l[rj + k] = s;
+      d = d + s * s;
+    }
+    d = a[rj + j] - d;
+    positiveDefinite &&= d > 0;
+    l[rj + j] = Math.sqrt(Math.max(d, 0));
+  }
+  return { L: l, positiveDefinite };
+};
+
+/**
  * The nearest well-conditioned covariance: symmetrised, eigenvalues floored at 1e-12 of the
  * largest (cf. Higham, Linear Algebra Appl. 103, 103 (1988), as kinisi does when the estimate
  * is not positive definite). Returns the matrix unchanged when its Cholesky factor exists and
  * its condition is acceptable.
  */
 export const reconditionCovariance = (cov: Matrix): { matrix: Matrix; adjusted: boolean } => {
-  const sym = cov.clone().add(cov.transpose()).mul(0.5);
+  const r = reconditionFlat(Float64Array.from(cov.to1DArray()), cov.rows);
+  return { matrix: Matrix.from1DArray(cov.rows, cov.rows, r.matrix), adjusted: r.adjusted };
+};
+
+/**
+ * reconditionCovariance on a row-major n x n array; with the Cholesky factor of the result when
+ * it came from the fast path (the matrix unchanged but symmetrised), for glsLineFactored.
+ */
+export const reconditionFlat = (
+  cov: FlatMatrix,
+  n: number,
+): { matrix: FlatMatrix; adjusted: boolean; factor?: FlatMatrix } => {
+  // (c + c^T) * 0.5, as ml-matrix's clone().add(transpose()).mul(0.5).
+  const sym = new Float64Array(n * n);
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < n; j++) sym[i * n + j] = (cov[i * n + j] + cov[j * n + i]) * 0.5;
   // Fast path: a Cholesky factor exists and its pivots are not vanishingly small.
-  const chol = new CholeskyDecomposition(sym);
-  if (chol.isPositiveDefinite()) {
-    const L = chol.lowerTriangularMatrix;
+  const chol = choleskyFlat(sym, n);
+  if (chol.positiveDefinite) {
     let min = Number.POSITIVE_INFINITY;
     let max = 0;
-    for (let i = 0; i < sym.rows; i++) {
-      const p = L.get(i, i) ** 2;
+    for (let i = 0; i < n; i++) {
+      const p = chol.L[i * n + i] ** 2;
       min = Math.min(min, p);
       max = Math.max(max, p);
     }
-    if (min > max * 1e-12) return { matrix: sym, adjusted: false };
+    if (min > max * 1e-12) return { matrix: sym, adjusted: false, factor: chol.L };
   }
-  const eig = new EigenvalueDecomposition(sym, { assumeSymmetric: true });
+  const eig = new EigenvalueDecomposition(Matrix.from1DArray(n, n, sym), { assumeSymmetric: true });
   const values = eig.realEigenvalues;
   const top = Math.max(...values);
   if (!(top > 0)) throw new OptionError('the covariance of the MSD has no positive eigenvalue');
@@ -98,7 +145,7 @@ export const reconditionCovariance = (cov: Matrix): { matrix: Matrix; adjusted: 
   const V = eig.eigenvectorMatrix;
   const D = Matrix.diag(values.map((v) => Math.max(v, floor)));
   const rebuilt = V.mmul(D).mmul(V.transpose());
-  return { matrix: rebuilt.add(rebuilt.transpose()).mul(0.5), adjusted: true };
+  return { matrix: Float64Array.from(rebuilt.add(rebuilt.transpose()).mul(0.5).to1DArray()), adjusted: true };
 };
 
 /**
@@ -113,16 +160,25 @@ export const glsLine = (x: ArrayLike<number>, y: ArrayLike<number>, covariance: 
       `GLS: ${n} x values, ${y.length} y values, a ${covariance.rows}x${covariance.columns} covariance`,
     );
   if (n < 2) throw new OptionError(`a line needs at least 2 points, got ${n}`);
-  const chol = new CholeskyDecomposition(covariance);
-  if (!chol.isPositiveDefinite()) throw new OptionError('GLS: the covariance is not positive definite');
-  const L = chol.lowerTriangularMatrix;
+  if (!covariance.isSymmetric()) throw new OptionError('GLS: the covariance is not symmetric');
+  const chol = choleskyFlat(Float64Array.from(covariance.to1DArray()), n);
+  if (!chol.positiveDefinite) throw new OptionError('GLS: the covariance is not positive definite');
+  return glsLineFactored(x, y, chol.L);
+};
+
+/** glsLine with the covariance given by its Cholesky factor L (row-major n x n, S = L L^T). */
+export const glsLineFactored = (x: ArrayLike<number>, y: ArrayLike<number>, L: FlatMatrix): LineFit => {
+  const n = x.length;
+  if (n !== y.length || L.length !== n * n)
+    throw new OptionError(`GLS: ${n} x values, ${y.length} y values, a factor of ${L.length} values`);
+  if (n < 2) throw new OptionError(`a line needs at least 2 points, got ${n}`);
   // Solve L z = v by forward substitution for the two columns of X and for y.
   const whiten = (v: ArrayLike<number>) => {
     const z = new Float64Array(n);
     for (let i = 0; i < n; i++) {
       let s = v[i];
-      for (let k = 0; k < i; k++) s -= L.get(i, k) * z[k];
-      z[i] = s / L.get(i, i);
+      for (let k = 0; k < i; k++) s -= L[i * n + k] * z[k];
+      z[i] = s / L[i * n + i];
     }
     return z;
   };

@@ -20,23 +20,33 @@ import { Matrix } from 'ml-matrix';
  * Scale by the number of axes summed and 1/(number of atoms).
  */
 
-/** The three parts of the covariance for unit steps (sigma = 1), by lag pair. */
+/** The three parts of the covariance for unit steps (sigma = 1), by lag pair (row-major n x n). */
 interface CovarianceParts {
-  oo: Matrix;
-  oe: Matrix;
-  ee: Matrix;
+  oo: Float64Array;
+  oe: Float64Array;
+  ee: Float64Array;
 }
 
 /**
  * Covariance of the MSD at `lags` (frames) for a run of `frames` frames, in units of sigma^4, for a
  * vibration-to-step variance ratio r = v^2 / sigma^2: C = A + 2 r B + r^2 E.
  */
-export const randomWalkMsdCovariance = (frames: number, lags: ArrayLike<number>, noiseRatio = 0): Matrix => {
+export const randomWalkMsdCovariance = (frames: number, lags: ArrayLike<number>, noiseRatio = 0): Matrix =>
+  Matrix.from1DArray(lags.length, lags.length, randomWalkMsdCovarianceFlat(frames, lags, noiseRatio));
+
+/** randomWalkMsdCovariance as a row-major array (the same numbers, bit for bit). */
+export const randomWalkMsdCovarianceFlat = (
+  frames: number,
+  lags: ArrayLike<number>,
+  noiseRatio = 0,
+): Float64Array => {
   const p = parts(frames, lags);
-  const C = p.oo.clone();
+  const C = p.oo.slice();
   if (noiseRatio > 0) {
-    C.add(p.oe.clone().mul(2 * noiseRatio));
-    C.add(p.ee.clone().mul(noiseRatio * noiseRatio));
+    // (A + B (2 r)) + E (r r), element by element.
+    const b = 2 * noiseRatio;
+    const e = noiseRatio * noiseRatio;
+    for (let k = 0; k < C.length; k++) C[k] = C[k] + p.oe[k] * b + p.ee[k] * e;
   }
   return C;
 };
@@ -49,18 +59,15 @@ const parts = (frames: number, lags: ArrayLike<number>): CovarianceParts => {
   const hit = cache.get(key);
   if (hit) return hit;
   const n = lags.length;
-  const oo = Matrix.zeros(n, n);
-  const oe = Matrix.zeros(n, n);
-  const ee = Matrix.zeros(n, n);
+  const oo = new Float64Array(n * n);
+  const oe = new Float64Array(n * n);
+  const ee = new Float64Array(n * n);
   for (let i = 0; i < n; i++)
     for (let j = i; j < n; j++) {
       const [x, y, z] = pairCovarianceParts(frames, lags[i], lags[j]);
-      oo.set(i, j, x);
-      oo.set(j, i, x);
-      oe.set(i, j, y);
-      oe.set(j, i, y);
-      ee.set(i, j, z);
-      ee.set(j, i, z);
+      oo[i * n + j] = oo[j * n + i] = x;
+      oe[i * n + j] = oe[j * n + i] = y;
+      ee[i * n + j] = ee[j * n + i] = z;
     }
   const result = { oo, oe, ee };
   if (cache.size >= 8) cache.delete(cache.keys().next().value as string);
