@@ -7,7 +7,7 @@ import { Worker, type WorkerOptions } from 'node:worker_threads';
  */
 export const startWorker = (importMetaUrl: string, name: string, options: WorkerOptions): Worker => {
   const fromSource = importMetaUrl.endsWith('.ts');
-  const url = new URL(`./${name}${fromSource ? '.ts' : '.js'}`, importMetaUrl);
+  const url = new URL(moduleBeside(importMetaUrl, name));
   return fromSource
     ? new Worker(
         // (the bare specifier resolves from the working directory: the repository, when testing)
@@ -17,3 +17,10 @@ export const startWorker = (importMetaUrl: string, name: string, options: Worker
       )
     : new Worker(url, options);
 };
+
+/**
+ * The URL of the module `name` (without extension) beside `importMetaUrl`, as startWorker finds it
+ * (.ts under a TypeScript runner, else .js): for a module a worker thread imports by URL.
+ */
+export const moduleBeside = (importMetaUrl: string, name: string): string =>
+  new URL(`./${name}${importMetaUrl.endsWith('.ts') ? '.ts' : '.js'}`, importMetaUrl).href;

@@ -1,4 +1,4 @@
-import { createReadStream, statSync } from 'node:fs';
+import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
 import { OligolyteError, ParseError } from '../core/errors.js';
@@ -12,6 +12,12 @@ export interface InputFile {
   gzip: boolean;
   /** Told how many bytes of the file on disk have been read so far (for progress bars). */
   onRawBytes?: (bytes: number) => void;
+  /**
+   * Read with blocking calls (a pull source: openPullSource): for a thread that does nothing but
+   * read (read-ahead-worker.ts), where an asynchronous read only adds a hand-off to libuv's
+   * thread pool and back per read. Never on a thread that serves other work.
+   */
+  blockingReads?: boolean;
 }
 
 const CHUNK = 1 << 20;
@@ -120,6 +126,7 @@ export interface PullSource {
 export const openPullSource = (input: InputFile): PullSource | undefined => {
   if (input.gzip) return undefined;
   let handle: Awaited<ReturnType<typeof open>> | undefined;
+  let fd: number | undefined;
   let closed = false;
   let position = 0;
   const report = input.onRawBytes;
@@ -128,8 +135,14 @@ export const openPullSource = (input: InputFile): PullSource | undefined => {
     read: async (into, offset, length) => {
       if (closed) return 0;
       try {
-        handle ??= await open(input.path, 'r');
-        const { bytesRead } = await handle.read(into, offset, length, position);
+        let bytesRead: number;
+        if (input.blockingReads) {
+          fd ??= openSync(input.path, 'r');
+          bytesRead = readSync(fd, into, offset, length, position);
+        } else {
+          handle ??= await open(input.path, 'r');
+          ({ bytesRead } = await handle.read(into, offset, length, position));
+        }
         position += bytesRead;
         if (bytesRead > 0) report?.(position);
         return bytesRead;
@@ -141,6 +154,8 @@ export const openPullSource = (input: InputFile): PullSource | undefined => {
       closed = true;
       const h = handle;
       handle = undefined;
+      if (fd !== undefined) closeSync(fd);
+      fd = undefined;
       await h?.close();
     },
   };

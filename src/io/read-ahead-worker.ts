@@ -8,13 +8,14 @@ import { Topology } from '../core/topology.js';
 import { inspectInput } from './byte-source.js';
 import { dcd } from './formats/dcd.js';
 import {
+  type CreateFrameJob,
   HEAD,
   META,
   type ReadAheadInit,
   type ReadAheadMessage,
   STATE,
   TAIL,
-  WAKE_EVERY,
+  wakeEvery,
 } from './read-ahead.js';
 import { checkReadFrame } from './value-limits.js';
 
@@ -26,9 +27,11 @@ const send = (m: ReadAheadMessage) => parentPort!.postMessage(m);
 const { ring, control, slots, path } = init;
 const n = init.symbols.length;
 const stride = 3 * n + META;
+const wake = wakeEvery(slots);
 
 const run = async () => {
-  const input = await inspectInput(path);
+  // This thread only reads: blocking reads skip the thread pool's round trip.
+  const input = { ...(await inspectInput(path)), blockingReads: true };
   let posted = 0;
   input.onRawBytes = (b) => {
     if (b - posted >= PROGRESS_BYTES || b === input.size) {
@@ -38,6 +41,9 @@ const run = async () => {
   };
   const { start = 0, stop = Number.POSITIVE_INFINITY, step = 1 } = init.frames ?? {};
   const topology = new Topology({ symbols: init.symbols });
+  const job = init.job
+    ? ((await import(init.job.module)) as { createFrameJob: CreateFrameJob }).createFrameJob(init.job.init)
+    : undefined;
   let head = 0;
   // The reader converts each frame straight into the next free slot (waiting while the ring is
   // full): no copy from a frame array into the ring. A frame outside the selection is written
@@ -71,10 +77,13 @@ const run = async () => {
       head++;
       Atomics.store(control, HEAD, head);
       // Woken in batches (a wake is a thread switch): the reader, if it waits, waits for several.
-      if (head % WAKE_EVERY === 0) Atomics.notify(control, HEAD);
+      if (head % wake === 0) Atomics.notify(control, HEAD);
+      // After the frame is handed on: its slot is not written again before the next frame.
+      job?.push(f);
     }
     k++;
   }
+  if (job) send({ kind: 'job', result: job.finish() });
 };
 
 run().then(

@@ -22,26 +22,51 @@ const waitAsync = (
   }
 ).waitAsync.bind(Atomics);
 
-/** Frames the worker may be ahead by. */
-const SLOTS = 32;
+/**
+ * Frames the worker may be ahead by: as many as fit in RING_BYTES, between 8 and 128. A deep ring
+ * rides out the consumer's bursts (its blocks of work every few dozen frames, a worker thread
+ * starting): with 32 frames of 2,000 atoms the reader spent a third of its time waiting on a full
+ * ring, with 128 a tenth, and the frames took 15 % less time (issue 28).
+ */
+const RING_BYTES = 8 << 20;
+const slotsFor = (frameBytes: number) => Math.max(8, Math.min(128, Math.floor(RING_BYTES / frameBytes)));
 /** Per frame after the positions: has-cell flag, the cell matrix (9), step, time (fs), unwrapped flag. */
 export const META = 13;
 /**
- * Frames between wake-ups of a waiting thread: each side stores its count every frame but wakes
- * the other only every WAKE_EVERY frames (and at the end), since a wake is a switch of threads
+ * Frames between wake-ups of a waiting thread (a quarter of the ring): each side stores its count
+ * every frame but wakes the other only every so many frames (and at the end), since a wake is a switch of threads
  * that, frame by frame, cost more than the frame's work (the two threads took turns instead of
  * running side by side). No side waits for ever: the consumer waits only on an empty ring, so the
- * reader goes on (or ends, which wakes it) to the next multiple of WAKE_EVERY; the reader waits only
+ * reader goes on (or ends, which wakes it) to the next multiple of it; the reader waits only
  * on a full ring, which the consumer then empties past the next multiple without waiting.
  */
-export const WAKE_EVERY = SLOTS / 4;
+export const wakeEvery = (slots: number) => Math.max(1, Math.floor(slots / 4));
 /** Control words: frames written by the worker, frames released by the consumer, state (0 running, 1 done, 2 failed). */
 export const HEAD = 0;
 export const TAIL = 1;
 export const STATE = 2;
 
+/**
+ * Work on every frame done on the reading thread, where the frame is already in that core's
+ * cache (for a transport analysis: the framework's drift, which reads every atom; framework-job.ts).
+ * `module` (a URL; moduleBeside in core/worker.ts) exports `createFrameJob(init)`, which returns
+ * { push(frame), finish() }: push is called with every frame handed on, in order, and what finish
+ * returns (structured-cloneable) reaches `onResult` before the iteration ends. An error thrown by
+ * push ends the reading with that error, as a reading error does.
+ */
+export interface FrameJob {
+  module: string;
+  init: unknown;
+  onResult: (result: unknown) => void;
+}
+
+/** What a frame job module exports. */
+export type CreateFrameJob = (init: unknown) => { push(frame: Structure['frame']): void; finish(): unknown };
+
 export interface ReadAheadInit {
   path: string;
+  /** The frame job's module and its init (FrameJob, without the callback). */
+  job?: { module: string; init: unknown };
   symbols: string[];
   frames?: OpenOptions['frames'];
   ring: Float64Array;
@@ -53,23 +78,30 @@ export interface ReadAheadInit {
 export type ReadAheadMessage =
   | { kind: 'progress'; done: number; total: number }
   | { kind: 'warning'; message: string }
+  | { kind: 'job'; result: unknown }
   | { kind: 'done' }
   | { kind: 'error'; error: TransferredError };
 
-export async function* readDcdAhead(path: string, options: OpenOptions): AsyncGenerator<Structure> {
+export async function* readDcdAhead(
+  path: string,
+  options: OpenOptions & { frameJob?: FrameJob },
+): AsyncGenerator<Structure> {
   const topology = options.topology;
   if (!topology) throw new OptionError('reading a DCD ahead needs `topology`', { option: 'topology' });
   const n = topology.natoms;
   const stride = 3 * n + META;
-  const ring = new Float64Array(new SharedArrayBuffer(8 * stride * SLOTS));
+  const slots = slotsFor(8 * stride);
+  const wake = wakeEvery(slots);
+  const ring = new Float64Array(new SharedArrayBuffer(8 * stride * slots));
   const control = new Int32Array(new SharedArrayBuffer(16));
   const init: ReadAheadInit = {
     path,
     symbols: Array.from({ length: n }, (_, i) => topology.symbol(i)),
     frames: options.frames,
+    job: options.frameJob && { module: options.frameJob.module, init: options.frameJob.init },
     ring,
     control,
-    slots: SLOTS,
+    slots,
   };
   const worker = startWorker(import.meta.url, 'read-ahead-worker', { workerData: init });
   let failure: Error | undefined;
@@ -90,6 +122,7 @@ export async function* readDcdAhead(path: string, options: OpenOptions): AsyncGe
   worker.on('message', (m: ReadAheadMessage) => {
     if (m.kind === 'progress') options.onProgress?.(m.done, m.total);
     else if (m.kind === 'warning') warn(options, m.message);
+    else if (m.kind === 'job') options.frameJob?.onResult(m.result);
     else if (m.kind === 'done') settle();
     else settle(errorFromTransfer(m.error));
   });
@@ -123,7 +156,7 @@ export async function* readDcdAhead(path: string, options: OpenOptions): AsyncGe
         if (w.async) await w.value;
         head = Atomics.load(control, HEAD);
       }
-      const base = (tail % SLOTS) * stride;
+      const base = (tail % slots) * stride;
       const meta = base + 3 * n;
       const frame: Structure['frame'] = { positions: ring.subarray(base, base + 3 * n) };
       if (ring[meta] === 1) {
@@ -140,7 +173,7 @@ export async function* readDcdAhead(path: string, options: OpenOptions): AsyncGe
       yield { topology, frame };
       // The caller has asked for the next frame: this one's slot is free.
       Atomics.store(control, TAIL, tail + 1);
-      if ((tail + 1) % WAKE_EVERY === 0) Atomics.notify(control, TAIL);
+      if ((tail + 1) % wake === 0) Atomics.notify(control, TAIL);
     }
   } finally {
     await worker.terminate();

@@ -2,9 +2,15 @@
  * The MSD sums split over worker threads (msd-threads.ts): the same numbers as one thread up to
  * the order of additions, and the same bits for a given thread count, run after run.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { computeMsd, type MsdResult } from '../../src/analysis/transport/msd.js';
 import { computeMsdThreaded, MSD_THREADS_MIN_WORK } from '../../src/analysis/transport/msd-threads.js';
+import { analyseTransportFiles } from '../../src/analysis/transport/report.js';
+import { Topology } from '../../src/core/topology.js';
+import { dcdBytes } from '../io/dcd-bytes.js';
 import { walk } from './random-walk.js';
 
 const arrays = (r: MsdResult): Float64Array[] => [
@@ -62,4 +68,57 @@ describe('MSD over worker threads', () => {
   it('option errors are the same as computeMsd', async () => {
     await expect(computeMsdThreaded(d, { axes: [0, 0] }, 2)).rejects.toThrow(/axes must be distinct/);
   });
+});
+
+describe('a DCD read on its own thread, the framework recorded there', () => {
+  // 4 Li and 8 framework atoms in a 10 A cell, 2,500 frames (the other atoms' store of 1024 frames
+  // is thinned twice); below the MSD's threading threshold, so only the reading differs.
+  const dir = mkdtempSync(join(tmpdir(), 'oligolyte-transport-ahead-'));
+  const topology = new Topology({
+    symbols: ['Li', 'Al', 'O', 'Li', 'Cl', 'Cl', 'Li', 'Al', 'O', 'Cl', 'Li', 'Cl'],
+  });
+  const natoms = topology.natoms;
+  let seed = 7;
+  const random = () => {
+    seed = (seed * 16807) % 2147483647;
+    return seed / 2147483647 - 0.5;
+  };
+  const at = Array.from({ length: 3 * natoms }, () => 5 + 4 * random());
+  const frames = Array.from({ length: 2500 }, () => {
+    for (let j = 0; j < at.length; j++) at[j] += (Math.floor(j / 3) % 3 === 0 ? 0.3 : 0.05) * random();
+    return {
+      xyz: [0, 1, 2].map((a) => Array.from({ length: natoms }, (_, i) => at[3 * i + a])),
+      cell: [10, 90, 10, 90, 90, 10],
+    };
+  });
+  const unwrappedFile = join(dir, 'unwrapped.dcd');
+  writeFileSync(unwrappedFile, dcdBytes(frames));
+  const wrappedFile = join(dir, 'wrapped.dcd');
+  const wrap = (v: number) => v - 10 * Math.floor(v / 10);
+  writeFileSync(wrappedFile, dcdBytes(frames.map((f) => ({ ...f, xyz: f.xyz.map((c) => c.map(wrap)) }))));
+
+  for (const [what, file, unwrapped] of [
+    ['unwrapped', unwrappedFile, true],
+    ['wrapped', wrappedFile, undefined],
+  ] as const)
+    it(`gives the one-thread result bit for bit (${what} input, other elements on)`, async () => {
+      const run = (threads: number) =>
+        analyseTransportFiles([file], {
+          species: 'Li',
+          temperaturesK: [600],
+          timeStepFs: 1,
+          unwrapped,
+          elementMsd: true,
+          threads,
+          read: { topology },
+        });
+      const [one, two] = [await run(1), await run(2)];
+      const a = one.runs[0].run;
+      const b = two.runs[0].run;
+      expect(b.displacements.drift).toEqual(a.displacements.drift);
+      expect(b.displacements.others?.sparseData).toEqual(a.displacements.others?.sparseData);
+      expect(b.result).toEqual(a.result);
+      expect(a.result.otherElements?.map((e) => e.element)).toEqual(['Al', 'O', 'Cl']);
+      expect(a.displacements.others?.stride).toBe(4);
+    });
 });

@@ -6,21 +6,24 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { OptionError } from '../../src/core/errors.js';
 import { Topology } from '../../src/core/topology.js';
 import { readDcdAhead } from '../../src/io/read-ahead.js';
 import { type OpenOptions, readFrames } from '../../src/io/registry.js';
 import { dcdBytes } from './dcd-bytes.js';
 
+const jobModule = new URL('./frame-job-fixture.ts', import.meta.url).href;
+
 const dir = mkdtempSync(join(tmpdir(), 'oligolyte-read-ahead-'));
 const natoms = 5;
 const topology = new Topology({ symbols: ['Li', 'Li', 'Al', 'O', 'Cl'] });
-// 100 frames (more than the ring holds), a cell that changes every 7 frames, steps 10 apart.
-const frames = Array.from({ length: 100 }, (_, k) => ({
+// 300 frames (more than the ring holds: at most 128), a cell that changes every 7 frames, steps 10 apart.
+const frames = Array.from({ length: 300 }, (_, k) => ({
   xyz: [0, 1, 2].map((a) => Array.from({ length: natoms }, (_, i) => Math.fround(i + a * 0.1 + k * 0.01))),
   cell: [10 + Math.floor(k / 7) * 0.01, 90, 10, 90, 90, 10],
 }));
 const good = join(dir, 'good.dcd');
-writeFileSync(good, dcdBytes(frames, { nset: 100, istart: 100, nsavc: 10 }));
+writeFileSync(good, dcdBytes(frames, { nset: 300, istart: 100, nsavc: 10 }));
 
 /** Every frame as plain numbers (positions are only valid until the next frame). */
 const collect = async (it: AsyncIterable<{ frame: { positions: Float64Array } }>) => {
@@ -49,7 +52,7 @@ const both = async (path: string, options: OpenOptions) => {
 describe('readDcdAhead', () => {
   it('gives the frames readFrames gives (positions, cells, steps), slices too', async () => {
     const { direct, ahead } = await both(good, { topology });
-    expect(ahead.length).toBe(100);
+    expect(ahead.length).toBe(300);
     expect(ahead).toEqual(direct);
     const sliced = await both(good, { topology, frames: { start: 3, stop: 90, step: 4 } });
     expect(sliced.ahead).toEqual(sliced.direct);
@@ -64,7 +67,7 @@ describe('readDcdAhead', () => {
     expect(warnings[1][0]).toMatch(/says 12 frames/);
     const progress: number[] = [];
     for await (const _ of readDcdAhead(good, { topology, onProgress: (done) => progress.push(done) })) void _;
-    expect(progress.at(-1)).toBe(dcdBytes(frames, { nset: 100, istart: 100, nsavc: 10 }).length);
+    expect(progress.at(-1)).toBe(dcdBytes(frames, { nset: 300, istart: 100, nsavc: 10 }).length);
   });
 
   it('throws the error readFrames throws, after the same frames', async () => {
@@ -99,5 +102,39 @@ describe('readDcdAhead', () => {
     let k = 0;
     for await (const _ of readDcdAhead(good, { topology })) if (++k === 5) break;
     expect(k).toBe(5);
+  });
+
+  it('runs a frame job on every frame it hands on, its result before the end', async () => {
+    let result: unknown;
+    const sliced = { start: 3, stop: 290, step: 4 };
+    let seen = 0;
+    let first = 0;
+    const it = readDcdAhead(good, {
+      topology,
+      frames: sliced,
+      frameJob: { module: jobModule, init: {}, onResult: (r) => (result = r) },
+    });
+    for await (const s of it) {
+      expect(result).toBeUndefined();
+      first += s.frame.positions[0];
+      seen++;
+    }
+    expect(seen).toBe(72);
+    expect(result).toEqual({ frames: 72, sum: first });
+  });
+
+  it('ends with the error a frame job throws, after the frames before it', async () => {
+    let seen = 0;
+    const e = await (async () => {
+      for await (const _ of readDcdAhead(good, {
+        topology,
+        frameJob: { module: jobModule, init: { failAt: 200 }, onResult: () => undefined },
+      }))
+        seen++;
+    })().catch((err) => err);
+    expect(e).toBeInstanceOf(OptionError);
+    expect(e.message).toBe('the job stops at frame 200');
+    // The frame the job failed on was handed on before the job saw it.
+    expect(seen).toBe(201);
   });
 });

@@ -1,6 +1,9 @@
 import { OligolyteError, OptionError, ParseError } from '../../core/errors.js';
 import type { SourceLocation, Structure } from '../../core/frame.js';
+import type { Topology } from '../../core/topology.js';
 import type { VolumetricGrid } from '../../core/volumetric-grid.js';
+import { moduleBeside } from '../../core/worker.js';
+import type { FrameJob } from '../../io/read-ahead.js';
 import { carrierCharge, havenRatio, nernstEinsteinFactor, scaleEstimate } from './conductivity.js';
 import { DensityGridAccumulator } from './density-grid.js';
 import {
@@ -9,7 +12,8 @@ import {
   type Estimate,
   fitDiffusivity,
 } from './diffusivity.js';
-import { DisplacementRecorder, type Displacements } from './displacements.js';
+import { DisplacementRecorder, type Displacements, type FrameworkMotionResult } from './displacements.js';
+import type { FrameworkJobInit } from './framework-job.js';
 import { elementMsds, type MsdResult, statisticsLags } from './msd.js';
 import { computeMsdThreaded, elementMsdsThreaded, MsdWorkers, msdUsesThreads } from './msd-threads.js';
 import { type PymatgenResult, type PymatgenSmoothing, pymatgenDiffusionAnalysis } from './pymatgen-compat.js';
@@ -55,6 +59,11 @@ export interface TransportOptions {
   threads?: number;
   /** Progress: (phase, done, total). */
   onProgress?: (phase: 'frames' | 'msd', done: number, total: number) => void;
+  /**
+   * The framework's drift (and, with `others`, the other atoms) are recorded on the thread reading
+   * the frames (frameworkOnReadingThread); after the last frame `result` returns what it recorded.
+   */
+  frameworkElsewhere?: { others: boolean; result: () => FrameworkMotionResult | undefined };
 }
 
 export interface TransportResult {
@@ -114,6 +123,64 @@ export interface TransportRun {
   first: Structure;
 }
 
+/** The analysed atoms of a run and its framework (undefined: every other atom), checked. */
+export const transportAtoms = (
+  topology: Topology,
+  options: Pick<TransportOptions, 'species' | 'framework'>,
+): { selected: Uint32Array; framework?: number[] } => {
+  const selected = topology.indicesOf(options.species);
+  if (selected.length === 0)
+    throw new OptionError(`no ${options.species} atoms in the run (it has ${topology.elements.join(', ')})`);
+  let framework: number[] | undefined;
+  if (options.framework) {
+    framework = [];
+    for (const e of options.framework) {
+      if (e === options.species)
+        throw new OptionError(`the framework cannot include ${e}, the analysed species`);
+      const idx = topology.indicesOf(e);
+      if (idx.length === 0)
+        throw new OptionError(
+          `no ${e} atoms for the framework (the run has ${topology.elements.join(', ')})`,
+        );
+      framework.push(...idx);
+    }
+    framework.sort((a, b) => a - b);
+  }
+  return { selected, framework };
+};
+
+/**
+ * For frames read on a thread of their own (readDcdAhead): the frame job that records the
+ * framework's drift there (framework-job.ts), and the `frameworkElsewhere` option that hands its
+ * result to analyseTransport. The same FrameworkMotion runs on the same frames, only on the other
+ * thread, so the numbers are the same, bit for bit. The other atoms (the framework check) are kept
+ * there too when the input is wrapped (unwrapping them reads every one of them every frame, which
+ * also gives the drift); from unwrapped input they are read only at the frames kept, which the
+ * analysing thread does, so that the two threads share the work.
+ */
+export const frameworkOnReadingThread = (
+  topology: Topology,
+  options: TransportOptions,
+): { frameJob: FrameJob; frameworkElsewhere: NonNullable<TransportOptions['frameworkElsewhere']> } => {
+  const { selected, framework } = transportAtoms(topology, options);
+  const others = options.elementMsd === true && options.unwrapped !== true;
+  let result: FrameworkMotionResult | undefined;
+  const init: FrameworkJobInit = {
+    natoms: topology.natoms,
+    options: { selected, framework, unwrapped: options.unwrapped ?? 'auto', others },
+  };
+  return {
+    frameJob: {
+      module: moduleBeside(import.meta.url, 'framework-job'),
+      init,
+      onResult: (r) => {
+        result = r as FrameworkMotionResult;
+      },
+    },
+    frameworkElsewhere: { others, result: () => result },
+  };
+};
+
 /** Stream a run's frames through the unwrapper (and density grid), then fit D, sigma and the Haven ratio. */
 export const analyseTransport = async (
   frames: AsyncIterable<Structure>,
@@ -172,31 +239,14 @@ const analyseTransportWith = async (
       // A copy of the first frame's positions: a reader may reuse its array frame by frame
       // (reusePositions), and the first frame is kept for density files.
       first = { ...s, frame: { ...s.frame, positions: s.frame.positions.slice() } };
-      const selected = s.topology.indicesOf(options.species);
-      if (selected.length === 0)
-        throw new OptionError(
-          `no ${options.species} atoms in the run (it has ${s.topology.elements.join(', ')})`,
-        );
-      let framework: number[] | undefined;
-      if (options.framework) {
-        framework = [];
-        for (const e of options.framework) {
-          if (e === options.species)
-            throw new OptionError(`the framework cannot include ${e}, the analysed species`);
-          const idx = s.topology.indicesOf(e);
-          if (idx.length === 0)
-            throw new OptionError(
-              `no ${e} atoms for the framework (the run has ${s.topology.elements.join(', ')})`,
-            );
-          framework.push(...idx);
-        }
-        framework.sort((a, b) => a - b);
-      }
+      const { selected, framework } = transportAtoms(s.topology, options);
       recorder = new DisplacementRecorder(s.topology.natoms, {
         selected,
         framework,
         unwrapped: options.unwrapped ?? 'auto',
         others: options.elementMsd === true,
+        driftElsewhere: options.frameworkElsewhere !== undefined,
+        othersElsewhere: options.frameworkElsewhere?.others === true,
       });
       if (options.densityGridSpacingA !== undefined) {
         if (!s.frame.lattice) throw new OptionError('a density grid needs a periodic cell');
@@ -217,7 +267,7 @@ const analyseTransportWith = async (
   }
   if (!first || !recorder) throw new OptionError('the run has no frames');
   if (count < 3) throw new OptionError(`the run has ${count} frame(s); an MSD fit needs many more`);
-  const d = recorder.result();
+  const d = recorder.result(options.frameworkElsewhere?.result());
 
   // Time between frames: the option, else the file's frame times, else its integrator step.
   let frameIntervalFs: number;

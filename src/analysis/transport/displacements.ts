@@ -43,27 +43,81 @@ const BLOCK = 2048;
 /** Frames staged before they are moved into the blocks (a divisor of BLOCK). */
 const STAGE = 64;
 
-export class DisplacementRecorder {
-  readonly selected: Uint32Array;
+/** Options of FrameworkMotion: which atoms are the framework, and whether to keep the others. */
+export interface FrameworkMotionOptions {
+  /** Indices of the analysed atoms (not part of the framework, nor of the others). */
+  selected: ArrayLike<number>;
+  framework?: ArrayLike<number>;
+  unwrapped?: 'auto' | boolean;
+  /** Record the framework's drift (default true). */
+  drift?: boolean;
+  others?: boolean;
+  otherFrames?: number;
+}
+
+/** Checks an atom selection and the framework against each other; the framework, defaulted. */
+const frameworkOf = (natoms: number, selected: Uint32Array, framework?: ArrayLike<number>): Uint32Array => {
+  if (selected.length === 0) throw new OptionError('no atoms selected for the displacement analysis');
+  for (const i of selected)
+    if (i >= natoms) throw new OptionError(`selected atom index ${i} is outside 0..${natoms - 1}`);
+  let out: Uint32Array;
+  if (framework) out = Uint32Array.from(framework);
+  else {
+    const isSelected = new Uint8Array(natoms);
+    for (const i of selected) isSelected[i] = 1;
+    const rest: number[] = [];
+    for (let i = 0; i < natoms; i++) if (!isSelected[i]) rest.push(i);
+    out = Uint32Array.from(rest);
+  }
+  const chosen = new Uint8Array(natoms);
+  for (const i of selected) chosen[i] = 1;
+  for (const i of out) {
+    if (i >= natoms) throw new OptionError(`framework atom index ${i} is outside 0..${natoms - 1}`);
+    if (chosen[i]) throw new OptionError(`atom ${i} cannot be both analysed and part of the framework`);
+  }
+  return out;
+};
+
+/**
+ * Is this frame's input unwrapped (as `mode` says, or the frame when 'auto')? The errors of a
+ * frame that cannot be unwrapped, or that switches between the two.
+ */
+const frameUnwrapped = (
+  mode: 'auto' | boolean,
+  frame: Frame,
+  count: number,
+  first: boolean | undefined,
+): boolean => {
+  const unwrapped = mode === 'auto' ? frame.unwrapped === true : mode;
+  if (!unwrapped && !frame.lattice)
+    throw new OptionError(
+      `frame ${count} has no cell, so wrapped positions cannot be unwrapped; declare them unwrapped`,
+    );
+  if (first !== undefined && unwrapped !== first)
+    throw new OptionError(`frame ${count} switches between wrapped and unwrapped positions`);
+  return unwrapped;
+};
+
+/**
+ * The framework's drift, frame by frame, and the displacements of every atom not analysed at
+ * evenly spaced frames (with `others`): the part of the recording that reads every atom. It runs
+ * inside DisplacementRecorder, or on the thread that reads the frames (read-ahead.ts, with
+ * framework-job.ts), where the frames are already in that core's cache; the result is the same,
+ * bit for bit.
+ */
+export class FrameworkMotion {
   readonly framework: Uint32Array;
   private readonly natoms: number;
   private readonly mode: 'auto' | boolean;
-  private readonly blocks: Float64Array[] = [];
-  /** Cumulative displacement of the selected atoms (A), interleaved. */
-  private readonly cumulative: Float64Array;
-  /** Fractional coordinates of the previous frame (wrapped input), or Cartesian of the first (unwrapped input), of every atom used. */
+  /** Framework atoms whose drift is recorded: the framework, or none (`drift: false`). */
+  private readonly fw: Uint32Array;
+  /** Fractional coordinates of the previous frame (wrapped input), or Cartesian of the first (unwrapped input). */
   private readonly previous: Float64Array;
-  private previousWasUnwrapped = false;
+  private firstUnwrapped: boolean | undefined;
   private drift: Float64Array = new Float64Array(3 * 1024);
-  private driftNow = new Float64Array(3);
-  private times: number[] = [];
-  private volumes: number[] = [];
-  private count = 0;
-  private anyWrapped = false;
+  private readonly driftNow = new Float64Array(3);
   private readonly scratch = new Float64Array(3);
-  private readonly stage: Float64Array;
-  /** Index of the first staged (not yet moved) frame. */
-  private staged0 = 0;
+  private count = 0;
   /** Every atom not selected (when `others`), its cumulative displacement, and the framework's slots in it. */
   private readonly others?: Uint32Array;
   private readonly otherCumulative?: Float64Array;
@@ -72,32 +126,18 @@ export class DisplacementRecorder {
   private otherStored = 0;
   private otherStride = 1;
   private readonly otherCapacity: number;
+  private storeHandedOut = false;
 
-  constructor(natoms: number, options: DisplacementOptions) {
+  constructor(natoms: number, options: FrameworkMotionOptions) {
     this.natoms = natoms;
-    this.selected = Uint32Array.from(options.selected);
-    if (this.selected.length === 0) throw new OptionError('no atoms selected for the displacement analysis');
-    for (const i of this.selected)
-      if (i >= natoms) throw new OptionError(`selected atom index ${i} is outside 0..${natoms - 1}`);
-    if (options.framework) this.framework = Uint32Array.from(options.framework);
-    else {
-      const isSelected = new Uint8Array(natoms);
-      for (const i of this.selected) isSelected[i] = 1;
-      const rest: number[] = [];
-      for (let i = 0; i < natoms; i++) if (!isSelected[i]) rest.push(i);
-      this.framework = Uint32Array.from(rest);
-    }
-    const chosen = new Uint8Array(natoms);
-    for (const i of this.selected) chosen[i] = 1;
-    for (const i of this.framework) {
-      if (i >= natoms) throw new OptionError(`framework atom index ${i} is outside 0..${natoms - 1}`);
-      if (chosen[i]) throw new OptionError(`atom ${i} cannot be both analysed and part of the framework`);
-    }
+    const selected = Uint32Array.from(options.selected);
+    this.framework = frameworkOf(natoms, selected, options.framework);
+    this.fw = options.drift === false ? new Uint32Array(0) : this.framework;
     this.mode = options.unwrapped ?? 'auto';
     this.otherCapacity = Math.max(2, 2 * Math.floor((options.otherFrames ?? 1024) / 2));
     if (options.others) {
       const isSelected = new Uint8Array(natoms);
-      for (const i of this.selected) isSelected[i] = 1;
+      for (const i of selected) isSelected[i] = 1;
       const slot = new Int32Array(natoms).fill(-1);
       const rest: number[] = [];
       for (let i = 0; i < natoms; i++)
@@ -111,53 +151,41 @@ export class DisplacementRecorder {
         if (slot[i] < 0) throw new OptionError(`framework atom ${i} is also selected`);
         return slot[i];
       });
-      this.otherStore = new Float64Array(3 * rest.length * this.otherCapacity);
+      // Shared memory, so that the store reaches a worker thread without a copy.
+      this.otherStore = new Float64Array(new SharedArrayBuffer(8 * 3 * rest.length * this.otherCapacity));
     }
-    this.cumulative = new Float64Array(3 * this.selected.length);
-    this.stage = new Float64Array(3 * this.selected.length * STAGE);
     this.previous = new Float64Array(3 * natoms);
   }
 
-  /** Number of frames pushed so far. */
-  get frames(): number {
-    return this.count;
+  /** Is there anything to do (a drift to record, or other atoms to keep)? */
+  get active(): boolean {
+    return this.fw.length > 0 || this.others !== undefined;
   }
 
-  /** Add the next frame (positions of all `natoms` atoms). `timeFs` is the frame's time when known. */
+  /** Adds the next frame: its drift, and the others' displacements when this frame is stored. */
   push(frame: Frame): void {
-    const n = this.natoms;
     const p = frame.positions;
-    if (p.length !== 3 * n)
-      throw new OptionError(`frame ${this.count} has ${p.length / 3} atoms; the run started with ${n}`);
-    const unwrapped = this.mode === 'auto' ? frame.unwrapped === true : this.mode;
-    const lattice = frame.lattice;
-    if (!unwrapped && !lattice)
+    if (p.length !== 3 * this.natoms)
       throw new OptionError(
-        `frame ${this.count} has no cell, so wrapped positions cannot be unwrapped; declare them unwrapped`,
+        `frame ${this.count} has ${p.length / 3} atoms; the run started with ${this.natoms}`,
       );
-    if (!unwrapped) this.anyWrapped = true;
+    const unwrapped = frameUnwrapped(this.mode, frame, this.count, this.firstUnwrapped);
+    const lattice = frame.lattice;
     const q = this.previous;
-    const fw = this.framework;
+    const fw = this.fw;
     const others = this.others;
-    const inv = unwrapped ? undefined : lattice!.inverse;
     if (this.count === 0) {
-      this.cumulative.fill(0);
-      this.previousWasUnwrapped = unwrapped;
-      storeFirst(p, q, this.selected, inv);
-      storeFirst(p, q, others ?? fw, inv);
+      this.firstUnwrapped = unwrapped;
+      storeFirst(p, q, others ?? fw, unwrapped ? undefined : lattice!.inverse);
     } else {
-      if (unwrapped !== this.previousWasUnwrapped)
-        throw new OptionError(`frame ${this.count} switches between wrapped and unwrapped positions`);
       const sum = this.scratch;
       sum.fill(0);
       if (unwrapped) {
-        // Displacements from the first frame; the framework's summed here, in framework order
-        // (the others' are worked out only for the frames that are stored, in storeOthers).
-        displaceUnwrapped(p, q, this.selected, this.cumulative);
+        // The framework's displacements summed here, in framework order (the others' are worked
+        // out only for the frames that are stored, below).
         if (fw.length > 0) sumDisplacementsUnwrapped(p, q, fw, sum);
       } else {
         const step = lattice!.isOrthorhombic ? stepWrappedOrthorhombic : stepWrapped;
-        step(p, q, this.selected, lattice!.inverse, lattice!.matrix, this.cumulative, false);
         if (others) step(p, q, others, lattice!.inverse, lattice!.matrix, this.otherCumulative!, false);
         else if (fw.length > 0) step(p, q, fw, lattice!.inverse, lattice!.matrix, sum, true);
       }
@@ -186,6 +214,141 @@ export class DisplacementRecorder {
       if (unwrapped) displaceUnwrapped(p, q, others, this.otherCumulative!);
       this.storeOthers();
     }
+    const t = this.count;
+    if (3 * t + 3 > this.drift.length) {
+      const grown = new Float64Array(this.drift.length * 2);
+      grown.set(this.drift);
+      this.drift = grown;
+    }
+    this.drift[3 * t] = this.driftNow[0];
+    this.drift[3 * t + 1] = this.driftNow[1];
+    this.drift[3 * t + 2] = this.driftNow[2];
+    this.count++;
+  }
+
+  /** Keep this frame's displacements of the other atoms; when the store is full, drop every other frame. */
+  private storeOthers(): void {
+    const width = this.otherCumulative!.length;
+    // The store handed out by result() stays as it was: go on in a copy.
+    if (this.storeHandedOut) {
+      this.otherStore = sharedCopy(this.otherStore!);
+      this.storeHandedOut = false;
+    }
+    if (this.otherStored === this.otherCapacity) {
+      const s = this.otherStore!;
+      for (let k = 1; k < this.otherCapacity / 2; k++)
+        s.copyWithin(k * width, 2 * k * width, (2 * k + 1) * width);
+      this.otherStored = this.otherCapacity / 2;
+      this.otherStride *= 2;
+      if (this.count % this.otherStride !== 0) return;
+    }
+    this.otherStore!.set(this.otherCumulative!, this.otherStored * width);
+    this.otherStored++;
+  }
+
+  /** The drift per frame (interleaved; undefined without framework atoms) and the others' store. */
+  result(): FrameworkMotionResult {
+    const drift = this.fw.length > 0 ? this.drift.slice(0, 3 * this.count) : undefined;
+    if (this.others) this.storeHandedOut = true;
+    return {
+      frames: this.count,
+      frameworkAtoms: this.framework.length,
+      drift,
+      others: this.others
+        ? {
+            atoms: this.others,
+            stride: this.otherStride,
+            frames: this.otherStored,
+            data: this.otherStore!.subarray(0, this.otherStored * this.otherCumulative!.length),
+            drift,
+          }
+        : undefined,
+    };
+  }
+}
+
+/** What FrameworkMotion recorded (structured-cloneable: the others' store is shared memory). */
+export interface FrameworkMotionResult {
+  frames: number;
+  frameworkAtoms: number;
+  drift: Float64Array | undefined;
+  others: SparseData | undefined;
+}
+
+export class DisplacementRecorder {
+  readonly selected: Uint32Array;
+  readonly framework: Uint32Array;
+  private readonly natoms: number;
+  private readonly mode: 'auto' | boolean;
+  /** The framework's part (what of it is not recorded elsewhere), when there is any. */
+  private readonly motion?: FrameworkMotion;
+  /** Is part of the framework's motion recorded elsewhere (and so due in result())? */
+  private readonly recordedElsewhere: boolean;
+  private readonly blocks: Float64Array[] = [];
+  /** Cumulative displacement of the selected atoms (A), interleaved. */
+  private readonly cumulative: Float64Array;
+  /** Fractional coordinates of the previous frame (wrapped input), or Cartesian of the first (unwrapped input), of the selected atoms. */
+  private readonly previous: Float64Array;
+  private firstUnwrapped: boolean | undefined;
+  private times: number[] = [];
+  private volumes: number[] = [];
+  private count = 0;
+  private anyWrapped = false;
+  private readonly stage: Float64Array;
+  /** Index of the first staged (not yet moved) frame. */
+  private staged0 = 0;
+
+  /**
+   * With `driftElsewhere` (and `othersElsewhere`), the framework's drift (and the other atoms) are
+   * not recorded here but by a FrameworkMotion run on the same frames elsewhere, whose result is
+   * given to result(): the thread reading the frames (analyse-run.ts, frameworkOnReadingThread).
+   */
+  constructor(
+    natoms: number,
+    options: DisplacementOptions & { driftElsewhere?: boolean; othersElsewhere?: boolean },
+  ) {
+    this.natoms = natoms;
+    this.selected = Uint32Array.from(options.selected);
+    this.framework = frameworkOf(natoms, this.selected, options.framework);
+    this.mode = options.unwrapped ?? 'auto';
+    const motion = new FrameworkMotion(natoms, {
+      ...options,
+      framework: this.framework,
+      drift: options.driftElsewhere !== true,
+      others: options.others === true && options.othersElsewhere !== true,
+    });
+    if (motion.active) this.motion = motion;
+    this.recordedElsewhere = options.driftElsewhere === true || options.othersElsewhere === true;
+    this.cumulative = new Float64Array(3 * this.selected.length);
+    this.stage = new Float64Array(3 * this.selected.length * STAGE);
+    this.previous = new Float64Array(3 * natoms);
+  }
+
+  /** Number of frames pushed so far. */
+  get frames(): number {
+    return this.count;
+  }
+
+  /** Add the next frame (positions of all `natoms` atoms). `timeFs` is the frame's time when known. */
+  push(frame: Frame): void {
+    const n = this.natoms;
+    const p = frame.positions;
+    if (p.length !== 3 * n)
+      throw new OptionError(`frame ${this.count} has ${p.length / 3} atoms; the run started with ${n}`);
+    const unwrapped = frameUnwrapped(this.mode, frame, this.count, this.firstUnwrapped);
+    const lattice = frame.lattice;
+    if (!unwrapped) this.anyWrapped = true;
+    const q = this.previous;
+    if (this.count === 0) {
+      this.cumulative.fill(0);
+      this.firstUnwrapped = unwrapped;
+      storeFirst(p, q, this.selected, unwrapped ? undefined : lattice!.inverse);
+    } else if (unwrapped) displaceUnwrapped(p, q, this.selected, this.cumulative);
+    else {
+      const step = lattice!.isOrthorhombic ? stepWrappedOrthorhombic : stepWrapped;
+      step(p, q, this.selected, lattice!.inverse, lattice!.matrix, this.cumulative, false);
+    }
+    this.motion?.push(frame);
     this.record();
     this.times.push(frame.timeFs ?? Number.NaN);
     this.volumes.push(lattice ? lattice.volume : Number.NaN);
@@ -200,31 +363,8 @@ export class DisplacementRecorder {
     const t = this.count;
     const width = 3 * this.selected.length;
     this.stage.set(this.cumulative, (t - this.staged0) * width);
-    if (3 * t + 3 > this.drift.length) {
-      const grown = new Float64Array(this.drift.length * 2);
-      grown.set(this.drift);
-      this.drift = grown;
-    }
-    this.drift[3 * t] = this.driftNow[0];
-    this.drift[3 * t + 1] = this.driftNow[1];
-    this.drift[3 * t + 2] = this.driftNow[2];
     this.count++;
     if (this.count - this.staged0 === STAGE) this.unstage();
-  }
-
-  /** Keep this frame's displacements of the other atoms; when the store is full, drop every other frame. */
-  private storeOthers(): void {
-    const width = this.otherCumulative!.length;
-    if (this.otherStored === this.otherCapacity) {
-      const s = this.otherStore!;
-      for (let k = 1; k < this.otherCapacity / 2; k++)
-        s.copyWithin(k * width, 2 * k * width, (2 * k + 1) * width);
-      this.otherStored = this.otherCapacity / 2;
-      this.otherStride *= 2;
-      if (this.count % this.otherStride !== 0) return;
-    }
-    this.otherStore!.set(this.otherCumulative!, this.otherStored * width);
-    this.otherStored++;
   }
 
   /** Move the staged frames into the blocks. */
@@ -261,26 +401,31 @@ export class DisplacementRecorder {
     this.staged0 = this.count;
   }
 
-  /** The recorded displacements (the recorder can keep receiving frames afterwards). */
-  result(): Displacements {
+  /**
+   * The recorded displacements (the recorder can keep receiving frames afterwards). With
+   * `driftElsewhere` or `othersElsewhere`, `elsewhere` is what the FrameworkMotion of the same
+   * frames recorded there.
+   */
+  result(elsewhere?: FrameworkMotionResult): Displacements {
     this.unstage();
+    const here = this.motion?.result();
+    if (this.recordedElsewhere && !elsewhere)
+      throw new Error('the framework motion recorded elsewhere is missing (did its frames all arrive?)');
+    if (elsewhere && (elsewhere.frames !== this.count || elsewhere.frameworkAtoms !== this.framework.length))
+      throw new Error(
+        `the framework's motion recorded elsewhere covers ${elsewhere.frames} frames and ${elsewhere.frameworkAtoms} framework atoms; the recording has ${this.count} and ${this.framework.length}`,
+      );
+    const drift = here?.drift ?? elsewhere?.drift;
+    const others = here?.others ?? elsewhere?.others;
     return new Displacements(
       this.blocks,
       this.selected.length,
       this.count,
-      this.framework.length > 0 ? this.drift.slice(0, 3 * this.count) : undefined,
+      drift,
       Float64Array.from(this.times),
       Float64Array.from(this.volumes),
       this.anyWrapped,
-      this.others
-        ? new SparseDisplacements(
-            this.others,
-            this.otherStride,
-            this.otherStored,
-            sharedCopy(this.otherStore!.subarray(0, this.otherStored * this.otherCumulative!.length)),
-            this.framework.length > 0 ? this.drift.slice(0, 3 * this.count) : undefined,
-          )
-        : undefined,
+      others ? SparseDisplacements.fromData({ ...others, drift }) : undefined,
     );
   }
 }

@@ -5,6 +5,7 @@ import { detectFormat, type OpenOptions, readFrames } from '../../io/registry.js
 import { jsonNumbers, writeTo } from '../report-io.js';
 import {
   analyseTransport,
+  frameworkOnReadingThread,
   type TransportOptions,
   type TransportResult,
   type TransportRun,
@@ -58,10 +59,13 @@ export const analyseTransportFiles = async (
     // The analysis copies what it keeps of a frame: the reader may reuse its positions array. With
     // more than one thread a DCD is read on a worker thread while this one unwraps (read-ahead.ts).
     const how = { ...read, onProgress, reusePositions: true };
+    // The framework's drift (every atom of every frame) is then recorded on the reading thread.
     const aheadOk = format === 'dcd' && read.topology !== undefined && (common.threads ?? 1) > 1;
-    const frames = aheadOk ? readDcdAhead(file, how) : readFrames(file, how);
+    const there = aheadOk ? frameworkOnReadingThread(read.topology!, common) : undefined;
+    const frames = there ? readDcdAhead(file, { ...how, frameJob: there.frameJob }) : readFrames(file, how);
     const run = await analyseTransport(frames, {
       ...common,
+      frameworkElsewhere: there?.frameworkElsewhere,
       temperatureK:
         temperaturesK.length === 0 ? undefined : temperaturesK[temperaturesK.length === 1 ? 0 : k],
     });

@@ -1,0 +1,21 @@
+import type { Frame } from '../../core/frame.js';
+import { FrameworkMotion, type FrameworkMotionOptions, type FrameworkMotionResult } from './displacements.js';
+
+/**
+ * A frame job (read-ahead.ts) that records the framework's motion on the thread reading the
+ * frames: the drift and the other atoms' displacements read every atom of every frame, which that
+ * thread has just converted and holds in its cache, while the analysing thread records the
+ * analysed atoms alone (DisplacementRecorder with `frameworkElsewhere`).
+ */
+export interface FrameworkJobInit {
+  natoms: number;
+  options: FrameworkMotionOptions;
+}
+
+export const createFrameJob = (
+  init: unknown,
+): { push(frame: Frame): void; finish(): FrameworkMotionResult } => {
+  const { natoms, options } = init as FrameworkJobInit;
+  const motion = new FrameworkMotion(natoms, options);
+  return { push: (frame) => motion.push(frame), finish: () => motion.result() };
+};
