@@ -1,5 +1,6 @@
-import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
+import type { Matrix } from 'ml-matrix';
 import { OptionError } from '../../core/errors.js';
+import { mlMatrix } from './ml-matrix-lazy.js';
 
 /** A fitted line y = slope x + intercept with the covariance of (slope, intercept). */
 export interface LineFit {
@@ -61,12 +62,13 @@ export const olsLine = (x: ArrayLike<number>, y: ArrayLike<number>): LineFit => 
  */
 export const wlsLine = (x: ArrayLike<number>, y: ArrayLike<number>, sigma: ArrayLike<number>): LineFit => {
   const n = x.length;
-  const cov = Matrix.zeros(n, n);
+  const cov = new Float64Array(n * n);
   for (let i = 0; i < n; i++) {
     if (!(sigma[i] > 0)) throw new OptionError(`uncertainty ${sigma[i]} of point ${i + 1} must be positive`);
-    cov.set(i, i, sigma[i] * sigma[i]);
+    cov[i * n + i] = sigma[i] * sigma[i];
   }
-  return glsLine(x, y, cov);
+  // A diagonal of positive variances always has its factor (their square roots).
+  return glsLineFactored(x, y, choleskyFlat(cov, n).L);
 };
 
 /**
@@ -110,7 +112,7 @@ export const choleskyFlat = (a: FlatMatrix, n: number): { L: FlatMatrix; positiv
  */
 export const reconditionCovariance = (cov: Matrix): { matrix: Matrix; adjusted: boolean } => {
   const r = reconditionFlat(Float64Array.from(cov.to1DArray()), cov.rows);
-  return { matrix: Matrix.from1DArray(cov.rows, cov.rows, r.matrix), adjusted: r.adjusted };
+  return { matrix: mlMatrix().Matrix.from1DArray(cov.rows, cov.rows, r.matrix), adjusted: r.adjusted };
 };
 
 /**
@@ -137,6 +139,7 @@ export const reconditionFlat = (
     }
     if (min > max * 1e-12) return { matrix: sym, adjusted: false, factor: chol.L };
   }
+  const { EigenvalueDecomposition, Matrix } = mlMatrix();
   const eig = new EigenvalueDecomposition(Matrix.from1DArray(n, n, sym), { assumeSymmetric: true });
   const values = eig.realEigenvalues;
   const top = Math.max(...values);

@@ -1,4 +1,5 @@
-import { Matrix } from 'ml-matrix';
+import type { Matrix } from 'ml-matrix';
+import { mlMatrix } from './ml-matrix-lazy.js';
 
 /**
  * Exact covariance of the all-origins MSD estimator for a discrete Gaussian random walk observed
@@ -32,7 +33,11 @@ interface CovarianceParts {
  * vibration-to-step variance ratio r = v^2 / sigma^2: C = A + 2 r B + r^2 E.
  */
 export const randomWalkMsdCovariance = (frames: number, lags: ArrayLike<number>, noiseRatio = 0): Matrix =>
-  Matrix.from1DArray(lags.length, lags.length, randomWalkMsdCovarianceFlat(frames, lags, noiseRatio));
+  mlMatrix().Matrix.from1DArray(
+    lags.length,
+    lags.length,
+    randomWalkMsdCovarianceFlat(frames, lags, noiseRatio),
+  );
 
 /** randomWalkMsdCovariance as a row-major array (the same numbers, bit for bit). */
 export const randomWalkMsdCovarianceFlat = (
