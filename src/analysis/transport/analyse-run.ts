@@ -14,7 +14,7 @@ import {
 } from './diffusivity.js';
 import { DisplacementRecorder, type Displacements, type FrameworkMotionResult } from './displacements.js';
 import type { FrameworkJobInit } from './framework-job.js';
-import { elementMsds, type MsdResult, statisticsLags } from './msd.js';
+import { type ElementMsd, elementMsds, type MsdResult, statisticsLags } from './msd.js';
 import { computeMsdThreaded, elementMsdsThreaded, MsdWorkers, msdUsesThreads } from './msd-threads.js';
 import { type PymatgenResult, type PymatgenSmoothing, pymatgenDiffusionAnalysis } from './pymatgen-compat.js';
 
@@ -260,9 +260,10 @@ const analyseTransportWith = async (
     grid?.push(s.frame);
     count++;
     // Once the run is long enough for the MSD to use worker threads, start them: they load their
-    // modules while the rest of the frames are read (the other elements' MSD takes one more).
+    // modules while the rest of the frames are read (the other elements' MSD then runs on one of
+    // them, after its share of the tracer sums).
     if (!pool.workers && msdUsesThreads(recorder!.selected.length, count, threads))
-      pool.workers = new MsdWorkers(Math.floor(threads) - 1 + (options.elementMsd === true ? 1 : 0));
+      pool.workers = new MsdWorkers(Math.max(Math.floor(threads) - 1, options.elementMsd === true ? 1 : 0));
     if (count % 256 === 0) options.onProgress?.('frames', count, 0);
   }
   if (!first || !recorder) throw new OptionError('the run has no frames');
@@ -383,19 +384,22 @@ const analyseTransportWith = async (
 
   if (!d.driftCorrected) notes.push('no framework atoms: the displacements are not drift-corrected');
   const lags = statisticsLags(count, options.lags ?? 100);
-  // The other elements' MSD on a worker of its own, at the same time as the tracer sums.
+  // The other elements' MSD on a worker, once the tracer sums are in: it then runs beside this
+  // thread's curves and fits instead of competing with the tracer sums for the cores (on two
+  // cores that took the MSD phase from about 290 to 240 ms, and the whole run 30 ms less).
   const topology = first.topology;
-  const elementJob =
-    d.others && pool.workers
-      ? elementMsdsThreaded(
-          d.others.sparseData,
-          Array.from({ length: topology.natoms }, (_, i) => topology.symbol(i)),
-          [...(options.axes ?? [0, 1, 2])],
-          pool.workers,
-        )
-      : undefined;
-  // (Awaited below; a failure before then must not go unhandled.)
-  elementJob?.catch(() => undefined);
+  let elementJob: Promise<ElementMsd[]> | undefined;
+  const startElementJob = () => {
+    if (!d.others || !pool.workers) return;
+    elementJob = elementMsdsThreaded(
+      d.others.sparseData,
+      Array.from({ length: topology.natoms }, (_, i) => topology.symbol(i)),
+      [...(options.axes ?? [0, 1, 2])],
+      pool.workers,
+    );
+    // (Awaited below; a failure before then must not go unhandled.)
+    elementJob.catch(() => undefined);
+  };
   const msd = await computeMsdThreaded(
     d,
     {
@@ -404,6 +408,7 @@ const analyseTransportWith = async (
       origins: options.origins,
       charges: new Float64Array(d.atoms).fill(charge),
       onProgress: (a, b) => options.onProgress?.('msd', a, b),
+      onSumsDone: startElementJob,
     },
     threads,
     pool.workers,

@@ -63,7 +63,11 @@ export class MsdWorkers {
     return w;
   }
 
-  /** Runs one job on a worker (an idle one, else a new one); progress messages go to `onProgress`. */
+  /**
+   * Runs one job on a worker (an idle one, else a new one); progress messages go to `onProgress`.
+   * The worker is idle again once it has sent its result, and can take the next job (its code
+   * then compiled and its WebAssembly instantiated); a worker that fails is dropped.
+   */
   run<T extends MsdWorkerMessage>(job: MsdJob, onProgress?: (done: number) => void): Promise<T> {
     const w = this.idle.pop() ?? this.start();
     return new Promise<T>((resolve, reject) => {
@@ -71,24 +75,40 @@ export class MsdWorkers {
         reject(this.failure);
         return;
       }
-      w.ref();
-      w.on('message', (m: MsdWorkerMessage) => {
-        if (m.kind === 'progress') onProgress?.(m.done);
-        else {
-          resolve(m as T);
-          this.end(w);
+      const detach = () => {
+        w.off('message', onMessage);
+        w.off('error', onError);
+        w.off('exit', onExit);
+      };
+      const onMessage = (m: MsdWorkerMessage) => {
+        if (m.kind === 'progress') {
+          onProgress?.(m.done);
+          return;
         }
-      });
-      w.on('error', reject);
-      // (After the result, terminate() ends it: rejecting a settled promise does nothing.)
-      w.on('exit', (code) =>
-        reject(new Error(`an MSD worker thread stopped before its result (exit code ${code})`)),
-      );
+        detach();
+        w.unref();
+        this.idle.push(w);
+        resolve(m as T);
+      };
+      const onError = (e: unknown) => {
+        detach();
+        this.drop(w);
+        reject(e);
+      };
+      const onExit = (code: number) => {
+        detach();
+        this.drop(w);
+        reject(new Error(`an MSD worker thread stopped before its result (exit code ${code})`));
+      };
+      w.ref();
+      w.on('message', onMessage);
+      w.on('error', onError);
+      w.on('exit', onExit);
       w.postMessage(job);
     });
   }
 
-  private end(w: Worker): void {
+  private drop(w: Worker): void {
     this.all.delete(w);
     void w.terminate();
   }
@@ -111,17 +131,24 @@ export const msdUsesThreads = (atoms: number, frames: number, threads: number): 
 
 export const computeMsdThreaded = async (
   d: Displacements,
-  options: MsdOptions,
+  options: MsdOptions & {
+    /**
+     * Called once the sums over atoms are in, before they are turned into curves in this thread:
+     * the workers are then free for other jobs (the other elements' MSD, analyse-run.ts).
+     */
+    onSumsDone?: () => void;
+  },
   threads: number,
   /** Workers to use (started early by the caller, who closes them); default: started and ended here. */
   workers?: MsdWorkers,
 ): Promise<MsdResult> => {
   const plan = planMsd(d, options);
   const k = Math.max(1, Math.min(Math.floor(threads), plan.atoms));
-  if (!msdUsesThreads(plan.atoms, plan.frames, k))
-    return finishMsd(plan, [
-      accumulateMsdRange(d, plan, 0, plan.atoms, (n) => options.onProgress?.(n, plan.atoms)),
-    ]);
+  if (!msdUsesThreads(plan.atoms, plan.frames, k)) {
+    const part = accumulateMsdRange(d, plan, 0, plan.atoms, (n) => options.onProgress?.(n, plan.atoms));
+    options.onSumsDone?.();
+    return finishMsd(plan, [part]);
+  }
   const split = ranges(plan.atoms, k);
   const done = new Array<number>(k).fill(0);
   const report = () =>
@@ -150,6 +177,7 @@ export const computeMsdThreaded = async (
       report();
     });
     const parts = [own, ...(await Promise.all(others))];
+    options.onSumsDone?.();
     return finishMsd(plan, parts);
   } finally {
     if (!workers) pool.close();

@@ -1,5 +1,6 @@
 /**
- * A worker thread of msd-threads.ts: waits for one job, does it, sends the result back once.
+ * A worker thread of msd-threads.ts: does the jobs it is sent, one after another, and sends each
+ * one's result back.
  * 'range': the MSD sums of a range of atoms, read from the shared displacement blocks (progress
  * every PROGRESS_EVERY atoms); 'elements': the MSD of the other elements (elementMsds).
  */
@@ -10,7 +11,7 @@ import type { MsdJob, MsdWorkerMessage } from './msd-threads.js';
 
 const PROGRESS_EVERY = 8;
 const send = (m: MsdWorkerMessage) => parentPort!.postMessage(m);
-parentPort!.once('message', (job: MsdJob) => {
+parentPort!.on('message', (job: MsdJob) => {
   if (job.kind === 'range') {
     const d = Displacements.fromSeriesData(job.data);
     const part = accumulateMsdRange(d, job.plan, job.from, job.to, (done) => {
