@@ -167,12 +167,8 @@ function radix5(m: i32, s: i32, t: usize, x: usize, y: usize): void {
   }
 }
 
-/**
- * Transforms the input buffer's two lanes (the input is not changed), then adds |X_A(f)|^2 and
- * then |X_B(f)|^2 (when `lanes` is 2) to the power sums, and clears the first `clear` points of
- * the input for the next series.
- */
-export function transformAndAccumulate(lanes: i32, clear: i32): void {
+/** The stages over the input buffer's two lanes, the result in the output buffer (the input is not changed). */
+function runStages(): void {
   let x = pIn;
   let y = nStages % 2 == 1 ? pOut : pWork;
   for (let j = 0; j < nStages; j++) {
@@ -187,9 +183,18 @@ export function transformAndAccumulate(lanes: i32, clear: i32): void {
     y = y == pOut ? pWork : pOut;
   }
   // With no stage (a length of 1) the output is the input.
-  const spec = nStages == 0 ? pIn : pOut;
+  if (nStages == 0) memory.copy(pOut, pIn, <usize>size * 32);
+}
+
+/**
+ * Transforms the input buffer's two lanes (the input is not changed), then adds |X_A(f)|^2 and
+ * then |X_B(f)|^2 (when `lanes` is 2) to the power sums, and clears the first `clear` points of
+ * the input for the next series.
+ */
+export function transformAndAccumulate(lanes: i32, clear: i32): void {
+  runStages();
   for (let f = 0; f < size; f++) {
-    const re = v128.load(spec + <usize>f * 32); const im = v128.load(spec + <usize>f * 32, 16);
+    const re = v128.load(pOut + <usize>f * 32); const im = v128.load(pOut + <usize>f * 32, 16);
     const sq = f64x2.add(f64x2.mul(re, re), f64x2.mul(im, im));
     const o = pPower + <usize>f * 8;
     let p = load<f64>(o) + f64x2.extract_lane(sq, 0);
@@ -197,4 +202,14 @@ export function transformAndAccumulate(lanes: i32, clear: i32): void {
     store<f64>(o, p);
   }
   memory.fill(pIn, 0, <usize>clear * 32);
+}
+
+/** Transforms the input buffer's two lanes into the output buffer, for the host to read (the input is not changed). */
+export function transform(): void {
+  runStages();
+}
+
+/** Where transformAndAccumulate adds from now on (bytes): one kernel, several sums of spectra. */
+export function setPower(power: usize): void {
+  pPower = power;
 }

@@ -15,19 +15,30 @@ import { POWER_SPECTRUM_WASM_BASE64 } from './power-spectrum-wasm-bytes.js';
  * are added in series order, so the result equals the JavaScript path (MixedRadixFft, one pair at a
  * time, used where the runtime lacks SIMD) bit for bit.
  */
+/** Series per transform call of the WebAssembly kernel (two complex transforms of two series each). */
+export const SPECTRUM_BATCH = 4;
+
 export class PowerSpectrumSum {
   readonly size: number;
   /** Series added so far. */
   count = 0;
-  /** Series waiting in the current batch. */
+  /** Series waiting in the current batch, and the sum they go to. */
   private pending = 0;
+  private pendingSum = 0;
   private readonly impl: WasmSpectra | JsSpectra;
 
-  /** Series of up to `size` points, transformed at `size` points (2-3-5-smooth). */
-  constructor(size: number, options: { javascript?: boolean } = {}) {
+  /**
+   * Series of up to `size` points, transformed at `size` points (2-3-5-smooth), into `sums`
+   * separate sums of spectra (default 1; e.g. one per Cartesian axis): one kernel and one set of
+   * work buffers for all of them, so that a thread's working set stays small.
+   */
+  constructor(size: number, options: { javascript?: boolean; sums?: number } = {}) {
     this.size = size;
+    const sums = options.sums ?? 1;
+    if (!(Number.isInteger(sums) && sums >= 1))
+      throw new RangeError(`sums must be a whole number >= 1, got ${sums}`);
     const module = options.javascript ? undefined : spectrumModule();
-    this.impl = module ? new WasmSpectra(module, fftPlan(size)) : new JsSpectra(fftPlan(size));
+    this.impl = module ? new WasmSpectra(module, fftPlan(size), sums) : new JsSpectra(fftPlan(size), sums);
   }
 
   /** Which implementation runs: 'wasm' (SIMD) or 'javascript'. */
@@ -35,10 +46,16 @@ export class PowerSpectrumSum {
     return this.impl instanceof WasmSpectra ? 'wasm' : 'javascript';
   }
 
-  /** Adds the series x[0..length) (the rest of the `size` points are zero). */
-  add(x: ArrayLike<number>, length = x.length): void {
+  /**
+   * Adds the series x[0..length) (the rest of the `size` points are zero) to sum `sum`. A batch
+   * holds the series of one sum: adding to another sum transforms the batch so far first.
+   */
+  add(x: ArrayLike<number>, length = x.length, sum = 0): void {
     if (length > this.size)
       throw new RangeError(`a series of ${length} points for a transform of ${this.size}`);
+    if (!(sum >= 0 && sum < this.impl.sums)) throw new RangeError(`sum ${sum} of ${this.impl.sums}`);
+    if (this.pending > 0 && sum !== this.pendingSum) this.flush();
+    this.pendingSum = sum;
     this.impl.put(x, length, this.pending);
     this.count++;
     this.pending++;
@@ -46,15 +63,28 @@ export class PowerSpectrumSum {
   }
 
   private flush(): void {
-    this.impl.flush(this.pending);
+    this.impl.flush(this.pending, this.pendingSum);
     this.pending = 0;
   }
 
-  /** The summed |X(f)|^2, f = 0..size-1 (series still pending are transformed first; adding may go on). */
-  power(): Float64Array {
+  /** The summed |X(f)|^2 of sum `sum`, f = 0..size-1 (series still pending are transformed first; adding may go on). */
+  power(sum = 0): Float64Array {
     // The rest of a part-filled batch is zero: a zero partner adds exactly nothing.
     if (this.pending > 0) this.flush();
-    return this.impl.sums();
+    return this.impl.total(sum);
+  }
+
+  /**
+   * The real part of the inverse transform of each real series p (of `size` points): for a power
+   * spectrum, the autocorrelation (Wiener-Khinchin). The same numbers, bit for bit, as
+   * MixedRadixFft.inverseTransform of p with a zero imaginary part, by either implementation.
+   */
+  realInverse(p: Float64Array[]): Float64Array[] {
+    if (this.pending > 0) this.flush();
+    for (const x of p)
+      if (x.length !== this.size)
+        throw new RangeError(`a series of ${x.length} points for a transform of ${this.size}`);
+    return this.impl.realInverse(p);
   }
 }
 
@@ -63,13 +93,16 @@ class JsSpectra {
   readonly batch = 2;
   private readonly packed: Float64Array;
   private readonly spectrum: Float64Array;
-  private readonly total: Float64Array;
+  private readonly totals: Float64Array[];
   private used = 0;
 
-  constructor(private readonly fft: MixedRadixFft) {
+  constructor(
+    private readonly fft: MixedRadixFft,
+    readonly sums: number,
+  ) {
     this.packed = new Float64Array(2 * fft.size);
     this.spectrum = new Float64Array(2 * fft.size);
-    this.total = new Float64Array(fft.size);
+    this.totals = Array.from({ length: sums }, () => new Float64Array(fft.size));
   }
 
   put(x: ArrayLike<number>, length: number, slot: number): void {
@@ -78,17 +111,28 @@ class JsSpectra {
     this.used = Math.max(this.used, length);
   }
 
-  flush(_filled: number): void {
+  flush(_filled: number, sum: number): void {
     this.fft.transform(this.spectrum, this.packed);
     const s = this.spectrum;
-    const p = this.total;
+    const p = this.totals[sum];
     for (let f = 0; f < p.length; f++) p[f] += s[2 * f] * s[2 * f] + s[2 * f + 1] * s[2 * f + 1];
     this.packed.fill(0, 0, 2 * this.used);
     this.used = 0;
   }
 
-  sums(): Float64Array {
-    return this.total.slice();
+  total(sum: number): Float64Array {
+    return this.totals[sum].slice();
+  }
+
+  realInverse(p: Float64Array[]): Float64Array[] {
+    const n = this.fft.size;
+    const full = new Float64Array(2 * n);
+    const out = new Float64Array(2 * n);
+    return p.map((x) => {
+      for (let k = 0; k < n; k++) full[2 * k] = x[k];
+      this.fft.inverseTransform(out, full);
+      return Float64Array.from({ length: n }, (_, k) => out[2 * k]);
+    });
   }
 }
 
@@ -111,6 +155,8 @@ interface SpectrumExports {
     s52: number,
   ): void;
   transformAndAccumulate(lanes: number, clear: number): void;
+  transform(): void;
+  setPower(power: number): void;
 }
 
 let compiled: WebAssembly.Module | null | undefined;
@@ -130,14 +176,21 @@ const align16 = (bytes: number) => Math.ceil(bytes / 16) * 16;
 
 /** Two pairs per call, in the lanes of the WebAssembly kernel. */
 class WasmSpectra {
-  readonly batch = 4;
+  readonly batch = SPECTRUM_BATCH;
   private readonly k: SpectrumExports;
-  /** The input buffer: point k is [re A, re B, im A, im B]. */
+  /** The input buffer: point k is [re A, re B, im A, im B]; the output buffer, the same. */
   private readonly input: Float64Array;
-  private readonly total: Float64Array;
+  private readonly output: Float64Array;
+  /** Each sum's address and array. */
+  private readonly powerAt: number[];
+  private readonly totals: Float64Array[];
   private used = 0;
 
-  constructor(module: WebAssembly.Module, fft: MixedRadixFft) {
+  constructor(
+    module: WebAssembly.Module,
+    fft: MixedRadixFft,
+    readonly sums: number,
+  ) {
     const k = new WebAssembly.Instance(module, {}).exports as unknown as SpectrumExports;
     this.k = k;
     const n = fft.size;
@@ -150,7 +203,7 @@ class WasmSpectra {
     const pIn = take(32 * n);
     const pWork = take(32 * n);
     const pOut = take(32 * n);
-    const pPower = take(8 * n);
+    this.powerAt = Array.from({ length: sums }, () => take(8 * n));
     const pStages = take(16 * fft.stages.length);
     const twiddles = fft.stages.map((st) => take(8 * st.tw.length));
     const pages = Math.ceil(at / 65536) - k.memory.buffer.byteLength / 65536;
@@ -162,9 +215,10 @@ class WasmSpectra {
       new Float64Array(buffer, twiddles[j], st.tw.length).set(st.tw);
     });
     // Fresh linear memory is zero: the input's padding and the power sums start at 0.
-    k.setLayout(pIn, pWork, pOut, pPower, pStages, fft.stages.length, n, C3, S3, C51, C52, S51, S52);
+    k.setLayout(pIn, pWork, pOut, this.powerAt[0], pStages, fft.stages.length, n, C3, S3, C51, C52, S51, S52);
     this.input = new Float64Array(buffer, pIn, 4 * n);
-    this.total = new Float64Array(buffer, pPower, n);
+    this.output = new Float64Array(buffer, pOut, 4 * n);
+    this.totals = this.powerAt.map((p) => new Float64Array(buffer, p, n));
   }
 
   put(x: ArrayLike<number>, length: number, slot: number): void {
@@ -175,12 +229,35 @@ class WasmSpectra {
     this.used = Math.max(this.used, length);
   }
 
-  flush(filled: number): void {
+  flush(filled: number, sum: number): void {
+    this.k.setPower(this.powerAt[sum]);
     this.k.transformAndAccumulate(filled > 2 ? 2 : 1, this.used);
     this.used = 0;
   }
 
-  sums(): Float64Array {
-    return this.total.slice();
+  total(sum: number): Float64Array {
+    return this.totals[sum].slice();
+  }
+
+  realInverse(p: Float64Array[]): Float64Array[] {
+    // inverse(x) = conj(transform(conj(x))) / n; for a real x, the real part is transform(x) / n:
+    // two series a call, one in each lane's real part (the imaginary parts zero, as cleared).
+    const n = this.input.length / 4;
+    const z = this.input;
+    const y = this.output;
+    const inv = 1 / n;
+    const out: Float64Array[] = [];
+    for (let j = 0; j < p.length; j += 2) {
+      const b = j + 1 < p.length ? p[j + 1] : undefined;
+      for (let k = 0; k < n; k++) {
+        z[4 * k] = p[j][k];
+        z[4 * k + 1] = b ? b[k] : 0;
+      }
+      this.k.transform();
+      out.push(Float64Array.from({ length: n }, (_, k) => y[4 * k] * inv));
+      if (b) out.push(Float64Array.from({ length: n }, (_, k) => y[4 * k + 1] * inv));
+    }
+    for (let k = 0; k < n; k++) z[4 * k] = z[4 * k + 1] = 0;
+    return out;
   }
 }

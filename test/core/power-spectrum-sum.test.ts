@@ -80,6 +80,61 @@ describe('PowerSpectrumSum', () => {
     },
   );
 
+  it('keeps separate sums in one kernel: each equals a PowerSpectrumSum given the same batches', () => {
+    const size = 360;
+    const series = Array.from({ length: 24 }, () => random(170));
+    for (const javascript of [false, true]) {
+      // Four series of a sum at a time (as the MSD adds them): the batches of separate sums.
+      const shared = new PowerSpectrumSum(size, { javascript, sums: 3 });
+      const apart = [0, 1, 2].map(() => new PowerSpectrumSum(size, { javascript }));
+      series.forEach((x, j) => {
+        const sum = Math.floor(j / 4) % 3;
+        shared.add(x, x.length, sum);
+        apart[sum].add(x);
+      });
+      for (let sum = 0; sum < 3; sum++)
+        expect(Array.from(shared.power(sum))).toEqual(Array.from(apart[sum].power()));
+      // Interleaved: a change of sum transforms the batch so far (here, of one series).
+      const mixed = new PowerSpectrumSum(size, { javascript, sums: 3 });
+      const single = [0, 1, 2].map(() => new PowerSpectrumSum(size, { javascript }));
+      series.forEach((x, j) => {
+        mixed.add(x, x.length, j % 3);
+        single[j % 3].add(x);
+        single[j % 3].power();
+      });
+      for (let sum = 0; sum < 3; sum++)
+        expect(Array.from(mixed.power(sum))).toEqual(Array.from(single[sum].power()));
+    }
+    expect(() => new PowerSpectrumSum(8, { sums: 2 }).add(new Float64Array(4), 4, 2)).toThrow(/sum 2 of 2/);
+  });
+
+  it.each([4, 30, 20480])(
+    'realInverse (size %i): the real part of MixedRadixFft.inverseTransform, bit for bit, either way',
+    (size) => {
+      const inputs = Array.from({ length: 5 }, () => random(size));
+      const fft = new MixedRadixFft(size);
+      const reference = inputs.map((p) => {
+        const full = new Float64Array(2 * size);
+        p.forEach((v, k) => {
+          full[2 * k] = v;
+        });
+        const out = new Float64Array(2 * size);
+        fft.inverseTransform(out, full);
+        return Array.from({ length: size }, (_, k) => out[2 * k]);
+      });
+      for (const javascript of [false, true]) {
+        const spectra = new PowerSpectrumSum(size, { javascript });
+        // After a sum was taken, too: the kernel's buffers are left clean for both uses.
+        spectra.add(random(size / 2));
+        const first = spectra.power();
+        const got = spectra.realInverse(inputs).map((a) => Array.from(a));
+        expect(got).toEqual(reference);
+        spectra.add(random(size / 2));
+        expect(spectra.power().every((v, f) => v >= first[f] - 1e-9)).toBe(true);
+      }
+    },
+  );
+
   it('refuses a series longer than the transform', () => {
     expect(() => new PowerSpectrumSum(8).add(new Float64Array(9))).toThrow(/9 points for a transform of 8/);
   });

@@ -1,6 +1,6 @@
 import { OptionError } from '../../core/errors.js';
-import { type MixedRadixFft as FFT, fastFftSize, fftPlan } from '../../core/mixed-radix-fft.js';
-import { PowerSpectrumSum } from '../../core/power-spectrum-sum.js';
+import { fastFftSize } from '../../core/mixed-radix-fft.js';
+import { PowerSpectrumSum, SPECTRUM_BATCH } from '../../core/power-spectrum-sum.js';
 import type { SparseDisplacements } from './displacements.js';
 
 /**
@@ -90,40 +90,46 @@ export const statisticsLags = (frames: number, count = 100): Int32Array => {
 };
 
 /**
- * Power-spectrum accumulator for the FFT MSD of one axis, summed over particles (the spectra by
- * PowerSpectrumSum: two series per complex transform, and two transforms at once in WebAssembly
- * SIMD), with the sums of squares x(t)^2 that Kneller's formula also needs.
+ * Power-spectrum accumulators for the FFT MSD, summed over particles, one per "sum" (an axis, or
+ * an element's axis): the spectra by one PowerSpectrumSum (two series per complex transform, two
+ * transforms at once in WebAssembly SIMD), with the sums of squares x(t)^2 that Kneller's formula
+ * also needs. One kernel for every sum keeps a thread's working set to one set of FFT buffers
+ * (about 2 MB at 10,000 frames) instead of one per axis.
  */
-class FftMsdAccumulator {
+class FftMsdAccumulators {
   private readonly spectra: PowerSpectrumSum;
-  /** sum over particles of x(t)^2, by frame t. */
-  private readonly squared: Float64Array;
-  particles = 0;
+  /** Per sum: sum over particles of x(t)^2, by frame t. */
+  private readonly squared: Float64Array[];
+  private readonly particles: number[];
 
   constructor(
     size: number,
     private readonly frames: number,
+    sums: number,
   ) {
-    this.spectra = new PowerSpectrumSum(size);
-    this.squared = new Float64Array(frames);
+    this.spectra = new PowerSpectrumSum(size, { sums });
+    this.squared = Array.from({ length: sums }, () => new Float64Array(frames));
+    this.particles = new Array<number>(sums).fill(0);
   }
 
-  add(x: Float64Array): void {
+  /** Adds a particle's series to sum `sum`; the spectra take four series of one sum per call (group them). */
+  add(sum: number, x: Float64Array): void {
     const T = this.frames;
-    const sq = this.squared;
+    const sq = this.squared[sum];
     for (let k = 0; k < T; k++) sq[k] += x[k] * x[k];
-    this.spectra.add(x, T);
-    this.particles++;
+    this.spectra.add(x, T, sum);
+    this.particles[sum]++;
   }
 
-  /** The summed power spectrum and squares so far. */
-  partial(): SpectrumSums {
-    return { power: this.spectra.power(), squared: this.squared, particles: this.particles };
+  /** The summed power spectrum and squares of sum `sum` so far. */
+  partial(sum: number): SpectrumSums {
+    return { power: this.spectra.power(sum), squared: this.squared[sum], particles: this.particles[sum] };
   }
 
-  /** MSD(m) for m = 0..T-1, averaged over the particles added. */
-  msd(fft: FFT): Float64Array {
-    return msdFromSpectrum(fft, this.partial(), this.frames);
+  /** MSD(m), m = 0..T-1, of each sum given (their spectra and squares), with this kernel's inverse transforms. */
+  msds(sums: SpectrumSums[]): Float64Array[] {
+    const ac = this.spectra.realInverse(sums.map((s) => s.power));
+    return sums.map((s, j) => msdFromAutocorrelation(ac[j], s, this.frames));
   }
 }
 
@@ -135,20 +141,14 @@ export interface SpectrumSums {
   particles: number;
 }
 
-/** Kneller's MSD(m), m = 0..T-1, from the summed power spectrum: one inverse transform. */
-const msdFromSpectrum = (fft: FFT, sums: SpectrumSums, T: number): Float64Array => {
-  const L = fft.size;
-  const full = new Float64Array(2 * L);
-  const p = sums.power;
-  for (let k = 0; k < L; k++) full[2 * k] = p[k];
-  const ac = new Float64Array(2 * L);
-  fft.inverseTransform(ac, full);
+/** Kneller's MSD(m), m = 0..T-1, from the autocorrelation sum (the inverse transform of the summed power spectrum). */
+const msdFromAutocorrelation = (ac: Float64Array, sums: SpectrumSums, T: number): Float64Array => {
   // sum_{k<T-m} x(k)^2 + sum_{k>=m} x(k)^2 from prefix sums of the summed squares.
   const pre = new Float64Array(T + 1);
   for (let k = 0; k < T; k++) pre[k + 1] = pre[k] + sums.squared[k];
   const out = new Float64Array(T);
   for (let m = 0; m < T; m++)
-    out[m] = (pre[T - m] + (pre[T] - pre[m]) - 2 * ac[2 * m]) / ((T - m) * sums.particles);
+    out[m] = (pre[T - m] + (pre[T] - pre[m]) - 2 * ac[m]) / ((T - m) * sums.particles);
   out[0] = 0;
   return out;
 };
@@ -370,22 +370,28 @@ export const accumulateMsdRange = (
 ): MsdPartial => {
   const T = plan.frames;
   const size = fftSize(T);
-  const tracerAcc = [0, 1, 2].map(() => new FftMsdAccumulator(size, T));
+  const tracerAcc = new FftMsdAccumulators(size, T, 3);
   const moments = new LagMomentAccumulator(plan.lags, plan.axes, strideOf(plan));
-  const series = [new Float64Array(T), new Float64Array(T), new Float64Array(T)];
+  // Atoms in groups of the kernel's batch (four series of one axis per call): each axis's series
+  // reach the spectra in atom order and in the same batches as one accumulator per axis gave.
+  const series = Array.from({ length: 3 * SPECTRUM_BATCH }, () => new Float64Array(T));
   const collective = [new Float64Array(T), new Float64Array(T), new Float64Array(T)];
-  for (let i = from; i < to; i++) {
-    const q = plan.charges ? plan.charges[i] : 1;
-    for (let a = 0; a < 3; a++) {
-      const x = d.series(i, a, series[a]);
-      tracerAcc[a].add(x);
-      const c = collective[a];
-      for (let t = 0; t < T; t++) c[t] += q * x[t];
+  for (let i0 = from; i0 < to; i0 += SPECTRUM_BATCH) {
+    const i1 = Math.min(to, i0 + SPECTRUM_BATCH);
+    for (let i = i0; i < i1; i++) {
+      const g = 3 * (i - i0);
+      const q = plan.charges ? plan.charges[i] : 1;
+      for (let a = 0; a < 3; a++) {
+        const x = d.series(i, a, series[g + a]);
+        const c = collective[a];
+        for (let t = 0; t < T; t++) c[t] += q * x[t];
+      }
+      moments.add(series[g], series[g + 1], series[g + 2]);
     }
-    moments.add(series[0], series[1], series[2]);
-    onAtom?.(i + 1 - from);
+    for (let a = 0; a < 3; a++) for (let i = i0; i < i1; i++) tracerAcc.add(a, series[3 * (i - i0) + a]);
+    for (let i = i0; i < i1; i++) onAtom?.(i + 1 - from);
   }
-  return { tracer: tracerAcc.map((acc) => acc.partial()), moments: moments.sums(), collective };
+  return { tracer: [0, 1, 2].map((a) => tracerAcc.partial(a)), moments: moments.sums(), collective };
 };
 
 /** The MSD result from the partial sums of consecutive atom ranges (added in the order given). */
@@ -393,7 +399,6 @@ export const finishMsd = (plan: MsdPlan, parts: MsdPartial[]): MsdResult => {
   const T = plan.frames;
   const N = plan.atoms;
   const size = fftSize(T);
-  const fft = fftPlan(size);
   const [first, ...rest] = parts;
   for (const part of rest)
     for (let a = 0; a < 3; a++) {
@@ -409,18 +414,20 @@ export const finishMsd = (plan: MsdPlan, parts: MsdPartial[]): MsdResult => {
     for (const a of plan.axes) for (let m = 0; m < T; m++) total[m] += axis[a][m];
     return { axis: axis as [Float64Array, Float64Array, Float64Array], total };
   };
-  const tracer = curves(first.tracer.map((sums) => msdFromSpectrum(fft, sums, T)));
-
-  // The collective displacement is one particle; per ion: divide its MSD by N.
-  const collectiveAcc = [0, 1, 2].map(() => new FftMsdAccumulator(size, T));
-  for (let a = 0; a < 3; a++) collectiveAcc[a].add(first.collective[a]);
+  // The collective displacement is one particle; per ion: divide its MSD by N. Its spectra and
+  // all six inverse transforms on one kernel.
+  const collectiveAcc = new FftMsdAccumulators(size, T, 3);
+  for (let a = 0; a < 3; a++) collectiveAcc.add(a, first.collective[a]);
+  const curvesOf = collectiveAcc.msds([...first.tracer, ...[0, 1, 2].map((a) => collectiveAcc.partial(a))]);
+  const tracer = curves(curvesOf.slice(0, 3));
+  const collectiveCurves = curvesOf.slice(3).map((c) => c.map((v) => v * (1 / N)));
   const collectiveMoments = new LagMomentAccumulator(plan.lags, plan.axes, () => 1);
   collectiveMoments.add(first.collective[0], first.collective[1], first.collective[2]);
   return {
     frames: T,
     axes: plan.axes,
     tracer,
-    collective: curves(collectiveAcc.map((acc) => acc.msd(fft).map((v) => v * (1 / N)))),
+    collective: curves(collectiveCurves),
     tracerStats: moments.result(N),
     collectiveStats: collectiveMoments.result(1, 1 / N),
     allOrigins: plan.allOrigins,
@@ -443,7 +450,7 @@ export interface ElementMsd {
   curves: MsdCurves;
 }
 
-/** Atoms read per pass over the sparsely stored frames (24 values: three cache lines a frame). */
+/** Atoms read per pass over the sparsely stored frames (24 values: three cache lines a frame; two batches of the spectra per axis). */
 const GATHER = 8;
 
 /**
@@ -458,7 +465,6 @@ export const elementMsds = (
   const T = sparse.frames;
   if (T < 2) return [];
   const size = fftSize(T);
-  const fft = fftPlan(size);
   const groups = new Map<string, number[]>();
   sparse.atoms.forEach((atom, slot) => {
     const e = symbolOf(atom);
@@ -466,16 +472,20 @@ export const elementMsds = (
     list.push(slot);
     groups.set(e, list);
   });
+  // One kernel for every element and axis (sum 3 e + a), each axis's series in atom order.
+  const acc = new FftMsdAccumulators(size, T, 3 * groups.size);
   const series = Array.from({ length: 3 * GATHER }, () => new Float64Array(T));
-  const out: ElementMsd[] = [];
-  for (const [element, slots] of groups) {
-    const acc = [0, 1, 2].map(() => new FftMsdAccumulator(size, T));
+  [...groups.values()].forEach((slots, e) => {
     for (let g0 = 0; g0 < slots.length; g0 += GATHER) {
       const some = slots.slice(g0, g0 + GATHER);
       sparse.gatherSlots(some, series);
-      for (let g = 0; g < some.length; g++) for (let a = 0; a < 3; a++) acc[a].add(series[3 * g + a]);
+      for (let a = 0; a < 3; a++) for (let g = 0; g < some.length; g++) acc.add(3 * e + a, series[3 * g + a]);
     }
-    const axis = acc.map((c) => c.msd(fft)) as [Float64Array, Float64Array, Float64Array];
+  });
+  const curves = acc.msds(Array.from({ length: 3 * groups.size }, (_, j) => acc.partial(j)));
+  const out: ElementMsd[] = [];
+  [...groups].forEach(([element, slots], e) => {
+    const axis = curves.slice(3 * e, 3 * e + 3) as [Float64Array, Float64Array, Float64Array];
     const total = new Float64Array(T);
     for (const a of axes) for (let m = 0; m < T; m++) total[m] += axis[a][m];
     out.push({
@@ -484,6 +494,6 @@ export const elementMsds = (
       lagsFrames: Int32Array.from({ length: T }, (_, m) => m * sparse.stride),
       curves: { axis, total },
     });
-  }
+  });
   return out;
 };
