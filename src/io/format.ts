@@ -43,7 +43,26 @@ export interface ReadOptions {
    * same rule as `reusePositions` holds for the array. Readers that honour it: DCD.
    */
   positionsInto?: () => Float64Array;
+  /**
+   * Told, before the first frame, how many frames the reading will give, where the format knows
+   * it from the file's size (DCD: fixed-size frames; not when compressed). With options.frames,
+   * the frames selected (readFrames and readDcdAhead translate it). Readers that honour it: DCD.
+   */
+  onFrameCount?: (frames: number) => void;
 }
+
+/** How many of `total` frames a selection (OpenOptions.frames) keeps. */
+export const selectedFrameCount = (
+  total: number,
+  {
+    start = 0,
+    stop = Number.POSITIVE_INFINITY,
+    step = 1,
+  }: { start?: number; stop?: number; step?: number } = {},
+): number => {
+  const end = Math.min(total, stop);
+  return end > start ? Math.floor((end - start - 1) / step) + 1 : 0;
+};
 
 /** A reader's warning: through options.onWarning, else as a process warning. */
 export const warn = (options: ReadOptions, message: string): void => {

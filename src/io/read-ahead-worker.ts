@@ -6,9 +6,11 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { errorToTransfer } from '../core/errors.js';
 import { Topology } from '../core/topology.js';
 import { inspectInput } from './byte-source.js';
+import { selectedFrameCount } from './format.js';
 import { dcd } from './formats/dcd.js';
 import {
   type CreateFrameJob,
+  FRAMES,
   HEAD,
   META,
   type ReadAheadInit,
@@ -61,6 +63,11 @@ const run = async () => {
     topology,
     positionsInto,
     onWarning: (message) => send({ kind: 'warning', message }),
+    onFrameCount: (total) => {
+      const frames = selectedFrameCount(total, init.frames);
+      if (frames <= 0x7fffffff) Atomics.store(control, FRAMES, frames);
+      job?.onFrameCount?.(frames);
+    },
   });
   let k = 0;
   for await (const s of reader) {

@@ -41,10 +41,15 @@ export const META = 13;
  * on a full ring, which the consumer then empties past the next multiple without waiting.
  */
 export const wakeEvery = (slots: number) => Math.max(1, Math.floor(slots / 4));
-/** Control words: frames written by the worker, frames released by the consumer, state (0 running, 1 done, 2 failed). */
+/**
+ * Control words: frames written by the worker, frames released by the consumer, state (0 running,
+ * 1 done, 2 failed), and the frames the reading will give when the reader knows (-1: it does not;
+ * written before the first frame).
+ */
 export const HEAD = 0;
 export const TAIL = 1;
 export const STATE = 2;
+export const FRAMES = 3;
 
 /**
  * Work on every frame done on the reading thread, where the frame is already in that core's
@@ -61,7 +66,12 @@ export interface FrameJob {
 }
 
 /** What a frame job module exports. */
-export type CreateFrameJob = (init: unknown) => { push(frame: Structure['frame']): void; finish(): unknown };
+export type CreateFrameJob = (init: unknown) => {
+  push(frame: Structure['frame']): void;
+  finish(): unknown;
+  /** Told the number of frames before the first, where the reader knows it (ReadOptions.onFrameCount). */
+  onFrameCount?(frames: number): void;
+};
 
 export interface ReadAheadInit {
   path: string;
@@ -94,6 +104,7 @@ export async function* readDcdAhead(
   const wake = wakeEvery(slots);
   const ring = new Float64Array(new SharedArrayBuffer(8 * stride * slots));
   const control = new Int32Array(new SharedArrayBuffer(16));
+  control[FRAMES] = -1;
   const init: ReadAheadInit = {
     path,
     symbols: Array.from({ length: n }, (_, i) => topology.symbol(i)),
@@ -156,6 +167,8 @@ export async function* readDcdAhead(
         if (w.async) await w.value;
         head = Atomics.load(control, HEAD);
       }
+      // (Written before the first frame was handed on.)
+      if (tail === 0 && control[FRAMES] >= 0) options.onFrameCount?.(control[FRAMES]);
       const base = (tail % slots) * stride;
       const meta = base + 3 * n;
       const frame: Structure['frame'] = { positions: ring.subarray(base, base + 3 * n) };

@@ -2,7 +2,7 @@ import { basename } from 'node:path';
 import { OptionError, UnknownFormatError } from '../core/errors.js';
 import type { Structure } from '../core/frame.js';
 import { inspectInput, readHead } from './byte-source.js';
-import type { Format, ReadOptions, WriteOptions } from './format.js';
+import { type Format, type ReadOptions, selectedFrameCount, type WriteOptions } from './format.js';
 import { aseTraj } from './formats/ase-traj.js';
 import { cif } from './formats/cif.js';
 import { dcd } from './formats/dcd.js';
@@ -107,7 +107,11 @@ export async function* readFrames(path: string, options: OpenOptions = {}): Asyn
   if (!(start >= 0 && step >= 1 && stop >= start))
     throw new OptionError('frames: need 0 <= start <= stop and step >= 1');
   let k = 0;
-  const reader = format.read(input, options);
+  const told = options.onFrameCount;
+  const reader = format.read(input, {
+    ...options,
+    onFrameCount: told && ((n) => told(selectedFrameCount(n, options.frames))),
+  });
   for await (const s of reader) {
     if (k >= stop) break;
     if (k >= start && (k - start) % step === 0) {

@@ -9,7 +9,7 @@ import { analyseTransport } from '../../src/analysis/transport/analyse-run.js';
 import { extrapolate, fitArrhenius, fitArrheniusWeighted } from '../../src/analysis/transport/arrhenius.js';
 import { nernstEinsteinFactor } from '../../src/analysis/transport/conductivity.js';
 import { DensityGridAccumulator } from '../../src/analysis/transport/density-grid.js';
-import { DisplacementRecorder } from '../../src/analysis/transport/displacements.js';
+import { DisplacementRecorder, FrameworkMotion } from '../../src/analysis/transport/displacements.js';
 import { computeMsd, elementMsds } from '../../src/analysis/transport/msd.js';
 import {
   pairCovariance,
@@ -140,6 +140,43 @@ describe('MSD', () => {
         for (let k = 0; k + 1 < o.frames; k++) direct += (s[k + 1] - s[k]) ** 2;
       }
     expect(rel(el.curves.total[1], direct / (4 * (o.frames - 1)))).toBeLessThan(1e-12);
+  });
+
+  it('told the number of frames first, stores the same frames without thinning them out', () => {
+    const gauss = seededGaussian(22);
+    const L = Lattice.cubic(10);
+    const natoms = 5;
+    for (const [T, told] of [
+      [37, 37],
+      [32, 32],
+      [37, 20],
+      [20, 37],
+    ]) {
+      const plain = new DisplacementRecorder(natoms, { selected: [0], others: true, otherFrames: 8 });
+      const hinted = new DisplacementRecorder(natoms, {
+        selected: [0],
+        others: true,
+        otherFrames: 8,
+        expectedFrames: told,
+      });
+      const pos = new Float64Array(3 * natoms);
+      for (let t = 0; t < T; t++) {
+        for (let i = 0; i < pos.length; i++) pos[i] += 0.4 * gauss();
+        const frame = { positions: pos.map((x) => x - 10 * Math.floor(x / 10)), lattice: L };
+        plain.push(frame);
+        hinted.push(frame);
+      }
+      const a = plain.result().others!.sparseData;
+      const b = hinted.result().others!.sparseData;
+      if (told >= T) {
+        // The count given or more: exactly the frames kept without it (37 frames: every 8th).
+        if (told === T) expect(b).toEqual(a);
+        else expect(b.stride).toBeGreaterThanOrEqual(a.stride);
+      } else expect(b).toEqual(a); // fewer told than come: thinned as usual, to the same frames
+    }
+    const motion = new FrameworkMotion(natoms, { selected: [0], others: true });
+    motion.push({ positions: new Float64Array(3 * natoms), lattice: L });
+    expect(() => motion.expectFrames(10)).toThrow(/after the first frame/);
   });
 
   /** The tracer MSD of every particle of an XTC, lags in frames, not unwrapped, drift kept (as MDAnalysis). */

@@ -137,4 +137,38 @@ describe('readDcdAhead', () => {
     // The frame the job failed on was handed on before the job saw it.
     expect(seen).toBe(201);
   });
+
+  it('says how many frames it will give before the first, as readFrames does', async () => {
+    for (const frames of [undefined, { start: 3, stop: 290, step: 4 }, { start: 250, step: 100 }]) {
+      const counts: number[][] = [[], []];
+      const seen = [0, 0];
+      for await (const _ of readFrames(good, { topology, frames, onFrameCount: (n) => counts[0].push(n) })) {
+        expect(counts[0].length).toBe(1);
+        seen[0]++;
+      }
+      for await (const _ of readDcdAhead(good, {
+        topology,
+        frames,
+        onFrameCount: (n) => counts[1].push(n),
+      })) {
+        expect(counts[1].length).toBe(1);
+        seen[1]++;
+      }
+      expect(counts[0]).toEqual([seen[0]]);
+      expect(counts[1]).toEqual([seen[1]]);
+      expect(seen[1]).toBe(seen[0]);
+    }
+    // A file cut inside its last frame: the whole frames are counted (reading that one then fails).
+    const bytes = dcdBytes(frames.slice(0, 40));
+    const cut = join(dir, 'cut-count.dcd');
+    writeFileSync(cut, bytes.subarray(0, bytes.length - 30));
+    const told: number[] = [];
+    let n = 0;
+    const e = await (async () => {
+      for await (const _ of readFrames(cut, { topology, onFrameCount: (c) => told.push(c) })) n++;
+    })().catch((err) => err);
+    expect(e.name).toBe('ParseError');
+    expect(told).toEqual([39]);
+    expect(n).toBe(39);
+  });
 });

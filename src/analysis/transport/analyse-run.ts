@@ -64,6 +64,12 @@ export interface TransportOptions {
    * the frames (frameworkOnReadingThread); after the last frame `result` returns what it recorded.
    */
   frameworkElsewhere?: { others: boolean; result: () => FrameworkMotionResult | undefined };
+  /**
+   * The number of frames the run has, when the reader says before the first frame
+   * (ReadOptions.onFrameCount; read at the first frame): the other atoms' store then takes its
+   * final spacing at once (the same frames kept, with less work).
+   */
+  frameCount?: () => number | undefined;
 }
 
 export interface TransportResult {
@@ -245,6 +251,7 @@ const analyseTransportWith = async (
         framework,
         unwrapped: options.unwrapped ?? 'auto',
         others: options.elementMsd === true,
+        expectedFrames: options.frameCount?.(),
         driftElsewhere: options.frameworkElsewhere !== undefined,
         othersElsewhere: options.frameworkElsewhere?.others === true,
       });

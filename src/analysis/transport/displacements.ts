@@ -37,6 +37,8 @@ export interface DisplacementOptions {
    */
   others?: boolean;
   otherFrames?: number;
+  /** The number of frames, when known before the first: the others' spacing is then set at once (FrameworkMotion.expectFrames). */
+  expectedFrames?: number;
 }
 
 const BLOCK = 2048;
@@ -53,6 +55,8 @@ export interface FrameworkMotionOptions {
   drift?: boolean;
   others?: boolean;
   otherFrames?: number;
+  /** The number of frames, when known before the first (see FrameworkMotion.expectFrames). */
+  expectedFrames?: number;
 }
 
 /** Checks an atom selection and the framework against each other; the framework, defaulted. */
@@ -155,6 +159,21 @@ export class FrameworkMotion {
       this.otherStore = new Float64Array(new SharedArrayBuffer(8 * 3 * rest.length * this.otherCapacity));
     }
     this.previous = new Float64Array(3 * natoms);
+    if (options.expectedFrames !== undefined) this.expectFrames(options.expectedFrames);
+  }
+
+  /**
+   * The run will have `frames` frames (said before the first): the other atoms are then stored
+   * from the start at the spacing the store would end with (the least power of two that fits
+   * the frames in its capacity), which keeps exactly the frames it would keep anyway, without
+   * storing the early ones densely and thinning them out again. A wrong count costs nothing but
+   * that: more frames thin the store as usual; fewer leave it sparser.
+   */
+  expectFrames(frames: number): void {
+    if (this.count > 0) throw new Error('expectFrames after the first frame');
+    let stride = 1;
+    while (stride * this.otherCapacity < frames) stride *= 2;
+    this.otherStride = stride;
   }
 
   /** Is there anything to do (a drift to record, or other atoms to keep)? */

@@ -14,8 +14,12 @@ export interface FrameworkJobInit {
 
 export const createFrameJob = (
   init: unknown,
-): { push(frame: Frame): void; finish(): FrameworkMotionResult } => {
+): { push(frame: Frame): void; finish(): FrameworkMotionResult; onFrameCount(frames: number): void } => {
   const { natoms, options } = init as FrameworkJobInit;
   const motion = new FrameworkMotion(natoms, options);
-  return { push: (frame) => motion.push(frame), finish: () => motion.result() };
+  return {
+    push: (frame) => motion.push(frame),
+    finish: () => motion.result(),
+    onFrameCount: (frames) => motion.expectFrames(frames),
+  };
 };

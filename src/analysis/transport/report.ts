@@ -58,7 +58,17 @@ export const analyseTransportFiles = async (
     const onProgress = onFileProgress && ((done: number, total: number) => onFileProgress(file, done, total));
     // The analysis copies what it keeps of a frame: the reader may reuse its positions array. With
     // more than one thread a DCD is read on a worker thread while this one unwraps (read-ahead.ts).
-    const how = { ...read, onProgress, reusePositions: true };
+    // A DCD says how many frames it holds before the first: the analysis plans its stores by it.
+    let frameCount: number | undefined;
+    const how = {
+      ...read,
+      onProgress,
+      reusePositions: true,
+      onFrameCount: (n: number) => {
+        frameCount = n;
+        read.onFrameCount?.(n);
+      },
+    };
     // The framework's drift (every atom of every frame) is then recorded on the reading thread.
     const aheadOk = format === 'dcd' && read.topology !== undefined && (common.threads ?? 1) > 1;
     const there = aheadOk ? frameworkOnReadingThread(read.topology!, common) : undefined;
@@ -66,6 +76,7 @@ export const analyseTransportFiles = async (
     const run = await analyseTransport(frames, {
       ...common,
       frameworkElsewhere: there?.frameworkElsewhere,
+      frameCount: () => frameCount,
       temperatureK:
         temperaturesK.length === 0 ? undefined : temperaturesK[temperaturesK.length === 1 ? 0 : k],
     });

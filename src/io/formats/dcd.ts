@@ -135,6 +135,9 @@ export const dcd: Format = {
       // Bytes of a whole frame, so that one ensure() makes the frame available and its records
       // are read without waiting (the usual case: the read window holds many frames).
       const frameBytes = (hasCell ? 48 + 2 * mlen : 0) + (has4d ? 4 : 3) * (4 * n + 2 * mlen);
+      // Frames are all the same size: the file's size says how many it holds (a torn last one
+      // not counted), before any is read.
+      if (!input.gzip) options.onFrameCount?.(Math.max(0, Math.floor((input.size - r.offset) / frameBytes)));
       const reuse = options.reusePositions === true;
       const into = options.positionsInto;
       let shared: Float64Array | undefined;
