@@ -393,7 +393,7 @@ const analyseTransportWith = async (
   const lags = statisticsLags(count, options.lags ?? 100);
   // The other elements' MSD on a worker, once the tracer sums are in: it then runs beside this
   // thread's curves and fits instead of competing with the tracer sums for the cores (on two
-  // cores that took the MSD phase from about 290 to 240 ms, and the whole run 30 ms less).
+  // cores the tracer sums then took about 250 ms instead of 290 on the benchmark DCD).
   const topology = first.topology;
   let elementJob: Promise<ElementMsd[]> | undefined;
   const startElementJob = () => {
