@@ -53,13 +53,18 @@ export class PowerSpectrumSum {
   add(x: ArrayLike<number>, length = x.length, sum = 0): void {
     if (length > this.size)
       throw new RangeError(`a series of ${length} points for a transform of ${this.size}`);
-    if (!(sum >= 0 && sum < this.impl.sums)) throw new RangeError(`sum ${sum} of ${this.impl.sums}`);
+    this.checkSum(sum);
     if (this.pending > 0 && sum !== this.pendingSum) this.flush();
     this.pendingSum = sum;
     this.impl.put(x, length, this.pending);
     this.count++;
     this.pending++;
     if (this.pending === this.impl.batch) this.flush();
+  }
+
+  private checkSum(sum: number): void {
+    if (!(Number.isInteger(sum) && sum >= 0 && sum < this.impl.sums))
+      throw new RangeError(`sum ${sum} of ${this.impl.sums} (numbered from 0)`);
   }
 
   private flush(): void {
@@ -69,6 +74,7 @@ export class PowerSpectrumSum {
 
   /** The summed |X(f)|^2 of sum `sum`, f = 0..size-1 (series still pending are transformed first; adding may go on). */
   power(sum = 0): Float64Array {
+    this.checkSum(sum);
     // The rest of a part-filled batch is zero: a zero partner adds exactly nothing.
     if (this.pending > 0) this.flush();
     return this.impl.total(sum);

@@ -1,3 +1,4 @@
+import { OptionError } from '../core/errors.js';
 import type { Structure } from '../core/frame.js';
 import type { Lattice } from '../core/lattice.js';
 import type { Topology } from '../core/topology.js';
@@ -51,7 +52,22 @@ export interface ReadOptions {
   onFrameCount?: (frames: number) => void;
 }
 
-/** How many of `total` frames a selection (OpenOptions.frames) keeps. */
+/** A frame selection's start, stop and step, checked: whole numbers, 0 <= start <= stop, step >= 1. */
+export const frameSelection = (
+  frames: { start?: number; stop?: number; step?: number } = {},
+): { start: number; stop: number; step: number } => {
+  const { start = 0, stop = Number.POSITIVE_INFINITY, step = 1 } = frames;
+  if (
+    !(Number.isInteger(start) && start >= 0 && Number.isInteger(step) && step >= 1) ||
+    !(stop >= start && (Number.isInteger(stop) || stop === Number.POSITIVE_INFINITY))
+  )
+    throw new OptionError(
+      `frames: need whole numbers 0 <= start <= stop and step >= 1, got start ${start}, stop ${stop}, step ${step}`,
+    );
+  return { start, stop, step };
+};
+
+/** How many of `total` frames a selection (OpenOptions.frames, checked by frameSelection) keeps. */
 export const selectedFrameCount = (
   total: number,
   {

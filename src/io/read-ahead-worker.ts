@@ -6,7 +6,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { errorToTransfer } from '../core/errors.js';
 import { Topology } from '../core/topology.js';
 import { inspectInput } from './byte-source.js';
-import { selectedFrameCount } from './format.js';
+import { frameSelection, selectedFrameCount } from './format.js';
 import { dcd } from './formats/dcd.js';
 import {
   type CreateFrameJob,
@@ -41,7 +41,7 @@ const run = async () => {
       send({ kind: 'progress', done: b, total: input.size });
     }
   };
-  const { start = 0, stop = Number.POSITIVE_INFINITY, step = 1 } = init.frames ?? {};
+  const { start, stop, step } = frameSelection(init.frames);
   const topology = new Topology({ symbols: init.symbols });
   const job = init.job
     ? ((await import(init.job.module)) as { createFrameJob: CreateFrameJob }).createFrameJob(init.job.init)

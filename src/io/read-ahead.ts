@@ -2,7 +2,7 @@ import { errorFromTransfer, OptionError, type TransferredError } from '../core/e
 import type { Structure } from '../core/frame.js';
 import { Lattice } from '../core/lattice.js';
 import { startWorker } from '../core/worker.js';
-import { warn } from './format.js';
+import { frameSelection, warn } from './format.js';
 import type { OpenOptions } from './registry.js';
 
 /**
@@ -98,6 +98,7 @@ export async function* readDcdAhead(
 ): AsyncGenerator<Structure> {
   const topology = options.topology;
   if (!topology) throw new OptionError('reading a DCD ahead needs `topology`', { option: 'topology' });
+  frameSelection(options.frames);
   const n = topology.natoms;
   const stride = 3 * n + META;
   const slots = slotsFor(8 * stride);
@@ -161,6 +162,9 @@ export async function* readDcdAhead(
           if (head !== tail) break;
           await finished;
           if (failure) throw failure;
+          // A selection of no frames: said all the same, at the end.
+          if (tail === 0 && Atomics.load(control, FRAMES) >= 0)
+            options.onFrameCount?.(Atomics.load(control, FRAMES));
           return;
         }
         const w = waitAsync(control, HEAD, head);
@@ -168,7 +172,8 @@ export async function* readDcdAhead(
         head = Atomics.load(control, HEAD);
       }
       // (Written before the first frame was handed on.)
-      if (tail === 0 && control[FRAMES] >= 0) options.onFrameCount?.(control[FRAMES]);
+      if (tail === 0 && Atomics.load(control, FRAMES) >= 0)
+        options.onFrameCount?.(Atomics.load(control, FRAMES));
       const base = (tail % slots) * stride;
       const meta = base + 3 * n;
       const frame: Structure['frame'] = { positions: ring.subarray(base, base + 3 * n) };

@@ -2,7 +2,13 @@ import { basename } from 'node:path';
 import { OptionError, UnknownFormatError } from '../core/errors.js';
 import type { Structure } from '../core/frame.js';
 import { inspectInput, readHead } from './byte-source.js';
-import { type Format, type ReadOptions, selectedFrameCount, type WriteOptions } from './format.js';
+import {
+  type Format,
+  frameSelection,
+  type ReadOptions,
+  selectedFrameCount,
+  type WriteOptions,
+} from './format.js';
 import { aseTraj } from './formats/ase-traj.js';
 import { cif } from './formats/cif.js';
 import { dcd } from './formats/dcd.js';
@@ -103,9 +109,7 @@ export async function* readFrames(path: string, options: OpenOptions = {}): Asyn
   const input = await inspectInput(path);
   const progress = options.onProgress;
   if (progress) input.onRawBytes = (b) => progress(b, input.size);
-  const { start = 0, stop = Number.POSITIVE_INFINITY, step = 1 } = options.frames ?? {};
-  if (!(start >= 0 && step >= 1 && stop >= start))
-    throw new OptionError('frames: need 0 <= start <= stop and step >= 1');
+  const { start, stop, step } = frameSelection(options.frames);
   let k = 0;
   const told = options.onFrameCount;
   const reader = format.read(input, {

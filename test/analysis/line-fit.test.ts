@@ -10,6 +10,7 @@ import {
   glsLineFactored,
   reconditionCovariance,
   reconditionFlat,
+  wlsLine,
 } from '../../src/analysis/transport/line-fit.js';
 import { randomWalkMsdCovariance } from '../../src/analysis/transport/random-walk-covariance.js';
 
@@ -44,5 +45,15 @@ describe('GLS on flat arrays', () => {
     expect(s.adjusted).toBe(true);
     expect(s.factor).toBeUndefined();
     expect(choleskyFlat(s.matrix, n).positiveDefinite).toBe(true);
+  });
+
+  it('refuses a covariance that is not symmetric, and variances with no factor', () => {
+    const x = [1, 2, 3];
+    const y = [1, 2, 3.5];
+    const skew = Matrix.from1DArray(3, 3, [1, 0.1, 0, 0, 1, 0, 0, 0, 1]);
+    expect(() => glsLine(x, y, skew)).toThrow(/not symmetric/);
+    expect(() => wlsLine(x, y, [1, 1e-200, 1])).toThrow(/not positive definite/);
+    expect(() => wlsLine(x, y, [1, 1e200, 1])).toThrow(/not positive definite/);
+    expect(wlsLine(x, y, [1, 2, 1]).slope).toBeGreaterThan(0);
   });
 });

@@ -6,10 +6,17 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { computeMsd, type MsdResult } from '../../src/analysis/transport/msd.js';
-import { computeMsdThreaded, MSD_THREADS_MIN_WORK } from '../../src/analysis/transport/msd-threads.js';
+import { DisplacementRecorder } from '../../src/analysis/transport/displacements.js';
+import { computeMsd, elementMsds, type MsdResult } from '../../src/analysis/transport/msd.js';
+import {
+  computeMsdThreaded,
+  elementMsdsThreaded,
+  MSD_THREADS_MIN_WORK,
+  MsdWorkers,
+} from '../../src/analysis/transport/msd-threads.js';
 import { analyseTransportFiles } from '../../src/analysis/transport/report.js';
 import { Topology } from '../../src/core/topology.js';
+import { seededGaussian } from '../helpers.js';
 import { dcdBytes } from '../io/dcd-bytes.js';
 import { walk } from './random-walk.js';
 
@@ -68,11 +75,40 @@ describe('MSD over worker threads', () => {
   it('option errors are the same as computeMsd', async () => {
     await expect(computeMsdThreaded(d, { axes: [0, 0] }, 2)).rejects.toThrow(/axes must be distinct/);
   });
+
+  it('a worker takes one job after another: the tracer sums, then the other elements', async () => {
+    // A small run with other atoms kept, for the second job.
+    const gauss = seededGaussian(5);
+    const rec = new DisplacementRecorder(40, { selected: [0, 1, 2, 3], others: true, otherFrames: 64 });
+    const pos = new Float64Array(120);
+    for (let t = 0; t < 300; t++) {
+      for (let i = 0; i < pos.length; i++) pos[i] += 0.1 * gauss();
+      rec.push({ positions: pos, unwrapped: true });
+    }
+    const sparse = rec.result().others!;
+    const symbol = (atom: number) => (atom % 2 ? 'Al' : 'Cl');
+    const symbols = Array.from({ length: 40 }, (_, i) => symbol(i));
+    const pool = new MsdWorkers(1);
+    try {
+      let sumsDone = 0;
+      const two = await computeMsdThreaded(d, { onSumsDone: () => sumsDone++ }, 2, pool);
+      expect(sumsDone).toBe(1);
+      for (const [k, x] of arrays(await computeMsdThreaded(d, {}, 2)).entries())
+        expect(arrays(two)[k]).toEqual(x);
+      const elements = await elementMsdsThreaded(sparse.sparseData, symbols, [0, 1, 2], pool);
+      expect(elements).toEqual(elementMsds(sparse, symbol));
+      // The same worker did both (one was started, and it is idle again).
+      expect((pool as unknown as { all: Set<unknown> }).all.size).toBe(1);
+    } finally {
+      pool.close();
+    }
+  }, 60_000);
 });
 
 describe('a DCD read on its own thread, the framework recorded there', () => {
   // 4 Li and 8 framework atoms in a 10 A cell, 2,500 frames (the other atoms' store of 1024 frames
-  // is thinned twice); below the MSD's threading threshold, so only the reading differs.
+  // is spaced every 4th frame, at once since a DCD says its frame count); below the MSD's
+  // threading threshold, so only the reading differs.
   const dir = mkdtempSync(join(tmpdir(), 'oligolyte-transport-ahead-'));
   const topology = new Topology({
     symbols: ['Li', 'Al', 'O', 'Li', 'Cl', 'Cl', 'Li', 'Al', 'O', 'Cl', 'Li', 'Cl'],

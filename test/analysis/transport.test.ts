@@ -174,6 +174,19 @@ describe('MSD', () => {
         else expect(b.stride).toBeGreaterThanOrEqual(a.stride);
       } else expect(b).toEqual(a); // fewer told than come: thinned as usual, to the same frames
     }
+    // A recorder that goes on after result(): the result it gave stays as it was.
+    const going = new DisplacementRecorder(natoms, { selected: [0], others: true, otherFrames: 8 });
+    const pos = new Float64Array(3 * natoms);
+    const frame = () => {
+      for (let i = 0; i < pos.length; i++) pos[i] += 0.4 * gauss();
+      return { positions: pos.map((x) => x - 10 * Math.floor(x / 10)), lattice: L };
+    };
+    for (let t = 0; t < 20; t++) going.push(frame());
+    const early = going.result().others!.sparseData;
+    const copy = { ...early, data: early.data.slice() };
+    for (let t = 0; t < 40; t++) going.push(frame());
+    expect(early).toEqual(copy);
+    expect(going.result().others!.sparseData.stride).toBeGreaterThan(early.stride);
     const motion = new FrameworkMotion(natoms, { selected: [0], others: true });
     motion.push({ positions: new Float64Array(3 * natoms), lattice: L });
     expect(() => motion.expectFrames(10)).toThrow(/after the first frame/);

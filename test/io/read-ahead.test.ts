@@ -104,7 +104,7 @@ describe('readDcdAhead', () => {
     expect(k).toBe(5);
   });
 
-  it('runs a frame job on every frame it hands on, its result before the end', async () => {
+  it('runs a frame job on every frame it hands on, its result by the end', async () => {
     let result: unknown;
     const sliced = { start: 3, stop: 290, step: 4 };
     let seen = 0;
@@ -114,8 +114,8 @@ describe('readDcdAhead', () => {
       frames: sliced,
       frameJob: { module: jobModule, init: {}, onResult: (r) => (result = r) },
     });
+    // (The result may come before the last frames are taken: the promise is only "by the end".)
     for await (const s of it) {
-      expect(result).toBeUndefined();
       first += s.frame.positions[0];
       seen++;
     }
@@ -139,9 +139,15 @@ describe('readDcdAhead', () => {
   });
 
   it('says how many frames it will give before the first, as readFrames does', async () => {
-    for (const frames of [undefined, { start: 3, stop: 290, step: 4 }, { start: 250, step: 100 }]) {
+    for (const frames of [
+      undefined,
+      { start: 3, stop: 290, step: 4 },
+      { start: 250, step: 100 },
+      { start: 400 },
+    ]) {
       const counts: number[][] = [[], []];
       const seen = [0, 0];
+      // Before the first frame (a selection of none, the last: readDcdAhead says so at the end).
       for await (const _ of readFrames(good, { topology, frames, onFrameCount: (n) => counts[0].push(n) })) {
         expect(counts[0].length).toBe(1);
         seen[0]++;
@@ -170,5 +176,15 @@ describe('readDcdAhead', () => {
     expect(e.name).toBe('ParseError');
     expect(told).toEqual([39]);
     expect(n).toBe(39);
+  });
+
+  it('refuses a frame selection that is not whole numbers, as readFrames does', async () => {
+    for (const frames of [{ step: 1.5 }, { step: 0 }, { start: -1 }, { start: 5, stop: 2 }]) {
+      const e1 = await collect(readFrames(good, { topology, frames })).catch((e) => e);
+      const e2 = await collect(readDcdAhead(good, { topology, frames })).catch((e) => e);
+      expect(e1.name).toBe('OptionError');
+      expect(e2.name).toBe('OptionError');
+      expect(e2.message).toBe(e1.message);
+    }
   });
 });

@@ -160,7 +160,7 @@ export const transportAtoms = (
  * framework's drift there (framework-job.ts), and the `frameworkElsewhere` option that hands its
  * result to analyseTransport. The same FrameworkMotion runs on the same frames, only on the other
  * thread, so the numbers are the same, bit for bit. The other atoms (the framework check) are kept
- * there too when the input is wrapped (unwrapping them reads every one of them every frame, which
+ * there too unless the input is declared unwrapped (unwrapping them reads every one every frame, which
  * also gives the drift); from unwrapped input they are read only at the frames kept, which the
  * analysing thread does, so that the two threads share the work.
  */

@@ -178,7 +178,7 @@ const glsFit = (g: GlsInput, window: number[], model: CovarianceModel): GlsOutco
       const { sigma2, v2 } = variances(line);
       const r = reconditionFlat(randomWalkMsdCovarianceFlat(g.frames, lags, v2 / sigma2), x.length);
       S = r.matrix;
-      fit = glsLineFactored(x, y, factorOf(r));
+      fit = glsLineFactored(x, y, factorOf(r, x.length));
       const converged = Math.abs(fit.slope - line.slope) <= 1e-6 * Math.abs(fit.slope);
       line = fit;
       if (converged) break;
@@ -223,15 +223,14 @@ const glsFit = (g: GlsInput, window: number[], model: CovarianceModel): GlsOutco
       S[b * n + a] = c;
     }
   const r = reconditionFlat(S, n);
-  const fit = glsLineFactored(x, y, factorOf(r));
+  const fit = glsLineFactored(x, y, factorOf(r, n));
   const gap = olsGap(x, y, r.matrix, fit.slopeStd ** 2);
   return { fit, adjusted: r.adjusted, gap: { olsSlope: gap.slope, std: gap.std } };
 };
 
 /** The Cholesky factor of a reconditioned covariance (from its fast path, else computed). */
-const factorOf = (r: { matrix: FlatMatrix; factor?: FlatMatrix }): FlatMatrix => {
+const factorOf = (r: { matrix: FlatMatrix; factor?: FlatMatrix }, n: number): FlatMatrix => {
   if (r.factor) return r.factor;
-  const n = Math.round(Math.sqrt(r.matrix.length));
   const chol = choleskyFlat(r.matrix, n);
   if (!chol.positiveDefinite) throw new OptionError('GLS: the covariance is not positive definite');
   return chol.L;

@@ -18,7 +18,8 @@ import type { Frame } from '../../core/frame.js';
  *
  * Memory: 24 bytes per selected atom per frame (double precision), stored in blocks of
  * BLOCK frames laid out per atom and coordinate so a series is read contiguously; the framework
- * costs 24 bytes per frame plus 24 bytes per atom for the previous positions.
+ * costs 24 bytes per frame, and the recorder and its FrameworkMotion 24 bytes per atom each for
+ * the previous positions (with `others`, 24 bytes per other atom per stored frame besides).
  */
 export interface DisplacementOptions {
   /** Indices of the atoms whose displacements are kept (e.g. every Li). */
@@ -166,8 +167,9 @@ export class FrameworkMotion {
    * The run will have `frames` frames (said before the first): the other atoms are then stored
    * from the start at the spacing the store would end with (the least power of two that fits
    * the frames in its capacity), which keeps exactly the frames it would keep anyway, without
-   * storing the early ones densely and thinning them out again. A wrong count costs nothing but
-   * that: more frames thin the store as usual; fewer leave it sparser.
+   * storing the early ones densely and thinning them out again. A wrong count changes which
+   * frames are kept: more frames than told thin the store as usual (the same frames in the end);
+   * fewer leave it sparser than it would have been.
    */
   expectFrames(frames: number): void {
     if (this.count > 0) throw new Error('expectFrames after the first frame');

@@ -5,7 +5,8 @@ import { FrameworkMotion, type FrameworkMotionOptions, type FrameworkMotionResul
  * A frame job (read-ahead.ts) that records the framework's motion on the thread reading the
  * frames: the drift and the other atoms' displacements read every atom of every frame, which that
  * thread has just converted and holds in its cache, while the analysing thread records the
- * analysed atoms alone (DisplacementRecorder with `frameworkElsewhere`).
+ * analysed atoms alone (DisplacementRecorder with `driftElsewhere`, and `othersElsewhere` when the
+ * others are kept here too).
  */
 export interface FrameworkJobInit {
   natoms: number;

@@ -67,8 +67,11 @@ export const wlsLine = (x: ArrayLike<number>, y: ArrayLike<number>, sigma: Array
     if (!(sigma[i] > 0)) throw new OptionError(`uncertainty ${sigma[i]} of point ${i + 1} must be positive`);
     cov[i * n + i] = sigma[i] * sigma[i];
   }
-  // A diagonal of positive variances always has its factor (their square roots).
-  return glsLineFactored(x, y, choleskyFlat(cov, n).L);
+  // (Variances that underflow to 0 or overflow have no usable factor.)
+  const chol = choleskyFlat(cov, n);
+  if (!chol.positiveDefinite || !chol.L.every(Number.isFinite))
+    throw new OptionError('GLS: the covariance is not positive definite');
+  return glsLineFactored(x, y, chol.L);
 };
 
 /**

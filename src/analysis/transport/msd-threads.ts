@@ -19,8 +19,9 @@ import {
  * the result depends on the thread count only through the order of floating-point additions, and
  * is the same, bit for bit, for a given count. The first range is summed in this thread.
  *
- * The MSD of the other elements (the framework check, elementMsds) can run as one more job on its
- * own worker at the same time (elementMsdsThreaded); it is computed exactly as in this thread.
+ * The MSD of the other elements (the framework check, elementMsds) can run as one more job on a
+ * worker (elementMsdsThreaded; the analysis starts it once the tracer sums are in, on the worker
+ * they freed); it is computed exactly as in this thread.
  */
 
 /** Below this many atom-frames the work is done in this thread: a worker costs more to start. */
@@ -45,7 +46,7 @@ export type MsdWorkerMessage =
 export class MsdWorkers {
   private readonly idle: Worker[] = [];
   private readonly all = new Set<Worker>();
-  /** A worker that failed while idle (its modules did not load): the error of the next job. */
+  /** The error of a worker that failed while idle (its modules did not load): the error of the next job. */
   private failure: unknown;
 
   constructor(count: number) {
@@ -56,9 +57,16 @@ export class MsdWorkers {
     const w = startWorker(import.meta.url, 'msd-worker', {});
     w.unref();
     this.all.add(w);
-    // Always listened to: an 'error' event with no listener would throw in this thread.
+    // Always listened to (an 'error' event with no listener would throw in this thread). A busy
+    // worker's failure is its job's (run's listeners); an idle one's is the next job's, and a
+    // worker that ends, however, is never handed a job again.
     w.on('error', (e) => {
-      this.failure ??= e;
+      if (this.idle.includes(w)) this.failure ??= e;
+    });
+    w.on('exit', () => {
+      const k = this.idle.indexOf(w);
+      if (k >= 0) this.idle.splice(k, 1);
+      this.all.delete(w);
     });
     return w;
   }
@@ -69,12 +77,9 @@ export class MsdWorkers {
    * then compiled and its WebAssembly instantiated); a worker that fails is dropped.
    */
   run<T extends MsdWorkerMessage>(job: MsdJob, onProgress?: (done: number) => void): Promise<T> {
+    if (this.failure !== undefined) return Promise.reject(this.failure);
     const w = this.idle.pop() ?? this.start();
     return new Promise<T>((resolve, reject) => {
-      if (this.failure !== undefined) {
-        reject(this.failure);
-        return;
-      }
       const detach = () => {
         w.off('message', onMessage);
         w.off('error', onError);

@@ -1,5 +1,6 @@
 import { OptionError } from '../../core/errors.js';
 import { formatSignificant } from '../../core/format-number.js';
+import type { Topology } from '../../core/topology.js';
 import { readDcdAhead } from '../../io/read-ahead.js';
 import { detectFormat, type OpenOptions, readFrames } from '../../io/registry.js';
 import { jsonNumbers, writeTo } from '../report-io.js';
@@ -71,8 +72,10 @@ export const analyseTransportFiles = async (
     };
     // The framework's drift (every atom of every frame) is then recorded on the reading thread.
     const aheadOk = format === 'dcd' && read.topology !== undefined && (common.threads ?? 1) > 1;
-    const there = aheadOk ? frameworkOnReadingThread(read.topology!, common) : undefined;
-    const frames = there ? readDcdAhead(file, { ...how, frameJob: there.frameJob }) : readFrames(file, how);
+    const there = aheadOk ? frameworkThere(read.topology!, common) : undefined;
+    const frames = !aheadOk
+      ? readFrames(file, how)
+      : readDcdAhead(file, there ? { ...how, frameJob: there.frameJob } : how);
     const run = await analyseTransport(frames, {
       ...common,
       frameworkElsewhere: there?.frameworkElsewhere,
@@ -90,6 +93,19 @@ export const analyseTransportFiles = async (
         )
       : undefined;
   return { runs, arrhenius };
+};
+
+/**
+ * frameworkOnReadingThread, or nothing when the options do not fit the run (no such species, ...):
+ * the analysis then reports that itself, after any error in the file's header, as with one thread.
+ */
+const frameworkThere = (topology: Topology, options: TransportOptions) => {
+  try {
+    return frameworkOnReadingThread(topology, options);
+  } catch (e) {
+    if (e instanceof OptionError) return undefined;
+    throw e;
+  }
 };
 
 const g = (v: number, digits = 4) => formatSignificant(v, digits, 1e-3, 1e6);
