@@ -25,8 +25,8 @@ const waitAsync = (
 /**
  * Frames the worker may be ahead by: as many as fit in RING_BYTES, between 8 and 128. A deep ring
  * rides out the consumer's bursts (its blocks of work every few dozen frames, a worker thread
- * starting): with 32 frames of 2,000 atoms the reader spent a third of its time waiting on a full
- * ring, with 128 a tenth, and the frames took 15 % less time (issue 28).
+ * starting): with 32 frames of 2,000 atoms the reader waited on a full ring for a quarter of its
+ * time, with 128 for a tenth to a fifth, and the frames took about 8 % less time (issue 28).
  */
 const RING_BYTES = 8 << 20;
 const slotsFor = (frameBytes: number) => Math.max(8, Math.min(128, Math.floor(RING_BYTES / frameBytes)));
