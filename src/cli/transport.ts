@@ -8,6 +8,7 @@ import {
   writeTransportJson,
 } from '../analysis/transport/report.js';
 import { OptionError } from '../core/errors.js';
+import { prestartDcdReading } from '../io/read-ahead.js';
 import { writeChgcar, writeCube } from '../io/volumetric.js';
 import { isPositive, isWholeAtLeastOne, parseNumber } from './number-option.js';
 import { writeOutputs } from './outputs.js';
@@ -113,6 +114,10 @@ export const registerTransport = (program: Command): void => {
         'threads for the MSD sums (default: every core; small runs use one; the numbers are the same for a given count)',
       ),
   ).action(async (runs: string[], o: TransportCliOptions) => {
+    // A DCD with a topology and more than one thread is read on a thread of its own: start it
+    // while the topology is read (analyseTransportFiles takes it, or it ends with the process).
+    const threads = threadsOption(o.threads);
+    if (o.topology && runs.some((r) => /\.dcd$/i.test(r)) && threads > 1) prestartDcdReading();
     const read = await toOpenOptions(o);
     const temps = (o.temperature ?? '')
       .split(',')
@@ -142,7 +147,7 @@ export const registerTransport = (program: Command): void => {
       lags: parseNumber(o.lags, '--lags', (v) => isWholeAtLeastOne(v) && v >= 3, 'a whole number >= 3'),
       origins: o.origins,
       covariance: o.covariance,
-      threads: threadsOption(o.threads),
+      threads,
       densityGridSpacingA: parseNumber(
         o.densityGrid,
         '--density-grid',

@@ -2,7 +2,7 @@
  * The worker thread of read-ahead.ts: reads a DCD as readFrames does (slice, value checks), each
  * frame converted straight into the next free slot of the shared ring, waiting while the ring is full.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import { errorToTransfer } from '../core/errors.js';
 import { Topology } from '../core/topology.js';
 import { inspectInput } from './byte-source.js';
@@ -24,14 +24,13 @@ import { checkReadFrame } from './value-limits.js';
 /** Bytes between progress messages. */
 const PROGRESS_BYTES = 16 << 20;
 
-const init = workerData as ReadAheadInit;
 const send = (m: ReadAheadMessage) => parentPort!.postMessage(m);
-const { ring, control, slots, path } = init;
-const n = init.symbols.length;
-const stride = 3 * n + META;
-const wake = wakeEvery(slots);
 
-const run = async () => {
+const run = async (init: ReadAheadInit) => {
+  const { ring, control, slots, path } = init;
+  const n = init.symbols.length;
+  const stride = 3 * n + META;
+  const wake = wakeEvery(slots);
   // This thread only reads: blocking reads skip the thread pool's round trip.
   const input = { ...(await inspectInput(path)), blockingReads: true };
   let posted = 0;
@@ -93,15 +92,19 @@ const run = async () => {
   if (job) send({ kind: 'job', result: job.finish() });
 };
 
-run().then(
-  () => {
-    send({ kind: 'done' });
-    Atomics.store(control, STATE, 1);
-    Atomics.notify(control, HEAD);
-  },
-  (e) => {
-    send({ kind: 'error', error: errorToTransfer(e) });
-    Atomics.store(control, STATE, 2);
-    Atomics.notify(control, HEAD);
-  },
-);
+/** The reading: its settings by message (a thread can be started before they are known, prestartDcdReading). */
+parentPort!.once('message', (init: ReadAheadInit) => {
+  const { control } = init;
+  run(init).then(
+    () => {
+      send({ kind: 'done' });
+      Atomics.store(control, STATE, 1);
+      Atomics.notify(control, HEAD);
+    },
+    (e) => {
+      send({ kind: 'error', error: errorToTransfer(e) });
+      Atomics.store(control, STATE, 2);
+      Atomics.notify(control, HEAD);
+    },
+  );
+});

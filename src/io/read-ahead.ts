@@ -1,3 +1,4 @@
+import type { Worker } from 'node:worker_threads';
 import { errorFromTransfer, OptionError, type TransferredError } from '../core/errors.js';
 import type { Structure } from '../core/frame.js';
 import { Lattice } from '../core/lattice.js';
@@ -92,6 +93,34 @@ export type ReadAheadMessage =
   | { kind: 'done' }
   | { kind: 'error'; error: TransferredError };
 
+/** A reading thread started ahead of need (prestartDcdReading), for the next readDcdAhead. */
+let prestarted: Worker | undefined;
+
+/**
+ * Starts a reading thread now, for the next readDcdAhead to take: a thread takes about 35 ms to
+ * start (a Node environment and its modules), which then overlaps the caller's own work (the
+ * transport command: reading the topology, detecting the format); without it the analysis waited
+ * that long for its first frame (issue 28). Unused, the thread keeps nothing alive; one at a time.
+ */
+export const prestartDcdReading = (): void => {
+  if (prestarted) return;
+  const w = startWorker(import.meta.url, 'read-ahead-worker', {});
+  w.unref();
+  const forget = () => {
+    if (prestarted === w) prestarted = undefined;
+  };
+  // (A thread that fails before it is taken is not taken: readDcdAhead starts another.)
+  w.on('error', forget);
+  w.on('exit', forget);
+  prestarted = w;
+};
+
+const takePrestarted = (): Worker | undefined => {
+  const w = prestarted;
+  prestarted = undefined;
+  return w;
+};
+
 export async function* readDcdAhead(
   path: string,
   options: OpenOptions & { frameJob?: FrameJob },
@@ -115,7 +144,9 @@ export async function* readDcdAhead(
     control,
     slots,
   };
-  const worker = startWorker(import.meta.url, 'read-ahead-worker', { workerData: init });
+  const worker = takePrestarted() ?? startWorker(import.meta.url, 'read-ahead-worker', {});
+  worker.ref();
+  worker.postMessage(init);
   let failure: Error | undefined;
   let isSettled = false;
   let settled!: () => void;

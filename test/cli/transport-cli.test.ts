@@ -1,7 +1,11 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { Lattice } from '../../src/core/lattice.js';
+import { Topology } from '../../src/core/topology.js';
+import { writeStructure } from '../../src/io/registry.js';
 import { cli, LGPS_600K, tempDir, transportLgps } from '../helpers.js';
+import { dcdBytes } from '../io/dcd-bytes.js';
 
 describe('oligolyte transport', () => {
   it('prints a summary and writes JSON, CSV and density files (cube and CHGCAR)', () => {
@@ -106,4 +110,51 @@ describe('oligolyte transport', () => {
     expect(d.code).toBe(0);
     expect(d.err).toMatch(/fit start not given: used 10 %/);
   });
+
+  it('reads a DCD with its topology on a thread of its own (started early), the numbers of one thread', async () => {
+    // 4 Li and 8 framework atoms, 600 unwrapped frames: the read-ahead path with its frame job.
+    const dir = tempDir();
+    const topology = new Topology({
+      symbols: ['Li', 'Al', 'O', 'Li', 'Cl', 'Cl', 'Li', 'Al', 'O', 'Cl', 'Li', 'Cl'],
+    });
+    const at = Array.from({ length: 36 }, (_, j) => 5 + ((j * 7919) % 97) / 25);
+    const frames = Array.from({ length: 600 }, (_, k) => {
+      for (let j = 0; j < at.length; j++)
+        at[j] += (Math.floor(j / 3) % 3 === 0 ? 0.3 : 0.05) * Math.sin(k * 1.7 + j);
+      return {
+        xyz: [0, 1, 2].map((a) => Array.from({ length: 12 }, (_, i) => at[3 * i + a])),
+        cell: [10, 90, 10, 90, 90, 10],
+      };
+    });
+    const dcd = join(dir, 'run.dcd');
+    writeFileSync(dcd, dcdBytes(frames));
+    const pdb = join(dir, 'top.pdb');
+    await writeStructure(pdb, {
+      topology,
+      frame: { positions: new Float64Array(36), lattice: Lattice.cubic(10) },
+    });
+    const runs = ['1', '2'].map((threads) => {
+      const out = join(dir, `t${threads}.json`);
+      const r = cli(
+        'transport',
+        dcd,
+        '--topology',
+        pdb,
+        '--temperature',
+        '600',
+        '--time-step',
+        '2',
+        '--unwrapped',
+        '--threads',
+        threads,
+        '--json',
+        out,
+      );
+      expect(r.code, r.err).toBe(0);
+      return JSON.parse(readFileSync(out, 'utf8')).runs[0];
+    });
+    expect(runs[1]).toEqual(runs[0]);
+    expect(runs[0].frames).toBe(600);
+    expect(runs[0].otherElements.map((e: { element: string }) => e.element)).toEqual(['Al', 'O', 'Cl']);
+  }, 60_000);
 });

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { OptionError } from '../../src/core/errors.js';
 import { Topology } from '../../src/core/topology.js';
-import { readDcdAhead } from '../../src/io/read-ahead.js';
+import { prestartDcdReading, readDcdAhead } from '../../src/io/read-ahead.js';
 import { type OpenOptions, readFrames } from '../../src/io/registry.js';
 import { dcdBytes } from './dcd-bytes.js';
 
@@ -186,5 +186,15 @@ describe('readDcdAhead', () => {
       expect(e2.name).toBe('OptionError');
       expect(e2.message).toBe(e1.message);
     }
+  });
+
+  it('takes a reading thread started ahead (prestartDcdReading), and starts its own after that', async () => {
+    prestartDcdReading();
+    prestartDcdReading(); // one at a time: the second call does nothing
+    const direct = await collect(readFrames(good, { topology }));
+    expect(await collect(readDcdAhead(good, { topology }))).toEqual(direct);
+    expect(await collect(readDcdAhead(good, { topology, frames: { step: 7 } }))).toEqual(
+      await collect(readFrames(good, { topology, frames: { step: 7 } })),
+    );
   });
 });
