@@ -228,11 +228,13 @@ class WasmSpectra {
   }
 
   put(x: ArrayLike<number>, length: number, slot: number): void {
-    // Series 0 and 1 are lane A's real and imaginary parts, 2 and 3 lane B's.
+    // Series 0 and 1 are lane A's real and imaginary parts, 2 and 3 lane B's. (The bookkeeping
+    // before the loop: code after a long loop has no type feedback when the loop is first
+    // optimised, and the optimised code was thrown away there, call after call.)
+    this.used = Math.max(this.used, length);
     const z = this.input;
     const o = 2 * (slot & 1) + (slot >> 1);
     for (let k = 0; k < length; k++) z[4 * k + o] = x[k];
-    this.used = Math.max(this.used, length);
   }
 
   flush(filled: number, sum: number): void {

@@ -400,10 +400,18 @@ export class DisplacementRecorder {
     const block = this.blocks[b];
     const local = this.staged0 - b * BLOCK;
     const stage = this.stage;
+    this.staged0 = this.count;
+    // The last width % 4 series one at a time, first: nothing is left after the long loop below
+    // (its optimised code, made while it runs, would meet code without type feedback there and be
+    // thrown away, call after call).
+    const four = width - (width % 4);
+    for (let r = four; r < width; r++) {
+      const o = r * BLOCK + local;
+      for (let s = 0; s < n; s++) block[o + s] = stage[s * width + r];
+    }
     // Four series at a time: each staged frame gives four neighbouring values (one cache line
     // read), written to four rows in order; a value at a time reads a whole line per value.
-    let r = 0;
-    for (; r + 4 <= width; r += 4) {
+    for (let r = 0; r < four; r += 4) {
       const o0 = r * BLOCK + local;
       const o1 = o0 + BLOCK;
       const o2 = o1 + BLOCK;
@@ -415,11 +423,6 @@ export class DisplacementRecorder {
         block[o3 + s] = stage[i + 3];
       }
     }
-    for (; r < width; r++) {
-      const o = r * BLOCK + local;
-      for (let s = 0; s < n; s++) block[o + s] = stage[s * width + r];
-    }
-    this.staged0 = this.count;
   }
 
   /**

@@ -90,6 +90,16 @@ export const statisticsLags = (frames: number, count = 100): Int32Array => {
 };
 
 /**
+ * sq[k] += x[k]^2 for k < T. A function of its own, so that the loop's optimised (on-stack
+ * replacement) code ends at the loop: inline in FftMsdAccumulators.add, that code met the call
+ * after the loop without type feedback and was thrown away at the end of every call, about a
+ * thousand times a run (node --trace-deopt).
+ */
+const addSquares = (sq: Float64Array, x: Float64Array, T: number): void => {
+  for (let k = 0; k < T; k++) sq[k] += x[k] * x[k];
+};
+
+/**
  * Power-spectrum accumulators for the FFT MSD, summed over particles, one per "sum" (an axis, or
  * an element's axis): the spectra by one PowerSpectrumSum (two series per complex transform, two
  * transforms at once in WebAssembly SIMD), with the sums of squares x(t)^2 that Kneller's formula
@@ -114,10 +124,8 @@ class FftMsdAccumulators {
 
   /** Adds a particle's series to sum `sum`; the spectra take four series of one sum per call (group them). */
   add(sum: number, x: Float64Array): void {
-    const T = this.frames;
-    const sq = this.squared[sum];
-    for (let k = 0; k < T; k++) sq[k] += x[k] * x[k];
-    this.spectra.add(x, T, sum);
+    addSquares(this.squared[sum], x, this.frames);
+    this.spectra.add(x, this.frames, sum);
     this.particles[sum]++;
   }
 
