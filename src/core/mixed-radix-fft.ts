@@ -53,14 +53,27 @@ export const fastFftSize = (min: number): number => {
 };
 const fastSizes = new Map<number, number>();
 
+/**
+ * The longer even smooth lengths in ascending order, made as 2^a 3^b 5^c (a few dozen up to the
+ * bound) rather than by testing every even number up to it (thousands, at the start of every MSD
+ * thread, before that code is compiled).
+ */
+const smoothLengthsAbove = (min: number, max: number): number[] => {
+  const out: number[] = [];
+  for (let p5 = 1; 2 * p5 <= max; p5 *= 5)
+    for (let p35 = p5; 2 * p35 <= max; p35 *= 3)
+      for (let n = 2 * p35; n <= max; n *= 2) if (n > min) out.push(n);
+  return out.sort((a, b) => a - b);
+};
+
 const searchFastFftSize = (min: number): number => {
   let best = smoothFftSize(min);
   let bestCost = fftCost(best);
-  for (let n = best + 2; n < 2 * best; n += 2) {
+  // Every even length from best + 2 on, while shorter than 2 best and cheaper at radix 2 alone
+  // than the best so far (both bounds move with the best); only the smooth ones are candidates.
+  for (const n of smoothLengthsAbove(best, Math.ceil(bestCost / STAGE_COST[2]))) {
+    if (!(n < 2 * best)) break;
     if (n * STAGE_COST[2] > bestCost) break;
-    let r = n;
-    for (const p of [2, 3, 5]) while (r % p === 0) r /= p;
-    if (r !== 1) continue;
     const c = fftCost(n);
     if (c < bestCost) {
       best = n;

@@ -94,6 +94,15 @@ export class PowerSpectrumSum {
   }
 }
 
+/**
+ * Makes ahead what a PowerSpectrumSum of `size` points needs in this thread (the FFT plan and
+ * the compiled kernel, both kept per thread), on a thread that has nothing else to do yet.
+ */
+export const preparePowerSpectrumSum = (size: number): void => {
+  fftPlan(size);
+  spectrumModule();
+};
+
 /** One pair per complex transform (MixedRadixFft). */
 class JsSpectra {
   readonly batch = 2;

@@ -90,6 +90,8 @@ describe('MSD over worker threads', () => {
     const symbols = Array.from({ length: 40 }, (_, i) => symbol(i));
     const pool = new MsdWorkers(1);
     try {
+      // Made ahead, as while the frames are read: the answers are unchanged.
+      pool.prepare(d.frames);
       let sumsDone = 0;
       const two = await computeMsdThreaded(d, { onSumsDone: () => sumsDone++ }, 2, pool);
       expect(sumsDone).toBe(1);

@@ -97,4 +97,22 @@ describe('MixedRadixFft', () => {
     // 20,000 = 2^5 5^4 (four radix-5 stages) against 20,480 = 4^6 5.
     expect(fastFftSize(20000)).toBe(20480);
   });
+
+  it('fastFftSize: the cheapest by fftCost of every even smooth length in [smallest, 2 x smallest), the first of equals', () => {
+    // The search by exhaustion: every even number above the smallest smooth length, factored.
+    const smooth = (n: number) => {
+      let r = n;
+      for (const p of [2, 3, 5]) while (r % p === 0) r /= p;
+      return r === 1;
+    };
+    const scan = (min: number) => {
+      let best = smoothFftSize(min);
+      const first = best;
+      for (let n = first + 2; n < 2 * first; n += 2)
+        if (smooth(n) && fftCost(n) < fftCost(best)) best = n;
+      return best;
+    };
+    for (let min = 2; min < 3000; min += 1) expect(fastFftSize(min), `min ${min}`).toBe(scan(min));
+    for (let min = 3000; min < 300000; min += 997) expect(fastFftSize(min), `min ${min}`).toBe(scan(min));
+  });
 });

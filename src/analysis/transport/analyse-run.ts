@@ -269,8 +269,11 @@ const analyseTransportWith = async (
     // Once the run is long enough for the MSD to use worker threads, start them: they load their
     // modules while the rest of the frames are read (the other elements' MSD then runs on one of
     // them, after its share of the tracer sums).
-    if (!pool.workers && msdUsesThreads(recorder!.selected.length, count, threads))
+    if (!pool.workers && msdUsesThreads(recorder!.selected.length, count, threads)) {
       pool.workers = new MsdWorkers(Math.max(Math.floor(threads) - 1, options.elementMsd === true ? 1 : 0));
+      const frames = options.frameCount?.();
+      if (frames !== undefined) pool.workers.prepare(frames);
+    }
     if (count % 256 === 0) options.onProgress?.('frames', count, 0);
   }
   if (!first || !recorder) throw new OptionError('the run has no frames');

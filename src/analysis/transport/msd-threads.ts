@@ -27,10 +27,11 @@ import {
 /** Below this many atom-frames the work is done in this thread: a worker costs more to start. */
 export const MSD_THREADS_MIN_WORK = 2_000_000;
 
-/** A job for a worker of msd-worker.ts. */
+/** A job for a worker of msd-worker.ts ('prepare' has no answer). */
 export type MsdJob =
   | { kind: 'range'; data: SeriesData; plan: MsdPlan; from: number; to: number }
-  | { kind: 'elements'; sparse: SparseData; symbols: string[]; axes: number[] };
+  | { kind: 'elements'; sparse: SparseData; symbols: string[]; axes: number[] }
+  | { kind: 'prepare'; frames: number };
 
 /** What a worker sends back. */
 export type MsdWorkerMessage =
@@ -116,6 +117,14 @@ export class MsdWorkers {
   private drop(w: Worker): void {
     this.all.delete(w);
     void w.terminate();
+  }
+
+  /**
+   * Has every idle worker make what the MSD sums of `frames` frames start with (prepareMsd),
+   * while it waits for its job: the frame count as a reader announces it before the last frame.
+   */
+  prepare(frames: number): void {
+    for (const w of this.idle) w.postMessage({ kind: 'prepare', frames } satisfies MsdJob);
   }
 
   /** Ends every worker (idle or busy). */

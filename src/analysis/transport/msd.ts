@@ -1,6 +1,6 @@
 import { OptionError } from '../../core/errors.js';
 import { fastFftSize } from '../../core/mixed-radix-fft.js';
-import { PowerSpectrumSum, SPECTRUM_BATCH } from '../../core/power-spectrum-sum.js';
+import { PowerSpectrumSum, preparePowerSpectrumSum, SPECTRUM_BATCH } from '../../core/power-spectrum-sum.js';
 import type { SparseDisplacements } from './displacements.js';
 
 /**
@@ -361,6 +361,14 @@ export const planMsd = (d: SeriesSource, options: MsdOptions = {}): MsdPlan => {
  * long: 32,768 for T = 10,000, where 20,480 = 4^6 x 5 is used).
  */
 const fftSize = (T: number) => fastFftSize(Math.max(4, 2 * T));
+
+/**
+ * Makes ahead, in this thread, what the MSD sums of a run of `frames` frames start with (the FFT
+ * length, its plan and the spectra's kernel): for a worker that waits for the last frame.
+ */
+export const prepareMsd = (frames: number): void => {
+  if (Number.isInteger(frames) && frames >= 2) preparePowerSpectrumSum(fftSize(frames));
+};
 
 const strideOf = (plan: MsdPlan) =>
   plan.allOrigins ? () => 1 : (m: number) => Math.max(1, Math.floor(m / 8));
