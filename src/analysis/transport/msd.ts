@@ -186,7 +186,8 @@ class LagMomentAccumulator {
   constructor(
     private readonly lags: Int32Array,
     private readonly axes: Axes,
-    private readonly stride: (m: number) => number,
+    /** Every time origin (true), or origins max(1, floor(m / 8)) apart at lag m. */
+    private readonly allOrigins: boolean,
   ) {
     const L = lags.length;
     this.sum = [0, 1, 2].map(() => new Float64Array(L));
@@ -225,7 +226,9 @@ class LagMomentAccumulator {
     const wz = this.axes.includes(2) ? 1 : 0;
     for (let j = 0; j < this.lags.length; j++) {
       const m = this.lags[j];
-      const step = this.stride(m);
+      // (A flag, not a function per stride: the tracer's sums and the collective's then run the
+      // same optimised code, where a second function made it start over.)
+      const step = this.allOrigins ? 1 : Math.max(1, Math.floor(m / 8));
       let a = 0;
       let a2 = 0;
       let b = 0;
@@ -370,9 +373,6 @@ export const prepareMsd = (frames: number): void => {
   if (Number.isInteger(frames) && frames >= 2) preparePowerSpectrumSum(fftSize(frames));
 };
 
-const strideOf = (plan: MsdPlan) =>
-  plan.allOrigins ? () => 1 : (m: number) => Math.max(1, Math.floor(m / 8));
-
 /**
  * The spectra, lag moments and collective displacement of atoms [from, to): the part of the MSD
  * that is a sum over atoms, so that ranges can be computed apart (worker threads) and added.
@@ -387,7 +387,7 @@ export const accumulateMsdRange = (
   const T = plan.frames;
   const size = fftSize(T);
   const tracerAcc = new FftMsdAccumulators(size, T, 3);
-  const moments = new LagMomentAccumulator(plan.lags, plan.axes, strideOf(plan));
+  const moments = new LagMomentAccumulator(plan.lags, plan.axes, plan.allOrigins);
   // Atoms in groups of the kernel's batch (four series of one axis per call): each axis's series
   // reach the spectra in atom order and in the same batches as one accumulator per axis gave.
   const series = Array.from({ length: 3 * SPECTRUM_BATCH }, () => new Float64Array(T));
@@ -423,7 +423,7 @@ export const finishMsd = (plan: MsdPlan, parts: MsdPartial[]): MsdResult => {
       first.tracer[a].particles += part.tracer[a].particles;
       addInto(first.collective[a], part.collective[a]);
     }
-  const moments = new LagMomentAccumulator(plan.lags, plan.axes, strideOf(plan));
+  const moments = new LagMomentAccumulator(plan.lags, plan.axes, plan.allOrigins);
   for (const part of parts) moments.merge(part.moments);
   const curves = (axis: Float64Array[]): MsdCurves => {
     const total = new Float64Array(T);
@@ -437,7 +437,7 @@ export const finishMsd = (plan: MsdPlan, parts: MsdPartial[]): MsdResult => {
   const curvesOf = collectiveAcc.msds([...first.tracer, ...[0, 1, 2].map((a) => collectiveAcc.partial(a))]);
   const tracer = curves(curvesOf.slice(0, 3));
   const collectiveCurves = curvesOf.slice(3).map((c) => c.map((v) => v * (1 / N)));
-  const collectiveMoments = new LagMomentAccumulator(plan.lags, plan.axes, () => 1);
+  const collectiveMoments = new LagMomentAccumulator(plan.lags, plan.axes, true);
   collectiveMoments.add(first.collective[0], first.collective[1], first.collective[2]);
   return {
     frames: T,
