@@ -110,23 +110,35 @@ export const pairCovarianceParts = (T: number, lagA: number, lagB: number): [num
   const a = Math.min(lagA, lagB);
   const b = Math.max(lagA, lagB);
   const norm = 2 / ((T - a) * (T - b));
-  // End points shared: +1 at delta = 0 and a - b (overlap a at both), -1 at delta = a and -b (no overlap).
-  const e = new Map<number, number>();
-  for (const [delta, sign] of [
-    [0, 1],
-    [a - b, 1],
-    [a, -1],
-    [-b, -1],
-  ])
-    e.set(delta, (e.get(delta) ?? 0) + sign);
+  // End points shared: +1 at delta = 0 and a - b (overlap a at both), -1 at delta = a and -b (no
+  // overlap); offsets that coincide (a = b, or a lag 0) add their weights first. Every term is a
+  // whole number well below 2^53, so the sums are exact in any order. (Plain variables, not a
+  // map of offsets: this runs for every pair of lags, once per analysis, before it is compiled.)
+  const d1 = a - b;
+  const d2 = a;
+  const d3 = -b;
+  let w0 = 1;
+  let w1 = 1;
+  let w2 = -1;
+  let w3 = -1;
+  if (d1 === 0) [w0, w1] = [w0 + w1, 0];
+  if (d2 === 0) [w0, w2] = [w0 + w2, 0];
+  else if (d2 === d1) [w1, w2] = [w1 + w2, 0];
+  if (d3 === 0) [w0, w3] = [w0 + w3, 0];
+  else if (d3 === d1) [w1, w3] = [w1 + w3, 0];
+  else if (d3 === d2) [w2, w3] = [w2 + w3, 0];
   let oe = 0;
   let ee = 0;
-  for (const [delta, w] of e) {
+  const add = (delta: number, w: number) => {
     const count = pairCount(T, a, b, delta);
     const overlap = Math.max(0, Math.min(a, delta + b) - Math.max(0, delta));
     oe += count * overlap * w;
     ee += count * w * w;
-  }
+  };
+  add(0, w0);
+  add(d1, w1);
+  add(d2, w2);
+  add(d3, w3);
   return [norm * overlapSquares(T, a, b), norm * oe, norm * ee];
 };
 
