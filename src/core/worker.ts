@@ -3,7 +3,9 @@ import { Worker, type WorkerOptions } from 'node:worker_threads';
 /**
  * Start a worker thread on the module `name` (without extension) beside `importMetaUrl`. From the
  * compiled package the module is a .js file; under a TypeScript runner (the tests, `tsx`) the
- * caller is a .ts file and so is the worker, which is then loaded through tsx's loader.
+ * caller is a .ts file and so is the worker, which is then loaded through tsx's loader. In the
+ * bundled command line (scripts/bundle-cli.mjs) every such module is an entry of the bundle,
+ * beside its chunks: pass `name` as a string literal, which is how the bundler finds it.
  */
 export const startWorker = (importMetaUrl: string, name: string, options: WorkerOptions): Worker => {
   const fromSource = importMetaUrl.endsWith('.ts');

@@ -1,0 +1,99 @@
+#!/usr/bin/env node
+/**
+ * The command line as a bundle: `npm run build` runs this after tsc, and dist/cli/main.js becomes
+ * the bundle's entry (with its chunks and worker modules beside it in dist/cli/), in place of the
+ * 150-odd modules tsc emits for it. Node then reads a handful of files where it read 80 for a
+ * command (each its own resolution, read and compile): `oligolyte transport` starts about 20 ms
+ * sooner and runs about 30 ms shorter (docs/speed.md). The library (dist/index.js and the package's
+ * other entry points) stays tsc's modules.
+ *
+ * esbuild compiles the TypeScript sources as the tests run them (tsx is esbuild too); the
+ * dependencies stay imports of node_modules. Commands are loaded on demand (dynamic imports), so
+ * each gets chunks of its own (`splitting`).
+ *
+ * Worker threads: a module starts one on a module beside it by name (core/worker.ts, startWorker
+ * and moduleBeside; FrameWorkerPool). Every such module is an entry of the bundle, written beside
+ * the chunks under its own name, where the bundled caller looks for it. They are found in the
+ * sources by those calls, and the bundle is checked for every name its code starts: a worker the
+ * bundle would not find fails the build, not a user's run.
+ *
+ *   node scripts/bundle-cli.mjs [outdir]     (default dist/cli)
+ */
+import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const src = join(repo, 'src');
+
+/** Calls that start a worker on (or import) the module `name` beside the calling file. */
+const WORKER_CALL = /(?:startWorker|moduleBeside|FrameWorkerPool)\(\s*import\.meta\.url,\s*'([\w-]+)'/g;
+
+const filesUnder = (dir) =>
+  readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? filesUnder(path) : [path];
+  });
+
+/** The worker modules of the sources, by name: src/.../<name>.ts beside each caller. */
+export const workerModules = () => {
+  const found = new Map();
+  for (const file of filesUnder(src).filter((f) => f.endsWith('.ts'))) {
+    for (const m of readFileSync(file, 'utf8').matchAll(WORKER_CALL)) {
+      const name = m[1];
+      const path = join(dirname(file), `${name}.ts`);
+      if (!statSync(path, { throwIfNoEntry: false })?.isFile())
+        throw new Error(
+          `${relative(repo, file)} starts a worker on '${name}', but ${relative(repo, path)} does not exist`,
+        );
+      const other = found.get(name);
+      if (other && other !== path)
+        throw new Error(
+          `two worker modules are named '${name}' (${relative(repo, other)}, ${relative(repo, path)}): the bundle puts them side by side`,
+        );
+      found.set(name, path);
+    }
+  }
+  return found;
+};
+
+/** Bundles the command line into `outdir` (its old chunks removed first); returns the files written. */
+export const bundleCli = async (outdir = join(repo, 'dist', 'cli')) => {
+  const workers = workerModules();
+  // Chunk names carry a hash of their contents: the last build's would otherwise pile up.
+  for (const name of statSync(outdir, { throwIfNoEntry: false }) ? readdirSync(outdir) : [])
+    if (/^chunk-[\w-]+\.js(\.map)?$/.test(name)) rmSync(join(outdir, name));
+  const result = await build({
+    entryPoints: { main: join(src, 'cli', 'main.ts'), ...Object.fromEntries(workers) },
+    outdir,
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    packages: 'external',
+    sourcemap: true,
+    chunkNames: 'chunk-[hash]',
+    metafile: true,
+    logLevel: 'warning',
+  });
+  const written = Object.keys(result.metafile.outputs).map((f) => resolve(repo, f));
+  // Every worker the bundled code starts must be an entry beside it.
+  const names = new Set(written.filter((f) => f.endsWith('.js')).map((f) => f.slice(f.lastIndexOf('/') + 1)));
+  for (const file of written.filter((f) => f.endsWith('.js')))
+    for (const m of readFileSync(file, 'utf8').matchAll(/import\.meta\.url,\s*"([\w-]+)"/g))
+      if (!names.has(`${m[1]}.js`))
+        throw new Error(
+          `${relative(repo, file)} starts a worker on '${m[1]}', which the bundle does not hold`,
+        );
+  return written;
+};
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const outdir = process.argv[2] ? resolve(process.argv[2]) : undefined;
+  bundleCli(outdir).catch((e) => {
+    console.error(`bundle-cli: ${e.message}`);
+    process.exit(1);
+  });
+}
