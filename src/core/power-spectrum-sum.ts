@@ -151,6 +151,26 @@ class JsSpectra {
   }
 }
 
+/** Lane A's and lane B's real parts of the kernel's input (point k at 4k, 4k + 1) set to a and b (zero where absent). */
+const putLanes = (
+  z: Float64Array,
+  a: Float64Array | undefined,
+  b: Float64Array | undefined,
+  n: number,
+): void => {
+  for (let k = 0; k < n; k++) {
+    z[4 * k] = a ? a[k] : 0;
+    z[4 * k + 1] = b ? b[k] : 0;
+  }
+};
+
+/** A lane's real parts of the kernel's output, times `scale`. */
+const takeLane = (y: Float64Array, lane: number, scale: number, n: number): Float64Array => {
+  const out = new Float64Array(n);
+  for (let k = 0; k < n; k++) out[k] = y[4 * k + lane] * scale;
+  return out;
+};
+
 interface SpectrumExports {
   memory: WebAssembly.Memory;
   heapBase(): number;
@@ -266,15 +286,14 @@ class WasmSpectra {
     const out: Float64Array[] = [];
     for (let j = 0; j < p.length; j += 2) {
       const b = j + 1 < p.length ? p[j + 1] : undefined;
-      for (let k = 0; k < n; k++) {
-        z[4 * k] = p[j][k];
-        z[4 * k + 1] = b ? b[k] : 0;
-      }
+      // (Loops in functions of their own: this runs once a run, and a loop inline here would
+      // run unoptimised until replaced on the stack, for each of them.)
+      putLanes(z, p[j], b, n);
       this.k.transform();
-      out.push(Float64Array.from({ length: n }, (_, k) => y[4 * k] * inv));
-      if (b) out.push(Float64Array.from({ length: n }, (_, k) => y[4 * k + 1] * inv));
+      out.push(takeLane(y, 0, inv, n));
+      if (b) out.push(takeLane(y, 1, inv, n));
     }
-    for (let k = 0; k < n; k++) z[4 * k] = z[4 * k + 1] = 0;
+    putLanes(z, undefined, undefined, n);
     return out;
   }
 }

@@ -67,12 +67,13 @@ const parts = (frames: number, lags: ArrayLike<number>): CovarianceParts => {
   const oo = new Float64Array(n * n);
   const oe = new Float64Array(n * n);
   const ee = new Float64Array(n * n);
+  const pair = new Float64Array(3);
   for (let i = 0; i < n; i++)
     for (let j = i; j < n; j++) {
-      const [x, y, z] = pairCovarianceParts(frames, lags[i], lags[j]);
-      oo[i * n + j] = oo[j * n + i] = x;
-      oe[i * n + j] = oe[j * n + i] = y;
-      ee[i * n + j] = ee[j * n + i] = z;
+      pairCovariancePartsInto(frames, lags[i], lags[j], pair);
+      oo[i * n + j] = oo[j * n + i] = pair[0];
+      oe[i * n + j] = oe[j * n + i] = pair[1];
+      ee[i * n + j] = ee[j * n + i] = pair[2];
     }
   const result = { oo, oe, ee };
   if (cache.size >= 8) cache.delete(cache.keys().next().value as string);
@@ -107,13 +108,23 @@ const pairCount = (T: number, a: number, b: number, delta: number): number =>
 
 /** The three parts [S_oo, S_oe, S_ee] x 2 / ((T-a)(T-b)) for one pair of lags (symmetric in a, b). */
 export const pairCovarianceParts = (T: number, lagA: number, lagB: number): [number, number, number] => {
+  const out = new Float64Array(3);
+  pairCovariancePartsInto(T, lagA, lagB, out);
+  return [out[0], out[1], out[2]];
+};
+
+/**
+ * pairCovarianceParts into out[0..2]. This runs for every pair of lags, once per analysis, mostly
+ * before it is compiled: plain variables and no allocation (the four end-point offsets written
+ * out, not a map of them; no closure, no array returned).
+ */
+const pairCovariancePartsInto = (T: number, lagA: number, lagB: number, out: Float64Array): void => {
   const a = Math.min(lagA, lagB);
   const b = Math.max(lagA, lagB);
   const norm = 2 / ((T - a) * (T - b));
   // End points shared: +1 at delta = 0 and a - b (overlap a at both), -1 at delta = a and -b (no
   // overlap); offsets that coincide (a = b, or a lag 0) add their weights first. Every term is a
-  // whole number well below 2^53, so the sums are exact in any order. (Plain variables, not a
-  // map of offsets: this runs for every pair of lags, once per analysis, before it is compiled.)
+  // whole number well below 2^53, so the sums are exact in any order.
   const d1 = a - b;
   const d2 = a;
   const d3 = -b;
@@ -121,26 +132,46 @@ export const pairCovarianceParts = (T: number, lagA: number, lagB: number): [num
   let w1 = 1;
   let w2 = -1;
   let w3 = -1;
-  if (d1 === 0) [w0, w1] = [w0 + w1, 0];
-  if (d2 === 0) [w0, w2] = [w0 + w2, 0];
-  else if (d2 === d1) [w1, w2] = [w1 + w2, 0];
-  if (d3 === 0) [w0, w3] = [w0 + w3, 0];
-  else if (d3 === d1) [w1, w3] = [w1 + w3, 0];
-  else if (d3 === d2) [w2, w3] = [w2 + w3, 0];
-  let oe = 0;
-  let ee = 0;
-  const add = (delta: number, w: number) => {
-    const count = pairCount(T, a, b, delta);
-    const overlap = Math.max(0, Math.min(a, delta + b) - Math.max(0, delta));
-    oe += count * overlap * w;
-    ee += count * w * w;
-  };
-  add(0, w0);
-  add(d1, w1);
-  add(d2, w2);
-  add(d3, w3);
-  return [norm * overlapSquares(T, a, b), norm * oe, norm * ee];
+  if (d1 === 0) {
+    w0 += w1;
+    w1 = 0;
+  }
+  if (d2 === 0) {
+    w0 += w2;
+    w2 = 0;
+  } else if (d2 === d1) {
+    w1 += w2;
+    w2 = 0;
+  }
+  if (d3 === 0) {
+    w0 += w3;
+    w3 = 0;
+  } else if (d3 === d1) {
+    w1 += w3;
+    w3 = 0;
+  } else if (d3 === d2) {
+    w2 += w3;
+    w3 = 0;
+  }
+  // sum over the offsets of count x overlap x w (S_oe) and count x w^2 (S_ee).
+  const c0 = pairCount(T, a, b, 0);
+  const c1 = pairCount(T, a, b, d1);
+  const c2 = pairCount(T, a, b, d2);
+  const c3 = pairCount(T, a, b, d3);
+  const oe =
+    c0 * overlapAt(a, b, 0) * w0 +
+    c1 * overlapAt(a, b, d1) * w1 +
+    c2 * overlapAt(a, b, d2) * w2 +
+    c3 * overlapAt(a, b, d3) * w3;
+  const ee = c0 * w0 * w0 + c1 * w1 * w1 + c2 * w2 * w2 + c3 * w3 * w3;
+  out[0] = norm * overlapSquares(T, a, b);
+  out[1] = norm * oe;
+  out[2] = norm * ee;
 };
+
+/** Steps shared by the windows (t, t + a) and (t + delta, t + delta + b). */
+const overlapAt = (a: number, b: number, delta: number): number =>
+  Math.max(0, Math.min(a, delta + b) - Math.max(0, delta));
 
 /** Cov(M(a), M(b)) for unit steps and no vibration. */
 export const pairCovariance = (T: number, a: number, b: number): number => pairCovarianceParts(T, a, b)[0];
