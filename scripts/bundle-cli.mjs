@@ -65,6 +65,8 @@ export const bundleCli = async (outdir = join(repo, 'dist', 'cli')) => {
   for (const name of statSync(outdir, { throwIfNoEntry: false }) ? readdirSync(outdir) : [])
     if (/^chunk-[\w-]+\.js(\.map)?$/.test(name)) rmSync(join(outdir, name));
   const result = await build({
+    // (The metafile's paths are relative to this.)
+    absWorkingDir: repo,
     entryPoints: { main: join(src, 'cli', 'main.ts'), ...Object.fromEntries(workers) },
     outdir,
     bundle: true,

@@ -108,8 +108,7 @@ describe('MixedRadixFft', () => {
     const scan = (min: number) => {
       let best = smoothFftSize(min);
       const first = best;
-      for (let n = first + 2; n < 2 * first; n += 2)
-        if (smooth(n) && fftCost(n) < fftCost(best)) best = n;
+      for (let n = first + 2; n < 2 * first; n += 2) if (smooth(n) && fftCost(n) < fftCost(best)) best = n;
       return best;
     };
     for (let min = 2; min < 3000; min += 1) expect(fastFftSize(min), `min ${min}`).toBe(scan(min));
