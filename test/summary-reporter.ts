@@ -1,4 +1,15 @@
-import type { Reporter, TestModule } from 'vitest/node';
+import type { Reporter, TestCase, TestModule } from 'vitest/node';
+
+/**
+ * Did a hook or the collection of a suite around this test fail (the suite's own errors)? Vitest
+ * then marks the suite's tests skipped: they count as failed here, not skipped.
+ */
+const suiteFailed = (t: TestCase): boolean => {
+  for (let p = t.parent; ; p = p.parent) {
+    if (p.errors().length > 0) return true;
+    if (p.type === 'module') return false;
+  }
+};
 
 /** Prints the closing line CI reads: "N passed, N failed, N skipped". */
 export default class SummaryReporter implements Reporter {
@@ -11,7 +22,7 @@ export default class SummaryReporter implements Reporter {
       for (const t of m.children.allTests()) {
         const s = t.result().state;
         if (s === 'passed') passed++;
-        else if (s === 'failed') failed++;
+        else if (s === 'failed' || suiteFailed(t)) failed++;
         else skipped++;
       }
     }
