@@ -2,9 +2,10 @@
 /**
  * The command line as a bundle: `npm run build` runs this after tsc, and dist/cli/main.js becomes
  * the bundle's entry (with its chunks and worker modules beside it in dist/cli/), in place of the
- * 150-odd modules tsc emits for it. Node then reads a handful of files where it read 80 for a
+ * 150-odd modules tsc emits for it. Node then reads about 30 files where it read 80 for a
  * command (each its own resolution, read and compile): `oligolyte transport` starts about 20 ms
- * sooner and runs about 30 ms shorter (docs/speed.md). The library (dist/index.js and the package's
+ * sooner and runs about 30 ms shorter (docs/speed.md). (tsc's own dist/cli modules stay beside
+ * the bundle, unused.) The library (dist/index.js and the package's
  * other entry points) stays tsc's modules.
  *
  * esbuild compiles the TypeScript sources as the tests run them (tsx is esbuild too); the
@@ -19,16 +20,19 @@
  *
  *   node scripts/bundle-cli.mjs [outdir]     (default dist/cli)
  */
-import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const src = join(repo, 'src');
 
-/** Calls that start a worker on (or import) the module `name` beside the calling file. */
-const WORKER_CALL = /(?:startWorker|moduleBeside|FrameWorkerPool)\(\s*import\.meta\.url,\s*'([\w-]+)'/g;
+/**
+ * Calls that start a worker on (or import) the module `name` beside the calling file: `import.meta.url`
+ * first, the name as a quoted string second (core/worker.ts asks for exactly that).
+ */
+const WORKER_CALL = /(?:startWorker|moduleBeside|FrameWorkerPool)\(\s*import\.meta\.url,\s*(['"])([\w-]+)\1/g;
 
 const filesUnder = (dir) =>
   readdirSync(dir).flatMap((name) => {
@@ -41,11 +45,15 @@ export const workerModules = () => {
   const found = new Map();
   for (const file of filesUnder(src).filter((f) => f.endsWith('.ts'))) {
     for (const m of readFileSync(file, 'utf8').matchAll(WORKER_CALL)) {
-      const name = m[1];
+      const name = m[2];
       const path = join(dirname(file), `${name}.ts`);
       if (!statSync(path, { throwIfNoEntry: false })?.isFile())
         throw new Error(
           `${relative(repo, file)} starts a worker on '${name}', but ${relative(repo, path)} does not exist`,
+        );
+      if (name === 'main')
+        throw new Error(
+          `${relative(repo, file)}: a worker module cannot be named 'main' (the bundle's entry)`,
         );
       const other = found.get(name);
       if (other && other !== path)
@@ -58,12 +66,13 @@ export const workerModules = () => {
   return found;
 };
 
-/** Bundles the command line into `outdir` (its old chunks removed first); returns the files written. */
+/**
+ * Bundles the command line into `outdir`: built in memory and checked first, then the last build's
+ * chunks removed and the new files written (a failed check leaves the folder as it was). Returns
+ * the files written.
+ */
 export const bundleCli = async (outdir = join(repo, 'dist', 'cli')) => {
   const workers = workerModules();
-  // Chunk names carry a hash of their contents: the last build's would otherwise pile up.
-  for (const name of statSync(outdir, { throwIfNoEntry: false }) ? readdirSync(outdir) : [])
-    if (/^chunk-[\w-]+\.js(\.map)?$/.test(name)) rmSync(join(outdir, name));
   const result = await build({
     // (The metafile's paths are relative to this.)
     absWorkingDir: repo,
@@ -75,24 +84,38 @@ export const bundleCli = async (outdir = join(repo, 'dist', 'cli')) => {
     platform: 'node',
     target: 'node20',
     packages: 'external',
+    // Maps to the sources by path, without a copy of them (a stack trace names src/ lines).
     sourcemap: true,
+    sourcesContent: false,
     chunkNames: 'chunk-[hash]',
-    metafile: true,
+    write: false,
     logLevel: 'warning',
   });
-  const written = Object.keys(result.metafile.outputs).map((f) => resolve(repo, f));
+  const files = result.outputFiles;
   // Every worker the bundled code starts must be an entry beside it.
-  const names = new Set(written.filter((f) => f.endsWith('.js')).map((f) => f.slice(f.lastIndexOf('/') + 1)));
-  for (const file of written.filter((f) => f.endsWith('.js')))
-    for (const m of readFileSync(file, 'utf8').matchAll(/import\.meta\.url,\s*"([\w-]+)"/g))
+  const names = new Set(files.map((f) => basename(f.path)));
+  for (const f of files.filter((f) => f.path.endsWith('.js')))
+    for (const m of f.text.matchAll(/import\.meta\.url,\s*"([\w-]+)"/g))
       if (!names.has(`${m[1]}.js`))
-        throw new Error(
-          `${relative(repo, file)} starts a worker on '${m[1]}', which the bundle does not hold`,
-        );
-  return written;
+        throw new Error(`${basename(f.path)} starts a worker on '${m[1]}', which the bundle does not hold`);
+  // Chunk names carry a hash of their contents: the last build's would otherwise pile up.
+  mkdirSync(outdir, { recursive: true });
+  for (const name of readdirSync(outdir))
+    if (/^chunk-[\w-]+\.js(\.map)?$/.test(name)) rmSync(join(outdir, name));
+  for (const f of files) writeFileSync(f.path, f.contents);
+  return files.map((f) => f.path);
 };
 
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+const isMain = () => {
+  try {
+    return (
+      !!process.argv[1] && realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url))
+    );
+  } catch {
+    return false;
+  }
+};
+if (isMain()) {
   const outdir = process.argv[2] ? resolve(process.argv[2]) : undefined;
   bundleCli(outdir).catch((e) => {
     console.error(`bundle-cli: ${e.message}`);

@@ -1,12 +1,12 @@
 #!/usr/bin/env node
 /**
- * npm's `prepare` script: builds dist/ (`npm run build`: tsc, then the command made executable), so
- * that `npm install -g <folder>`, `npm pack`, `npx <folder or git URL>` give a working `oligolyte`.
- * npm runs it after `npm ci` / `npm install` in the repository, where the devDependencies (tsc) are
- * installed; but also in a bare checkout, for `npm install -g <folder>` (npm links the folder and
- * installs nothing in it). Then this installs the dependencies in the checkout first, as the lock
- * file says (`npm ci` here, with the devDependencies, not global; --ignore-scripts stops npm running
- * this script again).
+ * npm's `prepare` script: builds dist/ (`npm run build`: tsc, the command line bundled by esbuild,
+ * then made executable), so that `npm install -g <folder>`, `npm pack`, `npx <folder or git URL>`
+ * give a working `oligolyte`. npm runs it after `npm ci` / `npm install` in the repository, where
+ * the devDependencies (tsc, esbuild) are installed; but also in a bare checkout, for
+ * `npm install -g <folder>` (npm links the folder and installs nothing in it). Then this installs
+ * the dependencies in the checkout first, as the lock file says (`npm ci` here, with the
+ * devDependencies, not global; --ignore-scripts stops npm running this script again).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -31,8 +31,10 @@ if (process.env._PACOTE_NO_PREPARE_ && process.env.npm_config_global === 'true')
   );
   process.exit(1);
 }
-if (!existsSync('node_modules/typescript/bin/tsc')) {
-  console.error('oligolyte prepare: no node_modules/typescript here; installing the dependencies first');
+if (!existsSync('node_modules/typescript/bin/tsc') || !existsSync('node_modules/esbuild/package.json')) {
+  console.error(
+    'oligolyte prepare: no typescript or esbuild in node_modules here; installing the dependencies first',
+  );
   npm(
     'ci',
     '--prefix',

@@ -5,7 +5,9 @@ import { Worker, type WorkerOptions } from 'node:worker_threads';
  * compiled package the module is a .js file; under a TypeScript runner (the tests, `tsx`) the
  * caller is a .ts file and so is the worker, which is then loaded through tsx's loader. In the
  * bundled command line (scripts/bundle-cli.mjs) every such module is an entry of the bundle,
- * beside its chunks: pass `name` as a string literal, which is how the bundler finds it.
+ * beside its chunks: pass `import.meta.url` itself as the first argument and the name as a quoted
+ * string as the second (moduleBeside and FrameWorkerPool likewise), which is how that script finds
+ * the module (and the build fails when the bundle would not hold it).
  */
 export const startWorker = (importMetaUrl: string, name: string, options: WorkerOptions): Worker => {
   const fromSource = importMetaUrl.endsWith('.ts');

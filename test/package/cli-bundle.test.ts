@@ -5,10 +5,11 @@
  */
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { walkFrames, writeWalkDcd } from '../../bench/walk-dcd.js';
+import { msdUsesThreads } from '../../src/analysis/transport/msd-threads.js';
 import { Lattice } from '../../src/core/lattice.js';
 import { Topology } from '../../src/core/topology.js';
 import { writeStructure } from '../../src/io/registry.js';
@@ -24,6 +25,10 @@ const run = (args: string[]) => {
 };
 
 describe('the bundled command line', () => {
+  const dirs: string[] = [];
+  afterAll(() => {
+    for (const d of [dirname(OUT), ...dirs]) rmSync(d, { recursive: true, force: true });
+  });
   beforeAll(() => {
     rmSync(OUT, { recursive: true, force: true });
     const b = run([join(REPO, 'scripts', 'bundle-cli.mjs'), OUT]);
@@ -45,7 +50,10 @@ describe('the bundled command line', () => {
     // 260 Li and 40 framework atoms, 8,000 unwrapped frames: above the work at which the MSD
     // uses worker threads (msd-threads.ts), read on a thread of its own with the framework job.
     const dir = tempDir();
+    dirs.push(dir);
     const symbols = [...Array(260).fill('Li'), ...Array(20).fill('Al'), ...Array(20).fill('Cl')];
+    // (Else both runs would stay in one thread and this would test nothing of the workers.)
+    expect(msdUsesThreads(260, 8000, 2)).toBe(true);
     const lattice = Lattice.cubic(20);
     const walk = { natoms: symbols.length, nframes: 8000, edge: 20, lattice, stepFrac: 0.004, wrap: false };
     const dcd = join(dir, 'walk.dcd');

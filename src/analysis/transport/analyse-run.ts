@@ -271,8 +271,8 @@ const analyseTransportWith = async (
     // them, after its share of the tracer sums).
     if (!pool.workers && msdUsesThreads(recorder!.selected.length, count, threads)) {
       pool.workers = new MsdWorkers(Math.max(Math.floor(threads) - 1, options.elementMsd === true ? 1 : 0));
-      const frames = options.frameCount?.();
-      if (frames !== undefined) pool.workers.prepare(frames);
+      const expected = options.frameCount?.();
+      if (expected !== undefined) pool.workers.prepare(expected);
     }
     if (count % 256 === 0) options.onProgress?.('frames', count, 0);
   }

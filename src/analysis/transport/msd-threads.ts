@@ -27,11 +27,13 @@ import {
 /** Below this many atom-frames the work is done in this thread: a worker costs more to start. */
 export const MSD_THREADS_MIN_WORK = 2_000_000;
 
-/** A job for a worker of msd-worker.ts ('prepare' has no answer). */
+/** A job for a worker of msd-worker.ts (each answered by one MsdWorkerMessage). */
 export type MsdJob =
   | { kind: 'range'; data: SeriesData; plan: MsdPlan; from: number; to: number }
-  | { kind: 'elements'; sparse: SparseData; symbols: string[]; axes: number[] }
-  | { kind: 'prepare'; frames: number };
+  | { kind: 'elements'; sparse: SparseData; symbols: string[]; axes: number[] };
+
+/** What an idle worker can be told to make ahead (no answer: not a job, never through run()). */
+export type MsdPrepare = { kind: 'prepare'; frames: number };
 
 /** What a worker sends back. */
 export type MsdWorkerMessage =
@@ -124,7 +126,7 @@ export class MsdWorkers {
    * while it waits for its job: the frame count as a reader announces it before the last frame.
    */
   prepare(frames: number): void {
-    for (const w of this.idle) w.postMessage({ kind: 'prepare', frames } satisfies MsdJob);
+    for (const w of this.idle) w.postMessage({ kind: 'prepare', frames } satisfies MsdPrepare);
   }
 
   /** Ends every worker (idle or busy). */

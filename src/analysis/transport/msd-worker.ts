@@ -8,11 +8,11 @@
 import { parentPort } from 'node:worker_threads';
 import { Displacements, SparseDisplacements } from './displacements.js';
 import { accumulateMsdRange, elementMsds, prepareMsd } from './msd.js';
-import type { MsdJob, MsdWorkerMessage } from './msd-threads.js';
+import type { MsdJob, MsdPrepare, MsdWorkerMessage } from './msd-threads.js';
 
 const PROGRESS_EVERY = 8;
 const send = (m: MsdWorkerMessage) => parentPort!.postMessage(m);
-parentPort!.on('message', (job: MsdJob) => {
+parentPort!.on('message', (job: MsdJob | MsdPrepare) => {
   if (job.kind === 'prepare') prepareMsd(job.frames);
   else if (job.kind === 'range') {
     const d = Displacements.fromSeriesData(job.data);

@@ -478,6 +478,9 @@ export interface ElementMsd {
  * check's time (its series stay well within the core's cache: 1.5 MB at 1,024 frames).
  */
 const GATHER = 64;
+// A whole number of the spectra's batches: each sum's series then reach them in the same batches
+// whatever GATHER is (the numbers do not depend on it).
+if (GATHER % SPECTRUM_BATCH !== 0) throw new Error('GATHER must be a multiple of SPECTRUM_BATCH');
 
 /**
  * Tracer MSD (FFT, all stored origins) of every element among the sparsely stored atoms, with the
@@ -500,10 +503,12 @@ export const elementMsds = (
   });
   // One kernel for every element and axis (sum 3 e + a), each axis's series in atom order.
   const acc = new FftMsdAccumulators(size, T, 3 * groups.size);
-  const series = Array.from({ length: 3 * GATHER }, () => new Float64Array(T));
+  // (No more buffers than the largest element needs: then every element is one pass.)
+  const gather = Math.min(GATHER, Math.max(...[...groups.values()].map((slots) => slots.length)));
+  const series = Array.from({ length: 3 * gather }, () => new Float64Array(T));
   [...groups.values()].forEach((slots, e) => {
-    for (let g0 = 0; g0 < slots.length; g0 += GATHER) {
-      const some = slots.slice(g0, g0 + GATHER);
+    for (let g0 = 0; g0 < slots.length; g0 += gather) {
+      const some = slots.slice(g0, g0 + gather);
       sparse.gatherSlots(some, series);
       for (let a = 0; a < 3; a++) for (let g = 0; g < some.length; g++) acc.add(3 * e + a, series[3 * g + a]);
     }
