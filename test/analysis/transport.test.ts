@@ -282,6 +282,12 @@ describe('random-walk covariance', () => {
       const C = randomWalkMsdCovariance(T, [a, b], r);
       expect(rel(C.get(0, 1), noisy / n)).toBeLessThan(1e-13);
     }
+    // A lag of 0 displaces nothing: no covariance with any lag (its end-point offsets coincide
+    // and cancel), with or without vibration.
+    for (const b of [0, 1, 7, 29]) {
+      expect(pairCovariance(T, 0, b)).toBe(0);
+      expect(randomWalkMsdCovariance(T, [0, b], r).get(0, 1)).toBe(0);
+    }
   });
 });
 
