@@ -16,17 +16,25 @@
  * Arrays are interleaved complex: re at 2k, im at 2k + 1.
  */
 
+/**
+ * The even lengths whose only prime factors are 2, 3 and 5, above `min` and up to `max`, in
+ * ascending order: made as 2^a 3^b 5^c (a few hundred at most) rather than by testing every even
+ * number in the range (thousands, at the start of every MSD thread, before that code is compiled).
+ */
+const smoothLengthsAbove = (min: number, max: number): number[] => {
+  const out: number[] = [];
+  for (let p5 = 1; 2 * p5 <= max; p5 *= 5)
+    for (let p35 = p5; 2 * p35 <= max; p35 *= 3)
+      for (let n = 2 * p35; n <= max; n *= 2) if (n > min) out.push(n);
+  return out.sort((a, b) => a - b);
+};
+
 /** The smallest n >= min whose only prime factors are 2, 3 and 5 (and that has a factor 2). */
 export const smoothFftSize = (min: number): number => {
-  let best = 2;
-  while (best < min) best *= 2;
-  for (let p5 = 1; p5 < best; p5 *= 5)
-    for (let p35 = p5; p35 < best; p35 *= 3) {
-      let n = p35 * 2;
-      while (n < min) n *= 2;
-      if (n < best) best = n;
-    }
-  return best;
+  // The next power of two is one such length: the answer is at most that.
+  let pow2 = 2;
+  while (pow2 < min) pow2 *= 2;
+  return smoothLengthsAbove(min - 1, pow2)[0];
 };
 
 /**
@@ -52,19 +60,6 @@ export const fastFftSize = (min: number): number => {
   return best;
 };
 const fastSizes = new Map<number, number>();
-
-/**
- * The longer even smooth lengths in ascending order, made as 2^a 3^b 5^c (a few dozen up to the
- * bound) rather than by testing every even number up to it (thousands, at the start of every MSD
- * thread, before that code is compiled).
- */
-const smoothLengthsAbove = (min: number, max: number): number[] => {
-  const out: number[] = [];
-  for (let p5 = 1; 2 * p5 <= max; p5 *= 5)
-    for (let p35 = p5; 2 * p35 <= max; p35 *= 3)
-      for (let n = 2 * p35; n <= max; n *= 2) if (n > min) out.push(n);
-  return out.sort((a, b) => a - b);
-};
 
 const searchFastFftSize = (min: number): number => {
   let best = smoothFftSize(min);

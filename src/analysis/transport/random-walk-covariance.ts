@@ -113,57 +113,47 @@ export const pairCovarianceParts = (T: number, lagA: number, lagB: number): [num
   return [out[0], out[1], out[2]];
 };
 
+/** The four end-point offsets of a pair of lags and their weights (scratch, reused). */
+const offsets = new Float64Array(4);
+const weights = new Float64Array(4);
+
 /**
  * pairCovarianceParts into out[0..2]. This runs for every pair of lags, once per analysis, mostly
- * before it is compiled: plain variables and no allocation (the four end-point offsets written
- * out, not a map of them; no closure, no array returned).
+ * before it is compiled: no allocation (scratch arrays, not a map of the offsets; no closure, no
+ * array returned).
  */
 const pairCovariancePartsInto = (T: number, lagA: number, lagB: number, out: Float64Array): void => {
   const a = Math.min(lagA, lagB);
   const b = Math.max(lagA, lagB);
   const norm = 2 / ((T - a) * (T - b));
   // End points shared: +1 at delta = 0 and a - b (overlap a at both), -1 at delta = a and -b (no
-  // overlap); offsets that coincide (a = b, or a lag 0) add their weights first. Every term is a
-  // whole number well below 2^53, so the sums are exact in any order.
-  const d1 = a - b;
-  const d2 = a;
-  const d3 = -b;
-  let w0 = 1;
-  let w1 = 1;
-  let w2 = -1;
-  let w3 = -1;
-  if (d1 === 0) {
-    w0 += w1;
-    w1 = 0;
+  // overlap). An offset equal to an earlier one (a = b, or a lag 0) adds its weight to that one's.
+  offsets[0] = 0;
+  offsets[1] = a - b;
+  offsets[2] = a;
+  offsets[3] = -b;
+  weights[0] = 1;
+  weights[1] = 1;
+  weights[2] = -1;
+  weights[3] = -1;
+  for (let i = 1; i < 4; i++)
+    for (let j = 0; j < i; j++)
+      if (offsets[j] === offsets[i]) {
+        weights[j] += weights[i];
+        weights[i] = 0;
+        break;
+      }
+  // Sums over the offsets of count x overlap x w (S_oe) and count x w^2 (S_ee): every term a
+  // whole number well below 2^53, so exact in any order.
+  let oe = 0;
+  let ee = 0;
+  for (let i = 0; i < 4; i++) {
+    const delta = offsets[i];
+    const w = weights[i];
+    const count = pairCount(T, a, b, delta);
+    oe += count * overlapAt(a, b, delta) * w;
+    ee += count * w * w;
   }
-  if (d2 === 0) {
-    w0 += w2;
-    w2 = 0;
-  } else if (d2 === d1) {
-    w1 += w2;
-    w2 = 0;
-  }
-  if (d3 === 0) {
-    w0 += w3;
-    w3 = 0;
-  } else if (d3 === d1) {
-    w1 += w3;
-    w3 = 0;
-  } else if (d3 === d2) {
-    w2 += w3;
-    w3 = 0;
-  }
-  // sum over the offsets of count x overlap x w (S_oe) and count x w^2 (S_ee).
-  const c0 = pairCount(T, a, b, 0);
-  const c1 = pairCount(T, a, b, d1);
-  const c2 = pairCount(T, a, b, d2);
-  const c3 = pairCount(T, a, b, d3);
-  const oe =
-    c0 * overlapAt(a, b, 0) * w0 +
-    c1 * overlapAt(a, b, d1) * w1 +
-    c2 * overlapAt(a, b, d2) * w2 +
-    c3 * overlapAt(a, b, d3) * w3;
-  const ee = c0 * w0 * w0 + c1 * w1 * w1 + c2 * w2 * w2 + c3 * w3 * w3;
   out[0] = norm * overlapSquares(T, a, b);
   out[1] = norm * oe;
   out[2] = norm * ee;
