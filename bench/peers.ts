@@ -25,8 +25,7 @@ import { fileURLToPath } from 'node:url';
 import { Lattice } from '../src/core/lattice.js';
 import { Topology } from '../src/core/topology.js';
 import { AMU_G, CUBIC_ANGSTROM_CM3 } from '../src/core/units.js';
-import { writeStructure } from '../src/io/registry.js';
-import { walkFrames, writeWalkDcd } from './walk-dcd.js';
+import { writeWalkDcd, writeWalkTopology } from './walk-dcd.js';
 
 const arg = (name: string, def: number) => {
   const k = process.argv.indexOf(`--${name}`);
@@ -103,11 +102,7 @@ if (only.includes('transport')) {
     const bytes = writeWalkDcd(dcd, walk, 'oligolyte bench/peers.ts unwrapped random walks');
     console.log(`wrote ${dcd} (${(bytes / 1e6).toFixed(0)} MB)`);
   }
-  if (!existsSync(pdb))
-    await writeStructure(pdb, {
-      topology,
-      frame: { positions: lattice.toCartesian(walkFrames(walk).next().value!), lattice },
-    });
+  if (!existsSync(pdb)) await writeWalkTopology(pdb, walk, topology);
   const ours = timed(node, [
     cli,
     'transport',

@@ -25,8 +25,8 @@ import { ThreadedRdfAccumulator } from '../src/analysis/structure/rdf-threads.js
 import { Lattice } from '../src/core/lattice.js';
 import { Topology } from '../src/core/topology.js';
 import { AMU_G, CUBIC_ANGSTROM_CM3 } from '../src/core/units.js';
-import { readFrames, writeStructure } from '../src/io/registry.js';
-import { walkFrames, writeWalkDcd } from './walk-dcd.js';
+import { readFrames } from '../src/io/registry.js';
+import { writeWalkDcd, writeWalkTopology } from './walk-dcd.js';
 
 const arg = (name: string, def: number) => {
   const k = process.argv.indexOf(`--${name}`);
@@ -78,10 +78,7 @@ try {
 } catch {
   const t = performance.now();
   writeWalkDcd(dcd, walkOptions, 'oligolyte bench/structure.ts random walks');
-  await writeStructure(pdb, {
-    topology,
-    frame: { positions: lattice.toCartesian(walkFrames(walkOptions).next().value!), lattice },
-  });
+  await writeWalkTopology(pdb, walkOptions, topology);
   console.log(
     `  wrote the DCD (${(statSync(dcd).size / 1e6).toFixed(0)} MB) in ${((performance.now() - t) / 1000).toFixed(1)} s`,
   );

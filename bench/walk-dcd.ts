@@ -1,10 +1,13 @@
 /**
  * Seeded random-walk trajectories written as a CHARMM DCD (float32 coordinates, a unit cell per
  * frame: the layout MDAnalysis and LAMMPS write), for benchmarks that feed the same file to
- * oligolyte and to a Python peer. Shared by bench/structure.ts and bench/peers.ts.
+ * oligolyte and to a Python peer, with the topology file a DCD needs beside it. Shared by
+ * bench/structure.ts, bench/peers.ts and test/package/cli-bundle.test.ts.
  */
 import { writeFileSync } from 'node:fs';
 import type { Lattice } from '../src/core/lattice.js';
+import type { Topology } from '../src/core/topology.js';
+import { writeStructure } from '../src/io/registry.js';
 
 export interface WalkOptions {
   natoms: number;
@@ -94,3 +97,10 @@ export const writeWalkDcd = (path: string, o: WalkOptions, title: string): numbe
   writeFileSync(path, buf);
   return buf.length;
 };
+
+/** The walk's first frame with `topology`, as a structure file (a PDB, say): the DCD's topology. */
+export const writeWalkTopology = (path: string, o: WalkOptions, topology: Topology): Promise<void> =>
+  writeStructure(path, {
+    topology,
+    frame: { positions: o.lattice.toCartesian(walkFrames(o).next().value!), lattice: o.lattice },
+  });

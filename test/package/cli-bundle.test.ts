@@ -8,11 +8,10 @@ import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { walkFrames, writeWalkDcd } from '../../bench/walk-dcd.js';
+import { writeWalkDcd, writeWalkTopology } from '../../bench/walk-dcd.js';
 import { msdUsesThreads } from '../../src/analysis/transport/msd-threads.js';
 import { Lattice } from '../../src/core/lattice.js';
 import { Topology } from '../../src/core/topology.js';
-import { writeStructure } from '../../src/io/registry.js';
 import { CLI_MAIN, tempDir } from '../helpers.js';
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
@@ -59,10 +58,7 @@ describe('the bundled command line', () => {
     const dcd = join(dir, 'walk.dcd');
     writeWalkDcd(dcd, walk, 'cli-bundle test');
     const pdb = join(dir, 'walk.pdb');
-    await writeStructure(pdb, {
-      topology: new Topology({ symbols }),
-      frame: { positions: lattice.toCartesian(walkFrames(walk).next().value!), lattice },
-    });
+    await writeWalkTopology(pdb, walk, new Topology({ symbols }));
     const args = (out: string) => [
       'transport',
       dcd,
