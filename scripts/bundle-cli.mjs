@@ -3,10 +3,9 @@
  * The command line as a bundle: `npm run build` runs this after tsc, and dist/cli/main.js becomes
  * the bundle's entry (with its chunks and worker modules beside it in dist/cli/), in place of the
  * 150-odd modules tsc emits for it. Node then reads about 30 files where it read 80 for a
- * command (each its own resolution, read and compile): `oligolyte transport` starts about 20 ms
- * sooner and runs about 30 ms shorter (docs/speed.md). (tsc's own dist/cli modules stay beside
- * the bundle, unused.) The library (dist/index.js and the package's
- * other entry points) stays tsc's modules.
+ * command, each its own resolution, read and compile (what that saves: docs/speed.md, "the fifth
+ * round"). tsc's own dist/cli modules stay beside the bundle, unused; the library (dist/index.js
+ * and the package's other entry points) stays tsc's modules.
  *
  * esbuild compiles the TypeScript sources as the tests run them (tsx is esbuild too); the
  * dependencies stay imports of node_modules. Commands are loaded on demand (dynamic imports), so
