@@ -27,11 +27,20 @@ const KERNELS = [
     name: 'POWER_SPECTRUM_WASM_BASE64',
     what: 'The power-spectrum sums (two FFTs in SIMD lanes) as WebAssembly, base64.',
   },
+  {
+    source: 'wasm/dcd-frame.ts',
+    output: 'src/io/binary/dcd-frame-wasm-bytes.ts',
+    name: 'DCD_FRAME_WASM_BASE64',
+    what: "A DCD frame's records checked and interleaved (SIMD) as WebAssembly, base64.",
+    // The host's memory, shared between threads: the kernel writes into the ring of frames
+    // another thread reads (src/io/binary/dcd-frame-wasm.ts lays it out).
+    memory: ['--importMemory', '--sharedMemory', '--enable', 'threads', '--initialMemory', '1', '--maximumMemory', '65536'],
+  },
 ];
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-const build = ({ source, name, what }) => {
+const build = ({ source, name, what, memory = ['--initialMemory', '2'] }) => {
   const dir = mkdtempSync(join(tmpdir(), 'oligolyte-wasm-'));
   try {
     const out = join(dir, 'kernel.wasm');
@@ -46,8 +55,7 @@ const build = ({ source, name, what }) => {
         '--noAssert',
         '--enable',
         'simd',
-        '--initialMemory',
-        '2',
+        ...memory,
         '-o',
         out,
       ],

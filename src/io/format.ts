@@ -6,6 +6,14 @@ import type { InputFile } from './byte-source.js';
 import type { TextSink } from './text-sink.js';
 
 /** Options every reader understands (each ignores what does not apply to it). */
+/** ReadOptions.interleaveCoordinates. */
+export type InterleaveCoordinates = (
+  x: Float32Array,
+  y: Float32Array,
+  z: Float32Array,
+  positions: Float64Array,
+) => boolean;
+
 export interface ReadOptions {
   /**
    * Element of each LAMMPS atom type: ['Li', 'Al', ...] for types 1, 2, ... or {1: 'Li', ...}.
@@ -44,6 +52,14 @@ export interface ReadOptions {
    * same rule as `reusePositions` holds for the array. Readers that honour it: DCD.
    */
   positionsInto?: () => Float64Array;
+  /**
+   * How a frame's X, Y and Z coordinate records (float32, one value per atom each) become its
+   * positions: written interleaved into `positions`, every value checked; false when one is not
+   * finite or beyond MAX_COORDINATE_A (the reader then finds the first for its error). Default:
+   * a JavaScript loop; the DCD reading thread gives a SIMD kernel that writes into its shared
+   * ring (read-ahead-worker.ts). Readers that honour it: DCD.
+   */
+  interleaveCoordinates?: InterleaveCoordinates;
   /**
    * Told, before the first frame, how many frames the reading will give, where the format knows
    * it from the file's size (DCD: fixed-size frames; not when compressed). With options.frames,

@@ -1,10 +1,12 @@
 /**
  * The worker thread of read-ahead.ts: reads a DCD as readFrames does (slice, value checks), each
- * frame converted straight into the next free slot of the shared ring, waiting while the ring is full.
+ * frame converted straight into the next free slot of the shared ring (by the SIMD kernel of
+ * binary/dcd-frame-wasm.ts where the runtime runs it), waiting while the ring is full.
  */
 import { parentPort } from 'node:worker_threads';
 import { errorToTransfer } from '../core/errors.js';
 import { Topology } from '../core/topology.js';
+import { ringOf, wasmInterleaver } from './binary/dcd-frame-wasm.js';
 import { inspectInput } from './byte-source.js';
 import { frameSelection, selectedFrameCount } from './format.js';
 import { dcd } from './formats/dcd.js';
@@ -27,7 +29,10 @@ const PROGRESS_BYTES = 16 << 20;
 const send = (m: ReadAheadMessage) => parentPort!.postMessage(m);
 
 const run = async (init: ReadAheadInit) => {
-  const { ring, control, slots, path } = init;
+  const { control, slots, path, frameMemory } = init;
+  // The frames checked and interleaved by the SIMD kernel, straight into the ring, where it runs.
+  const ring = frameMemory ? ringOf(frameMemory) : init.ring!;
+  const interleaveCoordinates = frameMemory && wasmInterleaver(frameMemory);
   const n = init.symbols.length;
   const stride = 3 * n + META;
   const wake = wakeEvery(slots);
@@ -61,6 +66,7 @@ const run = async (init: ReadAheadInit) => {
   const reader = dcd.read!(input, {
     topology,
     positionsInto,
+    interleaveCoordinates,
     onWarning: (message) => send({ kind: 'warning', message }),
     onFrameCount: (total) => {
       const frames = selectedFrameCount(total, init.frames);

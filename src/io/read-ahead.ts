@@ -3,6 +3,7 @@ import { errorFromTransfer, OptionError, type TransferredError } from '../core/e
 import type { Structure } from '../core/frame.js';
 import { Lattice } from '../core/lattice.js';
 import { startWorker } from '../core/worker.js';
+import { type DcdFrameMemory, dcdFrameMemory, ringOf } from './binary/dcd-frame-wasm.js';
 import { frameSelection, warn } from './format.js';
 import type { OpenOptions } from './registry.js';
 
@@ -80,7 +81,10 @@ export interface ReadAheadInit {
   job?: { module: string; init: unknown };
   symbols: string[];
   frames?: OpenOptions['frames'];
-  ring: Float64Array;
+  /** The ring, where it is not in `frameMemory`. */
+  ring?: Float64Array;
+  /** The shared memory that holds the ring, where the SIMD kernel writes the frames (dcd-frame-wasm.ts). */
+  frameMemory?: DcdFrameMemory;
   control: Int32Array;
   slots: number;
 }
@@ -132,7 +136,11 @@ export async function* readDcdAhead(
   const stride = 3 * n + META;
   const slots = slotsFor(8 * stride);
   const wake = wakeEvery(slots);
-  const ring = new Float64Array(new SharedArrayBuffer(8 * stride * slots));
+  // The ring in the memory of the reading thread's SIMD kernel where the runtime can run it.
+  const frameMemory = dcdFrameMemory(n, 8 * stride * slots);
+  const ring = frameMemory
+    ? ringOf(frameMemory)
+    : new Float64Array(new SharedArrayBuffer(8 * stride * slots));
   const control = new Int32Array(new SharedArrayBuffer(16));
   control[FRAMES] = -1;
   const init: ReadAheadInit = {
@@ -140,7 +148,8 @@ export async function* readDcdAhead(
     symbols: Array.from({ length: n }, (_, i) => topology.symbol(i)),
     frames: options.frames,
     job: options.frameJob && { module: options.frameJob.module, init: options.frameJob.init },
-    ring,
+    ring: frameMemory ? undefined : ring,
+    frameMemory,
     control,
     slots,
   };

@@ -140,6 +140,7 @@ export const dcd: Format = {
       if (!input.gzip) options.onFrameCount?.(Math.max(0, Math.floor((input.size - r.offset) / frameBytes)));
       const reuse = options.reusePositions === true;
       const into = options.positionsInto;
+      const interleave = options.interleaveCoordinates ?? interleaveChecked;
       let shared: Float64Array | undefined;
       // Step numbers ISTART + k NSAVC only where NSAVC says something: VMD's and MDAnalysis's
       // writers put NSAVC = 1 whatever the spacing (kinisi's example_LAMMPS.dcd: frames 250
@@ -198,7 +199,7 @@ export const dcd: Format = {
         // Interleave and check in one pass: NaN, Inf and byte-swapped floats (absurd magnitudes)
         // are refused where they stand, the first one in file order (X record, then Y, then Z).
         const [fx, fy, fz] = rec;
-        const ok = interleaveChecked(fx, fy, fz, positions, n);
+        const ok = interleave(fx, fy, fz, positions);
         if (!ok)
           for (let d = 0; d < 3; d++) {
             const bad = firstBadValue(rec[d], MAX_COORDINATE_A);
@@ -229,15 +230,16 @@ export const dcd: Format = {
  * Interleaves a frame's X, Y and Z records into positions and checks every value (finite, within
  * MAX_COORDINATE_A) in one pass; false when one is not. A function of its own, not inline in the
  * reader: a loop inside an async generator keeps its variables in the generator's frame, and ran
- * at about half this speed (issue 28).
+ * at about half this speed (issue 28). The default of ReadOptions.interleaveCoordinates; its SIMD
+ * twin is wasm/dcd-frame.ts.
  */
-const interleaveChecked = (
+export const interleaveChecked = (
   fx: Float32Array,
   fy: Float32Array,
   fz: Float32Array,
   positions: Float64Array,
-  n: number,
 ): boolean => {
+  const n = fx.length;
   let ok = true;
   for (let i = 0, j = 0; i < n; i++, j += 3) {
     const x = fx[i];
