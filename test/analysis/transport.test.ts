@@ -9,7 +9,11 @@ import { analyseTransport } from '../../src/analysis/transport/analyse-run.js';
 import { extrapolate, fitArrhenius, fitArrheniusWeighted } from '../../src/analysis/transport/arrhenius.js';
 import { nernstEinsteinFactor } from '../../src/analysis/transport/conductivity.js';
 import { DensityGridAccumulator } from '../../src/analysis/transport/density-grid.js';
-import { DisplacementRecorder, FrameworkMotion } from '../../src/analysis/transport/displacements.js';
+import {
+  DisplacementRecorder,
+  Displacements,
+  FrameworkMotion,
+} from '../../src/analysis/transport/displacements.js';
 import { computeMsd, elementMsds } from '../../src/analysis/transport/msd.js';
 import {
   pairCovariance,
@@ -372,5 +376,57 @@ describe('probability density grid', () => {
     // Atom 0 sits at fractional (0.26, 0.5, 0.74) = grid (3.12, 7, 11.84): nearest point (3, 7, 12).
     const still = g.values[3 + 12 * (7 + 14 * 12)] * (L.volume / n);
     expect(still).toBeGreaterThanOrEqual(0.5);
+  });
+});
+
+describe('DisplacementRecorder: unwrapped float32 positions kept in single precision', () => {
+  // 3 analysed atoms and 2 framework atoms, 2,148 frames: more than one block of 2,048.
+  const T = 2148;
+  const natoms = 5;
+  const frames = (notFloat32From: number) => {
+    const gauss = seededGaussian(17);
+    const p = Float64Array.from({ length: 3 * natoms }, () => Math.fround(10 * gauss()));
+    return Array.from({ length: T }, (_, t) => {
+      for (let j = 0; j < p.length; j++) p[j] = Math.fround(p[j] + 0.2 * gauss());
+      const out = p.slice();
+      // From this frame on, one value that single precision would round.
+      if (t >= notFloat32From) out[3 + (t % 3)] += 1e-9;
+      return out;
+    });
+  };
+  /** Displacement less drift as double arithmetic gives it: (p_t - p_0) - drift_t. */
+  const expectSeries = (ps: Float64Array[], d: ReturnType<DisplacementRecorder['result']>) => {
+    for (let i = 0; i < 3; i++)
+      for (let a = 0; a < 3; a++) {
+        const s = d.series(i, a);
+        const expected = ps.map((p, t) => p[3 * i + a] - ps[0][3 * i + a] - d.drift![3 * t + a]);
+        expect(Array.from(s)).toEqual(expected);
+      }
+  };
+
+  for (const [what, from, single] of [
+    ['every frame float32', T, true],
+    ['not float32 from frame 10 (in the first stage)', 10, false],
+    ['not float32 from frame 2100 (after the first block)', 2100, false],
+    ['not float32 from the first frame', 0, false],
+  ] as const)
+    it(`gives (p - p0) - drift bit for bit: ${what}`, () => {
+      const ps = frames(from);
+      const rec = new DisplacementRecorder(natoms, { selected: [0, 1, 2], unwrapped: true });
+      for (const positions of ps) rec.push({ positions });
+      const d = rec.result();
+      expect(d.frames).toBe(T);
+      expect(d.seriesData.origin !== undefined).toBe(single);
+      expectSeries(ps, d);
+      // As a worker thread reads them.
+      const there = Displacements.fromSeriesData(structuredClone(d.seriesData));
+      for (let a = 0; a < 3; a++) expect(there.series(2, a)).toEqual(d.series(2, a));
+    });
+
+  it('wrapped input is recorded in double precision', () => {
+    const L = Lattice.cubic(30);
+    const rec = new DisplacementRecorder(natoms, { selected: [0, 1, 2] });
+    for (const positions of frames(T).slice(0, 50)) rec.push({ positions, lattice: L });
+    expect(rec.result().seriesData.origin).toBeUndefined();
   });
 });

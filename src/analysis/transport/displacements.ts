@@ -16,7 +16,8 @@ import type { Frame } from '../../core/frame.js';
  * selected) is recorded per frame and subtracted when a series is read. With no framework atoms
  * nothing is subtracted and `driftCorrected` is false.
  *
- * Memory: 24 bytes per selected atom per frame (double precision), stored in blocks of
+ * Memory: 24 bytes per selected atom per frame (double precision; 12 for unwrapped input whose
+ * positions are float32 values, a DCD's, kept as they are: DisplacementRecorder, `single`), stored in blocks of
  * BLOCK frames laid out per atom and coordinate so a series is read contiguously; the framework
  * costs 24 bytes per frame, and the recorder and its FrameworkMotion 24 bytes per atom each for
  * the previous positions (with `others`, 24 bytes per other atom per stored frame besides).
@@ -305,7 +306,8 @@ export class DisplacementRecorder {
   private readonly motion?: FrameworkMotion;
   /** Is part of the framework's motion recorded elsewhere (and so due in result())? */
   private readonly recordedElsewhere: boolean;
-  private readonly blocks: Float64Array[] = [];
+  /** The series, BLOCK frames a block: displacements in double precision, or positions in single (`single`). */
+  private blocks: (Float64Array | Float32Array)[] = [];
   /** Cumulative displacement of the selected atoms (A), interleaved. */
   private readonly cumulative: Float64Array;
   /** Fractional coordinates of the previous frame (wrapped input), or Cartesian of the first (unwrapped input), of the selected atoms. */
@@ -315,7 +317,19 @@ export class DisplacementRecorder {
   private volumes: number[] = [];
   private count = 0;
   private anyWrapped = false;
-  private readonly stage: Float64Array;
+  private stage?: Float64Array;
+  /**
+   * Unwrapped input whose selected atoms' positions are all float32 values (a DCD): the positions
+   * themselves are kept, in single precision (exactly), and the first frame's (`origin`) is
+   * subtracted when a series is read, which gives the displacement p - q of double precision bit
+   * for bit: half the memory and half the memory traffic (issue 28). True from a first frame that
+   * qualifies until a position does not (then every series is turned into displacements, and
+   * recording goes on in double precision).
+   */
+  private single = false;
+  private stage32?: Float32Array;
+  /** The first frame's positions of the selected atoms, interleaved (unwrapped input). */
+  private origin?: Float64Array;
   /** Index of the first staged (not yet moved) frame. */
   private staged0 = 0;
 
@@ -341,7 +355,6 @@ export class DisplacementRecorder {
     if (motion.active) this.motion = motion;
     this.recordedElsewhere = options.driftElsewhere === true || options.othersElsewhere === true;
     this.cumulative = new Float64Array(3 * this.selected.length);
-    this.stage = new Float64Array(3 * this.selected.length * STAGE);
     this.previous = new Float64Array(3 * natoms);
   }
 
@@ -364,28 +377,65 @@ export class DisplacementRecorder {
       this.cumulative.fill(0);
       this.firstUnwrapped = unwrapped;
       storeFirst(p, q, this.selected, unwrapped ? undefined : lattice!.inverse);
+      if (unwrapped) {
+        this.origin = gatherAtoms(q, this.selected);
+        this.single = true;
+        this.stage32 = new Float32Array(3 * this.selected.length * STAGE);
+      }
+    } else if (this.single) {
+      // (The positions are staged in record(), the displacements worked out when a series is read.)
     } else if (unwrapped) displaceUnwrapped(p, q, this.selected, this.cumulative);
     else {
       const step = lattice!.isOrthorhombic ? stepWrappedOrthorhombic : stepWrapped;
       step(p, q, this.selected, lattice!.inverse, lattice!.matrix, this.cumulative, false);
     }
     this.motion?.push(frame);
-    this.record();
+    this.record(p);
     this.times.push(frame.timeFs ?? Number.NaN);
     this.volumes.push(lattice ? lattice.volume : Number.NaN);
   }
 
   /**
-   * Append this frame's cumulative displacements. Frames are first staged frame by frame
-   * (contiguous writes), then moved STAGE frames at a time into the per-series block layout;
-   * writing each frame straight into 3N series far apart in memory is several times slower.
+   * Append this frame's cumulative displacements (or, `single`, its positions). Frames are first
+   * staged frame by frame (contiguous writes), then moved STAGE frames at a time into the
+   * per-series block layout; writing each frame straight into 3N series far apart in memory is
+   * several times slower.
    */
-  private record(): void {
+  private record(p: Float64Array): void {
     const t = this.count;
     const width = 3 * this.selected.length;
+    if (this.single) {
+      if (stageSingle(p, this.selected, this.stage32!, (t - this.staged0) * width)) {
+        this.count++;
+        if (this.count - this.staged0 === STAGE) this.unstage();
+        return;
+      }
+      // A position that is not a float32: displacements in double precision from here on.
+      this.toDouble();
+      if (t > 0) displaceUnwrapped(p, this.previous, this.selected, this.cumulative);
+    }
+    this.stage ??= new Float64Array(width * STAGE);
     this.stage.set(this.cumulative, (t - this.staged0) * width);
     this.count++;
     if (this.count - this.staged0 === STAGE) this.unstage();
+  }
+
+  /** Turns what `single` recording kept (blocks and stage) into displacements in double precision. */
+  private toDouble(): void {
+    const width = 3 * this.selected.length;
+    const origin = this.origin!;
+    this.blocks = this.blocks.map((b) => {
+      const out = new Float64Array(new SharedArrayBuffer(8 * width * BLOCK));
+      for (let r = 0; r < width; r++)
+        for (let s = r * BLOCK; s < (r + 1) * BLOCK; s++) out[s] = b[s] - origin[r];
+      return out;
+    });
+    const stage = new Float64Array(width * STAGE);
+    const staged = (this.count - this.staged0) * width;
+    for (let j = 0; j < staged; j++) stage[j] = this.stage32![j] - origin[j % width];
+    this.stage = stage;
+    this.stage32 = undefined;
+    this.single = false;
   }
 
   /** Move the staged frames into the blocks. */
@@ -396,33 +446,15 @@ export class DisplacementRecorder {
     const b = Math.floor(this.staged0 / BLOCK);
     // Shared memory, so that worker threads read the series without a copy (msd-threads.ts).
     if (b === this.blocks.length)
-      this.blocks.push(new Float64Array(new SharedArrayBuffer(8 * width * BLOCK)));
-    const block = this.blocks[b];
+      this.blocks.push(
+        this.single
+          ? new Float32Array(new SharedArrayBuffer(4 * width * BLOCK))
+          : new Float64Array(new SharedArrayBuffer(8 * width * BLOCK)),
+      );
     const local = this.staged0 - b * BLOCK;
-    const stage = this.stage;
     this.staged0 = this.count;
-    // The last width % 4 series one at a time, first: nothing is left after the long loop below
-    // (its optimised code, made while it runs, would meet code without type feedback there and be
-    // thrown away, call after call).
-    const four = width - (width % 4);
-    for (let r = four; r < width; r++) {
-      const o = r * BLOCK + local;
-      for (let s = 0; s < n; s++) block[o + s] = stage[s * width + r];
-    }
-    // Four series at a time: each staged frame gives four neighbouring values (one cache line
-    // read), written to four rows in order; a value at a time reads a whole line per value.
-    for (let r = 0; r < four; r += 4) {
-      const o0 = r * BLOCK + local;
-      const o1 = o0 + BLOCK;
-      const o2 = o1 + BLOCK;
-      const o3 = o2 + BLOCK;
-      for (let s = 0, i = r; s < n; s++, i += width) {
-        block[o0 + s] = stage[i];
-        block[o1 + s] = stage[i + 1];
-        block[o2 + s] = stage[i + 2];
-        block[o3 + s] = stage[i + 3];
-      }
-    }
+    if (this.single) transpose(this.stage32!, this.blocks[b] as Float32Array, width, n, local);
+    else transpose(this.stage!, this.blocks[b] as Float64Array, width, n, local);
   }
 
   /**
@@ -450,9 +482,70 @@ export class DisplacementRecorder {
       Float64Array.from(this.volumes),
       this.anyWrapped,
       others ? SparseDisplacements.fromData({ ...others, drift }) : undefined,
+      this.single ? this.origin : undefined,
     );
   }
 }
+
+/**
+ * Moves `n` staged frames (frame-major, `width` values each) into `block` (series-major, BLOCK
+ * frames a series) from frame `local` on.
+ */
+const transpose = <A extends Float64Array | Float32Array>(
+  stage: A,
+  block: A,
+  width: number,
+  n: number,
+  local: number,
+): void => {
+  // The last width % 4 series one at a time, first: nothing is left after the long loop below
+  // (its optimised code, made while it runs, would meet code without type feedback there and be
+  // thrown away, call after call).
+  const four = width - (width % 4);
+  for (let r = four; r < width; r++) {
+    const o = r * BLOCK + local;
+    for (let s = 0; s < n; s++) block[o + s] = stage[s * width + r];
+  }
+  // Four series at a time: each staged frame gives four neighbouring values (one cache line
+  // read), written to four rows in order; a value at a time reads a whole line per value.
+  for (let r = 0; r < four; r += 4) {
+    const o0 = r * BLOCK + local;
+    const o1 = o0 + BLOCK;
+    const o2 = o1 + BLOCK;
+    const o3 = o2 + BLOCK;
+    for (let s = 0, i = r; s < n; s++, i += width) {
+      block[o0 + s] = stage[i];
+      block[o1 + s] = stage[i + 1];
+      block[o2 + s] = stage[i + 2];
+      block[o3 + s] = stage[i + 3];
+    }
+  }
+};
+
+/**
+ * Stages the selected atoms' positions in single precision at stage[at..]; false (the rest of
+ * the row left as it is) when one is not a float32 value, which single precision would round.
+ */
+const stageSingle = (p: Float64Array, atoms: Uint32Array, stage: Float32Array, at: number): boolean => {
+  for (let k = 0, j = at; k < atoms.length; k++, j += 3) {
+    const o = 3 * atoms[k];
+    const x = p[o];
+    const y = p[o + 1];
+    const z = p[o + 2];
+    stage[j] = x;
+    stage[j + 1] = y;
+    stage[j + 2] = z;
+    if (stage[j] !== x || stage[j + 1] !== y || stage[j + 2] !== z) return false;
+  }
+  return true;
+};
+
+/** The values of `atoms` (3 each, interleaved) out of all atoms' `v`. */
+const gatherAtoms = (v: Float64Array, atoms: Uint32Array): Float64Array => {
+  const out = new Float64Array(3 * atoms.length);
+  for (let k = 0; k < atoms.length; k++) for (let a = 0; a < 3; a++) out[3 * k + a] = v[3 * atoms[k] + a];
+  return out;
+};
 
 /** A copy in shared memory, which worker threads read without a copy of their own. */
 const sharedCopy = (a: Float64Array): Float64Array => {
@@ -536,16 +629,18 @@ export class SparseDisplacements {
 
 /** The block store of the displacement series and the drift, as passed between threads. */
 export interface SeriesData {
-  blocks: Float64Array[];
+  blocks: (Float64Array | Float32Array)[];
   atoms: number;
   frames: number;
   drift: Float64Array | undefined;
+  origin: Float64Array | undefined;
 }
 
 /** Drift-corrected displacement series of the selected atoms, read one atom and coordinate at a time. */
 export class Displacements {
   constructor(
-    private readonly blocks: Float64Array[],
+    /** Displacements in double precision; or, with `origin`, positions in single precision. */
+    private readonly blocks: (Float64Array | Float32Array)[],
     /** Number of selected atoms. */
     readonly atoms: number,
     /** Number of frames. */
@@ -560,6 +655,11 @@ export class Displacements {
     readonly unwrappedHere: boolean,
     /** The atoms not selected, at evenly spaced frames (when recorded with `others`). */
     readonly others?: SparseDisplacements,
+    /**
+     * The first frame's positions of the atoms (interleaved) when the blocks hold positions in
+     * single precision (DisplacementRecorder, `single`): a displacement is a position less these.
+     */
+    private readonly origin?: Float64Array,
   ) {}
 
   get driftCorrected(): boolean {
@@ -568,7 +668,13 @@ export class Displacements {
 
   /** What series() reads, for another thread (the blocks are shared memory when recorded here). */
   get seriesData(): SeriesData {
-    return { blocks: this.blocks, atoms: this.atoms, frames: this.frames, drift: this.drift };
+    return {
+      blocks: this.blocks,
+      atoms: this.atoms,
+      frames: this.frames,
+      drift: this.drift,
+      origin: this.origin,
+    };
   }
 
   /** Series-only displacements from seriesData (in a worker thread): no times, volumes or others. */
@@ -581,6 +687,8 @@ export class Displacements {
       new Float64Array(0),
       new Float64Array(0),
       false,
+      undefined,
+      s.origin,
     );
   }
 
@@ -591,13 +699,26 @@ export class Displacements {
     for (let b = 0; b * BLOCK < T; b++) {
       const block = this.blocks[b];
       const n = Math.min(BLOCK, T - b * BLOCK);
-      out.set(block.subarray(row * BLOCK, row * BLOCK + n), b * BLOCK);
+      if (this.origin) lessOrigin(block as Float32Array, row * BLOCK, n, this.origin[row], out, b * BLOCK);
+      else out.set(block.subarray(row * BLOCK, row * BLOCK + n), b * BLOCK);
     }
     const d = this.drift;
     if (d) for (let t = 0; t < T; t++) out[t] -= d[3 * t + axis];
     return out;
   }
 }
+
+/** out[to + s] = block[from + s] - q for s < n: positions kept in single precision as displacements. */
+const lessOrigin = (
+  block: Float32Array,
+  from: number,
+  n: number,
+  q: number,
+  out: Float64Array,
+  to: number,
+) => {
+  for (let s = 0; s < n; s++) out[to + s] = block[from + s] - q;
+};
 
 /** Remember the first frame: fractional coordinates (wrapped input) or Cartesian (unwrapped). */
 const storeFirst = (p: Float64Array, q: Float64Array, atoms: Uint32Array, inv: Float64Array | undefined) => {
