@@ -61,6 +61,12 @@ export interface ReadOptions {
    */
   interleaveCoordinates?: InterleaveCoordinates;
   /**
+   * The window the file is read into (a pull at a time, as much as fits; a larger one is
+   * allocated when a frame does not fit): the DCD reading thread gives one in its SIMD kernel's
+   * memory, which then reads the coordinate records where they stand. Readers that honour it: DCD.
+   */
+  readWindow?: Uint8Array;
+  /**
    * Told, before the first frame, how many frames the reading will give, where the format knows
    * it from the file's size (DCD: fixed-size frames; not when compressed). With options.frames,
    * the frames selected (readFrames and readDcdAhead translate it). Readers that honour it: DCD.

@@ -6,7 +6,7 @@
 import { parentPort } from 'node:worker_threads';
 import { errorToTransfer } from '../core/errors.js';
 import { Topology } from '../core/topology.js';
-import { ringOf, wasmInterleaver } from './binary/dcd-frame-wasm.js';
+import { ringOf, wasmInterleaver, windowOf } from './binary/dcd-frame-wasm.js';
 import { inspectInput } from './byte-source.js';
 import { frameSelection, selectedFrameCount } from './format.js';
 import { dcd } from './formats/dcd.js';
@@ -67,6 +67,7 @@ const run = async (init: ReadAheadInit) => {
     topology,
     positionsInto,
     interleaveCoordinates,
+    readWindow: frameMemory && windowOf(frameMemory),
     onWarning: (message) => send({ kind: 'warning', message }),
     onFrameCount: (total) => {
       const frames = selectedFrameCount(total, init.frames);

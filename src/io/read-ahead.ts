@@ -31,6 +31,11 @@ const waitAsync = (
  * time, with 128 for a tenth to a fifth, and the frames took about 8 % less time (issue 28).
  */
 const RING_BYTES = 8 << 20;
+/**
+ * The reading thread's read window (each read fills what is free of it), beside the ring in its
+ * SIMD kernel's memory, which reads the records there (plus two frames, so that a frame fits).
+ */
+const WINDOW_BYTES = 4 << 20;
 const slotsFor = (frameBytes: number) => Math.max(8, Math.min(128, Math.floor(RING_BYTES / frameBytes)));
 /** Per frame after the positions: has-cell flag, the cell matrix (9), step, time (fs), unwrapped flag. */
 export const META = 13;
@@ -137,7 +142,7 @@ export async function* readDcdAhead(
   const slots = slotsFor(8 * stride);
   const wake = wakeEvery(slots);
   // The ring in the memory of the reading thread's SIMD kernel where the runtime can run it.
-  const frameMemory = dcdFrameMemory(n, 8 * stride * slots);
+  const frameMemory = dcdFrameMemory(n, 8 * stride * slots, WINDOW_BYTES + 2 * 12 * n);
   const ring = frameMemory
     ? ringOf(frameMemory)
     : new Float64Array(new SharedArrayBuffer(8 * stride * slots));

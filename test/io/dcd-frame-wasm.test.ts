@@ -7,7 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { dcdFrameMemory, ringOf, wasmInterleaver } from '../../src/io/binary/dcd-frame-wasm.js';
+import { dcdFrameMemory, ringOf, wasmInterleaver, windowOf } from '../../src/io/binary/dcd-frame-wasm.js';
 import { interleaveChecked } from '../../src/io/formats/dcd.js';
 import { MAX_COORDINATE_A } from '../../src/io/value-limits.js';
 
@@ -67,6 +67,26 @@ describe('the DCD frame kernel', () => {
         expect(before.every((b) => b === 0xa5)).toBe(true);
         expect(after.every((b) => b === 0xa5)).toBe(true);
       }
+    }
+  });
+
+  it('reads records in its window where they stand: the same positions', () => {
+    const n = 37;
+    const m = dcdFrameMemory(n, 8 * 3 * n, 4096)!;
+    const window = windowOf(m);
+    expect(window.byteLength).toBe(4096);
+    const interleave = wasmInterleaver(m);
+    for (const shift of [4, 8, 12]) {
+      // Three records as a DCD frame lays them out in the window, between 4-byte markers.
+      const records = [0, 1, 2].map(
+        (d) => new Float32Array(window.buffer, window.byteOffset + shift + d * (4 * n + 8), n),
+      );
+      for (const r of records) r.set(randomRecord(n));
+      const expected = new Float64Array(3 * n);
+      expect(interleaveChecked(records[0], records[1], records[2], expected)).toBe(true);
+      const ring = ringOf(m);
+      expect(interleave(records[0], records[1], records[2], ring)).toBe(true);
+      expect(ring).toEqual(expected);
     }
   });
 

@@ -4,14 +4,17 @@ import { appendToWindow, type ByteStream, type PullSource } from '../byte-source
 /** Bytes read at a time from a pull source (the window grows when a record is larger). */
 const PULL_BYTES = 4 << 20;
 
+/** A DataView of exactly the bytes of `b` (which may be a view into a larger buffer). */
+const viewOf = (b: Uint8Array) => new DataView(b.buffer, b.byteOffset, b.byteLength);
+
 /**
  * Sequential reader over a byte stream for binary formats: `ensure(n)` (async, once a record)
  * makes n bytes available, then the typed getters read them synchronously. Errors name the byte
  * offset in the (decompressed) stream.
  */
 export class BinaryReader {
-  private buf: Uint8Array = new Uint8Array(1 << 20);
-  private view: DataView = new DataView(this.buf.buffer);
+  private buf: Uint8Array;
+  private view: DataView;
   private pos = 0;
   private len = 0;
   /** Stream offset of buf[0]. */
@@ -19,15 +22,24 @@ export class BinaryReader {
   private done = false;
   private readonly it?: AsyncIterator<Uint8Array>;
   private readonly pull?: PullSource;
+  private readonly given: boolean;
   littleEndian = true;
 
-  /** Over a stream of chunks (each copied into the window), or a pull source read into it directly. */
+  /**
+   * Over a stream of chunks (each copied into the window), or a pull source read into it directly.
+   * `window`: the window to start with (ReadOptions.readWindow; a pull source then reads as much
+   * as fits at a time); a larger one is allocated when a record does not fit.
+   */
   constructor(
     stream: ByteStream | AsyncIterable<Uint8Array> | PullSource,
     readonly file: string,
+    window?: Uint8Array,
   ) {
     if ('read' in stream) this.pull = stream;
     else this.it = stream[Symbol.asyncIterator]();
+    this.buf = window ?? new Uint8Array(1 << 20);
+    this.given = window !== undefined;
+    this.view = viewOf(this.buf);
   }
 
   /** Offset of the next byte in the stream. */
@@ -81,12 +93,13 @@ export class BinaryReader {
         this.pos = 0;
         this.len = keep;
       }
-      const size = Math.max(PULL_BYTES, n + (n >> 1));
+      // A window given is read into as it is, unless a record does not fit.
+      const size = this.given ? n + (n >> 1) : Math.max(PULL_BYTES, n + (n >> 1));
       if (this.buf.length < size) {
-        const grown = new Uint8Array(size);
+        const grown = new Uint8Array(Math.max(PULL_BYTES, size));
         grown.set(this.buf.subarray(0, keep));
         this.buf = grown;
-        this.view = new DataView(grown.buffer);
+        this.view = viewOf(grown);
       }
       const got = await pull.read(this.buf, this.len, this.buf.length - this.len);
       if (got === 0) {
@@ -102,7 +115,7 @@ export class BinaryReader {
     const next = appendToWindow(this.buf, this.pos, this.len, chunk);
     if (next !== this.buf) {
       this.buf = next;
-      this.view = new DataView(next.buffer);
+      this.view = viewOf(next);
     }
     this.base += this.pos;
     this.len = this.len - this.pos + chunk.length;

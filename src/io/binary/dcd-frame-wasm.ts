@@ -19,6 +19,9 @@ const align16 = (bytes: number) => Math.ceil(bytes / 16) * 16;
 export interface DcdFrameMemory {
   memory: WebAssembly.Memory;
   natoms: number;
+  /** Byte offset and size of the read window (windowOf). */
+  windowOffset: number;
+  windowBytes: number;
   /** Byte offset of the host's ring (16-byte aligned). */
   ringOffset: number;
   ringBytes: number;
@@ -38,12 +41,18 @@ const kernelModule = (): WebAssembly.Module | undefined => {
 };
 
 /**
- * Shared memory for frames of `natoms` atoms and a ring of `ringBytes`, or undefined where the
- * kernel cannot run (then the caller keeps its ring in a SharedArrayBuffer of its own).
+ * Shared memory for frames of `natoms` atoms, a read window of `windowBytes` and a ring of
+ * `ringBytes`, or undefined where the kernel cannot run (then the caller keeps its ring in a
+ * SharedArrayBuffer of its own).
  */
-export const dcdFrameMemory = (natoms: number, ringBytes: number): DcdFrameMemory | undefined => {
+export const dcdFrameMemory = (
+  natoms: number,
+  ringBytes: number,
+  windowBytes = 0,
+): DcdFrameMemory | undefined => {
   if (!kernelModule()) return undefined;
-  const ringOffset = KERNEL_BYTES + 3 * align16(4 * natoms + 4);
+  const windowOffset = KERNEL_BYTES + 3 * align16(4 * natoms + 4);
+  const ringOffset = windowOffset + align16(windowBytes);
   const pages = Math.ceil((ringOffset + ringBytes) / PAGE);
   let memory: WebAssembly.Memory;
   try {
@@ -51,12 +60,13 @@ export const dcdFrameMemory = (natoms: number, ringBytes: number): DcdFrameMemor
   } catch {
     return undefined;
   }
-  return { memory, natoms, ringOffset, ringBytes };
+  return { memory, natoms, windowOffset, windowBytes, ringOffset, ringBytes };
 };
 
 /**
- * This thread's interleaver over `m`: the records are copied into the scratch area (a memcpy),
- * then the kernel writes the positions, which must be a view of m's memory (the ring).
+ * This thread's interleaver over `m`: the kernel reads records in m's memory where they stand
+ * (read into its window: windowOf), others once copied into its scratch area (a memcpy), and
+ * writes the positions, which must be a view of m's memory (the ring).
  */
 export const wasmInterleaver = (m: DcdFrameMemory): InterleaveCoordinates => {
   const module = kernelModule();
@@ -79,6 +89,7 @@ export const wasmInterleaver = (m: DcdFrameMemory): InterleaveCoordinates => {
   if (Math.fround(MAX_COORDINATE_A) !== MAX_COORDINATE_A)
     throw new Error('MAX_COORDINATE_A is not a float32');
   const place = (v: Float32Array, d: number) => {
+    if (v.buffer === heap) return v.byteOffset;
     const to = (v.byteOffset & 7) === 0 ? s0[d] : s4[d];
     to.set(v);
     return to.byteOffset;
@@ -92,6 +103,10 @@ export const wasmInterleaver = (m: DcdFrameMemory): InterleaveCoordinates => {
     );
   };
 };
+
+/** The read window of `m`, on this thread (ReadOptions.readWindow). */
+export const windowOf = (m: DcdFrameMemory): Uint8Array =>
+  new Uint8Array(m.memory.buffer, m.windowOffset, m.windowBytes);
 
 /** The ring of `m` as doubles, on this thread. */
 export const ringOf = (m: DcdFrameMemory): Float64Array =>

@@ -56,7 +56,10 @@ export const dcd: Format = {
     return h.length >= 12 && (s(4) === 'CORD' || s(8) === 'CORD');
   },
   async *read(input, options) {
-    const r = new BinaryReader(openPullSource(input) ?? openByteStream(input), input.path);
+    const pull = openPullSource(input);
+    const r = pull
+      ? new BinaryReader(pull, input.path, options.readWindow)
+      : new BinaryReader(openByteStream(input), input.path);
     try {
       await r.need(16, 'a DCD header');
       const head = r.peekBytes(12);
