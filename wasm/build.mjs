@@ -14,6 +14,18 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+/** A kernel that works in the host's memory, shared between threads. */
+const SHARED_MEMORY = [
+  '--importMemory',
+  '--sharedMemory',
+  '--enable',
+  'threads',
+  '--initialMemory',
+  '1',
+  '--maximumMemory',
+  '65536',
+];
+
 const KERNELS = [
   {
     source: 'wasm/md-pair-kernel.ts',
@@ -34,7 +46,15 @@ const KERNELS = [
     what: "A DCD frame's records checked and interleaved (SIMD) as WebAssembly, base64.",
     // The host's memory, shared between threads: the kernel writes into the ring of frames
     // another thread reads (src/io/binary/dcd-frame-wasm.ts lays it out).
-    memory: ['--importMemory', '--sharedMemory', '--enable', 'threads', '--initialMemory', '1', '--maximumMemory', '65536'],
+    memory: SHARED_MEMORY,
+  },
+  {
+    source: 'wasm/displacement-sums.ts',
+    output: 'src/analysis/transport/displacement-sums-wasm-bytes.ts',
+    name: 'DISPLACEMENT_SUMS_WASM_BASE64',
+    what: "The framework's summed displacements (the drift) as WebAssembly, base64.",
+    // In the DCD frame kernel's shared memory, over the frames of its ring.
+    memory: SHARED_MEMORY,
   },
 ];
 

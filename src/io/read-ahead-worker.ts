@@ -47,8 +47,16 @@ const run = async (init: ReadAheadInit) => {
   };
   const { start, stop, step } = frameSelection(init.frames);
   const topology = new Topology({ symbols: init.symbols });
+  const jobMemory = frameMemory && {
+    memory: frameMemory.memory,
+    offset: frameMemory.jobOffset,
+    bytes: frameMemory.jobBytes,
+  };
   const job = init.job
-    ? ((await import(init.job.module)) as { createFrameJob: CreateFrameJob }).createFrameJob(init.job.init)
+    ? ((await import(init.job.module)) as { createFrameJob: CreateFrameJob }).createFrameJob(
+        init.job.init,
+        jobMemory,
+      )
     : undefined;
   let head = 0;
   // The reader converts each frame straight into the next free slot (waiting while the ring is

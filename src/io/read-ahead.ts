@@ -70,10 +70,27 @@ export interface FrameJob {
   module: string;
   init: unknown;
   onResult: (result: unknown) => void;
+  /**
+   * Bytes of the shared WebAssembly memory that holds the frames which the job may use (its
+   * kernels then read the frames where they lie): createFrameJob's `memory`, where the frames
+   * are in such memory (the SIMD kernel runs here).
+   */
+  memoryBytes?: number;
+}
+
+/** A part of the shared WebAssembly memory that holds the frames, set aside for a frame job. */
+export interface FrameJobMemory {
+  memory: WebAssembly.Memory;
+  /** Byte offset (16-byte aligned) and size. */
+  offset: number;
+  bytes: number;
 }
 
 /** What a frame job module exports. */
-export type CreateFrameJob = (init: unknown) => {
+export type CreateFrameJob = (
+  init: unknown,
+  memory?: FrameJobMemory,
+) => {
   push(frame: Structure['frame']): void;
   finish(): unknown;
   /** Told the number of frames before the first, where the reader knows it (ReadOptions.onFrameCount). */
@@ -142,7 +159,12 @@ export async function* readDcdAhead(
   const slots = slotsFor(8 * stride);
   const wake = wakeEvery(slots);
   // The ring in the memory of the reading thread's SIMD kernel where the runtime can run it.
-  const frameMemory = dcdFrameMemory(n, 8 * stride * slots, WINDOW_BYTES + 2 * 12 * n);
+  const frameMemory = dcdFrameMemory(
+    n,
+    8 * stride * slots,
+    WINDOW_BYTES + 2 * 12 * n,
+    options.frameJob?.memoryBytes ?? 0,
+  );
   const ring = frameMemory
     ? ringOf(frameMemory)
     : new Float64Array(new SharedArrayBuffer(8 * stride * slots));

@@ -12,6 +12,7 @@ import {
   type Estimate,
   fitDiffusivity,
 } from './diffusivity.js';
+import { displacementSumsBytes } from './displacement-sums-wasm.js';
 import { DisplacementRecorder, type Displacements, type FrameworkMotionResult } from './displacements.js';
 import type { FrameworkJobInit } from './framework-job.js';
 import { type ElementMsd, elementMsds, type MsdResult, statisticsLags } from './msd.js';
@@ -179,6 +180,11 @@ export const frameworkOnReadingThread = (
     frameJob: {
       module: moduleBeside(import.meta.url, 'framework-job'),
       init,
+      // The drift's kernel works beside the frames (displacement-sums-wasm.ts).
+      memoryBytes: displacementSumsBytes(
+        topology.natoms,
+        framework?.length ?? topology.natoms - selected.length,
+      ),
       onResult: (r) => {
         result = r as FrameworkMotionResult;
       },

@@ -1,5 +1,6 @@
 import { OptionError } from '../../core/errors.js';
 import type { Frame } from '../../core/frame.js';
+import { type MemoryArea, WasmDisplacementSums } from './displacement-sums-wasm.js';
 
 /**
  * Unwrapped, drift-corrected displacements of selected atoms, recorded one frame at a time.
@@ -59,6 +60,12 @@ export interface FrameworkMotionOptions {
   otherFrames?: number;
   /** The number of frames, when known before the first (see FrameworkMotion.expectFrames). */
   expectedFrames?: number;
+  /**
+   * Shared WebAssembly memory set aside for the drift's kernel, where the frames lie in that
+   * memory (the DCD reading thread's ring: framework-job.ts): the drift of unwrapped input is
+   * then summed there (displacement-sums-wasm.ts), the same sums bit for bit.
+   */
+  memory?: MemoryArea;
 }
 
 /** Checks an atom selection and the framework against each other; the framework, defaulted. */
@@ -128,6 +135,8 @@ export class FrameworkMotion {
   private readonly others?: Uint32Array;
   private readonly otherCumulative?: Float64Array;
   private readonly frameworkSlots?: Uint32Array;
+  /** The drift's WebAssembly kernel (options.memory), which keeps the first frame (`previous`). */
+  private readonly sums?: WasmDisplacementSums;
   private otherStore?: Float64Array;
   private otherStored = 0;
   private otherStride = 1;
@@ -160,7 +169,9 @@ export class FrameworkMotion {
       // Shared memory, so that the store reaches a worker thread without a copy.
       this.otherStore = new Float64Array(new SharedArrayBuffer(8 * 3 * rest.length * this.otherCapacity));
     }
-    this.previous = new Float64Array(3 * natoms);
+    if (options.memory && this.fw.length > 0)
+      this.sums = WasmDisplacementSums.create(options.memory, natoms, this.fw);
+    this.previous = this.sums?.first ?? new Float64Array(3 * natoms);
     if (options.expectedFrames !== undefined) this.expectFrames(options.expectedFrames);
   }
 
@@ -205,7 +216,7 @@ export class FrameworkMotion {
       if (unwrapped) {
         // The framework's displacements summed here, in framework order (the others' are worked
         // out only for the frames that are stored, below).
-        if (fw.length > 0) sumDisplacementsUnwrapped(p, q, fw, sum);
+        if (fw.length > 0 && !this.sums?.sum(p, sum)) sumDisplacementsUnwrapped(p, q, fw, sum);
       } else {
         const step = lattice!.isOrthorhombic ? stepWrappedOrthorhombic : stepWrapped;
         if (others) step(p, q, others, lattice!.inverse, lattice!.matrix, this.otherCumulative!, false);

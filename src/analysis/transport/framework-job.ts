@@ -1,4 +1,5 @@
 import type { Frame } from '../../core/frame.js';
+import type { MemoryArea } from './displacement-sums-wasm.js';
 import { FrameworkMotion, type FrameworkMotionOptions, type FrameworkMotionResult } from './displacements.js';
 
 /**
@@ -15,9 +16,10 @@ export interface FrameworkJobInit {
 
 export const createFrameJob = (
   init: unknown,
+  memory?: MemoryArea,
 ): { push(frame: Frame): void; finish(): FrameworkMotionResult; onFrameCount(frames: number): void } => {
   const { natoms, options } = init as FrameworkJobInit;
-  const motion = new FrameworkMotion(natoms, options);
+  const motion = new FrameworkMotion(natoms, { ...options, memory });
   return {
     push: (frame) => motion.push(frame),
     finish: () => motion.result(),

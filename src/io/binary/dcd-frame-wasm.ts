@@ -22,6 +22,9 @@ export interface DcdFrameMemory {
   /** Byte offset and size of the read window (windowOf). */
   windowOffset: number;
   windowBytes: number;
+  /** Byte offset and size of the part set aside for a frame job (read-ahead.ts, FrameJob.memoryBytes). */
+  jobOffset: number;
+  jobBytes: number;
   /** Byte offset of the host's ring (16-byte aligned). */
   ringOffset: number;
   ringBytes: number;
@@ -41,18 +44,20 @@ const kernelModule = (): WebAssembly.Module | undefined => {
 };
 
 /**
- * Shared memory for frames of `natoms` atoms, a read window of `windowBytes` and a ring of
- * `ringBytes`, or undefined where the kernel cannot run (then the caller keeps its ring in a
- * SharedArrayBuffer of its own).
+ * Shared memory for frames of `natoms` atoms, a read window of `windowBytes`, `jobBytes` for a
+ * frame job and a ring of `ringBytes`, or undefined where the kernel cannot run (then the caller
+ * keeps its ring in a SharedArrayBuffer of its own).
  */
 export const dcdFrameMemory = (
   natoms: number,
   ringBytes: number,
   windowBytes = 0,
+  jobBytes = 0,
 ): DcdFrameMemory | undefined => {
   if (!kernelModule()) return undefined;
   const windowOffset = KERNEL_BYTES + 3 * align16(4 * natoms + 4);
-  const ringOffset = windowOffset + align16(windowBytes);
+  const jobOffset = windowOffset + align16(windowBytes);
+  const ringOffset = jobOffset + align16(jobBytes);
   const pages = Math.ceil((ringOffset + ringBytes) / PAGE);
   let memory: WebAssembly.Memory;
   try {
@@ -60,7 +65,7 @@ export const dcdFrameMemory = (
   } catch {
     return undefined;
   }
-  return { memory, natoms, windowOffset, windowBytes, ringOffset, ringBytes };
+  return { memory, natoms, windowOffset, windowBytes, jobOffset, jobBytes, ringOffset, ringBytes };
 };
 
 /**
