@@ -72,8 +72,8 @@ export interface FrameJob {
   onResult: (result: unknown) => void;
   /**
    * Bytes of the shared WebAssembly memory that holds the frames which the job may use (its
-   * kernels then read the frames where they lie): createFrameJob's `memory`, where the frames
-   * are in such memory (the SIMD kernel runs here).
+   * kernels then read the frames where they lie): createFrameJob's `memory`, given where the
+   * frames are in such memory (where the runtime runs the SIMD kernel of dcd-frame-wasm.ts).
    */
   memoryBytes?: number;
 }

@@ -18,8 +18,9 @@ import { type MemoryArea, WasmDisplacementSums } from './displacement-sums-wasm.
  * nothing is subtracted and `driftCorrected` is false.
  *
  * Memory: 24 bytes per selected atom per frame (double precision; 12 for unwrapped input whose
- * positions are float32 values, a DCD's, kept as they are: DisplacementRecorder, `single`), stored in blocks of
- * BLOCK frames laid out per atom and coordinate so a series is read contiguously; the framework
+ * positions are float32 values, a DCD's, kept as they are: DisplacementRecorder, `single`),
+ * stored in blocks of BLOCK frames laid out per atom and coordinate so a series is read
+ * contiguously; the framework
  * costs 24 bytes per frame, and the recorder and its FrameworkMotion 24 bytes per atom each for
  * the previous positions (with `others`, 24 bytes per other atom per stored frame besides).
  */

@@ -5,10 +5,11 @@ import { DCD_FRAME_WASM_BASE64 } from './dcd-frame-wasm-bytes.js';
 /**
  * The SIMD kernel that checks and interleaves a DCD frame's coordinate records (wasm/dcd-frame.ts)
  * and the shared memory it works in: a page left to the kernel, a scratch area for one frame's
- * three records, then the host's ring of frames (read-ahead.ts), which the kernel writes straight
- * into and another thread reads. Where the runtime lacks WebAssembly SIMD or shared memory there
- * is none, and the reading uses interleaveChecked's JavaScript loop (src/io/formats/dcd.ts): the
- * same numbers, bit for bit.
+ * three records, the read window the file is read into, a part set aside for a frame job (the
+ * transport drift's kernel), then the host's ring of frames (read-ahead.ts), which the kernel
+ * writes straight into and another thread reads. Where the runtime lacks WebAssembly SIMD or
+ * shared memory there is none, and the reading uses interleaveChecked's JavaScript loop
+ * (src/io/formats/dcd.ts): the same numbers, bit for bit.
  */
 
 const PAGE = 65536;
