@@ -149,7 +149,11 @@ const takePrestarted = (): Worker | undefined => {
 
 export async function* readDcdAhead(
   path: string,
-  options: OpenOptions & { frameJob?: FrameJob },
+  options: OpenOptions & {
+    frameJob?: FrameJob;
+    /** Read as where the runtime cannot run the SIMD kernel: in JavaScript (its tests). */
+    javascript?: boolean;
+  },
 ): AsyncGenerator<Structure> {
   const topology = options.topology;
   if (!topology) throw new OptionError('reading a DCD ahead needs `topology`', { option: 'topology' });
@@ -159,12 +163,9 @@ export async function* readDcdAhead(
   const slots = slotsFor(8 * stride);
   const wake = wakeEvery(slots);
   // The ring in the memory of the reading thread's SIMD kernel where the runtime can run it.
-  const frameMemory = dcdFrameMemory(
-    n,
-    8 * stride * slots,
-    WINDOW_BYTES + 2 * 12 * n,
-    options.frameJob?.memoryBytes ?? 0,
-  );
+  const frameMemory = options.javascript
+    ? undefined
+    : dcdFrameMemory(n, 8 * stride * slots, WINDOW_BYTES + 2 * 12 * n, options.frameJob?.memoryBytes ?? 0);
   const ring = frameMemory
     ? ringOf(frameMemory)
     : new Float64Array(new SharedArrayBuffer(8 * stride * slots));

@@ -42,7 +42,7 @@ const collect = async (it: AsyncIterable<{ frame: { positions: Float64Array } }>
   return out;
 };
 
-const both = async (path: string, options: OpenOptions) => {
+const both = async (path: string, options: OpenOptions & { javascript?: boolean }) => {
   const warnings: [string[], string[]] = [[], []];
   const direct = await collect(readFrames(path, { ...options, onWarning: (m) => warnings[0].push(m) }));
   const ahead = await collect(readDcdAhead(path, { ...options, onWarning: (m) => warnings[1].push(m) }));
@@ -56,6 +56,9 @@ describe('readDcdAhead', () => {
     expect(ahead).toEqual(direct);
     const sliced = await both(good, { topology, frames: { start: 3, stop: 90, step: 4 } });
     expect(sliced.ahead).toEqual(sliced.direct);
+    // Without the SIMD kernel (a runtime that cannot run it): the same frames.
+    const plain = await both(good, { topology, javascript: true });
+    expect(plain.ahead).toEqual(plain.direct);
   });
 
   it('reports progress and the warnings of the reader', async () => {
@@ -79,18 +82,19 @@ describe('readDcdAhead', () => {
       .map((f, k) => (k === 33 ? { ...f, xyz: [f.xyz[0], f.xyz[1].map(() => Number.NaN), f.xyz[2]] } : f));
     const bad = join(dir, 'nan.dcd');
     writeFileSync(bad, dcdBytes(nan));
-    for (const path of [cut, bad]) {
-      const seen: number[][] = [[], []];
-      const run = async (it: AsyncIterable<unknown>, k: number) => {
-        for await (const _ of it) seen[k].push(0);
-      };
-      const e1 = await run(readFrames(path, { topology }), 0).catch((e) => e);
-      const e2 = await run(readDcdAhead(path, { topology }), 1).catch((e) => e);
-      expect(e2).toBeInstanceOf(Error);
-      expect(e2.constructor).toBe(e1.constructor);
-      expect(e2.message).toBe(e1.message);
-      expect(seen[1].length).toBe(seen[0].length);
-    }
+    for (const path of [cut, bad])
+      for (const javascript of [false, true]) {
+        const seen: number[][] = [[], []];
+        const run = async (it: AsyncIterable<unknown>, k: number) => {
+          for await (const _ of it) seen[k].push(0);
+        };
+        const e1 = await run(readFrames(path, { topology }), 0).catch((e) => e);
+        const e2 = await run(readDcdAhead(path, { topology, javascript }), 1).catch((e) => e);
+        expect(e2).toBeInstanceOf(Error);
+        expect(e2.constructor).toBe(e1.constructor);
+        expect(e2.message).toBe(e1.message);
+        expect(seen[1].length).toBe(seen[0].length);
+      }
     const wrongTopology = new Topology({ symbols: ['Li', 'Li'] });
     const e1 = await collect(readFrames(good, { topology: wrongTopology })).catch((e) => e);
     const e2 = await collect(readDcdAhead(good, { topology: wrongTopology })).catch((e) => e);
