@@ -1,5 +1,6 @@
 import { C3, C51, C52, fftPlan, type MixedRadixFft, S3, S51, S52 } from './mixed-radix-fft.js';
 import { POWER_SPECTRUM_WASM_BASE64 } from './power-spectrum-wasm-bytes.js';
+import { lazyWasmModule } from './wasm-module.js';
 
 /**
  * The sum over real series x_j of their power spectra |X_j(f)|^2, X_j the FFT of x_j zero-padded
@@ -194,18 +195,8 @@ interface SpectrumExports {
   setPower(power: number): void;
 }
 
-let compiled: WebAssembly.Module | null | undefined;
 /** The compiled kernel (once per thread), or undefined where the runtime lacks WebAssembly SIMD. */
-const spectrumModule = (): WebAssembly.Module | undefined => {
-  if (compiled === undefined) {
-    const bytes = Buffer.from(POWER_SPECTRUM_WASM_BASE64, 'base64');
-    compiled =
-      typeof WebAssembly !== 'undefined' && WebAssembly.validate(bytes)
-        ? new WebAssembly.Module(bytes)
-        : null;
-  }
-  return compiled ?? undefined;
-};
+const spectrumModule = lazyWasmModule(POWER_SPECTRUM_WASM_BASE64);
 
 const align16 = (bytes: number) => Math.ceil(bytes / 16) * 16;
 

@@ -1,3 +1,4 @@
+import { lazyWasmModule } from '../core/wasm-module.js';
 import { ERFC_GAUSSIAN_TABLE, ERFC_TABLE_MAX, ERFC_TABLE_STEP, type PairParams } from './pair-forces.js';
 import { PAIR_KERNEL_WASM_BASE64 } from './pair-kernel-wasm-bytes.js';
 import type { PairList } from './pair-list.js';
@@ -57,15 +58,8 @@ interface KernelExports {
   ): void;
 }
 
-let module: WebAssembly.Module | undefined;
 /** The compiled kernel (compiled once per thread), or undefined when this runtime lacks WebAssembly SIMD. */
-const kernelModule = (): WebAssembly.Module | undefined => {
-  if (module) return module;
-  const bytes = Buffer.from(PAIR_KERNEL_WASM_BASE64, 'base64');
-  if (typeof WebAssembly === 'undefined' || !WebAssembly.validate(bytes)) return undefined;
-  module = new WebAssembly.Module(bytes);
-  return module;
-};
+const kernelModule = lazyWasmModule(PAIR_KERNEL_WASM_BASE64);
 
 /**
  * Whether the WebAssembly kernel can evaluate these pairs: the runtime has WebAssembly SIMD, and

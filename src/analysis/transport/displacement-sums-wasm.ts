@@ -1,3 +1,4 @@
+import { lazyWasmModule } from '../../core/wasm-module.js';
 import { DISPLACEMENT_SUMS_WASM_BASE64 } from './displacement-sums-wasm-bytes.js';
 
 /**
@@ -23,17 +24,8 @@ const align16 = (bytes: number) => Math.ceil(bytes / 16) * 16;
 export const displacementSumsBytes = (natoms: number, count: number): number =>
   align16(24 * natoms) + align16(4 * count) + 32;
 
-let compiled: WebAssembly.Module | null | undefined;
-const kernelModule = (): WebAssembly.Module | undefined => {
-  if (compiled === undefined) {
-    const bytes = Buffer.from(DISPLACEMENT_SUMS_WASM_BASE64, 'base64');
-    compiled =
-      typeof WebAssembly !== 'undefined' && WebAssembly.validate(bytes)
-        ? new WebAssembly.Module(bytes)
-        : null;
-  }
-  return compiled ?? undefined;
-};
+/** The compiled kernel (once per thread), or undefined where the runtime cannot run it. */
+const kernelModule = lazyWasmModule(DISPLACEMENT_SUMS_WASM_BASE64);
 
 export class WasmDisplacementSums {
   /** The first frame's positions (all atoms, interleaved), in the area: the caller writes them. */

@@ -1,3 +1,4 @@
+import { lazyWasmModule } from '../../core/wasm-module.js';
 import type { InterleaveCoordinates } from '../format.js';
 import { MAX_COORDINATE_A } from '../value-limits.js';
 import { DCD_FRAME_WASM_BASE64 } from './dcd-frame-wasm-bytes.js';
@@ -31,18 +32,8 @@ export interface DcdFrameMemory {
   ringBytes: number;
 }
 
-let compiled: WebAssembly.Module | null | undefined;
 /** The compiled kernel (once per thread), or undefined where the runtime cannot run it. */
-const kernelModule = (): WebAssembly.Module | undefined => {
-  if (compiled === undefined) {
-    const bytes = Buffer.from(DCD_FRAME_WASM_BASE64, 'base64');
-    compiled =
-      typeof WebAssembly !== 'undefined' && WebAssembly.validate(bytes)
-        ? new WebAssembly.Module(bytes)
-        : null;
-  }
-  return compiled ?? undefined;
-};
+const kernelModule = lazyWasmModule(DCD_FRAME_WASM_BASE64);
 
 /**
  * Shared memory for frames of `natoms` atoms, a read window of `windowBytes`, `jobBytes` for a
