@@ -408,6 +408,7 @@ describe('DisplacementRecorder: unwrapped float32 positions kept in single preci
     ['every frame float32', T, true],
     ['not float32 from frame 10 (in the first stage)', 10, false],
     ['not float32 from frame 2100 (after the first block)', 2100, false],
+    ['not float32 from frame 2120 (a block and a stage partly filled)', 2120, false],
     ['not float32 from the first frame', 0, false],
   ] as const)
     it(`gives (p - p0) - drift bit for bit: ${what}`, () => {
@@ -421,6 +422,21 @@ describe('DisplacementRecorder: unwrapped float32 positions kept in single preci
       // As a worker thread reads them.
       const there = Displacements.fromSeriesData(structuredClone(d.seriesData));
       for (let a = 0; a < 3; a++) expect(there.series(2, a)).toEqual(d.series(2, a));
+    });
+
+  for (const [what, from] of [
+    ['single precision', T],
+    ['double precision', 0],
+  ] as const)
+    it(`keeps recording after a result() (${what}): staged frames that run into the next block`, () => {
+      const ps = frames(from);
+      const rec = new DisplacementRecorder(natoms, { selected: [0, 1, 2], unwrapped: true });
+      // A result() at frame 2000 moves 16 staged frames; the next 64 then cross frame 2048.
+      ps.forEach((positions, t) => {
+        if (t === 2000) rec.result();
+        rec.push({ positions });
+      });
+      expectSeries(ps, rec.result());
     });
 
   it('wrapped input is recorded in double precision', () => {

@@ -432,7 +432,11 @@ export class DisplacementRecorder {
     if (this.count - this.staged0 === STAGE) this.unstage();
   }
 
-  /** Turns what `single` recording kept (blocks and stage) into displacements in double precision. */
+  /**
+   * Turns what `single` recording kept (blocks and stage) into displacements in double precision
+   * (for a while both stores at once: 1.5 times the double store). A block's frames not yet
+   * recorded are turned too (into -origin) and overwritten as frames come.
+   */
   private toDouble(): void {
     const width = 3 * this.selected.length;
     const origin = this.origin!;
@@ -453,20 +457,24 @@ export class DisplacementRecorder {
   /** Move the staged frames into the blocks. */
   private unstage(): void {
     const width = 3 * this.selected.length;
-    const n = this.count - this.staged0;
-    if (n === 0) return;
-    const b = Math.floor(this.staged0 / BLOCK);
-    // Shared memory, so that worker threads read the series without a copy (msd-threads.ts).
-    if (b === this.blocks.length)
-      this.blocks.push(
-        this.single
-          ? new Float32Array(new SharedArrayBuffer(4 * width * BLOCK))
-          : new Float64Array(new SharedArrayBuffer(8 * width * BLOCK)),
-      );
-    const local = this.staged0 - b * BLOCK;
-    this.staged0 = this.count;
-    if (this.single) transpose(this.stage32!, this.blocks[b] as Float32Array, width, n, local);
-    else transpose(this.stage!, this.blocks[b] as Float64Array, width, n, local);
+    // In pieces that end at block boundaries: after a result() the staged frames need not start
+    // at a multiple of STAGE, and can then run into the next block.
+    for (let first = 0; this.staged0 < this.count; ) {
+      const b = Math.floor(this.staged0 / BLOCK);
+      // Shared memory, so that worker threads read the series without a copy (msd-threads.ts).
+      if (b === this.blocks.length)
+        this.blocks.push(
+          this.single
+            ? new Float32Array(new SharedArrayBuffer(4 * width * BLOCK))
+            : new Float64Array(new SharedArrayBuffer(8 * width * BLOCK)),
+        );
+      const local = this.staged0 - b * BLOCK;
+      const n = Math.min(this.count - this.staged0, BLOCK - local);
+      if (this.single) transpose(this.stage32!, first, this.blocks[b] as Float32Array, width, n, local);
+      else transpose(this.stage!, first, this.blocks[b] as Float64Array, width, n, local);
+      first += n;
+      this.staged0 += n;
+    }
   }
 
   /**
@@ -500,11 +508,12 @@ export class DisplacementRecorder {
 }
 
 /**
- * Moves `n` staged frames (frame-major, `width` values each) into `block` (series-major, BLOCK
- * frames a series) from frame `local` on.
+ * Moves `n` staged frames from stage frame `first` on (frame-major, `width` values each) into
+ * `block` (series-major, BLOCK frames a series) from its frame `local` on.
  */
 const transpose = <A extends Float64Array | Float32Array>(
   stage: A,
+  first: number,
   block: A,
   width: number,
   n: number,
@@ -516,7 +525,7 @@ const transpose = <A extends Float64Array | Float32Array>(
   const four = width - (width % 4);
   for (let r = four; r < width; r++) {
     const o = r * BLOCK + local;
-    for (let s = 0; s < n; s++) block[o + s] = stage[s * width + r];
+    for (let s = 0; s < n; s++) block[o + s] = stage[(first + s) * width + r];
   }
   // Four series at a time: each staged frame gives four neighbouring values (one cache line
   // read), written to four rows in order; a value at a time reads a whole line per value.
@@ -525,7 +534,7 @@ const transpose = <A extends Float64Array | Float32Array>(
     const o1 = o0 + BLOCK;
     const o2 = o1 + BLOCK;
     const o3 = o2 + BLOCK;
-    for (let s = 0, i = r; s < n; s++, i += width) {
+    for (let s = 0, i = first * width + r; s < n; s++, i += width) {
       block[o0 + s] = stage[i];
       block[o1 + s] = stage[i + 1];
       block[o2 + s] = stage[i + 2];
