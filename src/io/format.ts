@@ -5,7 +5,6 @@ import type { Topology } from '../core/topology.js';
 import type { InputFile } from './byte-source.js';
 import type { TextSink } from './text-sink.js';
 
-/** Options every reader understands (each ignores what does not apply to it). */
 /** ReadOptions.interleaveCoordinates. */
 export type InterleaveCoordinates = (
   x: Float32Array,
@@ -14,6 +13,7 @@ export type InterleaveCoordinates = (
   positions: Float64Array,
 ) => boolean;
 
+/** Options every reader understands (each ignores what does not apply to it). */
 export interface ReadOptions {
   /**
    * Element of each LAMMPS atom type: ['Li', 'Al', ...] for types 1, 2, ... or {1: 'Li', ...}.

@@ -61,7 +61,8 @@ export const FRAMES = 3;
 /**
  * Work on every frame done on the reading thread, where the frame is already in that core's
  * cache (for a transport analysis: the framework's drift, which reads every atom; framework-job.ts).
- * `module` (a URL; moduleBeside in core/worker.ts) exports `createFrameJob(init)`, which returns
+ * `module` (a URL; moduleBeside in core/worker.ts) exports `createFrameJob(init, memory?)`
+ * (CreateFrameJob; `memory` with FrameJob.memoryBytes), which returns
  * { push(frame), finish() }: push is called with every frame handed on, in order, and what finish
  * returns (structured-cloneable) reaches `onResult` before the iteration ends. An error thrown by
  * push ends the reading with that error, as a reading error does.

@@ -9,10 +9,10 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   displacementSumsBytes,
-  type MemoryArea,
   WasmDisplacementSums,
 } from '../../src/analysis/transport/displacement-sums-wasm.js';
 import { FrameworkMotion } from '../../src/analysis/transport/displacements.js';
+import type { FrameJobMemory } from '../../src/io/read-ahead.js';
 import { seededGaussian } from '../helpers.js';
 
 const natoms = 41;
@@ -21,7 +21,7 @@ const selected = [0, 5, 6, 20];
 const memoryFor = () => {
   const bytes = displacementSumsBytes(natoms, natoms - selected.length);
   const memory = new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
-  const area: MemoryArea = { memory, offset: 64, bytes };
+  const area: FrameJobMemory = { memory, offset: 64, bytes };
   const frame = new Float64Array(memory.buffer, 64 + Math.ceil(bytes / 16) * 16, 3 * natoms);
   return { area, frame };
 };
@@ -38,7 +38,7 @@ describe('the drift kernel', () => {
       for (let j = 0; j < p.length; j++) p[j] += 0.3 * gauss();
       js.push({ positions: p.slice() });
       // Every fifth frame outside the kernel's memory: JavaScript then, the same sums.
-      if (t % 5 === 4) wasm.push({ positions: p.slice() });
+      if (t % 5 === 3) wasm.push({ positions: p.slice() });
       else {
         frame.set(p);
         wasm.push({ positions: frame });
@@ -48,6 +48,10 @@ describe('the drift kernel', () => {
     const b = wasm.result();
     expect(b.drift).toEqual(a.drift);
     expect(a.drift!.some((v) => v !== 0)).toBe(true);
+    // The kernel summed the last frame (in its memory): its sums, the area's last 32 bytes, are
+    // that frame's drift times the framework's 37 atoms.
+    const sums = new Float64Array(area.memory.buffer, area.offset + area.bytes - 32, 3);
+    for (let k = 0; k < 3; k++) expect(sums[k] / 37).toBe(b.drift![3 * 299 + k]);
   });
 
   it('is not made where the area is too small', () => {

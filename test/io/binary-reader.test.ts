@@ -32,6 +32,7 @@ describe('BinaryReader with a window given', () => {
     // Records of 2 values fit the 64-byte window: read there.
     for (let k = 0; k < 10; k += 2) {
       expect(await r.ensure(16)).toBe(true);
+      if (k === 0) expect(window.subarray(0, 64)).toEqual(bytes.subarray(0, 64));
       expect([r.float64(), r.float64()]).toEqual([values[k], values[k + 1]]);
     }
     expect(backing.subarray(0, 24).every((b) => b === 0)).toBe(true);

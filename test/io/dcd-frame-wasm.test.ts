@@ -85,8 +85,12 @@ describe('the DCD frame kernel', () => {
       const expected = new Float64Array(3 * n);
       expect(interleaveChecked(records[0], records[1], records[2], expected)).toBe(true);
       const ring = ringOf(m);
+      // Read where they stand: the scratch area (between the kernel's page and the window) untouched.
+      const scratch = new Uint8Array(m.memory.buffer, 65536, m.windowOffset - 65536);
+      scratch.fill(0x5a);
       expect(interleave(records[0], records[1], records[2], ring)).toBe(true);
       expect(ring).toEqual(expected);
+      expect(scratch.every((b) => b === 0x5a)).toBe(true);
     }
   });
 

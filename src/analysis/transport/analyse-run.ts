@@ -171,6 +171,7 @@ export const frameworkOnReadingThread = (
 ): { frameJob: FrameJob; frameworkElsewhere: NonNullable<TransportOptions['frameworkElsewhere']> } => {
   const { selected, framework } = transportAtoms(topology, options);
   const others = options.elementMsd === true && options.unwrapped !== true;
+  const frameworkAtoms = framework?.length ?? topology.natoms - selected.length;
   let result: FrameworkMotionResult | undefined;
   const init: FrameworkJobInit = {
     natoms: topology.natoms,
@@ -180,11 +181,9 @@ export const frameworkOnReadingThread = (
     frameJob: {
       module: moduleBeside(import.meta.url, 'framework-job'),
       init,
-      // The drift's kernel works beside the frames (displacement-sums-wasm.ts).
-      memoryBytes: displacementSumsBytes(
-        topology.natoms,
-        framework?.length ?? topology.natoms - selected.length,
-      ),
+      // The drift's kernel works beside the frames (displacement-sums-wasm.ts), where there is a
+      // drift to sum.
+      memoryBytes: frameworkAtoms > 0 ? displacementSumsBytes(topology.natoms, frameworkAtoms) : 0,
       onResult: (r) => {
         result = r as FrameworkMotionResult;
       },

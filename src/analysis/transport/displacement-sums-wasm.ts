@@ -1,4 +1,5 @@
 import { lazyWasmModule } from '../../core/wasm-module.js';
+import type { FrameJobMemory } from '../../io/read-ahead.js';
 import { DISPLACEMENT_SUMS_WASM_BASE64 } from './displacement-sums-wasm-bytes.js';
 
 /**
@@ -9,14 +10,6 @@ import { DISPLACEMENT_SUMS_WASM_BASE64 } from './displacement-sums-wasm-bytes.js
  * where the runtime cannot run it there is none, and FrameworkMotion sums in JavaScript
  * (sumDisplacementsUnwrapped): the same sums bit for bit.
  */
-
-/** A part of a shared WebAssembly memory that a frame job may use (read-ahead.ts, FrameJob.memoryBytes). */
-export interface MemoryArea {
-  memory: WebAssembly.Memory;
-  /** Byte offset (16-byte aligned) and size of the part. */
-  offset: number;
-  bytes: number;
-}
 
 const align16 = (bytes: number) => Math.ceil(bytes / 16) * 16;
 
@@ -35,7 +28,7 @@ export class WasmDisplacementSums {
   private readonly at: { first: number; atoms: number; out: number };
 
   private constructor(
-    area: MemoryArea,
+    area: FrameJobMemory,
     natoms: number,
     private readonly count: number,
     atoms: Uint32Array,
@@ -61,7 +54,7 @@ export class WasmDisplacementSums {
    * The kernel over `area` for `natoms` atoms, summing `atoms`; undefined where the runtime cannot
    * run it or the area is too small.
    */
-  static create(area: MemoryArea, natoms: number, atoms: Uint32Array): WasmDisplacementSums | undefined {
+  static create(area: FrameJobMemory, natoms: number, atoms: Uint32Array): WasmDisplacementSums | undefined {
     const module = kernelModule();
     if (!module || area.bytes < displacementSumsBytes(natoms, atoms.length) || area.offset % 16 !== 0)
       return undefined;

@@ -1,6 +1,7 @@
 import { OptionError } from '../../core/errors.js';
 import type { Frame } from '../../core/frame.js';
-import { type MemoryArea, WasmDisplacementSums } from './displacement-sums-wasm.js';
+import type { FrameJobMemory } from '../../io/read-ahead.js';
+import { WasmDisplacementSums } from './displacement-sums-wasm.js';
 
 /**
  * Unwrapped, drift-corrected displacements of selected atoms, recorded one frame at a time.
@@ -66,7 +67,7 @@ export interface FrameworkMotionOptions {
    * memory (the DCD reading thread's ring: framework-job.ts): the drift of unwrapped input is
    * then summed there (displacement-sums-wasm.ts), the same sums bit for bit.
    */
-  memory?: MemoryArea;
+  memory?: FrameJobMemory;
 }
 
 /** Checks an atom selection and the framework against each other; the framework, defaulted. */

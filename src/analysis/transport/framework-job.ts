@@ -1,5 +1,5 @@
 import type { Frame } from '../../core/frame.js';
-import type { MemoryArea } from './displacement-sums-wasm.js';
+import type { FrameJobMemory } from '../../io/read-ahead.js';
 import { FrameworkMotion, type FrameworkMotionOptions, type FrameworkMotionResult } from './displacements.js';
 
 /**
@@ -16,7 +16,7 @@ export interface FrameworkJobInit {
 
 export const createFrameJob = (
   init: unknown,
-  memory?: MemoryArea,
+  memory?: FrameJobMemory,
 ): { push(frame: Frame): void; finish(): FrameworkMotionResult; onFrameCount(frames: number): void } => {
   const { natoms, options } = init as FrameworkJobInit;
   const motion = new FrameworkMotion(natoms, { ...options, memory });

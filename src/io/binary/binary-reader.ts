@@ -1,7 +1,10 @@
 import { ParseError } from '../../core/errors.js';
 import { appendToWindow, type ByteStream, type PullSource } from '../byte-source.js';
 
-/** Bytes read at a time from a pull source (the window grows when a record is larger). */
+/**
+ * Bytes read at a time from a pull source (the window grows when a record is larger), unless the
+ * caller gives the window (then as much as fits in it).
+ */
 const PULL_BYTES = 4 << 20;
 
 /** A DataView of exactly the bytes of `b` (which may be a view into a larger buffer). */
@@ -93,7 +96,7 @@ export class BinaryReader {
         this.pos = 0;
         this.len = keep;
       }
-      // A window given is read into as it is, unless a record does not fit.
+      // A window given is read into as it is, unless it cannot hold 1.5 times the bytes asked for.
       const size = this.given ? n + (n >> 1) : Math.max(PULL_BYTES, n + (n >> 1));
       if (this.buf.length < size) {
         const grown = new Uint8Array(Math.max(PULL_BYTES, size));

@@ -92,7 +92,12 @@ export const wasmInterleaver = (m: DcdFrameMemory): InterleaveCoordinates => {
     return to.byteOffset;
   };
   return (x, y, z, positions) => {
-    if (positions.buffer !== heap || positions.byteOffset < m.ringOffset || positions.length !== 3 * n)
+    if (
+      positions.buffer !== heap ||
+      positions.byteOffset < m.ringOffset ||
+      positions.byteOffset + 24 * n > m.ringOffset + m.ringBytes ||
+      positions.length !== 3 * n
+    )
       throw new Error('the DCD frame kernel writes only into its ring');
     return (
       interleaveChecked(place(x, 0), place(y, 1), place(z, 2), positions.byteOffset, n, MAX_COORDINATE_A) ===
