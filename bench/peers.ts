@@ -25,7 +25,7 @@ import { fileURLToPath } from 'node:url';
 import { Lattice } from '../src/core/lattice.js';
 import { Topology } from '../src/core/topology.js';
 import { AMU_G, CUBIC_ANGSTROM_CM3 } from '../src/core/units.js';
-import { writeWalkDcd, writeWalkTopology } from './walk-dcd.js';
+import { walkTransportArgs, writeWalkDcd, writeWalkTopology } from './walk-dcd.js';
 
 const arg = (name: string, def: number) => {
   const k = process.argv.indexOf(`--${name}`);
@@ -103,19 +103,7 @@ if (only.includes('transport')) {
     console.log(`wrote ${dcd} (${(bytes / 1e6).toFixed(0)} MB)`);
   }
   if (!existsSync(pdb)) await writeWalkTopology(pdb, walk, topology);
-  const ours = timed(node, [
-    cli,
-    'transport',
-    dcd,
-    '--topology',
-    pdb,
-    '--temperature',
-    '600',
-    '--time-step',
-    '1',
-    '--unwrapped',
-    ...threadArgs,
-  ]);
+  const ours = timed(node, [cli, ...walkTransportArgs(dcd, pdb), ...threadArgs]);
   console.log(
     `transport, oligolyte: ${ours.seconds.toFixed(2)} s (CPU ${ours.cpuSeconds.toFixed(2)} s), ${ours.peakMb.toFixed(0)} MB`,
   );

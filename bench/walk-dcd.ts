@@ -104,3 +104,20 @@ export const writeWalkTopology = (path: string, o: WalkOptions, topology: Topolo
     topology,
     frame: { positions: o.lattice.toCartesian(walkFrames(o).next().value!), lattice: o.lattice },
   });
+
+/**
+ * The `oligolyte transport` arguments for a walk's DCD and its topology, as bench:peers times them
+ * against MDAnalysis's MSD of the same file (bench/peers.py: 600 K, frames 1 fs apart, unwrapped
+ * positions); callers add their own options (threads, outputs).
+ */
+export const walkTransportArgs = (dcd: string, topology: string): string[] => [
+  'transport',
+  dcd,
+  '--topology',
+  topology,
+  '--temperature',
+  '600',
+  '--time-step',
+  '1',
+  '--unwrapped',
+];

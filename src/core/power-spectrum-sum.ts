@@ -1,6 +1,6 @@
 import { C3, C51, C52, fftPlan, type MixedRadixFft, S3, S51, S52 } from './mixed-radix-fft.js';
 import { POWER_SPECTRUM_WASM_BASE64 } from './power-spectrum-wasm-bytes.js';
-import { lazyWasmModule } from './wasm-module.js';
+import { align16, lazyWasmModule } from './wasm-module.js';
 
 /**
  * The sum over real series x_j of their power spectra |X_j(f)|^2, X_j the FFT of x_j zero-padded
@@ -197,8 +197,6 @@ interface SpectrumExports {
 
 /** The compiled kernel (once per thread), or undefined where the runtime lacks WebAssembly SIMD. */
 const spectrumModule = lazyWasmModule(POWER_SPECTRUM_WASM_BASE64);
-
-const align16 = (bytes: number) => Math.ceil(bytes / 16) * 16;
 
 /** Two pairs per call, in the lanes of the WebAssembly kernel. */
 class WasmSpectra {

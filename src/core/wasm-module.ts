@@ -1,3 +1,6 @@
+/** `bytes` rounded up to a multiple of 16: where a kernel's arrays start (SIMD loads and stores). */
+export const align16 = (bytes: number): number => Math.ceil(bytes / 16) * 16;
+
 /**
  * A WebAssembly module from its base64 bytes (a *-wasm-bytes.ts module that wasm/build.mjs
  * writes), compiled on first use, once per thread; undefined where the runtime cannot run it (no

@@ -8,7 +8,7 @@ import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeWalkDcd, writeWalkTopology } from '../../bench/walk-dcd.js';
+import { walkTransportArgs, writeWalkDcd, writeWalkTopology } from '../../bench/walk-dcd.js';
 import { msdUsesThreads } from '../../src/analysis/transport/msd-threads.js';
 import { Lattice } from '../../src/core/lattice.js';
 import { Topology } from '../../src/core/topology.js';
@@ -60,17 +60,9 @@ describe('the bundled command line', () => {
     const pdb = join(dir, 'walk.pdb');
     await writeWalkTopology(pdb, walk, new Topology({ symbols }));
     const args = (out: string) => [
-      'transport',
-      dcd,
-      '--topology',
-      pdb,
-      '--temperature',
-      '600',
-      '--time-step',
-      '1',
+      ...walkTransportArgs(dcd, pdb),
       '--fit-start',
       '1',
-      '--unwrapped',
       '--threads',
       '2',
       '--json',

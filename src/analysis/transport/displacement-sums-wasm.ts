@@ -1,4 +1,4 @@
-import { lazyWasmModule } from '../../core/wasm-module.js';
+import { align16, lazyWasmModule } from '../../core/wasm-module.js';
 import type { FrameJobMemory } from '../../io/read-ahead.js';
 import { DISPLACEMENT_SUMS_WASM_BASE64 } from './displacement-sums-wasm-bytes.js';
 
@@ -10,8 +10,6 @@ import { DISPLACEMENT_SUMS_WASM_BASE64 } from './displacement-sums-wasm-bytes.js
  * where the runtime cannot run it there is none, and FrameworkMotion sums in JavaScript
  * (sumDisplacementsUnwrapped): the same sums bit for bit.
  */
-
-const align16 = (bytes: number) => Math.ceil(bytes / 16) * 16;
 
 /** Bytes the kernel needs for `natoms` atoms of which `count` are summed. */
 export const displacementSumsBytes = (natoms: number, count: number): number =>

@@ -1,4 +1,4 @@
-import { lazyWasmModule } from '../../core/wasm-module.js';
+import { align16, lazyWasmModule } from '../../core/wasm-module.js';
 import type { InterleaveCoordinates } from '../format.js';
 import { MAX_COORDINATE_A } from '../value-limits.js';
 import { DCD_FRAME_WASM_BASE64 } from './dcd-frame-wasm-bytes.js';
@@ -16,7 +16,6 @@ import { DCD_FRAME_WASM_BASE64 } from './dcd-frame-wasm-bytes.js';
 const PAGE = 65536;
 /** The memory's first page is the kernel's (it keeps nothing there today; a later one may). */
 const KERNEL_BYTES = PAGE;
-const align16 = (bytes: number) => Math.ceil(bytes / 16) * 16;
 
 export interface DcdFrameMemory {
   memory: WebAssembly.Memory;
